@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Configures and builds Quell into build/<preset>. Usage: scripts/build.sh [release|asan] [targets...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-release}"
+shift || true
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/quell-ccache}"
+ccache -M 2G >/dev/null 2>&1 || true
+dir="build/$preset"
+args=(-G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+[[ "$preset" == "asan" ]] && args+=(-DQUELL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+[[ "${CI:-}" == "true" ]] && args+=(-DQUELL_WERROR=ON)
+cmake "${args[@]}" >/dev/null
+cmake --build "$dir" -j "$(nproc)" ${1:+--target "$@"}

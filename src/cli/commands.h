@@ -1,0 +1,17 @@
+// Entry points of the subcommands. main.cc (the only CLI11 translation unit) parses options into
+// these structs and calls the matching Run* function, which returns the process exit code.
+#pragma once
+
+#include <string>
+
+namespace quell::cli {
+
+struct LogmineOptions {
+  std::string file;             // input log file ("-" for stdin)
+  std::string format;           // Loghub header format, e.g. "<Date> <Time> <Level>: <Content>"
+  std::string out_csv;          // templates CSV (EventId,EventTemplate,Occurrences)
+  std::string structured_csv;   // per-line LineId,EventTemplate
+};
+int RunLogmine(const LogmineOptions& options);
+
+}  // namespace quell::cli

@@ -1,0 +1,77 @@
+// Status and Result<T>: errors as values across module boundaries.
+//
+// A Status is a code plus a human message, and optionally the input field it is about
+// (e.g. "alerts[3].service"), so that HTTP handlers can name the field in their 4xx body.
+// Result<T> is tl::expected<T, Status>. Both are cheap to move and thread-compatible.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include <tl/expected.hpp>
+
+namespace quell {
+
+enum class StatusCode {
+  kOk,
+  kInvalidArgument,   // bad input: maps to 400/422
+  kNotFound,          // 404
+  kAlreadyExists,     // 409
+  kConflict,          // 409: state does not allow the action
+  kUnauthenticated,   // 401
+  kPermissionDenied,  // 403
+  kResourceExhausted, // 413/429
+  kUnavailable,       // transient: retry later (503)
+  kInternal,          // a bug or an environment failure (500)
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message, std::string field = {})
+      : code_(code), message_(std::move(message)), field_(std::move(field)) {}
+
+  static Status Ok() { return {}; }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+  // The input field the error is about, or empty.
+  const std::string& field() const { return field_; }
+
+  // "invalid_argument: message (field: x)" for logs and tests.
+  std::string ToString() const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+  std::string field_;
+};
+
+// Short snake_case name of a code, used in JSON error bodies ("invalid_argument").
+const char* StatusCodeName(StatusCode code);
+
+inline Status InvalidArgument(std::string message, std::string field = {}) {
+  return {StatusCode::kInvalidArgument, std::move(message), std::move(field)};
+}
+inline Status NotFound(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
+inline Status Conflict(std::string message) { return {StatusCode::kConflict, std::move(message)}; }
+inline Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
+inline Status Unavailable(std::string message) {
+  return {StatusCode::kUnavailable, std::move(message)};
+}
+
+template <typename T>
+using Result = tl::expected<T, Status>;
+
+// Builds the error side of a Result: `return Error(InvalidArgument("..."));`
+inline tl::unexpected<Status> Error(Status status) { return tl::unexpected<Status>(std::move(status)); }
+
+}  // namespace quell
+
+// Propagates a non-ok Status from an expression returning Status.
+#define QUELL_RETURN_IF_ERROR(expr)        \
+  do {                                     \
+    ::quell::Status quell_status_ = (expr); \
+    if (!quell_status_.ok()) return quell_status_; \
+  } while (0)

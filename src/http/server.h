@@ -1,0 +1,74 @@
+// HttpServer: the HTTP/1.1 listener. The only place Boost.Beast is used is server.cc; the rest of
+// Quell sees these plain structs.
+//
+// Connections are keep-alive; each request is handed to the Handler with a Responder that may be
+// called from any thread, exactly once, possibly after Handle has returned (ingest answers after
+// the group commit). The server enforces the body limit (413 before buffering the whole body),
+// header limits and idle timeouts, and answers malformed HTTP with 400 itself.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace quell::http {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: path plus query
+  std::string path;    // percent-decoded path without the query
+  std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;
+
+  // First header with this lower-case name, or empty.
+  std::string Header(std::string_view name) const;
+  // First query parameter with this name, or empty.
+  std::string Query(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using Responder = std::function<void(HttpResponse)>;
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // Called on a server thread. Must eventually call respond exactly once.
+  virtual void Handle(HttpRequest request, Responder respond) = 0;
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;          // 0: pick a free port
+  int threads = 2;
+  size_t max_body_bytes = 1 << 20;
+  int idle_timeout_s = 60;       // keep-alive idle and slow-client limit
+};
+
+class HttpServer {
+ public:
+  virtual ~HttpServer() = default;
+  // Binds and starts accepting on background threads.
+  virtual Status Start() = 0;
+  // The bound port (useful with port 0).
+  virtual uint16_t port() const = 0;
+  // Stops accepting, lets in-flight requests finish (up to a grace period), joins threads.
+  virtual void Stop() = 0;
+};
+
+// `handler` must outlive the server.
+std::unique_ptr<HttpServer> NewHttpServer(const ServerOptions& options, Handler& handler);
+
+}  // namespace quell::http

@@ -1,0 +1,105 @@
+// Store: everything durable goes through this interface. SQLite (store/sqlite) is the default;
+// PostgreSQL will be a second implementation, so no backend-specific SQL leaks out of here.
+//
+// Writes happen inside a StoreTx obtained from Store::Begin(): the caller makes any number of
+// reads and writes and then calls Commit(). Destroying an uncommitted StoreTx rolls it back.
+// Only one write transaction is open at a time per Store in a process (Begin blocks until the
+// previous one ends). Read methods on Store are thread-safe and see committed data only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "model/alert.h"
+#include "model/incident.h"
+
+namespace quell::store {
+
+// An API token. The secret itself is never stored, only its SHA-256.
+struct Token {
+  int64_t id = 0;
+  std::string name;
+  std::string scope;  // ingest | read | admin
+  std::string hash;   // Sha256Hex(secret)
+  TimeMs created_at = 0;
+};
+
+struct IncidentQuery {
+  std::optional<model::IncidentStatus> status;
+  std::string service;      // empty: any
+  int limit = 50;
+  int64_t before_id = 0;    // cursor: only incidents with id < before_id (0: from the newest)
+};
+
+class StoreTx {
+ public:
+  virtual ~StoreTx() = default;
+
+  // The most recent alert row with this fingerprint (any incident), if any.
+  virtual Result<std::optional<model::Alert>> FindLatestAlert(const std::string& fingerprint) = 0;
+  // Inserts a new alert row and returns its id.
+  virtual Result<int64_t> InsertAlert(const model::Alert& alert) = 0;
+  // Overwrites the mutable fields of alert row `alert.id` (data, last_seen, count, flips...).
+  virtual Status UpdateAlert(const model::Alert& alert) = 0;
+  // Number of alerts of an incident that are firing.
+  virtual Result<int64_t> CountFiringAlerts(int64_t incident_id) = 0;
+
+  virtual Result<std::optional<model::Incident>> FindIncident(int64_t id) = 0;
+  // The most recently opened incident with this group key, whatever its status.
+  virtual Result<std::optional<model::Incident>> FindLatestIncidentByGroup(
+      const std::string& group_key) = 0;
+  virtual Result<int64_t> InsertIncident(const model::Incident& incident) = 0;
+  // Overwrites all fields of incident `incident.id`.
+  virtual Status UpdateIncident(const model::Incident& incident) = 0;
+
+  virtual Result<int64_t> AppendEvent(const model::Event& event) = 0;
+  // Collapses a repeat into the newest event of (incident, kind, fingerprint): count += 1 and
+  // last_at = at. Returns false when there is no such event (the caller appends one).
+  virtual Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind,
+                                 const std::string& fingerprint, TimeMs at) = 0;
+
+  // Enqueues a job. If a pending job with the same non-empty dedup_key exists, it is kept and
+  // its run_at moved to min(existing, job.run_at): pending work coalesces.
+  virtual Status EnqueueJob(const model::Job& job) = 0;
+
+  // Makes all changes durable. After a successful Commit the transaction is finished.
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Starts the write transaction (blocks while another one is open in this process).
+  virtual Result<std::unique_ptr<StoreTx>> Begin() = 0;
+
+  // Reads (committed data).
+  virtual Result<std::optional<model::Incident>> GetIncident(int64_t id) = 0;
+  // Newest first (by id).
+  virtual Result<std::vector<model::Incident>> ListIncidents(const IncidentQuery& query) = 0;
+  virtual Result<std::vector<model::Alert>> ListAlerts(int64_t incident_id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<model::Event>> ListEvents(int64_t incident_id) = 0;
+  virtual Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) = 0;
+  virtual Result<int64_t> CountAlerts() = 0;
+
+  // Tokens.
+  virtual Result<int64_t> InsertToken(const Token& token) = 0;
+  virtual Result<std::optional<Token>> FindTokenByHash(const std::string& hash) = 0;
+  virtual Result<std::vector<Token>> ListTokens() = 0;
+
+  // Job queue. Claim takes the oldest due job (run_at <= now) that is not leased, leases it
+  // until now + lease_ms and increments attempts. Complete deletes it; Retry releases it to
+  // run again at run_at and records the error.
+  virtual Result<std::optional<model::Job>> ClaimJob(TimeMs now, TimeMs lease_ms) = 0;
+  virtual Status CompleteJob(int64_t job_id) = 0;
+  virtual Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error) = 0;
+  virtual Result<std::vector<model::Job>> ListJobs() = 0;
+};
+
+}  // namespace quell::store
