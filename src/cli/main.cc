@@ -2,16 +2,77 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "app/app.h"
 #include "cli/commands.h"
+#include "config/config.h"
+
+namespace {
+
+// Every config key with its environment variable and default, for `serve --help`.
+std::string ConfigKeysHelp() {
+  std::string out =
+      "\nEvery option can be set in the TOML file (--config), by environment variable, or with\n"
+      "--set KEY=VALUE; later sources win: defaults < file < environment < command line.\n"
+      "Dotted keys are TOML tables: grouping.window = \"30m\" is [grouping] window = \"30m\".\n\n";
+  for (const auto& key : quell::config::ConfigKeys()) {
+    out += "  " + key.name + " (" + key.env + ", default: " +
+           (key.default_value.empty() ? "none" : key.default_value) + ")\n      " + key.help +
+           "\n";
+  }
+  return out;
+}
+
+// Loads the config from --config/QUELL_CONFIG, the environment and command-line overrides.
+quell::Result<quell::config::Config> LoadFromCommandLine(
+    std::string config_file, const std::vector<std::pair<std::string, std::string>>& overrides) {
+  quell::config::ConfigSources sources;
+  sources.env = quell::config::ProcessEnvironment();
+  if (config_file.empty()) {
+    auto it = sources.env.find("QUELL_CONFIG");
+    if (it != sources.env.end()) config_file = it->second;
+  }
+  sources.file = config_file;
+  sources.overrides = overrides;
+  return quell::config::LoadConfig(sources);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   try {
-    CLI::App app{"Quell: alerts in, incidents with explanations out."};
+    CLI::App app{"Quell: alerts in, incidents with explanations out.\n"
+                 "Receives alerts, folds duplicates, groups related alerts into incidents and "
+                 "explains them."};
     app.require_subcommand(1);
+    app.set_version_flag("--version", "quell 0.1.0");
 
+    // serve
+    std::string listen, data_dir, config_file;
+    std::vector<std::string> sets;
+    auto* serve = app.add_subcommand("serve", "Run the Quell server (API, ingest, dashboard).");
+    serve->add_option("--listen", listen, "HOST:PORT to listen on (QUELL_LISTEN; default 127.0.0.1:8080)");
+    serve->add_option("--data-dir", data_dir,
+                      "Data directory: SQLite database and admin.token (QUELL_DATA_DIR; default ./quell-data)");
+    serve->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
+    serve->add_option("--set", sets, "Set any option below: --set grouping.window=10m (repeatable)");
+    serve->footer(ConfigKeysHelp());
+
+    // token create
+    auto* token = app.add_subcommand("token", "Manage API tokens.");
+    token->require_subcommand(1);
+    std::string token_name, token_scope = "ingest", token_data_dir, token_config;
+    auto* token_create = token->add_subcommand(
+        "create", "Create a token and print it alone on stdout (shown once; stored hashed).");
+    token_create->add_option("--name", token_name, "Name of the token (who uses it)")->required();
+    token_create->add_option("--scope", token_scope, "ingest | read | admin (default ingest)");
+    token_create->add_option("--data-dir", token_data_dir, "Data directory (QUELL_DATA_DIR)");
+    token_create->add_option("--config", token_config, "TOML config file (QUELL_CONFIG)");
+
+    // logmine
     quell::cli::LogmineOptions logmine;
     auto* logmine_cmd = app.add_subcommand(
         "logmine", "Mine log templates from a file and print them with their counts.");
@@ -24,6 +85,36 @@ int main(int argc, char** argv) {
                             "Write LineId,EventTemplate for every input line to this CSV file");
 
     CLI11_PARSE(app, argc, argv);
+
+    if (serve->parsed()) {
+      std::vector<std::pair<std::string, std::string>> overrides;
+      for (const auto& s : sets) {
+        size_t eq = s.find('=');
+        if (eq == std::string::npos) {
+          std::fprintf(stderr, "quell: --set needs KEY=VALUE, got '%s'\n", s.c_str());
+          return 2;
+        }
+        overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+      }
+      if (!listen.empty()) overrides.emplace_back("listen", listen);
+      if (!data_dir.empty()) overrides.emplace_back("data_dir", data_dir);
+      auto config = LoadFromCommandLine(config_file, overrides);
+      if (!config) {
+        std::fprintf(stderr, "quell: %s\n", config.error().message().c_str());
+        return 2;
+      }
+      return quell::app::RunServe(*config);
+    }
+    if (token_create->parsed()) {
+      std::vector<std::pair<std::string, std::string>> overrides;
+      if (!token_data_dir.empty()) overrides.emplace_back("data_dir", token_data_dir);
+      auto config = LoadFromCommandLine(token_config, overrides);
+      if (!config) {
+        std::fprintf(stderr, "quell: %s\n", config.error().message().c_str());
+        return 2;
+      }
+      return quell::app::RunTokenCreate(*config, token_name, token_scope);
+    }
     if (logmine_cmd->parsed()) return quell::cli::RunLogmine(logmine);
     return 0;
   } catch (const std::exception& e) {

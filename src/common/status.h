@@ -31,6 +31,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message, std::string field = {})
       : code_(code), message_(std::move(message)), field_(std::move(field)) {}
 
+  // Lets `return Error(status);` work in functions returning Status as well as Result<T>.
+  Status(tl::unexpected<Status> error) : Status(std::move(error.value())) {}  // NOLINT
+
   static Status Ok() { return {}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
@@ -69,9 +72,20 @@ inline tl::unexpected<Status> Error(Status status) { return tl::unexpected<Statu
 
 }  // namespace quell
 
-// Propagates a non-ok Status from an expression returning Status.
-#define QUELL_RETURN_IF_ERROR(expr)        \
-  do {                                     \
-    ::quell::Status quell_status_ = (expr); \
-    if (!quell_status_.ok()) return quell_status_; \
+// Propagates a non-ok Status (from an expression returning Status) out of a function returning
+// Status or Result<T>.
+#define QUELL_RETURN_IF_ERROR(expr)                                   \
+  do {                                                                \
+    ::quell::Status quell_status_ = (expr);                           \
+    if (!quell_status_.ok()) return ::quell::Error(std::move(quell_status_)); \
   } while (0)
+
+#define QUELL_CONCAT_INNER(a, b) a##b
+#define QUELL_CONCAT(a, b) QUELL_CONCAT_INNER(a, b)
+// `QUELL_ASSIGN_OR_RETURN(auto x, ResultReturningCall());` declares x from the value, or returns
+// the error out of a function returning Status or Result<T>.
+#define QUELL_ASSIGN_OR_RETURN(lhs, expr)                                     \
+  auto QUELL_CONCAT(quell_result_, __LINE__) = (expr);                       \
+  if (!QUELL_CONCAT(quell_result_, __LINE__))                                \
+    return ::quell::Error(std::move(QUELL_CONCAT(quell_result_, __LINE__).error())); \
+  lhs = std::move(*QUELL_CONCAT(quell_result_, __LINE__))

@@ -1,0 +1,118 @@
+#include "app/app.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/engine.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "metrics/registry.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/tokens.h"
+
+namespace quell::app {
+namespace {
+
+engine::EngineOptions EngineOptionsFrom(const config::Config& c) {
+  engine::EngineOptions o;
+  o.group_by = c.group_by;
+  o.group_window_ms = c.group_window_ms;
+  o.max_incident_age_ms = c.max_incident_age_ms;
+  o.reopen_window_ms = c.reopen_window_ms;
+  o.flap_window_ms = c.flap_window_ms;
+  o.flap_threshold = c.flap_threshold;
+  o.auto_resolve = c.auto_resolve;
+  return o;
+}
+
+Result<http::ServerOptions> ServerOptionsFrom(const config::Config& c) {
+  http::ServerOptions o;
+  size_t colon = c.listen.rfind(':');
+  if (colon == std::string::npos) return Error(InvalidArgument("listen must be HOST:PORT", "listen"));
+  o.host = c.listen.substr(0, colon);
+  if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']')
+    o.host = o.host.substr(1, o.host.size() - 2);
+  o.port = static_cast<uint16_t>(std::stoi(c.listen.substr(colon + 1)));
+  o.threads = c.http_threads;
+  o.max_body_bytes = c.max_body_bytes;
+  return o;
+}
+
+// The first start creates an admin token and leaves it, readable by the owner only, in
+// DIR/admin.token. Later starts leave tokens alone.
+Status EnsureAdminToken(store::Store& store, const std::string& data_dir, const Clock& clock) {
+  QUELL_ASSIGN_OR_RETURN(auto tokens, store.ListTokens());
+  if (!tokens.empty()) return Status::Ok();
+  QUELL_ASSIGN_OR_RETURN(std::string secret, store::CreateToken(store, "admin", "admin", clock.Now()));
+  std::string path = data_dir + "/admin.token";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Internal("cannot write " + path + ": " + std::strerror(errno));
+  ::fchmod(fd, 0600);
+  std::string line = secret + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = ::fsync(fd) == 0 && ok;
+  ::close(fd);
+  if (!ok) return Internal("cannot write " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct App::Parts {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<metrics::Registry> metrics;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<http::Api> api;
+  std::unique_ptr<http::HttpServer> server;
+  bool stopped = false;
+};
+
+App::App() : parts_(std::make_unique<Parts>()) {}
+App::~App() { Stop(); }
+
+Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Error(InvalidArgument("cannot create data dir " + config.data_dir + ": " +
+                                       ec.message(), "data_dir"));
+  ::chmod(config.data_dir.c_str(), 0700);
+  store::SqliteOptions options;
+  options.path = config.data_dir + "/quell.db";
+  options.synchronous_full = config.sqlite_synchronous_full;
+  return store::OpenSqliteStore(options);
+}
+
+Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Clock& clock) {
+  std::unique_ptr<App> app(new App());
+  Parts& p = *app->parts_;
+  QUELL_ASSIGN_OR_RETURN(p.store, OpenDataDir(config));
+  QUELL_RETURN_IF_ERROR(EnsureAdminToken(*p.store, config.data_dir, clock));
+  p.metrics = std::make_unique<metrics::Registry>();
+  p.engine = std::make_unique<engine::Engine>(*p.store, clock, EngineOptionsFrom(config));
+  p.api = std::make_unique<http::Api>(http::ApiDeps{*p.engine, *p.store, *p.metrics, clock});
+  QUELL_ASSIGN_OR_RETURN(auto server_options, ServerOptionsFrom(config));
+  p.server = http::NewHttpServer(server_options, *p.api);
+  QUELL_RETURN_IF_ERROR(p.server->Start());
+  return app;
+}
+
+uint16_t App::port() const { return parts_->server ? parts_->server->port() : 0; }
+
+void App::Stop() {
+  Parts& p = *parts_;
+  if (p.stopped) return;
+  p.stopped = true;
+  if (p.server) p.server->Stop();   // in-flight requests finish; their commits still run
+  if (p.engine) p.engine->Shutdown();  // drain queued batches
+  p.server.reset();
+  p.api.reset();
+  p.engine.reset();
+  p.store.reset();  // closes the database
+}
+
+}  // namespace quell::app

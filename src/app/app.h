@@ -1,0 +1,46 @@
+// App: the composition root. Builds Store, Engine, metrics, the API and the HTTP server from a
+// Config, owns them and shuts them down in order (stop accepting, finish in-flight requests,
+// drain the Engine, close the Store).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "config/config.h"
+
+namespace quell::store {
+class Store;
+}  // namespace quell::store
+
+namespace quell::app {
+
+class App {
+ public:
+  ~App();
+  // Opens everything and starts serving. `clock` must outlive the App.
+  static Result<std::unique_ptr<App>> Start(const config::Config& config, const Clock& clock);
+
+  uint16_t port() const;
+  // Idempotent: stop accepting, finish in-flight requests, drain the engine, close the store.
+  void Stop();
+
+ private:
+  App();
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+// Opens (creating if needed, migrating) the SQLite store in `data_dir`.
+Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config);
+
+// `quell serve`: start, print where it listens and how to authenticate, run until SIGTERM or
+// SIGINT, shut down cleanly. Returns the exit code.
+int RunServe(const config::Config& config);
+
+// `quell token create`: prints the new token alone on stdout. Returns the exit code.
+int RunTokenCreate(const config::Config& config, const std::string& name, const std::string& scope);
+
+}  // namespace quell::app

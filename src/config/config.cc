@@ -1,0 +1,263 @@
+#include "config/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace quell::config {
+namespace {
+
+using Setter = std::function<Status(Config&, const std::string&)>;
+
+struct Option {
+  ConfigKey key;
+  Setter set;
+};
+
+Result<int64_t> ParseInt(std::string_view text, int64_t min, int64_t max) {
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size())
+    return Error(InvalidArgument("'" + std::string(text) + "' is not an integer"));
+  if (value < min || value > max)
+    return Error(InvalidArgument("must be between " + std::to_string(min) + " and " +
+                                 std::to_string(max)));
+  return value;
+}
+
+Result<bool> ParseBool(std::string_view text) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  return Error(InvalidArgument("'" + std::string(text) + "' is not a boolean (true/false)"));
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in{std::string(text)};
+  while (std::getline(in, item, ',')) {
+    size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+std::string EnvName(const std::string& key) {
+  std::string env = "QUELL_";
+  for (char c : key) env += c == '.' ? '_' : static_cast<char>(std::toupper(c));
+  return env;
+}
+
+Setter StringSetter(std::string Config::*member) {
+  return [member](Config& c, const std::string& v) {
+    c.*member = v;
+    return Status::Ok();
+  };
+}
+Setter IntSetter(int Config::*member, int64_t min, int64_t max) {
+  return [=](Config& c, const std::string& v) -> Status {
+    QUELL_ASSIGN_OR_RETURN(int64_t n, ParseInt(v, min, max));
+    c.*member = static_cast<int>(n);
+    return Status::Ok();
+  };
+}
+Setter BoolSetter(bool Config::*member) {
+  return [=](Config& c, const std::string& v) -> Status {
+    QUELL_ASSIGN_OR_RETURN(bool b, ParseBool(v));
+    c.*member = b;
+    return Status::Ok();
+  };
+}
+Setter DurationSetter(TimeMs Config::*member) {
+  return [=](Config& c, const std::string& v) -> Status {
+    QUELL_ASSIGN_OR_RETURN(TimeMs d, ParseDuration(v));
+    c.*member = d;
+    return Status::Ok();
+  };
+}
+
+const std::vector<Option>& Options() {
+  static const std::vector<Option> options = [] {
+    std::vector<Option> o;
+    auto add = [&](std::string name, std::string def, std::string help, Setter set) {
+      std::string env = EnvName(name);
+      o.push_back({{std::move(name), std::move(env), std::move(def), std::move(help)},
+                   std::move(set)});
+    };
+    add("listen", "127.0.0.1:8080", "HOST:PORT to serve the API and dashboard on",
+        [](Config& c, const std::string& v) -> Status {
+          size_t colon = v.rfind(':');
+          if (colon == std::string::npos || colon == 0)
+            return InvalidArgument("'" + v + "' is not HOST:PORT");
+          QUELL_ASSIGN_OR_RETURN(int64_t port, ParseInt(v.substr(colon + 1), 0, 65535));
+          (void)port;
+          c.listen = v;
+          return Status::Ok();
+        });
+    add("data_dir", "./quell-data", "directory for the SQLite database and admin.token",
+        StringSetter(&Config::data_dir));
+    add("http_threads", "2", "HTTP server threads", IntSetter(&Config::http_threads, 1, 64));
+    add("max_body_bytes", "1048576", "largest accepted request body (larger: 413)",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(int64_t n, ParseInt(v, 1024, int64_t{1} << 30));
+          c.max_body_bytes = static_cast<size_t>(n);
+          return Status::Ok();
+        });
+    add("public_url", "", "URL users open the dashboard at (used in notification links)",
+        StringSetter(&Config::public_url));
+    add("log.level", "info", "debug | info | warn | error",
+        [](Config& c, const std::string& v) -> Status {
+          if (v != "debug" && v != "info" && v != "warn" && v != "error" && v != "trace")
+            return InvalidArgument("'" + v + "' is not one of debug, info, warn, error");
+          c.log_level = v;
+          return Status::Ok();
+        });
+    add("log.json", "false", "log JSON lines instead of text", BoolSetter(&Config::log_json));
+    add("storage.synchronous_full", "false",
+        "fsync the SQLite WAL on every commit (survives power loss; slower). Process crashes "
+        "never lose a commit either way",
+        BoolSetter(&Config::sqlite_synchronous_full));
+    add("grouping.group_by", "service,environment",
+        "alert fields whose values form the group key: service, environment, name, source, or "
+        "any label name",
+        [](Config& c, const std::string& v) -> Status {
+          auto fields = SplitList(v);
+          if (fields.empty()) return InvalidArgument("needs at least one field");
+          c.group_by = std::move(fields);
+          return Status::Ok();
+        });
+    add("grouping.window", "30m",
+        "a related alert joins an open incident whose last alert is at most this old",
+        DurationSetter(&Config::group_window_ms));
+    add("grouping.max_incident_age", "24h", "incidents older than this take no new alerts",
+        DurationSetter(&Config::max_incident_age_ms));
+    add("grouping.reopen_window", "15m",
+        "an alert firing again this soon after its incident resolved reopens it",
+        DurationSetter(&Config::reopen_window_ms));
+    add("grouping.flap_window", "10m", "window for counting firing/resolved flips",
+        DurationSetter(&Config::flap_window_ms));
+    add("grouping.flap_threshold", "4", "flips within flap_window that mark an incident flapping",
+        IntSetter(&Config::flap_threshold, 2, 1000));
+    add("grouping.auto_resolve", "true", "resolve an incident when all its alerts resolved",
+        BoolSetter(&Config::auto_resolve));
+    return o;
+  }();
+  return options;
+}
+
+const Option* FindOption(std::string_view name) {
+  for (const auto& option : Options())
+    if (option.key.name == name) return &option;
+  return nullptr;
+}
+
+Status Apply(Config& config, const std::string& name, const std::string& value,
+             const std::string& where) {
+  const Option* option = FindOption(name);
+  if (!option) return InvalidArgument(where + ": unknown option '" + name + "'", name);
+  Status status = option->set(config, value);
+  if (!status.ok()) return InvalidArgument(where + ": " + name + ": " + status.message(), name);
+  return Status::Ok();
+}
+
+// TOML scalars and arrays become the same text the environment would carry.
+Result<std::string> TomlToText(const toml::node& node) {
+  if (auto s = node.as_string()) return std::string(s->get());
+  if (auto i = node.as_integer()) return std::to_string(i->get());
+  if (auto b = node.as_boolean()) return std::string(b->get() ? "true" : "false");
+  if (auto f = node.as_floating_point()) return std::to_string(f->get());
+  if (auto a = node.as_array()) {
+    std::string out;
+    for (const auto& item : *a) {
+      QUELL_ASSIGN_OR_RETURN(std::string text, TomlToText(item));
+      if (!out.empty()) out += ',';
+      out += text;
+    }
+    return out;
+  }
+  return Error(InvalidArgument("unsupported value type"));
+}
+
+Status ApplyTable(Config& config, const toml::table& table, const std::string& prefix,
+                  const std::string& file) {
+  for (const auto& [key, node] : table) {
+    std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    std::string where = file + ":" + std::to_string(node.source().begin.line);
+    if (const auto* sub = node.as_table()) {
+      QUELL_RETURN_IF_ERROR(ApplyTable(config, *sub, name, file));
+      continue;
+    }
+    auto text = TomlToText(node);
+    if (!text) return InvalidArgument(where + ": " + name + ": " + text.error().message(), name);
+    QUELL_RETURN_IF_ERROR(Apply(config, name, *text, where));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& ConfigKeys() {
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> out;
+    for (const auto& option : Options()) out.push_back(option.key);
+    return out;
+  }();
+  return keys;
+}
+
+Result<TimeMs> ParseDuration(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0) return Error(InvalidArgument("'" + std::string(text) + "' is not a duration"));
+  QUELL_ASSIGN_OR_RETURN(int64_t n, ParseInt(text.substr(0, digits), 0, int64_t{1} << 40));
+  std::string_view unit = text.substr(digits);
+  if (unit.empty() || unit == "s") return n * kSecondMs;
+  if (unit == "ms") return n;
+  if (unit == "m") return n * kMinuteMs;
+  if (unit == "h") return n * kHourMs;
+  if (unit == "d") return n * 24 * kHourMs;
+  return Error(InvalidArgument("'" + std::string(text) +
+                               "' is not a duration (use ms, s, m, h or d)"));
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    if (entry.substr(0, 6) != "QUELL_") continue;
+    size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return env;
+}
+
+Result<Config> LoadConfig(const ConfigSources& sources) {
+  Config config;
+  if (!sources.file.empty()) {
+    toml::table table;
+    try {  // toml++ reports parse errors by exception; they end here.
+      table = toml::parse_file(sources.file);
+    } catch (const toml::parse_error& err) {
+      return Error(InvalidArgument(sources.file + ":" + std::to_string(err.source().begin.line) +
+                                       ": " + std::string(err.description()),
+                                   "config"));
+    }
+    QUELL_RETURN_IF_ERROR(ApplyTable(config, table, "", sources.file));
+  }
+  for (const auto& option : Options()) {
+    auto it = sources.env.find(option.key.env);
+    if (it != sources.env.end())
+      QUELL_RETURN_IF_ERROR(Apply(config, option.key.name, it->second, option.key.env));
+  }
+  for (const auto& [name, value] : sources.overrides)
+    QUELL_RETURN_IF_ERROR(Apply(config, name, value, "command line"));
+  return config;
+}
+
+}  // namespace quell::config

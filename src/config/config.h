@@ -1,0 +1,65 @@
+// Config: every option of `quell serve`, from defaults < TOML file < QUELL_* environment <
+// command line. One table (ConfigKeys) names each option once: its TOML key ("grouping.window"),
+// its environment variable (QUELL_GROUPING_WINDOW), its default and its help, so the file, the
+// environment, `--set key=value` and `--help` can never disagree. Errors name the key, the
+// source and, for the file, the line.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace quell::config {
+
+struct Config {
+  // Server.
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./quell-data";
+  int http_threads = 2;
+  size_t max_body_bytes = 1 << 20;
+  std::string public_url;  // how users reach the dashboard (links in notifications)
+  // Logging.
+  std::string log_level = "info";
+  bool log_json = false;
+  // Storage.
+  bool sqlite_synchronous_full = false;
+  // Grouping (see engine::EngineOptions).
+  std::vector<std::string> group_by = {"service", "environment"};
+  TimeMs group_window_ms = 30 * kMinuteMs;
+  TimeMs max_incident_age_ms = 24 * kHourMs;
+  TimeMs reopen_window_ms = 15 * kMinuteMs;
+  TimeMs flap_window_ms = 10 * kMinuteMs;
+  int flap_threshold = 4;
+  bool auto_resolve = true;
+};
+
+struct ConfigKey {
+  std::string name;       // TOML key, dotted: "grouping.window"
+  std::string env;        // QUELL_GROUPING_WINDOW
+  std::string default_value;
+  std::string help;
+};
+
+// Every option, in the order --help shows them.
+const std::vector<ConfigKey>& ConfigKeys();
+
+struct ConfigSources {
+  std::string file;  // TOML file path, or empty
+  std::map<std::string, std::string> env;  // QUELL_* variables (others ignored)
+  std::vector<std::pair<std::string, std::string>> overrides;  // command line, key -> value
+};
+
+Result<Config> LoadConfig(const ConfigSources& sources);
+
+// The QUELL_* variables of this process.
+std::map<std::string, std::string> ProcessEnvironment();
+
+// "90s", "30m", "24h", "7d", "1500ms" or a plain number of seconds.
+Result<TimeMs> ParseDuration(std::string_view text);
+
+}  // namespace quell::config

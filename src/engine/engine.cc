@@ -1,0 +1,207 @@
+// Engine plumbing: the group-commit writer thread and human actions. The alert folding rules
+// themselves are in alert_folding.cc.
+#include "engine/engine.h"
+
+#include <future>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/incident_changes.h"
+
+namespace quell::engine {
+
+const char* IngestOutcomeName(IngestOutcome outcome) {
+  switch (outcome) {
+    case IngestOutcome::kNewIncident: return "new_incident";
+    case IngestOutcome::kJoined: return "joined";
+    case IngestOutcome::kDuplicate: return "duplicate";
+    case IngestOutcome::kReopened: return "reopened";
+    case IngestOutcome::kResolved: return "resolved";
+    case IngestOutcome::kUnknownResolved: return "unknown_resolved";
+  }
+  return "unknown";
+}
+
+std::optional<Action> ParseAction(std::string_view text) {
+  if (text == "ack") return Action::kAck;
+  if (text == "unack") return Action::kUnack;
+  if (text == "resolve") return Action::kResolve;
+  if (text == "reopen") return Action::kReopen;
+  return std::nullopt;
+}
+
+Engine::Engine(store::Store& store, const Clock& clock, EngineOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)) {
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+Engine::~Engine() { Shutdown(); }
+
+void Engine::Shutdown() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+EngineCounters Engine::counters() const {
+  std::lock_guard lock(mu_);
+  return counters_;
+}
+
+void Engine::Submit(std::vector<model::NormalizedAlert> alerts, IngestCallback done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(alerts), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(Error(Unavailable("shutting down")));
+}
+
+Result<std::vector<IngestResult>> Engine::Ingest(std::vector<model::NormalizedAlert> alerts) {
+  std::promise<Result<std::vector<IngestResult>>> promise;
+  auto future = promise.get_future();
+  Submit(std::move(alerts), [&promise](Result<std::vector<IngestResult>> result) {
+    promise.set_value(std::move(result));
+  });
+  return future.get();
+}
+
+void Engine::WriterLoop() {
+  for (;;) {
+    std::vector<Pending> group;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      size_t alerts = 0;
+      while (!queue_.empty() && (group.empty() || alerts + queue_.front().alerts.size() <=
+                                                       options_.max_batch_alerts)) {
+        alerts += queue_.front().alerts.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+  }
+}
+
+void Engine::CommitGroup(std::vector<Pending>& group) {
+  // Fast path: everything in one transaction.
+  std::vector<std::vector<IngestResult>> results;
+  Status failure;
+  if (auto tx = store_.Begin(); tx) {
+    for (auto& pending : group) {
+      auto applied = ApplyBatch(**tx, pending.alerts);
+      if (!applied) {
+        failure = applied.error();
+        break;
+      }
+      results.push_back(std::move(*applied));
+    }
+    if (failure.ok()) failure = (*tx)->Commit();
+  } else {
+    failure = tx.error();
+  }
+
+  if (failure.ok()) {
+    uint64_t alerts = 0, duplicates = 0, opened = 0;
+    for (auto& batch : results) {
+      for (auto& r : batch) {
+        ++alerts;
+        duplicates += r.duplicate();
+        opened += r.outcome == IngestOutcome::kNewIncident;
+      }
+    }
+    {
+      std::lock_guard lock(mu_);
+      counters_.alerts += alerts;
+      counters_.duplicates += duplicates;
+      counters_.incidents_opened += opened;
+      counters_.transactions += 1;
+    }
+    for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+    return;
+  }
+
+  if (group.size() == 1) {
+    spdlog::error("ingest transaction failed: {}", failure.ToString());
+    group[0].done(Error(failure));
+    return;
+  }
+  // Slow path: isolate the batch that failed.
+  for (auto& pending : group) {
+    std::vector<Pending> alone;
+    alone.push_back(std::move(pending));
+    CommitGroup(alone);
+  }
+}
+
+Result<std::vector<IngestResult>> Engine::ApplyBatch(
+    store::StoreTx& tx, const std::vector<model::NormalizedAlert>& alerts) {
+  const TimeMs now = clock_.Now();
+  std::vector<IngestResult> results;
+  results.reserve(alerts.size());
+  for (const auto& alert : alerts) {
+    auto one = ApplyOne(tx, alert, now);
+    if (!one) return Error(one.error());
+    results.push_back(std::move(*one));
+  }
+  return results;
+}
+
+Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,
+                                    const std::string& note) {
+  using model::IncidentStatus;
+  QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+  QUELL_ASSIGN_OR_RETURN(auto found, tx->FindIncident(incident_id));
+  if (!found) return Error(NotFound("no incident " + std::to_string(incident_id)));
+  model::Incident incident = std::move(*found);
+  const TimeMs now = clock_.Now();
+
+  model::EventKind kind = model::EventKind::kComment;
+  switch (action) {
+    case Action::kAck:
+      if (incident.status == IncidentStatus::kResolved)
+        return Error(Conflict("incident is resolved; reopen it first"));
+      if (incident.status == IncidentStatus::kAcknowledged) return incident;
+      incident.status = IncidentStatus::kAcknowledged;
+      incident.acked_at = now;
+      incident.acked_by = actor;
+      kind = model::EventKind::kAcked;
+      break;
+    case Action::kUnack:
+      if (incident.status == IncidentStatus::kResolved)
+        return Error(Conflict("incident is resolved"));
+      if (incident.status == IncidentStatus::kTriggered) return incident;
+      incident.status = IncidentStatus::kTriggered;
+      incident.acked_at = 0;
+      incident.acked_by.clear();
+      kind = model::EventKind::kUnacked;
+      break;
+    case Action::kResolve:
+      if (incident.status == IncidentStatus::kResolved) return incident;
+      MarkResolved(incident, actor, now);
+      kind = model::EventKind::kResolved;
+      break;
+    case Action::kReopen:
+      if (incident.status != IncidentStatus::kResolved) return incident;
+      MarkReopened(incident);
+      kind = model::EventKind::kReopened;
+      break;
+  }
+  incident.updated_at = now;
+  QUELL_RETURN_IF_ERROR(tx->UpdateIncident(incident));
+  QUELL_RETURN_IF_ERROR(AppendIncidentEvent(*tx, incident.id, kind, actor, "", note, now));
+  QUELL_RETURN_IF_ERROR(EnqueueNotify(*tx, incident.id, now));
+  QUELL_RETURN_IF_ERROR(tx->Commit());
+  return incident;
+}
+
+}  // namespace quell::engine

@@ -1,0 +1,138 @@
+// Engine: everything a user or a sender does to incidents goes through here. It folds alerts
+// into incidents (dedup by fingerprint, grouping by group key within windows, reopen, flapping,
+// auto-resolve) and runs human actions (ack, resolve, reopen), writing timeline events and
+// enqueuing jobs in the same transaction as the change.
+//
+// Pure logic over a Store and a Clock: no HTTP, no JSON. Ingest is group-committed: concurrent
+// Submit calls are merged by one writer thread into one transaction, and each caller's callback
+// runs after the commit. Thread-safe. Nothing here assumes a single process beyond the Store's
+// own transaction guarantees.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "model/alert.h"
+#include "model/incident.h"
+#include "store/store.h"
+
+namespace quell::engine {
+
+struct EngineOptions {
+  // Alerts with equal values of these fields share an incident (see GroupFieldValue).
+  std::vector<std::string> group_by = {"service", "environment"};
+  // A related alert joins an open incident if it arrives within this time of the incident's
+  // last alert (rolling) and the incident is younger than max_incident_age_ms.
+  TimeMs group_window_ms = 30 * kMinuteMs;
+  TimeMs max_incident_age_ms = 24 * kHourMs;
+  // A resolved incident whose alert fires again within this window is reopened.
+  TimeMs reopen_window_ms = 15 * kMinuteMs;
+  // flap_threshold firing<->resolved flips of one alert within flap_window_ms mark its incident
+  // as flapping: one timeline entry, and no notifications for further flips.
+  TimeMs flap_window_ms = 10 * kMinuteMs;
+  int flap_threshold = 4;
+  // Resolve an incident automatically when all its alerts are resolved.
+  bool auto_resolve = true;
+  // Group commit: at most this many alerts in one transaction.
+  size_t max_batch_alerts = 5000;
+};
+
+// What happened to one submitted alert.
+enum class IngestOutcome {
+  kNewIncident,  // opened a new incident
+  kJoined,       // a new alert in an existing open incident
+  kDuplicate,    // same fingerprint as an alert of its incident: counted
+  kReopened,     // fired again within the reopen window: incident reopened
+  kResolved,     // resolved an alert (and maybe its incident)
+  kUnknownResolved,  // a resolved alert Quell never saw firing: recorded nowhere
+};
+const char* IngestOutcomeName(IngestOutcome outcome);
+
+struct IngestResult {
+  std::string fingerprint;
+  int64_t incident_id = 0;  // 0 for kUnknownResolved
+  IngestOutcome outcome = IngestOutcome::kNewIncident;
+  bool duplicate() const { return outcome == IngestOutcome::kDuplicate; }
+};
+
+enum class Action { kAck, kUnack, kResolve, kReopen };
+std::optional<Action> ParseAction(std::string_view text);
+
+struct EngineCounters {
+  uint64_t alerts = 0;
+  uint64_t duplicates = 0;
+  uint64_t incidents_opened = 0;
+  uint64_t transactions = 0;
+};
+
+class Engine {
+ public:
+  // `store` and `clock` must outlive the Engine. Starts the writer thread.
+  Engine(store::Store& store, const Clock& clock, EngineOptions options);
+  ~Engine();  // Drains pending submissions, then stops the writer thread.
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  using IngestCallback = std::function<void(Result<std::vector<IngestResult>>)>;
+
+  // Queues a batch; `done` runs on the writer thread after the batch is committed (or failed).
+  // All alerts of one call commit together or not at all.
+  void Submit(std::vector<model::NormalizedAlert> alerts, IngestCallback done);
+
+  // Submit and wait.
+  Result<std::vector<IngestResult>> Ingest(std::vector<model::NormalizedAlert> alerts);
+
+  // A human (or Telegram, or the API) acts on an incident. Returns the incident after the action.
+  // NotFound if there is no such incident; Conflict if the action makes no sense in its state
+  // (e.g. ack a resolved incident). Repeating the state it is already in is a no-op.
+  Result<model::Incident> Act(int64_t incident_id, Action action, const std::string& actor,
+                              const std::string& note);
+
+  // Stops accepting work and waits for queued batches to commit. Idempotent.
+  void Shutdown();
+
+  EngineCounters counters() const;
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  struct Pending {
+    std::vector<model::NormalizedAlert> alerts;
+    IngestCallback done;
+  };
+
+  void WriterLoop();
+  // Runs batches in one transaction; on failure retries each alone so one bad batch cannot
+  // fail the others.
+  void CommitGroup(std::vector<Pending>& group);
+  Result<std::vector<IngestResult>> ApplyBatch(store::StoreTx& tx,
+                                               const std::vector<model::NormalizedAlert>& alerts);
+  Result<IngestResult> ApplyOne(store::StoreTx& tx, const model::NormalizedAlert& alert, TimeMs now);
+  Result<IngestResult> ApplyFiring(store::StoreTx& tx, const model::NormalizedAlert& alert,
+                                   TimeMs now);
+  Result<IngestResult> ApplyResolved(store::StoreTx& tx, const model::NormalizedAlert& alert,
+                                     TimeMs now);
+
+  store::Store& store_;
+  const Clock& clock_;
+  const EngineOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  EngineCounters counters_;
+  std::thread writer_;
+};
+
+}  // namespace quell::engine

@@ -1,0 +1,340 @@
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "engine/fingerprint.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace quell::engine {
+namespace {
+
+using model::EventKind;
+using model::IncidentStatus;
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(EngineOptions{}); }
+
+  void Open(EngineOptions options) {
+    engine_.reset();
+    store_.reset();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("quell_engine_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store::SqliteOptions so;
+    so.path = (dir_ / "quell.db").string();
+    auto store = store::OpenSqliteStore(so);
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
+    engine_ = std::make_unique<Engine>(*store_, clock_, std::move(options));
+  }
+
+  void TearDown() override {
+    engine_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static model::NormalizedAlert Alert(std::string service, std::string message,
+                                      model::AlertStatus status = model::AlertStatus::kFiring) {
+    model::NormalizedAlert a;
+    a.service = std::move(service);
+    a.environment = "prod";
+    a.message = std::move(message);
+    a.status = status;
+    a.fingerprint = GenericFingerprint(a);
+    return a;
+  }
+
+  IngestResult Send(const model::NormalizedAlert& alert) {
+    auto results = engine_->Ingest({alert});
+    EXPECT_TRUE(results) << results.error().ToString();
+    return results ? results->front() : IngestResult{};
+  }
+
+  IngestResult Resolve(model::NormalizedAlert alert) {
+    alert.status = model::AlertStatus::kResolved;
+    return Send(alert);
+  }
+
+  model::Incident Incident(int64_t id) {
+    auto incident = store_->GetIncident(id);
+    EXPECT_TRUE(incident && *incident);
+    return incident && *incident ? **incident : model::Incident{};
+  }
+
+  std::vector<model::Event> Events(int64_t id, EventKind kind) {
+    std::vector<model::Event> out;
+    auto events = store_->ListEvents(id);
+    EXPECT_TRUE(events);
+    for (const auto& e : *events)
+      if (e.kind == kind) out.push_back(e);
+    return out;
+  }
+
+  ManualClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(EngineTest, FirstAlertOpensIncidentAndEnqueuesJobs) {
+  auto r = Send(Alert("api-gateway", "Redis timeout"));
+  EXPECT_EQ(r.outcome, IngestOutcome::kNewIncident);
+  EXPECT_FALSE(r.duplicate());
+  auto incident = Incident(r.incident_id);
+  EXPECT_EQ(incident.status, IncidentStatus::kTriggered);
+  EXPECT_EQ(incident.title, "api-gateway: Redis timeout");
+  EXPECT_EQ(incident.services, std::vector<std::string>{"api-gateway"});
+  EXPECT_EQ(incident.alert_count, 1);
+  EXPECT_EQ(Events(r.incident_id, EventKind::kAlertFired).size(), 1u);
+  auto jobs = store_->ListJobs();
+  ASSERT_TRUE(jobs);
+  std::vector<std::string> kinds;
+  for (const auto& j : *jobs) kinds.push_back(j.kind + ":" + std::to_string(j.incident_id));
+  std::sort(kinds.begin(), kinds.end());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"analyze:" + std::to_string(r.incident_id),
+                                             "notify:" + std::to_string(r.incident_id)}));
+}
+
+TEST_F(EngineTest, RepeatsFoldIntoOneAlertAndOneCountedTimelineEntry) {
+  auto alert = Alert("api", "Redis timeout after 4200ms");
+  auto first = Send(alert);
+  clock_.Advance(kSecondMs);
+  auto again = Alert("api", "Redis timeout after 5100ms");  // same identity, other number
+  for (int i = 0; i < 5; ++i) {
+    auto r = Send(again);
+    EXPECT_TRUE(r.duplicate());
+    EXPECT_EQ(r.incident_id, first.incident_id);
+  }
+  auto alerts = store_->ListAlerts(first.incident_id);
+  ASSERT_TRUE(alerts);
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_EQ((*alerts)[0].count, 6);
+  EXPECT_EQ((*alerts)[0].last_seen, clock_.Now());
+  EXPECT_EQ((*alerts)[0].data.message, "Redis timeout after 5100ms");  // newest payload
+  auto repeated = Events(first.incident_id, EventKind::kAlertRepeated);
+  ASSERT_EQ(repeated.size(), 1u);
+  EXPECT_EQ(repeated[0].count, 5);
+  EXPECT_EQ(Incident(first.incident_id).alert_count, 1);
+  auto all = store_->ListIncidents({});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 1u);
+}
+
+TEST_F(EngineTest, RelatedAlertJoinsWithinWindowOnly) {
+  auto first = Send(Alert("api", "Redis timeout"));
+  clock_.Advance(20 * kMinuteMs);
+  auto joined = Send(Alert("api", "HTTP 500 ratio above 5%"));
+  EXPECT_EQ(joined.outcome, IngestOutcome::kJoined);
+  EXPECT_EQ(joined.incident_id, first.incident_id);
+  EXPECT_EQ(Incident(first.incident_id).alert_count, 2);
+
+  auto other_group = Send(Alert("billing", "Redis timeout"));
+  EXPECT_EQ(other_group.outcome, IngestOutcome::kNewIncident);
+
+  clock_.Advance(31 * kMinuteMs);  // window is rolling from the last alert of the group
+  auto late = Send(Alert("api", "Disk full"));
+  EXPECT_EQ(late.outcome, IngestOutcome::kNewIncident);
+  EXPECT_NE(late.incident_id, first.incident_id);
+}
+
+TEST_F(EngineTest, MaximumIncidentAgeStartsANewIncident) {
+  auto first = Send(Alert("api", "error 0"));
+  int64_t last_incident = first.incident_id;
+  for (int i = 1; i <= 26; ++i) {  // a new related alert every 25 minutes
+    clock_.Advance(25 * kMinuteMs);
+    last_incident = Send(Alert("api", "error kind " + std::string(1, static_cast<char>('a' + i))))
+                        .incident_id;
+  }
+  // 26 * 25 min = 10.8 h: all in one incident (rolling window, under max age).
+  EXPECT_EQ(last_incident, first.incident_id);
+  for (int i = 0; i < 40; ++i) {
+    clock_.Advance(25 * kMinuteMs);
+    last_incident = Send(Alert("api", "error kind z" + std::string(1, static_cast<char>('a' + i))))
+                        .incident_id;
+  }
+  EXPECT_NE(last_incident, first.incident_id);  // past 24 h a new incident opened
+}
+
+TEST_F(EngineTest, ResolvedAlertsAutoResolveTheIncident) {
+  auto a = Alert("api", "Redis timeout");
+  auto b = Alert("api", "HTTP 500");
+  auto first = Send(a);
+  Send(b);
+  auto r = Resolve(a);
+  EXPECT_EQ(r.outcome, IngestOutcome::kResolved);
+  EXPECT_EQ(Incident(first.incident_id).status, IncidentStatus::kTriggered);
+  Resolve(b);
+  auto incident = Incident(first.incident_id);
+  EXPECT_EQ(incident.status, IncidentStatus::kResolved);
+  EXPECT_EQ(incident.resolved_by, "quell");
+  EXPECT_EQ(Events(first.incident_id, EventKind::kResolved).size(), 1u);
+  EXPECT_EQ(Events(first.incident_id, EventKind::kAlertResolved).size(), 2u);
+  // Resolving again is a duplicate, not a new event.
+  EXPECT_TRUE(Resolve(b).duplicate());
+  EXPECT_EQ(Events(first.incident_id, EventKind::kAlertResolved).size(), 2u);
+}
+
+TEST_F(EngineTest, AutoResolveCanBeTurnedOff) {
+  EngineOptions options;
+  options.auto_resolve = false;
+  Open(options);
+  auto a = Alert("api", "Redis timeout");
+  auto first = Send(a);
+  Resolve(a);
+  EXPECT_EQ(Incident(first.incident_id).status, IncidentStatus::kTriggered);
+}
+
+TEST_F(EngineTest, UnknownResolvedAlertIsReportedNotStored) {
+  auto r = Resolve(Alert("api", "never fired"));
+  EXPECT_EQ(r.outcome, IngestOutcome::kUnknownResolved);
+  EXPECT_EQ(r.incident_id, 0);
+  auto all = store_->ListIncidents({});
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(all->empty());
+}
+
+TEST_F(EngineTest, FiringAgainWithinReopenWindowReopens) {
+  auto a = Alert("api", "Redis timeout");
+  auto first = Send(a);
+  clock_.Advance(kMinuteMs);
+  Resolve(a);
+  clock_.Advance(5 * kMinuteMs);
+  auto again = Send(a);
+  EXPECT_EQ(again.outcome, IngestOutcome::kReopened);
+  EXPECT_EQ(again.incident_id, first.incident_id);
+  EXPECT_EQ(Incident(first.incident_id).status, IncidentStatus::kTriggered);
+  EXPECT_EQ(Events(first.incident_id, EventKind::kReopened).size(), 1u);
+}
+
+TEST_F(EngineTest, FiringAfterReopenWindowOpensNewIncident) {
+  auto a = Alert("api", "Redis timeout");
+  auto first = Send(a);
+  Resolve(a);
+  clock_.Advance(16 * kMinuteMs);
+  auto again = Send(a);
+  EXPECT_EQ(again.outcome, IngestOutcome::kNewIncident);
+  EXPECT_NE(again.incident_id, first.incident_id);
+  EXPECT_EQ(Incident(first.incident_id).status, IncidentStatus::kResolved);
+}
+
+TEST_F(EngineTest, RelatedAlertReopensRecentlyResolvedIncidentOfItsGroup) {
+  auto a = Alert("api", "Redis timeout");
+  auto first = Send(a);
+  Resolve(a);
+  clock_.Advance(2 * kMinuteMs);
+  auto related = Send(Alert("api", "HTTP 500"));
+  EXPECT_EQ(related.outcome, IngestOutcome::kReopened);
+  EXPECT_EQ(related.incident_id, first.incident_id);
+}
+
+TEST_F(EngineTest, RepeatAfterHumanResolveDoesNotReopen) {
+  auto a = Alert("api", "Redis timeout");
+  auto first = Send(a);
+  ASSERT_TRUE(engine_->Act(first.incident_id, Action::kResolve, "alice", "fixed"));
+  clock_.Advance(kMinuteMs);
+  auto repeat = Send(a);  // the sender re-sends the still-firing alert
+  EXPECT_TRUE(repeat.duplicate());
+  EXPECT_EQ(Incident(first.incident_id).status, IncidentStatus::kResolved);
+}
+
+TEST_F(EngineTest, FlappingIsMarkedOnceAndFurtherFlipsAreCounted) {
+  auto a = Alert("api", "Redis timeout");
+  auto first = Send(a);
+  auto jobs_before = store_->ListJobs();
+  for (int i = 0; i < 10; ++i) {
+    clock_.Advance(20 * kSecondMs);
+    Resolve(a);
+    clock_.Advance(20 * kSecondMs);
+    auto r = Send(a);
+    EXPECT_EQ(r.incident_id, first.incident_id);
+  }
+  auto incident = Incident(first.incident_id);
+  EXPECT_TRUE(incident.flapping);
+  auto flapping = Events(first.incident_id, EventKind::kFlapping);
+  ASSERT_EQ(flapping.size(), 1u);
+  EXPECT_GT(flapping[0].count, 10);
+  // Before the threshold (4 flips) flips are on the timeline; after it, they are not.
+  EXPECT_LE(Events(first.incident_id, EventKind::kAlertResolved).size(), 2u);
+  EXPECT_LE(Events(first.incident_id, EventKind::kReopened).size(), 2u);
+}
+
+TEST_F(EngineTest, ActionsFollowTheStateMachine) {
+  auto first = Send(Alert("api", "Redis timeout"));
+  const int64_t id = first.incident_id;
+  auto acked = engine_->Act(id, Action::kAck, "alice", "looking");
+  ASSERT_TRUE(acked);
+  EXPECT_EQ(acked->status, IncidentStatus::kAcknowledged);
+  EXPECT_EQ(acked->acked_by, "alice");
+  EXPECT_TRUE(engine_->Act(id, Action::kAck, "bob", ""));  // no-op
+  EXPECT_EQ(Events(id, EventKind::kAcked).size(), 1u);
+  EXPECT_EQ(Events(id, EventKind::kAcked)[0].note, "looking");
+
+  auto unacked = engine_->Act(id, Action::kUnack, "alice", "");
+  ASSERT_TRUE(unacked);
+  EXPECT_EQ(unacked->status, IncidentStatus::kTriggered);
+
+  auto resolved = engine_->Act(id, Action::kResolve, "bob", "rolled back");
+  ASSERT_TRUE(resolved);
+  EXPECT_EQ(resolved->status, IncidentStatus::kResolved);
+  EXPECT_EQ(resolved->resolved_by, "bob");
+
+  auto ack_resolved = engine_->Act(id, Action::kAck, "alice", "");
+  ASSERT_FALSE(ack_resolved);
+  EXPECT_EQ(ack_resolved.error().code(), StatusCode::kConflict);
+
+  auto reopened = engine_->Act(id, Action::kReopen, "carol", "");
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->status, IncidentStatus::kTriggered);
+  EXPECT_EQ(Events(id, EventKind::kReopened).size(), 1u);
+  EXPECT_EQ(Events(id, EventKind::kReopened)[0].actor, "carol");
+
+  auto missing = engine_->Act(9999, Action::kAck, "alice", "");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(EngineTest, ConcurrentSubmissionsAreGroupCommitted) {
+  constexpr int kThreads = 8, kPerThread = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string kind(1, static_cast<char>('a' + i % 26));
+        auto r = engine_->Ingest({Alert("svc" + std::to_string(t), "error " + kind)});
+        if (r) ok += 1;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads * kPerThread);
+  auto counters = engine_->counters();
+  EXPECT_EQ(counters.alerts, static_cast<uint64_t>(kThreads * kPerThread));
+  EXPECT_LE(counters.transactions, counters.alerts);
+  auto count = store_->CountAlerts();
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, kThreads * 26);  // 26 distinct messages per service
+}
+
+TEST_F(EngineTest, BatchIsOneUnit) {
+  std::vector<model::NormalizedAlert> batch;
+  for (int i = 0; i < 100; ++i)
+    batch.push_back(Alert("api", "error kind " + std::to_string(i % 3 == 0)));
+  auto results = engine_->Ingest(batch);
+  ASSERT_TRUE(results);
+  ASSERT_EQ(results->size(), 100u);
+  int duplicates = 0;
+  for (const auto& r : *results) duplicates += r.duplicate();
+  // "error kind 0" and "error kind 1" mask to the same identity: one alert, 99 repeats.
+  EXPECT_EQ(duplicates, 99);
+}
+
+}  // namespace
+}  // namespace quell::engine

@@ -1,0 +1,71 @@
+#include "engine/incident_changes.h"
+
+#include <algorithm>
+
+namespace quell::engine {
+
+void MarkResolved(model::Incident& incident, const std::string& actor, TimeMs now) {
+  incident.status = model::IncidentStatus::kResolved;
+  incident.resolved_at = now;
+  incident.resolved_by = actor;
+}
+
+void MarkReopened(model::Incident& incident) {
+  incident.status = model::IncidentStatus::kTriggered;
+  incident.resolved_at = 0;
+  incident.resolved_by.clear();
+  incident.acked_at = 0;
+  incident.acked_by.clear();
+}
+
+void AbsorbAlert(model::Incident& incident, const model::NormalizedAlert& alert) {
+  auto& services = incident.services;
+  auto it = std::lower_bound(services.begin(), services.end(), alert.service);
+  if (it == services.end() || *it != alert.service) services.insert(it, alert.service);
+  incident.severity = model::MaxSeverity(incident.severity, alert.severity);
+}
+
+Status AppendIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,
+                           std::string_view actor, std::string_view fingerprint,
+                           std::string_view note, TimeMs now) {
+  model::Event event;
+  event.incident_id = incident_id;
+  event.at = now;
+  event.last_at = now;
+  event.kind = kind;
+  event.actor = actor;
+  event.fingerprint = fingerprint;
+  event.note = note;
+  auto appended = tx.AppendEvent(event);
+  return appended ? Status::Ok() : appended.error();
+}
+
+Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,
+                             std::string_view fingerprint, std::string_view note, TimeMs now) {
+  QUELL_ASSIGN_OR_RETURN(bool bumped, tx.BumpEvent(incident_id, kind, std::string(fingerprint), now));
+  if (bumped) return Status::Ok();
+  return AppendIncidentEvent(tx, incident_id, kind, kSystemActor, fingerprint, note, now);
+}
+
+namespace {
+
+Status Enqueue(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now) {
+  model::Job job;
+  job.kind = kind;
+  job.incident_id = incident_id;
+  job.dedup_key = std::string(kind) + ":" + std::to_string(incident_id);
+  job.run_at = now;
+  return tx.EnqueueJob(job);
+}
+
+}  // namespace
+
+Status EnqueueNotify(store::StoreTx& tx, int64_t incident_id, TimeMs now) {
+  return Enqueue(tx, "notify", incident_id, now);
+}
+
+Status EnqueueAnalyze(store::StoreTx& tx, int64_t incident_id, TimeMs now) {
+  return Enqueue(tx, "analyze", incident_id, now);
+}
+
+}  // namespace quell::engine

@@ -1,0 +1,34 @@
+// Small state changes shared by alert folding and human actions: one piece of code per idea.
+// Internal to the engine layer.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "model/incident.h"
+#include "store/store.h"
+
+namespace quell::engine {
+
+// The actor name Quell uses for what it does by itself (auto-resolve, reopen).
+inline constexpr std::string_view kSystemActor = "quell";
+
+void MarkResolved(model::Incident& incident, const std::string& actor, TimeMs now);
+void MarkReopened(model::Incident& incident);
+// Adds the alert's service to the incident's sorted service list and raises its severity.
+void AbsorbAlert(model::Incident& incident, const model::NormalizedAlert& alert);
+
+Status AppendIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,
+                           std::string_view actor, std::string_view fingerprint,
+                           std::string_view note, TimeMs now);
+// Bumps the newest (incident, kind, fingerprint) event, or appends one if there is none.
+Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,
+                             std::string_view fingerprint, std::string_view note, TimeMs now);
+
+// Outbox jobs; pending ones coalesce per incident.
+Status EnqueueNotify(store::StoreTx& tx, int64_t incident_id, TimeMs now);
+Status EnqueueAnalyze(store::StoreTx& tx, int64_t incident_id, TimeMs now);
+
+}  // namespace quell::engine

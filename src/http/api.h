@@ -1,0 +1,39 @@
+// Api: the REST API's Handler. Routes requests to ingest, incident queries and actions,
+// authenticates them by bearer token and scope, and turns every Status into the uniform JSON
+// error body. Owns no threads; ingest responses are sent from the Engine's writer thread after
+// the group commit. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "engine/engine.h"
+#include "http/server.h"
+#include "store/store.h"
+
+namespace quell::metrics {
+class Registry;
+}  // namespace quell::metrics
+
+namespace quell::http {
+
+struct ApiDeps {
+  engine::Engine& engine;
+  store::Store& store;
+  metrics::Registry& metrics;
+  const Clock& clock;
+};
+
+class Api : public Handler {
+ public:
+  explicit Api(ApiDeps deps);
+  ~Api() override;
+  void Handle(HttpRequest request, Responder respond) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace quell::http

@@ -1,0 +1,132 @@
+// Incidents: GET /api/v1/incidents?status=&service=&limit=&cursor=,
+// GET /api/v1/incidents/{id} (with alerts and timeline), POST /api/v1/incidents/{id}/{action}
+// with {"actor": "...", "note": "..."} where action is ack | unack | resolve | reopen.
+#include <charconv>
+
+#include <boost/json.hpp>
+
+#include "http/json_response.h"
+#include "http/routes.h"
+#include "ingest/json_body.h"
+#include "model/json_codec.h"
+
+namespace quell::http {
+namespace {
+
+namespace json = boost::json;
+
+constexpr int kMaxPageSize = 500;
+
+Result<int64_t> ParseId(const std::string& text, const std::string& field) {
+  int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0)
+    return Error(InvalidArgument(field + " must be a positive integer", field));
+  return id;
+}
+
+Result<store::IncidentQuery> ParseListQuery(const HttpRequest& request) {
+  store::IncidentQuery query;
+  if (std::string status = request.Query("status"); !status.empty()) {
+    query.status = model::ParseIncidentStatus(status);
+    if (!query.status)
+      return Error(InvalidArgument("status must be triggered, acknowledged or resolved", "status"));
+  }
+  query.service = request.Query("service");
+  if (std::string limit = request.Query("limit"); !limit.empty()) {
+    QUELL_ASSIGN_OR_RETURN(int64_t n, ParseId(limit, "limit"));
+    query.limit = static_cast<int>(std::min<int64_t>(n, kMaxPageSize));
+  }
+  if (std::string cursor = request.Query("cursor"); !cursor.empty()) {
+    QUELL_ASSIGN_OR_RETURN(query.before_id, ParseId(cursor, "cursor"));
+  }
+  return query;
+}
+
+void ListIncidents(store::Store& store, HttpRequest& request, Responder respond) {
+  auto query = ParseListQuery(request);
+  if (!query) return respond(ErrorResponse(query.error()));
+  auto incidents = store.ListIncidents(*query);
+  if (!incidents) return respond(ErrorResponse(incidents.error()));
+  json::array items;
+  for (const auto& incident : *incidents) items.push_back(model::IncidentToJson(incident));
+  json::value next = nullptr;
+  if (static_cast<int>(incidents->size()) == query->limit && !incidents->empty())
+    next = std::to_string(incidents->back().id);
+  respond(JsonResponse(200, json::object{{"incidents", std::move(items)}, {"next_cursor", next}}));
+}
+
+void GetIncident(store::Store& store, const PathParams& params, Responder respond) {
+  auto id = ParseId(params.at("id"), "id");
+  if (!id) return respond(ErrorResponse(id.error()));
+  auto incident = store.GetIncident(*id);
+  if (!incident) return respond(ErrorResponse(incident.error()));
+  if (!*incident) return respond(ErrorResponse(NotFound("no incident " + params.at("id"))));
+  auto alerts = store.ListAlerts(*id);
+  if (!alerts) return respond(ErrorResponse(alerts.error()));
+  auto events = store.ListEvents(*id);
+  if (!events) return respond(ErrorResponse(events.error()));
+  json::object body = model::IncidentToJson(**incident).as_object();
+  json::array alert_items, event_items;
+  for (const auto& a : *alerts) alert_items.push_back(model::AlertToJson(a));
+  for (const auto& e : *events) event_items.push_back(model::EventToJson(e));
+  body["alerts"] = std::move(alert_items);
+  body["timeline"] = std::move(event_items);
+  respond(JsonResponse(200, body));
+}
+
+struct ActionBody {
+  std::string actor;
+  std::string note;
+};
+
+Result<ActionBody> ParseActionBody(const HttpRequest& request) {
+  QUELL_ASSIGN_OR_RETURN(json::value root, ingest::ParseJsonBody(request.body));
+  if (!root.is_object()) return Error(InvalidArgument("body must be a JSON object", "body"));
+  ActionBody body;
+  const json::value* actor = root.as_object().if_contains("actor");
+  if (!actor) return Error(InvalidArgument("actor is required", "actor"));
+  QUELL_ASSIGN_OR_RETURN(body.actor, ingest::ReadString(*actor, "actor", 256));
+  if (body.actor.empty()) return Error(InvalidArgument("actor must not be empty", "actor"));
+  if (const json::value* note = root.as_object().if_contains("note"); note && !note->is_null()) {
+    QUELL_ASSIGN_OR_RETURN(body.note, ingest::ReadString(*note, "note", 4096));
+  }
+  return body;
+}
+
+void ActOnIncident(engine::Engine& engine, HttpRequest& request, const PathParams& params,
+                   Responder respond) {
+  auto action = engine::ParseAction(params.at("action"));
+  if (!action)
+    return respond(ErrorResponse(
+        NotFound("unknown action '" + params.at("action") + "' (ack, unack, resolve, reopen)")));
+  auto id = ParseId(params.at("id"), "id");
+  if (!id) return respond(ErrorResponse(id.error()));
+  if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
+  auto body = ParseActionBody(request);
+  if (!body) return respond(ErrorResponse(body.error()));
+  auto incident = engine.Act(*id, *action, body->actor, body->note);
+  if (!incident) return respond(ErrorResponse(incident.error()));
+  respond(JsonResponse(200, model::IncidentToJson(*incident)));
+}
+
+}  // namespace
+
+void AddIncidentRoutes(Router& router, const ApiDeps& deps) {
+  store::Store& store = deps.store;
+  engine::Engine& engine = deps.engine;
+  router.Add({"GET", "/api/v1/incidents", store::Scope::kRead,
+              [&store](HttpRequest& request, const PathParams&, Responder respond) {
+                ListIncidents(store, request, std::move(respond));
+              }});
+  router.Add({"GET", "/api/v1/incidents/{id}", store::Scope::kRead,
+              [&store](HttpRequest&, const PathParams& params, Responder respond) {
+                GetIncident(store, params, std::move(respond));
+              }});
+  router.Add({"POST", "/api/v1/incidents/{id}/{action}", store::Scope::kAdmin,
+              [&engine](HttpRequest& request, const PathParams& params, Responder respond) {
+                ActOnIncident(engine, request, params, std::move(respond));
+              }});
+}
+
+}  // namespace quell::http

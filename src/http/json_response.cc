@@ -1,0 +1,43 @@
+#include "http/json_response.h"
+
+#include <boost/json.hpp>
+
+namespace quell::http {
+
+namespace json = boost::json;
+
+HttpResponse JsonResponse(int status, const json::value& body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = json::serialize(body);
+  return response;
+}
+
+json::value ErrorBody(const Status& status) {
+  json::object error{{"code", StatusCodeName(status.code())}, {"message", status.message()}};
+  if (!status.field().empty()) error["field"] = status.field();
+  return json::object{{"error", std::move(error)}};
+}
+
+HttpResponse ErrorResponse(int http_status, const Status& status) {
+  return JsonResponse(http_status, ErrorBody(status));
+}
+
+HttpResponse ErrorResponse(const Status& status) {
+  int http_status = 500;
+  switch (status.code()) {
+    case StatusCode::kOk: http_status = 200; break;
+    case StatusCode::kInvalidArgument: http_status = 400; break;
+    case StatusCode::kNotFound: http_status = 404; break;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kConflict: http_status = 409; break;
+    case StatusCode::kUnauthenticated: http_status = 401; break;
+    case StatusCode::kPermissionDenied: http_status = 403; break;
+    case StatusCode::kResourceExhausted: http_status = 429; break;
+    case StatusCode::kUnavailable: http_status = 503; break;
+    case StatusCode::kInternal: http_status = 500; break;
+  }
+  return ErrorResponse(http_status, status);
+}
+
+}  // namespace quell::http

@@ -1,0 +1,41 @@
+// A small method + path-pattern router. Patterns are literal segments and "{name}" captures:
+// "/api/v1/incidents/{id}/{action}". Thread-safe after construction.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "http/server.h"
+#include "store/tokens.h"
+
+namespace quell::http {
+
+using PathParams = std::map<std::string, std::string>;
+using RouteFn = std::function<void(HttpRequest&, const PathParams&, Responder)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  // Scope the bearer token needs; public routes (health, metrics) have none.
+  std::optional<store::Scope> scope;
+  RouteFn fn;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;   // null: no route
+  PathParams params;
+  bool path_known = false;        // some route has this path (for 405 vs 404)
+};
+
+class Router {
+ public:
+  void Add(Route route) { routes_.push_back(std::move(route)); }
+  RouteMatch Match(const std::string& method, const std::string& path) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace quell::http

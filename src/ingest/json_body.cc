@@ -1,0 +1,76 @@
+#include "ingest/json_body.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/time_format.h"
+
+namespace quell::ingest {
+
+namespace json = boost::json;
+
+Result<json::value> ParseJsonBody(std::string_view body) {
+  size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return Error(InvalidArgument("request body is empty", "body"));
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  json::value value = json::parse(body, ec, {}, options);
+  if (ec) {
+    std::string why = ec == json::error::too_deep
+                          ? "JSON nesting is deeper than " + std::to_string(kMaxJsonDepth)
+                          : "malformed JSON: " + ec.message();
+    return Error(InvalidArgument(why, "body"));
+  }
+  return value;
+}
+
+Result<std::string> ReadString(const json::value& v, const std::string& path, size_t max_len) {
+  if (!v.is_string()) return Error(InvalidArgument(path + " must be a string", path));
+  const auto& s = v.get_string();
+  if (s.size() > max_len)
+    return Error(InvalidArgument(path + " is longer than " + std::to_string(max_len), path));
+  return std::string(s);
+}
+
+Result<std::string> ReadStringOrNumber(const json::value& v, const std::string& path) {
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  if (v.is_string()) return ReadString(v, path, 256);
+  return Error(InvalidArgument(path + " must be a string or a number", path));
+}
+
+Result<model::Labels> ReadStringMap(const json::value& v, const std::string& path) {
+  if (!v.is_object()) return Error(InvalidArgument(path + " must be an object of strings", path));
+  model::Labels out;
+  for (const auto& [key, item] : v.get_object()) {
+    std::string item_path = path + "." + std::string(key);
+    QUELL_ASSIGN_OR_RETURN(auto text, ReadString(item, item_path));
+    if (!text.empty()) out.emplace(std::string(key), std::move(text));  // empty == absent
+  }
+  return out;
+}
+
+Result<double> ReadNumber(const json::value& v, const std::string& path) {
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  if (v.is_double()) return v.get_double();
+  return Error(InvalidArgument(path + " must be a number", path));
+}
+
+Result<TimeMs> ReadTimestamp(const json::value& v, const std::string& path) {
+  if (v.is_number()) {
+    QUELL_ASSIGN_OR_RETURN(double number, ReadNumber(v, path));
+    return EpochNumberToMs(number);
+  }
+  if (v.is_string()) {
+    auto parsed = ParseRfc3339(v.get_string());
+    if (!parsed)
+      return Error(InvalidArgument(path + " must be RFC 3339 or epoch seconds/milliseconds", path));
+    return *parsed;
+  }
+  return Error(InvalidArgument(path + " must be RFC 3339 or epoch seconds/milliseconds", path));
+}
+
+}  // namespace quell::ingest

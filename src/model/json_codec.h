@@ -1,0 +1,19 @@
+// JSON views of the model for the API and notifications. Boost.JSON types are only declared
+// here; callers that use the results include <boost/json.hpp> in their .cc.
+#pragma once
+
+#include "model/alert.h"
+#include "model/incident.h"
+
+namespace boost::json {
+class value;
+}  // namespace boost::json
+
+namespace quell::model {
+
+// Times are RFC 3339 strings (null when unset); raw_json and analysis_json are embedded parsed.
+boost::json::value IncidentToJson(const Incident& incident);
+boost::json::value AlertToJson(const Alert& alert);
+boost::json::value EventToJson(const Event& event);
+
+}  // namespace quell::model
