@@ -1,0 +1,97 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace quell::config {
+namespace {
+
+std::string WriteTemp(const std::string& text) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("quell_config_test_" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(Config, DefaultsAreTheEmbeddedOnes) {
+  auto config = LoadConfig({});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->listen, "127.0.0.1:8080");
+  EXPECT_EQ(config->data_dir, "./quell-data");
+  EXPECT_EQ(config->group_by, (std::vector<std::string>{"service", "environment"}));
+  EXPECT_EQ(config->group_window_ms, 30 * kMinuteMs);
+}
+
+TEST(Config, FileThenEnvironmentThenCommandLine) {
+  std::string file = WriteTemp(R"(
+listen = "127.0.0.1:9000"
+data_dir = "/tmp/q"
+[grouping]
+group_by = ["service", "team"]
+window = "10m"
+flap_threshold = 6
+auto_resolve = false
+)");
+  ConfigSources sources;
+  sources.file = file;
+  sources.env = {{"QUELL_LISTEN", "127.0.0.1:9001"}, {"QUELL_GROUPING_WINDOW", "5m"}};
+  sources.overrides = {{"grouping.window", "90s"}};
+  auto config = LoadConfig(sources);
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->listen, "127.0.0.1:9001");
+  EXPECT_EQ(config->data_dir, "/tmp/q");
+  EXPECT_EQ(config->group_by, (std::vector<std::string>{"service", "team"}));
+  EXPECT_EQ(config->group_window_ms, 90 * kSecondMs);
+  EXPECT_EQ(config->flap_threshold, 6);
+  EXPECT_FALSE(config->auto_resolve);
+  std::remove(file.c_str());
+}
+
+TEST(Config, ErrorsNameTheKeyAndLine) {
+  std::string file = WriteTemp("listen = \"127.0.0.1:9000\"\n[grouping]\nwindow = \"soon\"\n");
+  auto config = LoadConfig({file, {}, {}});
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message().find(":3"), std::string::npos) << config.error().message();
+  EXPECT_NE(config.error().message().find("grouping.window"), std::string::npos);
+  std::remove(file.c_str());
+
+  file = WriteTemp("listen = \n");
+  config = LoadConfig({file, {}, {}});
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message().find(":1"), std::string::npos) << config.error().message();
+  std::remove(file.c_str());
+
+  config = LoadConfig({"", {{"QUELL_FLAP_THRESHOLD", "x"}, {"QUELL_LISTEN", "nope"}}, {}});
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message().find("QUELL_LISTEN"), std::string::npos);
+
+  config = LoadConfig({"", {}, {{"no.such.key", "1"}}});
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message().find("unknown option"), std::string::npos);
+}
+
+TEST(Config, EveryKeyHasAnEnvironmentVariableAndHelp) {
+  for (const auto& key : ConfigKeys()) {
+    EXPECT_EQ(key.env.rfind("QUELL_", 0), 0u) << key.name;
+    EXPECT_FALSE(key.help.empty()) << key.name;
+    auto config = LoadConfig({"", {}, {{key.name, key.default_value}}});
+    if (!key.default_value.empty()) {
+      EXPECT_TRUE(config) << key.name;  // defaults parse
+    }
+  }
+}
+
+TEST(ParseDuration, Units) {
+  EXPECT_EQ(*ParseDuration("1500ms"), 1500);
+  EXPECT_EQ(*ParseDuration("90"), 90 * kSecondMs);
+  EXPECT_EQ(*ParseDuration("2h"), 2 * kHourMs);
+  EXPECT_EQ(*ParseDuration("7d"), 7 * 24 * kHourMs);
+  EXPECT_FALSE(ParseDuration("h"));
+  EXPECT_FALSE(ParseDuration("5 minutes"));
+}
+
+}  // namespace
+}  // namespace quell::config
