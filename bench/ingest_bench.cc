@@ -1,0 +1,292 @@
+// bench/ingest: drives `quell serve` and Debian's Prometheus Alertmanager with the same load over
+// keep-alive loopback connections and prints alerts/s, p50/p99 latency, peak RSS and the ratio
+// Quell/Alertmanager. Not a test: figures, not assertions.
+//
+//   build/release/ingest_bench [--quell build/release/quell] [--seconds 5] [--no-alertmanager]
+//
+// Every scenario runs on a freshly started server with an empty data dir. Quell runs with its
+// defaults (durability on: every 202 is committed to SQLite).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "load_client.h"
+
+namespace quell::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Target {
+  std::string name;
+  pid_t pid = -1;
+  uint16_t port = 0;
+  std::string auth;  // header line
+  std::string path;
+  std::string dir;
+};
+
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    FILE* f = std::fopen(log.c_str(), "w");
+    ::dup2(fileno(f), 1);
+    ::dup2(fileno(f), 2);
+    std::vector<char*> argv;
+    for (auto a : args) argv.push_back(::strdup(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+bool WaitReady(uint16_t port, const std::string& path) {
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < deadline) {
+    LoadClient c(port);
+    std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    if (c.Send(req) == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+long PeakRssKiB(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return 0;
+}
+
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  std::istringstream fields(text.substr(close + 2));
+  std::string f;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::atol(f.c_str());
+    if (i == 15) stime = std::atol(f.c_str());
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+Target StartQuell(const std::string& binary) {
+  Target t;
+  t.name = "quell";
+  char tmpl[] = "/tmp/quell_bench_XXXXXX";
+  t.dir = ::mkdtemp(tmpl);
+  t.port = FreePort();
+  t.pid = Spawn({binary, "serve", "--listen", "127.0.0.1:" + std::to_string(t.port), "--data-dir",
+                 t.dir + "/data", "--set", "log.level=warn"},
+                t.dir + "/log");
+  if (!WaitReady(t.port, "/healthz")) {
+    std::fprintf(stderr, "quell did not start:\n%s\n", ReadFile(t.dir + "/log").c_str());
+    std::exit(1);
+  }
+  std::string token = ReadFile(t.dir + "/data/admin.token");
+  token.erase(token.find_last_not_of("\n") + 1);
+  t.auth = "Authorization: Bearer " + token;
+  t.path = "/api/v1/alerts";
+  return t;
+}
+
+Target StartAlertmanager() {
+  Target t;
+  t.name = "alertmanager";
+  char tmpl[] = "/tmp/am_bench_XXXXXX";
+  t.dir = ::mkdtemp(tmpl);
+  std::ofstream(t.dir + "/am.yml") << "route:\n  receiver: 'null'\n  group_by: [alertname, service]\n"
+                                      "  group_wait: 30s\nreceivers:\n  - name: 'null'\n";
+  t.port = FreePort();
+  t.pid = Spawn({"prometheus-alertmanager", "--config.file=" + t.dir + "/am.yml",
+                 "--storage.path=" + t.dir, "--web.listen-address=127.0.0.1:" + std::to_string(t.port),
+                 "--cluster.listen-address="},
+                t.dir + "/log");
+  if (!WaitReady(t.port, "/-/ready")) {
+    std::fprintf(stderr, "alertmanager did not start:\n%s\n", ReadFile(t.dir + "/log").c_str());
+    std::exit(1);
+  }
+  t.path = "/api/v2/alerts";
+  return t;
+}
+
+void StopTarget(Target& t) {
+  ::kill(t.pid, SIGTERM);
+  int status;
+  ::waitpid(t.pid, &status, 0);
+  std::filesystem::remove_all(t.dir);
+}
+
+// Alert number k as one JSON item in the target's format. Distinct k -> distinct identity.
+std::string AlertJson(const Target& t, uint64_t k) {
+  std::string svc = "svc-" + std::to_string(k % 50), name = "Alert" + std::to_string(k % 20);
+  std::string instance = "host-" + std::to_string(k);
+  if (t.name == "quell") {
+    return R"({"service":")" + svc + R"(","environment":"prod","title":")" + name +
+           R"(","severity":"high","labels":{"instance":")" + instance +
+           R"(","job":"api","team":"t)" + std::to_string(k % 5) +
+           R"("},"annotations":{"summary":"Latency high on )" + instance +
+           R"("},"latency":4200})";
+  }
+  return R"({"labels":{"alertname":")" + name + R"(","service":")" + svc + R"(","instance":")" +
+         instance + R"(","job":"api","severity":"high","team":"t)" + std::to_string(k % 5) +
+         R"("},"annotations":{"summary":"Latency high on )" + instance +
+         R"(","description":"p99 above 4s"},"generatorURL":"http://prometheus:9090/graph"})";
+}
+
+std::string Body(const Target& t, uint64_t first, int batch, bool duplicates) {
+  // Alertmanager's API takes arrays only; Quell's single alerts are sent as one object.
+  if (batch == 1 && t.name == "quell") return AlertJson(t, duplicates ? first % 100 : first);
+  std::string body = "[";
+  for (int i = 0; i < batch; ++i) {
+    if (i) body += ",";
+    body += AlertJson(t, duplicates ? (first + i) % 100 : first + i);
+  }
+  return body + "]";
+}
+
+struct Scenario {
+  std::string label;
+  int batch;
+  int connections;
+  bool duplicates;
+  double rate;  // alerts/s to pace at, 0 = as fast as possible
+};
+
+struct Figures {
+  double alerts_per_s = 0, p50_ms = 0, p99_ms = 0, cpu = 0;
+  long rss_kib = 0;
+  uint64_t errors = 0;
+};
+
+Figures Run(Target& t, const Scenario& s, double seconds) {
+  std::atomic<uint64_t> alerts{0}, errors{0};
+  std::vector<std::vector<double>> latencies(s.connections);
+  const double cpu_before = CpuSeconds(t.pid);
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < s.connections; ++c) {
+    threads.emplace_back([&, c] {
+      LoadClient client(t.port);
+      uint64_t k = static_cast<uint64_t>(c) << 40;
+      const double per_conn_interval =
+          s.rate > 0 ? s.batch * s.connections / s.rate : 0;  // seconds between requests
+      auto next = Clock::now();
+      while (Clock::now() < end) {
+        if (per_conn_interval > 0) {
+          std::this_thread::sleep_until(next);
+          next += std::chrono::duration_cast<Clock::duration>(
+              std::chrono::duration<double>(per_conn_interval));
+        }
+        std::string request = LoadClient::Post(t.path, Body(t, k, s.batch, s.duplicates), t.auth);
+        k += s.batch;
+        auto t0 = Clock::now();
+        int status = client.Send(request);
+        auto t1 = Clock::now();
+        if (status / 100 == 2) {
+          alerts += s.batch;
+          latencies[c].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        } else {
+          ++errors;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  Figures f;
+  f.alerts_per_s = static_cast<double>(alerts) / elapsed;
+  if (!all.empty()) {
+    f.p50_ms = all[all.size() / 2];
+    f.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  }
+  f.cpu = (CpuSeconds(t.pid) - cpu_before) / elapsed;
+  f.rss_kib = PeakRssKiB(t.pid);
+  f.errors = errors;
+  return f;
+}
+
+}  // namespace
+}  // namespace quell::bench
+
+int main(int argc, char** argv) {
+  using namespace quell::bench;
+  std::string quell = "build/release/quell";
+  double seconds = 5;
+  bool with_am = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--quell" && i + 1 < argc) quell = argv[++i];
+    else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
+    else if (a == "--no-alertmanager") with_am = false;
+    else {
+      std::fprintf(stderr, "usage: %s [--quell PATH] [--seconds N] [--no-alertmanager]\n", argv[0]);
+      return 2;
+    }
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  const std::vector<Scenario> scenarios = {
+      {"single x1 distinct", 1, 1, false, 0},      {"single x16 distinct", 1, 16, false, 0},
+      {"single x16 duplicate", 1, 16, true, 0},    {"batch100 x1 distinct", 100, 1, false, 0},
+      {"batch100 x8 distinct", 100, 8, false, 0},  {"batch100 x8 duplicate", 100, 8, true, 0},
+      {"single x4 paced 5k/s", 1, 4, false, 5000},
+  };
+  std::printf("%-24s %-13s %12s %9s %9s %6s %9s %7s\n", "scenario", "target", "alerts/s", "p50 ms",
+              "p99 ms", "cpu", "rss MiB", "errors");
+  for (const auto& s : scenarios) {
+    double rates[2] = {0, 0};
+    for (int which = 0; which < (with_am ? 2 : 1); ++which) {
+      Target t = which == 0 ? StartQuell(quell) : StartAlertmanager();
+      Figures f = Run(t, s, seconds);
+      StopTarget(t);
+      rates[which] = f.alerts_per_s;
+      std::printf("%-24s %-13s %12.0f %9.2f %9.2f %6.2f %9.1f %7llu\n", s.label.c_str(),
+                  t.name.c_str(), f.alerts_per_s, f.p50_ms, f.p99_ms, f.cpu, f.rss_kib / 1024.0,
+                  static_cast<unsigned long long>(f.errors));
+      std::fflush(stdout);
+    }
+    if (with_am && rates[1] > 0 && s.rate == 0)
+      std::printf("%-24s ratio quell/alertmanager = %.2fx\n", s.label.c_str(), rates[0] / rates[1]);
+  }
+  return 0;
+}

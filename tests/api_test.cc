@@ -1,0 +1,252 @@
+// The real server over loopback: ingest, dedup, grouping, incidents, actions, bad input, auth.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "server_process.h"
+
+namespace quell::testing {
+namespace {
+
+namespace json = boost::json;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess();
+    ASSERT_TRUE(server_->Start()) << server_->log();
+    token_ = server_->admin_token();
+    ASSERT_FALSE(token_.empty());
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  static json::value PostJson(const std::string& path, const std::string& body, int expect) {
+    auto r = server_->Post(path, body, token_);
+    EXPECT_EQ(r.status, expect) << path << " " << body << " -> " << r.body;
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    EXPECT_FALSE(ec) << r.body;
+    return v;
+  }
+  static json::value GetJson(const std::string& path, int expect = 200) {
+    auto r = server_->Get(path, token_);
+    EXPECT_EQ(r.status, expect) << path << " -> " << r.body;
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    EXPECT_FALSE(ec) << r.body;
+    return v;
+  }
+
+  static inline ServerProcess* server_ = nullptr;
+  static inline std::string token_;
+};
+
+TEST_F(ApiTest, SeedAlertOpensIncidentAndRepeatIsADuplicate) {
+  const std::string alert =
+      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441","environment":"seed"})";
+  auto first = PostJson("/api/v1/alerts", alert, 202);
+  EXPECT_EQ(first.at("duplicate"), false);
+  EXPECT_EQ(first.at("outcome"), "new_incident");
+  EXPECT_EQ(first.at("fingerprint").as_string().size(), 16u);
+  int64_t id = first.at("incident_id").as_int64();
+
+  auto second = PostJson("/api/v1/alerts", alert, 202);
+  EXPECT_EQ(second.at("duplicate"), true);
+  EXPECT_EQ(second.at("incident_id").as_int64(), id);
+  EXPECT_EQ(second.at("fingerprint"), first.at("fingerprint"));
+
+  auto incident = GetJson("/api/v1/incidents/" + std::to_string(id));
+  EXPECT_EQ(incident.at("status"), "triggered");
+  ASSERT_EQ(incident.at("alerts").as_array().size(), 1u);
+  const auto& stored = incident.at("alerts").as_array()[0];
+  EXPECT_EQ(stored.at("count").as_int64(), 2);
+  EXPECT_EQ(stored.at("metrics").at("latency").as_double(), 4200.0);
+  EXPECT_EQ(stored.at("raw").at("deploy"), "441");
+  int repeated = 0;
+  for (const auto& e : incident.at("timeline").as_array())
+    if (e.at("kind") == "alert_repeated") {
+      ++repeated;
+      EXPECT_EQ(e.at("count").as_int64(), 1);
+    }
+  EXPECT_EQ(repeated, 1);
+}
+
+TEST_F(ApiTest, BatchJoinsOneIncidentAndListFilters) {
+  auto batch = PostJson("/api/v1/alerts", R"([
+      {"service":"checkout","environment":"batch","error":"DB timeout"},
+      {"service":"checkout","environment":"batch","error":"HTTP 500 ratio high"},
+      {"service":"checkout","environment":"batch","error":"DB timeout"}])",
+                        202);
+  ASSERT_EQ(batch.at("accepted").as_int64(), 3);
+  const auto& results = batch.at("results").as_array();
+  EXPECT_EQ(results[0].at("outcome"), "new_incident");
+  EXPECT_EQ(results[1].at("outcome"), "joined");
+  EXPECT_EQ(results[2].at("outcome"), "duplicate");
+  int64_t id = results[0].at("incident_id").as_int64();
+  EXPECT_EQ(results[1].at("incident_id").as_int64(), id);
+
+  auto list = GetJson("/api/v1/incidents?service=checkout&status=triggered");
+  bool found = false;
+  for (const auto& i : list.at("incidents").as_array()) {
+    EXPECT_EQ(i.at("status"), "triggered");
+    found |= i.at("id").as_int64() == id;
+  }
+  EXPECT_TRUE(found);
+  auto none = GetJson("/api/v1/incidents?service=no-such-service");
+  EXPECT_TRUE(none.at("incidents").as_array().empty());
+  EXPECT_TRUE(none.at("next_cursor").is_null());
+}
+
+TEST_F(ApiTest, PaginationWithCursor) {
+  for (int i = 0; i < 5; ++i)
+    PostJson("/api/v1/alerts",
+             R"({"service":"page-)" + std::to_string(i) + R"(","error":"x"})", 202);
+  std::vector<int64_t> seen;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto list = GetJson("/api/v1/incidents?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    for (const auto& i : list.at("incidents").as_array()) seen.push_back(i.at("id").as_int64());
+    if (list.at("next_cursor").is_null()) break;
+    cursor = std::string(list.at("next_cursor").as_string());
+  }
+  ASSERT_GE(seen.size(), 5u);
+  for (size_t i = 1; i < seen.size(); ++i) EXPECT_GT(seen[i - 1], seen[i]);  // newest first
+}
+
+TEST_F(ApiTest, ActionsWriteTimelineEvents) {
+  auto first = PostJson("/api/v1/alerts", R"({"service":"payments","error":"queue stuck"})", 202);
+  std::string base = "/api/v1/incidents/" + std::to_string(first.at("incident_id").as_int64());
+  auto acked = PostJson(base + "/ack", R"({"actor":"alice","note":"on it"})", 200);
+  EXPECT_EQ(acked.at("status"), "acknowledged");
+  EXPECT_EQ(acked.at("acked_by"), "alice");
+  auto resolved = PostJson(base + "/resolve", R"({"actor":"bob"})", 200);
+  EXPECT_EQ(resolved.at("status"), "resolved");
+  auto conflict = PostJson(base + "/ack", R"({"actor":"alice"})", 409);
+  EXPECT_EQ(conflict.at("error").at("code"), "conflict");
+  auto reopened = PostJson(base + "/reopen", R"({"actor":"carol"})", 200);
+  EXPECT_EQ(reopened.at("status"), "triggered");
+
+  auto detail = GetJson(base);
+  std::vector<std::string> kinds;
+  for (const auto& e : detail.at("timeline").as_array())
+    kinds.emplace_back(e.at("kind").as_string());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"alert_fired", "acked", "resolved", "reopened"}));
+  EXPECT_EQ(detail.at("timeline").as_array()[1].at("note"), "on it");
+
+  auto missing_actor = PostJson(base + "/ack", R"({"note":"x"})", 400);
+  EXPECT_EQ(missing_actor.at("error").at("field"), "actor");
+  PostJson(base + "/dance", R"({"actor":"x"})", 404);
+  PostJson("/api/v1/incidents/999999/ack", R"({"actor":"x"})", 404);
+  auto bad_id = PostJson("/api/v1/incidents/abc/ack", R"({"actor":"x"})", 400);
+  EXPECT_EQ(bad_id.at("error").at("field"), "id");
+}
+
+TEST_F(ApiTest, ResolvedAlertAutoResolvesIncident) {
+  auto first = PostJson("/api/v1/alerts", R"({"service":"search","error":"index lag"})", 202);
+  auto resolved =
+      PostJson("/api/v1/alerts", R"({"service":"search","error":"index lag","status":"resolved"})",
+               202);
+  EXPECT_EQ(resolved.at("outcome"), "resolved");
+  auto incident = GetJson("/api/v1/incidents/" + std::to_string(first.at("incident_id").as_int64()));
+  EXPECT_EQ(incident.at("status"), "resolved");
+  EXPECT_EQ(incident.at("resolved_by"), "quell");
+}
+
+struct BadRequest {
+  std::string body;
+  std::string content_type;
+  int status;
+  std::string field;
+};
+
+TEST_F(ApiTest, BadInputGetsAClearError) {
+  const std::vector<BadRequest> cases = {
+      {"", "application/json", 400, "body"},
+      {"{not json", "application/json", 400, "body"},
+      {R"({"error":"x"})", "application/json", 422, "service"},
+      {R"({"service":"a","error":"x","latency":"slow","labels":{"a":1}})", "application/json",
+       422, "labels.a"},
+      {R"({"service":"a","error":"x"})", "text/plain", 415, "content-type"},
+      {R"({"service":"a","error":"x"})", "application/x-www-form-urlencoded", 415,
+       "content-type"},
+      {std::string(100000, '['), "application/json", 400, "body"},
+      {"{\"service\":\"a\",\"error\":\"\xff\"}", "application/json", 400, "body"},
+      {R"([{"service":"a","error":"x"},{"service":"b"}])", "application/json", 422,
+       "alerts[1].error"},
+  };
+  for (const auto& c : cases) {
+    auto r = server_->Post("/api/v1/alerts", c.body, token_, c.content_type);
+    EXPECT_EQ(r.status, c.status) << c.body.substr(0, 80) << " -> " << r.body;
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    ASSERT_FALSE(ec) << r.body;
+    EXPECT_EQ(v.at("error").at("field"), c.field) << r.body;
+  }
+  // All-or-nothing: the valid first item of the rejected batch was not stored.
+  auto list = GetJson("/api/v1/incidents?service=a");
+  EXPECT_TRUE(list.at("incidents").as_array().empty());
+}
+
+TEST_F(ApiTest, OversizedBodyIs413) {
+  std::string big = R"({"service":"a","error":")" + std::string(2 << 20, 'x') + "\"}";
+  auto r = server_->Post("/api/v1/alerts", big, token_);
+  EXPECT_EQ(r.status, 413) << r.body.substr(0, 200);
+}
+
+TEST_F(ApiTest, UnknownRouteAndMethod) {
+  auto r = server_->Get("/api/v1/nope", token_);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("\"error\""), std::string::npos);
+  r = server_->Get("/api/v1/alerts", token_);
+  EXPECT_EQ(r.status, 405);
+}
+
+TEST_F(ApiTest, AuthIsRequiredAndScoped) {
+  const std::string alert = R"({"service":"auth","error":"x"})";
+  auto none = server_->Post("/api/v1/alerts", alert, "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.body.find("authorization"), std::string::npos);
+  auto wrong = server_->Post("/api/v1/alerts", alert, "qk_not_a_real_token");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.body.find("qk_not_a_real_token"), std::string::npos);  // never echoed
+
+  // A read-only token created by the CLI while the server runs.
+  std::string cmd = QuellBinary() + " token create --data-dir " + server_->data_dir() +
+                    "/data --name reader --scope read";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buf[256] = {};
+  ASSERT_NE(std::fgets(buf, sizeof buf, pipe), nullptr);
+  ASSERT_EQ(::pclose(pipe), 0);
+  std::string reader(buf);
+  while (!reader.empty() && reader.back() == '\n') reader.pop_back();
+  EXPECT_EQ(reader.rfind("qk_", 0), 0u);
+
+  EXPECT_EQ(server_->Get("/api/v1/incidents", reader).status, 200);
+  auto forbidden = server_->Post("/api/v1/alerts", alert, reader);
+  EXPECT_EQ(forbidden.status, 403);
+  EXPECT_NE(forbidden.body.find("\"field\":\"authorization\""), std::string::npos);
+  // Tokens never reach the log.
+  EXPECT_EQ(server_->log().find(reader), std::string::npos);
+  EXPECT_EQ(server_->log().find(token_), std::string::npos);
+}
+
+TEST_F(ApiTest, HealthReadinessAndMetrics) {
+  EXPECT_EQ(server_->Get("/healthz", "").status, 200);
+  EXPECT_EQ(server_->Get("/readyz", "").status, 200);
+  PostJson("/api/v1/alerts", R"({"service":"metrics","error":"x"})", 202);
+  PostJson("/api/v1/alerts", R"({"service":"metrics","error":"x"})", 202);
+  auto m = server_->Get("/metrics", "");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("quell_alerts_ingested_total{source=\"generic\",outcome=\"duplicate\"}"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("quell_incidents_open"), std::string::npos);
+  EXPECT_NE(m.body.find("quell_http_request_duration_seconds_bucket"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace quell::testing

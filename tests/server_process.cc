@@ -1,0 +1,137 @@
+#include "server_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <fcntl.h>
+#include <sstream>
+#include <thread>
+
+namespace quell::testing {
+
+std::string QuellBinary() {
+  const char* bin = std::getenv("QUELL_BIN");
+  return bin ? bin : "quell";
+}
+
+ServerProcess::ServerProcess() {
+  char tmpl[] = "/tmp/quell_it_XXXXXX";
+  data_dir_ = ::mkdtemp(tmpl);
+  log_path_ = data_dir_ + "/server.log";
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Kill();
+  std::error_code ec;
+  std::filesystem::remove_all(data_dir_, ec);
+}
+
+bool ServerProcess::Start(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {QuellBinary(), "serve", "--listen", "127.0.0.1:0",
+                                   "--data-dir", data_dir_ + "/data"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::ofstream(log_path_, std::ios::app) << "--- start\n";
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int fd = ::open(log_path_.c_str(), O_WRONLY | O_APPEND);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  // The server prints "listening on http://127.0.0.1:PORT" once it accepts connections.
+  const std::string listening = "listening on http://127.0.0.1:";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string text = log();
+    size_t at = text.find(listening, text.rfind("--- start"));
+    if (at != std::string::npos) {
+      size_t digits = at + listening.size();
+      size_t end = text.find_first_not_of("0123456789", digits);
+      if (end != std::string::npos && end > digits) {
+        port_ = static_cast<uint16_t>(std::stoi(text.substr(digits, end - digits)));
+        return true;
+      }
+    }
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string ServerProcess::admin_token() const {
+  std::ifstream in(data_dir_ + "/data/admin.token");
+  std::string token;
+  std::getline(in, token);
+  return token;
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::unique_ptr<httplib::Client> ServerProcess::NewClient() const {
+  auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  client->set_keep_alive(true);
+  client->set_read_timeout(30, 0);
+  return client;
+}
+
+namespace {
+
+httplib::Headers AuthHeaders(const std::string& token) {
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  return headers;
+}
+
+}  // namespace
+
+HttpResult ServerProcess::Get(const std::string& path, const std::string& token) const {
+  auto client = NewClient();
+  auto res = client->Get(path, AuthHeaders(token));
+  if (!res) return {};
+  return {res->status, res->body};
+}
+
+HttpResult ServerProcess::Post(const std::string& path, const std::string& body,
+                               const std::string& token, const std::string& content_type) const {
+  auto client = NewClient();
+  auto res = client->Post(path, AuthHeaders(token), body, content_type);
+  if (!res) return {};
+  return {res->status, res->body};
+}
+
+}  // namespace quell::testing

@@ -1,0 +1,56 @@
+// ServerProcess: runs the real `quell serve` binary for integration tests, on 127.0.0.1 with a
+// kernel-chosen free port (--listen 127.0.0.1:0) and a fresh temp data dir, and stops it by PID.
+// Also a tiny HTTP client over cpp-httplib. Test-only code.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+
+namespace quell::testing {
+
+struct HttpResult {
+  int status = 0;  // 0: connection failed
+  std::string body;
+};
+
+class ServerProcess {
+ public:
+  // Creates a temp data dir (kept across Restart, removed by the destructor).
+  ServerProcess();
+  ~ServerProcess();
+
+  // Starts `quell serve` with extra arguments and waits until it prints its port.
+  // Returns false (with the server's output in `log()`) if it did not come up.
+  bool Start(const std::vector<std::string>& extra_args = {});
+  // SIGTERM and wait; returns the exit status (as from waitpid) or -1.
+  int Stop();
+  // SIGKILL and wait.
+  void Kill();
+
+  uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  const std::string& data_dir() const { return data_dir_; }
+  std::string admin_token() const;
+  std::string log() const;
+
+  HttpResult Get(const std::string& path, const std::string& token) const;
+  HttpResult Post(const std::string& path, const std::string& body, const std::string& token,
+                  const std::string& content_type = "application/json") const;
+  std::unique_ptr<httplib::Client> NewClient() const;
+
+ private:
+  std::string data_dir_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+};
+
+// Path of the quell binary under test (QUELL_BIN, set by CMake).
+std::string QuellBinary();
+
+}  // namespace quell::testing
