@@ -45,7 +45,7 @@ bool BodyIsArray(const std::string& body) {
 
 }  // namespace
 
-void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, bool batch,
+void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, IngestReply reply,
                   Responder respond) {
   if (!parsed) {
     respond(ErrorResponse(parsed.error()));
@@ -56,13 +56,17 @@ void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, bool bat
     return;
   }
   engine.Submit(std::move(parsed->alerts),
-                [respond = std::move(respond), batch](
+                [respond = std::move(respond), reply](
                     Result<std::vector<engine::IngestResult>> results) {
                   if (!results) {
                     respond(ErrorResponse(results.error()));
                     return;
                   }
-                  if (!batch && results->size() == 1) {
+                  if (reply == IngestReply::kAlertmanagerV2) {
+                    respond(HttpResponse{200, "application/json", "", {}});
+                    return;
+                  }
+                  if (reply == IngestReply::kSingle && results->size() == 1) {
                     respond(JsonResponse(202, ResultJson(results->front())));
                     return;
                   }
@@ -82,7 +86,8 @@ void AddAlertRoutes(Router& router, const ApiDeps& deps) {
                   return;
                 }
                 SubmitAlerts(engine, ingest::ParseGenericAlerts(request.body),
-                             BodyIsArray(request.body), std::move(respond));
+                             BodyIsArray(request.body) ? IngestReply::kBatch : IngestReply::kSingle,
+                             std::move(respond));
               }});
 }
 

@@ -19,6 +19,7 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddOpsRoutes(impl_->router, impl_->deps);
   AddAlertRoutes(impl_->router, impl_->deps);
   AddIncidentRoutes(impl_->router, impl_->deps);
+  AddIntegrationRoutes(impl_->router, impl_->deps);
 }
 
 Api::~Api() = default;

@@ -14,11 +14,20 @@ void AddAlertRoutes(Router& router, const ApiDeps& deps);
 // Incident list, detail and actions.
 void AddIncidentRoutes(Router& router, const ApiDeps& deps);
 
+// How an ingest route answers once its alerts are committed.
+enum class IngestReply {
+  kSingle,          // 202 with one result object
+  kBatch,           // 202 {"accepted": n, "results": [...]}
+  kAlertmanagerV2,  // 200 with an empty body, as Alertmanager's POST /api/v2/alerts does
+};
+
 // The shared tail of every alert-ingest route: answers 4xx for invalid input (422 listing every
-// invalid item), otherwise submits the alerts and answers 202 after they are committed, with
-// one result object (single) or {"accepted": n, "results": [...]} (batch).
-void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, bool batch,
+// invalid item), otherwise submits the alerts and answers after they are committed.
+void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, IngestReply reply,
                   Responder respond);
+
+// POST /api/v1/integrations/alertmanager and POST /api/v2/alerts.
+void AddIntegrationRoutes(Router& router, const ApiDeps& deps);
 
 // Ok if the request's Content-Type is application/json (parameters allowed); else a Status
 // the caller answers with 415.

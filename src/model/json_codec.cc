@@ -59,13 +59,10 @@ json::value IncidentToJson(const Incident& incident) {
   };
 }
 
-json::value AlertToJson(const Alert& alert) {
-  const NormalizedAlert& d = alert.data;
+json::value NormalizedAlertToJson(const NormalizedAlert& d) {
   json::object metrics;
   for (const auto& [k, v] : d.metrics) metrics[k] = v;
   return json::object{
-      {"id", alert.id},
-      {"incident_id", alert.incident_id},
       {"fingerprint", d.fingerprint},
       {"source", d.source},
       {"status", AlertStatusName(d.status)},
@@ -80,11 +77,18 @@ json::value AlertToJson(const Alert& alert) {
       {"deploy", OrNull(d.deploy)},
       {"starts_at", Time(d.starts_at)},
       {"ends_at", Time(d.ends_at)},
-      {"first_seen", Time(alert.first_seen)},
-      {"last_seen", Time(alert.last_seen)},
-      {"count", alert.count},
       {"raw", EmbeddedJson(d.raw_json)},
   };
+}
+
+json::value AlertToJson(const Alert& alert) {
+  json::object out = NormalizedAlertToJson(alert.data).as_object();
+  out["id"] = alert.id;
+  out["incident_id"] = alert.incident_id;
+  out["first_seen"] = Time(alert.first_seen);
+  out["last_seen"] = Time(alert.last_seen);
+  out["count"] = alert.count;
+  return out;
 }
 
 json::value EventToJson(const Event& event) {

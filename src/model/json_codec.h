@@ -14,6 +14,8 @@ namespace quell::model {
 // Times are RFC 3339 strings (null when unset); raw_json and analysis_json are embedded parsed.
 boost::json::value IncidentToJson(const Incident& incident);
 boost::json::value AlertToJson(const Alert& alert);
+// The normalised fields only (what an ingest adapter produced).
+boost::json::value NormalizedAlertToJson(const NormalizedAlert& alert);
 boost::json::value EventToJson(const Event& event);
 
 }  // namespace quell::model

@@ -1,0 +1,27 @@
+// Prometheus Alertmanager compatibility:
+//  - the webhook receiver payload, version "4" (POST /api/v1/integrations/alertmanager);
+//  - the API v2 alert list Prometheus posts to an Alertmanager (POST /api/v2/alerts).
+// Identity is Alertmanager's own fingerprint: FNV-1a 64 over the label set sorted by name.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "ingest/adapter.h"
+#include "model/alert.h"
+
+namespace quell::ingest {
+
+// "%016x" of FNV-1a 64 over "name\xffvalue\xff" for each label sorted by name; labels with
+// empty values are ignored (as Alertmanager does).
+std::string AlertmanagerFingerprint(const model::Labels& labels);
+
+// Webhook v4 body. status firing/resolved per alert; endsAt "0001-01-01T00:00:00Z" = no end.
+AdapterResult ParseAlertmanagerWebhook(std::string_view body);
+
+// API v2 postable alerts (an array). Resolved iff endsAt <= now; a missing endsAt means firing
+// until now + resolve_timeout.
+AdapterResult ParseAlertmanagerV2Alerts(std::string_view body, TimeMs now);
+
+}  // namespace quell::ingest
