@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ingest/golden_test_util.h"
 #include "model/json_codec.h"
 
 namespace quell::ingest {
@@ -53,30 +54,7 @@ TEST(AlertmanagerFingerprint, EmptyLabelValuesAreAbsent) {
 
 // payload in -> normalised alerts out, compared with reviewed golden files.
 TEST(AlertmanagerWebhook, GoldenFiles) {
-  const bool update = std::getenv("QUELL_UPDATE_GOLDEN") != nullptr;
-  int compared = 0;
-  for (const auto& entry : fs::directory_iterator(TestData())) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".json" || name.find(".expected.") != std::string::npos)
-      continue;
-    auto parsed = ParseAlertmanagerWebhook(Read(entry.path()));
-    ASSERT_TRUE(parsed) << name << ": " << parsed.error().ToString();
-    ASSERT_TRUE(parsed->item_errors.empty()) << name << ": " << parsed->item_errors[0].ToString();
-    json::array actual;
-    for (const auto& a : parsed->alerts) actual.push_back(model::NormalizedAlertToJson(a));
-    fs::path golden = entry.path();
-    golden.replace_extension(".expected.json");
-    if (update) {
-      std::ofstream(golden) << json::serialize(actual) << "\n";
-      continue;
-    }
-    ASSERT_TRUE(fs::exists(golden)) << golden;
-    EXPECT_EQ(json::value(actual), json::parse(Read(golden))) << name;
-    ++compared;
-  }
-  if (!update) {
-    EXPECT_EQ(compared, 5);
-  }
+  EXPECT_EQ(CompareGoldenDir("alertmanager", ParseAlertmanagerWebhook), 5);
 }
 
 TEST(AlertmanagerWebhook, MapsStatusTimesAndContext) {
