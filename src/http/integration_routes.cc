@@ -2,6 +2,7 @@
 #include "http/json_response.h"
 #include "http/routes.h"
 #include "ingest/alertmanager.h"
+#include "ingest/grafana.h"
 
 namespace quell::http {
 
@@ -12,6 +13,12 @@ void AddIntegrationRoutes(Router& router, const ApiDeps& deps) {
               [&engine](HttpRequest& request, const PathParams&, Responder respond) {
                 if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
                 SubmitAlerts(engine, ingest::ParseAlertmanagerWebhook(request.body),
+                             IngestReply::kBatch, std::move(respond));
+              }});
+  router.Add({"POST", "/api/v1/integrations/grafana", store::Scope::kIngest,
+              [&engine](HttpRequest& request, const PathParams&, Responder respond) {
+                if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
+                SubmitAlerts(engine, ingest::ParseGrafanaWebhook(request.body),
                              IngestReply::kBatch, std::move(respond));
               }});
   router.Add({"POST", "/api/v2/alerts", store::Scope::kIngest,

@@ -26,7 +26,7 @@ enum class IngestReply {
 void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, IngestReply reply,
                   Responder respond);
 
-// POST /api/v1/integrations/alertmanager and POST /api/v2/alerts.
+// POST /api/v1/integrations/{alertmanager,grafana} and POST /api/v2/alerts.
 void AddIntegrationRoutes(Router& router, const ApiDeps& deps);
 
 // Ok if the request's Content-Type is application/json (parameters allowed); else a Status
