@@ -1,0 +1,114 @@
+#include "analysis/logmine/header_format.h"
+
+#include <re2/re2.h>
+
+namespace quell::analysis::logmine {
+namespace {
+
+// Builds the anchored regex. Fields become lazy groups, capturing only when `capture_all` or for
+// <Content>; groups written in the literal fragments become non-capturing, so the captures are
+// exactly the fields, in order.
+std::string BuildRegex(std::string_view format, bool capture_all,
+                       std::vector<std::string>* names) {
+  std::string regex = "^";
+  size_t i = 0;
+  while (i < format.size()) {
+    char c = format[i];
+    if (c == '<') {
+      size_t close = format.find('>', i + 1);
+      std::string_view name =
+          close == std::string_view::npos ? std::string_view() : format.substr(i + 1, close - i - 1);
+      if (!name.empty() && name.find('<') == std::string_view::npos) {
+        if (names != nullptr) names->emplace_back(name);
+        if (capture_all || name == "Content") {
+          regex += "(.*?)";
+        } else {
+          regex += "(?:.*?)";
+        }
+        i = close + 1;
+        continue;
+      }
+    }
+    if (c == ' ') {
+      while (i < format.size() && format[i] == ' ') ++i;
+      regex += "\\s+";
+      continue;
+    }
+    if (c == '\\' && i + 1 < format.size()) {  // an escape: copy both characters
+      regex.append(format.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    if (c == '(' && (i + 1 >= format.size() || format[i + 1] != '?')) {
+      regex += "(?:";
+      ++i;
+      continue;
+    }
+    regex.push_back(c);
+    ++i;
+  }
+  regex += "$";
+  return regex;
+}
+
+}  // namespace
+
+HeaderFormat::HeaderFormat(HeaderFormat&&) noexcept = default;
+HeaderFormat& HeaderFormat::operator=(HeaderFormat&&) noexcept = default;
+HeaderFormat::~HeaderFormat() = default;
+
+Result<HeaderFormat> HeaderFormat::Parse(std::string_view format) {
+  HeaderFormat f;
+  std::string fast = BuildRegex(format, false, &f.field_names_);
+  std::string full = BuildRegex(format, true, nullptr);
+  bool has_content = false;
+  for (const auto& name : f.field_names_) has_content |= name == "Content";
+  if (!has_content) return Error(InvalidArgument("log format needs a <Content> field", "format"));
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_dot_nl(false);
+  f.content_only_ = std::make_unique<re2::RE2>(fast, options);
+  if (!f.content_only_->ok()) {
+    return Error(InvalidArgument("bad log format regex: " + f.content_only_->error(), "format"));
+  }
+  f.all_fields_ = std::make_unique<re2::RE2>(full, options);
+  if (!f.all_fields_->ok()) {
+    return Error(InvalidArgument("bad log format regex: " + f.all_fields_->error(), "format"));
+  }
+  return f;
+}
+
+bool HeaderFormat::ExtractContent(std::string_view line, std::string_view* content) const {
+  re2::StringPiece group;
+  if (!RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *content_only_, &group)) {
+    return false;
+  }
+  *content = std::string_view(group.data(), group.size());
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string_view>> HeaderFormat::Fields(
+    std::string_view line) const {
+  const int n = all_fields_->NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> groups(static_cast<size_t>(n));
+  std::vector<RE2::Arg> args(static_cast<size_t>(n));
+  std::vector<const RE2::Arg*> arg_ptrs(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    args[static_cast<size_t>(i)] = &groups[static_cast<size_t>(i)];
+    arg_ptrs[static_cast<size_t>(i)] = &args[static_cast<size_t>(i)];
+  }
+  std::vector<std::pair<std::string, std::string_view>> out;
+  if (!RE2::FullMatchN(re2::StringPiece(line.data(), line.size()), *all_fields_, arg_ptrs.data(),
+                       n)) {
+    return out;
+  }
+  size_t field = 0;
+  for (int i = 0; i < n && field < field_names_.size(); ++i) {
+    out.emplace_back(field_names_[field++],
+                     std::string_view(groups[static_cast<size_t>(i)].data(),
+                                      groups[static_cast<size_t>(i)].size()));
+  }
+  return out;
+}
+
+}  // namespace quell::analysis::logmine

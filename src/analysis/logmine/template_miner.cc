@@ -1,0 +1,380 @@
+#include "analysis/logmine/template_miner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "analysis/logmine/token_pattern.h"
+#include "common/hash.h"
+
+namespace quell::analysis::logmine {
+
+// A prefix-tree node. The root's children are keyed by token count (as decimal text); deeper
+// nodes by a leading token. Leaves hold the ids of their clusters.
+struct TemplateMiner::Node {
+  std::unordered_map<std::string, std::unique_ptr<Node>> children;
+  std::vector<uint64_t> cluster_ids;
+
+  const Node* Child(std::string_view key) const {
+    auto it = children.find(std::string(key));
+    return it == children.end() ? nullptr : it->second.get();
+  }
+};
+
+namespace {
+
+// How a template token takes part in matching.
+enum class TokenKind : uint8_t {
+  kConstant,   // must equal the message token
+  kPattern,    // "user=<*>", "core.<*>": must fit the message token; counts as a constant
+  kWildcard,   // "<*>", "<*>:", "(<*>)": no evidence either way
+};
+
+TokenKind KindOf(std::string_view token) {
+  if (!HasWildcard(token)) return TokenKind::kConstant;
+  return IsWildcardLike(token) ? TokenKind::kWildcard : TokenKind::kPattern;
+}
+
+// The tree key of a leading token: tokens with digits share the wildcard child, as in Drain.
+std::string_view TreeKey(std::string_view token) {
+  for (char c : token) {
+    if (c >= '0' && c <= '9') return kWildcard;
+  }
+  return token;
+}
+
+}  // namespace
+
+struct TemplateMiner::ClusterSlot {
+  Cluster cluster;
+  std::list<uint64_t>::iterator recency;
+  std::vector<TokenKind> kinds;  // per template token
+  size_t weight = 0;             // constants and patterns: the tokens similarity is measured on
+
+  void Reclassify() {
+    kinds.resize(cluster.tokens.size());
+    weight = 0;
+    for (size_t i = 0; i < kinds.size(); ++i) {
+      kinds[i] = KindOf(cluster.tokens[i]);
+      weight += kinds[i] == TokenKind::kWildcard ? 0 : 1;
+    }
+  }
+  bool Fits(size_t i, std::string_view token) const {
+    switch (kinds[i]) {
+      case TokenKind::kConstant:
+        return cluster.tokens[i] == token;
+      case TokenKind::kPattern:
+      case TokenKind::kWildcard:
+        return TokenMatches(cluster.tokens[i], token);
+    }
+    return false;
+  }
+};
+
+std::string Cluster::Template() const {
+  std::string out;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (i > 0) out.push_back(' ');
+    out.append(tokens[i]);
+  }
+  return out;
+}
+
+TemplateMiner::TemplateMiner(MinerOptions options)
+    : options_(options), root_(std::make_unique<Node>()) {
+  options_.depth = std::max(options_.depth, 3);
+  options_.max_children = std::max(options_.max_children, 2);
+}
+
+TemplateMiner::~TemplateMiner() = default;
+TemplateMiner::TemplateMiner(TemplateMiner&&) noexcept = default;
+TemplateMiner& TemplateMiner::operator=(TemplateMiner&&) noexcept = default;
+
+// The last token never keys the tree (as in Drain3), so "removing chargen" and "removing echo"
+// meet in one leaf.
+std::vector<std::string> TemplateMiner::PathFor(const MaskedTokens& tokens) const {
+  std::vector<std::string> path;
+  path.push_back(std::to_string(tokens.size()));
+  size_t prefix = std::min(tokens.size() > 0 ? tokens.size() - 1 : 0,
+                           static_cast<size_t>(options_.depth - 2));
+  for (size_t i = 0; i < prefix; ++i) path.emplace_back(TreeKey(tokens[i]));
+  return path;
+}
+
+const TemplateMiner::Node* TemplateMiner::FindLeaf(const MaskedTokens& tokens) const {
+  char length_key[24];
+  int n = std::snprintf(length_key, sizeof(length_key), "%zu", tokens.size());
+  const Node* node = root_->Child(std::string_view(length_key, static_cast<size_t>(n)));
+  if (node == nullptr) return nullptr;
+  size_t prefix = std::min(tokens.size() > 0 ? tokens.size() - 1 : 0,
+                           static_cast<size_t>(options_.depth - 2));
+  for (size_t i = 0; i < prefix; ++i) {
+    const Node* next = node->Child(TreeKey(tokens[i]));
+    if (next == nullptr) next = node->Child(kWildcard);
+    if (next == nullptr) return nullptr;
+    node = next;
+  }
+  return node;
+}
+
+TemplateMiner::Node* TemplateMiner::LeafForNewCluster(std::vector<std::string>* path) {
+  Node* node = root_.get();
+  for (size_t i = 0; i < path->size(); ++i) {
+    std::string& key = (*path)[i];
+    auto it = node->children.find(key);
+    // A full node sends new tokens to its wildcard child (Drain's maxChild rule); the path
+    // records the key actually taken so that eviction finds the leaf again.
+    if (it == node->children.end() && i > 0 &&
+        node->children.size() >= static_cast<size_t>(options_.max_children)) {
+      key = std::string(kWildcard);
+      it = node->children.find(key);
+    }
+    if (it == node->children.end()) {
+      it = node->children.emplace(key, std::make_unique<Node>()).first;
+    }
+    node = it->second.get();
+  }
+  return node;
+}
+
+TemplateMiner::ClusterSlot* TemplateMiner::Live(uint64_t id) const {
+  for (int hops = 0; hops < 64; ++hops) {
+    auto it = clusters_.find(id);
+    if (it != clusters_.end()) return it->second.get();
+    auto m = merged_into_.find(id);
+    if (m == merged_into_.end()) return nullptr;
+    id = m->second;
+  }
+  return nullptr;
+}
+
+TemplateMiner::ClusterSlot* TemplateMiner::BestMatch(const Node* leaf, const MaskedTokens& tokens,
+                                                     double* similarity) const {
+  ClusterSlot* best = nullptr;
+  double best_sim = -1.0;
+  for (uint64_t id : leaf->cluster_ids) {
+    auto it = clusters_.find(id);
+    if (it == clusters_.end()) continue;
+    ClusterSlot* slot = it->second.get();
+    if (slot->cluster.tokens.size() != tokens.size()) continue;
+    size_t matched = 0;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (slot->kinds[i] != TokenKind::kWildcard && slot->Fits(i, tokens[i])) ++matched;
+    }
+    double sim = slot->weight == 0
+                     ? 1.0
+                     : static_cast<double>(matched) / static_cast<double>(slot->weight);
+    // Ties go to the more specific template (more constants), then to the older cluster.
+    if (sim > best_sim || (sim == best_sim && slot->weight > best->weight)) {
+      best = slot;
+      best_sim = sim;
+    }
+  }
+  *similarity = best_sim;
+  return best;
+}
+
+TemplateMiner::ClusterSlot* TemplateMiner::CreateCluster(const MaskedTokens& tokens, Node** leaf) {
+  auto owned = std::make_unique<ClusterSlot>();
+  ClusterSlot* slot = owned.get();
+  Cluster& c = slot->cluster;
+  c.id = next_id_++;
+  c.count = 1;
+  c.tokens.reserve(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) c.tokens.emplace_back(tokens[i]);
+  slot->Reclassify();
+  c.path = PathFor(tokens);
+  *leaf = LeafForNewCluster(&c.path);
+  (*leaf)->cluster_ids.push_back(c.id);
+  slot->recency = recency_.insert(recency_.end(), c.id);
+  clusters_.emplace(c.id, std::move(owned));
+  return slot;
+}
+
+TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot* fresh) {
+  if (options_.merge_distinct_values < 2) return fresh;
+  const std::vector<std::string>& mine = fresh->cluster.tokens;
+  // Siblings differing from `fresh` at exactly one position, grouped by that position.
+  std::unordered_map<size_t, std::vector<ClusterSlot*>> by_position;
+  for (uint64_t id : leaf->cluster_ids) {
+    if (id == fresh->cluster.id) continue;
+    auto it = clusters_.find(id);
+    if (it == clusters_.end()) continue;
+    ClusterSlot* other = it->second.get();
+    const std::vector<std::string>& theirs = other->cluster.tokens;
+    if (theirs.size() != mine.size()) continue;
+    size_t diff_at = mine.size();
+    int diffs = 0;
+    size_t shared_constants = 0;
+    for (size_t i = 0; i < mine.size() && diffs < 2; ++i) {
+      if (mine[i] == theirs[i]) {
+        shared_constants += fresh->kinds[i] == TokenKind::kWildcard ? 0 : 1;
+      } else {
+        ++diffs;
+        diff_at = i;
+      }
+    }
+    // Only word-for-word alternatives count; a template that already generalised the
+    // position absorbs the line through ordinary matching instead.
+    if (diffs != 1 || shared_constants == 0 || fresh->kinds[diff_at] != TokenKind::kConstant ||
+        other->kinds[diff_at] != TokenKind::kConstant) {
+      continue;
+    }
+    by_position[diff_at].push_back(other);
+  }
+  for (auto& [position, group] : by_position) {
+    if (group.size() + 1 < static_cast<size_t>(options_.merge_distinct_values)) continue;
+    // The oldest cluster survives so that ids stay stable.
+    group.push_back(fresh);
+    std::sort(group.begin(), group.end(),
+              [](const ClusterSlot* a, const ClusterSlot* b) { return a->cluster.id < b->cluster.id; });
+    ClusterSlot* survivor = group.front();
+    std::string merged = survivor->cluster.tokens[position];
+    for (size_t g = 1; g < group.size(); ++g) {
+      merged = MergeTokens(merged, group[g]->cluster.tokens[position]);
+    }
+    survivor->cluster.tokens[position] = merged;
+    survivor->Reclassify();
+    for (size_t g = 1; g < group.size(); ++g) {
+      ClusterSlot* gone = group[g];
+      uint64_t gone_id = gone->cluster.id;
+      survivor->cluster.count += gone->cluster.count;
+      merged_into_[gone_id] = survivor->cluster.id;
+      recency_.erase(gone->recency);
+      auto& ids = leaf->cluster_ids;
+      ids.erase(std::remove(ids.begin(), ids.end(), gone_id), ids.end());
+      clusters_.erase(gone_id);
+    }
+    Touch(survivor);
+    return survivor;
+  }
+  return fresh;
+}
+
+Status TemplateMiner::RestoreCluster(Cluster cluster) {
+  if (cluster.path.empty() || cluster.path[0] != std::to_string(cluster.tokens.size())) {
+    return InvalidArgument("miner state: cluster path does not fit its template");
+  }
+  if (cluster.id == 0 || clusters_.count(cluster.id) > 0) {
+    return InvalidArgument("miner state: duplicate or zero cluster id");
+  }
+  auto owned = std::make_unique<ClusterSlot>();
+  owned->cluster = std::move(cluster);
+  Cluster& c = owned->cluster;
+  owned->Reclassify();
+  LeafForNewCluster(&c.path)->cluster_ids.push_back(c.id);
+  owned->recency = recency_.insert(recency_.end(), c.id);
+  next_id_ = std::max(next_id_, c.id + 1);
+  uint64_t id = c.id;
+  clusters_.emplace(id, std::move(owned));
+  return Status::Ok();
+}
+
+void TemplateMiner::Touch(ClusterSlot* slot) {
+  recency_.splice(recency_.end(), recency_, slot->recency);
+}
+
+void TemplateMiner::EvictIfNeeded() {
+  if (options_.max_clusters == 0) return;
+  while (clusters_.size() > options_.max_clusters) {
+    uint64_t victim = recency_.front();
+    recency_.pop_front();
+    auto it = clusters_.find(victim);
+    // Remove the id from its leaf; signature-cache entries die lazily (lookups check liveness).
+    Node* node = root_.get();
+    for (const std::string& key : it->second->cluster.path) {
+      auto child = node->children.find(key);
+      if (child == node->children.end()) break;
+      node = child->second.get();
+    }
+    auto& ids = node->cluster_ids;
+    ids.erase(std::remove(ids.begin(), ids.end(), victim), ids.end());
+    clusters_.erase(it);
+    ++evicted_;
+  }
+}
+
+void TemplateMiner::RememberSignature(uint64_t signature, uint64_t cluster_id) {
+  if (signatures_.size() >= options_.max_signatures) signatures_.clear();
+  signatures_[signature] = cluster_id;
+}
+
+AddResult TemplateMiner::Add(std::string_view message) {
+  MaskTokens(message, &scratch_);
+  const uint64_t signature = Xxh3(scratch_.Joined());
+  if (auto hit = signatures_.find(signature); hit != signatures_.end()) {
+    if (ClusterSlot* slot = Live(hit->second)) {
+      ++slot->cluster.count;
+      Touch(slot);
+      return {slot->cluster.id, ChangeType::kNone};
+    }
+  }
+  AddResult result;
+  double sim = 0;
+  const Node* leaf = FindLeaf(scratch_);
+  ClusterSlot* best = leaf == nullptr ? nullptr : BestMatch(leaf, scratch_, &sim);
+  if (best != nullptr && sim >= options_.similarity_threshold) {
+    Cluster& c = best->cluster;
+    ++c.count;
+    bool changed = false;
+    for (size_t i = 0; i < c.tokens.size(); ++i) {
+      if (IsWildcardToken(c.tokens[i]) || best->Fits(i, scratch_[i])) continue;
+      c.tokens[i] = MergeTokens(c.tokens[i], scratch_[i]);
+      changed = true;
+    }
+    if (changed) {
+      best->Reclassify();
+      result.change = ChangeType::kTemplateChanged;
+    }
+    Touch(best);
+    result.cluster_id = c.id;
+  } else {
+    Node* new_leaf = nullptr;
+    ClusterSlot* created = CreateCluster(scratch_, &new_leaf);
+    ClusterSlot* survivor = MergeSiblings(new_leaf, created);
+    result.cluster_id = survivor->cluster.id;
+    result.change = survivor == created ? ChangeType::kCreated : ChangeType::kTemplateChanged;
+    EvictIfNeeded();
+  }
+  RememberSignature(signature, result.cluster_id);
+  return result;
+}
+
+std::optional<uint64_t> TemplateMiner::Match(std::string_view message) const {
+  MaskedTokens tokens;
+  MaskTokens(message, &tokens);
+  if (auto hit = signatures_.find(Xxh3(tokens.Joined())); hit != signatures_.end()) {
+    if (const ClusterSlot* slot = Live(hit->second)) return slot->cluster.id;
+  }
+  const Node* leaf = FindLeaf(tokens);
+  if (leaf == nullptr) return std::nullopt;
+  // Drain3 semantics: a perfect fit of every template token; the most specific template wins.
+  const ClusterSlot* best = nullptr;
+  for (uint64_t id : leaf->cluster_ids) {
+    auto it = clusters_.find(id);
+    if (it == clusters_.end()) continue;
+    const ClusterSlot* slot = it->second.get();
+    if (slot->cluster.tokens.size() != tokens.size()) continue;
+    bool fits = true;
+    for (size_t i = 0; i < tokens.size() && fits; ++i) fits = slot->Fits(i, tokens[i]);
+    if (fits && (best == nullptr || slot->weight > best->weight)) best = slot;
+  }
+  if (best == nullptr) return std::nullopt;
+  return best->cluster.id;
+}
+
+const Cluster* TemplateMiner::Find(uint64_t id) const {
+  const ClusterSlot* slot = Live(id);
+  return slot == nullptr ? nullptr : &slot->cluster;
+}
+
+std::vector<const Cluster*> TemplateMiner::Clusters() const {
+  std::vector<const Cluster*> out;
+  out.reserve(recency_.size());
+  for (uint64_t id : recency_) out.push_back(&clusters_.at(id)->cluster);
+  return out;
+}
+
+size_t TemplateMiner::cluster_count() const { return clusters_.size(); }
+
+}  // namespace quell::analysis::logmine

@@ -1,0 +1,135 @@
+// TemplateMiner: a streaming log template miner of the Drain family.
+//
+// Each message (the free text of a log line, header removed) is tokenized and its variables are
+// masked (token_masker.h). An exact-signature cache maps an already seen masked token sequence
+// straight to its cluster, so the common case is one hash lookup. Otherwise a Drain prefix tree
+// (token count, then the first tokens) narrows the search to a few clusters; the most similar
+// one joins the message if the similarity reaches the threshold, and the positions that differ
+// become wildcards. Unlike the reference Drain, positions that are already wildcards do not count
+// against a message (no cluster explosion on lines that are mostly variables).
+//
+// Memory is bounded by `max_clusters` (least recently used clusters are evicted) and by the
+// size of the signature cache. The state can be saved and restored (Serialize / Deserialize),
+// and Match() classifies a message without learning (match-only mode).
+//
+// Thread-compatible: one miner per thread or external locking (Match is const and may run
+// concurrently with other const calls only).
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/logmine/token_masker.h"
+#include "common/status.h"
+
+namespace quell::analysis::logmine {
+
+struct MinerOptions {
+  // Tree depth as in Drain (root, length layer and leaf count): depth-2 leading tokens key the
+  // tree. Minimum 3.
+  int depth = 4;
+  // A message joins the most similar cluster when the share of the cluster's constant tokens it
+  // matches is at least this.
+  // High on purpose: variables are found by their type (masking) or by their many values
+  // (merge_distinct_values); similarity only absorbs the rest. Loghub-2k average GA is best at
+  // 0.9 (see docs/logmine.md).
+  double similarity_threshold = 0.9;
+  // Children per tree node before new tokens go to the wildcard child.
+  int max_children = 100;
+  // Cap on clusters (0 = no cap); the least recently used cluster is evicted beyond it.
+  size_t max_clusters = 0;
+  // Cap on the exact-signature cache; it is emptied when full.
+  size_t max_signatures = 200'000;
+  // When this many clusters of one leaf are identical except for one position, that position is
+  // a variable with many values (user names, file names) and they merge into one cluster.
+  // Fewer distinct words at a position (error/ok, startup/shutdown) stay separate templates.
+  // 0 disables.
+  int merge_distinct_values = 3;
+};
+
+// One template and its statistics.
+struct Cluster {
+  uint64_t id = 0;                   // 1, 2, ... in creation order; stable for the miner's life
+  std::vector<std::string> tokens;   // the template; "<*>" marks a variable
+  uint64_t count = 0;                // messages seen (including restored counts)
+  std::vector<std::string> path;     // tree keys chosen at creation (internal, persisted)
+
+  // The template as text: tokens joined by single spaces.
+  std::string Template() const;
+};
+
+enum class ChangeType { kNone, kCreated, kTemplateChanged };
+
+struct AddResult {
+  uint64_t cluster_id = 0;
+  ChangeType change = ChangeType::kNone;
+};
+
+class TemplateMiner {
+ public:
+  explicit TemplateMiner(MinerOptions options = {});
+  ~TemplateMiner();
+  TemplateMiner(TemplateMiner&&) noexcept;
+  TemplateMiner& operator=(TemplateMiner&&) noexcept;
+
+  // Learns from one message and returns the cluster it joined.
+  AddResult Add(std::string_view message);
+
+  // Finds the cluster whose template matches the message exactly (every constant token equal),
+  // without changing any state. nullopt when none does.
+  std::optional<uint64_t> Match(std::string_view message) const;
+
+  // The cluster with this id, or nullptr (never existed or evicted). A cluster merged into
+  // another resolves to the survivor. Valid until the next Add.
+  const Cluster* Find(uint64_t id) const;
+
+  // All live clusters, most recently used last. Pointers valid until the next Add.
+  std::vector<const Cluster*> Clusters() const;
+  size_t cluster_count() const;
+  uint64_t evicted_count() const { return evicted_; }
+  const MinerOptions& options() const { return options_; }
+
+  // Saves the whole state (options, clusters, counts, recency order) as a JSON string.
+  std::string Serialize() const;
+  // Rebuilds a miner from Serialize() output.
+  static Result<TemplateMiner> Deserialize(std::string_view data);
+
+ private:
+  struct Node;
+  struct ClusterSlot;
+
+  // Descends the tree for `tokens`; nullptr when the path does not exist.
+  const Node* FindLeaf(const MaskedTokens& tokens) const;
+  Node* LeafForNewCluster(std::vector<std::string>* path);
+  std::vector<std::string> PathFor(const MaskedTokens& tokens) const;
+  // Best cluster in `leaf` for `tokens` with its similarity.
+  ClusterSlot* BestMatch(const Node* leaf, const MaskedTokens& tokens, double* similarity) const;
+  ClusterSlot* CreateCluster(const MaskedTokens& tokens, Node** leaf);
+  // Absorbs the clusters of `leaf` that differ from `fresh` at one position only, when there
+  // are enough of them. Returns the surviving cluster.
+  ClusterSlot* MergeSiblings(Node* leaf, ClusterSlot* fresh);
+  ClusterSlot* Live(uint64_t id) const;  // follows merges; nullptr when gone
+  void Touch(ClusterSlot* slot);
+  void EvictIfNeeded();
+  void RememberSignature(uint64_t signature, uint64_t cluster_id);
+  // Adds a cluster read from saved state (as the most recently used one).
+  Status RestoreCluster(Cluster cluster);
+
+  MinerOptions options_;
+  std::unique_ptr<Node> root_;
+  std::unordered_map<uint64_t, std::unique_ptr<ClusterSlot>> clusters_;
+  std::list<uint64_t> recency_;  // cluster ids, least recently used first
+  std::unordered_map<uint64_t, uint64_t> signatures_;  // masked-sequence hash -> cluster id
+  std::unordered_map<uint64_t, uint64_t> merged_into_;  // absorbed cluster id -> survivor
+  uint64_t next_id_ = 1;
+  uint64_t evicted_ = 0;
+  MaskedTokens scratch_;  // reused by Add
+};
+
+}  // namespace quell::analysis::logmine

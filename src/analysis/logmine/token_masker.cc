@@ -1,0 +1,427 @@
+#include "analysis/logmine/token_masker.h"
+
+namespace quell::analysis::logmine {
+namespace {
+
+// Character classes without <cctype>: locale-independent and branch-cheap.
+constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool IsHex(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+// Characters that always separate a token into pieces; they stay literal in the template.
+constexpr bool IsHardSeparator(char c) {
+  switch (c) {
+    case '=': case ',': case ';': case '(': case ')': case '[': case ']': case '{': case '}':
+    case '<': case '>': case '"': case '\'': case '|': case '@': case '#':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool HasDigit(std::string_view s) {
+  for (char c : s) {
+    if (IsDigit(c)) return true;
+  }
+  return false;
+}
+
+// Units that may follow a number, attached (10000ms, 5.2KB) or as the next token (5.2 KB).
+bool IsUnit(std::string_view u) {
+  static constexpr std::string_view kUnits[] = {
+      "B",  "KB", "MB", "GB", "TB", "kB", "K",  "M",  "G",   "T",   "KiB", "MiB", "GiB", "b",
+      "ms", "us", "ns", "s",  "sec", "secs", "min", "h", "C",  "%",   "x",   "bytes"};
+  for (std::string_view k : kUnits) {
+    if (u == k) return true;
+  }
+  return false;
+}
+
+// Byte-size units written as their own token ("5.2 KB"); they belong to the number. Other
+// units ("160 ms", "2703 bytes") stay words of the template.
+bool IsSizeUnit(std::string_view u) {
+  static constexpr std::string_view kUnits[] = {"B",  "KB",  "MB",  "GB",  "TB",
+                                                "kB", "KiB", "MiB", "GiB", "TiB"};
+  for (std::string_view k : kUnits) {
+    if (u == k) return true;
+  }
+  return false;
+}
+
+// Numbers in all their log forms: 42, -17, 0.023, 1.4.1 (versions, IPv4), 10000ms, 5.2KB,
+// 0x1f, 2005-06-03-15.42.50.675872, 15:16:01,747, 14ed93111f20027. The body may hold hex letters
+// and the separators . : , - / _ + ; a unit may follow.
+bool IsNumberLike(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  if (i >= s.size() || !IsDigit(s[i])) return false;
+  if (s.size() > i + 1 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) i += 2;
+  size_t body_end = i;
+  for (; body_end < s.size(); ++body_end) {
+    char c = s[body_end];
+    if (IsHex(c) || c == '.' || c == ':' || c == ',' || c == '-' || c == '/' || c == '_' ||
+        c == '+') {
+      continue;
+    }
+    break;
+  }
+  return body_end == s.size() || IsUnit(s.substr(body_end));
+}
+
+// host:port where the host part holds a digit (an IP or a numbered host name).
+bool IsHostPort(std::string_view s) {
+  size_t colon = s.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
+  std::string_view port = s.substr(colon + 1);
+  if (port.size() > 5) return false;
+  for (char c : port) {
+    if (!IsDigit(c)) return false;
+  }
+  std::string_view host = s.substr(0, colon);
+  for (char c : host) {
+    if (!IsAlpha(c) && !IsDigit(c) && c != '.' && c != '-' && c != '_' && c != '/') return false;
+  }
+  return HasDigit(host);
+}
+
+// MAC addresses and similar colon/dash-separated hex groups: FF:F2:9F:16:E2:23.
+bool IsHexGroups(std::string_view s) {
+  if (s.size() < 8 || !HasDigit(s)) return false;
+  int separators = 0;
+  for (char c : s) {
+    if (c == ':' || c == '-') {
+      ++separators;
+    } else if (!IsHex(c)) {
+      return false;
+    }
+  }
+  return separators >= 2;
+}
+
+// A hex string of at least 8 characters with a digit: hashes, ids (d8f7a9b0c2).
+bool IsLongHex(std::string_view s) {
+  if (s.size() < 8) return false;
+  for (char c : s) {
+    if (!IsHex(c)) return false;
+  }
+  return HasDigit(s);
+}
+
+bool IsAllHex(std::string_view s) {
+  for (char c : s) {
+    if (!IsHex(c)) return false;
+  }
+  return !s.empty();
+}
+
+// A piece that is a variable as a whole.
+bool IsWholeVariable(std::string_view s) {
+  if (s.empty()) return false;
+  if (s[0] == '/' && s.size() >= 2) return true;                     // absolute path
+  if (s.find("://") != std::string_view::npos) return true;           // URL
+  if (s.size() >= 3 && IsAlpha(s[0]) && s[1] == ':' && s[2] == '\\') return true;  // C:\ path
+  if (IsNumberLike(s)) return true;
+  if (IsHostPort(s)) return true;
+  if (IsHexGroups(s)) return true;
+  return IsLongHex(s);
+}
+
+// Names like eth1, alt0, ssh2, Slf4jLogger, HttpServer2: a letter before every digit and no
+// run of two digits. Such digits are part of a name, not a value.
+bool IsNameWithDigits(std::string_view s) {
+  if (s.empty() || !IsAlpha(s[0])) return false;
+  for (size_t i = 1; i < s.size(); ++i) {
+    if (IsDigit(s[i]) && (!IsAlpha(s[i - 1]) || (i + 1 < s.size() && IsDigit(s[i + 1])))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// "node-129", "jetty-6.1.26", "MININT-FNANLI5.corp": a word, one dash, a value; or
+// "core.2275": a word, a dot, a number. Returns the length of the kept "word-" / "word." or 0.
+size_t WordDashPrefix(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && IsAlpha(s[i])) ++i;
+  if (i == 0 || i + 1 >= s.size()) return 0;
+  std::string_view rest = s.substr(i + 1);
+  if (s[i] == '-') {
+    if (rest.find('-') != std::string_view::npos || !HasDigit(rest)) return 0;
+    return i + 1;
+  }
+  if (s[i] == '.') {
+    for (char c : rest) {
+      if (!IsDigit(c)) return 0;
+    }
+    return i + 1;
+  }
+  return 0;
+}
+
+// Masks a piece without separators.
+void MaskAtom(std::string_view a, std::string* out) {
+  if (a.empty()) return;
+  if (!HasDigit(a)) {
+    if (a[0] == '/' && a.size() >= 2) {
+      out->append(kWildcard);
+    } else if (a == "true" || a == "false" || a == "null") {
+      out->append(kWildcard);
+    } else {
+      out->append(a);
+    }
+    return;
+  }
+  if (IsWholeVariable(a)) {
+    out->append(kWildcard);
+    return;
+  }
+  if (IsNameWithDigits(a)) {
+    out->append(a);
+    return;
+  }
+  if (size_t prefix = WordDashPrefix(a); prefix > 0) {
+    out->append(a.substr(0, prefix));
+  }
+  out->append(kWildcard);
+}
+
+// Masks a piece between hard separators: first as a whole, else split on ':'.
+void MaskPiece(std::string_view p, bool is_key, bool after_equals, std::string* out) {
+  if (p.empty()) return;
+  // Trailing sentence punctuation stays literal: "port 55904." -> "port <*>.".
+  size_t end = p.size();
+  while (end > 0 && (p[end - 1] == '.' || p[end - 1] == ':' || p[end - 1] == '!' ||
+                     p[end - 1] == '?')) {
+    --end;
+  }
+  std::string_view core = p.substr(0, end);
+  std::string_view tail = p.substr(end);
+  if (is_key) {
+    out->append(p);  // the key of key=value is a name, even with digits (r24=, PSR0=)
+    return;
+  }
+  // After '=', hex without digits is still a value (mask=ffffffff).
+  if (IsWholeVariable(core) || (after_equals && core.size() >= 8 && IsAllHex(core))) {
+    out->append(kWildcard);
+  } else if (core.find(':') == std::string_view::npos) {
+    MaskAtom(core, out);
+  } else if (size_t prefix = WordDashPrefix(core); prefix > 0) {
+    out->append(core.substr(0, prefix));
+    out->append(kWildcard);
+  } else {
+    size_t start = 0;
+    while (true) {
+      size_t colon = core.find(':', start);
+      // "10.251.30.85:50010:Got": a host:port at the front of the rest is one variable.
+      if (colon != std::string_view::npos) {
+        size_t port_end = colon + 1;
+        while (port_end < core.size() && IsDigit(core[port_end])) ++port_end;
+        if (port_end > colon + 1 && IsHostPort(core.substr(start, port_end - start))) {
+          out->append(kWildcard);
+          if (port_end == core.size()) break;
+          colon = port_end;
+          if (core[colon] != ':') {
+            MaskAtom(core.substr(colon), out);
+            break;
+          }
+          out->push_back(':');
+          start = colon + 1;
+          continue;
+        }
+      }
+      std::string_view part = core.substr(start, colon == std::string_view::npos
+                                                     ? std::string_view::npos
+                                                     : colon - start);
+      MaskAtom(part, out);
+      if (colon == std::string_view::npos) break;
+      out->push_back(':');
+      start = colon + 1;
+    }
+  }
+  out->append(tail);
+}
+
+// True when the token needs no masking at all: no digit, no key/value separator, not a path,
+// no true/false/null.
+bool IsPlainWord(std::string_view t) {
+  if (t[0] == '/' && t.size() >= 2) return false;
+  if (t.size() >= 4 && (t.find("true") != std::string_view::npos ||
+                        t.find("false") != std::string_view::npos ||
+                        t.find("null") != std::string_view::npos)) {
+    return false;
+  }
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (IsDigit(c) || c == '=' || c == ':') return false;
+    if (c == '.' && i + 1 < t.size() && t[i + 1] == '.') return false;
+    if ((c == '(' || c == '[' || c == '"' || c == '\'' || c == '<' || c == ',') &&
+        i + 2 < t.size() && t[i + 1] == '/') {
+      return false;  // a path inside brackets or quotes
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void MaskOneToken(std::string_view token, std::string* out) {
+  if (token.empty()) return;
+  if (IsPlainWord(token)) {
+    out->append(token);
+    return;
+  }
+  // Split into pieces at hard separators and at runs of two or more dots ("......0").
+  size_t start = 0;
+  size_t i = 0;
+  bool after_equals = false;
+  while (i <= token.size()) {
+    bool at_end = i == token.size();
+    size_t sep_len = 0;
+    if (!at_end) {
+      if (IsHardSeparator(token[i])) {
+        sep_len = 1;
+      } else if (token[i] == '.' && i + 1 < token.size() && token[i + 1] == '.') {
+        sep_len = 2;
+        while (i + sep_len < token.size() && token[i + sep_len] == '.') ++sep_len;
+      }
+    }
+    if (at_end || sep_len > 0) {
+      std::string_view piece = token.substr(start, i - start);
+      bool is_key = !at_end && token[i] == '=' && !piece.empty();
+      MaskPiece(piece, is_key, after_equals, out);
+      if (at_end) break;
+      out->append(token.substr(i, sep_len));
+      after_equals = token[i] == '=';
+      i += sep_len;
+      start = i;
+      continue;
+    }
+    ++i;
+  }
+}
+
+void MaskedTokens::AddToken(std::string_view token) {
+  BeginToken();
+  text_.append(token);
+  EndToken();
+}
+
+namespace {
+
+bool IsMonth(std::string_view t) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (std::string_view m : kMonths) {
+    if (t == m) return true;
+  }
+  return false;
+}
+
+bool IsWeekday(std::string_view t) {
+  static constexpr std::string_view kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  for (std::string_view d : kDays) {
+    if (t == d) return true;
+  }
+  return false;
+}
+
+bool IsAllDigits(std::string_view t, size_t min_len, size_t max_len) {
+  if (t.size() < min_len || t.size() > max_len) return false;
+  for (char c : t) {
+    if (!IsDigit(c)) return false;
+  }
+  return true;
+}
+
+// hh:mm or hh:mm:ss, optionally with a fraction and a trailing comma.
+bool IsClockTime(std::string_view t) {
+  if (!t.empty() && t.back() == ',') t.remove_suffix(1);
+  return t.size() >= 5 && IsDigit(t[0]) && IsDigit(t[1]) && t[2] == ':' && IsDigit(t[3]) &&
+         IsDigit(t[4]) && IsNumberLike(t);
+}
+
+bool IsTimeZone(std::string_view t) {
+  if (t.size() < 3 || t.size() > 4) return false;
+  for (char c : t) {
+    if (c < 'A' || c > 'Z') return false;
+  }
+  return true;
+}
+
+// Reads the next whitespace-separated token at or after *pos.
+std::string_view NextToken(std::string_view s, size_t* pos) {
+  size_t i = *pos;
+  while (i < s.size() && IsSpace(s[i])) ++i;
+  size_t begin = i;
+  while (i < s.size() && !IsSpace(s[i])) ++i;
+  *pos = i;
+  return s.substr(begin, i - begin);
+}
+
+// A date written over several tokens, "[Fri] Jun 17 07:07:00 [PDT] [2005]", starting with the
+// token at `begin`. Returns the end offset of the date or 0 when there is none.
+size_t SpelledDateEnd(std::string_view s, size_t begin) {
+  size_t pos = begin;
+  std::string_view t = NextToken(s, &pos);
+  if (IsWeekday(t)) t = NextToken(s, &pos);
+  if (!IsMonth(t)) return 0;
+  if (!IsAllDigits(NextToken(s, &pos), 1, 2)) return 0;
+  if (!IsClockTime(NextToken(s, &pos))) return 0;
+  size_t end = pos;
+  size_t look = pos;
+  std::string_view next = NextToken(s, &look);
+  if (IsTimeZone(next)) {
+    end = look;
+    next = NextToken(s, &look);
+  }
+  if (IsAllDigits(next, 4, 4)) end = look;
+  return end;
+}
+
+}  // namespace
+
+void MaskTokens(std::string_view message, MaskedTokens* out) {
+  out->Clear();
+  size_t previous_begin = 0, previous_size = 0;  // the raw token before the current one
+  size_t i = 0;
+  const size_t n = message.size();
+  while (i < n) {
+    while (i < n && IsSpace(message[i])) ++i;
+    if (i >= n) break;
+    size_t begin = i;
+    while (i < n && !IsSpace(message[i])) ++i;
+    std::string_view token = message.substr(begin, i - begin);
+    const size_t last_token_begin = previous_begin, last_token_size = previous_size;
+    previous_begin = begin;
+    previous_size = i - begin;
+    // "5.2 KB," after a number: the unit belongs to the value, its punctuation stays.
+    if (!out->empty() && (*out)[out->size() - 1] == kWildcard) {
+      size_t unit_end = token.size();
+      while (unit_end > 0 && (token[unit_end - 1] == ',' || token[unit_end - 1] == ')' ||
+                              token[unit_end - 1] == ';' || token[unit_end - 1] == '.')) {
+        --unit_end;
+      }
+      if (unit_end > 0 && IsSizeUnit(token.substr(0, unit_end)) &&
+          IsNumberLike(message.substr(last_token_begin, last_token_size))) {
+        out->ExtendLastToken(token.substr(unit_end));
+        continue;
+      }
+    }
+    if (token.size() == 3 && (IsMonth(token) || IsWeekday(token))) {
+      if (size_t end = SpelledDateEnd(message, begin); end > 0) {
+        out->AddToken(kWildcard);
+        i = end;
+        continue;
+      }
+    }
+    out->BeginToken();
+    MaskOneToken(token, out->mutable_text());
+    out->EndToken();
+  }
+}
+
+}  // namespace quell::analysis::logmine

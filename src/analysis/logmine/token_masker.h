@@ -1,0 +1,71 @@
+// Tokenizer and typed variable masking for the template miner.
+//
+// A message (the free-text part of a log line, header already removed) is split on whitespace and
+// every token that is, or contains, a variable has that part replaced by the wildcard "<*>":
+// numbers (with units such as 10ms or 5.2KB), hex, IPv4 (with port), host:port, MAC addresses,
+// UUIDs, paths, URLs, times and dates, and the values of key=value / key:value pairs (including
+// true/false/null). Punctuation around a token stays literal: "(uid=0)," becomes "(uid=<*>),".
+// The scanners are hand-written (no regex) because this runs on every line.
+//
+// MaskTokens is a pure function; MaskedTokens is a reusable buffer owned by the caller.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace quell::analysis::logmine {
+
+// The wildcard that stands for one variable in a template.
+inline constexpr std::string_view kWildcard = "<*>";
+
+// The tokens of one message after masking. Reuse one instance across lines to avoid allocation.
+class MaskedTokens {
+ public:
+  size_t size() const { return spans_.size(); }
+  bool empty() const { return spans_.empty(); }
+  // Token i; valid until the next Clear() or Append on this object.
+  std::string_view operator[](size_t i) const {
+    return std::string_view(text_).substr(spans_[i].begin, spans_[i].size);
+  }
+  // All tokens joined by single spaces (the template form of the line).
+  std::string_view Joined() const { return text_; }
+
+  void Clear() {
+    text_.clear();
+    spans_.clear();
+  }
+  // Appends one token.
+  void AddToken(std::string_view token);
+  // Building a token in place: BeginToken, append to mutable_text(), EndToken.
+  void BeginToken() {
+    if (!spans_.empty()) text_.push_back(' ');
+    spans_.push_back({static_cast<uint32_t>(text_.size()), 0});
+  }
+  std::string* mutable_text() { return &text_; }
+  // Appends literal text to the last token.
+  void ExtendLastToken(std::string_view s) {
+    text_.append(s);
+    EndToken();
+  }
+  void EndToken() {
+    spans_.back().size = static_cast<uint32_t>(text_.size()) - spans_.back().begin;
+  }
+
+ private:
+  struct Span {
+    uint32_t begin;
+    uint32_t size;
+  };
+  std::string text_;
+  std::vector<Span> spans_;
+};
+
+// Splits `message` on ASCII whitespace and masks variables into `out` (cleared first).
+void MaskTokens(std::string_view message, MaskedTokens* out);
+
+// Masks one whitespace-free token, appending the result to `out`. Exposed for tests.
+void MaskOneToken(std::string_view token, std::string* out);
+
+}  // namespace quell::analysis::logmine
