@@ -71,6 +71,16 @@ Result<HeaderFormat> HeaderFormat::Parse(std::string_view format) {
   if (!f.content_only_->ok()) {
     return Error(InvalidArgument("bad log format regex: " + f.content_only_->error(), "format"));
   }
+  // The header alone, for the fast path, when <Content> is the last thing in the format.
+  static constexpr std::string_view kContent = "<Content>";
+  if (format.size() >= kContent.size() &&
+      format.substr(format.size() - kContent.size()) == kContent) {
+    std::string header =
+        BuildRegex(format.substr(0, format.size() - kContent.size()), false, nullptr);
+    header.pop_back();  // the trailing '$'
+    f.header_only_ = std::make_unique<re2::RE2>(header, options);
+    if (!f.header_only_->ok()) f.header_only_.reset();
+  }
   f.all_fields_ = std::make_unique<re2::RE2>(full, options);
   if (!f.all_fields_->ok()) {
     return Error(InvalidArgument("bad log format regex: " + f.all_fields_->error(), "format"));
@@ -79,6 +89,19 @@ Result<HeaderFormat> HeaderFormat::Parse(std::string_view format) {
 }
 
 bool HeaderFormat::ExtractContent(std::string_view line, std::string_view* content) const {
+  if (header_only_ != nullptr) {
+    // Fast path: when <Content> ends the format, the message is whatever follows the shortest
+    // header match. Asking RE2 for the overall match only lets it use its DFA; the answer is the
+    // same as with the full regex, because "(.*?)$" accepts any rest of a line.
+    re2::StringPiece whole;
+    if (line.find('\n') == std::string_view::npos &&
+        header_only_->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(),
+                            RE2::ANCHOR_START, &whole, 1)) {
+      *content = line.substr(whole.size());
+      return true;
+    }
+    return false;
+  }
   re2::StringPiece group;
   if (!RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *content_only_, &group)) {
     return false;

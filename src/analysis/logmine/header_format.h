@@ -43,7 +43,8 @@ class HeaderFormat {
   HeaderFormat() = default;
 
   std::vector<std::string> field_names_;
-  std::unique_ptr<re2::RE2> content_only_;  // only <Content> captures: the fast path
+  std::unique_ptr<re2::RE2> header_only_;   // the header without <Content>: the fast path
+  std::unique_ptr<re2::RE2> content_only_;  // only <Content> captures
   std::unique_ptr<re2::RE2> all_fields_;
 };
 

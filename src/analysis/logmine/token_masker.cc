@@ -1,5 +1,7 @@
 #include "analysis/logmine/token_masker.h"
 
+#include <cstdint>
+
 namespace quell::analysis::logmine {
 namespace {
 
@@ -245,25 +247,74 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, std::string* 
   out->append(tail);
 }
 
-// True when the token needs no masking at all: no digit, no key/value separator, not a path,
-// no true/false/null.
-bool IsPlainWord(std::string_view t) {
-  if (t[0] == '/' && t.size() >= 2) return false;
-  if (t.size() >= 4 && (t.find("true") != std::string_view::npos ||
-                        t.find("false") != std::string_view::npos ||
-                        t.find("null") != std::string_view::npos)) {
-    return false;
+// Character classes for the single scanning pass over a message.
+enum CharClass : uint8_t {
+  kSpaceChar = 1,
+  kValueChar = 2,   // digit, '=' or ':': the token may hold a value
+  kDotChar = 4,     // '.': "......0" separators
+  kSlashChar = 8,   // '/': paths
+  kBoolStart = 16,  // 't', 'f', 'n': may start true/false/null
+};
+
+struct CharTable {
+  uint8_t classes[256] = {};
+  constexpr CharTable() {
+    for (char c : {' ', '\t', '\n', '\r', '\v', '\f'}) classes[static_cast<uint8_t>(c)] = kSpaceChar;
+    for (char c = '0'; c <= '9'; ++c) classes[static_cast<uint8_t>(c)] = kValueChar;
+    classes[static_cast<uint8_t>('=')] = kValueChar;
+    classes[static_cast<uint8_t>(':')] = kValueChar;
+    classes[static_cast<uint8_t>('.')] = kDotChar;
+    classes[static_cast<uint8_t>('/')] = kSlashChar;
+    classes[static_cast<uint8_t>('t')] = kBoolStart;
+    classes[static_cast<uint8_t>('f')] = kBoolStart;
+    classes[static_cast<uint8_t>('n')] = kBoolStart;
   }
-  for (size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    if (IsDigit(c) || c == '=' || c == ':') return false;
-    if (c == '.' && i + 1 < t.size() && t[i + 1] == '.') return false;
-    if ((c == '(' || c == '[' || c == '"' || c == '\'' || c == '<' || c == ',') &&
-        i + 2 < t.size() && t[i + 1] == '/') {
-      return false;  // a path inside brackets or quotes
-    }
+};
+constexpr CharTable kChars;
+
+uint8_t ClassOf(char c) { return kChars.classes[static_cast<uint8_t>(c)]; }
+
+bool HasWordAt(std::string_view t, size_t i, std::string_view word) {
+  if (i + word.size() > t.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k) {
+    if (t[i + k] != word[k]) return false;
   }
   return true;
+}
+
+// Decides from the classes seen in a token (OR-ed) whether it needs masking at all: plain
+// words (no digit, no key/value separator, no path, no dot run, no true/false/null) are copied.
+bool NeedsMasking(std::string_view t, uint8_t classes) {
+  if (classes & kValueChar) return true;
+  if ((classes & kSlashChar) && t.size() >= 2) {
+    if (t[0] == '/') return true;
+    for (size_t i = 0; i + 2 < t.size(); ++i) {
+      char c = t[i];
+      if ((c == '(' || c == '[' || c == '"' || c == '\'' || c == '<' || c == ',') &&
+          t[i + 1] == '/') {
+        return true;  // a path inside brackets or quotes
+      }
+    }
+  }
+  if (classes & kDotChar) {
+    for (size_t i = 0; i + 1 < t.size(); ++i) {
+      if (t[i] == '.' && t[i + 1] == '.') return true;
+    }
+  }
+  if ((classes & kBoolStart) && t.size() >= 4) {
+    for (size_t i = 0; i + 4 <= t.size(); ++i) {
+      if (HasWordAt(t, i, "true") || HasWordAt(t, i, "false") || HasWordAt(t, i, "null")) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool IsPlainWord(std::string_view t) {
+  uint8_t classes = 0;
+  for (char c : t) classes |= ClassOf(c);
+  return !NeedsMasking(t, classes);
 }
 
 }  // namespace
@@ -312,19 +363,32 @@ void MaskedTokens::AddToken(std::string_view token) {
 
 namespace {
 
+// Three letters packed into an int, for quick name lookups.
+constexpr uint32_t Pack3(std::string_view t) {
+  return (static_cast<uint32_t>(static_cast<uint8_t>(t[0])) << 16) |
+         (static_cast<uint32_t>(static_cast<uint8_t>(t[1])) << 8) |
+         static_cast<uint32_t>(static_cast<uint8_t>(t[2]));
+}
+
 bool IsMonth(std::string_view t) {
-  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  for (std::string_view m : kMonths) {
-    if (t == m) return true;
+  if (t.size() != 3) return false;
+  static constexpr uint32_t kMonths[] = {Pack3("Jan"), Pack3("Feb"), Pack3("Mar"), Pack3("Apr"),
+                                         Pack3("May"), Pack3("Jun"), Pack3("Jul"), Pack3("Aug"),
+                                         Pack3("Sep"), Pack3("Oct"), Pack3("Nov"), Pack3("Dec")};
+  const uint32_t key = Pack3(t);
+  for (uint32_t m : kMonths) {
+    if (key == m) return true;
   }
   return false;
 }
 
 bool IsWeekday(std::string_view t) {
-  static constexpr std::string_view kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  for (std::string_view d : kDays) {
-    if (t == d) return true;
+  if (t.size() != 3) return false;
+  static constexpr uint32_t kDays[] = {Pack3("Mon"), Pack3("Tue"), Pack3("Wed"), Pack3("Thu"),
+                                       Pack3("Fri"), Pack3("Sat"), Pack3("Sun")};
+  const uint32_t key = Pack3(t);
+  for (uint32_t d : kDays) {
+    if (key == d) return true;
   }
   return false;
 }
@@ -390,10 +454,16 @@ void MaskTokens(std::string_view message, MaskedTokens* out) {
   size_t i = 0;
   const size_t n = message.size();
   while (i < n) {
-    while (i < n && IsSpace(message[i])) ++i;
+    while (i < n && (ClassOf(message[i]) & kSpaceChar)) ++i;
     if (i >= n) break;
     size_t begin = i;
-    while (i < n && !IsSpace(message[i])) ++i;
+    uint8_t classes = 0;
+    while (i < n) {
+      uint8_t cls = ClassOf(message[i]);
+      if (cls & kSpaceChar) break;
+      classes |= cls;
+      ++i;
+    }
     std::string_view token = message.substr(begin, i - begin);
     const size_t last_token_begin = previous_begin, last_token_size = previous_size;
     previous_begin = begin;
@@ -419,7 +489,11 @@ void MaskTokens(std::string_view message, MaskedTokens* out) {
       }
     }
     out->BeginToken();
-    MaskOneToken(token, out->mutable_text());
+    if (NeedsMasking(token, classes)) {
+      MaskOneToken(token, out->mutable_text());
+    } else {
+      out->mutable_text()->append(token);
+    }
     out->EndToken();
   }
 }
