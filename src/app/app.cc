@@ -27,6 +27,7 @@ engine::EngineOptions EngineOptionsFrom(const config::Config& c) {
   o.flap_window_ms = c.flap_window_ms;
   o.flap_threshold = c.flap_threshold;
   o.auto_resolve = c.auto_resolve;
+  o.group_related_services = c.group_related_services;
   return o;
 }
 
@@ -94,6 +95,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   QUELL_RETURN_IF_ERROR(EnsureAdminToken(*p.store, config.data_dir, clock));
   p.metrics = std::make_unique<metrics::Registry>();
   p.engine = std::make_unique<engine::Engine>(*p.store, clock, EngineOptionsFrom(config));
+  p.engine->SetTopology(model::Topology(config.topology));
   p.api = std::make_unique<http::Api>(http::ApiDeps{*p.engine, *p.store, *p.metrics, clock});
   QUELL_ASSIGN_OR_RETURN(auto server_options, ServerOptionsFrom(config));
   p.server = http::NewHttpServer(server_options, *p.api);

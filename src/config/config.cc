@@ -145,6 +145,25 @@ const std::vector<Option>& Options() {
         IntSetter(&Config::flap_threshold, 2, 1000));
     add("grouping.auto_resolve", "true", "resolve an incident when all its alerts resolved",
         BoolSetter(&Config::auto_resolve));
+    add("grouping.related_services", "true",
+        "alerts of services that depend on each other (topology) join one incident",
+        BoolSetter(&Config::group_related_services));
+    add("topology", "",
+        "service dependencies; in TOML a [topology] table: api = [\"redis\", \"postgres\"]; in "
+        "the environment \"api:redis,postgres;checkout:api\"",
+        [](Config& c, const std::string& v) -> Status {
+          c.topology.clear();
+          std::string entry;
+          std::istringstream in(v);
+          while (std::getline(in, entry, ';')) {
+            size_t colon = entry.find(':');
+            if (colon == std::string::npos || colon == 0)
+              return InvalidArgument("'" + entry + "' is not SERVICE:DEP1,DEP2");
+            auto deps = SplitList(entry.substr(colon + 1));
+            c.topology[entry.substr(0, colon)].insert(deps.begin(), deps.end());
+          }
+          return Status::Ok();
+        });
     return o;
   }();
   return options;
@@ -183,11 +202,41 @@ Result<std::string> TomlToText(const toml::node& node) {
   return Error(InvalidArgument("unsupported value type"));
 }
 
+// [topology]: `svc = ["dep", ...]` or `[topology.svc] depends_on = ["dep", ...]`.
+Status ApplyTopologyTable(Config& config, const toml::table& table, const std::string& file) {
+  for (const auto& [key, node] : table) {
+    std::string service(key.str());
+    std::string where = file + ":" + std::to_string(node.source().begin.line);
+    const toml::node* deps = &node;
+    if (const auto* sub = node.as_table()) {
+      deps = sub->get("depends_on");
+      if (!deps) return InvalidArgument(where + ": topology." + service + " needs depends_on", "topology");
+    }
+    const auto* array = deps->as_array();
+    if (!array)
+      return InvalidArgument(where + ": topology." + service + " must be an array of services",
+                             "topology");
+    auto& set = config.topology[service];
+    for (const auto& item : *array) {
+      const auto* name = item.as_string();
+      if (!name)
+        return InvalidArgument(where + ": topology." + service + " must list service names",
+                               "topology");
+      set.insert(std::string(name->get()));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ApplyTable(Config& config, const toml::table& table, const std::string& prefix,
                   const std::string& file) {
   for (const auto& [key, node] : table) {
     std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     std::string where = file + ":" + std::to_string(node.source().begin.line);
+    if (name == "topology" && node.is_table()) {
+      QUELL_RETURN_IF_ERROR(ApplyTopologyTable(config, *node.as_table(), file));
+      continue;
+    }
     if (const auto* sub = node.as_table()) {
       QUELL_RETURN_IF_ERROR(ApplyTable(config, *sub, name, file));
       continue;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,11 @@ struct Config {
   TimeMs flap_window_ms = 10 * kMinuteMs;
   int flap_threshold = 4;
   bool auto_resolve = true;
+  bool group_related_services = true;
+  // Topology: service -> services it depends on. TOML `[topology]` with
+  // `api-gateway = ["redis", "postgres"]` (or `[topology.api-gateway] depends_on = [...]`);
+  // environment QUELL_TOPOLOGY="api-gateway:redis,postgres;checkout:api-gateway".
+  std::map<std::string, std::set<std::string>> topology;
 };
 
 struct ConfigKey {

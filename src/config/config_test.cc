@@ -95,3 +95,31 @@ TEST(ParseDuration, Units) {
 
 }  // namespace
 }  // namespace quell::config
+
+namespace quell::config {
+namespace {
+
+TEST(Config, TopologyFromFileAndEnvironment) {
+  std::string file = WriteTemp(R"(
+[topology]
+api = ["redis", "postgres"]
+[topology.checkout]
+depends_on = ["api"]
+)");
+  auto config = LoadConfig({file, {}, {}});
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->topology.at("api"), (std::set<std::string>{"postgres", "redis"}));
+  EXPECT_EQ(config->topology.at("checkout"), std::set<std::string>{"api"});
+  std::remove(file.c_str());
+
+  config = LoadConfig({"", {{"QUELL_TOPOLOGY", "api:redis, postgres;web:api"}}, {}});
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->topology.at("api"), (std::set<std::string>{"postgres", "redis"}));
+  EXPECT_EQ(config->topology.at("web"), std::set<std::string>{"api"});
+
+  config = LoadConfig({"", {{"QUELL_TOPOLOGY", "nonsense"}}, {}});
+  EXPECT_FALSE(config);
+}
+
+}  // namespace
+}  // namespace quell::config

@@ -12,6 +12,7 @@
 // Resolved alert: resolves its alert row; the incident auto-resolves when no alert fires.
 // Flips of one alert within flap_window beyond flap_threshold mark the incident flapping: one
 // timeline entry counts further flips and they notify nobody.
+#include <algorithm>
 #include <string>
 
 #include "engine/engine.h"
@@ -129,10 +130,12 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
   // A new alert (or one whose incident is long closed): group it.
   const std::string group_key = GroupKey(alert, options_.group_by);
   QUELL_ASSIGN_OR_RETURN(auto candidate, tx.FindLatestIncidentByGroup(group_key));
+  if (!(candidate && Joinable(*candidate, now))) {
+    QUELL_ASSIGN_OR_RETURN(auto related, FindRelatedIncident(tx, alert, now));
+    if (related) candidate = std::move(related);
+  }
   model::Incident incident;
-  if (candidate && candidate->status != IncidentStatus::kResolved &&
-      now - candidate->last_alert_at <= options_.group_window_ms &&
-      now - candidate->opened_at <= options_.max_incident_age_ms) {
+  if (candidate && Joinable(*candidate, now)) {
     incident = std::move(*candidate);
     result.outcome = IngestOutcome::kJoined;
   } else if (candidate && candidate->status == IncidentStatus::kResolved &&
@@ -173,6 +176,30 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
   QUELL_RETURN_IF_ERROR(EnqueueAnalyze(tx, incident.id, now));
   QUELL_RETURN_IF_ERROR(EnqueueNotify(tx, incident.id, now));
   return result;
+}
+
+bool Engine::Joinable(const model::Incident& incident, TimeMs now) const {
+  return incident.status != IncidentStatus::kResolved &&
+         now - incident.last_alert_at <= options_.group_window_ms &&
+         now - incident.opened_at <= options_.max_incident_age_ms;
+}
+
+Result<std::optional<model::Incident>> Engine::FindRelatedIncident(
+    store::StoreTx& tx, const model::NormalizedAlert& alert, TimeMs now) {
+  const auto& group_by = options_.group_by;
+  if (!options_.group_related_services ||
+      std::find(group_by.begin(), group_by.end(), "service") == group_by.end())
+    return std::nullopt;
+  std::optional<model::Incident> best;
+  model::NormalizedAlert neighbour = alert;
+  for (const auto& service : topology()->NeighboursOf(alert.service)) {
+    neighbour.service = service;
+    QUELL_ASSIGN_OR_RETURN(auto candidate, tx.FindLatestIncidentByGroup(GroupKey(neighbour, group_by)));
+    if (candidate && Joinable(*candidate, now) &&
+        (!best || candidate->last_alert_at > best->last_alert_at))
+      best = std::move(candidate);
+  }
+  return best;
 }
 
 Result<IngestResult> Engine::ApplyResolved(store::StoreTx& tx, const model::NormalizedAlert& alert,

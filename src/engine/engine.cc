@@ -47,6 +47,17 @@ void Engine::Shutdown() {
   if (writer_.joinable()) writer_.join();
 }
 
+void Engine::SetTopology(model::Topology topology) {
+  auto shared = std::make_shared<const model::Topology>(std::move(topology));
+  std::lock_guard lock(mu_);
+  topology_ = std::move(shared);
+}
+
+std::shared_ptr<const model::Topology> Engine::topology() const {
+  std::lock_guard lock(mu_);
+  return topology_;
+}
+
 EngineCounters Engine::counters() const {
   std::lock_guard lock(mu_);
   return counters_;

@@ -24,6 +24,7 @@
 #include "common/status.h"
 #include "model/alert.h"
 #include "model/incident.h"
+#include "model/topology.h"
 #include "store/store.h"
 
 namespace quell::engine {
@@ -43,6 +44,10 @@ struct EngineOptions {
   int flap_threshold = 4;
   // Resolve an incident automatically when all its alerts are resolved.
   bool auto_resolve = true;
+  // With "service" in group_by: an alert whose own group has no joinable incident joins the
+  // joinable incident of a service it depends on or that depends on it (topology), so a Redis
+  // outage and the API errors it causes are one incident.
+  bool group_related_services = true;
   // Group commit: at most this many alerts in one transaction.
   size_t max_batch_alerts = 5000;
 };
@@ -102,6 +107,10 @@ class Engine {
   // Stops accepting work and waits for queued batches to commit. Idempotent.
   void Shutdown();
 
+  // Replaces the service topology used for grouping. Thread-safe.
+  void SetTopology(model::Topology topology);
+  std::shared_ptr<const model::Topology> topology() const;
+
   EngineCounters counters() const;
   const EngineOptions& options() const { return options_; }
 
@@ -122,6 +131,12 @@ class Engine {
                                    TimeMs now);
   Result<IngestResult> ApplyResolved(store::StoreTx& tx, const model::NormalizedAlert& alert,
                                      TimeMs now);
+  // An open incident that a new alert with this group key may join, if any.
+  bool Joinable(const model::Incident& incident, TimeMs now) const;
+  // The joinable incident of a topology neighbour's group, most recently active first.
+  Result<std::optional<model::Incident>> FindRelatedIncident(store::StoreTx& tx,
+                                                             const model::NormalizedAlert& alert,
+                                                             TimeMs now);
 
   store::Store& store_;
   const Clock& clock_;
@@ -132,6 +147,7 @@ class Engine {
   std::deque<Pending> queue_;
   bool stopping_ = false;
   EngineCounters counters_;
+  std::shared_ptr<const model::Topology> topology_ = std::make_shared<model::Topology>();
   std::thread writer_;
 };
 

@@ -338,3 +338,33 @@ TEST_F(EngineTest, BatchIsOneUnit) {
 
 }  // namespace
 }  // namespace quell::engine
+
+namespace quell::engine {
+namespace {
+
+TEST_F(EngineTest, AlertsOfRelatedServicesJoinOneIncident) {
+  engine_->SetTopology(model::Topology({{"api", {"redis"}}, {"checkout", {"api"}}}));
+  auto redis = Send(Alert("redis", "connection refused"));
+  auto api = Send(Alert("api", "Redis timeout"));
+  EXPECT_EQ(api.outcome, IngestOutcome::kJoined);
+  EXPECT_EQ(api.incident_id, redis.incident_id);
+  auto checkout = Send(Alert("checkout", "HTTP 500 from api"));  // depends on api
+  EXPECT_EQ(checkout.incident_id, redis.incident_id);
+  EXPECT_EQ(Incident(redis.incident_id).services,
+            (std::vector<std::string>{"api", "checkout", "redis"}));
+  auto unrelated = Send(Alert("billing", "Redis timeout"));
+  EXPECT_NE(unrelated.incident_id, redis.incident_id);
+}
+
+TEST_F(EngineTest, RelatedServiceGroupingCanBeTurnedOff) {
+  EngineOptions options;
+  options.group_related_services = false;
+  Open(options);
+  engine_->SetTopology(model::Topology({{"api", {"redis"}}}));
+  auto redis = Send(Alert("redis", "connection refused"));
+  auto api = Send(Alert("api", "Redis timeout"));
+  EXPECT_NE(api.incident_id, redis.incident_id);
+}
+
+}  // namespace
+}  // namespace quell::engine
