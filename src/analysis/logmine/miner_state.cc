@@ -1,4 +1,5 @@
-// TemplateMiner::Serialize / Deserialize: the miner state as JSON (Boost.JSON stays in this file).
+// Persistence of the log-mining state as JSON (Boost.JSON stays in this file):
+// TemplateMiner::Serialize / Deserialize and ServiceLogMiner::SaveState / LoadState.
 //
 // {"version":1,"options":{...},"next_id":N,"evicted":N,
 //  "clusters":[{"id":1,"count":5,"tokens":["a","<*>"],"path":["2","a"]}, ...]}
@@ -9,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "analysis/logmine/service_log_miner.h"
 #include "analysis/logmine/template_miner.h"
 
 namespace quell::analysis::logmine {
@@ -123,6 +125,70 @@ Result<TemplateMiner> TemplateMiner::Deserialize(std::string_view data) {
   } catch (const std::exception& e) {
     // Wrong types or missing keys inside the document (Boost.JSON throws on as_*/at/value_to).
     return Error(InvalidArgument(std::string("malformed miner state: ") + e.what()));
+  }
+}
+
+// {"version":1,"miner":"<TemplateMiner::Serialize()>","baseline_end":T,
+//  "stats":[{"id":1,"total":5,"first":T,"last":T,"samples":["..."],"buckets":[[T,n],...]}]}
+std::string ServiceLogMiner::SaveState() const {
+  json::object root;
+  root["version"] = kStateVersion;
+  root["miner"] = miner_.Serialize();
+  root["baseline_end"] = baseline_end_;
+  json::array stats;
+  for (const auto& [id, s] : stats_) {
+    json::object js;
+    js["id"] = id;
+    js["total"] = s.total;
+    js["first"] = s.first_seen;
+    js["last"] = s.last_seen;
+    json::array samples;
+    for (const auto& line : s.samples) samples.emplace_back(line);
+    js["samples"] = std::move(samples);
+    json::array buckets;
+    for (const auto& [t, n] : s.buckets) buckets.emplace_back(json::array{t, n});
+    js["buckets"] = std::move(buckets);
+    stats.emplace_back(std::move(js));
+  }
+  root["stats"] = std::move(stats);
+  return json::serialize(root);
+}
+
+Result<ServiceLogMiner> ServiceLogMiner::LoadState(std::string_view data,
+                                                   ServiceMinerOptions options) {
+  json::value doc;
+  try {
+    doc = json::parse(json::string_view(data.data(), data.size()));
+  } catch (const std::exception& e) {
+    return Error(InvalidArgument(std::string("service miner state is not JSON: ") + e.what()));
+  }
+  try {
+    const json::object& root = doc.as_object();
+    if (json::value_to<int64_t>(root.at("version")) != kStateVersion) {
+      return Error(InvalidArgument("unsupported service miner state version"));
+    }
+    const json::string& miner_state = root.at("miner").as_string();
+    QUELL_ASSIGN_OR_RETURN(TemplateMiner miner, TemplateMiner::Deserialize(std::string_view(
+                                                    miner_state.data(), miner_state.size())));
+    options.miner = miner.options();
+    ServiceLogMiner out(options);
+    out.miner_ = std::move(miner);
+    out.baseline_end_ = json::value_to<TimeMs>(root.at("baseline_end"));
+    for (const json::value& jv : root.at("stats").as_array()) {
+      const json::object& js = jv.as_object();
+      TemplateStats& s = out.stats_[json::value_to<uint64_t>(js.at("id"))];
+      s.total = json::value_to<uint64_t>(js.at("total"));
+      s.first_seen = json::value_to<TimeMs>(js.at("first"));
+      s.last_seen = json::value_to<TimeMs>(js.at("last"));
+      QUELL_ASSIGN_OR_RETURN(s.samples, StringArray(js.at("samples"), "samples"));
+      for (const json::value& b : js.at("buckets").as_array()) {
+        const json::array& pair = b.as_array();
+        s.buckets[json::value_to<TimeMs>(pair.at(0))] = json::value_to<uint64_t>(pair.at(1));
+      }
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return Error(InvalidArgument(std::string("malformed service miner state: ") + e.what()));
   }
 }
 

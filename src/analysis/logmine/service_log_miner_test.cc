@@ -1,0 +1,91 @@
+#include "analysis/logmine/service_log_miner.h"
+
+#include <gtest/gtest.h>
+
+namespace quell::analysis::logmine {
+namespace {
+
+constexpr TimeMs kT0 = 1'700'000'040'000;  // a whole minute
+
+const TemplateReport* Find(const std::vector<TemplateReport>& reports, std::string_view text) {
+  for (const auto& r : reports) {
+    if (r.text == text) return &r;
+  }
+  return nullptr;
+}
+
+TEST(ServiceLogMinerTest, FlagsNewAndSurgingTemplatesAgainstTheBaseline) {
+  ServiceLogMiner miner;
+  // Baseline hour: a steady trickle of timeouts, one per minute.
+  for (int m = 0; m < 60; ++m) {
+    miner.Add("request " + std::to_string(m) + " timed out after 30 ms", kT0 + m * kMinuteMs);
+  }
+  const TimeMs deploy = kT0 + 60 * kMinuteMs;
+  miner.MarkBaseline(deploy);
+  // After the deploy: timeouts surge and a new error appears.
+  for (int i = 0; i < 50; ++i) {
+    miner.Add("request " + std::to_string(i) + " timed out after 31 ms", deploy + i * 1000);
+  }
+  miner.Add("NullPointerException in CheckoutHandler line 42", deploy + 5000);
+  miner.Add("NullPointerException in CheckoutHandler line 43", deploy + 6000);
+
+  auto reports = miner.Report(deploy, deploy + kMinuteMs);
+  const TemplateReport* timeouts = Find(reports, "request <*> timed out after <*> ms");
+  const TemplateReport* npe = Find(reports, "NullPointerException in CheckoutHandler line <*>");
+  ASSERT_NE(timeouts, nullptr);
+  ASSERT_NE(npe, nullptr);
+  EXPECT_EQ(timeouts->window_count, 50u);
+  EXPECT_EQ(timeouts->baseline_count, 60u);
+  EXPECT_EQ(timeouts->total_count, 110u);
+  EXPECT_TRUE(timeouts->is_surging);
+  EXPECT_FALSE(timeouts->is_new);
+  EXPECT_TRUE(npe->is_new);
+  EXPECT_FALSE(npe->is_surging);
+  EXPECT_EQ(npe->first_seen, deploy + 5000);
+  EXPECT_EQ(npe->last_seen, deploy + 6000);
+  ASSERT_EQ(npe->samples.size(), 2u);
+  EXPECT_EQ(npe->samples[0], "NullPointerException in CheckoutHandler line 42");
+  EXPECT_EQ(timeouts->samples.size(), 3u);  // samples_per_template
+  EXPECT_EQ(reports.front().text, timeouts->text);  // most frequent first
+}
+
+TEST(ServiceLogMinerTest, SteadyRateIsNotSurging) {
+  ServiceLogMiner miner;
+  for (int m = 0; m < 120; ++m) miner.Add("heartbeat ok seq " + std::to_string(m), kT0 + m * kMinuteMs);
+  miner.MarkBaseline(kT0 + 60 * kMinuteMs);
+  auto reports = miner.Report(kT0 + 60 * kMinuteMs, kT0 + 120 * kMinuteMs);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_FALSE(reports[0].is_surging);
+  EXPECT_FALSE(reports[0].is_new);
+  EXPECT_EQ(reports[0].window_count, 60u);
+}
+
+TEST(ServiceLogMinerTest, MatchOnlyCountsUnknownLinesAsUnmatched) {
+  ServiceMinerOptions options;
+  options.learn = false;
+  ServiceLogMiner miner(options);
+  EXPECT_EQ(miner.Add("anything at all", kT0), 0u);
+  auto reports = miner.Report(kT0, kT0 + kMinuteMs);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].text, "(unmatched)");
+  EXPECT_EQ(miner.miner().cluster_count(), 0u);
+}
+
+TEST(ServiceLogMinerTest, StateRoundTrip) {
+  ServiceLogMiner miner;
+  miner.Add("job 1 done in 5 s", kT0);
+  miner.Add("job 2 done in 7 s", kT0 + kMinuteMs);
+  miner.MarkBaseline(kT0 + 2 * kMinuteMs);
+  auto restored = ServiceLogMiner::LoadState(miner.SaveState(), {});
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  EXPECT_EQ(restored->baseline_end(), kT0 + 2 * kMinuteMs);
+  restored->Add("job 3 done in 9 s", kT0 + 3 * kMinuteMs);
+  auto reports = restored->Report(kT0, kT0 + 4 * kMinuteMs);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].total_count, 3u);
+  EXPECT_EQ(reports[0].baseline_count, 2u);
+  EXPECT_FALSE(ServiceLogMiner::LoadState("{}", {}).has_value());
+}
+
+}  // namespace
+}  // namespace quell::analysis::logmine

@@ -1,0 +1,121 @@
+#include "analysis/logmine/template_miner.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace quell::analysis::logmine {
+namespace {
+
+std::string TemplateOf(const TemplateMiner& miner, uint64_t id) {
+  const Cluster* c = miner.Find(id);
+  return c == nullptr ? "<none>" : c->Template();
+}
+
+TEST(TemplateMinerTest, GroupsLinesThatDifferOnlyInTypedValues) {
+  TemplateMiner miner;
+  auto a = miner.Add("Connection to redis-3:6379 timed out after 1500 ms");
+  auto b = miner.Add("Connection to redis-7:6379 timed out after 20 ms");
+  EXPECT_EQ(a.change, ChangeType::kCreated);
+  EXPECT_EQ(a.cluster_id, b.cluster_id);
+  EXPECT_EQ(TemplateOf(miner, a.cluster_id), "Connection to <*> timed out after <*> ms");
+  EXPECT_EQ(miner.Find(a.cluster_id)->count, 2u);
+  EXPECT_EQ(miner.cluster_count(), 1u);
+}
+
+TEST(TemplateMinerTest, WordAlternativesStaySeparateUntilTheyLookLikeAVariable) {
+  TemplateMiner miner;  // merge_distinct_values = 3
+  auto startup = miner.Add("cupsd startup succeeded");
+  auto shutdown = miner.Add("cupsd shutdown succeeded");
+  EXPECT_NE(startup.cluster_id, shutdown.cluster_id);
+
+  auto root = miner.Add("session closed for user root");
+  auto alice = miner.Add("session closed for user alice");
+  EXPECT_NE(root.cluster_id, alice.cluster_id);
+  auto bob = miner.Add("session closed for user bob");
+  EXPECT_EQ(bob.change, ChangeType::kTemplateChanged);
+  // All three now resolve to one template; old ids follow the merge.
+  EXPECT_EQ(TemplateOf(miner, root.cluster_id), "session closed for user <*>");
+  EXPECT_EQ(miner.Find(alice.cluster_id), miner.Find(bob.cluster_id));
+  EXPECT_EQ(miner.Find(root.cluster_id)->count, 3u);
+  EXPECT_EQ(miner.Add("session closed for user carol").cluster_id, miner.Find(root.cluster_id)->id);
+}
+
+TEST(TemplateMinerTest, KeepsBracketsAroundMergedValues) {
+  TemplateMiner miner;
+  uint64_t id = 0;
+  for (const char* name : {"A8", "B6", "C4"}) {
+    id = miner.Add(std::string("got no answer from any [Thunderbird_") + name + "] datasource")
+             .cluster_id;
+  }
+  EXPECT_EQ(TemplateOf(miner, id), "got no answer from any [<*>] datasource");
+}
+
+TEST(TemplateMinerTest, NoClusterExplosionOnMostlyVariableLines) {
+  TemplateMiner miner;
+  for (int i = 0; i < 500; ++i) {
+    std::string line = "ask 10.0.0." + std::to_string(i % 250) + ":50010 to delete";
+    for (int k = 0; k < 20; ++k) line += " blk_" + std::to_string(i * 31 + k);
+    miner.Add(line);
+  }
+  EXPECT_EQ(miner.cluster_count(), 1u);
+}
+
+TEST(TemplateMinerTest, MatchOnlyNeverLearns) {
+  TemplateMiner miner;
+  uint64_t id = miner.Add("disk /dev/sda1 is 91% full").cluster_id;
+  EXPECT_EQ(miner.Match("disk /dev/sdb2 is 97% full"), id);
+  EXPECT_EQ(miner.Match("completely different line"), std::nullopt);
+  EXPECT_EQ(miner.cluster_count(), 1u);
+  EXPECT_EQ(miner.Find(id)->count, 1u);
+}
+
+TEST(TemplateMinerTest, LruCapEvictsTheLeastRecentlyUsed) {
+  MinerOptions options;
+  options.max_clusters = 2;
+  TemplateMiner miner(options);
+  uint64_t a = miner.Add("alpha event happened").cluster_id;
+  uint64_t b = miner.Add("beta thing broke down").cluster_id;
+  miner.Add("alpha event happened");  // a is now the most recent
+  uint64_t c = miner.Add("gamma job finished ok").cluster_id;
+  EXPECT_EQ(miner.cluster_count(), 2u);
+  EXPECT_NE(miner.Find(a), nullptr);
+  EXPECT_EQ(miner.Find(b), nullptr);
+  EXPECT_NE(miner.Find(c), nullptr);
+  EXPECT_EQ(miner.evicted_count(), 1u);
+  // An evicted template is learned again as a new cluster.
+  uint64_t b2 = miner.Add("beta thing broke down").cluster_id;
+  EXPECT_NE(b2, b);
+}
+
+TEST(TemplateMinerTest, SerializeRoundTripKeepsTemplatesCountsAndIds) {
+  TemplateMiner miner;
+  uint64_t a = miner.Add("user 17 logged in from 10.0.0.1").cluster_id;
+  miner.Add("user 18 logged in from 10.0.0.2");
+  uint64_t b = miner.Add("cache flushed").cluster_id;
+  for (const char* u : {"x", "y", "z"}) miner.Add(std::string("removing ") + u);
+  auto restored = TemplateMiner::Deserialize(miner.Serialize());
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  EXPECT_EQ(restored->cluster_count(), miner.cluster_count());
+  EXPECT_EQ(TemplateOf(*restored, a), TemplateOf(miner, a));
+  EXPECT_EQ(restored->Find(a)->count, 2u);
+  EXPECT_EQ(restored->Match("cache flushed"), b);
+  EXPECT_EQ(restored->Add("user 99 logged in from 10.9.9.9").cluster_id, a);
+  uint64_t fresh = restored->Add("brand new message here").cluster_id;
+  EXPECT_GT(fresh, b);  // ids continue after the restored ones
+  EXPECT_EQ(restored->Serialize().empty(), false);
+}
+
+TEST(TemplateMinerTest, DeserializeRejectsGarbage) {
+  EXPECT_FALSE(TemplateMiner::Deserialize("not json").has_value());
+  EXPECT_FALSE(TemplateMiner::Deserialize("{\"version\":1}").has_value());
+  EXPECT_FALSE(TemplateMiner::Deserialize("[1,2]").has_value());
+  EXPECT_FALSE(TemplateMiner::Deserialize(
+                   "{\"version\":1,\"options\":{\"depth\":4,\"similarity_threshold\":0.9,"
+                   "\"max_children\":100,\"max_clusters\":0,\"max_signatures\":10},\"next_id\":2,"
+                   "\"clusters\":[{\"id\":1,\"count\":1,\"tokens\":[\"a\"],\"path\":[\"7\"]}]}")
+                   .has_value());
+}
+
+}  // namespace
+}  // namespace quell::analysis::logmine
