@@ -3,7 +3,11 @@
 // datasets (MinerOptions defaults); only the header format differs, as given in the dataset
 // README. The data is read at run time and never copied into the repository (research licence).
 //
-//   logmine_accuracy_bench [--data DIR] [--only NAME] [--errors N] [--st X] [--depth D] [--merge K]
+//   logmine_accuracy_bench [--data DIR] [--only NAME] [--errors N] [--detect]
+//                          [--st X] [--depth D] [--merge K]
+//
+// --detect ignores the formats and uses header detection (what `quell logmine` does without
+// --format).
 //
 // --errors N prints, per dataset, up to N ground-truth templates that were not grouped exactly,
 // with what the miner produced (for development; no ground truth ever feeds the miner).
@@ -73,11 +77,13 @@ int main(int argc, char** argv) {
   std::string data_dir = "/work/shared/datasets/loghub-2k";
   std::string only;
   int show_errors = 0;
+  bool detect = false;  // ignore the formats: header detection only
   lm::MinerOptions options;  // the one parameter set; flags exist to study the defaults
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--data") && i + 1 < argc) data_dir = argv[++i];
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
     else if (!std::strcmp(argv[i], "--errors") && i + 1 < argc) show_errors = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--detect")) detect = true;
     else if (!std::strcmp(argv[i], "--st") && i + 1 < argc) options.similarity_threshold = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--depth") && i + 1 < argc) options.depth = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--merge") && i + 1 < argc) options.merge_distinct_values = std::atoi(argv[++i]);
@@ -94,7 +100,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cannot read %s (set --data)\n", base.c_str());
       return 1;
     }
-    auto splitter = lm::LineSplitter::Create(d.format);
+    auto splitter = lm::LineSplitter::Create(detect ? "" : d.format);
     if (!splitter) {
       std::fprintf(stderr, "%s: %s\n", d.name, splitter.error().ToString().c_str());
       return 1;
