@@ -108,6 +108,19 @@ size_t DetectHeaderLength(std::string_view line) {
   while (k < count && k < kMaxHeaderTokens) {
     std::string_view t = tokens[static_cast<size_t>(k)].text;
     if (saw_header && IsComponentTag(t)) return start_of(k + 1);
+    // A bracketed name with spaces: "[RMCommunicator Allocator]".
+    if (t.size() > 1 && t.front() == '[' && t.find(']') == std::string_view::npos) {
+      int close = k + 1;
+      while (close < count && close < k + 4 &&
+             tokens[static_cast<size_t>(close)].text.back() != ']') {
+        ++close;
+      }
+      if (close < count && close < k + 4) {
+        saw_header = true;
+        k = close + 1;
+        continue;
+      }
+    }
     if (IsHeaderToken(t)) {
       saw_header = true;
       saw_time |= t.find(':') != std::string_view::npos && HasDigit(t);

@@ -69,6 +69,8 @@ TEST(HeaderDetectorTest, FindsTheMessageInCommonLayouts) {
             "Notification time out: 3200");
   EXPECT_EQ(Detected("03-17 16:13:38.811  1702  2395 D WindowManager: printFreezing"),
             "printFreezing");
+  EXPECT_EQ(Detected("2015-10-18 18:01:47,978 INFO [RMCommunicator Allocator] org.a.B: Retrying"),
+            "Retrying");
   EXPECT_EQ(Detected("2024-05-01T12:00:01Z ERROR payment failed for order 7"),
             "payment failed for order 7");
 }
