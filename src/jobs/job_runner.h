@@ -1,0 +1,72 @@
+// JobRunner: background workers that drain the outbox (the jobs table the Engine fills in the
+// same transaction as each change). A worker claims a due job with a lease, runs the handler
+// registered for its kind, and completes it; a failure is retried with exponential backoff. If a
+// worker dies mid-job, the lease expires and another worker takes the job: delivery is
+// at-least-once, so handlers are idempotent (a notification carries its idempotency key).
+//
+// Thread-safe. Handlers run on the runner's threads and must outlive it.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "model/incident.h"
+#include "store/store.h"
+
+namespace quell::jobs {
+
+// Runs one job. A non-ok Status means "try again later"; kInvalidArgument means it can never
+// succeed (the job is parked with its error instead of retried).
+using JobHandler = std::function<Status(const model::Job& job)>;
+
+struct JobRunnerOptions {
+  int workers = 2;
+  TimeMs lease_ms = 5 * kMinuteMs;
+  TimeMs poll_interval_ms = 250;   // how often idle workers look for due jobs
+  TimeMs initial_backoff_ms = 1000;
+  TimeMs max_backoff_ms = 10 * kMinuteMs;
+};
+
+class JobRunner {
+ public:
+  JobRunner(store::Store& store, const Clock& clock, JobRunnerOptions options = {});
+  ~JobRunner();  // Stop()
+
+  // Registers the handler for a job kind. Call before Start.
+  void Register(const std::string& kind, JobHandler handler);
+  void Start();
+  // Wakes idle workers (new jobs were committed).
+  void Wake();
+  // Stops claiming, waits for jobs in progress to finish. Idempotent.
+  void Stop();
+
+  // Claims and runs at most one due job on the calling thread. Returns false when none was due.
+  // For tests and for Stop-less single-threaded use.
+  Result<bool> RunOnce();
+
+  // Backoff before attempt n+1 after n failed attempts (n >= 1).
+  TimeMs BackoffFor(int attempts) const;
+
+ private:
+  void WorkerLoop();
+
+  store::Store& store_;
+  const Clock& clock_;
+  const JobRunnerOptions options_;
+  std::map<std::string, JobHandler> handlers_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  uint64_t wakeups_ = 0;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace quell::jobs
