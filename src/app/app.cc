@@ -62,6 +62,19 @@ Status EnsureAdminToken(store::Store& store, const std::string& data_dir, const 
   return Status::Ok();
 }
 
+void RegisterGauges(metrics::Registry& registry, store::Store& store, engine::Engine& engine) {
+  registry.GaugeFn("quell_incidents_open", "Incidents triggered or acknowledged.", [&store] {
+    auto triggered = store.CountIncidents(model::IncidentStatus::kTriggered);
+    auto acked = store.CountIncidents(model::IncidentStatus::kAcknowledged);
+    return static_cast<double>((triggered ? *triggered : 0) + (acked ? *acked : 0));
+  });
+  registry.CounterFn("quell_ingest_transactions_total",
+                     "Group-committed ingest transactions (many requests each).",
+                     [&engine] { return static_cast<double>(engine.counters().transactions); });
+  registry.CounterFn("quell_alerts_duplicates_total", "Alerts folded into an existing alert.",
+                     [&engine] { return static_cast<double>(engine.counters().duplicates); });
+}
+
 }  // namespace
 
 struct App::Parts {
@@ -96,6 +109,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   p.metrics = std::make_unique<metrics::Registry>();
   p.engine = std::make_unique<engine::Engine>(*p.store, clock, EngineOptionsFrom(config));
   p.engine->SetTopology(model::Topology(config.topology));
+  RegisterGauges(*p.metrics, *p.store, *p.engine);
   p.api = std::make_unique<http::Api>(http::ApiDeps{*p.engine, *p.store, *p.metrics, clock});
   QUELL_ASSIGN_OR_RETURN(auto server_options, ServerOptionsFrom(config));
   p.server = http::NewHttpServer(server_options, *p.api);

@@ -1,12 +1,15 @@
 // POST /api/v1/alerts (the generic format) and the ingest tail shared by every integration.
 // All-or-nothing: if any item is invalid, nothing is stored and the answer is 422 listing every
 // invalid item's field. 202 is sent only after the alerts are committed.
+#include <map>
+
 #include <boost/json.hpp>
 
 #include "engine/engine.h"
 #include "http/json_response.h"
 #include "http/routes.h"
 #include "ingest/generic_alert.h"
+#include "metrics/registry.h"
 
 namespace quell::http {
 namespace {
@@ -45,23 +48,34 @@ bool BodyIsArray(const std::string& body) {
 
 }  // namespace
 
-void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, IngestReply reply,
+void SubmitAlerts(const ApiDeps& deps, ingest::AdapterResult parsed, IngestReply reply,
                   Responder respond) {
-  if (!parsed) {
-    respond(ErrorResponse(parsed.error()));
+  metrics::Registry& registry = deps.metrics;
+  auto count = [&registry](const std::string& source, const char* outcome, uint64_t n) {
+    registry
+        .Counter("quell_alerts_ingested_total", "Alerts received, by source and outcome.",
+                 {{"source", source}, {"outcome", outcome}})
+        .Inc(n);
+  };
+  if (!parsed || !parsed->item_errors.empty()) {
+    std::string source = parsed && !parsed->alerts.empty() ? parsed->alerts[0].source : "unknown";
+    count(source, "invalid", 1);
+    respond(!parsed ? ErrorResponse(parsed.error())
+                    : ItemErrorsResponse(parsed->item_errors, parsed->alerts.size()));
     return;
   }
-  if (!parsed->item_errors.empty()) {
-    respond(ItemErrorsResponse(parsed->item_errors, parsed->alerts.size()));
-    return;
-  }
-  engine.Submit(std::move(parsed->alerts),
-                [respond = std::move(respond), reply](
+  std::string source = parsed->alerts.empty() ? "unknown" : parsed->alerts[0].source;
+  deps.engine.Submit(std::move(parsed->alerts),
+                [respond = std::move(respond), reply, count, source](
                     Result<std::vector<engine::IngestResult>> results) {
                   if (!results) {
                     respond(ErrorResponse(results.error()));
                     return;
                   }
+                  std::map<engine::IngestOutcome, uint64_t> outcomes;
+                  for (const auto& r : *results) ++outcomes[r.outcome];
+                  for (const auto& [outcome, n] : outcomes)
+                    count(source, engine::IngestOutcomeName(outcome), n);
                   if (reply == IngestReply::kAlertmanagerV2) {
                     respond(HttpResponse{200, "application/json", "", {}});
                     return;
@@ -78,14 +92,13 @@ void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, IngestRe
 }
 
 void AddAlertRoutes(Router& router, const ApiDeps& deps) {
-  engine::Engine& engine = deps.engine;
   router.Add({"POST", "/api/v1/alerts", store::Scope::kIngest,
-              [&engine](HttpRequest& request, const PathParams&, Responder respond) {
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
                 if (Status s = RequireJson(request); !s.ok()) {
                   respond(ErrorResponse(415, s));
                   return;
                 }
-                SubmitAlerts(engine, ingest::ParseGenericAlerts(request.body),
+                SubmitAlerts(deps, ingest::ParseGenericAlerts(request.body),
                              BodyIsArray(request.body) ? IngestReply::kBatch : IngestReply::kSingle,
                              std::move(respond));
               }});

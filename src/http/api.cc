@@ -1,6 +1,10 @@
 #include "http/api.h"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
+
+#include "metrics/registry.h"
 
 #include "http/auth.h"
 #include "http/json_response.h"
@@ -9,14 +13,22 @@
 namespace quell::http {
 
 struct Api::Impl {
-  explicit Impl(const ApiDeps& d) : deps(d), auth(d.store) {}
+  explicit Impl(const ApiDeps& d)
+      : deps(d),
+        auth(d.store),
+        latency(d.metrics.Histogram("quell_http_request_duration_seconds",
+                                    "Time from request to response.",
+                                    {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                     0.5, 1, 2.5})) {}
   ApiDeps deps;
   Router router;
   Authenticator auth;
+  metrics::HistogramValue& latency;
 };
 
 Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddOpsRoutes(impl_->router, impl_->deps);
+
   AddAlertRoutes(impl_->router, impl_->deps);
   AddIncidentRoutes(impl_->router, impl_->deps);
   AddIntegrationRoutes(impl_->router, impl_->deps);
@@ -33,7 +45,19 @@ Status RequireJson(const HttpRequest& request) {
   return InvalidArgument("Content-Type must be application/json", "content-type");
 }
 
-void Api::Handle(HttpRequest request, Responder respond) {
+void Api::Handle(HttpRequest request, Responder respond_raw) {
+  // Every response is counted by status code and timed.
+  const auto started = std::chrono::steady_clock::now();
+  Responder respond = [impl = impl_.get(), started,
+                       respond_raw = std::move(respond_raw)](HttpResponse response) {
+    impl->latency.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    impl->deps.metrics
+        .Counter("quell_http_requests_total", "HTTP responses by status code.",
+                 {{"code", std::to_string(response.status)}})
+        .Inc();
+    respond_raw(std::move(response));
+  };
   RouteMatch match = impl_->router.Match(request.method, request.path);
   if (!match.route) {
     if (match.path_known) {

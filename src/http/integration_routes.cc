@@ -7,24 +7,22 @@
 namespace quell::http {
 
 void AddIntegrationRoutes(Router& router, const ApiDeps& deps) {
-  engine::Engine& engine = deps.engine;
-  const Clock& clock = deps.clock;
   router.Add({"POST", "/api/v1/integrations/alertmanager", store::Scope::kIngest,
-              [&engine](HttpRequest& request, const PathParams&, Responder respond) {
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
                 if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
-                SubmitAlerts(engine, ingest::ParseAlertmanagerWebhook(request.body),
+                SubmitAlerts(deps, ingest::ParseAlertmanagerWebhook(request.body),
                              IngestReply::kBatch, std::move(respond));
               }});
   router.Add({"POST", "/api/v1/integrations/grafana", store::Scope::kIngest,
-              [&engine](HttpRequest& request, const PathParams&, Responder respond) {
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
                 if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
-                SubmitAlerts(engine, ingest::ParseGrafanaWebhook(request.body),
+                SubmitAlerts(deps, ingest::ParseGrafanaWebhook(request.body),
                              IngestReply::kBatch, std::move(respond));
               }});
   router.Add({"POST", "/api/v2/alerts", store::Scope::kIngest,
-              [&engine, &clock](HttpRequest& request, const PathParams&, Responder respond) {
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
                 if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
-                SubmitAlerts(engine, ingest::ParseAlertmanagerV2Alerts(request.body, clock.Now()),
+                SubmitAlerts(deps, ingest::ParseAlertmanagerV2Alerts(request.body, deps.clock.Now()),
                              IngestReply::kAlertmanagerV2, std::move(respond));
               }});
 }

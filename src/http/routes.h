@@ -23,7 +23,8 @@ enum class IngestReply {
 
 // The shared tail of every alert-ingest route: answers 4xx for invalid input (422 listing every
 // invalid item), otherwise submits the alerts and answers after they are committed.
-void SubmitAlerts(engine::Engine& engine, ingest::AdapterResult parsed, IngestReply reply,
+// Counts quell_alerts_ingested_total{source,outcome} (outcome "invalid" for rejected requests).
+void SubmitAlerts(const ApiDeps& deps, ingest::AdapterResult parsed, IngestReply reply,
                   Responder respond);
 
 // POST /api/v1/integrations/{alertmanager,grafana} and POST /api/v2/alerts.

@@ -115,7 +115,13 @@ HistogramValue& Registry::Histogram(const std::string& name, const std::string& 
 void Registry::GaugeFn(const std::string& name, const std::string& help,
                        std::function<double()> fn) {
   std::lock_guard lock(mu_);
-  GetFamily(name, "gauge", help).gauge = std::move(fn);
+  GetFamily(name, "gauge", help).value_fn = std::move(fn);
+}
+
+void Registry::CounterFn(const std::string& name, const std::string& help,
+                         std::function<double()> fn) {
+  std::lock_guard lock(mu_);
+  GetFamily(name, "counter", help).value_fn = std::move(fn);
 }
 
 std::string Registry::Render() const {
@@ -137,7 +143,7 @@ std::string Registry::Render() const {
       out += name + "_sum" + LabelText(labels) + " " + FormatNumber(histogram->Sum()) + "\n";
       out += name + "_count" + LabelText(labels) + " " + std::to_string(counts.back()) + "\n";
     }
-    if (family.gauge) out += name + " " + FormatNumber(family.gauge()) + "\n";
+    if (family.value_fn) out += name + " " + FormatNumber(family.value_fn()) + "\n";
   }
   return out;
 }

@@ -53,6 +53,8 @@ class Registry {
                             const std::vector<double>& bounds, const LabelPairs& labels = {});
   // A gauge whose value is computed when scraped.
   void GaugeFn(const std::string& name, const std::string& help, std::function<double()> fn);
+  // A counter kept elsewhere (e.g. by the Engine), read when scraped; `name` ends in _total.
+  void CounterFn(const std::string& name, const std::string& help, std::function<double()> fn);
 
   // Text exposition format 0.0.4: HELP and TYPE once per family, then its samples.
   std::string Render() const;
@@ -65,7 +67,7 @@ class Registry {
     std::string help;
     std::map<LabelPairs, std::unique_ptr<CounterValue>> counters;
     std::map<LabelPairs, std::unique_ptr<HistogramValue>> histograms;
-    std::function<double()> gauge;
+    std::function<double()> value_fn;  // GaugeFn / CounterFn
   };
   Family& GetFamily(const std::string& name, const std::string& type, const std::string& help);
 
