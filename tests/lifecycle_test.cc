@@ -22,7 +22,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Run(const std::string& args, int* exit_code = nullptr) {
+std::string RunQuell(const std::string& args, int* exit_code = nullptr) {
   std::string cmd = QuellBinary() + " " + args + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   std::string out;
@@ -35,10 +35,10 @@ std::string Run(const std::string& args, int* exit_code = nullptr) {
 
 TEST(Lifecycle, HelpExplainsEveryOption) {
   int code = 0;
-  std::string top = Run("--help", &code);
+  std::string top = RunQuell("--help", &code);
   EXPECT_EQ(code, 0);
   for (const char* word : {"serve", "token", "logmine"}) EXPECT_NE(top.find(word), std::string::npos);
-  std::string serve = Run("serve --help", &code);
+  std::string serve = RunQuell("serve --help", &code);
   EXPECT_EQ(code, 0);
   for (const char* word : {"--listen", "--data-dir", "--config", "QUELL_LISTEN", "QUELL_DATA_DIR",
                            "QUELL_CONFIG", "grouping.window", "QUELL_GROUPING_WINDOW",
@@ -51,7 +51,7 @@ TEST(Lifecycle, BadConfigIsAClearErrorNotACrash) {
   std::string path = server.data_dir() + "/bad.toml";
   std::ofstream(path) << "[grouping]\nwindow = \"whenever\"\n";
   int code = 0;
-  std::string out = Run("serve --config " + path + " --data-dir " + server.data_dir() + "/d", &code);
+  std::string out = RunQuell("serve --config " + path + " --data-dir " + server.data_dir() + "/d", &code);
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("bad.toml:2"), std::string::npos) << out;
   EXPECT_NE(out.find("grouping.window"), std::string::npos) << out;
@@ -145,7 +145,11 @@ TEST(Lifecycle, KillDuringConcurrentIngestLosesNoAcknowledgedAlert) {
     auto r = server.Get("/api/v1/incidents/" + std::to_string(incident), token);
     ASSERT_EQ(r.status, 200) << "incident " << incident << " lost";
     std::set<std::string> stored;
-    for (const auto& a : json::parse(r.body).at("alerts").as_array())
+    boost::system::error_code ec;
+    auto detail = json::parse(r.body, ec);
+    ASSERT_FALSE(ec) << r.body.substr(0, 300);
+    ASSERT_TRUE(detail.is_object()) << r.body.substr(0, 300);
+    for (const auto& a : detail.at("alerts").as_array())
       stored.emplace(a.at("fingerprint").as_string());
     for (const auto& fp : fingerprints) {
       EXPECT_TRUE(stored.count(fp)) << "acknowledged alert " << fp << " lost";

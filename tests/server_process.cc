@@ -105,6 +105,7 @@ std::string ServerProcess::log() const {
 std::unique_ptr<httplib::Client> ServerProcess::NewClient() const {
   auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
   client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);
   client->set_read_timeout(30, 0);
   return client;
 }

@@ -191,12 +191,21 @@ Result<std::optional<model::Incident>> Engine::FindRelatedIncident(
       std::find(group_by.begin(), group_by.end(), "service") == group_by.end())
     return std::nullopt;
   std::optional<model::Incident> best;
-  model::NormalizedAlert neighbour = alert;
   for (const auto& service : topology()->NeighboursOf(alert.service)) {
-    neighbour.service = service;
-    QUELL_ASSIGN_OR_RETURN(auto candidate, tx.FindLatestIncidentByGroup(GroupKey(neighbour, group_by)));
-    if (candidate && Joinable(*candidate, now) &&
-        (!best || candidate->last_alert_at > best->last_alert_at))
+    QUELL_ASSIGN_OR_RETURN(auto candidate, tx.FindLatestIncidentWithService(service));
+    if (!candidate || !Joinable(*candidate, now)) continue;
+    // Related only if the alert would share the incident's group key had it come from one of
+    // the incident's services (same environment and other group_by fields).
+    model::NormalizedAlert as_member = alert;
+    bool compatible = false;
+    for (const auto& member : candidate->services) {
+      as_member.service = member;
+      if (GroupKey(as_member, group_by) == candidate->group_key) {
+        compatible = true;
+        break;
+      }
+    }
+    if (compatible && (!best || candidate->last_alert_at > best->last_alert_at))
       best = std::move(candidate);
   }
   return best;

@@ -343,7 +343,8 @@ namespace quell::engine {
 namespace {
 
 TEST_F(EngineTest, AlertsOfRelatedServicesJoinOneIncident) {
-  engine_->SetTopology(model::Topology({{"api", {"redis"}}, {"checkout", {"api"}}}));
+  using Deps = std::map<std::string, std::set<std::string>>;
+  engine_->SetTopology(model::Topology(Deps{{"api", {"redis"}}, {"checkout", {"api"}}}));
   auto redis = Send(Alert("redis", "connection refused"));
   auto api = Send(Alert("api", "Redis timeout"));
   EXPECT_EQ(api.outcome, IngestOutcome::kJoined);
@@ -354,13 +355,18 @@ TEST_F(EngineTest, AlertsOfRelatedServicesJoinOneIncident) {
             (std::vector<std::string>{"api", "checkout", "redis"}));
   auto unrelated = Send(Alert("billing", "Redis timeout"));
   EXPECT_NE(unrelated.incident_id, redis.incident_id);
+  auto staging = Alert("api", "Redis timeout in staging");
+  staging.environment = "staging";
+  staging.fingerprint = GenericFingerprint(staging);
+  EXPECT_NE(Send(staging).incident_id, redis.incident_id);  // other environment
 }
 
 TEST_F(EngineTest, RelatedServiceGroupingCanBeTurnedOff) {
   EngineOptions options;
   options.group_related_services = false;
   Open(options);
-  engine_->SetTopology(model::Topology({{"api", {"redis"}}}));
+  engine_->SetTopology(
+      model::Topology(std::map<std::string, std::set<std::string>>{{"api", {"redis"}}}));
   auto redis = Send(Alert("redis", "connection refused"));
   auto api = Send(Alert("api", "Redis timeout"));
   EXPECT_NE(api.incident_id, redis.incident_id);

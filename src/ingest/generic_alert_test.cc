@@ -86,7 +86,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{R"({"service":"a","error":"x","timestamp":"yesterday"})", "timestamp"},
                       BadCase{R"({"service":"a","error":"x","fingerprint":""})", "fingerprint"},
                       BadCase{R"([{"service":"a","error":"x"},{"error":"y"}])", "alerts[1].service"},
-                      BadCase{R"([{"service":"a","error":"x"}, 3])", "alerts[1]"}));
+                      BadCase{R"([{"service":"a","error":"x"}, 3])", "alerts[1]"}),
+    [](const ::testing::TestParamInfo<BadCase>& info) { return std::to_string(info.index); });
 
 TEST(GenericAlert, RejectsInvalidUtf8) {
   std::string body = "{\"service\":\"a\",\"error\":\"bad \xff\xfe\"}";

@@ -53,6 +53,9 @@ class StoreTx {
   // The most recently opened incident with this group key, whatever its status.
   virtual Result<std::optional<model::Incident>> FindLatestIncidentByGroup(
       const std::string& group_key) = 0;
+  // The most recently opened incident whose services include `service`, whatever its status.
+  virtual Result<std::optional<model::Incident>> FindLatestIncidentWithService(
+      const std::string& service) = 0;
   virtual Result<int64_t> InsertIncident(const model::Incident& incident) = 0;
   // Overwrites all fields of incident `incident.id`.
   virtual Status UpdateIncident(const model::Incident& incident) = 0;

@@ -1,0 +1,99 @@
+#include "store/sqlite/schema.h"
+
+namespace quell::store {
+
+const std::vector<const char*>& SqliteMigrations() {
+  static const std::vector<const char*> migrations = {
+      // 1: incidents, alerts, timeline, outbox, tokens.
+      R"sql(
+CREATE TABLE incidents (
+  id INTEGER PRIMARY KEY,
+  group_key TEXT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  services TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  opened_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  last_alert_at INTEGER NOT NULL,
+  acked_at INTEGER NOT NULL,
+  acked_by TEXT NOT NULL,
+  resolved_at INTEGER NOT NULL,
+  resolved_by TEXT NOT NULL,
+  alert_count INTEGER NOT NULL,
+  firing_count INTEGER NOT NULL,
+  flapping INTEGER NOT NULL,
+  analysis TEXT NOT NULL
+) STRICT;
+CREATE INDEX incidents_by_group ON incidents(group_key, id);
+CREATE INDEX incidents_by_status ON incidents(status, id);
+CREATE TABLE incident_services (
+  service TEXT NOT NULL,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  PRIMARY KEY (service, incident_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  fingerprint TEXT NOT NULL,
+  source TEXT NOT NULL,
+  status TEXT NOT NULL,
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  name TEXT NOT NULL,
+  message TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  annotations TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  deploy TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  raw TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  flips INTEGER NOT NULL,
+  flip_window_start INTEGER NOT NULL
+) STRICT;
+CREATE INDEX alerts_by_fingerprint ON alerts(fingerprint, id);
+CREATE INDEX alerts_by_incident ON alerts(incident_id, id);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  at INTEGER NOT NULL,
+  last_at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  note TEXT NOT NULL,
+  count INTEGER NOT NULL
+) STRICT;
+CREATE INDEX events_by_incident ON events(incident_id, kind, fingerprint, id);
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  incident_id INTEGER NOT NULL,
+  dedup_key TEXT NOT NULL,
+  run_at INTEGER NOT NULL,
+  leased_until INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  payload TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE UNIQUE INDEX jobs_pending_by_key ON jobs(dedup_key) WHERE dedup_key != '' AND leased_until = 0;
+CREATE INDEX jobs_due ON jobs(run_at, id);
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+) STRICT;
+)sql",
+  };
+  return migrations;
+}
+
+}  // namespace quell::store

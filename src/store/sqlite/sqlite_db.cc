@@ -1,0 +1,105 @@
+#include "store/sqlite/sqlite_db.h"
+
+namespace quell::store {
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    return {StatusCode::kUnavailable, std::move(message)};
+  if (primary == SQLITE_CONSTRAINT) return {StatusCode::kConflict, std::move(message)};
+  return {StatusCode::kInternal, std::move(message)};
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
+Result<bool> SqliteStatement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Status error = SqliteError(db_, rc, "sqlite step");
+  sqlite3_reset(stmt_);
+  return Error(std::move(error));
+}
+
+Status SqliteStatement::Run() {
+  for (;;) {
+    QUELL_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string SqliteStatement::Text(int column) const {
+  const auto* text = sqlite3_column_text(stmt_, column);
+  int size = sqlite3_column_bytes(stmt_, column);
+  return text ? std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size))
+              : std::string();
+}
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, bool create,
+                                                 bool synchronous_full) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status error = SqliteError(raw, rc, "cannot open " + path);
+    sqlite3_close(raw);
+    return Error(std::move(error));
+  }
+  std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
+  sqlite3_busy_timeout(raw, 10000);
+  QUELL_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"));
+  QUELL_RETURN_IF_ERROR(db->Exec(synchronous_full ? "PRAGMA synchronous=FULL;"
+                                                  : "PRAGMA synchronous=NORMAL;"));
+  return db;
+}
+
+SqliteDb::~SqliteDb() {
+  statements_.clear();  // finalize before close
+  sqlite3_close(db_);
+}
+
+Status SqliteDb::Exec(const char* sql) {
+  char* message = nullptr;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string text = message ? message : sqlite3_errstr(rc);
+  sqlite3_free(message);
+  Status error = SqliteError(nullptr, rc, "sqlite exec");
+  return {error.code(), "sqlite: " + text};
+}
+
+Result<SqliteStatement*> SqliteDb::Prepare(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(SqliteError(db_, rc, "sqlite prepare"));
+  auto owned = std::make_unique<SqliteStatement>(db_, stmt);
+  SqliteStatement* result = owned.get();
+  statements_.emplace(sql, std::move(owned));
+  return result;
+}
+
+}  // namespace quell::store

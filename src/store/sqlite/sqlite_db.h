@@ -1,0 +1,73 @@
+// A thin RAII wrapper over the sqlite3 C API: a connection with a cache of prepared statements,
+// and a statement with bind/step/column helpers. Not thread-safe: one thread per connection at a
+// time (SqliteStore guards connections with its own locks).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/status.h"
+
+namespace quell::store {
+
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~SqliteStatement() { sqlite3_finalize(stmt_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  // Binds parameters by 1-based index; strings are copied by SQLite (SQLITE_TRANSIENT).
+  SqliteStatement& Bind(int index, int64_t value);
+  SqliteStatement& Bind(int index, std::string_view value);
+  SqliteStatement& Bind(int index, double value);
+
+  // Steps once: true when a row is available, false when done.
+  Result<bool> Step();
+  // Steps to completion (for statements that return no rows).
+  Status Run();
+  // Ready for reuse: resets and clears bindings. Done automatically by SqliteDb::Prepare.
+  void Reset();
+
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  double Double(int column) const { return sqlite3_column_double(stmt_, column); }
+  std::string Text(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteDb {
+ public:
+  // Opens (creating if asked) the database file with the pragmas Quell relies on: WAL,
+  // busy_timeout, foreign_keys, synchronous NORMAL or FULL.
+  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, bool create,
+                                                bool synchronous_full);
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  // Runs one or more statements without results.
+  Status Exec(const char* sql);
+  // A cached prepared statement, reset and ready to bind. `sql` must be a string literal (its
+  // address is the cache key). The reference is valid until the next Prepare of the same SQL.
+  Result<SqliteStatement*> Prepare(const char* sql);
+  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+  int Changes() const { return sqlite3_changes(db_); }
+
+ private:
+  explicit SqliteDb(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<const char*, std::unique_ptr<SqliteStatement>> statements_;
+};
+
+// The Status for a failed sqlite3 call (busy/locked are Unavailable: retry later).
+Status SqliteError(sqlite3* db, int rc, std::string_view what);
+
+}  // namespace quell::store

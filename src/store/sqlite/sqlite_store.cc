@@ -1,0 +1,608 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include "store/sqlite/row_codec.h"
+#include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace quell::store {
+namespace {
+
+using model::Alert;
+using model::Event;
+using model::Incident;
+using model::Job;
+
+// ---- Row mapping: one column list and one reader per table. ----
+
+#define INCIDENT_COLUMNS                                                                   \
+  "id, group_key, title, status, severity, services, environment, opened_at, updated_at, " \
+  "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
+  "flapping, analysis"
+#define ALERT_COLUMNS                                                                     \
+  "id, incident_id, fingerprint, source, status, service, environment, name, message, "   \
+  "severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, first_seen, " \
+  "last_seen, count, flips, flip_window_start"
+#define EVENT_COLUMNS "id, incident_id, at, last_at, kind, actor, fingerprint, note, count"
+#define JOB_COLUMNS "id, kind, incident_id, dedup_key, run_at, attempts, payload"
+
+
+Incident ReadIncident(const SqliteStatement& s) {
+  Incident i;
+  i.id = s.Int(0);
+  i.group_key = s.Text(1);
+  i.title = s.Text(2);
+  i.status = model::ParseIncidentStatus(s.Text(3)).value_or(model::IncidentStatus::kTriggered);
+  i.severity = model::ParseSeverity(s.Text(4)).value_or(model::Severity::kUnknown);
+  i.services = DecodeList(s.Text(5));
+  i.environment = s.Text(6);
+  i.opened_at = s.Int(7);
+  i.updated_at = s.Int(8);
+  i.last_alert_at = s.Int(9);
+  i.acked_at = s.Int(10);
+  i.acked_by = s.Text(11);
+  i.resolved_at = s.Int(12);
+  i.resolved_by = s.Text(13);
+  i.alert_count = s.Int(14);
+  i.firing_count = s.Int(15);
+  i.flapping = s.Int(16) != 0;
+  i.analysis_json = s.Text(17);
+  return i;
+}
+
+// Binds the mutable incident fields as ?1..?17 (INCIDENT_COLUMNS order after id).
+void BindIncident(SqliteStatement& s, const Incident& i) {
+  s.Bind(1, i.group_key)
+      .Bind(2, i.title)
+      .Bind(3, std::string_view(model::IncidentStatusName(i.status)))
+      .Bind(4, std::string_view(model::SeverityName(i.severity)))
+      .Bind(5, EncodeList(i.services))
+      .Bind(6, i.environment)
+      .Bind(7, i.opened_at)
+      .Bind(8, i.updated_at)
+      .Bind(9, i.last_alert_at)
+      .Bind(10, i.acked_at)
+      .Bind(11, i.acked_by)
+      .Bind(12, i.resolved_at)
+      .Bind(13, i.resolved_by)
+      .Bind(14, i.alert_count)
+      .Bind(15, i.firing_count)
+      .Bind(16, int64_t{i.flapping ? 1 : 0})
+      .Bind(17, i.analysis_json);
+}
+
+Alert ReadAlert(const SqliteStatement& s) {
+  Alert a;
+  a.id = s.Int(0);
+  a.incident_id = s.Int(1);
+  auto& d = a.data;
+  d.fingerprint = s.Text(2);
+  d.source = s.Text(3);
+  d.status = model::ParseAlertStatus(s.Text(4)).value_or(model::AlertStatus::kFiring);
+  d.service = s.Text(5);
+  d.environment = s.Text(6);
+  d.name = s.Text(7);
+  d.message = s.Text(8);
+  d.severity = model::ParseSeverity(s.Text(9)).value_or(model::Severity::kUnknown);
+  d.labels = DecodeStringMap(s.Text(10));
+  d.annotations = DecodeStringMap(s.Text(11));
+  d.metrics = DecodeMetrics(s.Text(12));
+  d.deploy = s.Text(13);
+  d.starts_at = s.Int(14);
+  d.ends_at = s.Int(15);
+  d.raw_json = s.Text(16);
+  a.first_seen = s.Int(17);
+  a.last_seen = s.Int(18);
+  a.count = s.Int(19);
+  a.flips = static_cast<int>(s.Int(20));
+  a.flip_window_start = s.Int(21);
+  return a;
+}
+
+// Binds alert fields as ?1..?21 (ALERT_COLUMNS order after id).
+void BindAlert(SqliteStatement& s, const Alert& a) {
+  const auto& d = a.data;
+  s.Bind(1, a.incident_id)
+      .Bind(2, d.fingerprint)
+      .Bind(3, d.source)
+      .Bind(4, std::string_view(model::AlertStatusName(d.status)))
+      .Bind(5, d.service)
+      .Bind(6, d.environment)
+      .Bind(7, d.name)
+      .Bind(8, d.message)
+      .Bind(9, std::string_view(model::SeverityName(d.severity)))
+      .Bind(10, EncodeStringMap(d.labels))
+      .Bind(11, EncodeStringMap(d.annotations))
+      .Bind(12, EncodeMetrics(d.metrics))
+      .Bind(13, d.deploy)
+      .Bind(14, d.starts_at)
+      .Bind(15, d.ends_at)
+      .Bind(16, d.raw_json)
+      .Bind(17, a.first_seen)
+      .Bind(18, a.last_seen)
+      .Bind(19, a.count)
+      .Bind(20, int64_t{a.flips})
+      .Bind(21, a.flip_window_start);
+}
+
+const char* EventKindText(model::EventKind kind) { return model::EventKindName(kind); }
+
+model::EventKind ParseEventKind(const std::string& text) {
+  for (int k = 0; k <= static_cast<int>(model::EventKind::kComment); ++k) {
+    auto kind = static_cast<model::EventKind>(k);
+    if (text == model::EventKindName(kind)) return kind;
+  }
+  return model::EventKind::kComment;
+}
+
+Event ReadEvent(const SqliteStatement& s) {
+  Event e;
+  e.id = s.Int(0);
+  e.incident_id = s.Int(1);
+  e.at = s.Int(2);
+  e.last_at = s.Int(3);
+  e.kind = ParseEventKind(s.Text(4));
+  e.actor = s.Text(5);
+  e.fingerprint = s.Text(6);
+  e.note = s.Text(7);
+  e.count = s.Int(8);
+  return e;
+}
+
+Job ReadJob(const SqliteStatement& s) {
+  Job j;
+  j.id = s.Int(0);
+  j.kind = s.Text(1);
+  j.incident_id = s.Int(2);
+  j.dedup_key = s.Text(3);
+  j.run_at = s.Int(4);
+  j.attempts = static_cast<int>(s.Int(5));
+  j.payload = s.Text(6);
+  return j;
+}
+
+// ---- Queries shared by the write transaction and the readers. ----
+
+Result<std::optional<Incident>> QueryIncident(SqliteDb& db, int64_t id) {
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id = ?1"));
+  s->Bind(1, id);
+  QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::nullopt;
+  Incident incident = ReadIncident(*s);
+  s->Reset();
+  return incident;
+}
+
+Result<int64_t> QueryCount(SqliteStatement& s) {
+  QUELL_ASSIGN_OR_RETURN(bool row, s.Step());
+  int64_t n = row ? s.Int(0) : 0;
+  s.Reset();
+  return n;
+}
+
+// ---- The write transaction. ----
+
+class SqliteTx final : public StoreTx {
+ public:
+  SqliteTx(SqliteDb& db, std::unique_lock<std::mutex> lock) : db_(db), lock_(std::move(lock)) {}
+  ~SqliteTx() override {
+    if (!done_) (void)db_.Exec("ROLLBACK");
+  }
+
+  Result<std::optional<Alert>> FindLatestAlert(const std::string& fingerprint) override {
+    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT " ALERT_COLUMNS
+                                                " FROM alerts WHERE fingerprint = ?1 "
+                                                "ORDER BY id DESC LIMIT 1"));
+    s->Bind(1, fingerprint);
+    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::nullopt;
+    Alert alert = ReadAlert(*s);
+    s->Reset();
+    return alert;
+  }
+
+  Result<int64_t> InsertAlert(const Alert& alert) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("INSERT INTO alerts (incident_id, fingerprint, source, status, "
+                             "service, environment, name, message, severity, labels, annotations, "
+                             "metrics, deploy, starts_at, ends_at, raw, first_seen, last_seen, "
+                             "count, flips, flip_window_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                             "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"));
+    BindAlert(*s, alert);
+    QUELL_RETURN_IF_ERROR(s->Run());
+    return db_.LastInsertId();
+  }
+
+  Status UpdateAlert(const Alert& alert) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("UPDATE alerts SET incident_id = ?1, fingerprint = ?2, source = ?3, "
+                             "status = ?4, service = ?5, environment = ?6, name = ?7, "
+                             "message = ?8, severity = ?9, labels = ?10, annotations = ?11, "
+                             "metrics = ?12, deploy = ?13, starts_at = ?14, ends_at = ?15, "
+                             "raw = ?16, first_seen = ?17, last_seen = ?18, count = ?19, "
+                             "flips = ?20, flip_window_start = ?21 WHERE id = ?22"));
+    BindAlert(*s, alert);
+    s->Bind(22, alert.id);
+    return s->Run();
+  }
+
+  Result<int64_t> CountFiringAlerts(int64_t incident_id) override {
+    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT count(*) FROM alerts WHERE incident_id = "
+                                                "?1 AND status = 'firing'"));
+    s->Bind(1, incident_id);
+    return QueryCount(*s);
+  }
+
+  Result<std::optional<Incident>> FindIncident(int64_t id) override {
+    return QueryIncident(db_, id);
+  }
+
+  Result<std::optional<Incident>> FindLatestIncidentByGroup(const std::string& group_key) override {
+    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS
+                                                " FROM incidents WHERE group_key = ?1 "
+                                                "ORDER BY id DESC LIMIT 1"));
+    s->Bind(1, group_key);
+    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::nullopt;
+    Incident incident = ReadIncident(*s);
+    s->Reset();
+    return incident;
+  }
+
+  Result<std::optional<Incident>> FindLatestIncidentWithService(
+      const std::string& service) override {
+    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS
+                                                " FROM incidents WHERE id = (SELECT max(incident_id) "
+                                                "FROM incident_services WHERE service = ?1)"));
+    s->Bind(1, service);
+    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::nullopt;
+    Incident incident = ReadIncident(*s);
+    s->Reset();
+    return incident;
+  }
+
+  Result<int64_t> InsertIncident(const Incident& incident) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("INSERT INTO incidents (group_key, title, status, severity, "
+                             "services, environment, opened_at, updated_at, last_alert_at, "
+                             "acked_at, acked_by, resolved_at, resolved_by, alert_count, "
+                             "firing_count, flapping, analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                             "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"));
+    BindIncident(*s, incident);
+    QUELL_RETURN_IF_ERROR(s->Run());
+    int64_t id = db_.LastInsertId();
+    QUELL_RETURN_IF_ERROR(IndexServices(id, incident.services));
+    return id;
+  }
+
+  Status UpdateIncident(const Incident& incident) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("UPDATE incidents SET group_key = ?1, title = ?2, status = ?3, "
+                             "severity = ?4, services = ?5, environment = ?6, opened_at = ?7, "
+                             "updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
+                             "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, "
+                             "firing_count = ?15, flapping = ?16, analysis = ?17 WHERE id = ?18"));
+    BindIncident(*s, incident);
+    s->Bind(18, incident.id);
+    QUELL_RETURN_IF_ERROR(s->Run());
+    if (db_.Changes() == 0) return NotFound("no incident " + std::to_string(incident.id));
+    return IndexServices(incident.id, incident.services);
+  }
+
+  Result<int64_t> AppendEvent(const Event& event) override {
+    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("INSERT INTO events (incident_id, at, last_at, "
+                                                "kind, actor, fingerprint, note, count) VALUES "
+                                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+    s->Bind(1, event.incident_id)
+        .Bind(2, event.at)
+        .Bind(3, event.last_at)
+        .Bind(4, std::string_view(EventKindText(event.kind)))
+        .Bind(5, event.actor)
+        .Bind(6, event.fingerprint)
+        .Bind(7, event.note)
+        .Bind(8, event.count);
+    QUELL_RETURN_IF_ERROR(s->Run());
+    return db_.LastInsertId();
+  }
+
+  Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind,
+                         const std::string& fingerprint, TimeMs at) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("UPDATE events SET count = count + 1, last_at = ?4 WHERE id = "
+                             "(SELECT id FROM events WHERE incident_id = ?1 AND kind = ?2 AND "
+                             "fingerprint = ?3 ORDER BY id DESC LIMIT 1)"));
+    s->Bind(1, incident_id).Bind(2, std::string_view(EventKindText(kind))).Bind(3, fingerprint).Bind(4, at);
+    QUELL_RETURN_IF_ERROR(s->Run());
+    return db_.Changes() > 0;
+  }
+
+  Status EnqueueJob(const Job& job) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (dedup_key) WHERE dedup_key "
+                             "!= '' AND leased_until = 0 DO UPDATE SET run_at = "
+                             "min(run_at, excluded.run_at)"));
+    s->Bind(1, job.kind).Bind(2, job.incident_id).Bind(3, job.dedup_key).Bind(4, job.run_at).Bind(5, job.payload);
+    return s->Run();
+  }
+
+  Status Commit() override {
+    if (done_) return Internal("transaction already finished");
+    Status status = db_.Exec("COMMIT");
+    if (!status.ok()) return status;  // still open: the destructor rolls back
+    done_ = true;
+    lock_.unlock();
+    return Status::Ok();
+  }
+
+ private:
+  // Services only grow, so inserting the missing ones keeps the index complete.
+  Status IndexServices(int64_t incident_id, const std::vector<std::string>& services) {
+    for (const auto& service : services) {
+      QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("INSERT OR IGNORE INTO incident_services "
+                                                  "(service, incident_id) VALUES (?1, ?2)"));
+      s->Bind(1, service).Bind(2, incident_id);
+      QUELL_RETURN_IF_ERROR(s->Run());
+    }
+    return Status::Ok();
+  }
+
+  SqliteDb& db_;
+  std::unique_lock<std::mutex> lock_;
+  bool done_ = false;
+};
+
+// ---- The store. ----
+
+class SqliteStore final : public Store {
+ public:
+  Status Open(const SqliteOptions& options) {
+    QUELL_ASSIGN_OR_RETURN(writer_, SqliteDb::Open(options.path, true, options.synchronous_full));
+    QUELL_RETURN_IF_ERROR(Migrate());
+    for (int i = 0; i < std::max(1, options.readers); ++i) {
+      QUELL_ASSIGN_OR_RETURN(auto reader, SqliteDb::Open(options.path, false, false));
+      QUELL_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON;"));
+      idle_readers_.push_back(reader.get());
+      readers_.push_back(std::move(reader));
+    }
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<StoreTx>> Begin() override {
+    std::unique_lock lock(write_mu_);
+    QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    return std::unique_ptr<StoreTx>(new SqliteTx(*writer_, std::move(lock)));
+  }
+
+  Result<std::optional<Incident>> GetIncident(int64_t id) override {
+    Reader r(*this);
+    return QueryIncident(r.db(), id);
+  }
+
+  Result<std::vector<Incident>> ListIncidents(const IncidentQuery& q) override {
+    Reader r(*this);
+    const int64_t before = q.before_id > 0 ? q.before_id : INT64_MAX;
+    const std::string status = q.status ? model::IncidentStatusName(*q.status) : "";
+    SqliteStatement* s = nullptr;
+    if (q.service.empty()) {
+      QUELL_ASSIGN_OR_RETURN(s, r.db().Prepare("SELECT " INCIDENT_COLUMNS
+                                               " FROM incidents WHERE id < ?1 AND (?2 = '' OR "
+                                               "status = ?2) ORDER BY id DESC LIMIT ?3"));
+    } else {
+      QUELL_ASSIGN_OR_RETURN(
+          s, r.db().Prepare("SELECT " INCIDENT_COLUMNS
+                            " FROM incidents WHERE id IN (SELECT incident_id FROM "
+                            "incident_services WHERE service = ?4) AND id < ?1 AND (?2 = '' OR "
+                            "status = ?2) ORDER BY id DESC LIMIT ?3"));
+      s->Bind(4, q.service);
+    }
+    s->Bind(1, before).Bind(2, status).Bind(3, int64_t{std::max(1, q.limit)});
+    std::vector<Incident> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(ReadIncident(*s));
+    }
+    return out;
+  }
+
+  Result<std::vector<Alert>> ListAlerts(int64_t incident_id) override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " ALERT_COLUMNS
+                                                   " FROM alerts WHERE incident_id = ?1 ORDER BY id"));
+    s->Bind(1, incident_id);
+    std::vector<Alert> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(ReadAlert(*s));
+    }
+    return out;
+  }
+
+  Result<std::vector<Event>> ListEvents(int64_t incident_id) override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " EVENT_COLUMNS
+                                                   " FROM events WHERE incident_id = ?1 ORDER BY id"));
+    s->Bind(1, incident_id);
+    std::vector<Event> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(ReadEvent(*s));
+    }
+    return out;
+  }
+
+  Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM incidents WHERE ?1 = '' "
+                                                   "OR status = ?1"));
+    s->Bind(1, std::string_view(status ? model::IncidentStatusName(*status) : ""));
+    return QueryCount(*s);
+  }
+
+  Result<int64_t> CountAlerts() override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM alerts"));
+    return QueryCount(*s);
+  }
+
+  Result<int64_t> InsertToken(const Token& token) override {
+    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("INSERT INTO tokens (name, scope, hash, "
+                                                     "created_at) VALUES (?1, ?2, ?3, ?4)"));
+    s->Bind(1, token.name).Bind(2, token.scope).Bind(3, token.hash).Bind(4, token.created_at);
+    QUELL_RETURN_IF_ERROR(s->Run());
+    return writer_->LastInsertId();
+  }
+
+  Result<std::optional<Token>> FindTokenByHash(const std::string& hash) override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, name, scope, hash, created_at FROM "
+                                                   "tokens WHERE hash = ?1"));
+    s->Bind(1, hash);
+    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::nullopt;
+    Token t{s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Int(4)};
+    s->Reset();
+    return t;
+  }
+
+  Result<std::vector<Token>> ListTokens() override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, name, scope, hash, created_at FROM "
+                                                   "tokens ORDER BY id"));
+    std::vector<Token> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(Token{s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Int(4)});
+    }
+    return out;
+  }
+
+  Result<std::optional<Job>> ClaimJob(TimeMs now, TimeMs lease_ms) override {
+    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, writer_->Prepare("UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 "
+                                  "WHERE id = (SELECT id FROM jobs WHERE run_at <= ?1 AND "
+                                  "leased_until < ?1 ORDER BY run_at, id LIMIT 1) RETURNING " JOB_COLUMNS));
+    s->Bind(1, now).Bind(2, now + lease_ms);
+    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::nullopt;
+    Job job = ReadJob(*s);
+    QUELL_RETURN_IF_ERROR(s->Run());  // finish the statement so the change commits
+    return job;
+  }
+
+  Status CompleteJob(int64_t job_id) override {
+    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("DELETE FROM jobs WHERE id = ?1"));
+    s->Bind(1, job_id);
+    return s->Run();
+  }
+
+  Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error) override {
+    std::lock_guard lock(write_mu_);
+    QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    Status status = [&]() -> Status {
+      // If newer work for the same key is already pending, this job merges into it.
+      QUELL_ASSIGN_OR_RETURN(
+          auto* merge, writer_->Prepare("UPDATE jobs SET run_at = min(run_at, ?2), last_error = "
+                                        "?3 WHERE leased_until = 0 AND dedup_key != '' AND "
+                                        "dedup_key = (SELECT dedup_key FROM jobs WHERE id = ?1)"));
+      merge->Bind(1, job_id).Bind(2, run_at).Bind(3, error);
+      QUELL_RETURN_IF_ERROR(merge->Run());
+      if (writer_->Changes() > 0) {
+        QUELL_ASSIGN_OR_RETURN(auto* del, writer_->Prepare("DELETE FROM jobs WHERE id = ?1"));
+        del->Bind(1, job_id);
+        return del->Run();
+      }
+      QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("UPDATE jobs SET leased_until = 0, run_at "
+                                                       "= ?2, last_error = ?3 WHERE id = ?1"));
+      s->Bind(1, job_id).Bind(2, run_at).Bind(3, error);
+      return s->Run();
+    }();
+    if (!status.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      return status;
+    }
+    return writer_->Exec("COMMIT");
+  }
+
+  Result<std::vector<Job>> ListJobs() override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " JOB_COLUMNS " FROM jobs ORDER BY id"));
+    std::vector<Job> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(ReadJob(*s));
+    }
+    return out;
+  }
+
+ private:
+  // Borrows a reader connection for one read method.
+  class Reader {
+   public:
+    explicit Reader(SqliteStore& store) : store_(store) {
+      std::unique_lock lock(store_.readers_mu_);
+      store_.readers_cv_.wait(lock, [&] { return !store_.idle_readers_.empty(); });
+      db_ = store_.idle_readers_.back();
+      store_.idle_readers_.pop_back();
+    }
+    ~Reader() {
+      {
+        std::lock_guard lock(store_.readers_mu_);
+        store_.idle_readers_.push_back(db_);
+      }
+      store_.readers_cv_.notify_one();
+    }
+    SqliteDb& db() { return *db_; }
+
+   private:
+    SqliteStore& store_;
+    SqliteDb* db_;
+  };
+
+  Status Migrate() {
+    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("PRAGMA user_version"));
+    QUELL_ASSIGN_OR_RETURN(int64_t version, QueryCount(*s));
+    const auto& migrations = SqliteMigrations();
+    for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
+      QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+      Status status = writer_->Exec(migrations[v]);
+      if (status.ok())
+        status = writer_->Exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+      if (!status.ok()) {
+        (void)writer_->Exec("ROLLBACK");
+        return Internal("migration " + std::to_string(v + 1) + " failed: " + status.message());
+      }
+      QUELL_RETURN_IF_ERROR(writer_->Exec("COMMIT"));
+    }
+    return Status::Ok();
+  }
+
+  std::mutex write_mu_;
+  std::unique_ptr<SqliteDb> writer_;
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<SqliteDb>> readers_;
+  std::vector<SqliteDb*> idle_readers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  auto store = std::make_unique<SqliteStore>();
+  QUELL_RETURN_IF_ERROR(store->Open(options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace quell::store
