@@ -87,7 +87,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{R"({"service":"a","error":"x","fingerprint":""})", "fingerprint"},
                       BadCase{R"([{"service":"a","error":"x"},{"error":"y"}])", "alerts[1].service"},
                       BadCase{R"([{"service":"a","error":"x"}, 3])", "alerts[1]"}),
-    [](const ::testing::TestParamInfo<BadCase>& info) { return std::to_string(info.index); });
+    [](const ::testing::TestParamInfo<BadCase>& param) { return std::to_string(param.index); });
 
 TEST(GenericAlert, RejectsInvalidUtf8) {
   std::string body = "{\"service\":\"a\",\"error\":\"bad \xff\xfe\"}";
