@@ -1,0 +1,347 @@
+// One conformance suite for every Store backend: each backend adds one factory line at the end.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace quell::store {
+namespace {
+
+using model::EventKind;
+using model::IncidentStatus;
+
+struct Backend {
+  std::string name;
+  // Opens the store over `dir`; called again on the same dir to test durability.
+  std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
+};
+
+class StoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("quell_store_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    auto opened = GetParam().open(dir_);
+    ASSERT_TRUE(opened) << opened.error().ToString();
+    store_ = std::move(*opened);
+  }
+
+  std::unique_ptr<StoreTx> Begin() {
+    auto tx = store_->Begin();
+    EXPECT_TRUE(tx) << tx.error().ToString();
+    return std::move(*tx);
+  }
+
+  static model::Incident SampleIncident(const std::string& key, std::vector<std::string> services) {
+    model::Incident i;
+    i.group_key = key;
+    i.title = "api: Redis timeout — “quoted” ünïcode";
+    i.severity = model::Severity::kHigh;
+    i.services = std::move(services);
+    i.environment = "prod";
+    i.opened_at = 1000;
+    i.updated_at = 2000;
+    i.last_alert_at = 2000;
+    i.alert_count = 1;
+    i.firing_count = 1;
+    return i;
+  }
+
+  int64_t InsertIncident(const std::string& key, std::vector<std::string> services) {
+    auto tx = Begin();
+    auto id = tx->InsertIncident(SampleIncident(key, std::move(services)));
+    EXPECT_TRUE(id);
+    EXPECT_TRUE(tx->Commit().ok());
+    return *id;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, IncidentAndAlertRoundTripEveryField) {
+  auto tx = Begin();
+  auto incident = SampleIncident("service=api", {"api", "redis"});
+  incident.flapping = true;
+  incident.acked_by = "alice";
+  incident.acked_at = 3000;
+  incident.analysis_json = R"({"root_cause":"x"})";
+  auto id = tx->InsertIncident(incident);
+  ASSERT_TRUE(id);
+  model::Alert alert;
+  alert.incident_id = *id;
+  alert.data.fingerprint = "fp1";
+  alert.data.source = "generic";
+  alert.data.status = model::AlertStatus::kResolved;
+  alert.data.service = "api";
+  alert.data.environment = "prod";
+  alert.data.name = "RedisTimeout";
+  alert.data.message = "timeout after 4200ms \"quoted\"\nnewline";
+  alert.data.severity = model::Severity::kCritical;
+  alert.data.labels = {{"team", "payments"}, {"ünï", "cödé"}};
+  alert.data.annotations = {{"summary", "s"}};
+  alert.data.metrics = {{"latency", 4200.5}};
+  alert.data.deploy = "441";
+  alert.data.starts_at = 10;
+  alert.data.ends_at = 20;
+  alert.data.raw_json = R"({"service":"api","x":[1,2]})";
+  alert.first_seen = 11;
+  alert.last_seen = 12;
+  alert.count = 3;
+  alert.flips = 2;
+  alert.flip_window_start = 9;
+  auto alert_id = tx->InsertAlert(alert);
+  ASSERT_TRUE(alert_id);
+  ASSERT_TRUE(tx->Commit().ok());
+
+  auto got = store_->GetIncident(*id);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->title, incident.title);
+  EXPECT_EQ((*got)->services, incident.services);
+  EXPECT_EQ((*got)->severity, model::Severity::kHigh);
+  EXPECT_TRUE((*got)->flapping);
+  EXPECT_EQ((*got)->acked_by, "alice");
+  EXPECT_EQ((*got)->analysis_json, incident.analysis_json);
+  auto alerts = store_->ListAlerts(*id);
+  ASSERT_TRUE(alerts);
+  ASSERT_EQ(alerts->size(), 1u);
+  const auto& a = (*alerts)[0];
+  EXPECT_EQ(a.id, *alert_id);
+  EXPECT_EQ(a.data.message, alert.data.message);
+  EXPECT_EQ(a.data.labels, alert.data.labels);
+  EXPECT_EQ(a.data.metrics, alert.data.metrics);
+  EXPECT_EQ(a.data.raw_json, alert.data.raw_json);
+  EXPECT_EQ(a.data.status, model::AlertStatus::kResolved);
+  EXPECT_EQ(a.data.severity, model::Severity::kCritical);
+  EXPECT_EQ(a.data.ends_at, 20);
+  EXPECT_EQ(a.count, 3);
+  EXPECT_EQ(a.flips, 2);
+  EXPECT_EQ(a.flip_window_start, 9);
+}
+
+TEST_P(StoreConformance, UncommittedTransactionRollsBack) {
+  {
+    auto tx = Begin();
+    ASSERT_TRUE(tx->InsertIncident(SampleIncident("k", {"api"})));
+  }  // destroyed without Commit
+  auto count = store_->CountIncidents(std::nullopt);
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 0);
+  InsertIncident("k", {"api"});  // the writer is usable again
+  EXPECT_EQ(*store_->CountIncidents(std::nullopt), 1);
+}
+
+TEST_P(StoreConformance, LatestAlertAndIncidentLookups) {
+  int64_t first = InsertIncident("service=api", {"api"});
+  int64_t second = InsertIncident("service=api", {"api", "redis"});
+  auto tx = Begin();
+  for (int64_t incident : {first, second}) {
+    model::Alert alert;
+    alert.incident_id = incident;
+    alert.data.fingerprint = "same";
+    ASSERT_TRUE(tx->InsertAlert(alert));
+  }
+  auto latest = tx->FindLatestAlert("same");
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_EQ((*latest)->incident_id, second);
+  EXPECT_FALSE(*tx->FindLatestAlert("other"));
+  auto by_group = tx->FindLatestIncidentByGroup("service=api");
+  ASSERT_TRUE(by_group && *by_group);
+  EXPECT_EQ((*by_group)->id, second);
+  auto by_service = tx->FindLatestIncidentWithService("redis");
+  ASSERT_TRUE(by_service && *by_service);
+  EXPECT_EQ((*by_service)->id, second);
+  EXPECT_FALSE(*tx->FindLatestIncidentWithService("nothing"));
+  EXPECT_EQ(*tx->CountFiringAlerts(second), 1);
+  ASSERT_TRUE(tx->Commit().ok());
+}
+
+TEST_P(StoreConformance, BumpEventCollapsesRepeats) {
+  int64_t id = InsertIncident("k", {"api"});
+  auto tx = Begin();
+  EXPECT_FALSE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 5));
+  model::Event e;
+  e.incident_id = id;
+  e.kind = EventKind::kAlertRepeated;
+  e.fingerprint = "fp";
+  e.at = e.last_at = 5;
+  ASSERT_TRUE(tx->AppendEvent(e));
+  EXPECT_TRUE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 7));
+  EXPECT_TRUE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 9));
+  EXPECT_FALSE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "other", 9));
+  ASSERT_TRUE(tx->Commit().ok());
+  auto events = store_->ListEvents(id);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].count, 3);
+  EXPECT_EQ((*events)[0].at, 5);
+  EXPECT_EQ((*events)[0].last_at, 9);
+}
+
+TEST_P(StoreConformance, ListIncidentsFiltersAndPages) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(InsertIncident("k" + std::to_string(i), {i % 2 ? "odd" : "even"}));
+  {
+    auto tx = Begin();
+    auto incident = *tx->FindIncident(ids[1]);
+    incident->status = IncidentStatus::kResolved;
+    ASSERT_TRUE(tx->UpdateIncident(*incident).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  IncidentQuery q;
+  q.limit = 2;
+  auto page1 = store_->ListIncidents(q);
+  ASSERT_TRUE(page1);
+  ASSERT_EQ(page1->size(), 2u);
+  EXPECT_EQ((*page1)[0].id, ids[4]);
+  q.before_id = page1->back().id;
+  auto page2 = store_->ListIncidents(q);
+  ASSERT_TRUE(page2);
+  EXPECT_EQ((*page2)[0].id, ids[2]);
+
+  IncidentQuery odd;
+  odd.service = "odd";
+  auto odds = store_->ListIncidents(odd);
+  ASSERT_TRUE(odds);
+  EXPECT_EQ(odds->size(), 2u);
+  odd.status = IncidentStatus::kResolved;
+  odds = store_->ListIncidents(odd);
+  ASSERT_EQ(odds->size(), 1u);
+  EXPECT_EQ((*odds)[0].id, ids[1]);
+  EXPECT_EQ(*store_->CountIncidents(IncidentStatus::kTriggered), 4);
+}
+
+TEST_P(StoreConformance, JobsCoalesceLeaseRetryAndComplete) {
+  auto enqueue = [&](const std::string& key, TimeMs run_at) {
+    auto tx = Begin();
+    model::Job job;
+    job.kind = "notify";
+    job.incident_id = 7;
+    job.dedup_key = key;
+    job.run_at = run_at;
+    ASSERT_TRUE(tx->EnqueueJob(job).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  };
+  enqueue("notify:7", 100);
+  enqueue("notify:7", 50);   // coalesces, earlier run_at wins
+  enqueue("notify:7", 300);  // coalesces, keeps 50
+  enqueue("", 10);           // no key: never coalesced
+  enqueue("", 10);
+  auto jobs = store_->ListJobs();
+  ASSERT_TRUE(jobs);
+  ASSERT_EQ(jobs->size(), 3u);
+
+  EXPECT_FALSE(*store_->ClaimJob(5, 1000));  // nothing due yet
+  auto first = store_->ClaimJob(60, 1000);
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->run_at, 10);
+  EXPECT_EQ((*first)->attempts, 1);
+  ASSERT_TRUE(store_->CompleteJob((*first)->id).ok());
+
+  auto keyed = store_->ClaimJob(60, 1000);
+  auto other = store_->ClaimJob(60, 1000);
+  ASSERT_TRUE(keyed && *keyed && other && *other);
+  auto keyed_job = (*keyed)->dedup_key.empty() ? **other : **keyed;
+  EXPECT_EQ(keyed_job.run_at, 50);
+  EXPECT_FALSE(*store_->ClaimJob(60, 1000));  // both leased
+
+  // While leased, new work for the same key is a separate pending job...
+  enqueue("notify:7", 70);
+  EXPECT_EQ(store_->ListJobs()->size(), 3u);
+  // ...and a failed attempt merges into it instead of duplicating it.
+  ASSERT_TRUE(store_->RetryJob(keyed_job.id, 500, "telegram 502").ok());
+  EXPECT_EQ(store_->ListJobs()->size(), 2u);
+
+  // An expired lease makes a job claimable again.
+  auto again = store_->ClaimJob(60 + 1001, 1000);
+  ASSERT_TRUE(again && *again);
+}
+
+TEST_P(StoreConformance, RetryWithoutPendingTwinReleasesTheJob) {
+  auto tx = Begin();
+  model::Job job;
+  job.kind = "analyze";
+  job.dedup_key = "analyze:1";
+  job.run_at = 1;
+  ASSERT_TRUE(tx->EnqueueJob(job).ok());
+  ASSERT_TRUE(tx->Commit().ok());
+  auto claimed = store_->ClaimJob(1, 1000);
+  ASSERT_TRUE(claimed && *claimed);
+  ASSERT_TRUE(store_->RetryJob((*claimed)->id, 50, "boom").ok());
+  EXPECT_FALSE(*store_->ClaimJob(49, 1000));
+  auto again = store_->ClaimJob(50, 1000);
+  ASSERT_TRUE(again && *again);
+  EXPECT_EQ((*again)->attempts, 2);
+}
+
+TEST_P(StoreConformance, Tokens) {
+  Token t{0, "ci", "ingest", "abc123", 5};
+  auto id = store_->InsertToken(t);
+  ASSERT_TRUE(id);
+  auto found = store_->FindTokenByHash("abc123");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->name, "ci");
+  EXPECT_EQ((*found)->scope, "ingest");
+  EXPECT_FALSE(*store_->FindTokenByHash("nope"));
+  EXPECT_FALSE(store_->InsertToken(t));  // the hash is unique
+  EXPECT_EQ(store_->ListTokens()->size(), 1u);
+}
+
+TEST_P(StoreConformance, CommittedDataSurvivesReopenAndMigrationsAreIdempotent) {
+  int64_t id = InsertIncident("k", {"api"});
+  Reopen();
+  Reopen();
+  auto got = store_->GetIncident(id);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->group_key, "k");
+}
+
+TEST_P(StoreConformance, ReadersWorkWhileAWriteTransactionIsOpen) {
+  InsertIncident("k", {"api"});
+  auto tx = Begin();
+  ASSERT_TRUE(tx->InsertIncident(SampleIncident("k2", {"api"})));
+  // Readers see committed data only, and are not blocked by the writer.
+  EXPECT_EQ(*store_->CountIncidents(std::nullopt), 1);
+  std::atomic<bool> begun{false};
+  std::thread second([&] {
+    auto other = store_->Begin();  // blocks until the first transaction ends
+    begun = true;
+    ASSERT_TRUE(other);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(begun.load());
+  ASSERT_TRUE(tx->Commit().ok());
+  second.join();
+  EXPECT_TRUE(begun.load());
+  EXPECT_EQ(*store_->CountIncidents(std::nullopt), 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, StoreConformance,
+    ::testing::Values(Backend{"sqlite",
+                              [](const std::string& dir) {
+                                SqliteOptions options;
+                                options.path = dir + "/quell.db";
+                                return OpenSqliteStore(options);
+                              }}),
+    [](const ::testing::TestParamInfo<Backend>& param) { return param.param.name; });
+
+}  // namespace
+}  // namespace quell::store
