@@ -254,13 +254,15 @@ int main(int argc, char** argv) {
   std::string quell = "build/release/quell";
   double seconds = 5;
   bool with_am = true;
+  std::string only;  // run only scenarios whose label contains this
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quell" && i + 1 < argc) quell = argv[++i];
     else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
     else if (a == "--no-alertmanager") with_am = false;
+    else if (a == "--only" && i + 1 < argc) only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--quell PATH] [--seconds N] [--no-alertmanager]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quell PATH] [--seconds N] [--no-alertmanager] [--only LABEL-PART]\n", argv[0]);
       return 2;
     }
   }
@@ -274,6 +276,7 @@ int main(int argc, char** argv) {
   std::printf("%-24s %-13s %12s %9s %9s %6s %9s %7s\n", "scenario", "target", "alerts/s", "p50 ms",
               "p99 ms", "cpu", "rss MiB", "errors");
   for (const auto& s : scenarios) {
+    if (!only.empty() && s.label.find(only) == std::string::npos) continue;
     double rates[2] = {0, 0};
     for (int which = 0; which < (with_am ? 2 : 1); ++which) {
       Target t = which == 0 ? StartQuell(quell) : StartAlertmanager();

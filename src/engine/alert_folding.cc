@@ -46,21 +46,25 @@ void RefreshAlert(model::Alert& stored, const model::NormalizedAlert& incoming, 
   ++stored.count;
 }
 
-// Timeline entry and notification for a flip; quiet when the incident flaps.
-Status RecordFlipEvents(store::StoreTx& tx, model::Incident& incident, const model::Alert& alert,
-                        bool flapping_now, EventKind normal_kind, TimeMs now) {
+// The timeline entry for a flip. Returns whether to notify: not when the incident flaps.
+Result<bool> RecordFlipEvents(store::StoreTx& tx, model::Incident& incident,
+                              const model::Alert& alert, bool flapping_now, EventKind normal_kind,
+                              TimeMs now) {
   if (flapping_now || incident.flapping) {
     if (!incident.flapping) {
       incident.flapping = true;
-      return AppendIncidentEvent(tx, incident.id, EventKind::kFlapping, kSystemActor,
-                                 alert.data.fingerprint, "alert is flapping; further flips are counted here and not notified", now);
+      QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
+          tx, incident.id, EventKind::kFlapping, kSystemActor, alert.data.fingerprint,
+          "alert is flapping; further flips are counted here and not notified", now));
+      return false;
     }
-    return CollapseIncidentEvent(tx, incident.id, EventKind::kFlapping, alert.data.fingerprint, "",
-                                 now);
+    QUELL_RETURN_IF_ERROR(CollapseIncidentEvent(tx, incident.id, EventKind::kFlapping,
+                                                alert.data.fingerprint, "", now));
+    return false;
   }
   QUELL_RETURN_IF_ERROR(AppendIncidentEvent(tx, incident.id, normal_kind, kSystemActor,
                                             alert.data.fingerprint, alert.data.message, now));
-  return EnqueueNotify(tx, incident.id, now);
+  return true;
 }
 
 std::string IncidentTitle(const model::NormalizedAlert& alert) {
@@ -120,8 +124,9 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
       } else {
         result.outcome = IngestOutcome::kJoined;
       }
-      QUELL_RETURN_IF_ERROR(
-          RecordFlipEvents(tx, incident, *latest, flapping_now, EventKind::kAlertFired, now));
+      QUELL_ASSIGN_OR_RETURN(bool notify, RecordFlipEvents(tx, incident, *latest, flapping_now,
+                                                           EventKind::kAlertFired, now));
+      if (notify) QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kNotifyJob, incident.id, now));
       QUELL_RETURN_IF_ERROR(tx.UpdateIncident(incident));
       return result;
     }
@@ -173,8 +178,8 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
   QUELL_ASSIGN_OR_RETURN(row.id, tx.InsertAlert(row));
   QUELL_RETURN_IF_ERROR(AppendIncidentEvent(tx, incident.id, EventKind::kAlertFired, kSystemActor,
                                             alert.fingerprint, alert.message, now));
-  QUELL_RETURN_IF_ERROR(EnqueueAnalyze(tx, incident.id, now));
-  QUELL_RETURN_IF_ERROR(EnqueueNotify(tx, incident.id, now));
+  QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kAnalyzeJob, incident.id, now));
+  QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kNotifyJob, incident.id, now));
   return result;
 }
 
@@ -235,8 +240,9 @@ Result<IngestResult> Engine::ApplyResolved(store::StoreTx& tx, const model::Norm
   QUELL_RETURN_IF_ERROR(tx.UpdateAlert(*latest));
   if (incident.firing_count > 0) --incident.firing_count;
   incident.updated_at = now;
-  QUELL_RETURN_IF_ERROR(
-      RecordFlipEvents(tx, incident, *latest, flapping_now, EventKind::kAlertResolved, now));
+  QUELL_ASSIGN_OR_RETURN(bool notify, RecordFlipEvents(tx, incident, *latest, flapping_now,
+                                                       EventKind::kAlertResolved, now));
+  if (notify) QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kNotifyJob, incident.id, now));
   if (options_.auto_resolve && incident.firing_count == 0 &&
       incident.status != IncidentStatus::kResolved) {
     MarkResolved(incident, std::string(kSystemActor), now);

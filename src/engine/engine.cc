@@ -32,19 +32,14 @@ std::optional<Action> ParseAction(std::string_view text) {
 }
 
 Engine::Engine(store::Store& store, const Clock& clock, EngineOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {
-  writer_ = std::thread([this] { WriterLoop(); });
-}
+    : store_(store), clock_(clock), options_(std::move(options)) {}
 
 Engine::~Engine() { Shutdown(); }
 
 void Engine::Shutdown() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  std::unique_lock lock(mu_);
+  stopping_ = true;
+  idle_cv_.wait(lock, [this] { return !leader_active_ && queue_.empty(); });
 }
 
 void Engine::SetTopology(model::Topology topology) {
@@ -64,15 +59,34 @@ EngineCounters Engine::counters() const {
 }
 
 void Engine::Submit(std::vector<model::NormalizedAlert> alerts, IngestCallback done) {
-  {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
-      queue_.push_back(Pending{std::move(alerts), std::move(done)});
-      cv_.notify_one();
-      return;
-    }
+  std::unique_lock lock(mu_);
+  if (stopping_) {
+    lock.unlock();
+    done(Error(Unavailable("shutting down")));
+    return;
   }
-  done(Error(Unavailable("shutting down")));
+  queue_.push_back(Pending{std::move(alerts), std::move(done)});
+  if (leader_active_) return;  // the leader will commit it with its group
+  leader_active_ = true;
+  LeadCommits(lock);
+  leader_active_ = false;
+  idle_cv_.notify_all();
+}
+
+void Engine::LeadCommits(std::unique_lock<std::mutex>& lock) {
+  while (!queue_.empty()) {
+    std::vector<Pending> group;
+    size_t alerts = 0;
+    while (!queue_.empty() &&
+           (group.empty() || alerts + queue_.front().alerts.size() <= options_.max_batch_alerts)) {
+      alerts += queue_.front().alerts.size();
+      group.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    lock.unlock();
+    CommitGroup(group);
+    lock.lock();
+  }
 }
 
 Result<std::vector<IngestResult>> Engine::Ingest(std::vector<model::NormalizedAlert> alerts) {
@@ -84,29 +98,11 @@ Result<std::vector<IngestResult>> Engine::Ingest(std::vector<model::NormalizedAl
   return future.get();
 }
 
-void Engine::WriterLoop() {
-  for (;;) {
-    std::vector<Pending> group;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      size_t alerts = 0;
-      while (!queue_.empty() && (group.empty() || alerts + queue_.front().alerts.size() <=
-                                                       options_.max_batch_alerts)) {
-        alerts += queue_.front().alerts.size();
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    CommitGroup(group);
-  }
-}
-
 void Engine::CommitGroup(std::vector<Pending>& group) {
   // Fast path: everything in one transaction.
   std::vector<std::vector<IngestResult>> results;
   Status failure;
+  enqueued_in_tx_.clear();
   if (auto tx = store_.Begin(); tx) {
     for (auto& pending : group) {
       auto applied = ApplyBatch(**tx, pending.alerts);
@@ -167,6 +163,12 @@ Result<std::vector<IngestResult>> Engine::ApplyBatch(
   return results;
 }
 
+Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t incident_id,
+                           TimeMs now) {
+  if (!enqueued_in_tx_.emplace(kind, incident_id).second) return Status::Ok();
+  return EnqueueJob(tx, kind, incident_id, now);
+}
+
 Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,
                                     const std::string& note) {
   using model::IncidentStatus;
@@ -210,7 +212,7 @@ Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const st
   incident.updated_at = now;
   QUELL_RETURN_IF_ERROR(tx->UpdateIncident(incident));
   QUELL_RETURN_IF_ERROR(AppendIncidentEvent(*tx, incident.id, kind, actor, "", note, now));
-  QUELL_RETURN_IF_ERROR(EnqueueNotify(*tx, incident.id, now));
+  QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident.id, now));
   QUELL_RETURN_IF_ERROR(tx->Commit());
   return incident;
 }

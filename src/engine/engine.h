@@ -3,9 +3,11 @@
 // auto-resolve) and runs human actions (ack, resolve, reopen), writing timeline events and
 // enqueuing jobs in the same transaction as the change.
 //
-// Pure logic over a Store and a Clock: no HTTP, no JSON. Ingest is group-committed: concurrent
-// Submit calls are merged by one writer thread into one transaction, and each caller's callback
-// runs after the commit. Thread-safe. Nothing here assumes a single process beyond the Store's
+// Pure logic over a Store and a Clock: no HTTP, no JSON. Ingest is group-committed with a
+// leader/follower scheme: the first Submit that finds no commit in progress becomes the leader
+// and commits, on its own thread, every batch queued meanwhile in one transaction; the others
+// return at once and their callbacks run on the leader's thread after the commit. A single
+// client pays no thread hand-off; many clients share transactions. Thread-safe. Nothing here assumes a single process beyond the Store's
 // own transaction guarantees.
 #pragma once
 
@@ -17,7 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
+#include <set>
 #include <vector>
 
 #include "common/clock.h"
@@ -91,8 +93,9 @@ class Engine {
 
   using IngestCallback = std::function<void(Result<std::vector<IngestResult>>)>;
 
-  // Queues a batch; `done` runs on the writer thread after the batch is committed (or failed).
-  // All alerts of one call commit together or not at all.
+  // Queues a batch; `done` runs after the batch is committed (or failed), on this thread or on
+  // the thread of the Submit call that leads the commit. All alerts of one call commit together
+  // or not at all.
   void Submit(std::vector<model::NormalizedAlert> alerts, IngestCallback done);
 
   // Submit and wait.
@@ -120,12 +123,15 @@ class Engine {
     IngestCallback done;
   };
 
-  void WriterLoop();
+  // Commits queued batches until the queue is empty. Called by the leader without mu_ held.
+  void LeadCommits(std::unique_lock<std::mutex>& lock);
   // Runs batches in one transaction; on failure retries each alone so one bad batch cannot
   // fail the others.
   void CommitGroup(std::vector<Pending>& group);
   Result<std::vector<IngestResult>> ApplyBatch(store::StoreTx& tx,
                                                const std::vector<model::NormalizedAlert>& alerts);
+  // Enqueues a job for the incident unless this transaction already did.
+  Status EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now);
   Result<IngestResult> ApplyOne(store::StoreTx& tx, const model::NormalizedAlert& alert, TimeMs now);
   Result<IngestResult> ApplyFiring(store::StoreTx& tx, const model::NormalizedAlert& alert,
                                    TimeMs now);
@@ -143,12 +149,14 @@ class Engine {
   const EngineOptions options_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable idle_cv_;  // signalled when a leader finishes
   std::deque<Pending> queue_;
+  bool leader_active_ = false;
   bool stopping_ = false;
   EngineCounters counters_;
   std::shared_ptr<const model::Topology> topology_ = std::make_shared<model::Topology>();
-  std::thread writer_;
+  // Jobs already enqueued in the transaction being built (only the leader touches it).
+  std::set<std::pair<std::string, int64_t>> enqueued_in_tx_;
 };
 
 }  // namespace quell::engine

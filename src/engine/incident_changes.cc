@@ -47,25 +47,13 @@ Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::Eve
   return AppendIncidentEvent(tx, incident_id, kind, kSystemActor, fingerprint, note, now);
 }
 
-namespace {
-
-Status Enqueue(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now) {
+Status EnqueueJob(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now) {
   model::Job job;
   job.kind = kind;
   job.incident_id = incident_id;
   job.dedup_key = std::string(kind) + ":" + std::to_string(incident_id);
   job.run_at = now;
   return tx.EnqueueJob(job);
-}
-
-}  // namespace
-
-Status EnqueueNotify(store::StoreTx& tx, int64_t incident_id, TimeMs now) {
-  return Enqueue(tx, "notify", incident_id, now);
-}
-
-Status EnqueueAnalyze(store::StoreTx& tx, int64_t incident_id, TimeMs now) {
-  return Enqueue(tx, "analyze", incident_id, now);
 }
 
 }  // namespace quell::engine

@@ -27,8 +27,11 @@ Status AppendIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::Event
 Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,
                              std::string_view fingerprint, std::string_view note, TimeMs now);
 
-// Outbox jobs; pending ones coalesce per incident.
-Status EnqueueNotify(store::StoreTx& tx, int64_t incident_id, TimeMs now);
-Status EnqueueAnalyze(store::StoreTx& tx, int64_t incident_id, TimeMs now);
+// Outbox job kinds.
+inline constexpr const char* kNotifyJob = "notify";
+inline constexpr const char* kAnalyzeJob = "analyze";
+
+// Enqueues an outbox job; pending jobs of one kind coalesce per incident ("notify:42").
+Status EnqueueJob(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now);
 
 }  // namespace quell::engine

@@ -1,6 +1,8 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <chrono>
 #include <condition_variable>
+#include <thread>
 #include <mutex>
 #include <vector>
 
@@ -325,7 +327,7 @@ class SqliteTx final : public StoreTx {
         auto* s, db_.Prepare("INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) "
                              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (dedup_key) WHERE dedup_key "
                              "!= '' AND leased_until = 0 DO UPDATE SET run_at = "
-                             "min(run_at, excluded.run_at)"));
+                             "excluded.run_at WHERE excluded.run_at < run_at"));
     s->Bind(1, job.kind).Bind(2, job.incident_id).Bind(3, job.dedup_key).Bind(4, job.run_at).Bind(5, job.payload);
     return s->Run();
   }
@@ -360,9 +362,23 @@ class SqliteTx final : public StoreTx {
 
 class SqliteStore final : public Store {
  public:
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
+
   Status Open(const SqliteOptions& options) {
     QUELL_ASSIGN_OR_RETURN(writer_, SqliteDb::Open(options.path, true, options.synchronous_full));
     QUELL_RETURN_IF_ERROR(Migrate());
+    // Checkpoints (copying the WAL back into the database, with an fsync) run on a background
+    // thread instead of inside whichever commit crosses the WAL size limit.
+    QUELL_RETURN_IF_ERROR(writer_->Exec("PRAGMA wal_autocheckpoint=0;"));
+    QUELL_ASSIGN_OR_RETURN(checkpoint_db_, SqliteDb::Open(options.path, false, false));
+    checkpointer_ = std::thread([this] { CheckpointLoop(); });
     for (int i = 0; i < std::max(1, options.readers); ++i) {
       QUELL_ASSIGN_OR_RETURN(auto reader, SqliteDb::Open(options.path, false, false));
       QUELL_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON;"));
@@ -589,8 +605,27 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mu_);
+    for (;;) {
+      checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; });
+      const bool last = stopping_;
+      lock.unlock();
+      // PASSIVE never blocks writers or readers; the last one truncates the WAL file.
+      (void)checkpoint_db_->Exec(last ? "PRAGMA wal_checkpoint(TRUNCATE);"
+                                      : "PRAGMA wal_checkpoint(PASSIVE);");
+      lock.lock();
+      if (last) return;
+    }
+  }
+
   std::mutex write_mu_;
   std::unique_ptr<SqliteDb> writer_;
+  std::unique_ptr<SqliteDb> checkpoint_db_;
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<SqliteDb>> readers_;
