@@ -92,6 +92,49 @@ CREATE TABLE tokens (
   created_at INTEGER NOT NULL
 ) STRICT;
 )sql",
+      // 2: deploys, and settings (the topology set through the API, ...).
+      R"sql(
+CREATE TABLE deploys (
+  id INTEGER PRIMARY KEY,
+  service TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  version TEXT NOT NULL,
+  commit_sha TEXT NOT NULL,
+  author TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  description TEXT NOT NULL,
+  url TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  raw TEXT NOT NULL
+) STRICT;
+CREATE INDEX deploys_by_service ON deploys(service, started_at);
+CREATE INDEX deploys_by_time ON deploys(started_at);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+)sql",
+      // 3: logs per service, and the template miner's state per service.
+      R"sql(
+CREATE TABLE log_entries (
+  id INTEGER PRIMARY KEY,
+  service TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  level TEXT NOT NULL,
+  message TEXT NOT NULL,
+  template_id INTEGER NOT NULL DEFAULT 0,
+  received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX log_entries_by_service_time ON log_entries(service, ts);
+CREATE INDEX log_entries_by_received ON log_entries(received_at);
+CREATE TABLE log_miner_state (
+  service TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+)sql",
   };
   return migrations;
 }
