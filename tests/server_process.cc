@@ -8,7 +8,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstring>
 #include <sstream>
 #include <thread>
 
@@ -36,17 +41,7 @@ bool ServerProcess::Start(const std::vector<std::string>& extra_args) {
                                    "--data-dir", data_dir_ + "/data"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::ofstream(log_path_, std::ios::app) << "--- start\n";
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int fd = ::open(log_path_.c_str(), O_WRONLY | O_APPEND);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
+  pid_ = SpawnProcess(args, log_path_);
   // The server prints "listening on http://127.0.0.1:PORT" once it accepts connections.
   const std::string listening = "listening on http://127.0.0.1:";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -71,6 +66,40 @@ bool ServerProcess::Start(const std::vector<std::string>& extra_args) {
   return false;
 }
 
+pid_t SpawnProcess(const std::vector<std::string>& args, const std::string& log_path) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> argv;
+    for (auto a : args) argv.push_back(::strdup(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+void StopProcess(pid_t pid, bool kill_hard) {
+  if (pid <= 0) return;
+  ::kill(pid, kill_hard ? SIGKILL : SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+uint16_t FreeLoopbackPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
@@ -81,10 +110,7 @@ int ServerProcess::Stop() {
 }
 
 void ServerProcess::Kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
+  StopProcess(pid_, true);
   pid_ = -1;
 }
 

@@ -53,4 +53,13 @@ class ServerProcess {
 // Path of the quell binary under test (QUELL_BIN, set by CMake).
 std::string QuellBinary();
 
+// Starts `args` (args[0] is looked up in PATH) with stdout and stderr appended to `log_path`.
+pid_t SpawnProcess(const std::vector<std::string>& args, const std::string& log_path);
+
+// SIGTERM (or SIGKILL) and reap.
+void StopProcess(pid_t pid, bool kill_hard = false);
+
+// A TCP port on 127.0.0.1 that was free a moment ago (for servers that cannot take port 0).
+uint16_t FreeLoopbackPort();
+
 }  // namespace quell::testing
