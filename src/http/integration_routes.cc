@@ -3,6 +3,7 @@
 #include "http/routes.h"
 #include "ingest/alertmanager.h"
 #include "ingest/grafana.h"
+#include "ingest/sentry.h"
 
 namespace quell::http {
 
@@ -17,6 +18,14 @@ void AddIntegrationRoutes(Router& router, const ApiDeps& deps) {
               [deps](HttpRequest& request, const PathParams&, Responder respond) {
                 if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
                 SubmitAlerts(deps, ingest::ParseGrafanaWebhook(request.body),
+                             IngestReply::kBatch, std::move(respond));
+              }});
+  router.Add({"POST", "/api/v1/integrations/sentry", store::Scope::kIngest,
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
+                if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
+                SubmitAlerts(deps,
+                             ingest::ParseSentryWebhook(request.body,
+                                                        request.Header("sentry-hook-resource")),
                              IngestReply::kBatch, std::move(respond));
               }});
   router.Add({"POST", "/api/v2/alerts", store::Scope::kIngest,

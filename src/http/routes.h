@@ -27,7 +27,7 @@ enum class IngestReply {
 void SubmitAlerts(const ApiDeps& deps, ingest::AdapterResult parsed, IngestReply reply,
                   Responder respond);
 
-// POST /api/v1/integrations/{alertmanager,grafana} and POST /api/v2/alerts.
+// POST /api/v1/integrations/{alertmanager,grafana,sentry} and POST /api/v2/alerts.
 void AddIntegrationRoutes(Router& router, const ApiDeps& deps);
 
 // Ok if the request's Content-Type is application/json (parameters allowed); else a Status

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 #include "ingest/adapter.h"
 #include "model/json_codec.h"
@@ -29,7 +30,7 @@ inline std::string ReadTestData(const std::filesystem::path& relative) {
   return ss.str();
 }
 
-// Returns how many payloads were compared.
+// Returns how many payloads were compared. `parse` takes the body, or the body and the file name.
 template <typename Parser>
 int CompareGoldenDir(const std::string& dir, Parser parse) {
   namespace fs = std::filesystem;
@@ -40,7 +41,13 @@ int CompareGoldenDir(const std::string& dir, Parser parse) {
     const std::string name = entry.path().filename().string();
     if (entry.path().extension() != ".json" || name.find(".expected.") != std::string::npos)
       continue;
-    AdapterResult parsed = parse(ReadTestData(fs::path(dir) / name));
+    AdapterResult parsed = [&] {
+      if constexpr (std::is_invocable_v<Parser, std::string, std::string>) {
+        return parse(ReadTestData(fs::path(dir) / name), name);
+      } else {
+        return parse(ReadTestData(fs::path(dir) / name));
+      }
+    }();
     EXPECT_TRUE(parsed) << name << ": " << (parsed ? "" : parsed.error().ToString());
     if (!parsed) continue;
     EXPECT_TRUE(parsed->item_errors.empty()) << name;
