@@ -1,5 +1,7 @@
 #include "model/json_codec.h"
 
+#include <cmath>
+
 #include <boost/json.hpp>
 
 #include "common/time_format.h"
@@ -102,6 +104,135 @@ json::value EventToJson(const Event& event) {
       {"note", event.note},
       {"count", event.count},
   };
+}
+
+namespace {
+
+json::array SuspectsToJson(const std::vector<Suspect>& suspects) {
+  json::array out;
+  for (const auto& s : suspects) {
+    json::array reasons;
+    for (const auto& r : s.reasons) reasons.emplace_back(r);
+    json::object o{{"service", s.service}, {"score", s.score}, {"reasons", std::move(reasons)}};
+    if (!s.id.empty()) o["id"] = s.id;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Result<std::string> StringField(const json::object& o, const char* key, const std::string& path,
+                                bool required) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) {
+    if (required) return Error(InvalidArgument(path + key + " is required", path + key));
+    return std::string();
+  }
+  if (!v->is_string()) return Error(InvalidArgument(path + key + " must be a string", path + key));
+  return std::string(v->get_string());
+}
+
+Result<std::vector<Suspect>> SuspectsFromJson(const json::value* v, const std::string& path) {
+  std::vector<Suspect> out;
+  if (!v || v->is_null()) return out;
+  if (!v->is_array()) return Error(InvalidArgument(path + " must be an array", path));
+  for (size_t i = 0; i < v->get_array().size(); ++i) {
+    const auto& item = v->get_array()[i];
+    std::string p = path + "[" + std::to_string(i) + "].";
+    if (!item.is_object()) return Error(InvalidArgument(p + " must be an object", path));
+    Suspect s;
+    QUELL_ASSIGN_OR_RETURN(s.id, StringField(item.get_object(), "id", p, false));
+    QUELL_ASSIGN_OR_RETURN(s.service, StringField(item.get_object(), "service", p, false));
+    if (const json::value* score = item.get_object().if_contains("score");
+        score && score->is_number())
+      s.score = score->to_number<double>();
+    if (const json::value* reasons = item.get_object().if_contains("reasons");
+        reasons && reasons->is_array())
+      for (const auto& r : reasons->get_array())
+        if (r.is_string()) s.reasons.emplace_back(r.get_string());
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+json::value AnalysisToJson(const Analysis& a) {
+  json::array actions;
+  for (const auto& action : a.recommended_actions) actions.emplace_back(action);
+  json::array evidence;
+  for (const auto& e : a.evidence)
+    evidence.push_back(json::object{{"kind", e.kind}, {"ref", e.ref}, {"detail", e.detail}});
+  return json::object{
+      {"root_cause", a.root_cause},
+      {"severity", SeverityName(a.severity)},
+      {"impact", a.impact},
+      {"recommended_actions", std::move(actions)},
+      {"confidence", std::round(a.confidence * 100) / 100},
+      {"summary", a.summary},
+      {"suspects",
+       json::object{{"deploys", SuspectsToJson(a.deploy_suspects)},
+                    {"services", SuspectsToJson(a.service_suspects)}}},
+      {"evidence", std::move(evidence)},
+      {"analyzer", a.analyzer},
+      {"created_at", Time(a.created_at)},
+      {"input_hash", a.input_hash},
+  };
+}
+
+std::string AnalysisToJsonText(const Analysis& analysis) {
+  return json::serialize(AnalysisToJson(analysis));
+}
+
+Result<Analysis> AnalysisFromJson(const json::value& v) {
+  if (!v.is_object()) return Error(InvalidArgument("an analysis is a JSON object", "body"));
+  const json::object& o = v.get_object();
+  Analysis a;
+  QUELL_ASSIGN_OR_RETURN(a.root_cause, StringField(o, "root_cause", "", true));
+  QUELL_ASSIGN_OR_RETURN(std::string severity, StringField(o, "severity", "", true));
+  auto parsed = ParseSeverity(severity);
+  if (!parsed)
+    return Error(InvalidArgument("severity must be critical, high, medium, low or info", "severity"));
+  a.severity = *parsed;
+  QUELL_ASSIGN_OR_RETURN(a.impact, StringField(o, "impact", "", true));
+  const json::value* actions = o.if_contains("recommended_actions");
+  if (!actions || !actions->is_array())
+    return Error(InvalidArgument("recommended_actions must be an array of strings",
+                                 "recommended_actions"));
+  for (size_t i = 0; i < actions->get_array().size(); ++i) {
+    const auto& item = actions->get_array()[i];
+    if (!item.is_string())
+      return Error(InvalidArgument("recommended_actions must be an array of strings",
+                                   "recommended_actions[" + std::to_string(i) + "]"));
+    a.recommended_actions.emplace_back(item.get_string());
+  }
+  const json::value* confidence = o.if_contains("confidence");
+  if (!confidence || !confidence->is_number())
+    return Error(InvalidArgument("confidence must be a number in [0, 1]", "confidence"));
+  a.confidence = confidence->to_number<double>();
+  if (a.confidence < 0 || a.confidence > 1)
+    return Error(InvalidArgument("confidence must be a number in [0, 1]", "confidence"));
+  QUELL_ASSIGN_OR_RETURN(a.summary, StringField(o, "summary", "", false));
+  QUELL_ASSIGN_OR_RETURN(a.analyzer, StringField(o, "analyzer", "", false));
+  QUELL_ASSIGN_OR_RETURN(a.input_hash, StringField(o, "input_hash", "", false));
+  if (const json::value* suspects = o.if_contains("suspects"); suspects && suspects->is_object()) {
+    QUELL_ASSIGN_OR_RETURN(a.deploy_suspects,
+                           SuspectsFromJson(suspects->get_object().if_contains("deploys"),
+                                            "suspects.deploys"));
+    QUELL_ASSIGN_OR_RETURN(a.service_suspects,
+                           SuspectsFromJson(suspects->get_object().if_contains("services"),
+                                            "suspects.services"));
+  }
+  if (const json::value* evidence = o.if_contains("evidence"); evidence && evidence->is_array()) {
+    for (const auto& e : evidence->get_array()) {
+      if (!e.is_object()) continue;
+      EvidenceItem item;
+      QUELL_ASSIGN_OR_RETURN(item.kind, StringField(e.get_object(), "kind", "evidence.", false));
+      QUELL_ASSIGN_OR_RETURN(item.ref, StringField(e.get_object(), "ref", "evidence.", false));
+      QUELL_ASSIGN_OR_RETURN(item.detail, StringField(e.get_object(), "detail", "evidence.", false));
+      a.evidence.push_back(std::move(item));
+    }
+  }
+  return a;
 }
 
 }  // namespace quell::model

@@ -2,7 +2,11 @@
 // here; callers that use the results include <boost/json.hpp> in their .cc.
 #pragma once
 
+#include <string>
+
+#include "common/status.h"
 #include "model/alert.h"
+#include "model/analysis.h"
 #include "model/incident.h"
 
 namespace boost::json {
@@ -17,5 +21,13 @@ boost::json::value AlertToJson(const Alert& alert);
 // The normalised fields only (what an ingest adapter produced).
 boost::json::value NormalizedAlertToJson(const NormalizedAlert& alert);
 boost::json::value EventToJson(const Event& event);
+
+// The Analysis in its public JSON shape: root_cause, severity, impact, recommended_actions,
+// confidence, summary, suspects {deploys, services}, evidence, analyzer, created_at, input_hash.
+boost::json::value AnalysisToJson(const Analysis& analysis);
+std::string AnalysisToJsonText(const Analysis& analysis);
+// Reads that shape back; InvalidArgument naming the field when a required one is missing or of
+// the wrong type (used to validate LLM answers too).
+Result<Analysis> AnalysisFromJson(const boost::json::value& json);
 
 }  // namespace quell::model
