@@ -26,10 +26,17 @@
 #include "common/status.h"
 #include "model/alert.h"
 #include "model/incident.h"
+#include "model/analysis.h"
 #include "model/topology.h"
 #include "store/store.h"
 
+namespace quell::analysis {
+class Analyst;
+}  // namespace quell::analysis
+
 namespace quell::engine {
+
+struct EvidenceSources;  // engine/evidence_builder.h
 
 struct EngineOptions {
   // Alerts with equal values of these fields share an incident (see GroupFieldValue).
@@ -106,6 +113,13 @@ class Engine {
   // (e.g. ack a resolved incident). Repeating the state it is already in is a no-op.
   Result<model::Incident> Act(int64_t incident_id, Action action, const std::string& actor,
                               const std::string& note);
+
+  // Analyses an incident: builds its EvidencePack (engine/evidence_builder.h), runs `analyst`
+  // and stores the Analysis on the incident with an `analysis` timeline event. Unless `force`,
+  // an incident whose evidence has not changed since its last analysis is left alone and its
+  // stored analysis returned.
+  Result<model::Analysis> Analyze(int64_t incident_id, analysis::Analyst& analyst,
+                                  const EvidenceSources& sources, bool force);
 
   // Stops accepting work and waits for queued batches to commit. Idempotent.
   void Shutdown();

@@ -1,0 +1,46 @@
+// Engine::Analyze: evidence in, analysis stored, one timeline entry per changed analysis.
+#include <boost/json/parse.hpp>
+#include <fmt/format.h>
+
+#include "analysis/analyst.h"
+#include "engine/engine.h"
+#include "engine/evidence_builder.h"
+#include "engine/incident_changes.h"
+#include "model/json_codec.h"
+
+namespace quell::engine {
+
+Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& analyst,
+                                        const EvidenceSources& sources, bool force) {
+  const TimeMs now = clock_.Now();
+  QUELL_ASSIGN_OR_RETURN(auto pack, BuildEvidence(store_, *topology(), sources, incident_id, now));
+  const std::string hash = analysis::EvidenceHash(pack);
+  if (!force && !pack.incident.analysis_json.empty()) {
+    boost::system::error_code ec;
+    auto stored = boost::json::parse(pack.incident.analysis_json, ec);
+    if (!ec) {
+      auto previous = model::AnalysisFromJson(stored);
+      if (previous && previous->input_hash == hash) return *previous;
+    }
+  }
+  QUELL_ASSIGN_OR_RETURN(model::Analysis result, analyst.Analyze(pack));
+  result.created_at = now;
+  result.input_hash = hash;
+
+  QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+  QUELL_ASSIGN_OR_RETURN(auto incident, tx->FindIncident(incident_id));
+  if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
+  incident->analysis_json = model::AnalysisToJsonText(result);
+  incident->updated_at = now;
+  QUELL_RETURN_IF_ERROR(tx->UpdateIncident(*incident));
+  QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
+      *tx, incident_id, model::EventKind::kAnalysis, result.analyzer, "",
+      fmt::format("{} (confidence {:.2f}, severity {})", result.root_cause, result.confidence,
+                  model::SeverityName(result.severity)),
+      now));
+  QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident_id, now));
+  QUELL_RETURN_IF_ERROR(tx->Commit());
+  return result;
+}
+
+}  // namespace quell::engine
