@@ -5,10 +5,16 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
+#include "analysis/builtin_analyst.h"
+#include "analysis/rules/failure_rules.h"
 #include "engine/engine.h"
+#include "engine/evidence_builder.h"
+#include "jobs/job_runner.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "metrics/registry.h"
@@ -28,6 +34,7 @@ engine::EngineOptions EngineOptionsFrom(const config::Config& c) {
   o.flap_threshold = c.flap_threshold;
   o.auto_resolve = c.auto_resolve;
   o.group_related_services = c.group_related_services;
+  o.analyze_delay_ms = c.analyze_delay_ms;
   return o;
 }
 
@@ -75,12 +82,46 @@ void RegisterGauges(metrics::Registry& registry, store::Store& store, engine::En
                      [&engine] { return static_cast<double>(engine.counters().duplicates); });
 }
 
+// The rules shipped with Quell plus the user's file (analysis.rules_file), if any.
+Result<analysis::rules::FailureRules> LoadRules(const config::Config& config) {
+  analysis::rules::FailureRules rules = analysis::rules::FailureRules::Defaults();
+  if (config.rules_file.empty()) return rules;
+  std::ifstream in(config.rules_file);
+  if (!in) return Error(InvalidArgument("cannot read " + config.rules_file, "analysis.rules_file"));
+  std::stringstream text;
+  text << in.rdbuf();
+  auto user = analysis::rules::FailureRules::Parse(text.str());
+  if (!user)
+    return Error(InvalidArgument(config.rules_file + ": " + user.error().message(),
+                                 "analysis.rules_file"));
+  rules.Merge(*user);
+  return rules;
+}
+
+// Runs the analyst for "analyze" jobs; notifications have no notifier yet, so "notify" jobs
+// complete at once.
+void RegisterJobHandlers(jobs::JobRunner& runner, engine::Engine& engine,
+                         analysis::Analyst& analyst, const engine::EvidenceSources& sources) {
+  runner.Register("analyze", [&](const model::Job& job) -> Status {
+    auto result = engine.Analyze(job.incident_id, analyst, sources, /*force=*/false);
+    if (result) return Status::Ok();
+    if (result.error().code() == StatusCode::kNotFound)
+      return InvalidArgument(result.error().message());  // permanent: nothing to analyse
+    return result.error();
+  });
+  runner.Register("notify", [](const model::Job&) { return Status::Ok(); });
+}
+
 }  // namespace
 
 struct App::Parts {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<metrics::Registry> metrics;
   std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<analysis::rules::FailureRules> rules;
+  std::unique_ptr<analysis::Analyst> analyst;
+  engine::EvidenceSources evidence;
+  std::unique_ptr<jobs::JobRunner> jobs;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::HttpServer> server;
   bool stopped = false;
@@ -110,7 +151,14 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   p.engine = std::make_unique<engine::Engine>(*p.store, clock, EngineOptionsFrom(config));
   p.engine->SetTopology(model::Topology(config.topology));
   RegisterGauges(*p.metrics, *p.store, *p.engine);
-  p.api = std::make_unique<http::Api>(http::ApiDeps{*p.engine, *p.store, *p.metrics, clock});
+  QUELL_ASSIGN_OR_RETURN(auto rules, LoadRules(config));
+  p.rules = std::make_unique<analysis::rules::FailureRules>(std::move(rules));
+  p.analyst = std::make_unique<analysis::BuiltinAnalyst>(*p.rules);
+  p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
+  RegisterJobHandlers(*p.jobs, *p.engine, *p.analyst, p.evidence);
+  p.jobs->Start();
+  p.api = std::make_unique<http::Api>(
+      http::ApiDeps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence});
   QUELL_ASSIGN_OR_RETURN(auto server_options, ServerOptionsFrom(config));
   p.server = http::NewHttpServer(server_options, *p.api);
   QUELL_RETURN_IF_ERROR(p.server->Start());
@@ -124,9 +172,11 @@ void App::Stop() {
   if (p.stopped) return;
   p.stopped = true;
   if (p.server) p.server->Stop();   // in-flight requests finish; their commits still run
+  if (p.jobs) p.jobs->Stop();         // jobs in progress finish
   if (p.engine) p.engine->Shutdown();  // drain queued batches
   p.server.reset();
   p.api.reset();
+  p.jobs.reset();
   p.engine.reset();
   p.store.reset();  // closes the database
 }

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/app.h"
+#include "app/incident_bundle.h"
 #include "cli/commands.h"
 #include "config/config.h"
 
@@ -84,7 +85,17 @@ int main(int argc, char** argv) {
     logmine_cmd->add_option("--structured", logmine.structured_csv,
                             "Write LineId,EventTemplate for every input line to this CSV file");
 
+    // analyze
+    std::string bundle;
+    auto* analyze = app.add_subcommand(
+        "analyze", "Analyse an incident bundle (or one alert) offline and print the Analysis JSON.");
+    analyze->add_option("bundle", bundle,
+                        "Bundle JSON file ('-' for stdin): {alerts, deploys, logs, topology}, or "
+                        "a single alert object")
+        ->required();
+
     CLI11_PARSE(app, argc, argv);
+    if (analyze->parsed()) return quell::app::RunAnalyze(bundle);
 
     if (serve->parsed()) {
       std::vector<std::pair<std::string, std::string>> overrides;

@@ -148,6 +148,14 @@ const std::vector<Option>& Options() {
     add("grouping.related_services", "true",
         "alerts of services that depend on each other (topology) join one incident",
         BoolSetter(&Config::group_related_services));
+    add("analysis.delay", "2s",
+        "wait this long after an incident changes before analysing it (changes meanwhile "
+        "coalesce)",
+        DurationSetter(&Config::analyze_delay_ms));
+    add("analysis.rules_file", "",
+        "extra failure rules in the JSON format of data/knowledge/failures.json (same id "
+        "replaces a shipped rule)",
+        StringSetter(&Config::rules_file));
     add("topology", "",
         "service dependencies; in TOML a [topology] table: api = [\"redis\", \"postgres\"]; in "
         "the environment \"api:redis,postgres;checkout:api\"",

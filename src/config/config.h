@@ -38,6 +38,9 @@ struct Config {
   int flap_threshold = 4;
   bool auto_resolve = true;
   bool group_related_services = true;
+  TimeMs analyze_delay_ms = 2 * kSecondMs;
+  // Extra failure rules (JSON, the format of data/knowledge/failures.json); same id replaces.
+  std::string rules_file;
   // Topology: service -> services it depends on. TOML `[topology]` with
   // `api-gateway = ["redis", "postgres"]` (or `[topology.api-gateway] depends_on = [...]`);
   // environment QUELL_TOPOLOGY="api-gateway:redis,postgres;checkout:api-gateway".

@@ -166,7 +166,8 @@ Result<std::vector<IngestResult>> Engine::ApplyBatch(
 Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t incident_id,
                            TimeMs now) {
   if (!enqueued_in_tx_.emplace(kind, incident_id).second) return Status::Ok();
-  return EnqueueJob(tx, kind, incident_id, now);
+  const bool analyze = std::string_view(kind) == kAnalyzeJob;
+  return EnqueueJob(tx, kind, incident_id, analyze ? now + options_.analyze_delay_ms : now);
 }
 
 Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,

@@ -57,6 +57,8 @@ struct EngineOptions {
   // joinable incident of a service it depends on or that depends on it (topology), so a Redis
   // outage and the API errors it causes are one incident.
   bool group_related_services = true;
+  // Analysis runs this long after an incident changes; changes meanwhile coalesce.
+  TimeMs analyze_delay_ms = 2 * kSecondMs;
   // Group commit: at most this many alerts in one transaction.
   size_t max_batch_alerts = 5000;
 };

@@ -15,6 +15,12 @@
 namespace quell::metrics {
 class Registry;
 }  // namespace quell::metrics
+namespace quell::analysis {
+class Analyst;
+}  // namespace quell::analysis
+namespace quell::engine {
+struct EvidenceSources;
+}  // namespace quell::engine
 
 namespace quell::http {
 
@@ -23,6 +29,8 @@ struct ApiDeps {
   store::Store& store;
   metrics::Registry& metrics;
   const Clock& clock;
+  analysis::Analyst& analyst;
+  const engine::EvidenceSources& evidence;
 };
 
 class Api : public Handler {

@@ -1,12 +1,15 @@
 // Incidents: GET /api/v1/incidents?status=&service=&limit=&cursor=,
 // GET /api/v1/incidents/{id} (with alerts and timeline), POST /api/v1/incidents/{id}/{action}
-// with {"actor": "...", "note": "..."} where action is ack | unack | resolve | reopen.
+// with {"actor": "...", "note": "..."} where action is ack | unack | resolve | reopen,
+// POST /api/v1/incidents/{id}/analyze (re-run the analyst), GET /api/v1/incidents/{id}/similar.
 #include <charconv>
+#include <cmath>
 
 #include <boost/json.hpp>
 
 #include "http/json_response.h"
 #include "http/routes.h"
+#include "engine/evidence_builder.h"
 #include "ingest/json_body.h"
 #include "model/json_codec.h"
 
@@ -110,11 +113,47 @@ void ActOnIncident(engine::Engine& engine, HttpRequest& request, const PathParam
   respond(JsonResponse(200, model::IncidentToJson(*incident)));
 }
 
+void AnalyzeIncident(const ApiDeps& deps, const PathParams& params, Responder respond) {
+  auto id = ParseId(params.at("id"), "id");
+  if (!id) return respond(ErrorResponse(id.error()));
+  auto analysis = deps.engine.Analyze(*id, deps.analyst, deps.evidence, /*force=*/true);
+  if (!analysis) return respond(ErrorResponse(analysis.error()));
+  respond(JsonResponse(200, model::AnalysisToJson(*analysis)));
+}
+
+void SimilarIncidents(const ApiDeps& deps, const PathParams& params, Responder respond) {
+  auto id = ParseId(params.at("id"), "id");
+  if (!id) return respond(ErrorResponse(id.error()));
+  auto pack = engine::BuildEvidence(deps.store, *deps.engine.topology(), engine::EvidenceSources{},
+                                    *id, deps.clock.Now());
+  if (!pack) return respond(ErrorResponse(pack.error()));
+  json::array items;
+  for (const auto& m : pack->similar) {
+    json::array reasons;
+    for (const auto& r : m.reasons) reasons.emplace_back(r);
+    items.push_back(json::object{{"incident_id", m.incident_id},
+                                 {"title", m.title},
+                                 {"score", std::round(m.score * 100) / 100},
+                                 {"resolution_note", m.resolution_note},
+                                 {"reasons", std::move(reasons)}});
+  }
+  respond(JsonResponse(200, json::object{{"similar", std::move(items)}}));
+}
+
 }  // namespace
 
 void AddIncidentRoutes(Router& router, const ApiDeps& deps) {
   store::Store& store = deps.store;
   engine::Engine& engine = deps.engine;
+  // Before the generic action route, which would otherwise take ".../analyze".
+  router.Add({"POST", "/api/v1/incidents/{id}/analyze", store::Scope::kAdmin,
+              [deps](HttpRequest&, const PathParams& params, Responder respond) {
+                AnalyzeIncident(deps, params, std::move(respond));
+              }});
+  router.Add({"GET", "/api/v1/incidents/{id}/similar", store::Scope::kRead,
+              [deps](HttpRequest&, const PathParams& params, Responder respond) {
+                SimilarIncidents(deps, params, std::move(respond));
+              }});
   router.Add({"GET", "/api/v1/incidents", store::Scope::kRead,
               [&store](HttpRequest& request, const PathParams&, Responder respond) {
                 ListIncidents(store, request, std::move(respond));

@@ -27,9 +27,9 @@ std::vector<model::Suspect> RankDeploys(const CorrelationInput& in,
 
   std::vector<model::Suspect> out;
   for (const auto& d : in.deploys) {
-    const TimeMs before = in.first_symptom_at - d.at;  // > 0: deployed before the symptoms
-    if (in.first_symptom_at > 0 && (before > options.lookback_ms || before < -options.grace_ms))
-      continue;
+    const bool timed = d.at > 0 && in.first_symptom_at > 0;
+    const TimeMs before = timed ? in.first_symptom_at - d.at : 0;  // > 0: deployed before
+    if (timed && (before > options.lookback_ms || before < -options.grace_ms)) continue;
     const bool same_root = !in.root_service.empty() && d.service == in.root_service;
     const bool affected = Contains(in.affected_services, d.service);
     const bool is_upstream = upstream.count(d.service) > 0;
@@ -44,7 +44,7 @@ std::vector<model::Suspect> RankDeploys(const CorrelationInput& in,
     s.id = d.id;
     s.service = d.service;
     double score = 0;
-    if (in.first_symptom_at > 0) {
+    if (timed) {
       const double proximity =
           std::pow(0.5, static_cast<double>(std::max<TimeMs>(before, 0)) / options.half_life_ms);
       score += 0.35 * proximity;

@@ -21,7 +21,7 @@ struct DeployFacts {
   std::string status;   // started | succeeded | failed | rolled_back | ...
   std::string author;
   std::string commit;
-  TimeMs at = 0;        // finished_at, else started_at
+  TimeMs at = 0;        // finished_at, else started_at; 0 when unknown (named by an alert only)
 };
 
 struct CorrelationInput {

@@ -1,0 +1,280 @@
+#include "analysis/builtin_analyst.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "analysis/deploys/deploy_correlation.h"
+#include "analysis/rules/severity_rules.h"
+#include "analysis/topology/service_ranking.h"
+#include "common/time_format.h"
+
+namespace quell::analysis {
+namespace {
+
+using model::Alert;
+using model::AlertStatus;
+
+std::string AlertText(const Alert& a) {
+  if (!a.data.message.empty() && !a.data.name.empty() && a.data.message != a.data.name)
+    return a.data.name + ": " + a.data.message;
+  return a.data.message.empty() ? a.data.name : a.data.message;
+}
+
+bool IsErrorLevel(const std::string& level) {
+  std::string l = level;
+  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return l == "error" || l == "err" || l == "fatal" || l == "critical" || l == "crit" ||
+         l == "panic" || l == "severe" || l == "e" || l == "f";
+}
+
+TimeMs FirstSymptom(const EvidencePack& pack) {
+  TimeMs first = 0;
+  for (const auto& a : pack.alerts) {
+    TimeMs t = a.data.starts_at > 0 ? a.data.starts_at : a.first_seen;
+    if (t > 0 && (first == 0 || t < first)) first = t;
+  }
+  return first != 0 ? first : pack.incident.opened_at;
+}
+
+std::string JoinWords(const std::vector<std::string>& items, size_t max_items = 4) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < max_items; ++i) {
+    if (i) out += i + 1 == items.size() || i + 1 == max_items ? " and " : ", ";
+    out += items[i];
+  }
+  if (items.size() > max_items) out += fmt::format(" and {} more", items.size() - max_items);
+  return out;
+}
+
+}  // namespace
+
+Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
+  model::Analysis out;
+  out.analyzer = "builtin";
+  const TimeMs first_symptom = FirstSymptom(pack);
+
+  // --- Signals per service. ---
+  std::map<std::string, topology::ServiceSignals> per_service;
+  std::set<std::string> instances;
+  std::vector<std::pair<std::string, std::string>> symptom_versions;
+  std::vector<std::string> exception_types;
+  model::Metrics metrics;
+  rules::SeverityInput severity_input;
+  for (const auto& a : pack.alerts) {
+    auto& s = per_service[a.data.service];
+    s.service = a.data.service;
+    if (a.data.status == AlertStatus::kFiring || pack.incident.status ==
+                                                     model::IncidentStatus::kResolved)
+      ++s.alerts;
+    s.texts.push_back(AlertText(a));
+    TimeMs t = a.data.starts_at > 0 ? a.data.starts_at : a.first_seen;
+    if (t > 0 && (s.first_error_at == 0 || t < s.first_error_at)) s.first_error_at = t;
+    for (const auto& [k, v] : a.data.metrics) metrics[k] = std::max(metrics[k], v);
+    if (auto it = a.data.labels.find("instance"); it != a.data.labels.end()) instances.insert(it->second);
+    if (!a.data.deploy.empty()) symptom_versions.emplace_back(a.data.service, a.data.deploy);
+    if (auto it = a.data.labels.find("version"); it != a.data.labels.end())
+      symptom_versions.emplace_back(a.data.service, it->second);
+    if (auto it = a.data.labels.find("exception_type"); it != a.data.labels.end())
+      exception_types.push_back(it->second);
+    severity_input.sent.push_back(a.data.severity);
+    severity_input.metrics.push_back(a.data.metrics);
+    severity_input.labels.push_back(a.data.labels);
+  }
+  std::vector<std::pair<std::string, TimeMs>> new_templates;
+  for (const auto& t : pack.log_templates) {
+    const bool error = IsErrorLevel(t.level);
+    if (!error && !t.is_new && !t.is_surging) continue;
+    auto& s = per_service[t.service];
+    s.service = t.service;
+    if (error) s.error_logs += static_cast<int>(t.count);
+    if (t.is_new && error) {
+      ++s.new_error_templates;
+      new_templates.emplace_back(t.service, t.first_seen);
+    }
+    if (error || t.is_new) s.texts.push_back(t.text);
+    if (error && t.first_seen > 0 && (s.first_error_at == 0 || t.first_seen < s.first_error_at))
+      s.first_error_at = t.first_seen;
+  }
+  std::vector<topology::ServiceSignals> signals;
+  for (auto& [name, s] : per_service) signals.push_back(s);
+
+  // --- 1. Root-cause services. ---
+  out.service_suspects = topology::RankServices(signals, pack.topology);
+  const std::string root_service =
+      out.service_suspects.empty() ? pack.incident.services.empty() ? "" : pack.incident.services[0]
+                                   : out.service_suspects[0].service;
+  // The symptom service: the one with the most alerts (what users see).
+  std::string symptom_service = root_service;
+  int most_alerts = -1;
+  for (const auto& s : signals)
+    if (s.alerts > most_alerts) {
+      most_alerts = s.alerts;
+      symptom_service = s.service;
+    }
+
+  // --- 2. Deploy suspects (the pack's deploys plus deploys the alerts name). ---
+  deploys::CorrelationInput correlation;
+  correlation.deploys = pack.deploys;
+  for (const auto& [service, version] : symptom_versions) {
+    bool known = std::any_of(pack.deploys.begin(), pack.deploys.end(), [&](const auto& d) {
+      return d.id == version || d.version == version;
+    });
+    bool listed = std::any_of(correlation.deploys.begin(), correlation.deploys.end(),
+                              [&](const auto& d) { return d.id == version; });
+    if (!known && !listed) correlation.deploys.push_back({version, service, version, "", "", "", 0});
+  }
+  correlation.first_symptom_at = first_symptom;
+  for (const auto& s : signals) correlation.affected_services.push_back(s.service);
+  correlation.root_service = root_service;
+  correlation.topology = pack.topology;
+  correlation.symptom_versions = symptom_versions;
+  correlation.new_error_templates = new_templates;
+  out.deploy_suspects = deploys::RankDeploys(correlation);
+  // A deploy only the alerts name (time unknown) is a suspect but not proof.
+  const model::Suspect* prime_deploy =
+      !out.deploy_suspects.empty() && out.deploy_suspects[0].score >= 0.4 ? &out.deploy_suspects[0]
+                                                                          : nullptr;
+
+  // --- 3. Knowledge base. ---
+  rules::Signals rule_signals;
+  rule_signals.service = symptom_service;
+  for (const auto& s : signals) rule_signals.texts.insert(rule_signals.texts.end(), s.texts.begin(), s.texts.end());
+  rule_signals.exception_types = exception_types;
+  rule_signals.metrics = metrics;
+  if (root_service != symptom_service) {
+    rule_signals.dependency = root_service;
+  } else {
+    std::vector<std::string> known = pack.incident.services;
+    for (const auto& text : rule_signals.texts) {
+      auto named = topology::NamedDependencies(text, known);
+      named.erase(std::remove(named.begin(), named.end(), symptom_service), named.end());
+      if (!named.empty()) {
+        rule_signals.dependency = named[0];
+        break;
+      }
+    }
+  }
+  if (prime_deploy) rule_signals.deploy = prime_deploy->id;
+  auto hypotheses = rules_.Match(rule_signals);
+
+  // --- 4. Pick the root cause. ---
+  double top_score = 0, runner_up = 0;
+  std::string impact;
+  if (!hypotheses.empty() && hypotheses[0].score >= 0.35) {
+    const auto& h = hypotheses[0];
+    out.root_cause = h.root_cause;
+    out.recommended_actions = h.actions;
+    impact = h.impact;
+    top_score = h.score;
+    runner_up = hypotheses.size() > 1 ? hypotheses[1].score : 0;
+    severity_input.pattern = h.severity;
+    for (const auto& m : h.matched) out.evidence.push_back({"knowledge", h.rule_id, m});
+  } else if (prime_deploy) {
+    out.root_cause = fmt::format("Regression introduced by deployment #{} of {}", prime_deploy->id,
+                                 prime_deploy->service);
+    out.recommended_actions = {fmt::format("Rollback deployment #{}", prime_deploy->id),
+                               fmt::format("Compare the errors of {} before and after the deploy",
+                                           prime_deploy->service)};
+    top_score = prime_deploy->score;
+  } else if (!root_service.empty()) {
+    std::string first_text =
+        per_service.count(root_service) && !per_service[root_service].texts.empty()
+            ? per_service[root_service].texts[0]
+            : pack.incident.title;
+    out.root_cause = root_service == symptom_service
+                         ? fmt::format("{} is failing: {}", root_service, first_text)
+                         : fmt::format("{} is failing and its callers report errors", root_service);
+    out.recommended_actions = {fmt::format("Check the health and recent changes of {}", root_service),
+                               fmt::format("Read the newest error logs of {}", root_service)};
+    top_score = 0.3;
+  } else {
+    out.root_cause = "Unknown: not enough evidence";
+    top_score = 0.1;
+  }
+  // Rolling back the prime suspect comes first when a deploy is to blame.
+  if (prime_deploy) {
+    const std::string rollback = fmt::format("Rollback deployment #{}", prime_deploy->id);
+    auto it = std::find(out.recommended_actions.begin(), out.recommended_actions.end(), rollback);
+    if (it != out.recommended_actions.end()) out.recommended_actions.erase(it);
+    out.recommended_actions.insert(out.recommended_actions.begin(), rollback);
+  }
+  // What fixed it last time.
+  if (!pack.similar.empty() && pack.similar[0].score >= 0.5 &&
+      !pack.similar[0].resolution_note.empty()) {
+    out.recommended_actions.push_back(fmt::format("Last time (incident #{}): {}",
+                                                  pack.similar[0].incident_id,
+                                                  pack.similar[0].resolution_note));
+  }
+  for (const auto& sim : pack.similar)
+    out.evidence.push_back({"similar_incident", std::to_string(sim.incident_id),
+                            fmt::format("{} (similarity {:.2f})", sim.title, sim.score)});
+
+  // --- 5. Severity. ---
+  severity_input.services = static_cast<int>(per_service.size());
+  severity_input.instances = static_cast<int>(instances.size());
+  if (pack.incident.status != model::IncidentStatus::kResolved && pack.now > first_symptom)
+    severity_input.firing_for_ms = pack.now - first_symptom;
+  auto severity = rules::AssessSeverity(severity_input);
+  out.severity = severity.severity;
+  for (const auto& r : severity.reasons) out.evidence.push_back({"severity", "", r});
+
+  // --- Evidence behind the claims. ---
+  for (const auto& a : pack.alerts) {
+    std::string detail = AlertText(a);
+    for (const auto& [k, v] : a.data.metrics) detail += fmt::format(", {} {:g}", k, v);
+    if (a.count > 1) detail += fmt::format(" (x{})", a.count);
+    out.evidence.push_back({"alert", a.data.fingerprint, a.data.service + ": " + detail});
+  }
+  for (const auto& d : out.deploy_suspects)
+    out.evidence.push_back({"deploy", d.id, fmt::format("{} #{}: {}", d.service, d.id,
+                                                        JoinWords(d.reasons, 3))});
+  for (const auto& s : out.service_suspects)
+    if (!s.reasons.empty())
+      out.evidence.push_back({"topology", s.service, s.service + ": " + JoinWords(s.reasons, 3)});
+  for (const auto& t : pack.log_templates)
+    if (t.is_new || t.is_surging)
+      out.evidence.push_back({"log_template", std::to_string(t.template_id),
+                              fmt::format("{}{} template in {} (x{}): {}", t.is_new ? "new" : "",
+                                          t.is_surging ? (t.is_new ? ", surging" : "surging") : "",
+                                          t.service, t.count, t.text)});
+
+  // --- Confidence (see the header for the formula). ---
+  double agreement = 0;
+  if (!rule_signals.dependency.empty() && rule_signals.dependency == root_service) agreement += 0.5;
+  if (root_service == symptom_service && !out.service_suspects.empty()) agreement += 0.25;
+  if (prime_deploy) agreement += std::min(0.5, prime_deploy->score * 0.6);
+  agreement = std::min(1.0, agreement);
+  std::set<std::string> kinds;
+  for (const auto& e : out.evidence)
+    if (e.kind != "severity") kinds.insert(e.kind);
+  const double coverage = std::min(1.0, static_cast<double>(kinds.size()) / 4.0);
+  const double ambiguity = top_score > 0 ? std::clamp(runner_up / top_score - 0.5, 0.0, 0.5) * 2 : 0;
+  out.confidence = std::clamp(0.2 + 0.45 * top_score + 0.15 * agreement + 0.1 * coverage -
+                                  0.2 * ambiguity * top_score,
+                              0.05, 0.95);
+
+  // --- Impact and summary. ---
+  std::vector<std::string> services(pack.incident.services.begin(), pack.incident.services.end());
+  if (services.empty())
+    for (const auto& [name, s] : per_service) services.push_back(name);
+  out.impact = !impact.empty()
+                   ? impact
+                   : fmt::format("{} degraded: {} alert(s) firing", JoinWords(services),
+                                 pack.alerts.size());
+  std::string summary = out.root_cause + ".";
+  summary += fmt::format(" {} alert(s) on {} since {}", pack.alerts.size(), JoinWords(services),
+                         FormatRfc3339(first_symptom));
+  if (!out.service_suspects.empty() && out.service_suspects[0].service != symptom_service)
+    summary += fmt::format("; the errors point at {}", out.service_suspects[0].service);
+  if (prime_deploy) summary += fmt::format("; prime suspect: deployment #{} of {}", prime_deploy->id,
+                                           prime_deploy->service);
+  summary += fmt::format(". Confidence {:.2f}.", out.confidence);
+  out.summary = summary;
+  return out;
+}
+
+}  // namespace quell::analysis

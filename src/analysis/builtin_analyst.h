@@ -1,0 +1,35 @@
+// The built-in analyst: deterministic, no model. From an EvidencePack it
+//  1. ranks root-cause services over the topology (topology/service_ranking.h),
+//  2. ranks deploy suspects (deploys/deploy_correlation.h), including deploys the alerts name,
+//  3. matches the failure knowledge base (rules/failure_rules.h) with the symptoms' texts,
+//     exception types and metrics, the suspected dependency and the suspected deploy,
+//  4. assesses severity (rules/severity_rules.h),
+//  5. adds what fixed similar past incidents,
+// and combines them into one Analysis whose every claim lists its evidence.
+//
+// Confidence is a calibrated score, not a probability from data (there is no labelled history
+// yet):  0.2 + 0.45 x (top hypothesis score) + 0.15 x agreement + 0.1 x evidence coverage
+//        - 0.2 x ambiguity, clamped to [0.05, 0.95], where agreement is how well the service
+// ranking and the deploy ranking support the hypothesis (its dependency is the top service
+// suspect; a deploy suspect scores >= 0.4), coverage is min(1, kinds of evidence / 4), and
+// ambiguity is how close the runner-up hypothesis (from another rule) comes to the top one.
+// Thin evidence (one alert, no logs, no deploy) therefore stays around 0.5-0.6; agreeing
+// signals reach 0.8-0.9. Thread-compatible.
+#pragma once
+
+#include "analysis/analyst.h"
+#include "analysis/rules/failure_rules.h"
+
+namespace quell::analysis {
+
+class BuiltinAnalyst final : public Analyst {
+ public:
+  explicit BuiltinAnalyst(const rules::FailureRules& rules = rules::FailureRules::Defaults())
+      : rules_(rules) {}
+  Result<model::Analysis> Analyze(const EvidencePack& pack) override;
+
+ private:
+  const rules::FailureRules& rules_;
+};
+
+}  // namespace quell::analysis

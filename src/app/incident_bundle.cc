@@ -1,0 +1,244 @@
+#include "app/incident_bundle.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "analysis/builtin_analyst.h"
+#include "analysis/logmine/template_miner.h"
+#include "engine/fingerprint.h"
+#include "ingest/generic_alert.h"
+#include "ingest/json_body.h"
+#include "model/json_codec.h"
+
+namespace quell::app {
+namespace {
+
+namespace json = boost::json;
+
+std::string Text(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  if (!v) return {};
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_int64()) return std::to_string(v->get_int64());
+  if (v->is_uint64()) return std::to_string(v->get_uint64());
+  return {};
+}
+
+Result<TimeMs> OptionalTime(const json::object& o, const char* key, const std::string& path) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return 0;
+  return ingest::ReadTimestamp(*v, path + "." + key);
+}
+
+Result<model::Topology> ReadTopology(const json::value& v) {
+  if (!v.is_object()) return Error(InvalidArgument("topology must be an object", "topology"));
+  const json::object* services = &v.get_object();
+  if (const json::value* s = services->if_contains("services"); s && s->is_object())
+    services = &s->get_object();
+  std::map<std::string, std::set<std::string>> deps;
+  for (const auto& [name, entry] : *services) {
+    const json::value* list = &entry;
+    if (entry.is_object()) list = entry.get_object().if_contains("depends_on");
+    std::string path = "topology." + std::string(name);
+    if (!list || !list->is_array())
+      return Error(InvalidArgument(path + " must list depends_on", path));
+    auto& set = deps[std::string(name)];
+    for (const auto& d : list->get_array()) {
+      if (!d.is_string()) return Error(InvalidArgument(path + " must list service names", path));
+      set.insert(std::string(d.get_string()));
+    }
+  }
+  return model::Topology(std::move(deps));
+}
+
+int LevelRank(const std::string& level) {
+  std::string l = level;
+  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "fatal" || l == "critical" || l == "panic") return 5;
+  if (l == "error" || l == "err" || l == "severe") return 4;
+  if (l == "warn" || l == "warning") return 3;
+  if (l == "info") return 2;
+  return 1;
+}
+
+struct TemplateStats {
+  uint64_t count = 0, before = 0;
+  TimeMs first = 0, last = 0;
+  std::string level;
+  std::vector<std::string> samples;
+};
+
+}  // namespace
+
+Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs now) {
+  QUELL_ASSIGN_OR_RETURN(json::value root, ingest::ParseJsonBody(text));
+  if (!root.is_object()) return Error(InvalidArgument("a bundle is a JSON object", "body"));
+  const json::object& obj = root.get_object();
+  analysis::EvidencePack pack;
+  pack.now = now;
+
+  // Alerts (a single alert object is a bundle of one).
+  const json::value* alerts = obj.if_contains("alerts");
+  std::string alerts_text = alerts ? json::serialize(*alerts) : json::serialize(root);
+  QUELL_ASSIGN_OR_RETURN(auto parsed, ingest::ParseGenericAlerts(alerts_text));
+  if (!parsed.item_errors.empty()) return Error(parsed.item_errors[0]);
+  std::set<std::string> services;
+  TimeMs first_symptom = 0;
+  int64_t id = 1;
+  for (auto& a : parsed.alerts) {
+    model::Alert alert;
+    alert.id = id++;
+    alert.incident_id = 1;
+    TimeMs t = a.starts_at > 0 ? a.starts_at : a.ends_at > 0 ? a.ends_at : now;
+    alert.first_seen = alert.last_seen = t;
+    alert.count = 1;
+    if (first_symptom == 0 || t < first_symptom) first_symptom = t;
+    services.insert(a.service);
+    alert.data = std::move(a);
+    pack.alerts.push_back(std::move(alert));
+  }
+  pack.incident.id = 1;
+  pack.incident.services.assign(services.begin(), services.end());
+  pack.incident.opened_at = first_symptom;
+  pack.incident.alert_count = static_cast<int64_t>(pack.alerts.size());
+  pack.incident.title = pack.alerts.empty() ? "" : pack.alerts[0].data.service + ": " +
+                                                       (pack.alerts[0].data.name.empty()
+                                                            ? pack.alerts[0].data.message
+                                                            : pack.alerts[0].data.name);
+
+  if (const json::value* topology = obj.if_contains("topology")) {
+    QUELL_ASSIGN_OR_RETURN(pack.topology, ReadTopology(*topology));
+  }
+
+  TimeMs baseline_end = 0;
+  if (const json::value* deploys = obj.if_contains("deploys")) {
+    if (!deploys->is_array()) return Error(InvalidArgument("deploys must be an array", "deploys"));
+    for (size_t i = 0; i < deploys->get_array().size(); ++i) {
+      std::string path = "deploys[" + std::to_string(i) + "]";
+      const auto& d = deploys->get_array()[i];
+      if (!d.is_object()) return Error(InvalidArgument(path + " must be an object", path));
+      const auto& o = d.get_object();
+      analysis::deploys::DeployFacts f;
+      f.service = Text(o, "service");
+      if (f.service.empty()) return Error(InvalidArgument(path + ".service is required", path + ".service"));
+      f.version = Text(o, "version");
+      f.id = Text(o, "id");
+      if (f.id.empty()) f.id = f.version;
+      if (f.version.empty()) f.version = f.id;
+      if (f.id.empty())
+        return Error(InvalidArgument(path + ".version or id is required", path + ".version"));
+      f.status = Text(o, "status");
+      f.author = Text(o, "author");
+      f.commit = Text(o, "commit");
+      QUELL_ASSIGN_OR_RETURN(TimeMs started, OptionalTime(o, "started_at", path));
+      QUELL_ASSIGN_OR_RETURN(TimeMs finished, OptionalTime(o, "finished_at", path));
+      f.at = finished > 0 ? finished : started;
+      if (f.at > 0 && (baseline_end == 0 || f.at < baseline_end)) baseline_end = f.at;
+      pack.deploys.push_back(std::move(f));
+    }
+  }
+  if (baseline_end == 0 && first_symptom > 0) baseline_end = first_symptom - 10 * kMinuteMs;
+
+  if (const json::value* logs = obj.if_contains("logs")) {
+    if (!logs->is_array()) return Error(InvalidArgument("logs must be an array", "logs"));
+    std::map<std::string, analysis::logmine::TemplateMiner> miners;
+    std::map<std::pair<std::string, uint64_t>, TemplateStats> stats;
+    TimeMs log_start = 0, log_end = 0;
+    for (size_t i = 0; i < logs->get_array().size(); ++i) {
+      std::string path = "logs[" + std::to_string(i) + "]";
+      const auto& l = logs->get_array()[i];
+      if (!l.is_object()) return Error(InvalidArgument(path + " must be an object", path));
+      const auto& o = l.get_object();
+      std::string service = Text(o, "service"), message = Text(o, "message");
+      if (service.empty()) return Error(InvalidArgument(path + ".service is required", path + ".service"));
+      QUELL_ASSIGN_OR_RETURN(TimeMs ts, OptionalTime(o, "ts", path));
+      std::string level = Text(o, "level");
+      auto result = miners[service].Add(message);
+      auto& s = stats[{service, result.cluster_id}];
+      ++s.count;
+      if (ts > 0 && ts < baseline_end) ++s.before;
+      if (s.first == 0 || (ts > 0 && ts < s.first)) s.first = ts;
+      s.last = std::max(s.last, ts);
+      if (LevelRank(level) > LevelRank(s.level)) s.level = level;
+      if (s.samples.size() < 3) s.samples.push_back(message);
+      if (LevelRank(level) >= 4 && pack.error_lines.size() < 500)
+        pack.error_lines.push_back({service, ts, level, message, Text(o, "instance")});
+      if (ts > 0) {
+        if (log_start == 0 || ts < log_start) log_start = ts;
+        log_end = std::max(log_end, ts);
+      }
+    }
+    // Merge stats of clusters the miner merged, then decide new/surging.
+    std::map<std::pair<std::string, uint64_t>, TemplateStats> merged;
+    for (auto& [key, s] : stats) {
+      const auto* cluster = miners[key.first].Find(key.second);
+      uint64_t id_now = cluster ? cluster->id : key.second;
+      auto& m = merged[{key.first, id_now}];
+      m.count += s.count;
+      m.before += s.before;
+      m.first = m.first == 0 ? s.first : std::min(m.first, s.first);
+      m.last = std::max(m.last, s.last);
+      if (LevelRank(s.level) > LevelRank(m.level)) m.level = s.level;
+      for (auto& sample : s.samples)
+        if (m.samples.size() < 3) m.samples.push_back(sample);
+    }
+    const double before_minutes = std::max(1.0, (baseline_end - log_start) / 60000.0);
+    const double after_minutes = std::max(1.0, (log_end - baseline_end) / 60000.0);
+    for (auto& [key, s] : merged) {
+      analysis::LogTemplateEvidence t;
+      t.service = key.first;
+      t.template_id = key.second;
+      const auto* cluster = miners[key.first].Find(key.second);
+      t.text = cluster ? cluster->Template() : s.samples.front();
+      t.level = s.level;
+      t.count = s.count;
+      t.first_seen = s.first;
+      t.last_seen = s.last;
+      const uint64_t after = s.count - s.before;
+      t.is_new = s.before == 0 && after > 0 && log_start > 0 && log_start < baseline_end;
+      t.is_surging = s.before > 0 && after >= 10 &&
+                     after / after_minutes > 5 * (static_cast<double>(s.before) / before_minutes);
+      t.samples = std::move(s.samples);
+      pack.log_templates.push_back(std::move(t));
+    }
+  }
+  return pack;
+}
+
+int RunAnalyze(const std::string& path) {
+  std::stringstream content;
+  if (path == "-") {
+    content << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path);
+    if (!in) {
+      std::fprintf(stderr, "quell: cannot read %s\n", path.c_str());
+      return 2;
+    }
+    content << in.rdbuf();
+  }
+  SystemClock clock;
+  auto pack = LoadIncidentBundle(content.str(), clock.Now());
+  if (!pack) {
+    std::fprintf(stderr, "quell: %s\n", pack.error().ToString().c_str());
+    return 2;
+  }
+  analysis::BuiltinAnalyst analyst;
+  auto result = analyst.Analyze(*pack);
+  if (!result) {
+    std::fprintf(stderr, "quell: %s\n", result.error().ToString().c_str());
+    return 1;
+  }
+  result->created_at = clock.Now();
+  result->input_hash = analysis::EvidenceHash(*pack);
+  std::printf("%s\n", model::AnalysisToJsonText(*result).c_str());
+  return 0;
+}
+
+}  // namespace quell::app
