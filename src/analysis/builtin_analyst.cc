@@ -139,14 +139,45 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
       !out.deploy_suspects.empty() && out.deploy_suspects[0].score >= 0.4 ? &out.deploy_suspects[0]
                                                                           : nullptr;
 
+  // A dependency blamed only through its callers' words, with no failure of its own, loses the
+  // top spot to the deployed service when the symptoms carry that deploy's version or new error
+  // templates followed it: the release broke how the caller uses the dependency.
+  if (prime_deploy && !out.service_suspects.empty() &&
+      out.service_suspects[0].service != prime_deploy->service) {
+    const auto& top = out.service_suspects[0];
+    auto own = per_service.find(top.service);
+    const bool top_fails_itself =
+        own != per_service.end() && (own->second.alerts > 0 || own->second.error_logs > 0);
+    const bool strong = std::any_of(prime_deploy->reasons.begin(), prime_deploy->reasons.end(),
+                                    [](const std::string& r) {
+                                      return r.find("carry this version") != std::string::npos ||
+                                             r.find("appeared only after") != std::string::npos;
+                                    });
+    auto deployed = std::find_if(out.service_suspects.begin(), out.service_suspects.end(),
+                                 [&](const model::Suspect& s) { return s.service == prime_deploy->service; });
+    if (!top_fails_itself && strong && deployed != out.service_suspects.end()) {
+      model::Suspect promoted = *deployed;
+      promoted.score = top.score;
+      promoted.reasons.push_back("deployment #" + prime_deploy->id +
+                                 " preceded the symptoms, and " + top.service +
+                                 " shows no failure of its own");
+      out.service_suspects.erase(deployed);
+      out.service_suspects.insert(out.service_suspects.begin(), std::move(promoted));
+      for (size_t i = 1; i < out.service_suspects.size(); ++i)
+        out.service_suspects[i].score = std::min(out.service_suspects[i].score, 0.9);
+    }
+  }
+
   // --- 3. Knowledge base. ---
+  const std::string ranked_root =
+      out.service_suspects.empty() ? root_service : out.service_suspects[0].service;
   rules::Signals rule_signals;
   rule_signals.service = symptom_service;
   for (const auto& s : signals) rule_signals.texts.insert(rule_signals.texts.end(), s.texts.begin(), s.texts.end());
   rule_signals.exception_types = exception_types;
   rule_signals.metrics = metrics;
-  if (root_service != symptom_service) {
-    rule_signals.dependency = root_service;
+  if (ranked_root != symptom_service) {
+    rule_signals.dependency = ranked_root;
   } else {
     std::vector<std::string> known = pack.incident.services;
     for (const auto& text : rule_signals.texts) {
