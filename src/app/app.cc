@@ -98,6 +98,25 @@ Result<analysis::rules::FailureRules> LoadRules(const config::Config& config) {
   return rules;
 }
 
+// Where the analyst's evidence beyond alerts comes from: the deploys table (and, later, logs).
+engine::EvidenceSources EvidenceSourcesFrom(store::Store& store) {
+  engine::EvidenceSources sources;
+  sources.deploys = [&store](const std::vector<std::string>& services, TimeMs since, TimeMs until) {
+    std::vector<analysis::deploys::DeployFacts> out;
+    store::DeployQuery query;
+    query.services = services;
+    query.since = since;
+    query.until = until;
+    query.limit = 200;
+    auto deploys = store.ListDeploys(query);
+    if (!deploys) return out;
+    for (const auto& d : *deploys)
+      out.push_back({d.version, d.service, d.version, d.status, d.author, d.commit, d.EffectiveAt()});
+    return out;
+  };
+  return sources;
+}
+
 // Runs the analyst for "analyze" jobs; notifications have no notifier yet, so "notify" jobs
 // complete at once.
 void RegisterJobHandlers(jobs::JobRunner& runner, engine::Engine& engine,
@@ -154,6 +173,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   QUELL_ASSIGN_OR_RETURN(auto rules, LoadRules(config));
   p.rules = std::make_unique<analysis::rules::FailureRules>(std::move(rules));
   p.analyst = std::make_unique<analysis::BuiltinAnalyst>(*p.rules);
+  p.evidence = EvidenceSourcesFrom(*p.store);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
   RegisterJobHandlers(*p.jobs, *p.engine, *p.analyst, p.evidence);
   p.jobs->Start();

@@ -27,6 +27,7 @@
 #include "model/alert.h"
 #include "model/incident.h"
 #include "model/analysis.h"
+#include "model/deploy.h"
 #include "model/topology.h"
 #include "store/store.h"
 
@@ -115,6 +116,11 @@ class Engine {
   // (e.g. ack a resolved incident). Repeating the state it is already in is a no-op.
   Result<model::Incident> Act(int64_t incident_id, Action action, const std::string& actor,
                               const std::string& note);
+
+  // Stores deploys (all or none) and puts a `deploy` entry on the timeline of every open
+  // incident of the deployed service or of a service that depends on it (topology), with an
+  // analyze job for each. Returns the deploys with their ids.
+  Result<std::vector<model::Deploy>> RecordDeploys(std::vector<model::Deploy> deploys);
 
   // Analyses an incident: builds its EvidencePack (engine/evidence_builder.h), runs `analyst`
   // and stores the Analysis on the incident with an `analysis` timeline event. Unless `force`,

@@ -28,19 +28,6 @@ json::object ResultJson(const engine::IngestResult& r) {
   return out;
 }
 
-HttpResponse ItemErrorsResponse(const std::vector<Status>& errors, size_t total) {
-  json::array items;
-  for (const auto& e : errors) items.push_back(ErrorBody(e).at("error"));
-  const Status& first = errors.front();
-  json::object body =
-      ErrorBody(InvalidArgument(std::to_string(errors.size()) + " of " + std::to_string(total) +
-                                    " alerts are invalid; none was accepted: " + first.message(),
-                                first.field()))
-          .as_object();
-  body["errors"] = std::move(items);
-  return JsonResponse(422, body);
-}
-
 bool BodyIsArray(const std::string& body) {
   size_t first = body.find_first_not_of(" \t\r\n");
   return first != std::string::npos && body[first] == '[';
@@ -61,7 +48,7 @@ void SubmitAlerts(const ApiDeps& deps, ingest::AdapterResult parsed, IngestReply
     std::string source = parsed && !parsed->alerts.empty() ? parsed->alerts[0].source : "unknown";
     count(source, "invalid", 1);
     respond(!parsed ? ErrorResponse(parsed.error())
-                    : ItemErrorsResponse(parsed->item_errors, parsed->alerts.size()));
+                    : ItemErrorsResponse(parsed->item_errors, parsed->alerts.size(), "alerts"));
     return;
   }
   std::string source = parsed->alerts.empty() ? "unknown" : parsed->alerts[0].source;

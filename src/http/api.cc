@@ -32,6 +32,7 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddAlertRoutes(impl_->router, impl_->deps);
   AddIncidentRoutes(impl_->router, impl_->deps);
   AddIntegrationRoutes(impl_->router, impl_->deps);
+  AddDeployRoutes(impl_->router, impl_->deps);
 }
 
 Api::~Api() = default;

@@ -40,4 +40,19 @@ HttpResponse ErrorResponse(const Status& status) {
   return ErrorResponse(http_status, status);
 }
 
+HttpResponse ItemErrorsResponse(const std::vector<Status>& errors, size_t total,
+                                std::string_view what) {
+  json::array items;
+  for (const auto& e : errors) items.push_back(ErrorBody(e).at("error"));
+  const Status& first = errors.front();
+  json::object body =
+      ErrorBody(InvalidArgument(std::to_string(errors.size()) + " of " + std::to_string(total) +
+                                    " " + std::string(what) +
+                                    " are invalid; none was accepted: " + first.message(),
+                                first.field()))
+          .as_object();
+  body["errors"] = std::move(items);
+  return JsonResponse(422, body);
+}
+
 }  // namespace quell::http

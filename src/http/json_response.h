@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -19,5 +20,9 @@ HttpResponse ErrorResponse(const Status& status);
 // Same body with an explicit HTTP status (e.g. 415, 422).
 HttpResponse ErrorResponse(int http_status, const Status& status);
 boost::json::value ErrorBody(const Status& status);
+// 422 for an all-or-nothing batch with invalid items: the first error in "error" and every one
+// in "errors". `what` names the items ("alerts", "deploys").
+HttpResponse ItemErrorsResponse(const std::vector<Status>& errors, size_t total,
+                                std::string_view what);
 
 }  // namespace quell::http

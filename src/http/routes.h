@@ -30,6 +30,9 @@ void SubmitAlerts(const ApiDeps& deps, ingest::AdapterResult parsed, IngestReply
 // POST /api/v1/integrations/{alertmanager,grafana,sentry} and POST /api/v2/alerts.
 void AddIntegrationRoutes(Router& router, const ApiDeps& deps);
 
+// POST/GET /api/v1/deploys.
+void AddDeployRoutes(Router& router, const ApiDeps& deps);
+
 // Ok if the request's Content-Type is application/json (parameters allowed); else a Status
 // the caller answers with 415.
 Status RequireJson(const HttpRequest& request);

@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "model/alert.h"
+#include "model/deploy.h"
 #include "model/incident.h"
 
 namespace quell::store {
@@ -34,6 +35,13 @@ struct IncidentQuery {
   std::string service;      // empty: any
   int limit = 50;
   int64_t before_id = 0;    // cursor: only incidents with id < before_id (0: from the newest)
+};
+
+struct DeployQuery {
+  std::vector<std::string> services;  // empty: any
+  TimeMs since = 0;                   // effective time >= since (0: no bound)
+  TimeMs until = 0;                   // effective time <= until (0: no bound)
+  int limit = 100;
 };
 
 class StoreTx {
@@ -59,6 +67,12 @@ class StoreTx {
   virtual Result<int64_t> InsertIncident(const model::Incident& incident) = 0;
   // Overwrites all fields of incident `incident.id`.
   virtual Status UpdateIncident(const model::Incident& incident) = 0;
+
+  // Open (triggered or acknowledged) incidents whose services include `service`.
+  virtual Result<std::vector<model::Incident>> FindOpenIncidentsWithService(
+      const std::string& service) = 0;
+
+  virtual Result<int64_t> InsertDeploy(const model::Deploy& deploy) = 0;
 
   virtual Result<int64_t> AppendEvent(const model::Event& event) = 0;
   // Collapses a repeat into the newest event of (incident, kind, fingerprint): count += 1 and
@@ -90,6 +104,13 @@ class Store {
   virtual Result<std::vector<model::Event>> ListEvents(int64_t incident_id) = 0;
   virtual Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) = 0;
   virtual Result<int64_t> CountAlerts() = 0;
+
+  // Deploys, newest (by effective time) first.
+  virtual Result<std::vector<model::Deploy>> ListDeploys(const DeployQuery& query) = 0;
+
+  // Small named settings (e.g. the topology set through the API), as text.
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
+  virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
 
   // Tokens.
   virtual Result<int64_t> InsertToken(const Token& token) = 0;

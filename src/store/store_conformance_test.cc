@@ -333,6 +333,54 @@ TEST_P(StoreConformance, ReadersWorkWhileAWriteTransactionIsOpen) {
   EXPECT_EQ(*store_->CountIncidents(std::nullopt), 2);
 }
 
+TEST_P(StoreConformance, DeploysSettingsAndOpenIncidentsByService) {
+  int64_t open = InsertIncident("k1", {"api", "redis"});
+  int64_t closed = InsertIncident("k2", {"api"});
+  {
+    auto tx = Begin();
+    auto incident = *tx->FindIncident(closed);
+    incident->status = IncidentStatus::kResolved;
+    ASSERT_TRUE(tx->UpdateIncident(*incident).ok());
+    auto found = tx->FindOpenIncidentsWithService("api");
+    ASSERT_TRUE(found);
+    ASSERT_EQ(found->size(), 1u);
+    EXPECT_EQ((*found)[0].id, open);
+    model::Deploy d;
+    d.service = "api";
+    d.version = "441";
+    d.author = "alice";
+    d.finished_at = 5000;
+    d.received_at = 6000;
+    ASSERT_TRUE(tx->InsertDeploy(d));
+    d.version = "442";
+    d.finished_at = 0;
+    d.started_at = 7000;
+    ASSERT_TRUE(tx->InsertDeploy(d));
+    d.service = "web";
+    d.version = "9";
+    d.started_at = 8000;
+    ASSERT_TRUE(tx->InsertDeploy(d));
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  DeployQuery q;
+  auto all = store_->ListDeploys(q);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].version, "9");  // newest first
+  q.services = {"api"};
+  q.since = 6000;
+  auto api = store_->ListDeploys(q);
+  ASSERT_TRUE(api);
+  ASSERT_EQ(api->size(), 1u);
+  EXPECT_EQ((*api)[0].version, "442");
+  EXPECT_EQ((*api)[0].author, "alice");
+
+  EXPECT_FALSE(*store_->GetSetting("topology"));
+  ASSERT_TRUE(store_->PutSetting("topology", "{}").ok());
+  ASSERT_TRUE(store_->PutSetting("topology", "{\"a\":[\"b\"]}").ok());
+  EXPECT_EQ(**store_->GetSetting("topology"), "{\"a\":[\"b\"]}");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
     ::testing::Values(Backend{"sqlite",

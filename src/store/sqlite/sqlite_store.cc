@@ -29,6 +29,9 @@ using model::Job;
   "severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, first_seen, " \
   "last_seen, count, flips, flip_window_start"
 #define EVENT_COLUMNS "id, incident_id, at, last_at, kind, actor, fingerprint, note, count"
+#define DEPLOY_COLUMNS                                                                      \
+  "id, service, environment, version, commit_sha, author, started_at, finished_at, status, " \
+  "description, url, received_at, raw"
 #define JOB_COLUMNS "id, kind, incident_id, dedup_key, run_at, attempts, payload"
 
 
@@ -152,6 +155,24 @@ Event ReadEvent(const SqliteStatement& s) {
   e.note = s.Text(7);
   e.count = s.Int(8);
   return e;
+}
+
+model::Deploy ReadDeploy(const SqliteStatement& s) {
+  model::Deploy d;
+  d.id = s.Int(0);
+  d.service = s.Text(1);
+  d.environment = s.Text(2);
+  d.version = s.Text(3);
+  d.commit = s.Text(4);
+  d.author = s.Text(5);
+  d.started_at = s.Int(6);
+  d.finished_at = s.Int(7);
+  d.status = s.Text(8);
+  d.description = s.Text(9);
+  d.url = s.Text(10);
+  d.received_at = s.Int(11);
+  d.raw_json = s.Text(12);
+  return d;
 }
 
 Job ReadJob(const SqliteStatement& s) {
@@ -293,6 +314,34 @@ class SqliteTx final : public StoreTx {
     QUELL_RETURN_IF_ERROR(s->Run());
     if (db_.Changes() == 0) return NotFound("no incident " + std::to_string(incident.id));
     return IndexServices(incident.id, incident.services);
+  }
+
+  Result<std::vector<Incident>> FindOpenIncidentsWithService(const std::string& service) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id IN (SELECT "
+                             "incident_id FROM incident_services WHERE service = ?1) AND status "
+                             "!= 'resolved' ORDER BY id"));
+    s->Bind(1, service);
+    std::vector<Incident> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(ReadIncident(*s));
+    }
+    return out;
+  }
+
+  Result<int64_t> InsertDeploy(const model::Deploy& d) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("INSERT INTO deploys (service, environment, version, commit_sha, "
+                             "author, started_at, finished_at, status, description, url, "
+                             "received_at, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                             "?11, ?12)"));
+    s->Bind(1, d.service).Bind(2, d.environment).Bind(3, d.version).Bind(4, d.commit)
+        .Bind(5, d.author).Bind(6, d.started_at).Bind(7, d.finished_at).Bind(8, d.status)
+        .Bind(9, d.description).Bind(10, d.url).Bind(11, d.received_at).Bind(12, d.raw_json);
+    QUELL_RETURN_IF_ERROR(s->Run());
+    return db_.LastInsertId();
   }
 
   Result<int64_t> AppendEvent(const Event& event) override {
@@ -466,6 +515,49 @@ class SqliteStore final : public Store {
     Reader r(*this);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM alerts"));
     return QueryCount(*s);
+  }
+
+  Result<std::vector<model::Deploy>> ListDeploys(const DeployQuery& q) override {
+    Reader r(*this);
+    // The effective time: finished_at, else started_at, else received_at.
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, r.db().Prepare("SELECT " DEPLOY_COLUMNS " FROM deploys WHERE (?1 = '' OR "
+                                "service IN (SELECT value FROM json_each(?1))) AND "
+                                "coalesce(nullif(finished_at, 0), nullif(started_at, 0), "
+                                "received_at) BETWEEN ?2 AND ?3 ORDER BY coalesce(nullif("
+                                "finished_at, 0), nullif(started_at, 0), received_at) DESC, id "
+                                "DESC LIMIT ?4"));
+    s->Bind(1, q.services.empty() ? std::string() : EncodeList(q.services))
+        .Bind(2, q.since)
+        .Bind(3, q.until > 0 ? q.until : INT64_MAX)
+        .Bind(4, int64_t{std::max(1, q.limit)});
+    std::vector<model::Deploy> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(ReadDeploy(*s));
+    }
+    return out;
+  }
+
+  Result<std::optional<std::string>> GetSetting(const std::string& key) override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT value FROM settings WHERE key = ?1"));
+    s->Bind(1, key);
+    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::nullopt;
+    std::string value = s->Text(0);
+    s->Reset();
+    return value;
+  }
+
+  Status PutSetting(const std::string& key, const std::string& value) override {
+    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("INSERT INTO settings (key, value) VALUES "
+                                                     "(?1, ?2) ON CONFLICT (key) DO UPDATE SET "
+                                                     "value = excluded.value"));
+    s->Bind(1, key).Bind(2, value);
+    return s->Run();
   }
 
   Result<int64_t> InsertToken(const Token& token) override {
