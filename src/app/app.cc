@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "analysis/builtin_analyst.h"
@@ -16,6 +17,8 @@
 #include "engine/evidence_builder.h"
 #include "jobs/job_runner.h"
 #include "http/api.h"
+#include "http/routes.h"
+#include "ingest/topology_json.h"
 #include "http/server.h"
 #include "metrics/registry.h"
 #include "store/sqlite/sqlite_store.h"
@@ -98,6 +101,16 @@ Result<analysis::rules::FailureRules> LoadRules(const config::Config& config) {
   return rules;
 }
 
+// The topology set through PUT /api/v1/topology, kept in the database.
+Result<model::Topology> LoadStoredTopology(store::Store& store) {
+  QUELL_ASSIGN_OR_RETURN(auto text, store.GetSetting(http::kTopologySetting));
+  if (!text) return model::Topology();
+  boost::system::error_code ec;
+  auto value = boost::json::parse(*text, ec);
+  if (ec) return Error(Internal("stored topology is not JSON"));
+  return ingest::ParseTopologyJson(value);
+}
+
 // Where the analyst's evidence beyond alerts comes from: the deploys table (and, later, logs).
 engine::EvidenceSources EvidenceSourcesFrom(store::Store& store) {
   engine::EvidenceSources sources;
@@ -140,6 +153,7 @@ struct App::Parts {
   std::unique_ptr<analysis::rules::FailureRules> rules;
   std::unique_ptr<analysis::Analyst> analyst;
   engine::EvidenceSources evidence;
+  model::Topology configured_topology;
   std::unique_ptr<jobs::JobRunner> jobs;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::HttpServer> server;
@@ -168,7 +182,9 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   QUELL_RETURN_IF_ERROR(EnsureAdminToken(*p.store, config.data_dir, clock));
   p.metrics = std::make_unique<metrics::Registry>();
   p.engine = std::make_unique<engine::Engine>(*p.store, clock, EngineOptionsFrom(config));
-  p.engine->SetTopology(model::Topology(config.topology));
+  p.configured_topology = model::Topology(config.topology);
+  QUELL_ASSIGN_OR_RETURN(auto stored_topology, LoadStoredTopology(*p.store));
+  p.engine->SetTopology(model::Topology::Merge(p.configured_topology, stored_topology));
   RegisterGauges(*p.metrics, *p.store, *p.engine);
   QUELL_ASSIGN_OR_RETURN(auto rules, LoadRules(config));
   p.rules = std::make_unique<analysis::rules::FailureRules>(std::move(rules));
@@ -178,7 +194,8 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   RegisterJobHandlers(*p.jobs, *p.engine, *p.analyst, p.evidence);
   p.jobs->Start();
   p.api = std::make_unique<http::Api>(
-      http::ApiDeps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence});
+      http::ApiDeps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence,
+                    p.configured_topology});
   QUELL_ASSIGN_OR_RETURN(auto server_options, ServerOptionsFrom(config));
   p.server = http::NewHttpServer(server_options, *p.api);
   QUELL_RETURN_IF_ERROR(p.server->Start());

@@ -14,6 +14,7 @@
 #include "engine/fingerprint.h"
 #include "ingest/generic_alert.h"
 #include "ingest/json_body.h"
+#include "ingest/topology_json.h"
 #include "model/json_codec.h"
 
 namespace quell::app {
@@ -34,27 +35,6 @@ Result<TimeMs> OptionalTime(const json::object& o, const char* key, const std::s
   const json::value* v = o.if_contains(key);
   if (!v || v->is_null()) return 0;
   return ingest::ReadTimestamp(*v, path + "." + key);
-}
-
-Result<model::Topology> ReadTopology(const json::value& v) {
-  if (!v.is_object()) return Error(InvalidArgument("topology must be an object", "topology"));
-  const json::object* services = &v.get_object();
-  if (const json::value* s = services->if_contains("services"); s && s->is_object())
-    services = &s->get_object();
-  std::map<std::string, std::set<std::string>> deps;
-  for (const auto& [name, entry] : *services) {
-    const json::value* list = &entry;
-    if (entry.is_object()) list = entry.get_object().if_contains("depends_on");
-    std::string path = "topology." + std::string(name);
-    if (!list || !list->is_array())
-      return Error(InvalidArgument(path + " must list depends_on", path));
-    auto& set = deps[std::string(name)];
-    for (const auto& d : list->get_array()) {
-      if (!d.is_string()) return Error(InvalidArgument(path + " must list service names", path));
-      set.insert(std::string(d.get_string()));
-    }
-  }
-  return model::Topology(std::move(deps));
 }
 
 int LevelRank(const std::string& level) {
@@ -113,7 +93,7 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
                                                             : pack.alerts[0].data.name);
 
   if (const json::value* topology = obj.if_contains("topology")) {
-    QUELL_ASSIGN_OR_RETURN(pack.topology, ReadTopology(*topology));
+    QUELL_ASSIGN_OR_RETURN(pack.topology, ingest::ParseTopologyJson(*topology));
   }
 
   TimeMs baseline_end = 0;

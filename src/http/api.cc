@@ -33,6 +33,7 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddIncidentRoutes(impl_->router, impl_->deps);
   AddIntegrationRoutes(impl_->router, impl_->deps);
   AddDeployRoutes(impl_->router, impl_->deps);
+  AddTopologyRoutes(impl_->router, impl_->deps);
 }
 
 Api::~Api() = default;

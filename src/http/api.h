@@ -9,6 +9,7 @@
 
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "model/topology.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -31,6 +32,7 @@ struct ApiDeps {
   const Clock& clock;
   analysis::Analyst& analyst;
   const engine::EvidenceSources& evidence;
+  const model::Topology& configured_topology;  // from the config file / environment
 };
 
 class Api : public Handler {

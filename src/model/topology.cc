@@ -30,4 +30,10 @@ std::vector<std::string> Topology::NeighboursOf(const std::string& service) cons
   return {all.begin(), all.end()};
 }
 
+Topology Topology::Merge(const Topology& a, const Topology& b) {
+  auto edges = a.depends_on_;
+  for (const auto& [service, deps] : b.depends_on_) edges[service].insert(deps.begin(), deps.end());
+  return Topology(std::move(edges));
+}
+
 }  // namespace quell::model

@@ -24,6 +24,8 @@ class Topology {
   // Direct dependencies and dependents, sorted, without `service` itself.
   std::vector<std::string> NeighboursOf(const std::string& service) const;
   bool empty() const { return depends_on_.empty(); }
+  // The union of both graphs' edges.
+  static Topology Merge(const Topology& a, const Topology& b);
 
  private:
   std::map<std::string, std::set<std::string>> depends_on_;
