@@ -50,10 +50,8 @@ TEST(AnalyzeCommand, SeedAlertGivesTheExpectedAnalysis) {
 
 TEST(AnalyzeCommand, BundleFileAndBadInput) {
   int code = 0;
-  const char* root = std::getenv("QUELL_SOURCE_DIR");
-  ASSERT_NE(root, nullptr);
   std::string out = RunWithInput(
-      std::string("analyze ") + root + "/bench/scenarios/03-regression-among-concurrent-deploys.json",
+      "analyze " + SourceDir() + "/bench/scenarios/03-regression-among-concurrent-deploys.json",
       "", &code);
   ASSERT_EQ(code, 0) << out;
   auto v = json::parse(out);

@@ -21,7 +21,12 @@ namespace quell::testing {
 
 std::string QuellBinary() {
   const char* bin = std::getenv("QUELL_BIN");
-  return bin ? bin : "quell";
+  return bin ? bin : QUELL_DEFAULT_BIN;
+}
+
+std::string SourceDir() {
+  const char* dir = std::getenv("QUELL_SOURCE_DIR");
+  return dir ? dir : QUELL_DEFAULT_SOURCE_DIR;
 }
 
 ServerProcess::ServerProcess() {

@@ -53,6 +53,9 @@ class ServerProcess {
 // Path of the quell binary under test (QUELL_BIN, set by CMake).
 std::string QuellBinary();
 
+// The repository root (test data), QUELL_SOURCE_DIR or the one this binary was built from.
+std::string SourceDir();
+
 // Starts `args` (args[0] is looked up in PATH) with stdout and stderr appended to `log_path`.
 pid_t SpawnProcess(const std::vector<std::string>& args, const std::string& log_path);
 
