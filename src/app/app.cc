@@ -15,6 +15,7 @@
 #include "analysis/rules/failure_rules.h"
 #include "engine/engine.h"
 #include "engine/evidence_builder.h"
+#include "engine/log_mining.h"
 #include "jobs/job_runner.h"
 #include "http/api.h"
 #include "http/routes.h"
@@ -51,6 +52,7 @@ Result<http::ServerOptions> ServerOptionsFrom(const config::Config& c) {
   o.port = static_cast<uint16_t>(std::stoi(c.listen.substr(colon + 1)));
   o.threads = c.http_threads;
   o.max_body_bytes = c.max_body_bytes;
+  o.body_limits = {{"/api/v1/logs", c.logs_max_body_bytes}};
   return o;
 }
 
@@ -111,9 +113,18 @@ Result<model::Topology> LoadStoredTopology(store::Store& store) {
   return ingest::ParseTopologyJson(value);
 }
 
-// Where the analyst's evidence beyond alerts comes from: the deploys table (and, later, logs).
-engine::EvidenceSources EvidenceSourcesFrom(store::Store& store) {
+// Where the analyst's evidence beyond alerts comes from: the deploys table and the mined logs.
+engine::EvidenceSources EvidenceSourcesFrom(store::Store& store, engine::LogMining& logs) {
   engine::EvidenceSources sources;
+  // Templates first seen in the last 10 minutes before the incident's first symptom or later
+  // are "new" (the window starts a deploy lookback before the first symptom).
+  sources.log_templates = [&logs](const std::vector<std::string>& services, TimeMs since,
+                                  TimeMs until) {
+    const TimeMs first_symptom = since + 2 * kHourMs;
+    return logs.Templates(services, since, first_symptom - 10 * kMinuteMs, until);
+  };
+  sources.error_lines = [&logs](const std::vector<std::string>& services, TimeMs since,
+                                TimeMs until) { return logs.ErrorLines(services, since, until); };
   sources.deploys = [&store](const std::vector<std::string>& services, TimeMs since, TimeMs until) {
     std::vector<analysis::deploys::DeployFacts> out;
     store::DeployQuery query;
@@ -154,6 +165,7 @@ struct App::Parts {
   std::unique_ptr<analysis::Analyst> analyst;
   engine::EvidenceSources evidence;
   model::Topology configured_topology;
+  std::unique_ptr<engine::LogMining> logs;
   std::unique_ptr<jobs::JobRunner> jobs;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::HttpServer> server;
@@ -189,13 +201,18 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   QUELL_ASSIGN_OR_RETURN(auto rules, LoadRules(config));
   p.rules = std::make_unique<analysis::rules::FailureRules>(std::move(rules));
   p.analyst = std::make_unique<analysis::BuiltinAnalyst>(*p.rules);
-  p.evidence = EvidenceSourcesFrom(*p.store);
+  engine::LogMiningOptions log_options;
+  log_options.retention_ms = config.logs_retention_ms;
+  log_options.max_rows = config.logs_max_rows;
+  p.logs = std::make_unique<engine::LogMining>(*p.store, clock, log_options);
+  QUELL_RETURN_IF_ERROR(p.logs->LoadState());
+  p.evidence = EvidenceSourcesFrom(*p.store, *p.logs);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
   RegisterJobHandlers(*p.jobs, *p.engine, *p.analyst, p.evidence);
   p.jobs->Start();
   p.api = std::make_unique<http::Api>(
       http::ApiDeps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence,
-                    p.configured_topology});
+                    p.configured_topology, *p.logs});
   QUELL_ASSIGN_OR_RETURN(auto server_options, ServerOptionsFrom(config));
   p.server = http::NewHttpServer(server_options, *p.api);
   QUELL_RETURN_IF_ERROR(p.server->Start());
@@ -210,10 +227,12 @@ void App::Stop() {
   p.stopped = true;
   if (p.server) p.server->Stop();   // in-flight requests finish; their commits still run
   if (p.jobs) p.jobs->Stop();         // jobs in progress finish
+  if (p.logs) (void)p.logs->SaveState();
   if (p.engine) p.engine->Shutdown();  // drain queued batches
   p.server.reset();
   p.api.reset();
   p.jobs.reset();
+  p.logs.reset();
   p.engine.reset();
   p.store.reset();  // closes the database
 }

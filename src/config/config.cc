@@ -156,6 +156,19 @@ const std::vector<Option>& Options() {
         "extra failure rules in the JSON format of data/knowledge/failures.json (same id "
         "replaces a shipped rule)",
         StringSetter(&Config::rules_file));
+    add("logs.max_body_bytes", "67108864", "largest POST /api/v1/logs body",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(int64_t n, ParseInt(v, 1024, int64_t{1} << 32));
+          c.logs_max_body_bytes = static_cast<size_t>(n);
+          return Status::Ok();
+        });
+    add("logs.retention", "7d", "logs older than this are deleted",
+        DurationSetter(&Config::logs_retention_ms));
+    add("logs.max_rows", "2000000", "at most this many log entries are kept (oldest go first)",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(c.logs_max_rows, ParseInt(v, 1000, int64_t{1} << 40));
+          return Status::Ok();
+        });
     add("topology", "",
         "service dependencies; in TOML a [topology] table: api = [\"redis\", \"postgres\"]; in "
         "the environment \"api:redis,postgres;checkout:api\"",

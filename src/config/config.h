@@ -39,6 +39,10 @@ struct Config {
   bool auto_resolve = true;
   bool group_related_services = true;
   TimeMs analyze_delay_ms = 2 * kSecondMs;
+  // Logs.
+  size_t logs_max_body_bytes = 64u << 20;
+  TimeMs logs_retention_ms = 7 * 24 * kHourMs;
+  int64_t logs_max_rows = 2'000'000;
   // Extra failure rules (JSON, the format of data/knowledge/failures.json); same id replaces.
   std::string rules_file;
   // Topology: service -> services it depends on. TOML `[topology]` with

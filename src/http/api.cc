@@ -34,6 +34,7 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddIntegrationRoutes(impl_->router, impl_->deps);
   AddDeployRoutes(impl_->router, impl_->deps);
   AddTopologyRoutes(impl_->router, impl_->deps);
+  AddLogRoutes(impl_->router, impl_->deps);
 }
 
 Api::~Api() = default;

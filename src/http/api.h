@@ -21,6 +21,7 @@ class Analyst;
 }  // namespace quell::analysis
 namespace quell::engine {
 struct EvidenceSources;
+class LogMining;
 }  // namespace quell::engine
 
 namespace quell::http {
@@ -33,6 +34,7 @@ struct ApiDeps {
   analysis::Analyst& analyst;
   const engine::EvidenceSources& evidence;
   const model::Topology& configured_topology;  // from the config file / environment
+  engine::LogMining& logs;
 };
 
 class Api : public Handler {

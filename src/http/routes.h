@@ -30,6 +30,9 @@ void SubmitAlerts(const ApiDeps& deps, ingest::AdapterResult parsed, IngestReply
 // POST /api/v1/integrations/{alertmanager,grafana,sentry} and POST /api/v2/alerts.
 void AddIntegrationRoutes(Router& router, const ApiDeps& deps);
 
+// POST/GET /api/v1/logs, GET /api/v1/logs/templates.
+void AddLogRoutes(Router& router, const ApiDeps& deps);
+
 // GET/PUT /api/v1/topology.
 void AddTopologyRoutes(Router& router, const ApiDeps& deps);
 // The setting key the API-managed topology is stored under.

@@ -57,6 +57,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void Read();
+  void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
   void Dispatch();
   void Write(HttpResponse response, bool close);
@@ -148,10 +149,36 @@ void Session::Read() {
   if (server_.stopping()) return Close();
   parser_.emplace();
   parser_->header_limit(kHeaderLimit);
-  parser_->body_limit(server_.options().max_body_bytes);
+  // The header check uses the largest limit; OnHeader applies the route's own.
+  size_t largest = server_.options().max_body_bytes;
+  for (const auto& [path, limit] : server_.options().body_limits) largest = std::max(largest, limit);
+  parser_->body_limit(largest);
   stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_s));
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+}
+
+void Session::OnHeader(beast::error_code ec) {
+  if (ec) return OnRead(ec);
+  // Some routes (log streams) accept larger bodies; decide before reading any of it.
+  std::string_view target = parser_->get().target();
+  target = target.substr(0, target.find('?'));
+  size_t limit = server_.options().max_body_bytes;
+  for (const auto& [path, path_limit] : server_.options().body_limits) {
+    if (target == path) {
+      limit = path_limit;
+      break;
+    }
+  }
+  parser_->body_limit(limit);
+  if (auto length = parser_->content_length(); length && *length > limit)
+    return OnRead(bhttp::error::body_limit);
+  if (parser_->is_done()) return OnRead(ec);
   bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+                    [self = shared_from_this()](beast::error_code read_ec, size_t) {
+                      self->OnRead(read_ec);
+                    });
 }
 
 void Session::OnRead(beast::error_code ec) {
@@ -164,9 +191,7 @@ void Session::OnRead(beast::error_code ec) {
     server_.RequestStarted();
     busy_ = true;
     HttpResponse r{413, "application/json",
-                   ErrorJson("payload_too_large",
-                             "request body is larger than " +
-                                 std::to_string(server_.options().max_body_bytes) + " bytes"),
+                   ErrorJson("payload_too_large", "request body is larger than this route accepts"),
                    {}};
     return Write(std::move(r), true);
   }

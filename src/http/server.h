@@ -54,6 +54,9 @@ struct ServerOptions {
   uint16_t port = 8080;          // 0: pick a free port
   int threads = 2;
   size_t max_body_bytes = 1 << 20;
+  // Larger limits for some paths (exact path match, e.g. {"/api/v1/logs", 64 MiB}). The limit
+  // is chosen after the headers are read, before any of the body is.
+  std::vector<std::pair<std::string, size_t>> body_limits;
   int idle_timeout_s = 60;       // keep-alive idle and slow-client limit
 };
 

@@ -18,6 +18,7 @@
 #include "model/alert.h"
 #include "model/deploy.h"
 #include "model/incident.h"
+#include "model/log_entry.h"
 
 namespace quell::store {
 
@@ -35,6 +36,13 @@ struct IncidentQuery {
   std::string service;      // empty: any
   int limit = 50;
   int64_t before_id = 0;    // cursor: only incidents with id < before_id (0: from the newest)
+};
+
+struct LogQuery {
+  std::string service;  // required
+  TimeMs since = 0;
+  TimeMs until = 0;     // 0: no bound
+  int limit = 1000;
 };
 
 struct DeployQuery {
@@ -111,6 +119,15 @@ class Store {
   // Small named settings (e.g. the topology set through the API), as text.
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
+  // Settings whose key starts with `prefix`, as (key, value).
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
+      const std::string& prefix) = 0;
+
+  // Logs: appended in one transaction (ids are set), listed oldest first, pruned by age and
+  // then by count (oldest first).
+  virtual Status AppendLogs(std::vector<model::LogEntry>& entries) = 0;
+  virtual Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& query) = 0;
+  virtual Status PruneLogs(TimeMs older_than, int64_t max_rows) = 0;
 
   // Tokens.
   virtual Result<int64_t> InsertToken(const Token& token) = 0;

@@ -560,6 +560,66 @@ class SqliteStore final : public Store {
     return s->Run();
   }
 
+  Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
+      const std::string& prefix) override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT key, value FROM settings WHERE "
+                                                   "substr(key, 1, length(?1)) = ?1 ORDER BY key"));
+    s->Bind(1, prefix);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.emplace_back(s->Text(0), s->Text(1));
+    }
+    return out;
+  }
+
+  Status AppendLogs(std::vector<model::LogEntry>& entries) override {
+    if (entries.empty()) return Status::Ok();
+    QUELL_ASSIGN_OR_RETURN(auto tx, Begin());
+    for (auto& e : entries) {
+      QUELL_ASSIGN_OR_RETURN(
+          auto* s, writer_->Prepare("INSERT INTO log_entries (service, ts, level, message, "
+                                    "template_id, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+      s->Bind(1, e.service).Bind(2, e.ts).Bind(3, e.level).Bind(4, e.message)
+          .Bind(5, static_cast<int64_t>(e.template_id)).Bind(6, e.ts);
+      QUELL_RETURN_IF_ERROR(s->Run());
+      e.id = writer_->LastInsertId();
+    }
+    return tx->Commit();
+  }
+
+  Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& q) override {
+    Reader r(*this);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, service, ts, level, message, "
+                                                   "template_id FROM log_entries WHERE service = "
+                                                   "?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts, id "
+                                                   "LIMIT ?4"));
+    s->Bind(1, q.service).Bind(2, q.since).Bind(3, q.until > 0 ? q.until : INT64_MAX)
+        .Bind(4, int64_t{std::max(1, q.limit)});
+    std::vector<model::LogEntry> out;
+    for (;;) {
+      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back({s->Int(0), s->Text(1), s->Int(2), s->Text(3), s->Text(4),
+                     static_cast<uint64_t>(s->Int(5))});
+    }
+    return out;
+  }
+
+  Status PruneLogs(TimeMs older_than, int64_t max_rows) override {
+    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto* old, writer_->Prepare("DELETE FROM log_entries WHERE ts < ?1"));
+    old->Bind(1, older_than);
+    QUELL_RETURN_IF_ERROR(old->Run());
+    QUELL_ASSIGN_OR_RETURN(
+        auto* excess, writer_->Prepare("DELETE FROM log_entries WHERE id <= (SELECT max(id) FROM "
+                                       "log_entries) - ?1"));
+    excess->Bind(1, max_rows);
+    return excess->Run();
+  }
+
   Result<int64_t> InsertToken(const Token& token) override {
     std::lock_guard lock(write_mu_);
     QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("INSERT INTO tokens (name, scope, hash, "

@@ -1,0 +1,118 @@
+// POST /api/v1/logs (ingest): JSON {service, lines|entries} or NDJSON, up to logs.max_body_bytes.
+// GET /api/v1/logs?service=&since=&until=&limit= and GET /api/v1/logs/templates?service=&since=
+// &until= (read).
+#include <boost/json.hpp>
+
+#include "common/time_format.h"
+#include "engine/log_mining.h"
+#include "http/json_response.h"
+#include "http/routes.h"
+#include "ingest/json_body.h"
+#include "ingest/log_batch.h"
+
+namespace quell::http {
+namespace {
+
+namespace json = boost::json;
+
+std::string BaseContentType(const HttpRequest& request) {
+  std::string type = request.Header("content-type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
+}
+
+// "since"/"until" as RFC 3339 or epoch; `fallback` when absent.
+Result<TimeMs> TimeParam(const HttpRequest& request, const char* name, TimeMs fallback) {
+  std::string text = request.Query(name);
+  if (text.empty()) return fallback;
+  json::value v = text.find_first_not_of("0123456789") == std::string::npos && text.size() < 16
+                      ? json::value(std::stoll(text))
+                      : json::value(text);
+  return ingest::ReadTimestamp(v, name);
+}
+
+}  // namespace
+
+void AddLogRoutes(Router& router, const ApiDeps& deps) {
+  router.Add({"POST", "/api/v1/logs", store::Scope::kIngest,
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
+                const std::string type = BaseContentType(request);
+                const TimeMs now = deps.clock.Now();
+                Result<std::vector<model::LogEntry>> entries =
+                    type == "application/json" ? ingest::ParseLogJson(request.body, now)
+                    : type == "application/x-ndjson" || type == "application/jsonl"
+                        ? ingest::ParseLogNdjson(request.body, now)
+                        : Result<std::vector<model::LogEntry>>(Error(InvalidArgument(
+                              "Content-Type must be application/json or application/x-ndjson",
+                              "content-type")));
+                if (!entries) {
+                  return respond(entries.error().field() == "content-type"
+                                     ? ErrorResponse(415, entries.error())
+                                     : ErrorResponse(entries.error()));
+                }
+                Status stored = deps.logs.Ingest(*entries);
+                if (!stored.ok()) return respond(ErrorResponse(stored));
+                respond(JsonResponse(202, json::object{{"accepted", entries->size()}}));
+              }});
+  router.Add({"GET", "/api/v1/logs", store::Scope::kRead,
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
+                store::LogQuery query;
+                query.service = request.Query("service");
+                if (query.service.empty())
+                  return respond(ErrorResponse(InvalidArgument("service is required", "service")));
+                auto since = TimeParam(request, "since", 0);
+                auto until = TimeParam(request, "until", 0);
+                if (!since) return respond(ErrorResponse(since.error()));
+                if (!until) return respond(ErrorResponse(until.error()));
+                query.since = *since;
+                query.until = *until;
+                if (std::string limit = request.Query("limit"); !limit.empty()) {
+                  if (limit.size() > 5 || limit.find_first_not_of("0123456789") != std::string::npos ||
+                      std::stoi(limit) <= 0)
+                    return respond(ErrorResponse(InvalidArgument("limit must be a positive integer", "limit")));
+                  query.limit = std::min(std::stoi(limit), 10000);
+                }
+                auto logs = deps.store.ListLogs(query);
+                if (!logs) return respond(ErrorResponse(logs.error()));
+                json::array items;
+                for (const auto& e : *logs)
+                  items.push_back(json::object{{"ts", FormatRfc3339(e.ts)},
+                                               {"level", e.level},
+                                               {"message", e.message},
+                                               {"template_id", e.template_id}});
+                respond(JsonResponse(200, json::object{{"logs", std::move(items)}}));
+              }});
+  router.Add({"GET", "/api/v1/logs/templates", store::Scope::kRead,
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
+                std::string service = request.Query("service");
+                if (service.empty())
+                  return respond(ErrorResponse(InvalidArgument("service is required", "service")));
+                const TimeMs now = deps.clock.Now();
+                auto until = TimeParam(request, "until", now);
+                auto since = TimeParam(request, "since", now - kHourMs);
+                if (!since) return respond(ErrorResponse(since.error()));
+                if (!until) return respond(ErrorResponse(until.error()));
+                // "new" means not seen before the window.
+                auto templates = deps.logs.Templates({service}, *since, *since, *until);
+                json::array items;
+                for (const auto& t : templates) {
+                  json::array samples;
+                  for (const auto& s : t.samples) samples.emplace_back(s);
+                  items.push_back(json::object{{"template_id", t.template_id},
+                                               {"template", t.text},
+                                               {"level", t.level},
+                                               {"count", t.count},
+                                               {"first_seen", FormatRfc3339(t.first_seen)},
+                                               {"last_seen", FormatRfc3339(t.last_seen)},
+                                               {"new", t.is_new},
+                                               {"surging", t.is_surging},
+                                               {"samples", std::move(samples)}});
+                }
+                respond(JsonResponse(200, json::object{{"service", service},
+                                                       {"templates", std::move(items)}}));
+              }});
+}
+
+}  // namespace quell::http

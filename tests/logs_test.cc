@@ -1,0 +1,73 @@
+// Logs over HTTP: JSON lines and entries, a large NDJSON stream over the default body limit,
+// templates with counts, bad input named, and log templates reaching the analyst.
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "server_process.h"
+
+namespace quell::testing {
+namespace {
+
+namespace json = boost::json;
+
+TEST(Logs, IngestMineAndServeToTheAnalyst) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start({"--set", "analysis.delay=0s"})) << server.log();
+  const std::string token = server.admin_token();
+
+  auto lines = server.Post("/api/v1/logs", R"x({"service":"api","lines":[
+      "ERROR Request failed",
+      "java.lang.IllegalStateException: pool exhausted",
+      "\tat com.acme.Pool.get(Pool.java:42)",
+      "INFO request served in 12ms",
+      "INFO request served in 15ms"]})x", token);
+  ASSERT_EQ(lines.status, 202) << lines.body;
+  EXPECT_EQ(json::parse(lines.body).at("accepted").as_int64(), 3);  // the trace is one entry
+
+  auto entries = server.Post("/api/v1/logs",
+      R"({"service":"api","entries":[{"level":"error","message":"Redis timeout reading key session:17 after 3000ms"},
+                                     {"level":"error","message":"Redis timeout reading key session:99 after 3100ms"}]})",
+      token);
+  ASSERT_EQ(entries.status, 202) << entries.body;
+
+  // A 5 MB NDJSON body: over the 1 MiB default, within the logs limit.
+  std::string ndjson;
+  for (int i = 0; ndjson.size() < 5u << 20; ++i)
+    ndjson += R"({"service":"worker","level":"info","message":"processed batch )" +
+              std::to_string(i) + R"( in )" + std::to_string(i % 90) + "ms padding padding padding\"}\n";
+  auto big = server.Post("/api/v1/logs", ndjson, token, "application/x-ndjson");
+  ASSERT_EQ(big.status, 202) << big.body.substr(0, 200);
+  EXPECT_GT(json::parse(big.body).at("accepted").as_int64(), 40000);
+  EXPECT_EQ(server.Post("/api/v1/alerts", std::string(2u << 20, ' '), token).status, 413);
+
+  auto templates = json::parse(server.Get("/api/v1/logs/templates?service=worker", token).body);
+  ASSERT_EQ(templates.at("templates").as_array().size(), 1u) << templates;
+  EXPECT_EQ(templates.at("templates").at(0).at("template"), "processed batch <*> in <*> padding padding padding");
+  EXPECT_GT(templates.at("templates").at(0).at("count").as_int64(), 40000);
+  auto listed = json::parse(server.Get("/api/v1/logs?service=api&limit=10", token).body);
+  EXPECT_EQ(listed.at("logs").as_array().size(), 5u);
+
+  // Bad input.
+  auto bad_line = server.Post("/api/v1/logs", "{\"service\":\"a\",\"message\":\"x\"}\n{nope\n", token,
+                              "application/x-ndjson");
+  EXPECT_EQ(bad_line.status, 400);
+  EXPECT_NE(bad_line.body.find("\"field\":\"line 2\""), std::string::npos) << bad_line.body;
+  EXPECT_EQ(server.Post("/api/v1/logs", "x", token, "text/plain").status, 415);
+  EXPECT_EQ(server.Post("/api/v1/logs", R"({"lines":["x"]})", token).status, 400);
+  EXPECT_EQ(server.Get("/api/v1/logs", token).status, 400);
+
+  // The analyst reads the mined templates of the incident's services.
+  auto alert = json::parse(server.Post("/api/v1/alerts", R"({"service":"api","error":"HTTP 500 on /cart"})", token).body);
+  auto analysis = json::parse(server.Post("/api/v1/incidents/" +
+                                          std::to_string(alert.at("incident_id").as_int64()) +
+                                          "/analyze", "", token).body);
+  bool saw_template = false;
+  for (const auto& e : analysis.at("evidence").as_array())
+    saw_template |= e.at("kind") == "log_template";
+  EXPECT_TRUE(saw_template) << analysis;
+  EXPECT_NE(std::string(analysis.at("root_cause").as_string()).find("pool"), std::string::npos)
+      << analysis.at("root_cause");
+}
+
+}  // namespace
+}  // namespace quell::testing
