@@ -181,13 +181,44 @@ std::string Body(const Target& t, uint64_t first, int batch, bool duplicates) {
   return body + "]";
 }
 
+enum class Path { kAlerts, kAlertmanagerWebhook, kLogs };
+
 struct Scenario {
   std::string label;
   int batch;
   int connections;
   bool duplicates;
   double rate;  // alerts/s to pace at, 0 = as fast as possible
+  Path path = Path::kAlerts;  // webhook and logs run against Quell only
 };
+
+// An Alertmanager webhook notification (version 4) carrying `batch` alerts.
+std::string WebhookBody(uint64_t first, int batch, bool duplicates) {
+  std::string alerts;
+  for (int i = 0; i < batch; ++i) {
+    uint64_t k = duplicates ? (first + i) % 100 : first + i;
+    if (i) alerts += ",";
+    alerts += R"({"status":"firing","labels":{"alertname":"Alert)" + std::to_string(k % 20) +
+              R"(","service":"svc-)" + std::to_string(k % 50) + R"(","instance":"host-)" +
+              std::to_string(k) + R"(","severity":"warning"},"annotations":{"summary":"Latency high"},)"
+              R"("startsAt":"2026-11-24T05:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":""})";
+  }
+  return R"({"version":"4","groupKey":"{}:{alertname=\"x\"}","status":"firing","receiver":"quell","alerts":[)" +
+         alerts + "]}";
+}
+
+// `batch` NDJSON log lines of a few services.
+std::string LogsBody(uint64_t first, int batch) {
+  std::string body;
+  for (int i = 0; i < batch; ++i) {
+    uint64_t k = first + i;
+    body += R"({"service":"svc-)" + std::to_string(k % 10) + R"(","level":")" +
+            (k % 7 == 0 ? "error" : "info") + R"(","message":"request )" + std::to_string(k) +
+            " served in " + std::to_string(k % 300) + "ms by worker " + std::to_string(k % 16) +
+            "\"}\n";
+  }
+  return body;
+}
 
 struct Figures {
   double alerts_per_s = 0, p50_ms = 0, p99_ms = 0, cpu = 0;
@@ -215,7 +246,14 @@ Figures Run(Target& t, const Scenario& s, double seconds) {
           next += std::chrono::duration_cast<Clock::duration>(
               std::chrono::duration<double>(per_conn_interval));
         }
-        std::string request = LoadClient::Post(t.path, Body(t, k, s.batch, s.duplicates), t.auth);
+        std::string request =
+            s.path == Path::kAlertmanagerWebhook
+                ? LoadClient::Post("/api/v1/integrations/alertmanager",
+                                   WebhookBody(k, s.batch, s.duplicates), t.auth)
+            : s.path == Path::kLogs
+                ? LoadClient::Post("/api/v1/logs", LogsBody(k, s.batch), t.auth,
+                                   "application/x-ndjson")
+                : LoadClient::Post(t.path, Body(t, k, s.batch, s.duplicates), t.auth);
         k += s.batch;
         auto t0 = Clock::now();
         int status = client.Send(request);
@@ -224,7 +262,9 @@ Figures Run(Target& t, const Scenario& s, double seconds) {
           alerts += s.batch;
           latencies[c].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
         } else {
-          ++errors;
+          if (errors++ == 0 && std::getenv("QUELL_BENCH_DEBUG"))
+            std::fprintf(stderr, "first failure: status %d: %s\n", status,
+                         client.last_body().substr(0, 300).c_str());
         }
       }
     });
@@ -272,13 +312,17 @@ int main(int argc, char** argv) {
       {"single x16 duplicate", 1, 16, true, 0},    {"batch100 x1 distinct", 100, 1, false, 0},
       {"batch100 x8 distinct", 100, 8, false, 0},  {"batch100 x8 duplicate", 100, 8, true, 0},
       {"single x4 paced 5k/s", 1, 4, false, 5000},
+      {"am-webhook 100 x4", 100, 4, false, 0, Path::kAlertmanagerWebhook},
+      {"am-webhook 100 x4 dup", 100, 4, true, 0, Path::kAlertmanagerWebhook},
+      {"logs ndjson 1000 x2", 1000, 2, false, 0, Path::kLogs},
   };
-  std::printf("%-24s %-13s %12s %9s %9s %6s %9s %7s\n", "scenario", "target", "alerts/s", "p50 ms",
+  std::printf("%-24s %-13s %12s %9s %9s %6s %9s %7s\n", "scenario", "target", "items/s", "p50 ms",
               "p99 ms", "cpu", "rss MiB", "errors");
   for (const auto& s : scenarios) {
     if (!only.empty() && s.label.find(only) == std::string::npos) continue;
     double rates[2] = {0, 0};
-    for (int which = 0; which < (with_am ? 2 : 1); ++which) {
+    const bool compare = with_am && s.path == Path::kAlerts;
+    for (int which = 0; which < (compare ? 2 : 1); ++which) {
       Target t = which == 0 ? StartQuell(quell) : StartAlertmanager();
       Figures f = Run(t, s, seconds);
       StopTarget(t);
@@ -288,7 +332,7 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(f.errors));
       std::fflush(stdout);
     }
-    if (with_am && rates[1] > 0 && s.rate == 0)
+    if (compare && rates[1] > 0 && s.rate == 0)
       std::printf("%-24s ratio quell/alertmanager = %.2fx\n", s.label.c_str(), rates[0] / rates[1]);
   }
   return 0;

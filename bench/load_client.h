@@ -51,8 +51,10 @@ class LoadClient {
   const std::string& last_body() const { return last_body_; }
 
   static std::string Post(const std::string& path, const std::string& body,
-                          const std::string& auth_header) {
-    std::string r = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+                          const std::string& auth_header,
+                          const std::string& content_type = "application/json") {
+    std::string r = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " +
+                     content_type + "\r\n";
     if (!auth_header.empty()) r += auth_header + "\r\n";
     r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     return r;
