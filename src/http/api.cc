@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "common/time_format.h"
+
 #include <spdlog/spdlog.h>
 
 #include "metrics/registry.h"
@@ -46,6 +48,27 @@ Status RequireJson(const HttpRequest& request) {
   for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (base == "application/json") return Status::Ok();
   return InvalidArgument("Content-Type must be application/json", "content-type");
+}
+
+Result<TimeMs> TimeQueryParam(const HttpRequest& request, const char* name, TimeMs fallback) {
+  std::string text = request.Query(name);
+  if (text.empty()) return fallback;
+  if (text.size() < 16 && text.find_first_not_of("0123456789") == std::string::npos)
+    return EpochNumberToMs(static_cast<double>(std::stoll(text)));
+  auto parsed = ParseRfc3339(text);
+  if (!parsed)
+    return Error(InvalidArgument(std::string(name) + " must be RFC 3339 or epoch seconds/milliseconds",
+                                 name));
+  return *parsed;
+}
+
+Result<int> LimitQueryParam(const HttpRequest& request, int default_limit, int max) {
+  std::string text = request.Query("limit");
+  if (text.empty()) return default_limit;
+  if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(text) <= 0)
+    return Error(InvalidArgument("limit must be a positive integer", "limit"));
+  return std::min(std::stoi(text), max);
 }
 
 void Api::Handle(HttpRequest request, Responder respond_raw) {

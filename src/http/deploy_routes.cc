@@ -1,11 +1,10 @@
 // POST /api/v1/deploys (ingest) and GET /api/v1/deploys?service=&since=&limit= (read).
 #include <boost/json.hpp>
 
-#include "common/time_format.h"
 #include "http/json_response.h"
 #include "http/routes.h"
 #include "ingest/deploy_event.h"
-#include "ingest/json_body.h"
+#include "model/json_codec.h"
 
 namespace quell::http {
 namespace {
@@ -13,10 +12,7 @@ namespace {
 namespace json = boost::json;
 
 json::value DeployJson(const model::Deploy& d) {
-  auto time = [](TimeMs t) -> json::value {
-    if (t == 0) return nullptr;
-    return json::value(FormatRfc3339(t));
-  };
+  auto time = model::TimeToJson;
   return json::object{{"id", d.id},
                       {"service", d.service},
                       {"environment", d.environment},
@@ -48,20 +44,12 @@ void ListDeploys(const ApiDeps& deps, HttpRequest& request, Responder respond) {
   store::DeployQuery query;
   if (std::string service = request.Query("service"); !service.empty())
     query.services.push_back(service);
-  if (std::string since = request.Query("since"); !since.empty()) {
-    json::value v = since.find_first_not_of("0123456789") == std::string::npos
-                        ? json::value(std::stoll(since.substr(0, 15)))
-                        : json::value(since);
-    auto t = ingest::ReadTimestamp(v, "since");
-    if (!t) return respond(ErrorResponse(t.error()));
-    query.since = *t;
-  }
-  if (std::string limit = request.Query("limit"); !limit.empty()) {
-    if (limit.size() > 4 || limit.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(limit) <= 0)
-      return respond(ErrorResponse(InvalidArgument("limit must be a positive integer", "limit")));
-    query.limit = std::min(std::stoi(limit), 1000);
-  }
+  auto since = TimeQueryParam(request, "since", 0);
+  if (!since) return respond(ErrorResponse(since.error()));
+  query.since = *since;
+  auto limit = LimitQueryParam(request, 100, 1000);
+  if (!limit) return respond(ErrorResponse(limit.error()));
+  query.limit = *limit;
   auto deploys = deps.store.ListDeploys(query);
   if (!deploys) return respond(ErrorResponse(deploys.error()));
   json::array items;

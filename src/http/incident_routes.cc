@@ -36,10 +36,7 @@ Result<store::IncidentQuery> ParseListQuery(const HttpRequest& request) {
       return Error(InvalidArgument("status must be triggered, acknowledged or resolved", "status"));
   }
   query.service = request.Query("service");
-  if (std::string limit = request.Query("limit"); !limit.empty()) {
-    QUELL_ASSIGN_OR_RETURN(int64_t n, ParseId(limit, "limit"));
-    query.limit = static_cast<int>(std::min<int64_t>(n, kMaxPageSize));
-  }
+  QUELL_ASSIGN_OR_RETURN(query.limit, LimitQueryParam(request, 50, kMaxPageSize));
   if (std::string cursor = request.Query("cursor"); !cursor.empty()) {
     QUELL_ASSIGN_OR_RETURN(query.before_id, ParseId(cursor, "cursor"));
   }

@@ -7,7 +7,6 @@
 #include "engine/log_mining.h"
 #include "http/json_response.h"
 #include "http/routes.h"
-#include "ingest/json_body.h"
 #include "ingest/log_batch.h"
 
 namespace quell::http {
@@ -21,16 +20,6 @@ std::string BaseContentType(const HttpRequest& request) {
   while (!type.empty() && type.back() == ' ') type.pop_back();
   for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type;
-}
-
-// "since"/"until" as RFC 3339 or epoch; `fallback` when absent.
-Result<TimeMs> TimeParam(const HttpRequest& request, const char* name, TimeMs fallback) {
-  std::string text = request.Query(name);
-  if (text.empty()) return fallback;
-  json::value v = text.find_first_not_of("0123456789") == std::string::npos && text.size() < 16
-                      ? json::value(std::stoll(text))
-                      : json::value(text);
-  return ingest::ReadTimestamp(v, name);
 }
 
 }  // namespace
@@ -62,18 +51,15 @@ void AddLogRoutes(Router& router, const ApiDeps& deps) {
                 query.service = request.Query("service");
                 if (query.service.empty())
                   return respond(ErrorResponse(InvalidArgument("service is required", "service")));
-                auto since = TimeParam(request, "since", 0);
-                auto until = TimeParam(request, "until", 0);
+                auto since = TimeQueryParam(request, "since", 0);
+                auto until = TimeQueryParam(request, "until", 0);
                 if (!since) return respond(ErrorResponse(since.error()));
                 if (!until) return respond(ErrorResponse(until.error()));
                 query.since = *since;
                 query.until = *until;
-                if (std::string limit = request.Query("limit"); !limit.empty()) {
-                  if (limit.size() > 5 || limit.find_first_not_of("0123456789") != std::string::npos ||
-                      std::stoi(limit) <= 0)
-                    return respond(ErrorResponse(InvalidArgument("limit must be a positive integer", "limit")));
-                  query.limit = std::min(std::stoi(limit), 10000);
-                }
+                auto limit = LimitQueryParam(request, 1000, 10000);
+                if (!limit) return respond(ErrorResponse(limit.error()));
+                query.limit = *limit;
                 auto logs = deps.store.ListLogs(query);
                 if (!logs) return respond(ErrorResponse(logs.error()));
                 json::array items;
@@ -90,8 +76,8 @@ void AddLogRoutes(Router& router, const ApiDeps& deps) {
                 if (service.empty())
                   return respond(ErrorResponse(InvalidArgument("service is required", "service")));
                 const TimeMs now = deps.clock.Now();
-                auto until = TimeParam(request, "until", now);
-                auto since = TimeParam(request, "since", now - kHourMs);
+                auto until = TimeQueryParam(request, "until", now);
+                auto since = TimeQueryParam(request, "since", now - kHourMs);
                 if (!since) return respond(ErrorResponse(since.error()));
                 if (!until) return respond(ErrorResponse(until.error()));
                 // "new" means not seen before the window.

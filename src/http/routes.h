@@ -41,6 +41,11 @@ inline constexpr const char* kTopologySetting = "topology";
 // POST/GET /api/v1/deploys.
 void AddDeployRoutes(Router& router, const ApiDeps& deps);
 
+// Query parameters shared by the list routes: a time (RFC 3339 or epoch s/ms; `fallback` when
+// absent) and a positive page size (default when absent, capped at `max`). Errors name them.
+Result<TimeMs> TimeQueryParam(const HttpRequest& request, const char* name, TimeMs fallback);
+Result<int> LimitQueryParam(const HttpRequest& request, int default_limit, int max);
+
 // Ok if the request's Content-Type is application/json (parameters allowed); else a Status
 // the caller answers with 415.
 Status RequireJson(const HttpRequest& request);

@@ -55,21 +55,13 @@ AdapterResult ParseAlertmanagerWebhook(std::string_view body) {
     model::NormalizedAlert& out = output.alerts[i];
     out.source = "alertmanager";
     Status status = ParseCommon((*alerts)[i], path, out);
+    if (status.ok()) status = ReadAlertStatus((*alerts)[i].get_object(), path, out);
     if (status.ok()) {
       const json::object& item = (*alerts)[i].get_object();
-      const json::value* s = item.if_contains("status");
-      auto parsed = s && s->is_string() ? model::ParseAlertStatus(s->get_string()) : std::nullopt;
-      if (!parsed) {
-        status = InvalidArgument(path + ".status must be firing or resolved", path + ".status");
-      } else {
-        out.status = *parsed;
-        if (const json::value* fp = item.if_contains("fingerprint"); fp && fp->is_string())
-          out.fingerprint = std::string(fp->get_string());
-        json::object raw = item;
-        for (const auto& [k, v] : context) raw[k] = v;
-        out.raw_json = json::serialize(raw);
-        FillFromLabels(out);
-      }
+      if (const json::value* fp = item.if_contains("fingerprint"); fp && fp->is_string())
+        out.fingerprint = std::string(fp->get_string());
+      out.raw_json = RawWithContext(item, context);
+      FillFromLabels(out);
     }
     if (!status.ok()) output.item_errors.push_back(std::move(status));
   }

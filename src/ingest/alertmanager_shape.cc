@@ -66,4 +66,19 @@ Result<const json::array*> AlertArray(const json::value& v, const std::string& p
   return &items;
 }
 
+Status ReadAlertStatus(const json::object& item, const std::string& path,
+                       model::NormalizedAlert& out) {
+  const json::value* s = item.if_contains("status");
+  auto parsed = s && s->is_string() ? model::ParseAlertStatus(s->get_string()) : std::nullopt;
+  if (!parsed) return InvalidArgument(path + ".status must be firing or resolved", path + ".status");
+  out.status = *parsed;
+  return Status::Ok();
+}
+
+std::string RawWithContext(const json::object& item, const json::object& context) {
+  json::object raw = item;
+  for (const auto& [k, v] : context) raw[k] = v;
+  return json::serialize(raw);
+}
+
 }  // namespace quell::ingest

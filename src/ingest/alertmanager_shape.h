@@ -30,6 +30,13 @@ Result<TimeMs> ReadAmTime(const boost::json::object& obj, const char* key, const
 Status ParseCommon(const boost::json::value& item, const std::string& path,
                    model::NormalizedAlert& out);
 
+// The per-alert `status` (firing | resolved) of webhook payloads.
+Status ReadAlertStatus(const boost::json::object& item, const std::string& path,
+                       model::NormalizedAlert& out);
+
+// The item as JSON text, with the notification's context fields (groupKey, receiver, ...) added.
+std::string RawWithContext(const boost::json::object& item, const boost::json::object& context);
+
 // The alerts array, at most kMaxAlertsPerRequest long.
 Result<const boost::json::array*> AlertArray(const boost::json::value& v, const std::string& path);
 

@@ -31,10 +31,7 @@ AdapterResult ParseGrafanaWebhook(std::string_view body) {
     Status status = [&]() -> Status {
       QUELL_RETURN_IF_ERROR(ParseCommon((*alerts)[i], path, out));
       const json::object& item = (*alerts)[i].get_object();
-      const json::value* s = item.if_contains("status");
-      auto parsed = s && s->is_string() ? model::ParseAlertStatus(s->get_string()) : std::nullopt;
-      if (!parsed) return InvalidArgument(path + ".status must be firing or resolved", path + ".status");
-      out.status = *parsed;
+      QUELL_RETURN_IF_ERROR(ReadAlertStatus(item, path, out));
       if (const json::value* values = item.if_contains("values"); values && !values->is_null()) {
         if (!values->is_object())
           return InvalidArgument(path + ".values must be an object of numbers", path + ".values");
@@ -55,9 +52,7 @@ AdapterResult ParseGrafanaWebhook(std::string_view body) {
           out.annotations[key] = std::move(text);
         }
       }
-      json::object raw = item;
-      for (const auto& [k, v] : context) raw[k] = v;
-      out.raw_json = json::serialize(raw);
+      out.raw_json = RawWithContext(item, context);
       FillFromLabels(out);
       return Status::Ok();
     }();

@@ -11,10 +11,7 @@ namespace {
 
 namespace json = boost::json;
 
-json::value Time(TimeMs t) {
-  if (t == 0) return nullptr;
-  return json::value(FormatRfc3339(t));
-}
+json::value Time(TimeMs t) { return TimeToJson(t); }
 
 json::value EmbeddedJson(const std::string& text) {
   if (text.empty()) return nullptr;
@@ -35,6 +32,11 @@ json::value OrNull(const std::string& s) {
 }
 
 }  // namespace
+
+json::value TimeToJson(TimeMs t) {
+  if (t == 0) return nullptr;
+  return json::value(FormatRfc3339(t));
+}
 
 json::value IncidentToJson(const Incident& incident) {
   json::array services;

@@ -15,6 +15,9 @@ class value;
 
 namespace quell::model {
 
+// A time as an RFC 3339 string, or null when unset (0).
+boost::json::value TimeToJson(TimeMs t);
+
 // Times are RFC 3339 strings (null when unset); raw_json and analysis_json are embedded parsed.
 boost::json::value IncidentToJson(const Incident& incident);
 boost::json::value AlertToJson(const Alert& alert);
