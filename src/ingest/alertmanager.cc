@@ -39,14 +39,10 @@ AdapterResult ParseAlertmanagerWebhook(std::string_view body) {
   if (const json::value* version = obj.if_contains("version");
       version && !(version->is_string() && version->get_string() == "4"))
     return Error(InvalidArgument("only webhook version \"4\" is supported", "version"));
-  const json::value* alerts_value = obj.if_contains("alerts");
-  if (!alerts_value) return Error(InvalidArgument("alerts is required", "alerts"));
-  QUELL_ASSIGN_OR_RETURN(const json::array* alerts, AlertArray(*alerts_value, "alerts"));
-
   // Group context kept with every alert's raw payload.
   json::object context;
-  for (const char* key : {"groupKey", "receiver", "externalURL"})
-    if (const json::value* v = obj.if_contains(key)) context[key] = *v;
+  QUELL_ASSIGN_OR_RETURN(const json::array* alerts,
+                         NotificationAlerts(obj, {"groupKey", "receiver", "externalURL"}, context));
 
   AdapterOutput output;
   output.alerts.resize(alerts->size());

@@ -66,6 +66,16 @@ Result<const json::array*> AlertArray(const json::value& v, const std::string& p
   return &items;
 }
 
+Result<const json::array*> NotificationAlerts(const json::object& body,
+                                              std::initializer_list<const char*> keys,
+                                              json::object& context) {
+  const json::value* alerts = body.if_contains("alerts");
+  if (!alerts) return Error(InvalidArgument("alerts is required", "alerts"));
+  for (const char* key : keys)
+    if (const json::value* v = body.if_contains(key)) context[key] = *v;
+  return AlertArray(*alerts, "alerts");
+}
+
 Status ReadAlertStatus(const json::object& item, const std::string& path,
                        model::NormalizedAlert& out) {
   const json::value* s = item.if_contains("status");

@@ -37,6 +37,12 @@ Status ReadAlertStatus(const boost::json::object& item, const std::string& path,
 // The item as JSON text, with the notification's context fields (groupKey, receiver, ...) added.
 std::string RawWithContext(const boost::json::object& item, const boost::json::object& context);
 
+// The "alerts" array of a notification body (required), and its context fields `keys` copied
+// into `context`.
+Result<const boost::json::array*> NotificationAlerts(const boost::json::object& body,
+                                                     std::initializer_list<const char*> keys,
+                                                     boost::json::object& context);
+
 // The alerts array, at most kMaxAlertsPerRequest long.
 Result<const boost::json::array*> AlertArray(const boost::json::value& v, const std::string& path);
 

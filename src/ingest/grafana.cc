@@ -14,13 +14,10 @@ AdapterResult ParseGrafanaWebhook(std::string_view body) {
   if (!root.is_object())
     return Error(InvalidArgument("a Grafana webhook body is a JSON object", "body"));
   const json::object& obj = root.get_object();
-  const json::value* alerts_value = obj.if_contains("alerts");
-  if (!alerts_value) return Error(InvalidArgument("alerts is required", "alerts"));
-  QUELL_ASSIGN_OR_RETURN(const json::array* alerts, AlertArray(*alerts_value, "alerts"));
-
   json::object context;
-  for (const char* key : {"receiver", "groupKey", "externalURL", "orgId"})
-    if (const json::value* v = obj.if_contains(key)) context[key] = *v;
+  QUELL_ASSIGN_OR_RETURN(
+      const json::array* alerts,
+      NotificationAlerts(obj, {"receiver", "groupKey", "externalURL", "orgId"}, context));
 
   AdapterOutput output;
   output.alerts.resize(alerts->size());

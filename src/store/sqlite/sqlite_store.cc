@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <thread>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "store/sqlite/row_codec.h"
@@ -20,8 +20,8 @@ using model::Job;
 
 // ---- Row mapping: one column list and one reader per table. ----
 
-#define INCIDENT_COLUMNS                                                                   \
-  "id, group_key, title, status, severity, services, environment, opened_at, updated_at, " \
+#define INCIDENT_COLUMNS                                                                     \
+  "id, group_key, title, status, severity, services, environment, opened_at, updated_at, "   \
   "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
   "flapping, analysis"
 #define ALERT_COLUMNS                                                                     \
@@ -29,11 +29,10 @@ using model::Job;
   "severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, first_seen, " \
   "last_seen, count, flips, flip_window_start"
 #define EVENT_COLUMNS "id, incident_id, at, last_at, kind, actor, fingerprint, note, count"
-#define DEPLOY_COLUMNS                                                                      \
+#define DEPLOY_COLUMNS                                                                       \
   "id, service, environment, version, commit_sha, author, started_at, finished_at, status, " \
   "description, url, received_at, raw"
 #define JOB_COLUMNS "id, kind, incident_id, dedup_key, run_at, attempts, payload"
-
 
 Incident ReadIncident(const SqliteStatement& s) {
   Incident i;
@@ -187,10 +186,23 @@ Job ReadJob(const SqliteStatement& s) {
   return j;
 }
 
+// Steps `s` to the end, reading each row with `read`.
+template <typename Read>
+auto CollectRows(SqliteStatement& s, Read read) -> Result<std::vector<decltype(read(s))>> {
+  std::vector<decltype(read(s))> out;
+  for (;;) {
+    QUELL_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(read(s));
+  }
+  return out;
+}
+
 // ---- Queries shared by the write transaction and the readers. ----
 
 Result<std::optional<Incident>> QueryIncident(SqliteDb& db, int64_t id) {
-  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s,
+                         db.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id = ?1"));
   s->Bind(1, id);
   QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::nullopt;
@@ -216,9 +228,9 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<std::optional<Alert>> FindLatestAlert(const std::string& fingerprint) override {
-    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT " ALERT_COLUMNS
-                                                " FROM alerts WHERE fingerprint = ?1 "
-                                                "ORDER BY id DESC LIMIT 1"));
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("SELECT " ALERT_COLUMNS " FROM alerts WHERE fingerprint = ?1 "
+                             "ORDER BY id DESC LIMIT 1"));
     s->Bind(1, fingerprint);
     QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::nullopt;
@@ -229,11 +241,12 @@ class SqliteTx final : public StoreTx {
 
   Result<int64_t> InsertAlert(const Alert& alert) override {
     QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("INSERT INTO alerts (incident_id, fingerprint, source, status, "
-                             "service, environment, name, message, severity, labels, annotations, "
-                             "metrics, deploy, starts_at, ends_at, raw, first_seen, last_seen, "
-                             "count, flips, flip_window_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                             "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"));
+        auto* s,
+        db_.Prepare("INSERT INTO alerts (incident_id, fingerprint, source, status, "
+                    "service, environment, name, message, severity, labels, annotations, "
+                    "metrics, deploy, starts_at, ends_at, raw, first_seen, last_seen, "
+                    "count, flips, flip_window_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"));
     BindAlert(*s, alert);
     QUELL_RETURN_IF_ERROR(s->Run());
     return db_.LastInsertId();
@@ -264,9 +277,9 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<std::optional<Incident>> FindLatestIncidentByGroup(const std::string& group_key) override {
-    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS
-                                                " FROM incidents WHERE group_key = ?1 "
-                                                "ORDER BY id DESC LIMIT 1"));
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE group_key = ?1 "
+                             "ORDER BY id DESC LIMIT 1"));
     s->Bind(1, group_key);
     QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::nullopt;
@@ -277,9 +290,10 @@ class SqliteTx final : public StoreTx {
 
   Result<std::optional<Incident>> FindLatestIncidentWithService(
       const std::string& service) override {
-    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS
-                                                " FROM incidents WHERE id = (SELECT max(incident_id) "
-                                                "FROM incident_services WHERE service = ?1)"));
+    QUELL_ASSIGN_OR_RETURN(auto* s,
+                           db_.Prepare("SELECT " INCIDENT_COLUMNS
+                                       " FROM incidents WHERE id = (SELECT max(incident_id) "
+                                       "FROM incident_services WHERE service = ?1)"));
     s->Bind(1, service);
     QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::nullopt;
@@ -322,13 +336,7 @@ class SqliteTx final : public StoreTx {
                              "incident_id FROM incident_services WHERE service = ?1) AND status "
                              "!= 'resolved' ORDER BY id"));
     s->Bind(1, service);
-    std::vector<Incident> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back(ReadIncident(*s));
-    }
-    return out;
+    return CollectRows(*s, [](const SqliteStatement& row) { return ReadIncident(row); });
   }
 
   Result<int64_t> InsertDeploy(const model::Deploy& d) override {
@@ -337,9 +345,18 @@ class SqliteTx final : public StoreTx {
                              "author, started_at, finished_at, status, description, url, "
                              "received_at, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
                              "?11, ?12)"));
-    s->Bind(1, d.service).Bind(2, d.environment).Bind(3, d.version).Bind(4, d.commit)
-        .Bind(5, d.author).Bind(6, d.started_at).Bind(7, d.finished_at).Bind(8, d.status)
-        .Bind(9, d.description).Bind(10, d.url).Bind(11, d.received_at).Bind(12, d.raw_json);
+    s->Bind(1, d.service)
+        .Bind(2, d.environment)
+        .Bind(3, d.version)
+        .Bind(4, d.commit)
+        .Bind(5, d.author)
+        .Bind(6, d.started_at)
+        .Bind(7, d.finished_at)
+        .Bind(8, d.status)
+        .Bind(9, d.description)
+        .Bind(10, d.url)
+        .Bind(11, d.received_at)
+        .Bind(12, d.raw_json);
     QUELL_RETURN_IF_ERROR(s->Run());
     return db_.LastInsertId();
   }
@@ -360,13 +377,16 @@ class SqliteTx final : public StoreTx {
     return db_.LastInsertId();
   }
 
-  Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind,
-                         const std::string& fingerprint, TimeMs at) override {
+  Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind, const std::string& fingerprint,
+                         TimeMs at) override {
     QUELL_ASSIGN_OR_RETURN(
         auto* s, db_.Prepare("UPDATE events SET count = count + 1, last_at = ?4 WHERE id = "
                              "(SELECT id FROM events WHERE incident_id = ?1 AND kind = ?2 AND "
                              "fingerprint = ?3 ORDER BY id DESC LIMIT 1)"));
-    s->Bind(1, incident_id).Bind(2, std::string_view(EventKindText(kind))).Bind(3, fingerprint).Bind(4, at);
+    s->Bind(1, incident_id)
+        .Bind(2, std::string_view(EventKindText(kind)))
+        .Bind(3, fingerprint)
+        .Bind(4, at);
     QUELL_RETURN_IF_ERROR(s->Run());
     return db_.Changes() > 0;
   }
@@ -377,7 +397,11 @@ class SqliteTx final : public StoreTx {
                              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (dedup_key) WHERE dedup_key "
                              "!= '' AND leased_until = 0 DO UPDATE SET run_at = "
                              "excluded.run_at WHERE excluded.run_at < run_at"));
-    s->Bind(1, job.kind).Bind(2, job.incident_id).Bind(3, job.dedup_key).Bind(4, job.run_at).Bind(5, job.payload);
+    s->Bind(1, job.kind)
+        .Bind(2, job.incident_id)
+        .Bind(3, job.dedup_key)
+        .Bind(4, job.run_at)
+        .Bind(5, job.payload);
     return s->Run();
   }
 
@@ -466,41 +490,25 @@ class SqliteStore final : public Store {
       s->Bind(4, q.service);
     }
     s->Bind(1, before).Bind(2, status).Bind(3, int64_t{std::max(1, q.limit)});
-    std::vector<Incident> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back(ReadIncident(*s));
-    }
-    return out;
+    return CollectRows(*s, [](const SqliteStatement& row) { return ReadIncident(row); });
   }
 
   Result<std::vector<Alert>> ListAlerts(int64_t incident_id) override {
     Reader r(*this);
-    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " ALERT_COLUMNS
-                                                   " FROM alerts WHERE incident_id = ?1 ORDER BY id"));
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s,
+        r.db().Prepare("SELECT " ALERT_COLUMNS " FROM alerts WHERE incident_id = ?1 ORDER BY id"));
     s->Bind(1, incident_id);
-    std::vector<Alert> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back(ReadAlert(*s));
-    }
-    return out;
+    return CollectRows(*s, [](const SqliteStatement& row) { return ReadAlert(row); });
   }
 
   Result<std::vector<Event>> ListEvents(int64_t incident_id) override {
     Reader r(*this);
-    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " EVENT_COLUMNS
-                                                   " FROM events WHERE incident_id = ?1 ORDER BY id"));
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s,
+        r.db().Prepare("SELECT " EVENT_COLUMNS " FROM events WHERE incident_id = ?1 ORDER BY id"));
     s->Bind(1, incident_id);
-    std::vector<Event> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back(ReadEvent(*s));
-    }
-    return out;
+    return CollectRows(*s, [](const SqliteStatement& row) { return ReadEvent(row); });
   }
 
   Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) override {
@@ -531,13 +539,7 @@ class SqliteStore final : public Store {
         .Bind(2, q.since)
         .Bind(3, q.until > 0 ? q.until : INT64_MAX)
         .Bind(4, int64_t{std::max(1, q.limit)});
-    std::vector<model::Deploy> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back(ReadDeploy(*s));
-    }
-    return out;
+    return CollectRows(*s, [](const SqliteStatement& row) { return ReadDeploy(row); });
   }
 
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
@@ -566,13 +568,8 @@ class SqliteStore final : public Store {
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT key, value FROM settings WHERE "
                                                    "substr(key, 1, length(?1)) = ?1 ORDER BY key"));
     s->Bind(1, prefix);
-    std::vector<std::pair<std::string, std::string>> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.emplace_back(s->Text(0), s->Text(1));
-    }
-    return out;
+    return CollectRows(
+        *s, [](const SqliteStatement& row) { return std::make_pair(row.Text(0), row.Text(1)); });
   }
 
   Status AppendLogs(std::vector<model::LogEntry>& entries) override {
@@ -582,8 +579,12 @@ class SqliteStore final : public Store {
       QUELL_ASSIGN_OR_RETURN(
           auto* s, writer_->Prepare("INSERT INTO log_entries (service, ts, level, message, "
                                     "template_id, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-      s->Bind(1, e.service).Bind(2, e.ts).Bind(3, e.level).Bind(4, e.message)
-          .Bind(5, static_cast<int64_t>(e.template_id)).Bind(6, e.ts);
+      s->Bind(1, e.service)
+          .Bind(2, e.ts)
+          .Bind(3, e.level)
+          .Bind(4, e.message)
+          .Bind(5, static_cast<int64_t>(e.template_id))
+          .Bind(6, e.ts);
       QUELL_RETURN_IF_ERROR(s->Run());
       e.id = writer_->LastInsertId();
     }
@@ -596,16 +597,14 @@ class SqliteStore final : public Store {
                                                    "template_id FROM log_entries WHERE service = "
                                                    "?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts, id "
                                                    "LIMIT ?4"));
-    s->Bind(1, q.service).Bind(2, q.since).Bind(3, q.until > 0 ? q.until : INT64_MAX)
+    s->Bind(1, q.service)
+        .Bind(2, q.since)
+        .Bind(3, q.until > 0 ? q.until : INT64_MAX)
         .Bind(4, int64_t{std::max(1, q.limit)});
-    std::vector<model::LogEntry> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back({s->Int(0), s->Text(1), s->Int(2), s->Text(3), s->Text(4),
-                     static_cast<uint64_t>(s->Int(5))});
-    }
-    return out;
+    return CollectRows(*s, [](const SqliteStatement& row) {
+      return model::LogEntry{row.Int(0),  row.Text(1), row.Int(2),
+                             row.Text(3), row.Text(4), static_cast<uint64_t>(row.Int(5))};
+    });
   }
 
   Status PruneLogs(TimeMs older_than, int64_t max_rows) override {
@@ -645,21 +644,18 @@ class SqliteStore final : public Store {
     Reader r(*this);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, name, scope, hash, created_at FROM "
                                                    "tokens ORDER BY id"));
-    std::vector<Token> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back(Token{s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Int(4)});
-    }
-    return out;
+    return CollectRows(*s, [](const SqliteStatement& row) {
+      return Token{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
+    });
   }
 
   Result<std::optional<Job>> ClaimJob(TimeMs now, TimeMs lease_ms) override {
     std::lock_guard lock(write_mu_);
     QUELL_ASSIGN_OR_RETURN(
-        auto* s, writer_->Prepare("UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 "
-                                  "WHERE id = (SELECT id FROM jobs WHERE run_at <= ?1 AND "
-                                  "leased_until < ?1 ORDER BY run_at, id LIMIT 1) RETURNING " JOB_COLUMNS));
+        auto* s,
+        writer_->Prepare("UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 "
+                         "WHERE id = (SELECT id FROM jobs WHERE run_at <= ?1 AND "
+                         "leased_until < ?1 ORDER BY run_at, id LIMIT 1) RETURNING " JOB_COLUMNS));
     s->Bind(1, now).Bind(2, now + lease_ms);
     QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::nullopt;
@@ -706,13 +702,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Job>> ListJobs() override {
     Reader r(*this);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " JOB_COLUMNS " FROM jobs ORDER BY id"));
-    std::vector<Job> out;
-    for (;;) {
-      QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back(ReadJob(*s));
-    }
-    return out;
+    return CollectRows(*s, [](const SqliteStatement& row) { return ReadJob(row); });
   }
 
  private:
