@@ -29,7 +29,9 @@ std::string MaskSecrets(std::string_view text) {
     if (text.compare(i, 7, "Bearer ") == 0) {
       out += "Bearer ***";
       i += 7;
-      while (i < text.size() && is_token_char(text[i])) ++i;
+      // Everything up to the next space or quote: tokens may be JWTs with dots.
+      while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) &&
+             text[i] != '"' && text[i] != '\'') ++i;
       continue;
     }
     if (std::isdigit(static_cast<unsigned char>(text[i])) &&

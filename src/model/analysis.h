@@ -39,6 +39,10 @@ struct Analysis {
   std::string analyzer;   // "builtin" or "ollama:<model>"
   TimeMs created_at = 0;
   std::string input_hash; // hash of the evidence it was computed from
+  // LLM analysts: the (redacted) prompt sent, for audit, and a note on how the answer was used
+  // (or why the built-in analysis stands instead).
+  std::string llm_prompt;
+  std::string llm_note;
 };
 
 }  // namespace quell::model

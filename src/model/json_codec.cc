@@ -164,7 +164,7 @@ json::value AnalysisToJson(const Analysis& a) {
   json::array evidence;
   for (const auto& e : a.evidence)
     evidence.push_back(json::object{{"kind", e.kind}, {"ref", e.ref}, {"detail", e.detail}});
-  return json::object{
+  json::object out{
       {"root_cause", a.root_cause},
       {"severity", SeverityName(a.severity)},
       {"impact", a.impact},
@@ -179,11 +179,17 @@ json::value AnalysisToJson(const Analysis& a) {
       {"created_at", Time(a.created_at)},
       {"input_hash", a.input_hash},
   };
+  // The LLM's audit fields, only when an LLM was involved.
+  if (!a.llm_prompt.empty() || !a.llm_note.empty())
+    out["llm"] = json::object{{"note", a.llm_note}, {"prompt", a.llm_prompt}};
+  return out;
 }
 
 std::string AnalysisToJsonText(const Analysis& analysis) {
   return json::serialize(AnalysisToJson(analysis));
 }
+
+
 
 Result<Analysis> AnalysisFromJson(const json::value& v) {
   if (!v.is_object()) return Error(InvalidArgument("an analysis is a JSON object", "body"));
@@ -216,6 +222,10 @@ Result<Analysis> AnalysisFromJson(const json::value& v) {
   QUELL_ASSIGN_OR_RETURN(a.summary, StringField(o, "summary", "", false));
   QUELL_ASSIGN_OR_RETURN(a.analyzer, StringField(o, "analyzer", "", false));
   QUELL_ASSIGN_OR_RETURN(a.input_hash, StringField(o, "input_hash", "", false));
+  if (const json::value* llm = o.if_contains("llm"); llm && llm->is_object()) {
+    QUELL_ASSIGN_OR_RETURN(a.llm_note, StringField(llm->get_object(), "note", "llm.", false));
+    QUELL_ASSIGN_OR_RETURN(a.llm_prompt, StringField(llm->get_object(), "prompt", "llm.", false));
+  }
   if (const json::value* suspects = o.if_contains("suspects"); suspects && suspects->is_object()) {
     QUELL_ASSIGN_OR_RETURN(a.deploy_suspects,
                            SuspectsFromJson(suspects->get_object().if_contains("deploys"),

@@ -1,0 +1,45 @@
+// HttpClient: outbound HTTP for Ollama, Telegram and webhooks. CurlHttpClient is the real one
+// (libcurl lives only in net/); tests use fake servers on loopback. Errors as values: a failed
+// connection or a timeout is Unavailable; any HTTP answer, even 500, is a response. Messages
+// never contain the URL (it may carry a token). Thread-safe (one curl handle per call).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace quell::net {
+
+struct HttpClientRequest {
+  std::string method = "POST";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  long connect_timeout_ms = 5000;
+  long timeout_ms = 60000;  // whole request
+  // Called with each piece of the body as it arrives (streaming); return false to stop. When
+  // set, the response body is not accumulated.
+  std::function<bool(std::string_view)> on_data;
+};
+
+struct HttpClientResponse {
+  int status = 0;
+  std::string body;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual Result<HttpClientResponse> Send(const HttpClientRequest& request) = 0;
+};
+
+// Call once in main before threads start (curl_global_init); harmless to call again.
+void InitHttpClients();
+std::unique_ptr<HttpClient> NewCurlHttpClient();
+
+}  // namespace quell::net
