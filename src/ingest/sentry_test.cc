@@ -62,8 +62,111 @@ TEST(SentryWebhook, LegacyPluginPayload) {
   const auto& a = parsed->alerts[0];
   EXPECT_EQ(a.service, "billing-service");
   EXPECT_EQ(a.severity, model::Severity::kCritical);
-  EXPECT_EQ(a.message, "java.lang.OutOfMemoryError: Java heap space");
+  EXPECT_EQ(a.message, "OutOfMemoryError: Java heap space");
+  EXPECT_EQ(a.name, "OutOfMemoryError: Java heap space");
   EXPECT_EQ(a.fingerprint, "sentry-issue-27379932");
+  EXPECT_EQ(a.environment, "prod");
+  EXPECT_EQ(a.deploy, "billing@5.12.0");
+  EXPECT_EQ(a.starts_at, 1795497300000);
+  EXPECT_EQ(a.annotations.at("triggered_rule"), "Fatal errors, Page billing on-call");
+  auto frames = boost::json::parse(a.annotations.at("stacktrace")).as_array();
+  ASSERT_EQ(frames.size(), 4u);
+  EXPECT_EQ(frames[0].at("function"), "copyOf");
+  EXPECT_EQ(frames[0].at("file"), "Arrays.java");
+  EXPECT_EQ(frames[0].at("line"), 3537);
+}
+
+// A minimal issue alert: the issue id plus whatever `event_fields` add to data.event.
+AdapterResult EventAlert(const std::string& event_fields) {
+  return ParseSentryWebhook(
+      R"({"action":"triggered","data":{"event":{"issue_id":"42")" + event_fields + "}}}",
+      "event_alert");
+}
+
+TEST(SentryWebhook, EventAlertServiceFromUrlThenServiceTagThenSentry) {
+  struct Case {
+    std::string fields;
+    std::string service;
+  } cases[] = {
+      {R"(,"url":"https://sentry.io/api/0/projects/acme/payments/events/abc/")", "payments"},
+      {R"(,"url":"https://sentry.io/api/0/projects/acme/payments")", "payments"},
+      {R"(,"web_url":"https://sentry.io/organizations/acme/projects/ledger/?issue=42")", "ledger"},
+      {R"(,"web_url":"https://sentry.io/organizations/acme/issues/42/","tags":[["service","cart"]])",
+       "cart"},
+      {R"(,"web_url":"https://sentry.io/organizations/acme/issues/42/")", "sentry"},
+      {R"(,"project_slug":"search","url":"https://sentry.io/api/0/projects/acme/other/")",
+       "search"},
+  };
+  for (const auto& c : cases) {
+    auto parsed = EventAlert(c.fields);
+    ASSERT_TRUE(parsed) << c.fields << ": " << parsed.error().ToString();
+    EXPECT_EQ(parsed->alerts[0].service, c.service) << c.fields;
+  }
+}
+
+TEST(SentryWebhook, EventAlertFallbacks) {
+  // No exception: the title is the error; environment from the tag; epoch timestamp; issue_url
+  // when there is no web_url; numeric issue ids.
+  auto parsed = ParseSentryWebhook(
+      R"({"data":{"event":{"issue_id":42,"title":"Slow query","level":"warning",)"
+      R"("timestamp":1795497249.5,"tags":[["environment","staging"],["user",null]],)"
+      R"("issue_url":"https://sentry.io/api/0/issues/42/"}}})",
+      "event_alert");
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  const auto& a = parsed->alerts[0];
+  EXPECT_EQ(a.fingerprint, "sentry-issue-42");
+  EXPECT_EQ(a.message, "Slow query");
+  EXPECT_EQ(a.severity, model::Severity::kMedium);
+  EXPECT_EQ(a.environment, "staging");
+  EXPECT_EQ(a.starts_at, 1795497249500);
+  EXPECT_EQ(a.annotations.at("url"), "https://sentry.io/api/0/issues/42/");
+  EXPECT_EQ(a.labels.count("user"), 0u);
+  EXPECT_EQ(a.annotations.count("stacktrace"), 0u);
+}
+
+TEST(SentryWebhook, StacktraceKeepsTheInnermostFrames) {
+  std::string frames;
+  for (int i = 1; i <= 80; ++i) {
+    frames += (i > 1 ? "," : "") + std::string(R"({"function":"f)") + std::to_string(i) +
+              R"(","abs_path":"/app/m.py","lineno":)" + std::to_string(i) + "}";
+  }
+  auto parsed = EventAlert(R"(,"exception":{"values":[{"type":"RecursionError","stacktrace":)"
+                           R"({"frames":[)" +
+                           frames + "]}}]}");
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  auto kept = boost::json::parse(parsed->alerts[0].annotations.at("stacktrace")).as_array();
+  ASSERT_EQ(kept.size(), 50u);
+  EXPECT_EQ(kept[0].at("function"), "f80");
+  EXPECT_EQ(kept[0].at("file"), "/app/m.py");  // abs_path when there is no filename
+  EXPECT_EQ(kept[49].at("function"), "f31");
+  EXPECT_FALSE(kept[0].as_object().contains("in_app"));
+  EXPECT_EQ(parsed->alerts[0].message, "RecursionError");
+}
+
+TEST(SentryWebhook, IssueActions) {
+  struct Case {
+    const char* action;
+    model::AlertStatus status;
+  } cases[] = {
+      {"created", model::AlertStatus::kFiring},   {"unresolved", model::AlertStatus::kFiring},
+      {"assigned", model::AlertStatus::kFiring},  {"resolved", model::AlertStatus::kResolved},
+      {"ignored", model::AlertStatus::kResolved}, {"archived", model::AlertStatus::kResolved},
+  };
+  for (const auto& c : cases) {
+    auto parsed = ParseSentryWebhook(
+        std::string(R"({"action":")") + c.action +
+            R"(","data":{"issue":{"id":"7","title":"t","project":{"name":"Web App"},)"
+            R"("permalink":"https://sentry.io/organizations/acme/issues/7/",)"
+            R"("firstSeen":"2026-11-24T05:14:09Z"}}})",
+        "issue");
+    ASSERT_TRUE(parsed) << c.action << ": " << parsed.error().ToString();
+    const auto& a = parsed->alerts[0];
+    EXPECT_EQ(a.status, c.status) << c.action;
+    EXPECT_EQ(a.fingerprint, "sentry-issue-7");
+    EXPECT_EQ(a.service, "Web App");  // the name when there is no slug
+    EXPECT_EQ(a.annotations.at("url"), "https://sentry.io/organizations/acme/issues/7/");
+    EXPECT_EQ(a.starts_at, 1795497249000);
+  }
 }
 
 TEST(SentryWebhook, RejectsNamingTheField) {
@@ -81,6 +184,40 @@ TEST(SentryWebhook, RejectsNamingTheField) {
       {R"({"message":"x"})", "", "id"},
       {R"({"id":"1"})", "metric_alert", "sentry-hook-resource"},
       {R"([1])", "", "body"},
+      {"{", "event_alert", "body"},
+      {R"({"data":[]})", "event_alert", "data"},
+      {R"({"data":{"event":{"issue_id":true}}})", "event_alert", "data.event.issue_id"},
+      {R"({"data":{"event":{"issue_id":"1","title":7}}})", "event_alert", "data.event.title"},
+      {R"({"data":{"event":{"issue_id":"1","level":["error"]}}})", "event_alert",
+       "data.event.level"},
+      {R"({"data":{"event":{"issue_id":"1","tags":{"a":"b"}}}})", "event_alert", "data.event.tags"},
+      {R"({"data":{"event":{"issue_id":"1","tags":[["a","b"],["c"]]}}})", "event_alert",
+       "data.event.tags[1]"},
+      {R"({"data":{"event":{"issue_id":"1","datetime":"yesterday"}}})", "event_alert",
+       "data.event.datetime"},
+      {R"({"data":{"event":{"issue_id":"1","exception":{"values":[{"type":"E"},3]}}}})",
+       "event_alert", "data.event.exception.values[1]"},
+      {R"({"data":{"event":{"issue_id":"1","exception":{"values":[{"type":"E","stacktrace":)"
+       R"({"frames":[{"lineno":1},"main"]}}]}}}})",
+       "event_alert", "data.event.exception.values[0].stacktrace.frames[1]"},
+      {R"({"data":{"event":{"issue_id":"1","exception":{"values":[{"type":"E","stacktrace":)"
+       R"({"frames":[{"lineno":"12"}]}}]}}}})",
+       "event_alert", "data.event.exception.values[0].stacktrace.frames[0].lineno"},
+      {R"({"data":{"event":{"issue_id":"1","exception":{"values":[{"type":"E","stacktrace":)"
+       R"({"frames":[{"in_app":"yes"}]}}]}}}})",
+       "event_alert", "data.event.exception.values[0].stacktrace.frames[0].in_app"},
+      {R"({"data":{"event":{"issue_id":"1"},"triggered_rule":{}}})", "event_alert",
+       "data.triggered_rule"},
+      {R"({"action":"resolved","data":{}})", "issue", "data.issue"},
+      {R"({"action":"resolved","data":{"issue":{"id":"1","project":"web"}}})", "issue",
+       "data.issue.project"},
+      {R"({"action":"resolved","data":{"issue":{"id":"1","project":{"slug":5}}}})", "issue",
+       "data.issue.project.slug"},
+      {R"({"action":"created","data":{"issue":{"id":"1","firstSeen":false}}})", "issue",
+       "data.issue.firstSeen"},
+      {R"({"id":"1","event":"boom"})", "", "event"},
+      {R"({"id":"1","triggering_rules":["a",2]})", "", "triggering_rules[1]"},
+      {R"({"id":"1","project_slug":{"slug":"x"}})", "", "project_slug"},
   };
   for (const auto& c : cases) {
     auto parsed = ParseSentryWebhook(c.body, c.resource);
