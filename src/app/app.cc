@@ -12,6 +12,8 @@
 #include <spdlog/spdlog.h>
 
 #include "analysis/builtin_analyst.h"
+#include "analysis/llm/llm_analyst.h"
+#include "net/http_client.h"
 #include "analysis/rules/failure_rules.h"
 #include "engine/engine.h"
 #include "engine/evidence_builder.h"
@@ -87,6 +89,18 @@ void RegisterGauges(metrics::Registry& registry, store::Store& store, engine::En
                      [&engine] { return static_cast<double>(engine.counters().duplicates); });
 }
 
+// Lets the App own "the analyst" uniformly when it is just the built-in one.
+class ForwardingAnalyst final : public analysis::Analyst {
+ public:
+  explicit ForwardingAnalyst(analysis::Analyst& target) : target_(target) {}
+  Result<model::Analysis> Analyze(const analysis::EvidencePack& pack) override {
+    return target_.Analyze(pack);
+  }
+
+ private:
+  analysis::Analyst& target_;
+};
+
 // The rules shipped with Quell plus the user's file (analysis.rules_file), if any.
 Result<analysis::rules::FailureRules> LoadRules(const config::Config& config) {
   analysis::rules::FailureRules rules = analysis::rules::FailureRules::Defaults();
@@ -141,6 +155,32 @@ engine::EvidenceSources EvidenceSourcesFrom(store::Store& store, engine::LogMini
   return sources;
 }
 
+// The built-in analyst alone, or the LLM analyst in front of it ([llm] settings). Says which.
+std::unique_ptr<analysis::Analyst> MakeAnalyst(const config::Config& config,
+                                               analysis::Analyst& builtin,
+                                               std::unique_ptr<net::HttpClient>& client) {
+  if (config.llm_provider == "ollama") {
+    client = net::NewCurlHttpClient();
+    analysis::llm::LlmOptions o;
+    o.url = config.llm_url;
+    o.model = config.llm_model;
+    o.num_ctx = config.llm_num_ctx;
+    o.timeout_s = config.llm_timeout_s;
+    o.primary = config.llm_primary == "llm";
+    Status check = analysis::llm::CheckOllama(*client, o);
+    spdlog::info("LLM analyst: ollama {} at {} ({} answer is primary){}", o.model, o.url,
+                 o.primary ? "its" : "the built-in",
+                 check.ok() ? "" : "; not ready: " + check.message() +
+                                       " (the built-in analysis is used until it is)");
+    return std::make_unique<analysis::llm::LlmAnalyst>(*client, builtin, o);
+  }
+  if (config.llm_provider == "openai")
+    spdlog::warn("llm.provider = openai is not supported yet; running the built-in analyst only");
+  else
+    spdlog::info("LLM analyst: none configured (llm.provider = none); using the built-in analyst");
+  return std::make_unique<ForwardingAnalyst>(builtin);
+}
+
 // Runs the analyst for "analyze" jobs; notifications have no notifier yet, so "notify" jobs
 // complete at once.
 void RegisterJobHandlers(jobs::JobRunner& runner, engine::Engine& engine,
@@ -162,6 +202,8 @@ struct App::Parts {
   std::unique_ptr<metrics::Registry> metrics;
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<analysis::rules::FailureRules> rules;
+  std::unique_ptr<analysis::Analyst> builtin;
+  std::unique_ptr<net::HttpClient> http_client;
   std::unique_ptr<analysis::Analyst> analyst;
   engine::EvidenceSources evidence;
   model::Topology configured_topology;
@@ -200,7 +242,8 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   RegisterGauges(*p.metrics, *p.store, *p.engine);
   QUELL_ASSIGN_OR_RETURN(auto rules, LoadRules(config));
   p.rules = std::make_unique<analysis::rules::FailureRules>(std::move(rules));
-  p.analyst = std::make_unique<analysis::BuiltinAnalyst>(*p.rules);
+  p.builtin = std::make_unique<analysis::BuiltinAnalyst>(*p.rules);
+  p.analyst = MakeAnalyst(config, *p.builtin, p.http_client);
   engine::LogMiningOptions log_options;
   log_options.retention_ms = config.logs_retention_ms;
   log_options.max_rows = config.logs_max_rows;

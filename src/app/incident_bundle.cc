@@ -10,6 +10,8 @@
 #include <boost/json.hpp>
 
 #include "analysis/builtin_analyst.h"
+#include "analysis/llm/llm_analyst.h"
+#include "net/http_client.h"
 #include "analysis/logmine/template_miner.h"
 #include "engine/fingerprint.h"
 #include "ingest/generic_alert.h"
@@ -191,7 +193,8 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
   return pack;
 }
 
-int RunAnalyze(const std::string& path) {
+int RunAnalyze(const AnalyzeOptions& options) {
+  const std::string& path = options.path;
   std::stringstream content;
   if (path == "-") {
     content << std::cin.rdbuf();
@@ -209,8 +212,23 @@ int RunAnalyze(const std::string& path) {
     std::fprintf(stderr, "quell: %s\n", pack.error().ToString().c_str());
     return 2;
   }
-  analysis::BuiltinAnalyst analyst;
-  auto result = analyst.Analyze(*pack);
+  analysis::BuiltinAnalyst builtin;
+  std::unique_ptr<net::HttpClient> client;
+  std::unique_ptr<analysis::llm::LlmAnalyst> llm;
+  analysis::Analyst* analyst = &builtin;
+  if (options.llm == "ollama") {
+    client = net::NewCurlHttpClient();
+    analysis::llm::LlmOptions o;
+    o.url = options.llm_url;
+    o.model = options.model;
+    o.timeout_s = options.timeout_s;
+    llm = std::make_unique<analysis::llm::LlmAnalyst>(*client, builtin, o);
+    analyst = llm.get();
+  } else if (options.llm != "none") {
+    std::fprintf(stderr, "quell: --llm must be none or ollama\n");
+    return 2;
+  }
+  auto result = analyst->Analyze(*pack);
   if (!result) {
     std::fprintf(stderr, "quell: %s\n", result.error().ToString().c_str());
     return 1;

@@ -21,7 +21,15 @@ namespace quell::app {
 
 Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view json, TimeMs now);
 
-// `quell analyze FILE` ('-' for stdin): prints the Analysis as JSON. Returns the exit code.
-int RunAnalyze(const std::string& path);
+// `quell analyze [--llm ollama --model M --llm-url U] FILE` ('-' for stdin): prints the
+// Analysis as JSON. Returns the exit code.
+struct AnalyzeOptions {
+  std::string path;
+  std::string llm = "none";  // none | ollama
+  std::string model = "gemma4:e4b";
+  std::string llm_url = "http://127.0.0.1:11434";
+  int timeout_s = 120;
+};
+int RunAnalyze(const AnalyzeOptions& options);
 
 }  // namespace quell::app

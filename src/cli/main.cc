@@ -86,16 +86,21 @@ int main(int argc, char** argv) {
                             "Write LineId,EventTemplate for every input line to this CSV file");
 
     // analyze
-    std::string bundle;
+    quell::app::AnalyzeOptions analyze_options;
     auto* analyze = app.add_subcommand(
         "analyze", "Analyse an incident bundle (or one alert) offline and print the Analysis JSON.");
-    analyze->add_option("bundle", bundle,
+    analyze->add_option("--llm", analyze_options.llm,
+                        "none | ollama: also ask a local model (falls back to the built-in answer)");
+    analyze->add_option("--model", analyze_options.model, "model name (default gemma4:e4b)");
+    analyze->add_option("--llm-url", analyze_options.llm_url,
+                        "model server (default http://127.0.0.1:11434)");
+    analyze->add_option("bundle", analyze_options.path,
                         "Bundle JSON file ('-' for stdin): {alerts, deploys, logs, topology}, or "
                         "a single alert object")
         ->required();
 
     CLI11_PARSE(app, argc, argv);
-    if (analyze->parsed()) return quell::app::RunAnalyze(bundle);
+    if (analyze->parsed()) return quell::app::RunAnalyze(analyze_options);
 
     if (serve->parsed()) {
       std::vector<std::pair<std::string, std::string>> overrides;

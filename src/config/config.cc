@@ -169,6 +169,28 @@ const std::vector<Option>& Options() {
           QUELL_ASSIGN_OR_RETURN(c.logs_max_rows, ParseInt(v, 1000, int64_t{1} << 40));
           return Status::Ok();
         });
+    add("llm.provider", "none",
+        "none | ollama | openai: the local model that analyses incidents next to the built-in "
+        "analyst (openai: not supported yet)",
+        [](Config& c, const std::string& v) -> Status {
+          if (v != "none" && v != "ollama" && v != "openai")
+            return InvalidArgument("'" + v + "' is not none, ollama or openai");
+          c.llm_provider = v;
+          return Status::Ok();
+        });
+    add("llm.url", "http://127.0.0.1:11434", "base URL of the model server",
+        StringSetter(&Config::llm_url));
+    add("llm.model", "gemma4:e4b", "model name", StringSetter(&Config::llm_model));
+    add("llm.num_ctx", "8192", "context size sent with every request (tokens)",
+        IntSetter(&Config::llm_num_ctx, 2048, 262144));
+    add("llm.timeout_s", "60", "seconds one model answer may take",
+        IntSetter(&Config::llm_timeout_s, 1, 3600));
+    add("llm.primary", "llm", "builtin | llm: whose answer is the incident's analysis",
+        [](Config& c, const std::string& v) -> Status {
+          if (v != "builtin" && v != "llm") return InvalidArgument("'" + v + "' is not builtin or llm");
+          c.llm_primary = v;
+          return Status::Ok();
+        });
     add("topology", "",
         "service dependencies; in TOML a [topology] table: api = [\"redis\", \"postgres\"]; in "
         "the environment \"api:redis,postgres;checkout:api\"",

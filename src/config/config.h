@@ -43,6 +43,13 @@ struct Config {
   size_t logs_max_body_bytes = 64u << 20;
   TimeMs logs_retention_ms = 7 * 24 * kHourMs;
   int64_t logs_max_rows = 2'000'000;
+  // LLM analyst ([llm] table).
+  std::string llm_provider = "none";  // none | ollama | openai
+  std::string llm_url = "http://127.0.0.1:11434";
+  std::string llm_model = "gemma4:e4b";
+  int llm_num_ctx = 8192;
+  int llm_timeout_s = 60;
+  std::string llm_primary = "llm";    // builtin | llm
   // Extra failure rules (JSON, the format of data/knowledge/failures.json); same id replaces.
   std::string rules_file;
   // Topology: service -> services it depends on. TOML `[topology]` with

@@ -197,6 +197,16 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
     int dropped = GroundAnalysis(pack, out);
     out.analyzer = "ollama:" + options_.model;
     out.llm_prompt = prompt.system + "\n\n" + prompt.user;
+    if (!options_.primary) {
+      auto top = [](const std::vector<model::Suspect>& s) { return s.empty() ? "" : s[0].service + s[0].id; };
+      const bool agree = top(out.service_suspects) == top(builtin.service_suspects) &&
+                         top(out.deploy_suspects) == top(builtin.deploy_suspects);
+      model::Analysis kept = builtin;
+      kept.llm_prompt = out.llm_prompt;
+      kept.llm_note = fmt::format("{} {}: {} (confidence {:.2f})", out.analyzer,
+                                  agree ? "agrees" : "differs", out.root_cause, out.confidence);
+      return kept;
+    }
     out.llm_note = fmt::format("built-in analyst said: {} (confidence {:.2f}); {}", builtin.root_cause,
                                builtin.confidence,
                                dropped ? fmt::format("{} ungrounded claim(s) dropped", dropped)
@@ -204,6 +214,31 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
     return out;
   }
   return fallback("no answer");
+}
+
+Status CheckOllama(net::HttpClient& client, const LlmOptions& options) {
+  net::HttpClientRequest request;
+  request.method = "GET";
+  request.url = options.url + "/api/tags";
+  request.timeout_ms = 5000;
+  auto response = client.Send(request);
+  if (!response)
+    return Unavailable("no model server at the configured llm.url: " + response.error().message());
+  if (response->status != 200)
+    return Unavailable(fmt::format("the model server answered HTTP {} to /api/tags", response->status));
+  boost::system::error_code ec;
+  auto tags = json::parse(response->body, ec);
+  const json::value* models = !ec && tags.is_object() ? tags.as_object().if_contains("models") : nullptr;
+  if (models && models->is_array())
+    for (const auto& m : models->get_array())
+      if (m.is_object())
+        for (const char* key : {"name", "model"})
+          if (const auto* n = m.as_object().if_contains(key);
+              n && n->is_string() && (n->get_string() == options.model ||
+                                      n->get_string() == options.model + ":latest"))
+            return Status::Ok();
+  return Unavailable("model " + options.model + " is not on the model server; run: ollama pull " +
+                     options.model);
 }
 
 }  // namespace quell::analysis::llm

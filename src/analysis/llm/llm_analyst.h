@@ -27,7 +27,14 @@ struct LlmOptions {
   int seed = 42;
   bool stream = false;
   bool redact_ips = false;
+  // false: the built-in answer stays primary and the model's answer is summarised in llm_note
+  // ("agrees" or "differs").
+  bool primary = true;
 };
+
+// The model server's own view: whether it answers and has the model. Never throws; a missing
+// model gives the `ollama pull` command to run.
+Status CheckOllama(net::HttpClient& client, const LlmOptions& options);
 
 // The Analysis JSON schema sent as Ollama's `format`.
 const std::string& AnalysisJsonSchema();

@@ -14,64 +14,14 @@
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/prompt.h"
 #include "analysis/llm/redaction.h"
+#include "../tests/fake_ollama.h"
 
 namespace quell::analysis::llm {
 namespace {
 
 namespace json = boost::json;
-
-struct Scripted {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  int delay_ms = 0;
-};
-
-// A fake Ollama: answers /api/chat from a script, records the requests.
-class FakeOllama {
- public:
-  FakeOllama() {
-    server_.Post("/api/chat", [this](const httplib::Request& req, httplib::Response& res) {
-      Scripted next;
-      {
-        std::lock_guard lock(mu_);
-        requests_.push_back(req.body);
-        if (!script_.empty()) {
-          next = script_.front();
-          script_.pop_front();
-        } else {
-          next = {404, R"({"error":"model 'gemma4:e4b' not found"})"};
-        }
-      }
-      if (next.delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(next.delay_ms));
-      res.status = next.status;
-      res.set_content(next.body, next.content_type);
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~FakeOllama() {
-    server_.stop();
-    thread_.join();
-  }
-  void Push(Scripted s) {
-    std::lock_guard lock(mu_);
-    script_.push_back(std::move(s));
-  }
-  std::vector<std::string> requests() {
-    std::lock_guard lock(mu_);
-    return requests_;
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mu_;
-  std::deque<Scripted> script_;
-  std::vector<std::string> requests_;
-};
+using testing::FakeOllama;
+using testing::Scripted;
 
 std::string ChatReply(const std::string& content, const std::string& done_reason = "stop") {
   return json::serialize(json::object{
@@ -232,6 +182,26 @@ TEST(Redaction, SecretsAndPersonalData) {
   EXPECT_EQ(Redact("key AKIAABCDEFGHIJKLMNOP"), "key <aws key>");
   EXPECT_EQ(Redact("from 10.1.2.3", /*redact_ips=*/true), "from <ip>");
   EXPECT_EQ(Redact("from 10.1.2.3"), "from 10.1.2.3");
+}
+
+}  // namespace
+}  // namespace quell::analysis::llm
+
+namespace quell::analysis::llm {
+namespace {
+
+TEST(CheckOllama, ModelPresentOrAClearPullCommand) {
+  testing::FakeOllama fake;
+  auto client = net::NewCurlHttpClient();
+  LlmOptions options;
+  options.url = fake.url();
+  EXPECT_TRUE(CheckOllama(*client, options).ok());
+  fake.SetModels({"llama3:8b"});
+  Status missing = CheckOllama(*client, options);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find("ollama pull gemma4:e4b"), std::string::npos) << missing.ToString();
+  options.url = "http://127.0.0.1:1";
+  EXPECT_FALSE(CheckOllama(*client, options).ok());
 }
 
 }  // namespace
