@@ -47,6 +47,22 @@ TEST(Logs, IngestMineAndServeToTheAnalyst) {
   auto listed = json::parse(server.Get("/api/v1/logs?service=api&limit=10", token).body);
   EXPECT_EQ(listed.at("logs").as_array().size(), 5u);
 
+  // A stream is parsed as it arrives: batches before a bad line stay stored, and the answer says
+  // how many lines were accepted.
+  std::string stream;
+  for (int i = 0; i < 6000; ++i)
+    stream += R"({"service":"stream","message":"tick )" + std::to_string(i) + "\"}\n";
+  stream += "{broken\n";
+  auto partial = server.Post("/api/v1/logs", stream, token, "application/x-ndjson");
+  EXPECT_EQ(partial.status, 400);
+  EXPECT_NE(partial.body.find("\"field\":\"line 6001\""), std::string::npos) << partial.body;
+  const int64_t accepted = json::parse(partial.body).at("accepted").as_int64();
+  EXPECT_GE(accepted, 5000);  // the first batch was stored
+  EXPECT_LT(accepted, 6000);  // the batch with the bad line was not
+  EXPECT_EQ(server.Post("/api/v1/logs", "{\"service\":\"a\",\"message\":\"x\"}\n", "qk_nope",
+                        "application/x-ndjson").status, 401);
+  EXPECT_EQ(server.Post("/api/v1/logs", "", token, "application/x-ndjson").status, 400);
+
   // Bad input.
   auto bad_line = server.Post("/api/v1/logs", "{\"service\":\"a\",\"message\":\"x\"}\n{nope\n", token,
                               "application/x-ndjson");

@@ -71,6 +71,31 @@ Result<int> LimitQueryParam(const HttpRequest& request, int default_limit, int m
   return std::min(std::stoi(text), max);
 }
 
+namespace {
+
+// Answers a streamed request with an error as soon as the body starts (or ends, if empty).
+class RejectingStream final : public BodyStream {
+ public:
+  explicit RejectingStream(HttpResponse response) : response_(std::move(response)) {}
+  std::optional<HttpResponse> Feed(std::string_view) override { return response_; }
+  void Finish(Responder respond) override { respond(response_); }
+
+ private:
+  HttpResponse response_;
+};
+
+}  // namespace
+
+std::unique_ptr<BodyStream> Api::OpenStream(const HttpRequest& head) {
+  RouteMatch match = impl_->router.Match(head.method, head.path);
+  if (!match.route || !match.route->open_stream) return nullptr;
+  if (match.route->scope) {
+    Status auth = impl_->auth.Check(head, *match.route->scope);
+    if (!auth.ok()) return std::make_unique<RejectingStream>(ErrorResponse(auth));
+  }
+  return match.route->open_stream(head);
+}
+
 void Api::Handle(HttpRequest request, Responder respond_raw) {
   // Every response is counted by status code and timed.
   const auto started = std::chrono::steady_clock::now();

@@ -42,6 +42,7 @@ class Api : public Handler {
   explicit Api(ApiDeps deps);
   ~Api() override;
   void Handle(HttpRequest request, Responder respond) override;
+  std::unique_ptr<BodyStream> OpenStream(const HttpRequest& head) override;
 
  private:
   struct Impl;

@@ -9,6 +9,8 @@
 #include "http/routes.h"
 #include "ingest/log_batch.h"
 
+#include <optional>
+
 namespace quell::http {
 namespace {
 
@@ -22,10 +24,79 @@ std::string BaseContentType(const HttpRequest& request) {
   return type;
 }
 
+// NDJSON log streams: lines are parsed as they arrive and stored in batches, so a large stream
+// never sits in memory whole. A bad line stops the stream with a 400 naming it; the batches
+// before it stay stored, and the answer says how many lines were accepted.
+class NdjsonLogStream final : public BodyStream {
+ public:
+  explicit NdjsonLogStream(const ApiDeps& deps) : deps_(deps) {}
+
+  std::optional<HttpResponse> Feed(std::string_view piece) override {
+    pending_.append(piece);
+    size_t start = 0, newline;
+    while ((newline = pending_.find('\n', start)) != std::string::npos) {
+      if (auto error = Line(std::string_view(pending_).substr(start, newline - start))) {
+        return error;
+      }
+      start = newline + 1;
+    }
+    pending_.erase(0, start);
+    if (pending_.size() > kMaxLineBytes)
+      return Reject(InvalidArgument("line " + std::to_string(line_no_ + 1) + " is too long",
+                                    "line " + std::to_string(line_no_ + 1)));
+    if (batch_.size() >= kBatch) return Flush();
+    return std::nullopt;
+  }
+
+  void Finish(Responder respond) override {
+    std::optional<HttpResponse> error = pending_.empty() ? std::nullopt : Line(pending_);
+    if (!error) error = Flush();
+    if (!error && accepted_ == 0)
+      error = Reject(InvalidArgument("no log entries in the body", "body"));
+    respond(error ? std::move(*error)
+                  : JsonResponse(202, json::object{{"accepted", accepted_}}));
+  }
+
+ private:
+  static constexpr size_t kBatch = 5000;
+  static constexpr size_t kMaxLineBytes = 1 << 20;
+
+  std::optional<HttpResponse> Line(std::string_view line) {
+    ++line_no_;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty()) return std::nullopt;
+    auto entry = ingest::ParseLogNdjsonLine(line, line_no_, deps_.clock.Now());
+    if (!entry) return Reject(entry.error());
+    batch_.push_back(std::move(*entry));
+    return std::nullopt;
+  }
+
+  std::optional<HttpResponse> Flush() {
+    if (batch_.empty()) return std::nullopt;
+    Status stored = deps_.logs.Ingest(batch_);
+    if (!stored.ok()) return ErrorResponse(stored);
+    accepted_ += batch_.size();
+    batch_.clear();
+    return std::nullopt;
+  }
+
+  HttpResponse Reject(const Status& status) {
+    json::object body = ErrorBody(status).as_object();
+    body["accepted"] = accepted_;
+    return JsonResponse(400, body);
+  }
+
+  const ApiDeps deps_;
+  std::string pending_;
+  std::vector<model::LogEntry> batch_;
+  size_t line_no_ = 0;
+  size_t accepted_ = 0;
+};
+
 }  // namespace
 
 void AddLogRoutes(Router& router, const ApiDeps& deps) {
-  router.Add({"POST", "/api/v1/logs", store::Scope::kIngest,
+  Route post{"POST", "/api/v1/logs", store::Scope::kIngest,
               [deps](HttpRequest& request, const PathParams&, Responder respond) {
                 const std::string type = BaseContentType(request);
                 const TimeMs now = deps.clock.Now();
@@ -44,7 +115,13 @@ void AddLogRoutes(Router& router, const ApiDeps& deps) {
                 Status stored = deps.logs.Ingest(*entries);
                 if (!stored.ok()) return respond(ErrorResponse(stored));
                 respond(JsonResponse(202, json::object{{"accepted", entries->size()}}));
-              }});
+              }};
+  post.open_stream = [deps](const HttpRequest& head) -> std::unique_ptr<BodyStream> {
+    const std::string type = BaseContentType(head);
+    if (type != "application/x-ndjson" && type != "application/jsonl") return nullptr;
+    return std::make_unique<NdjsonLogStream>(deps);
+  };
+  router.Add(std::move(post));
   router.Add({"GET", "/api/v1/logs", store::Scope::kRead,
               [deps](HttpRequest& request, const PathParams&, Responder respond) {
                 store::LogQuery query;

@@ -21,6 +21,8 @@ struct Route {
   // Scope the bearer token needs; public routes (health, metrics) have none.
   std::optional<store::Scope> scope;
   RouteFn fn;
+  // Optional: take the body as a stream (Handler::OpenStream); return nullptr to take it whole.
+  std::function<std::unique_ptr<BodyStream>(const HttpRequest&)> open_stream = nullptr;
 };
 
 struct RouteMatch {

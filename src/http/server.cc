@@ -59,7 +59,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read();
   void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
+  HttpRequest Head();
+  Responder MakeResponder(bool keep_alive);
   void Dispatch();
+  void ReadStream();
+  void OnStreamRead(beast::error_code ec);
   void Write(HttpResponse response, bool close);
   void OnWrite(bool close, bool drain, beast::error_code ec);
   void Drain();
@@ -69,6 +73,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<bhttp::response<bhttp::string_body>> response_;
+  std::unique_ptr<BodyStream> body_stream_;  // set while a streamed body is being read
   std::array<char, 16384> drain_buffer_{};
   size_t drained_ = 0;
   BeastServer& server_;
@@ -174,6 +179,12 @@ void Session::OnHeader(beast::error_code ec) {
   parser_->body_limit(limit);
   if (auto length = parser_->content_length(); length && *length > limit)
     return OnRead(bhttp::error::body_limit);
+  body_stream_ = server_.handler().OpenStream(Head());
+  if (body_stream_) {
+    busy_ = true;
+    server_.RequestStarted();
+    return ReadStream();
+  }
   if (parser_->is_done()) return OnRead(ec);
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](beast::error_code read_ec, size_t) {
@@ -215,8 +226,8 @@ void Session::OnRead(beast::error_code ec) {
   Dispatch();
 }
 
-void Session::Dispatch() {
-  auto message = parser_->release();
+HttpRequest Session::Head() {
+  const auto& message = parser_->get();
   HttpRequest request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
@@ -227,20 +238,66 @@ void Session::Dispatch() {
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     request.headers.emplace_back(std::move(name), std::string(field.value()));
   }
-  request.body = std::move(message.body());
   request.remote_address = remote_;
-  const bool keep_alive = message.keep_alive();
+  return request;
+}
 
-  busy_ = true;
-  server_.RequestStarted();
+Responder Session::MakeResponder(bool keep_alive) {
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  Responder respond = [self = shared_from_this(), answered, keep_alive](HttpResponse response) {
+  return [self = shared_from_this(), answered, keep_alive](HttpResponse response) {
     if (answered->exchange(true)) return;  // a second answer is ignored
     net::post(self->stream_.get_executor(),
               [self, keep_alive, response = std::move(response)]() mutable {
                 self->Write(std::move(response), !keep_alive);
               });
   };
+}
+
+// Streamed bodies: read what has arrived, hand it over, forget it, so memory stays bounded.
+void Session::ReadStream() {
+  if (parser_->is_done()) return OnStreamRead({});  // no (more) body
+  stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_s));
+  bhttp::async_read_some(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, size_t) {
+                           self->OnStreamRead(ec);
+                         });
+}
+
+void Session::OnStreamRead(beast::error_code ec) {
+  if (ec == bhttp::error::body_limit) {
+    body_stream_.reset();
+    return Write({413, "application/json",
+                  ErrorJson("payload_too_large", "request body is larger than this route accepts"),
+                  {}},
+                 true);
+  }
+  if (ec) {
+    body_stream_.reset();
+    busy_ = false;
+    server_.RequestFinished();
+    return Close();
+  }
+  auto& body = parser_->get().body();
+  if (!body.empty()) {
+    auto early = body_stream_->Feed(body);
+    body.clear();
+    if (early) {
+      body_stream_.reset();
+      return Write(std::move(*early), true);  // drains the rest before closing
+    }
+  }
+  if (!parser_->is_done()) return ReadStream();
+  auto stream = std::move(body_stream_);
+  stream->Finish(MakeResponder(parser_->get().keep_alive()));
+}
+
+void Session::Dispatch() {
+  HttpRequest request = Head();
+  request.body = std::move(parser_->get().body());
+  const bool keep_alive = parser_->get().keep_alive();
+  busy_ = true;
+  server_.RequestStarted();
+  Responder respond = MakeResponder(keep_alive);
   try {
     server_.handler().Handle(std::move(request), std::move(respond));
   } catch (const std::exception& e) {

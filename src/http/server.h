@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,11 +44,28 @@ struct HttpResponse {
 
 using Responder = std::function<void(HttpResponse)>;
 
+// A request body delivered in pieces as it arrives, for routes that take large streams.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // The next piece of the body (pieces do not respect line boundaries). A response ends the
+  // request early (the rest of the body is read and dropped).
+  virtual std::optional<HttpResponse> Feed(std::string_view piece) = 0;
+  // The whole body has arrived: answer.
+  virtual void Finish(Responder respond) = 0;
+};
+
 class Handler {
  public:
   virtual ~Handler() = default;
   // Called on a server thread. Must eventually call respond exactly once.
   virtual void Handle(HttpRequest request, Responder respond) = 0;
+  // Called once the headers are read (`head` has no body). A non-null stream receives the body
+  // in pieces instead of Handle receiving it whole.
+  virtual std::unique_ptr<BodyStream> OpenStream(const HttpRequest& head) {
+    (void)head;
+    return nullptr;
+  }
 };
 
 struct ServerOptions {

@@ -142,6 +142,17 @@ Result<std::vector<model::LogEntry>> ParseLogJson(std::string_view body, TimeMs 
   return out;
 }
 
+Result<model::LogEntry> ParseLogNdjsonLine(std::string_view line, size_t line_no, TimeMs now) {
+  const std::string where = "line " + std::to_string(line_no);
+  auto value = ParseJsonBody(line);
+  if (!value) return Error(InvalidArgument(where + ": " + value.error().message(), where));
+  if (!value->is_object()) return Error(InvalidArgument(where + " must be a JSON object", where));
+  model::LogEntry entry;
+  QUELL_ASSIGN_OR_RETURN(entry.service, ReadService(value->get_object(), where + "."));
+  QUELL_RETURN_IF_ERROR(ReadEntry(value->get_object(), where, now, entry));
+  return entry;
+}
+
 Result<std::vector<model::LogEntry>> ParseLogNdjson(std::string_view body, TimeMs now) {
   std::vector<model::LogEntry> out;
   size_t line_no = 0;
@@ -152,15 +163,7 @@ Result<std::vector<model::LogEntry>> ParseLogNdjson(std::string_view body, TimeM
     ++line_no;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
     if (line.empty()) continue;
-    const std::string where = "line " + std::to_string(line_no);
-    auto value = ParseJsonBody(line);
-    if (!value) return Error(InvalidArgument(where + ": " + value.error().message(), where));
-    if (!value->is_object()) return Error(InvalidArgument(where + " must be a JSON object", where));
-    model::LogEntry entry;
-    auto service = ReadService(value->get_object(), where + ".");
-    if (!service) return Error(service.error());
-    entry.service = std::move(*service);
-    QUELL_RETURN_IF_ERROR(ReadEntry(value->get_object(), where, now, entry));
+    QUELL_ASSIGN_OR_RETURN(auto entry, ParseLogNdjsonLine(line, line_no, now));
     out.push_back(std::move(entry));
     if (out.size() > kMaxLogEntriesPerRequest)
       return Error(InvalidArgument("too many log entries in one request", "body"));

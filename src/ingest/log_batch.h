@@ -23,6 +23,8 @@ inline constexpr size_t kMaxLogEntriesPerRequest = 1'000'000;
 // `now` stamps entries that carry no time.
 Result<std::vector<model::LogEntry>> ParseLogJson(std::string_view body, TimeMs now);
 Result<std::vector<model::LogEntry>> ParseLogNdjson(std::string_view body, TimeMs now);
+// One NDJSON line (not blank); errors name "line N".
+Result<model::LogEntry> ParseLogNdjsonLine(std::string_view line, size_t line_no, TimeMs now);
 
 // Raw lines -> entries, gluing stack-trace continuation lines to the entry before them.
 std::vector<model::LogEntry> LinesToEntries(const std::string& service,
