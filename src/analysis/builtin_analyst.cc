@@ -9,6 +9,7 @@
 
 #include "analysis/deploys/deploy_correlation.h"
 #include "analysis/rules/severity_rules.h"
+#include "analysis/stacktrace/stack_trace.h"
 #include "analysis/topology/service_ranking.h"
 #include "common/time_format.h"
 
@@ -99,6 +100,31 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
     if (error && t.first_seen > 0 && (s.first_error_at == 0 || t.first_seen < s.first_error_at))
       s.first_error_at = t.first_seen;
   }
+  // Stack traces in alert texts and error lines: exception types for the rules, and evidence.
+  std::vector<std::pair<std::string, stacktrace::StackTrace>> traces;
+  for (const auto& a : pack.alerts)
+    for (auto& t : stacktrace::ExtractStackTraces(a.data.message))
+      traces.emplace_back(a.data.service, std::move(t));
+  for (const auto& l : pack.error_lines)
+    for (auto& t : stacktrace::ExtractStackTraces(l.message))
+      if (traces.size() < 20) traces.emplace_back(l.service, std::move(t));
+  std::set<std::string> seen_stacks;
+  for (const auto& [service, t] : traces) {
+    if (!t.exception_type.empty()) exception_types.push_back(t.exception_type);
+    for (const auto& cause : t.caused_by) exception_types.push_back(cause);
+    if (!seen_stacks.insert(t.fingerprint).second) continue;
+    std::string where;
+    for (const auto& f : t.frames)
+      if (f.in_app) {
+        where = fmt::format(" at {} ({}:{})", f.function, f.file, f.line);
+        break;
+      }
+    out.evidence.push_back({"stack_trace", t.fingerprint,
+                            fmt::format("{} {}: {}{}{}", service, t.exception_type,
+                                        t.message.substr(0, 160), where,
+                                        t.caused_by.empty() ? "" : ", caused by " + t.caused_by[0])});
+  }
+
   std::vector<topology::ServiceSignals> signals;
   for (auto& [name, s] : per_service) signals.push_back(s);
 

@@ -95,6 +95,23 @@ TEST(BuiltinAnalyst, SimilarIncidentResolutionBecomesAnAction) {
   EXPECT_EQ(result->recommended_actions.back(), "Last time (incident #42): Raised the pool to 64");
 }
 
+TEST(BuiltinAnalyst, StackTracesBecomeEvidenceAndFeedTheRules) {
+  auto pack = Pack({MakeAlert("billing", "Job failed")});
+  pack.error_lines = {{"billing", kT, "ERROR",
+                       "java.lang.OutOfMemoryError: Java heap space\n\tat com.acme.billing.InvoiceJob.run(InvoiceJob.java:57)",
+                       ""}};
+  auto result = BuiltinAnalyst().Analyze(pack);
+  ASSERT_TRUE(result);
+  EXPECT_NE(result->root_cause.find("out of memory"), std::string::npos) << result->root_cause;
+  bool stack = false;
+  for (const auto& e : result->evidence)
+    if (e.kind == "stack_trace") {
+      stack = true;
+      EXPECT_NE(e.detail.find("InvoiceJob.run"), std::string::npos) << e.detail;
+    }
+  EXPECT_TRUE(stack);
+}
+
 TEST(BuiltinAnalyst, EmptyPackDoesNotCrash) {
   EvidencePack pack;
   auto result = BuiltinAnalyst().Analyze(pack);

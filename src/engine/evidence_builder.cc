@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analysis/stacktrace/stack_trace.h"
 #include "engine/fingerprint.h"
 #include "engine/incident_changes.h"
 
@@ -19,6 +20,8 @@ analysis::similar::IncidentFeatures Features(const model::Incident& incident,
   for (const auto& a : alerts) {
     if (!a.data.name.empty()) f.texts.push_back(a.data.name);
     if (!a.data.message.empty()) f.texts.push_back(MaskVariableText(a.data.message));
+    for (const auto& t : analysis::stacktrace::ExtractStackTraces(a.data.message))
+      f.stack_fingerprints.push_back(t.fingerprint);
   }
   for (const auto& e : events)
     if (e.kind == model::EventKind::kResolved && !e.note.empty()) f.resolution_note = e.note;
