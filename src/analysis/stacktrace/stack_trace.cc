@@ -103,7 +103,7 @@ std::string StackFingerprint(const StackTrace& trace) {
 }
 
 std::vector<StackTrace> ExtractStackTraces(std::string_view input) {
-  static const RE2 kJavaHeader(R"re(^(?:.*?\s)?(?:Caused by: |Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable))(?::\s*(.*))?$)re");
+  static const RE2 kJavaHeader(R"re(^(?:.*?[\s"])?(?:Caused by: |Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable))(?::\s*(.*))?$)re");
   static const RE2 kJavaFrame(R"re(^\s*at ([\w$.<>/]+)\.([\w$<>-]+)\(([^:)]*)(?::(\d+))?\)\s*$)re");
   static const RE2 kPyStart(R"re(Traceback \(most recent call last\):)re");
   static const RE2 kPyFrame(R"re(^\s*File "([^"]+)", line (\d+), in (.+)$)re");

@@ -149,3 +149,65 @@ TEST(StackTraces, ArbitraryBytesNeverCrash) {
 
 }  // namespace
 }  // namespace quell::analysis::stacktrace
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace quell::analysis::stacktrace {
+namespace {
+
+boost::json::value ToJson(const std::vector<StackTrace>& traces) {
+  boost::json::array out;
+  for (const auto& t : traces) {
+    boost::json::array frames;
+    for (const auto& f : t.frames)
+      frames.push_back(boost::json::object{
+          {"function", f.function}, {"file", f.file}, {"line", f.line}, {"in_app", f.in_app}});
+    boost::json::array causes;
+    for (const auto& c : t.caused_by) causes.emplace_back(c);
+    out.push_back(boost::json::object{{"language", t.language},
+                                      {"type", t.exception_type},
+                                      {"message", t.message},
+                                      {"frames", std::move(frames)},
+                                      {"caused_by", std::move(causes)},
+                                      {"fingerprint", t.fingerprint}});
+  }
+  return out;
+}
+
+TEST(StackTraceGolden, EveryFixtureParsesAsReviewed) {
+  namespace fs = std::filesystem;
+  const char* root = std::getenv("QUELL_SOURCE_DIR");
+  ASSERT_NE(root, nullptr);
+  const fs::path dir = fs::path(root) / "tests" / "testdata" / "stacktraces";
+  const bool update = std::getenv("QUELL_UPDATE_GOLDEN") != nullptr;
+  int compared = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".txt") continue;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    auto actual = ToJson(ExtractStackTraces(text.str()));
+    fs::path golden = entry.path();
+    golden.replace_extension(".expected.json");
+    if (update) {
+      std::ofstream(golden) << boost::json::serialize(actual) << "\n";
+      continue;
+    }
+    std::ifstream g(golden);
+    ASSERT_TRUE(g) << golden;
+    std::stringstream expected;
+    expected << g.rdbuf();
+    EXPECT_EQ(actual, boost::json::parse(expected.str())) << entry.path().filename();
+    ++compared;
+  }
+  if (!update) {
+    EXPECT_GE(compared, 12);
+  }
+}
+
+}  // namespace
+}  // namespace quell::analysis::stacktrace
