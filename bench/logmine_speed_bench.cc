@@ -15,31 +15,15 @@
 #include <vector>
 
 #include "analysis/logmine/line_splitter.h"
+#include "loghub_datasets.h"
 #include "analysis/logmine/template_miner.h"
 
 namespace lm = quell::analysis::logmine;
 
 namespace {
 
-struct Dataset {
-  const char* name;
-  const char* format;
-};
-
-constexpr Dataset kDatasets[] = {
-    {"HDFS", "<Date> <Time> <Pid> <Level> <Component>: <Content>"},
-    {"Hadoop", R"(<Date> <Time> <Level> \[<Process>\] <Component>: <Content>)"},
-    {"Spark", "<Date> <Time> <Level> <Component>: <Content>"},
-    {"Zookeeper", R"(<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>)"},
-    {"BGL",
-     "<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>"},
-    {"HPC", "<LogId> <Node> <Component> <State> <Time> <Flag> <Content>"},
-    {"Thunderbird",
-     R"(<Label> <Timestamp> <Date> <User> <Month> <Day> <Time> <Location> <Component>(\[<PID>\])?: <Content>)"},
-    {"Linux", R"(<Month> <Date> <Time> <Level> <Component>(\[<PID>\])?: <Content>)"},
-    {"Android", "<Date> <Time>  <Pid>  <Tid> <Level> <Component>: <Content>"},
-    {"OpenSSH", R"(<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>)"},
-};
+using Dataset = quell::bench::LoghubDataset;
+constexpr const auto& kDatasets = quell::bench::kLoghubDatasets;
 
 std::vector<std::string> ReadLines(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
