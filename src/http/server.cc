@@ -5,11 +5,15 @@
 // Session on its own strand. A Session reads one request at a time (no pipelining), hands it to
 // the Handler and reads the next request only after the Handler's response is written. The
 // Responder may run on any thread: it posts the write back onto the session's strand.
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -31,7 +35,7 @@ using tcp = net::ip::tcp;
 
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr size_t kDrainLimit = 8 << 20;  // bytes read and dropped after rejecting a request
-constexpr auto kGracePeriod = std::chrono::seconds(5);
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string ErrorJson(const char* code, const std::string& message) {
   std::string escaped;
@@ -42,7 +46,35 @@ std::string ErrorJson(const char* code, const std::string& message) {
   return std::string(R"({"error":{"code":")") + code + R"(","message":")" + escaped + "\"}}";
 }
 
+HttpResponse ErrorResponse(int status, const char* code, const std::string& message) {
+  return {status, "application/json", ErrorJson(code, message), {}};
+}
+
+// Shared by the server and every Responder it hands out. Once closed (by Stop, after the grace
+// period) a Responder does nothing, so a handler that answers late, even after the server is
+// destroyed, never touches a stopped io_context or a dead session.
+struct Gate {
+  std::mutex mu;
+  bool open = true;
+};
+
 class BeastServer;
+class Session;
+
+// The state behind one Responder (all copies share it): who to answer, and whether it was done.
+// If the last copy is dropped unanswered (a handler bug, or a handler that threw), the client
+// gets a 500 instead of a connection that hangs until the idle timeout.
+struct PendingResponse {
+  PendingResponse(std::weak_ptr<Session> s, std::shared_ptr<Gate> g, bool keep)
+      : session(std::move(s)), gate(std::move(g)), keep_alive(keep) {}
+  ~PendingResponse();
+  void Answer(HttpResponse response);
+
+  std::weak_ptr<Session> session;
+  std::shared_ptr<Gate> gate;
+  bool keep_alive;
+  std::atomic<bool> answered{false};
+};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -53,29 +85,52 @@ class Session : public std::enable_shared_from_this<Session> {
   void PostCloseIfIdle() {
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->CloseIfIdle(); });
   }
-  void CloseIfIdle();
+  // Stop, after the io threads are joined: forget the self-reference of a session whose handler
+  // never answered, so that it can be destroyed.
+  void ReleaseAfterStop() { self_while_busy_.reset(); }
+  bool OnOwnStrand() {
+    // Accepted sockets run on a strand of the io_context (see BeastServer::Accept).
+    auto* strand = stream_.get_executor().target<net::strand<net::io_context::executor_type>>();
+    return strand && strand->running_in_this_thread();
+  }
+  // Answers the current request on the session's strand.
+  void PostWrite(HttpResponse response, bool close) {
+    net::post(stream_.get_executor(),
+              [self = shared_from_this(), close, response = std::move(response)]() mutable {
+                self->Write(std::move(response), close);
+              });
+  }
+  void Write(HttpResponse response, bool close);
 
  private:
+  void CloseIfIdle();
   void Read();
   void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
+  void Reject(HttpResponse response);
+  template <typename Next>
+  void ContinueThen(Next next);
   HttpRequest Head();
   Responder MakeResponder(bool keep_alive);
   void Dispatch();
   void ReadStream();
   void OnStreamRead(beast::error_code ec);
-  void Write(HttpResponse response, bool close);
   void OnWrite(bool close, bool drain, beast::error_code ec);
   void Drain();
   void Close();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  // Rebuilt for every request (a Beast parser handles one message).
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::shared_ptr<bhttp::response<bhttp::string_body>> response_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;  // alive while being written
   std::unique_ptr<BodyStream> body_stream_;  // set while a streamed body is being read
+  // While a handler holds the Responder no I/O is pending, so nothing else keeps the session
+  // alive; Responders hold it weakly (see Gate).
+  std::shared_ptr<Session> self_while_busy_;
   std::array<char, 16384> drain_buffer_{};
   size_t drained_ = 0;
+  size_t body_limit_ = 0;  // of the current request
   BeastServer& server_;
   std::string remote_;
   bool busy_ = false;
@@ -85,7 +140,11 @@ class Session : public std::enable_shared_from_this<Session> {
 class BeastServer final : public HttpServer {
  public:
   BeastServer(const ServerOptions& options, Handler& handler)
-      : options_(options), handler_(handler), ioc_(options.threads), acceptor_(ioc_) {}
+      : options_(options),
+        handler_(handler),
+        largest_body_limit_(LargestBodyLimit(options)),
+        ioc_(std::max(1, options.threads)),
+        acceptor_(net::make_strand(ioc_)) {}
   ~BeastServer() override { Stop(); }
 
   Status Start() override;
@@ -94,7 +153,9 @@ class BeastServer final : public HttpServer {
 
   Handler& handler() { return handler_; }
   const ServerOptions& options() const { return options_; }
-  bool stopping() const { return stopping_.load(); }
+  size_t largest_body_limit() const { return largest_body_limit_; }
+  const std::shared_ptr<Gate>& gate() const { return gate_; }
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
 
   void Register(Session* session, std::weak_ptr<Session> weak) {
     std::lock_guard lock(mu_);
@@ -104,37 +165,75 @@ class BeastServer final : public HttpServer {
     std::lock_guard lock(mu_);
     sessions_.erase(session);
   }
-  void RequestStarted() { ++in_flight_; }
+  void RequestStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void RequestFinished() {
-    if (--in_flight_ == 0) {
+    if (in_flight_.fetch_sub(1) == 1 && stopping()) {
       std::lock_guard lock(mu_);
       idle_cv_.notify_all();
     }
   }
 
  private:
+  static size_t LargestBodyLimit(const ServerOptions& options) {
+    size_t largest = options.max_body_bytes;
+    for (const auto& [path, limit] : options.body_limits) largest = std::max(largest, limit);
+    return largest;
+  }
   void Accept();
+  std::vector<std::shared_ptr<Session>> LiveSessions();
 
   const ServerOptions options_;
   Handler& handler_;
+  const size_t largest_body_limit_;
+  // Declared before the io_context: handlers still queued in it own sessions, whose destructors
+  // unregister here when the io_context is destroyed.
+  std::mutex mu_;
+  std::condition_variable idle_cv_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::atomic<int> in_flight_{0};
+  std::shared_ptr<Gate> gate_ = std::make_shared<Gate>();
+
   net::io_context ioc_;
-  tcp::acceptor acceptor_;
+  tcp::acceptor acceptor_;  // on its own strand: Stop closes it while an accept may complete
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   bool started_ = false;
-  std::atomic<int> in_flight_{0};
-  std::mutex mu_;
-  std::condition_variable idle_cv_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
 };
+
+PendingResponse::~PendingResponse() {
+  if (!answered.load())
+    Answer(ErrorResponse(500, "internal", "the request was dropped without an answer"));
+}
+
+void PendingResponse::Answer(HttpResponse response) {
+  if (answered.exchange(true)) return;  // a second answer is ignored
+  std::shared_ptr<Session> s;
+  {
+    // The session is locked under the gate so that Stop cannot release it in between, and the
+    // reference is dropped under the gate unless we stay on the session's own io thread.
+    std::lock_guard lock(gate->mu);
+    if (!gate->open) return;
+    s = session.lock();
+    if (!s) return;
+    if (!s->OnOwnStrand()) {
+      s->PostWrite(std::move(response), !keep_alive);
+      s.reset();
+      return;
+    }
+  }
+  // Answered inline from Handle (the common case): write now, without a round trip through the
+  // queue. We are on an io thread, which Stop joins before it releases sessions.
+  s->Write(std::move(response), !keep_alive);
+}
 
 Session::Session(tcp::socket socket, BeastServer& server)
     : stream_(std::move(socket)), server_(server) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string();
+  // Small responses must not wait for Nagle (about 40 ms each on keep-alive connections).
   stream_.socket().set_option(tcp::no_delay(true), ec);
 }
 
@@ -155,9 +254,10 @@ void Session::Read() {
   parser_.emplace();
   parser_->header_limit(kHeaderLimit);
   // The header check uses the largest limit; OnHeader applies the route's own.
-  size_t largest = server_.options().max_body_bytes;
-  for (const auto& [path, limit] : server_.options().body_limits) largest = std::max(largest, limit);
-  parser_->body_limit(largest);
+  parser_->body_limit(server_.largest_body_limit());
+  body_limit_ = server_.largest_body_limit();
+  // One deadline for the whole request (headers and body): a slow client cannot hold the
+  // connection longer than the idle timeout.
   stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_s));
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
@@ -177,53 +277,74 @@ void Session::OnHeader(beast::error_code ec) {
     }
   }
   parser_->body_limit(limit);
+  body_limit_ = limit;
   if (auto length = parser_->content_length(); length && *length > limit)
     return OnRead(bhttp::error::body_limit);
   body_stream_ = server_.handler().OpenStream(Head());
   if (body_stream_) {
     busy_ = true;
     server_.RequestStarted();
-    return ReadStream();
+    return ContinueThen([this] { ReadStream(); });
   }
   if (parser_->is_done()) return OnRead(ec);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code read_ec, size_t) {
-                      self->OnRead(read_ec);
-                    });
+  ContinueThen([this] {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code read_ec, size_t) {
+                        self->OnRead(read_ec);
+                      });
+  });
+}
+
+// Clients that sent "Expect: 100-continue" (curl does for larger bodies) wait for it before
+// sending the body; without it they stall for a second.
+template <typename Next>
+void Session::ContinueThen(Next next) {
+  const auto& message = parser_->get();
+  auto expect = message.find(bhttp::field::expect);
+  if (expect == message.end() || parser_->is_done() ||
+      !beast::iequals(expect->value(), "100-continue"))
+    return next();
+  net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                   [self = shared_from_this(), next](beast::error_code ec, size_t) {
+                     if (ec) return self->OnRead(ec);
+                     next();
+                   });
 }
 
 void Session::OnRead(beast::error_code ec) {
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
       ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-      ec == net::error::eof) {
-    return Close();
-  }
-  if (ec == bhttp::error::body_limit) {
-    server_.RequestStarted();
-    busy_ = true;
-    HttpResponse r{413, "application/json",
-                   ErrorJson("payload_too_large", "request body is larger than this route accepts"),
-                   {}};
-    return Write(std::move(r), true);
-  }
-  if (ec == bhttp::error::header_limit) {
-    server_.RequestStarted();
-    busy_ = true;
-    return Write({431, "application/json",
-                  ErrorJson("header_too_large", "request headers are too large"), {}},
-                 true);
-  }
-  if (ec) {
-    if (ec.category() == beast::error_code(bhttp::error::bad_target).category()) {
-      // A malformed request: say so, then close.
-      server_.RequestStarted();
-      busy_ = true;
-      return Write({400, "application/json", ErrorJson("bad_request", "malformed HTTP: " + ec.message()), {}},
-                   true);
+      ec == net::error::eof || ec == net::error::broken_pipe) {
+    if (busy_) {  // a streamed request whose client went away
+      body_stream_.reset();
+      busy_ = false;
+      server_.RequestFinished();
     }
     return Close();
   }
+  if (ec == bhttp::error::body_limit)
+    return Reject(ErrorResponse(413, "payload_too_large",
+                                "request body is larger than this route accepts (" +
+                                    std::to_string(body_limit_) + " bytes)"));
+  if (ec == bhttp::error::header_limit)
+    return Reject(ErrorResponse(431, "header_too_large", "request headers are too large"));
+  if (ec) {
+    if (ec.category() == beast::error_code(bhttp::error::bad_target).category())
+      return Reject(ErrorResponse(400, "bad_request", "malformed HTTP: " + ec.message()));
+    return Close();
+  }
   Dispatch();
+}
+
+// Answers a request the server refuses itself, then closes (after draining what the client
+// is still sending).
+void Session::Reject(HttpResponse response) {
+  if (!busy_) {
+    busy_ = true;
+    server_.RequestStarted();
+  }
+  body_stream_.reset();
+  Write(std::move(response), true);
 }
 
 HttpRequest Session::Head() {
@@ -243,13 +364,11 @@ HttpRequest Session::Head() {
 }
 
 Responder Session::MakeResponder(bool keep_alive) {
-  auto answered = std::make_shared<std::atomic<bool>>(false);
-  return [self = shared_from_this(), answered, keep_alive](HttpResponse response) {
-    if (answered->exchange(true)) return;  // a second answer is ignored
-    net::post(self->stream_.get_executor(),
-              [self, keep_alive, response = std::move(response)]() mutable {
-                self->Write(std::move(response), !keep_alive);
-              });
+  self_while_busy_ = shared_from_this();
+  // One allocation; the lambda (one shared_ptr) fits std::function's small buffer.
+  auto pending = std::make_shared<PendingResponse>(weak_from_this(), server_.gate(), keep_alive);
+  return [pending = std::move(pending)](HttpResponse response) {
+    pending->Answer(std::move(response));
   };
 }
 
@@ -264,27 +383,12 @@ void Session::ReadStream() {
 }
 
 void Session::OnStreamRead(beast::error_code ec) {
-  if (ec == bhttp::error::body_limit) {
-    body_stream_.reset();
-    return Write({413, "application/json",
-                  ErrorJson("payload_too_large", "request body is larger than this route accepts"),
-                  {}},
-                 true);
-  }
-  if (ec) {
-    body_stream_.reset();
-    busy_ = false;
-    server_.RequestFinished();
-    return Close();
-  }
+  if (ec) return OnRead(ec);
   auto& body = parser_->get().body();
   if (!body.empty()) {
     auto early = body_stream_->Feed(body);
     body.clear();
-    if (early) {
-      body_stream_.reset();
-      return Write(std::move(*early), true);  // drains the rest before closing
-    }
+    if (early) return Reject(std::move(*early));  // drains the rest before closing
   }
   if (!parser_->is_done()) return ReadStream();
   auto stream = std::move(body_stream_);
@@ -302,27 +406,29 @@ void Session::Dispatch() {
     server_.handler().Handle(std::move(request), std::move(respond));
   } catch (const std::exception& e) {
     // Handlers return errors as values; an exception here is a bug, not the client's fault.
+    // If the Responder was dropped unanswered, the client gets a 500 (see PendingResponse).
     spdlog::error("handler threw: {}", e.what());
   }
 }
 
 void Session::Write(HttpResponse response, bool close) {
-  if (closed_) {
-    server_.RequestFinished();
+  self_while_busy_.reset();  // pending I/O (or nothing, if closed) owns the session from here
+  if (closed_ || !busy_) {
+    if (busy_) server_.RequestFinished();
     busy_ = false;
     return;
   }
+  close = close || server_.stopping();
   const bool drain = close && parser_ && !parser_->is_done();  // rejected mid-request
-  response_ = std::make_shared<bhttp::response<bhttp::string_body>>(
-      static_cast<bhttp::status>(response.status), 11);
-  response_->set(bhttp::field::server, "quell");
-  response_->set(bhttp::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) response_->set(name, value);
-  response_->body() = std::move(response.body);
-  response_->keep_alive(!close);
-  response_->prepare_payload();
+  auto& message = response_.emplace(static_cast<bhttp::status>(response.status), 11);
+  message.set(bhttp::field::server, "quell");
+  message.set(bhttp::field::content_type, std::move(response.content_type));
+  for (auto& [name, value] : response.headers) message.set(name, value);
+  message.body() = std::move(response.body);
+  message.keep_alive(!close);
+  message.prepare_payload();
   stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_s));
-  bhttp::async_write(stream_, *response_,
+  bhttp::async_write(stream_, message,
                      [self = shared_from_this(), close, drain](beast::error_code ec, size_t) {
                        self->OnWrite(close, drain, ec);
                      });
@@ -340,7 +446,7 @@ void Session::OnWrite(bool close, bool drain, beast::error_code ec) {
 
 // After rejecting a request whose body is still arriving, stop sending and read (and drop) what
 // the client still sends before closing, so that closing does not reset the connection and
-// destroy the response before the client reads it.
+// destroy the response before the client reads it. Bounded in bytes and time.
 void Session::Drain() {
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -362,6 +468,7 @@ void Session::Close() {
 }
 
 Status BeastServer::Start() {
+  if (started_) return Status(StatusCode::kConflict, "the server is already started");
   try {
     beast::error_code ec;
     std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
@@ -378,17 +485,20 @@ Status BeastServer::Start() {
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    if (ec)
+    if (!ec) port_ = acceptor_.local_endpoint(ec).port();
+    if (ec) {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
       return Status(StatusCode::kUnavailable,
                     "cannot listen on " + host + ":" + std::to_string(options_.port) + ": " +
                         ec.message(),
                     "listen");
-    port_ = acceptor_.local_endpoint().port();
-  } catch (const std::exception& e) {
+    }
+  } catch (const std::exception& e) {  // Asio at the edge: allocation or resolver failures
     return Status(StatusCode::kUnavailable, std::string("cannot listen: ") + e.what(), "listen");
   }
   work_.emplace(ioc_.get_executor());
-  Accept();
+  net::dispatch(acceptor_.get_executor(), [this] { Accept(); });
   for (int i = 0; i < std::max(1, options_.threads); ++i)
     threads_.emplace_back([this] {
       for (;;) {
@@ -406,10 +516,23 @@ Status BeastServer::Start() {
 
 void BeastServer::Accept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-    if (stopping_) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), *this)->Start();
+    if (stopping() || !acceptor_.is_open()) return;
+    if (!ec) {
+      std::make_shared<Session>(std::move(socket), *this)->Start();
+    } else {
+      spdlog::warn("http accept: {}", ec.message());  // e.g. out of file descriptors
+    }
     Accept();
   });
+}
+
+std::vector<std::shared_ptr<Session>> BeastServer::LiveSessions() {
+  std::vector<std::shared_ptr<Session>> live;
+  std::lock_guard lock(mu_);
+  live.reserve(sessions_.size());
+  for (auto& [raw, weak] : sessions_)
+    if (auto s = weak.lock()) live.push_back(std::move(s));
+  return live;
 }
 
 void BeastServer::Stop() {
@@ -418,25 +541,28 @@ void BeastServer::Stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
   });
-  // Idle keep-alive connections close now; busy ones finish their request first.
-  {
-    std::vector<std::shared_ptr<Session>> live;
-    {
-      std::lock_guard lock(mu_);
-      for (auto& [raw, weak] : sessions_)
-        if (auto s = weak.lock()) live.push_back(std::move(s));
-    }
-    for (auto& s : live) s->PostCloseIfIdle();
-  }
+  // Idle keep-alive connections close now; busy ones finish their request first (and close
+  // after it: Read() sees stopping()).
+  for (auto& s : LiveSessions()) s->PostCloseIfIdle();
   {
     std::unique_lock lock(mu_);
-    idle_cv_.wait_for(lock, kGracePeriod, [this] { return in_flight_.load() == 0; });
+    idle_cv_.wait_for(lock, std::chrono::milliseconds(options_.stop_grace_ms),
+                      [this] { return in_flight_.load() == 0; });
+  }
+  {
+    // Answers that come later are dropped: nothing may be posted to the io_context from here.
+    std::lock_guard lock(gate_->mu);
+    gate_->open = false;
   }
   work_.reset();
   ioc_.stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  // Sessions whose handler never answered keep themselves alive; let them go (outside mu_:
+  // their destructors unregister).
+  auto live = LiveSessions();
+  for (auto& s : live) s->ReleaseAfterStop();
 }
 
 }  // namespace

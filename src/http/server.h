@@ -77,6 +77,7 @@ struct ServerOptions {
   // is chosen after the headers are read, before any of the body is.
   std::vector<std::pair<std::string, size_t>> body_limits;
   int idle_timeout_s = 60;       // keep-alive idle and slow-client limit
+  int stop_grace_ms = 5000;      // how long Stop waits for in-flight requests to be answered
 };
 
 class HttpServer {

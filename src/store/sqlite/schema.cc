@@ -135,6 +135,25 @@ CREATE TABLE log_miner_state (
   updated_at INTEGER NOT NULL
 ) STRICT;
 )sql",
+      // 4: incident_services mirrors incidents.services exactly, kept by triggers (it used to be
+      // written by the store code and only ever grew, so a service removed from an incident
+      // still matched filters). The update trigger does nothing unless the list changed.
+      R"sql(
+CREATE INDEX incident_services_by_incident ON incident_services(incident_id);
+CREATE TRIGGER incidents_services_insert AFTER INSERT ON incidents BEGIN
+  INSERT OR IGNORE INTO incident_services (service, incident_id)
+    SELECT value, new.id FROM json_each(new.services);
+END;
+CREATE TRIGGER incidents_services_update AFTER UPDATE OF services ON incidents
+WHEN old.services IS NOT new.services BEGIN
+  DELETE FROM incident_services WHERE incident_id = new.id;
+  INSERT OR IGNORE INTO incident_services (service, incident_id)
+    SELECT value, new.id FROM json_each(new.services);
+END;
+DELETE FROM incident_services;
+INSERT OR IGNORE INTO incident_services (service, incident_id)
+  SELECT s.value, i.id FROM incidents AS i, json_each(i.services) AS s;
+)sql",
   };
   return migrations;
 }
