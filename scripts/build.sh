@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 preset="${1:-release}"
 shift || true
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/quell-ccache}"
+# Paths relative to the checkout, so clones and worktrees elsewhere share cached objects.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 ccache -M 2G >/dev/null 2>&1 || true
 dir="build/$preset"
 args=(-G Ninja -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
