@@ -1,5 +1,6 @@
 #include "common/time_format.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -98,6 +99,25 @@ Result<TimeMs> ParseRfc3339(std::string_view s) {
 TimeMs EpochNumberToMs(double value) {
   if (std::fabs(value) > 1e11) return static_cast<TimeMs>(value);
   return static_cast<TimeMs>(std::llround(value * 1000.0));
+}
+
+Result<TimeMs> ParseDuration(std::string_view text) {
+  const auto bad = [&](const char* hint) {
+    return Error(InvalidArgument("'" + std::string(text) + "' is not a duration" + hint));
+  };
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  int64_t n = 0;
+  if (digits == 0 || digits > 12 ||
+      std::from_chars(text.data(), text.data() + digits, n).ec != std::errc())
+    return bad("");
+  std::string_view unit = text.substr(digits);
+  if (unit.empty() || unit == "s") return n * kSecondMs;
+  if (unit == "ms") return n;
+  if (unit == "m") return n * kMinuteMs;
+  if (unit == "h") return n * kHourMs;
+  if (unit == "d") return n * 24 * kHourMs;
+  return bad(" (use ms, s, m, h or d)");
 }
 
 }  // namespace quell

@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include "common/time_format.h"
+
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -302,20 +304,6 @@ const std::vector<ConfigKey>& ConfigKeys() {
   return keys;
 }
 
-Result<TimeMs> ParseDuration(std::string_view text) {
-  size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  if (digits == 0) return Error(InvalidArgument("'" + std::string(text) + "' is not a duration"));
-  QUELL_ASSIGN_OR_RETURN(int64_t n, ParseInt(text.substr(0, digits), 0, int64_t{1} << 40));
-  std::string_view unit = text.substr(digits);
-  if (unit.empty() || unit == "s") return n * kSecondMs;
-  if (unit == "ms") return n;
-  if (unit == "m") return n * kMinuteMs;
-  if (unit == "h") return n * kHourMs;
-  if (unit == "d") return n * 24 * kHourMs;
-  return Error(InvalidArgument("'" + std::string(text) +
-                               "' is not a duration (use ms, s, m, h or d)"));
-}
 
 std::map<std::string, std::string> ProcessEnvironment() {
   std::map<std::string, std::string> env;

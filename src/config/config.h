@@ -79,7 +79,4 @@ Result<Config> LoadConfig(const ConfigSources& sources);
 // The QUELL_* variables of this process.
 std::map<std::string, std::string> ProcessEnvironment();
 
-// "90s", "30m", "24h", "7d", "1500ms" or a plain number of seconds.
-Result<TimeMs> ParseDuration(std::string_view text);
-
 }  // namespace quell::config

@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "common/time_format.h"
 
 #include <gtest/gtest.h>
 

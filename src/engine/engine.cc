@@ -28,6 +28,8 @@ std::optional<Action> ParseAction(std::string_view text) {
   if (text == "unack") return Action::kUnack;
   if (text == "resolve") return Action::kResolve;
   if (text == "reopen") return Action::kReopen;
+  if (text == "silence") return Action::kSilence;
+  if (text == "unsilence") return Action::kUnsilence;
   return std::nullopt;
 }
 
@@ -171,7 +173,7 @@ Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t inciden
 }
 
 Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,
-                                    const std::string& note) {
+                                    const std::string& note, TimeMs silence_ms) {
   using model::IncidentStatus;
   QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
   QUELL_ASSIGN_OR_RETURN(auto found, tx->FindIncident(incident_id));
@@ -208,6 +210,18 @@ Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const st
       if (incident.status != IncidentStatus::kResolved) return incident;
       MarkReopened(incident);
       kind = model::EventKind::kReopened;
+      break;
+    case Action::kSilence:
+      if (incident.status == IncidentStatus::kResolved)
+        return Error(Conflict("incident is resolved"));
+      if (silence_ms <= 0) return Error(InvalidArgument("silence duration must be positive", "duration"));
+      incident.silenced_until = now + silence_ms;
+      kind = model::EventKind::kSilenced;
+      break;
+    case Action::kUnsilence:
+      if (incident.silenced_until <= now) return incident;
+      incident.silenced_until = 0;
+      kind = model::EventKind::kUnsilenced;
       break;
   }
   incident.updated_at = now;

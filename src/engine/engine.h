@@ -82,7 +82,7 @@ struct IngestResult {
   bool duplicate() const { return outcome == IngestOutcome::kDuplicate; }
 };
 
-enum class Action { kAck, kUnack, kResolve, kReopen };
+enum class Action { kAck, kUnack, kResolve, kReopen, kSilence, kUnsilence };
 std::optional<Action> ParseAction(std::string_view text);
 
 struct EngineCounters {
@@ -114,8 +114,9 @@ class Engine {
   // A human (or Telegram, or the API) acts on an incident. Returns the incident after the action.
   // NotFound if there is no such incident; Conflict if the action makes no sense in its state
   // (e.g. ack a resolved incident). Repeating the state it is already in is a no-op.
+  // kSilence keeps notifications quiet for `silence_ms` (cards are still kept current).
   Result<model::Incident> Act(int64_t incident_id, Action action, const std::string& actor,
-                              const std::string& note);
+                              const std::string& note, TimeMs silence_ms = kHourMs);
 
   // Stores deploys (all or none) and puts a `deploy` entry on the timeline of every open
   // incident of the deployed service or of a service that depends on it (topology), with an

@@ -9,6 +9,7 @@
 
 #include "http/json_response.h"
 #include "http/routes.h"
+#include "common/time_format.h"
 #include "engine/evidence_builder.h"
 #include "ingest/json_body.h"
 #include "model/json_codec.h"
@@ -78,6 +79,7 @@ void GetIncident(store::Store& store, const PathParams& params, Responder respon
 struct ActionBody {
   std::string actor;
   std::string note;
+  TimeMs silence_ms = kHourMs;  // "duration" of a silence, e.g. "30m"
 };
 
 Result<ActionBody> ParseActionBody(const HttpRequest& request) {
@@ -91,6 +93,13 @@ Result<ActionBody> ParseActionBody(const HttpRequest& request) {
   if (const json::value* note = root.as_object().if_contains("note"); note && !note->is_null()) {
     QUELL_ASSIGN_OR_RETURN(body.note, ingest::ReadString(*note, "note", 4096));
   }
+  if (const json::value* d = root.as_object().if_contains("duration"); d && !d->is_null()) {
+    QUELL_ASSIGN_OR_RETURN(std::string text, ingest::ReadString(*d, "duration", 32));
+    auto ms = ParseDuration(text);
+    if (!ms || *ms <= 0 || *ms > 30 * 24 * kHourMs)
+      return Error(InvalidArgument("duration must be like 30m, 1h or 2d (at most 30d)", "duration"));
+    body.silence_ms = *ms;
+  }
   return body;
 }
 
@@ -99,13 +108,14 @@ void ActOnIncident(engine::Engine& engine, HttpRequest& request, const PathParam
   auto action = engine::ParseAction(params.at("action"));
   if (!action)
     return respond(ErrorResponse(
-        NotFound("unknown action '" + params.at("action") + "' (ack, unack, resolve, reopen)")));
+        NotFound("unknown action '" + params.at("action") +
+                 "' (ack, unack, resolve, reopen, silence, unsilence)")));
   auto id = ParseId(params.at("id"), "id");
   if (!id) return respond(ErrorResponse(id.error()));
   if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
   auto body = ParseActionBody(request);
   if (!body) return respond(ErrorResponse(body.error()));
-  auto incident = engine.Act(*id, *action, body->actor, body->note);
+  auto incident = engine.Act(*id, *action, body->actor, body->note, body->silence_ms);
   if (!incident) return respond(ErrorResponse(incident.error()));
   respond(JsonResponse(200, model::IncidentToJson(*incident)));
 }

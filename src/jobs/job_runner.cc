@@ -54,15 +54,21 @@ Result<bool> JobRunner::RunOnce() {
   if (!claimed) return false;
   const model::Job& job = *claimed;
   auto handler = handlers_.find(job.kind);
-  Status status = handler == handlers_.end()
-                      ? Status(StatusCode::kUnavailable, "no handler for job kind " + job.kind)
-                      : handler->second(job);
+  JobOutcome outcome = handler == handlers_.end()
+                           ? JobOutcome(Unavailable("no handler for job kind " + job.kind))
+                           : handler->second(job);
+  const Status& status = outcome.status;
   if (status.ok()) {
     QUELL_RETURN_IF_ERROR(store_.CompleteJob(job.id));
   } else if (status.code() == StatusCode::kInvalidArgument) {
     spdlog::error("job {} ({} incident {}) failed permanently: {}", job.id, job.kind,
                   job.incident_id, status.message());
     QUELL_RETURN_IF_ERROR(store_.RetryJob(job.id, now + kParkedForMs, status.message()));
+  } else if (outcome.retry_in_ms) {
+    spdlog::debug("job {} ({} incident {}) deferred {} ms: {}", job.id, job.kind, job.incident_id,
+                  *outcome.retry_in_ms, status.message());
+    QUELL_RETURN_IF_ERROR(store_.RetryJob(job.id, clock_.Now() + *outcome.retry_in_ms,
+                                          status.message(), /*count_attempt=*/false));
   } else {
     TimeMs backoff = BackoffFor(job.attempts);
     spdlog::warn("job {} ({} incident {}) attempt {} failed, retry in {} ms: {}", job.id, job.kind,

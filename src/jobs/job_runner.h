@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,9 +24,21 @@
 
 namespace quell::jobs {
 
-// Runs one job. A non-ok Status means "try again later"; kInvalidArgument means it can never
-// succeed (the job is parked with its error instead of retried).
-using JobHandler = std::function<Status(const model::Job& job)>;
+// What a handler reports: ok; a failure to retry with backoff; kInvalidArgument, which can never
+// succeed (the job is parked with its error instead of retried); or a retry at a time the
+// handler knows (a rate limit's retry_after, pacing), which does not count toward the backoff.
+struct JobOutcome {
+  JobOutcome(Status s) : status(std::move(s)) {}  // NOLINT: implicit, handlers return a Status
+  static JobOutcome RetryIn(TimeMs delay_ms, std::string why) {
+    JobOutcome outcome(Unavailable(std::move(why)));
+    outcome.retry_in_ms = delay_ms;
+    return outcome;
+  }
+  Status status;
+  std::optional<TimeMs> retry_in_ms;
+};
+
+using JobHandler = std::function<JobOutcome(const model::Job& job)>;
 
 struct JobRunnerOptions {
   int workers = 2;

@@ -35,6 +35,7 @@ struct Incident {
   int64_t firing_count = 0;   // of which firing
   bool flapping = false;
   std::string analysis_json;  // latest Analysis, or empty
+  TimeMs silenced_until = 0;  // notifications stay quiet before this time (0: not silenced)
 };
 
 // Timeline event kinds; their names are part of the API.
@@ -52,6 +53,7 @@ enum class EventKind {
   kReopened,
   kEscalated,
   kSilenced,
+  kUnsilenced,
   kComment,
 };
 const char* EventKindName(EventKind kind);

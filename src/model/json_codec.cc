@@ -59,6 +59,7 @@ json::value IncidentToJson(const Incident& incident) {
       {"alert_count", incident.alert_count},
       {"firing_count", incident.firing_count},
       {"flapping", incident.flapping},
+      {"silenced_until", Time(incident.silenced_until)},
       {"analysis", EmbeddedJson(incident.analysis_json)},
   };
 }

@@ -93,6 +93,7 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kReopened: return "reopened";
     case EventKind::kEscalated: return "escalated";
     case EventKind::kSilenced: return "silenced";
+    case EventKind::kUnsilenced: return "unsilenced";
     case EventKind::kComment: return "comment";
   }
   return "comment";

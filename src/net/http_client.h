@@ -4,6 +4,7 @@
 // never contain the URL (it may carry a token). Thread-safe (one curl handle per call).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,6 +26,9 @@ struct HttpClientRequest {
   // Called with each piece of the body as it arrives (streaming); return false to stop. When
   // set, the response body is not accumulated.
   std::function<bool(std::string_view)> on_data;
+  // When set and it becomes true, the request stops soon (within ~100 ms) with Unavailable:
+  // lets a long poll end at shutdown.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpClientResponse {

@@ -136,10 +136,12 @@ class Store {
 
   // Job queue. Claim takes the oldest due job (run_at <= now) that is not leased, leases it
   // until now + lease_ms and increments attempts. Complete deletes it; Retry releases it to
-  // run again at run_at and records the error.
+  // run again at run_at and records the error; unless count_attempt, the claim's increment is
+  // undone (a deferral, e.g. for a rate limit, is not a failed attempt).
   virtual Result<std::optional<model::Job>> ClaimJob(TimeMs now, TimeMs lease_ms) = 0;
   virtual Status CompleteJob(int64_t job_id) = 0;
-  virtual Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error) = 0;
+  virtual Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error,
+                          bool count_attempt = true) = 0;
   virtual Result<std::vector<model::Job>> ListJobs() = 0;
 };
 

@@ -154,6 +154,10 @@ DELETE FROM incident_services;
 INSERT OR IGNORE INTO incident_services (service, incident_id)
   SELECT s.value, i.id FROM incidents AS i, json_each(i.services) AS s;
 )sql",
+      // 5: "Silence 1h" (Telegram, API): notifications stay quiet until then.
+      R"sql(
+ALTER TABLE incidents ADD COLUMN silenced_until INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return migrations;
 }

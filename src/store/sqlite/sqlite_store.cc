@@ -23,7 +23,7 @@ using model::Job;
 #define INCIDENT_COLUMNS                                                                     \
   "id, group_key, title, status, severity, services, environment, opened_at, updated_at, "   \
   "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
-  "flapping, analysis"
+  "flapping, analysis, silenced_until"
 #define ALERT_COLUMNS                                                                     \
   "id, incident_id, fingerprint, source, status, service, environment, name, message, "   \
   "severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, first_seen, " \
@@ -54,10 +54,11 @@ Incident ReadIncident(const SqliteStatement& s) {
   i.firing_count = s.Int(15);
   i.flapping = s.Int(16) != 0;
   i.analysis_json = s.Text(17);
+  i.silenced_until = s.Int(18);
   return i;
 }
 
-// Binds the mutable incident fields as ?1..?17 (INCIDENT_COLUMNS order after id).
+// Binds the mutable incident fields as ?1..?18 (INCIDENT_COLUMNS order after id).
 void BindIncident(SqliteStatement& s, const Incident& i) {
   s.Bind(1, i.group_key)
       .Bind(2, i.title)
@@ -75,7 +76,8 @@ void BindIncident(SqliteStatement& s, const Incident& i) {
       .Bind(14, i.alert_count)
       .Bind(15, i.firing_count)
       .Bind(16, int64_t{i.flapping ? 1 : 0})
-      .Bind(17, i.analysis_json);
+      .Bind(17, i.analysis_json)
+      .Bind(18, i.silenced_until);
 }
 
 Alert ReadAlert(const SqliteStatement& s) {
@@ -312,8 +314,8 @@ class SqliteTx final : public StoreTx {
         auto* s, db_.Prepare("INSERT INTO incidents (group_key, title, status, severity, "
                              "services, environment, opened_at, updated_at, last_alert_at, "
                              "acked_at, acked_by, resolved_at, resolved_by, alert_count, "
-                             "firing_count, flapping, analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                             "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"));
+                             "firing_count, flapping, analysis, silenced_until) VALUES (?1, ?2, ?3, "
+                             "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"));
     BindIncident(*s, incident);  // triggers keep incident_services in step (schema.cc, 4)
     QUELL_RETURN_IF_ERROR(s->Run());
     return db_.LastInsertId();
@@ -325,9 +327,10 @@ class SqliteTx final : public StoreTx {
                              "severity = ?4, services = ?5, environment = ?6, opened_at = ?7, "
                              "updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
                              "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, "
-                             "firing_count = ?15, flapping = ?16, analysis = ?17 WHERE id = ?18"));
+                             "firing_count = ?15, flapping = ?16, analysis = ?17, "
+                             "silenced_until = ?18 WHERE id = ?19"));
     BindIncident(*s, incident);
-    s->Bind(18, incident.id);
+    s->Bind(19, incident.id);
     QUELL_RETURN_IF_ERROR(s->Run());
     if (db_.Changes() == 0) return NotFound("no incident " + std::to_string(incident.id));
     return Status::Ok();
@@ -663,7 +666,8 @@ class SqliteStore final : public Store {
     return s->Run();
   }
 
-  Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error) override {
+  Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error,
+                  bool count_attempt) override {
     std::lock_guard lock(write_mu_);
     QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
     Status status = [&]() -> Status {
@@ -679,9 +683,10 @@ class SqliteStore final : public Store {
         del->Bind(1, job_id);
         return del->Run();
       }
-      QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("UPDATE jobs SET leased_until = 0, run_at "
-                                                       "= ?2, last_error = ?3 WHERE id = ?1"));
-      s->Bind(1, job_id).Bind(2, run_at).Bind(3, error);
+      QUELL_ASSIGN_OR_RETURN(
+          auto* s, writer_->Prepare("UPDATE jobs SET leased_until = 0, run_at = ?2, last_error = "
+                                    "?3, attempts = max(0, attempts - ?4) WHERE id = ?1"));
+      s->Bind(1, job_id).Bind(2, run_at).Bind(3, error).Bind(4, int64_t{count_attempt ? 0 : 1});
       return s->Run();
     }();
     if (!status.ok()) {
