@@ -29,6 +29,8 @@ namespace quell::jobs {
 // handler knows (a rate limit's retry_after, pacing), which does not count toward the backoff.
 struct JobOutcome {
   JobOutcome(Status s) : status(std::move(s)) {}  // NOLINT: implicit, handlers return a Status
+  // NOLINTNEXTLINE: implicit, so QUELL_RETURN_IF_ERROR and friends work in handlers
+  JobOutcome(tl::unexpected<Status> error) : status(std::move(error.value())) {}
   static JobOutcome RetryIn(TimeMs delay_ms, std::string why) {
     JobOutcome outcome(Unavailable(std::move(why)));
     outcome.retry_in_ms = delay_ms;

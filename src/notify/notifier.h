@@ -1,0 +1,41 @@
+// Notifier: a channel that tells people about incidents (Telegram, an outbound webhook). The
+// Engine enqueues one "notify" job per incident change (pending ones coalesce); the "notify"
+// handler fans it out into one "notify.<channel>" job per notifier, so each channel retries,
+// waits out rate limits and fails on its own. A channel job reads the incident as it is when it
+// runs: only the latest state is delivered.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "jobs/job_runner.h"
+#include "model/analysis.h"
+#include "model/incident.h"
+#include "store/store.h"
+
+namespace quell::notify {
+
+struct IncidentSnapshot {
+  model::Incident incident;
+  std::optional<model::Analysis> analysis;  // the primary one, if the incident was analysed
+  std::string incident_url;                 // its dashboard page
+  TimeMs now = 0;
+};
+
+class Notifier {
+ public:
+  virtual ~Notifier() = default;
+  // Names the channel and its job kind, "notify.<channel>".
+  virtual std::string channel() const = 0;
+  // Delivers the incident's current state. Must be idempotent: a job may run more than once.
+  virtual jobs::JobOutcome Deliver(const IncidentSnapshot& snapshot) = 0;
+};
+
+// Registers the "notify" fan-out and one handler per notifier. `dashboard_url` is the base URL
+// incident links start with. Notifiers must outlive the runner.
+void RegisterNotifiers(jobs::JobRunner& runner, store::Store& store, const Clock& clock,
+                       std::vector<Notifier*> notifiers, std::string dashboard_url);
+
+}  // namespace quell::notify

@@ -1,0 +1,139 @@
+#include "notify/telegram_notifier.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/hash.h"
+
+namespace quell::notify {
+namespace {
+
+std::string CardKey(int64_t incident_id, int64_t chat_id) {
+  return "telegram.card:" + std::to_string(incident_id) + ":" + std::to_string(chat_id);
+}
+
+// What the chat shows, to skip edits that would change nothing.
+std::string CardHash(const Card& card) {
+  std::string all = card.html;
+  for (const auto& row : card.keyboard)
+    for (const auto& b : row) all += "\n" + b.text + "\t" + b.data;
+  return Hex16(Xxh3(all));
+}
+
+struct StoredCard {
+  int64_t message_id = 0;
+  std::string hash;
+};
+
+std::optional<StoredCard> ParseStored(const std::optional<std::string>& text) {
+  if (!text || text->empty()) return std::nullopt;
+  StoredCard card;
+  size_t space = text->find(' ');
+  try {
+    card.message_id = std::stoll(text->substr(0, space));
+  } catch (...) {
+    return std::nullopt;
+  }
+  if (space != std::string::npos) card.hash = text->substr(space + 1);
+  return card;
+}
+
+std::string Describe(std::string_view method, const TelegramReply& reply) {
+  return "Telegram " + std::string(method) + ": " + std::to_string(reply.error_code) + " " +
+         reply.description;
+}
+
+Status RecordEvent(store::Store& store, int64_t incident_id, TimeMs now, std::string note) {
+  QUELL_ASSIGN_OR_RETURN(auto tx, store.Begin());
+  model::Event event;
+  event.incident_id = incident_id;
+  event.at = event.last_at = now;
+  event.kind = model::EventKind::kNotified;
+  event.actor = "telegram";
+  event.note = std::move(note);
+  QUELL_ASSIGN_OR_RETURN(int64_t id, tx->AppendEvent(event));
+  (void)id;
+  return tx->Commit();
+}
+
+}  // namespace
+
+TelegramNotifier::TelegramNotifier(TelegramApi& api, store::Store& store, Pacer& pacer,
+                                   const Clock& clock, TelegramNotifierOptions options)
+    : api_(api), store_(store), pacer_(pacer), clock_(clock), options_(std::move(options)) {}
+
+jobs::JobOutcome TelegramNotifier::Deliver(const IncidentSnapshot& snapshot) {
+  Card card = RenderCard({snapshot.incident, snapshot.analysis, snapshot.incident_url, snapshot.now});
+  // Chats already up to date are skipped on a retry, so one chat's trouble never repeats
+  // another's card. A retryable failure wins over a permanent one: the job must come back.
+  std::optional<jobs::JobOutcome> retry;
+  std::optional<jobs::JobOutcome> permanent;
+  for (int64_t chat : options_.chat_ids) {
+    jobs::JobOutcome outcome = DeliverTo(chat, snapshot, card);
+    if (outcome.status.ok()) continue;
+    if (outcome.status.code() == StatusCode::kInvalidArgument) {
+      if (!permanent) permanent = std::move(outcome);
+    } else if (!retry || (outcome.retry_in_ms && retry->retry_in_ms &&
+                          *outcome.retry_in_ms < *retry->retry_in_ms)) {
+      retry = std::move(outcome);
+    }
+  }
+  if (retry) return *retry;
+  if (permanent) return *permanent;
+  return Status::Ok();
+}
+
+jobs::JobOutcome TelegramNotifier::DeliverTo(int64_t chat_id, const IncidentSnapshot& snapshot,
+                                             const Card& card) {
+  const int64_t incident_id = snapshot.incident.id;
+  const std::string key = CardKey(incident_id, chat_id);
+  const std::string hash = CardHash(card);
+  auto setting = store_.GetSetting(key);
+  if (!setting) return setting.error();
+  std::optional<StoredCard> stored = ParseStored(*setting);
+  if (stored && stored->hash == hash) return Status::Ok();  // the chat already shows this
+
+  if (TimeMs wait = pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
+    return jobs::JobOutcome::RetryIn(wait, "paced: chat " + std::to_string(chat_id));
+
+  // Handles a failed reply the same way for sends and edits.
+  auto failure = [&](std::string_view method, const TelegramReply& reply) -> jobs::JobOutcome {
+    switch (Classify(reply)) {
+      case TelegramFailure::kRetryAfter: {
+        TimeMs wait = std::max(1, reply.retry_after_s) * kSecondMs;
+        pacer_.Block(chat_id, clock_.Now() + wait);
+        return jobs::JobOutcome::RetryIn(wait, Describe(method, reply));
+      }
+      case TelegramFailure::kTransient:
+        return Unavailable(Describe(method, reply));
+      default: {
+        std::string why = Describe(method, reply) + " (chat " + std::to_string(chat_id) + ")";
+        spdlog::error("telegram: card for incident {} not delivered: {}", incident_id, why);
+        (void)RecordEvent(store_, incident_id, clock_.Now(), "not delivered: " + why);
+        return InvalidArgument(why);
+      }
+    }
+  };
+
+  if (stored) {
+    auto reply = api_.EditMessageText(chat_id, stored->message_id, card);
+    if (!reply) return reply.error();
+    TelegramFailure f = Classify(*reply);
+    if (f == TelegramFailure::kNone || f == TelegramFailure::kNotModified)
+      return store_.PutSetting(key, std::to_string(stored->message_id) + " " + hash);
+    if (f != TelegramFailure::kGone) return failure("editMessageText", *reply);
+    spdlog::info("telegram: card of incident {} in chat {} is gone; sending a new one",
+                 incident_id, chat_id);
+  }
+
+  auto reply = api_.SendMessage(chat_id, card, options_.thread_id);
+  if (!reply) return reply.error();
+  if (Classify(*reply) != TelegramFailure::kNone) return failure("sendMessage", *reply);
+  auto message_id = SentMessageId(*reply);
+  if (!message_id) return message_id.error();
+  // Remembered at once: from here on this incident's card in this chat is only edited.
+  QUELL_RETURN_IF_ERROR(store_.PutSetting(key, std::to_string(*message_id) + " " + hash));
+  return RecordEvent(store_, incident_id, clock_.Now(),
+                     "card sent to Telegram chat " + std::to_string(chat_id));
+}
+
+}  // namespace quell::notify

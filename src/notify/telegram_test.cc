@@ -1,0 +1,341 @@
+// Telegram delivery and presses against FakeTelegram: real HTTP on loopback, a real SQLite store
+// and the real Engine.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "engine/engine.h"
+#include "notify/fake_telegram.h"
+#include "notify/notifier.h"
+#include "notify/pacer.h"
+#include "notify/telegram_notifier.h"
+#include "notify/telegram_updates.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace quell::notify {
+namespace {
+
+using testing::FakeReply;
+using testing::FakeTelegram;
+
+constexpr int64_t kChat = -1001234;
+constexpr int64_t kAlice = 777;
+
+class TelegramTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("quell_telegram_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store::SqliteOptions so;
+    so.path = (dir_ / "quell.db").string();
+    auto store = store::OpenSqliteStore(so);
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
+    engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::EngineOptions{});
+    http_ = net::NewCurlHttpClient();
+    api_ = std::make_unique<TelegramApi>(
+        *http_, TelegramApiOptions{fake_.url(), FakeTelegram::kToken, /*timeout_ms=*/3000});
+    notifier_ = std::make_unique<TelegramNotifier>(*api_, *store_, pacer_, clock_,
+                                                   TelegramNotifierOptions{{kChat}, std::nullopt});
+    updates_ = std::make_unique<TelegramUpdates>(*api_, *engine_,
+                                                 TelegramAccess{{kChat}, {kAlice}});
+  }
+  void TearDown() override {
+    updates_.reset();
+    engine_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  int64_t OpenIncident(model::Severity severity = model::Severity::kHigh) {
+    model::NormalizedAlert a;
+    a.service = "api-gateway";
+    a.environment = "prod";
+    a.message = "Redis timeout";
+    a.severity = severity;
+    a.fingerprint = "fp-" + std::to_string(++alerts_);
+    auto r = engine_->Ingest({a});
+    EXPECT_TRUE(r) << r.error().ToString();
+    return r ? r->front().incident_id : 0;
+  }
+
+  IncidentSnapshot Snapshot(int64_t id) {
+    auto incident = store_->GetIncident(id);
+    EXPECT_TRUE(incident && *incident);
+    return {**incident, std::nullopt, "http://127.0.0.1:8080/incidents/" + std::to_string(id),
+            clock_.Now()};
+  }
+
+  jobs::JobOutcome Deliver(int64_t id) { return notifier_->Deliver(Snapshot(id)); }
+
+  std::vector<model::Event> Events(int64_t id, model::EventKind kind) {
+    std::vector<model::Event> out;
+    auto events = store_->ListEvents(id);  // kept alive: the loop must not outlive it
+    EXPECT_TRUE(events);
+    for (auto& e : *events)
+      if (e.kind == kind) out.push_back(e);
+    return out;
+  }
+
+  // A second passes: lets the pacer allow the next message to the chat.
+  void NextSecond() { clock_.Advance(1100); }
+
+  FakeTelegram fake_;
+  ManualClock clock_;
+  Pacer pacer_;
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<net::HttpClient> http_;
+  std::unique_ptr<TelegramApi> api_;
+  std::unique_ptr<TelegramNotifier> notifier_;
+  std::unique_ptr<TelegramUpdates> updates_;
+  int alerts_ = 0;
+};
+
+TEST_F(TelegramTest, SendsOneCardThenEditsItWithTheKeyboard) {
+  int64_t id = OpenIncident();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  auto sent = fake_.Calls("sendMessage");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].body.at("chat_id").as_int64(), kChat);
+  EXPECT_EQ(sent[0].body.at("parse_mode").as_string(), "HTML");
+  EXPECT_EQ(sent[0].body.at("disable_notification").as_bool(), false);
+  EXPECT_EQ(sent[0].body.at("reply_markup").at("inline_keyboard").at(0).at(0).at("callback_data"),
+            boost::json::value(std::to_string(id) == "" ? "" : "ack:" + std::to_string(id)));
+  EXPECT_EQ(Events(id, model::EventKind::kNotified).size(), 1u);
+
+  // Unchanged: no call at all.
+  NextSecond();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  EXPECT_EQ(fake_.Calls().size(), 1u);
+
+  // Acknowledged: the same message is edited, keyboard included.
+  ASSERT_TRUE(engine_->Act(id, engine::Action::kAck, "alice", ""));
+  NextSecond();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  auto edits = fake_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].body.at("message_id").as_int64(), 101);
+  EXPECT_NE(std::string(edits[0].body.at("text").as_string()).find("Acknowledged by alice"),
+            std::string::npos);
+  EXPECT_EQ(edits[0].body.at("reply_markup").at("inline_keyboard").at(0).at(0).at("callback_data"),
+            boost::json::value("res:" + std::to_string(id)));
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 1u) << "never a second card";
+  EXPECT_EQ(Events(id, model::EventKind::kNotified).size(), 1u);
+}
+
+TEST_F(TelegramTest, LowSeverityIsSentSilently) {
+  int64_t id = OpenIncident(model::Severity::kLow);
+  ASSERT_TRUE(Deliver(id).status.ok());
+  EXPECT_EQ(fake_.Calls("sendMessage").at(0).body.at("disable_notification").as_bool(), true);
+}
+
+TEST_F(TelegramTest, RateLimitWaitsRetryAfterWithoutCallingAgain) {
+  int64_t id = OpenIncident();
+  fake_.Script("sendMessage", {429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})"});
+  auto outcome = Deliver(id);
+  EXPECT_FALSE(outcome.status.ok());
+  ASSERT_TRUE(outcome.retry_in_ms);
+  EXPECT_EQ(*outcome.retry_in_ms, 7000);
+  // Asked again too early: the pacer holds it back without a call.
+  clock_.Advance(3000);
+  auto early = Deliver(id);
+  ASSERT_TRUE(early.retry_in_ms);
+  EXPECT_EQ(*early.retry_in_ms, 4000);
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 1u);
+  clock_.Advance(4000);
+  EXPECT_TRUE(Deliver(id).status.ok());
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 2u);
+}
+
+TEST_F(TelegramTest, PacesMessagesToOneChat) {
+  int64_t first = OpenIncident();
+  ASSERT_TRUE(Deliver(first).status.ok());
+  model::NormalizedAlert other;
+  other.service = "billing";
+  other.message = "disk full";
+  other.fingerprint = "other";
+  int64_t second = engine_->Ingest({other})->front().incident_id;
+  auto outcome = Deliver(second);
+  ASSERT_TRUE(outcome.retry_in_ms) << "a second message within a second waits";
+  EXPECT_LE(*outcome.retry_in_ms, 1000);
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 1u);
+}
+
+TEST_F(TelegramTest, MessageNotModifiedCountsAsDelivered) {
+  int64_t id = OpenIncident();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  ASSERT_TRUE(engine_->Act(id, engine::Action::kAck, "alice", ""));
+  NextSecond();
+  fake_.Script("editMessageText", {400, R"({"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"})"});
+  EXPECT_TRUE(Deliver(id).status.ok());
+  NextSecond();
+  EXPECT_TRUE(Deliver(id).status.ok());
+  EXPECT_EQ(fake_.Calls("editMessageText").size(), 1u) << "remembered as delivered";
+}
+
+TEST_F(TelegramTest, ParseErrorAndBlockedBotArePermanentAndVisible) {
+  int64_t id = OpenIncident();
+  fake_.Script("sendMessage", {400, R"({"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3"})"});
+  auto outcome = Deliver(id);
+  EXPECT_EQ(outcome.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(outcome.status.message().find("can't parse entities"), std::string::npos);
+  auto events = Events(id, model::EventKind::kNotified);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0].note.find("not delivered"), std::string::npos) << events[0].note;
+
+  NextSecond();
+  fake_.Script("sendMessage", {403, R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})"});
+  outcome = Deliver(id);
+  EXPECT_EQ(outcome.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(outcome.status.message().find("bot was blocked"), std::string::npos);
+  EXPECT_EQ(outcome.status.message().find(FakeTelegram::kToken), std::string::npos);
+}
+
+TEST_F(TelegramTest, ServerErrorsAndSlowAnswersRetryWithBackoff) {
+  int64_t id = OpenIncident();
+  fake_.Script("sendMessage", {502, R"({"ok":false,"error_code":502,"description":"Bad Gateway"})"});
+  auto outcome = Deliver(id);
+  EXPECT_EQ(outcome.status.code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(outcome.retry_in_ms) << "backoff, not a fixed wait";
+
+  NextSecond();
+  fake_.Script("sendMessage", {200, R"({"ok":true,"result":{"message_id":5}})", /*delay_ms=*/4000});
+  outcome = Deliver(id);  // the client gives up after 3 s
+  EXPECT_EQ(outcome.status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(outcome.status.message().find(FakeTelegram::kToken), std::string::npos);
+}
+
+TEST_F(TelegramTest, AGoneCardIsSentAgain) {
+  int64_t id = OpenIncident();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  ASSERT_TRUE(engine_->Act(id, engine::Action::kAck, "alice", ""));
+  NextSecond();
+  fake_.Script("editMessageText", {400, R"({"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"})"});
+  EXPECT_TRUE(Deliver(id).status.ok());
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 2u);
+}
+
+TEST_F(TelegramTest, TheTokenNeverAppearsInErrors) {
+  auto http = net::NewCurlHttpClient();
+  TelegramApi dead(*http, {"http://127.0.0.1:1", FakeTelegram::kToken, 1000});
+  auto reply = dead.SendMessage(kChat, Card{"x", {}, false}, std::nullopt);
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().message().find(FakeTelegram::kToken), std::string::npos);
+  EXPECT_EQ(reply.error().message().find("123456"), std::string::npos);
+}
+
+TEST_F(TelegramTest, APressActsAndIsAnswered) {
+  int64_t id = OpenIncident();
+  CallbackQuery q{"cb1", kAlice, "@alice", kChat, 101, "ack:" + std::to_string(id)};
+  updates_->Handle({1, q});
+  auto incident = store_->GetIncident(id);
+  EXPECT_EQ((*incident)->status, model::IncidentStatus::kAcknowledged);
+  EXPECT_EQ((*incident)->acked_by, "telegram:@alice");
+  auto answers = fake_.Calls("answerCallbackQuery");
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].body.at("callback_query_id").as_string(), "cb1");
+  EXPECT_NE(std::string(answers[0].body.at("text").as_string()).find("Acknowledged"), std::string::npos);
+  auto acked = Events(id, model::EventKind::kAcked);
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_EQ(acked[0].actor, "telegram:@alice");
+
+  // Silence for an hour, then resolve.
+  updates_->Handle({2, CallbackQuery{"cb2", kAlice, "@alice", kChat, 101, "res:" + std::to_string(id)}});
+  EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kResolved);
+  // Acknowledging a resolved incident is refused with a toast, nothing changes.
+  EXPECT_NE(updates_->Act({"cb3", kAlice, "@alice", kChat, 101, "ack:" + std::to_string(id)}).find("Not now"),
+            std::string::npos);
+}
+
+TEST_F(TelegramTest, SilencePressSetsTheSilence) {
+  int64_t id = OpenIncident();
+  std::string toast = updates_->Act({"cb", kAlice, "@alice", kChat, 1, "sil:" + std::to_string(id) + ":3600"});
+  EXPECT_NE(toast.find("Silenced for 60 min"), std::string::npos);
+  EXPECT_EQ((*store_->GetIncident(id))->silenced_until, clock_.Now() + kHourMs);
+  EXPECT_EQ(Events(id, model::EventKind::kSilenced).size(), 1u);
+}
+
+TEST_F(TelegramTest, PressesFromOthersChangeNothing) {
+  int64_t id = OpenIncident();
+  std::string data = "ack:" + std::to_string(id);
+  EXPECT_NE(updates_->Act({"cb", 999, "@mallory", kChat, 1, data}).find("not allowed"), std::string::npos);
+  EXPECT_NE(updates_->Act({"cb", kAlice, "@alice", 555, 1, data}).find("not allowed"), std::string::npos)
+      << "a chat that is not configured";
+  EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kTriggered);
+  EXPECT_TRUE(Events(id, model::EventKind::kAcked).empty());
+  EXPECT_EQ(updates_->Act({"cb", kAlice, "@alice", kChat, 1, "ack:99999"}), "Incident not found");
+  EXPECT_EQ(updates_->Act({"cb", kAlice, "@alice", kChat, 1, "rm -rf"}), "Unknown button");
+}
+
+TEST_F(TelegramTest, LongPollDeliversPressesAndStopsPromptly) {
+  int64_t id = OpenIncident();
+  TelegramPoller poller(*api_, *updates_, *store_, {/*timeout_s=*/25, 0, 1000});
+  poller.Start();
+  ASSERT_TRUE(fake_.WaitForCalls("getUpdates", 1));
+  fake_.PushCallback(500, kAlice, kChat, 101, "ack:" + std::to_string(id));
+  ASSERT_TRUE(fake_.WaitForCalls("answerCallbackQuery", 1));
+  EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kAcknowledged);
+  ASSERT_TRUE(fake_.WaitForCalls("getUpdates", 2));
+  EXPECT_EQ(fake_.Calls("getUpdates").back().body.at("offset").as_int64(), 501);
+  EXPECT_EQ(fake_.Calls("getUpdates").back().body.at("timeout").as_int64(), 25);
+  EXPECT_EQ(fake_.Calls("deleteWebhook").size(), 1u);
+  auto before = std::chrono::steady_clock::now();
+  poller.Stop();  // in the middle of a 25 s long poll
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
+  EXPECT_EQ(*store_->GetSetting("telegram.offset"), std::optional<std::string>("501"));
+}
+
+TEST_F(TelegramTest, PollerRidesOutConflictsAndErrors) {
+  int64_t id = OpenIncident();
+  fake_.Script("getUpdates", {409, R"({"ok":false,"error_code":409,"description":"Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"})"});
+  fake_.Script("getUpdates", {500, R"({"ok":false,"error_code":500,"description":"Internal Server Error"})"});
+  fake_.Script("getUpdates", {200, "<html>bad gateway</html>"});
+  fake_.PushCallback(7, kAlice, kChat, 101, "ack:" + std::to_string(id));
+  TelegramPoller poller(*api_, *updates_, *store_, {/*timeout_s=*/1, 0, /*max_backoff_ms=*/200});
+  poller.Start();
+  ASSERT_TRUE(fake_.WaitForCalls("answerCallbackQuery", 1, 20000));
+  poller.Stop();
+  EXPECT_GE(fake_.Calls("getUpdates").size(), 4u);
+  EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kAcknowledged);
+}
+
+TEST_F(TelegramTest, WebhookNeedsTheSecret) {
+  int64_t id = OpenIncident();
+  std::string body = R"({"update_id":9,"callback_query":{"id":"q","from":{"id":777,"first_name":"A"},"message":{"message_id":1,"chat":{"id":-1001234}},"data":"ack:)" +
+                     std::to_string(id) + "\"}}";
+  EXPECT_EQ(HandleWebhook(*updates_, "s3cret", "wrong", body).status, 401);
+  EXPECT_EQ(HandleWebhook(*updates_, "s3cret", "", body).status, 401);
+  EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kTriggered);
+  EXPECT_EQ(HandleWebhook(*updates_, "s3cret", "s3cret", "{not json").status, 400);
+  EXPECT_EQ(HandleWebhook(*updates_, "s3cret", "s3cret", body).status, 200);
+  EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kAcknowledged);
+}
+
+TEST(Pacer, OneMessagePerSecondPerChatTwentyPerMinutePerGroupThirtyPerSecond) {
+  Pacer pacer;
+  TimeMs t = 1'000'000;
+  EXPECT_EQ(pacer.Reserve(1, t), 0);
+  EXPECT_EQ(pacer.Reserve(1, t + 400), 600);
+  EXPECT_EQ(pacer.Reserve(2, t + 400), 0) << "another chat is not held back";
+  // A group: 20 in a minute, then wait for the oldest to age out.
+  TimeMs g = t;
+  for (int i = 0; i < 20; ++i, g += 1000) ASSERT_EQ(pacer.Reserve(-5, g), 0) << i;
+  EXPECT_EQ(pacer.Reserve(-5, g), t + kMinuteMs - g);
+  // Overall: 30 a second across chats.
+  Pacer overall;
+  for (int chat = 100; chat < 130; ++chat) ASSERT_EQ(overall.Reserve(chat, t), 0);
+  EXPECT_EQ(overall.Reserve(200, t + 10), 990);
+  // A 429 blocks the chat until retry_after passes.
+  pacer.Block(2, t + 10'000);
+  EXPECT_EQ(pacer.Reserve(2, t + 5000), 5000);
+  EXPECT_EQ(pacer.Reserve(2, t + 10'000), 0);
+}
+
+}  // namespace
+}  // namespace quell::notify

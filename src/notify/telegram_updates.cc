@@ -1,0 +1,188 @@
+#include "notify/telegram_updates.h"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "common/hash.h"
+#include "notify/telegram_card.h"
+
+namespace quell::notify {
+namespace {
+
+constexpr const char* kOffsetSetting = "telegram.offset";
+
+// The action a verb stands for, and the toast that confirms it.
+struct Verb {
+  std::string_view name;
+  engine::Action action;
+  std::string_view done;
+};
+constexpr Verb kVerbs[] = {
+    {"ack", engine::Action::kAck, "Acknowledged"},
+    {"unack", engine::Action::kUnack, "Unacknowledged"},
+    {"res", engine::Action::kResolve, "Resolved"},
+    {"reo", engine::Action::kReopen, "Reopened"},
+    {"sil", engine::Action::kSilence, "Silenced"},
+    {"unsil", engine::Action::kUnsilence, "Notifications back on"},
+};
+
+std::string ErrorJson(const std::string& code, const std::string& message, const char* field) {
+  return R"({"error":{"code":")" + code + R"(","message":")" + message + R"(","field":")" +
+         field + "\"}}";
+}
+
+}  // namespace
+
+TelegramUpdates::TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access)
+    : api_(api), engine_(engine), access_(std::move(access)) {}
+
+std::string TelegramUpdates::Act(const CallbackQuery& q) {
+  const bool chat_ok = access_.chat_ids.count(q.chat_id) > 0;
+  const bool user_ok = access_.allowed_user_ids.empty() || access_.allowed_user_ids.count(q.from_id) > 0;
+  if (!chat_ok || !user_ok) {
+    spdlog::warn("telegram: press by user {} in chat {} refused: {}", q.from_id, q.chat_id,
+                 chat_ok ? "user not in telegram.allowed_user_ids" : "chat not in telegram.chat_ids");
+    return "⛔ You are not allowed to act on incidents";
+  }
+  auto data = ParseCallbackData(q.data);
+  if (!data) return "Unknown button";
+  const Verb* verb = nullptr;
+  for (const auto& v : kVerbs)
+    if (v.name == data->verb) verb = &v;
+  if (!verb) return "Unknown button";
+  TimeMs silence_ms = kHourMs;
+  if (verb->action == engine::Action::kSilence && !data->arg.empty()) {
+    try {
+      silence_ms = std::clamp<TimeMs>(std::stoll(data->arg), 60, 7 * 24 * 3600) * kSecondMs;
+    } catch (...) {
+      return "Unknown button";
+    }
+  }
+  std::string actor = "telegram:" + (q.from_name.empty() ? std::to_string(q.from_id) : q.from_name);
+  auto incident = engine_.Act(data->incident_id, verb->action, actor,
+                              "via Telegram (user " + std::to_string(q.from_id) + ")", silence_ms);
+  if (!incident) {
+    spdlog::info("telegram: {} on incident {} by {}: {}", data->verb, data->incident_id, actor,
+                 incident.error().message());
+    if (incident.error().code() == StatusCode::kNotFound) return "Incident not found";
+    if (incident.error().code() == StatusCode::kConflict) return "Not now: " + incident.error().message();
+    return "Could not act now; try again";
+  }
+  spdlog::info("telegram: incident {} {} by {}", data->incident_id, verb->name, actor);
+  std::string toast(verb->done);
+  if (verb->action == engine::Action::kSilence)
+    toast += " for " + std::to_string(silence_ms / kMinuteMs) + " min";
+  return toast + " ✓";
+}
+
+void TelegramUpdates::Handle(const TelegramUpdate& update) {
+  if (!update.callback_query) return;
+  const CallbackQuery& q = *update.callback_query;
+  std::string toast = Act(q);
+  auto answer = api_.AnswerCallbackQuery(q.id, toast);
+  if (!answer)
+    spdlog::warn("telegram: answerCallbackQuery failed: {}", answer.error().message());
+  else if (!answer->ok)
+    spdlog::warn("telegram: answerCallbackQuery: {} {}", answer->error_code, answer->description);
+}
+
+TelegramPoller::TelegramPoller(TelegramApi& api, TelegramUpdates& updates, store::Store& store,
+                               TelegramPollerOptions options)
+    : api_(api), updates_(updates), store_(store), options_(options) {}
+
+TelegramPoller::~TelegramPoller() { Stop(); }
+
+void TelegramPoller::Start() {
+  stopping_ = false;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void TelegramPoller::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+bool TelegramPoller::SleepFor(TimeMs ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (!stopping_ && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<TimeMs>(ms, 50)));
+  return !stopping_;
+}
+
+void TelegramPoller::Run() {
+  // A webhook left set would make every getUpdates fail with 409.
+  if (auto r = api_.DeleteWebhook(); !r || !r->ok)
+    spdlog::warn("telegram: deleteWebhook failed: {}",
+                 r ? std::to_string(r->error_code) + " " + r->description : r.error().message());
+  int64_t offset = 0;
+  if (auto stored = store_.GetSetting(kOffsetSetting); stored && *stored) {
+    try {
+      offset = std::stoll(**stored);
+    } catch (...) {
+    }
+  }
+  TimeMs backoff = 1000;
+  while (!stopping_) {
+    const auto started = std::chrono::steady_clock::now();
+    auto reply = api_.GetUpdates(offset, options_.timeout_s, &stopping_);
+    if (stopping_) break;
+    TimeMs wait = 0;
+    if (!reply) {
+      spdlog::warn("telegram: getUpdates: {}; retrying in {} ms", reply.error().message(), backoff);
+      wait = backoff;
+    } else if (!reply->ok) {
+      switch (Classify(*reply)) {
+        case TelegramFailure::kRetryAfter:
+          wait = std::max(1, reply->retry_after_s) * kSecondMs;
+          break;
+        case TelegramFailure::kConflict:
+          spdlog::warn("telegram: getUpdates conflict ({}): another Quell node or a webhook "
+                       "reads this bot's updates; only one may",
+                       reply->description);
+          wait = std::max<TimeMs>(backoff, 5000);
+          break;
+        case TelegramFailure::kPermanent:
+          spdlog::error("telegram: getUpdates refused: {} {} (check telegram.bot_token)",
+                        reply->error_code, reply->description);
+          wait = options_.max_backoff_ms;
+          break;
+        default:
+          spdlog::warn("telegram: getUpdates: {} {}", reply->error_code, reply->description);
+          wait = backoff;
+      }
+    } else {
+      backoff = 1000;
+      auto updates = ParseUpdates(reply->result_json);
+      if (!updates) {
+        spdlog::warn("telegram: getUpdates result unreadable: {}", updates.error().message());
+      } else {
+        for (const auto& update : *updates) {
+          updates_.Handle(update);
+          offset = std::max(offset, update.update_id + 1);
+        }
+        if (!updates->empty()) (void)store_.PutSetting(kOffsetSetting, std::to_string(offset));
+      }
+      auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started).count();
+      if (took < options_.min_interval_ms) wait = options_.min_interval_ms - took;
+    }
+    if (wait > 0 && !SleepFor(wait)) break;
+    if (!reply || !reply->ok) backoff = std::min(backoff * 2, options_.max_backoff_ms);
+  }
+}
+
+WebhookAnswer HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
+                            const std::string& secret_header, const std::string& body) {
+  if (expected_secret.empty() || !ConstantTimeEquals(secret_header, expected_secret)) {
+    spdlog::warn("telegram: webhook call with a wrong or missing secret token refused");
+    return {401, ErrorJson("unauthenticated", "wrong or missing secret token",
+                           "x-telegram-bot-api-secret-token")};
+  }
+  auto parsed = ParseUpdates(body);
+  if (!parsed) return {400, ErrorJson("invalid_argument", parsed.error().message(), "body")};
+  for (const auto& update : *parsed) updates.Handle(update);
+  return {200, "{\"ok\":true}"};
+}
+
+}  // namespace quell::notify

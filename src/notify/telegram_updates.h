@@ -1,0 +1,79 @@
+// Button presses from Telegram: TelegramUpdates authorizes a press, acts through the Engine (the
+// same path as the API, so the change lands on the timeline and the card is edited by the next
+// notify job) and answers it with a short toast. Updates arrive by long polling
+// (TelegramPoller: deleteWebhook at start, then getUpdates with the offset after the last update
+// handled, kept in the store across restarts) or by webhook (HandleWebhook).
+//
+// Who may press: only presses on messages in the configured chats count; with allowed_user_ids
+// set, only those users may act; with it empty, every member of a configured chat may.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "engine/engine.h"
+#include "notify/telegram_api.h"
+#include "store/store.h"
+
+namespace quell::notify {
+
+struct TelegramAccess {
+  std::set<int64_t> chat_ids;
+  std::set<int64_t> allowed_user_ids;  // empty: members of the configured chats
+};
+
+class TelegramUpdates {
+ public:
+  TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access);
+  // Acts on a callback query and answers it; other updates are ignored.
+  void Handle(const TelegramUpdate& update);
+  // What a press does, without answering it: the toast text. For tests and Handle.
+  std::string Act(const CallbackQuery& query);
+
+ private:
+  TelegramApi& api_;
+  engine::Engine& engine_;
+  const TelegramAccess access_;
+};
+
+struct TelegramPollerOptions {
+  int timeout_s = 25;             // getUpdates long-poll wait
+  TimeMs min_interval_ms = 500;   // between polls that return at once (a server without long polls)
+  TimeMs max_backoff_ms = 30000;  // after errors
+};
+
+class TelegramPoller {
+ public:
+  TelegramPoller(TelegramApi& api, TelegramUpdates& updates, store::Store& store,
+                 TelegramPollerOptions options = {});
+  ~TelegramPoller();  // Stop()
+  void Start();
+  // Ends the long poll in progress and joins the thread. Idempotent.
+  void Stop();
+
+ private:
+  void Run();
+  // Sleeps up to `ms`, waking early on Stop. Returns false when stopping.
+  bool SleepFor(TimeMs ms);
+
+  TelegramApi& api_;
+  TelegramUpdates& updates_;
+  store::Store& store_;
+  const TelegramPollerOptions options_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+// POST /telegram/webhook: checks X-Telegram-Bot-Api-Secret-Token (constant time) and handles
+// the update. Returns the HTTP status and a JSON body.
+struct WebhookAnswer {
+  int status;
+  std::string body;
+};
+WebhookAnswer HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
+                            const std::string& secret_header, const std::string& body);
+
+}  // namespace quell::notify
