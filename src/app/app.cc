@@ -24,6 +24,11 @@
 #include "ingest/topology_json.h"
 #include "http/server.h"
 #include "metrics/registry.h"
+#include "notify/notifier.h"
+#include "notify/pacer.h"
+#include "notify/telegram_notifier.h"
+#include "notify/telegram_updates.h"
+#include "notify/webhook_notifier.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tokens.h"
 
@@ -181,9 +186,8 @@ std::unique_ptr<analysis::Analyst> MakeAnalyst(const config::Config& config,
   return std::make_unique<ForwardingAnalyst>(builtin);
 }
 
-// Runs the analyst for "analyze" jobs; notifications have no notifier yet, so "notify" jobs
-// complete at once.
-void RegisterJobHandlers(jobs::JobRunner& runner, engine::Engine& engine,
+// Runs the analyst for "analyze" jobs. (Notification jobs: RegisterNotifiers.)
+void RegisterAnalyzeJobs(jobs::JobRunner& runner, engine::Engine& engine,
                          analysis::Analyst& analyst, const engine::EvidenceSources& sources) {
   runner.Register("analyze", [&](const model::Job& job) -> Status {
     auto result = engine.Analyze(job.incident_id, analyst, sources, /*force=*/false);
@@ -192,7 +196,30 @@ void RegisterJobHandlers(jobs::JobRunner& runner, engine::Engine& engine,
       return InvalidArgument(result.error().message());  // permanent: nothing to analyse
     return result.error();
   });
-  runner.Register("notify", [](const model::Job&) { return Status::Ok(); });
+}
+
+// Where incident links in notifications point.
+std::string DashboardUrl(const config::Config& c) {
+  return c.public_url.empty() ? "http://" + c.listen : c.public_url;
+}
+
+bool TelegramConfigured(const config::Config& c) {
+  return !c.telegram_bot_token.empty() && !c.telegram_chat_ids.empty();
+}
+
+Status CheckNotifyConfig(const config::Config& c) {
+  if (!c.telegram_bot_token.empty() && c.telegram_chat_ids.empty())
+    return InvalidArgument("telegram.bot_token is set but telegram.chat_ids is empty",
+                           "telegram.chat_ids");
+  if (TelegramConfigured(c) && c.telegram_mode == "webhook") {
+    if (c.telegram_webhook_secret.size() < 8)
+      return InvalidArgument("telegram.mode = webhook needs telegram.webhook_secret (8+ characters)",
+                             "telegram.webhook_secret");
+    if (c.public_url.empty())
+      return InvalidArgument("telegram.mode = webhook needs public_url (Telegram must reach it)",
+                             "public_url");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -209,6 +236,13 @@ struct App::Parts {
   model::Topology configured_topology;
   std::unique_ptr<engine::LogMining> logs;
   std::unique_ptr<jobs::JobRunner> jobs;
+  // Notifications.
+  std::unique_ptr<net::HttpClient> notify_http;
+  std::unique_ptr<notify::Pacer> pacer;
+  std::unique_ptr<notify::TelegramApi> telegram_api;
+  std::vector<std::unique_ptr<notify::Notifier>> notifiers;
+  std::unique_ptr<notify::TelegramUpdates> telegram_updates;
+  std::unique_ptr<notify::TelegramPoller> telegram_poller;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::HttpServer> server;
   bool stopped = false;
@@ -227,6 +261,52 @@ Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config) 
   options.path = config.data_dir + "/quell.db";
   options.synchronous_full = config.sqlite_synchronous_full;
   return store::OpenSqliteStore(options);
+}
+
+// Telegram and webhook notifiers behind the "notify" jobs, and Telegram's button presses.
+Status App::StartNotifications(const config::Config& config, const Clock& clock, Parts& p) {
+  QUELL_RETURN_IF_ERROR(CheckNotifyConfig(config));
+  std::vector<notify::Notifier*> notifiers;
+  if (TelegramConfigured(config) || !config.webhook_url.empty())
+    p.notify_http = net::NewCurlHttpClient();
+  if (TelegramConfigured(config)) {
+    p.pacer = std::make_unique<notify::Pacer>();
+    p.telegram_api = std::make_unique<notify::TelegramApi>(
+        *p.notify_http, notify::TelegramApiOptions{config.telegram_api_url, config.telegram_bot_token});
+    notify::TelegramNotifierOptions options{config.telegram_chat_ids, std::nullopt};
+    if (config.telegram_thread_id > 0) options.thread_id = config.telegram_thread_id;
+    p.notifiers.push_back(std::make_unique<notify::TelegramNotifier>(*p.telegram_api, *p.store,
+                                                                     *p.pacer, clock, options));
+    notify::TelegramAccess access{
+        {config.telegram_chat_ids.begin(), config.telegram_chat_ids.end()},
+        {config.telegram_allowed_user_ids.begin(), config.telegram_allowed_user_ids.end()}};
+    p.telegram_updates = std::make_unique<notify::TelegramUpdates>(*p.telegram_api, *p.engine, access);
+    if (config.telegram_mode == "poll") {
+      p.telegram_poller = std::make_unique<notify::TelegramPoller>(*p.telegram_api,
+                                                                   *p.telegram_updates, *p.store);
+      p.telegram_poller->Start();
+    } else {
+      std::string url = config.public_url;
+      while (!url.empty() && url.back() == '/') url.pop_back();
+      auto reply = p.telegram_api->SetWebhook(url + "/telegram/webhook", config.telegram_webhook_secret);
+      if (!reply || !reply->ok)
+        spdlog::warn("telegram: setWebhook failed ({}); presses will not arrive until it works",
+                     reply ? std::to_string(reply->error_code) + " " + reply->description
+                           : reply.error().message());
+    }
+    spdlog::info("Telegram: cards to {} chat(s), presses by {}", config.telegram_chat_ids.size(),
+                 config.telegram_mode == "poll" ? "long polling" : "webhook");
+  } else {
+    spdlog::info("Telegram: off (set telegram.bot_token and telegram.chat_ids to turn it on)");
+  }
+  if (!config.webhook_url.empty()) {
+    p.notifiers.push_back(std::make_unique<notify::WebhookNotifier>(
+        *p.notify_http, notify::WebhookOptions{config.webhook_url}));
+    spdlog::info("Webhook notifier: on");
+  }
+  for (auto& n : p.notifiers) notifiers.push_back(n.get());
+  notify::RegisterNotifiers(*p.jobs, *p.store, clock, std::move(notifiers), DashboardUrl(config));
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Clock& clock) {
@@ -251,11 +331,16 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   QUELL_RETURN_IF_ERROR(p.logs->LoadState());
   p.evidence = EvidenceSourcesFrom(*p.store, *p.logs);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
-  RegisterJobHandlers(*p.jobs, *p.engine, *p.analyst, p.evidence);
+  RegisterAnalyzeJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
+  QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
   p.jobs->Start();
-  p.api = std::make_unique<http::Api>(
-      http::ApiDeps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence,
-                    p.configured_topology, *p.logs});
+  http::ApiDeps api_deps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence,
+                         p.configured_topology, *p.logs, nullptr, ""};
+  if (p.telegram_updates && config.telegram_mode == "webhook") {
+    api_deps.telegram_updates = p.telegram_updates.get();
+    api_deps.telegram_webhook_secret = config.telegram_webhook_secret;
+  }
+  p.api = std::make_unique<http::Api>(api_deps);
   QUELL_ASSIGN_OR_RETURN(auto server_options, ServerOptionsFrom(config));
   p.server = http::NewHttpServer(server_options, *p.api);
   QUELL_RETURN_IF_ERROR(p.server->Start());
@@ -269,6 +354,7 @@ void App::Stop() {
   if (p.stopped) return;
   p.stopped = true;
   if (p.server) p.server->Stop();   // in-flight requests finish; their commits still run
+  if (p.telegram_poller) p.telegram_poller->Stop();  // ends the long poll
   if (p.jobs) p.jobs->Stop();         // jobs in progress finish
   if (p.logs) (void)p.logs->SaveState();
   if (p.engine) p.engine->Shutdown();  // drain queued batches

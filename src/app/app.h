@@ -30,6 +30,7 @@ class App {
  private:
   App();
   struct Parts;
+  static Status StartNotifications(const config::Config& config, const Clock& clock, Parts& p);
   std::unique_ptr<Parts> parts_;
 };
 

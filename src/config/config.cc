@@ -3,6 +3,7 @@
 #include "common/time_format.h"
 
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <sstream>
@@ -68,6 +69,19 @@ Setter IntSetter(int Config::*member, int64_t min, int64_t max) {
     return Status::Ok();
   };
 }
+// A comma-separated list of integer ids (Telegram chat and user ids may be negative and >32 bit).
+Setter IdListSetter(std::vector<int64_t> Config::*member) {
+  return [=](Config& c, const std::string& v) -> Status {
+    std::vector<int64_t> ids;
+    for (const auto& item : SplitList(v)) {
+      QUELL_ASSIGN_OR_RETURN(int64_t id, ParseInt(item, INT64_MIN + 1, INT64_MAX));
+      ids.push_back(id);
+    }
+    c.*member = std::move(ids);
+    return Status::Ok();
+  };
+}
+
 Setter BoolSetter(bool Config::*member) {
   return [=](Config& c, const std::string& v) -> Status {
     QUELL_ASSIGN_OR_RETURN(bool b, ParseBool(v));
@@ -193,6 +207,35 @@ const std::vector<Option>& Options() {
           c.llm_primary = v;
           return Status::Ok();
         });
+    add("telegram.bot_token", "",
+        "Telegram bot token from @BotFather (secret; never logged). With chat_ids set, "
+        "incidents are sent to Telegram",
+        StringSetter(&Config::telegram_bot_token));
+    add("telegram.chat_ids", "", "chats that get incident cards, comma-separated ids",
+        IdListSetter(&Config::telegram_chat_ids));
+    add("telegram.allowed_user_ids", "",
+        "Telegram users who may press the buttons, comma-separated; empty: members of the chats",
+        IdListSetter(&Config::telegram_allowed_user_ids));
+    add("telegram.api_url", "https://api.telegram.org", "Bot API base URL",
+        StringSetter(&Config::telegram_api_url));
+    add("telegram.mode", "poll",
+        "poll (getUpdates; no public URL needed) | webhook (Telegram POSTs to "
+        "public_url/telegram/webhook)",
+        [](Config& c, const std::string& v) -> Status {
+          if (v != "poll" && v != "webhook") return InvalidArgument("'" + v + "' is not poll or webhook");
+          c.telegram_mode = v;
+          return Status::Ok();
+        });
+    add("telegram.webhook_secret", "",
+        "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (webhook mode; secret)",
+        StringSetter(&Config::telegram_webhook_secret));
+    add("telegram.thread_id", "0", "forum topic to post in (message_thread_id); 0: none",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(c.telegram_thread_id, ParseInt(v, 0, INT64_MAX));
+          return Status::Ok();
+        });
+    add("webhook.url", "", "POST every incident change as JSON to this URL (with retries)",
+        StringSetter(&Config::webhook_url));
     add("topology", "",
         "service dependencies; in TOML a [topology] table: api = [\"redis\", \"postgres\"]; in "
         "the environment \"api:redis,postgres;checkout:api\"",

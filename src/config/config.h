@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <map>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <utility>
@@ -50,6 +51,16 @@ struct Config {
   int llm_num_ctx = 8192;
   int llm_timeout_s = 60;
   std::string llm_primary = "llm";    // builtin | llm
+  // Telegram notifications ([telegram] table); off without a bot token and chat ids.
+  std::string telegram_bot_token;  // secret: never logged
+  std::vector<int64_t> telegram_chat_ids;
+  std::vector<int64_t> telegram_allowed_user_ids;  // empty: members of the configured chats
+  std::string telegram_api_url = "https://api.telegram.org";
+  std::string telegram_mode = "poll";  // poll | webhook
+  std::string telegram_webhook_secret;  // secret: never logged
+  int64_t telegram_thread_id = 0;       // forum topic (message_thread_id), 0: none
+  // Outbound webhook notifier ([webhook] table); off when empty.
+  std::string webhook_url;
   // Extra failure rules (JSON, the format of data/knowledge/failures.json); same id replaces.
   std::string rules_file;
   // Topology: service -> services it depends on. TOML `[topology]` with

@@ -37,6 +37,7 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddDeployRoutes(impl_->router, impl_->deps);
   AddTopologyRoutes(impl_->router, impl_->deps);
   AddLogRoutes(impl_->router, impl_->deps);
+  AddTelegramRoutes(impl_->router, impl_->deps);
 }
 
 Api::~Api() = default;

@@ -23,6 +23,9 @@ namespace quell::engine {
 struct EvidenceSources;
 class LogMining;
 }  // namespace quell::engine
+namespace quell::notify {
+class TelegramUpdates;
+}  // namespace quell::notify
 
 namespace quell::http {
 
@@ -35,6 +38,9 @@ struct ApiDeps {
   const engine::EvidenceSources& evidence;
   const model::Topology& configured_topology;  // from the config file / environment
   engine::LogMining& logs;
+  // Telegram webhook mode: POST /telegram/webhook hands updates here (null: the route is 404).
+  notify::TelegramUpdates* telegram_updates = nullptr;
+  std::string telegram_webhook_secret;
 };
 
 class Api : public Handler {

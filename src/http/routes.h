@@ -38,6 +38,9 @@ void AddTopologyRoutes(Router& router, const ApiDeps& deps);
 // The setting key the API-managed topology is stored under.
 inline constexpr const char* kTopologySetting = "topology";
 
+// POST /telegram/webhook (Telegram's secret header instead of a bearer token).
+void AddTelegramRoutes(Router& router, const ApiDeps& deps);
+
 // POST/GET /api/v1/deploys.
 void AddDeployRoutes(Router& router, const ApiDeps& deps);
 

@@ -1,0 +1,25 @@
+// POST /telegram/webhook: Telegram delivers button presses here in webhook mode. Telegram sends
+// no bearer token; it proves itself with the secret given to setWebhook, in the
+// X-Telegram-Bot-Api-Secret-Token header (compared in constant time by notify::HandleWebhook).
+#include "http/json_response.h"
+#include "http/routes.h"
+#include "notify/telegram_updates.h"
+
+namespace quell::http {
+
+void AddTelegramRoutes(Router& router, const ApiDeps& deps) {
+  router.Add({"POST", "/telegram/webhook", std::nullopt,
+              [deps](HttpRequest& request, const PathParams&, Responder respond) {
+                if (!deps.telegram_updates)
+                  return respond(ErrorResponse(
+                      NotFound("Telegram webhook mode is not enabled (telegram.mode = webhook)")));
+                if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
+                auto answer = notify::HandleWebhook(*deps.telegram_updates,
+                                                    deps.telegram_webhook_secret,
+                                                    request.Header("x-telegram-bot-api-secret-token"),
+                                                    request.body);
+                respond({answer.status, "application/json", answer.body, {}});
+              }});
+}
+
+}  // namespace quell::http
