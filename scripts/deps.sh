@@ -20,3 +20,16 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# Node.js (npm packages for the tests), unless the machine has one already.
+if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null; then
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+# The Telegram Bot API emulator for the end-to-end test (tests/telegram).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [[ "${1:-}" == "--test" && ! -d "$root/tests/telegram/node_modules/telegram-test-api" ]]; then
+  (cd "$root/tests/telegram" && npm ci --no-audit --no-fund --loglevel=error)
+fi

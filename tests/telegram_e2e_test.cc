@@ -1,0 +1,198 @@
+// End to end with the telegram-test-api Bot API emulator from npm (installed into
+// tests/telegram by scripts/deps.sh --test, started by tests/telegram/emulator.mjs on a free
+// loopback port): an alert becomes an incident card with buttons in the chat; a press of
+// "Acknowledge" (the emulator's POST /sendCallback) reaches Quell by getUpdates, acknowledges
+// the incident through the Engine, and the card is edited to show it.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "server_process.h"
+
+namespace quell::testing {
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kToken = "424242:quell-e2e-token";
+constexpr int64_t kChat = -1009001;
+constexpr int64_t kUser = 5150;
+
+// Retries `attempt` every 100 ms for up to 30 s; true once it returns true.
+bool Eventually(const std::function<bool()>& attempt) {
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < deadline) {
+    if (attempt()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+// The emulator's history of what the bot sent (and edited) in our chat.
+json::array BotMessages(httplib::Client& emulator) {
+  auto r = emulator.Post("/getUpdatesHistory", json::serialize(json::object{{"token", kToken}}),
+                         "application/json");
+  json::array out;
+  if (!r || r->status != 200) return out;
+  json::value history = json::parse(r->body);  // kept alive for the loop
+  for (auto& item : history.at("result").as_array()) {
+    const json::object& o = item.as_object();
+    if (!o.contains("message") || !o.at("message").as_object().contains("chat_id")) continue;
+    const json::value& chat = o.at("message").at("chat_id");
+    if ((chat.is_int64() && chat.as_int64() == kChat) ||
+        (chat.is_string() && chat.as_string() == std::to_string(kChat)))
+      out.push_back(item);
+  }
+  return out;
+}
+
+TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
+  const std::string emulator_dir = SourceDir() + "/tests/telegram";
+  ASSERT_TRUE(std::filesystem::exists(emulator_dir + "/node_modules/telegram-test-api"))
+      << "telegram-test-api is not installed: run scripts/deps.sh --test";
+  ServerProcess quell;  // for its temp dir; started below
+  const uint16_t port = FreeLoopbackPort();
+  pid_t node = SpawnProcess({"node", emulator_dir + "/emulator.mjs", std::to_string(port)},
+                            quell.data_dir() + "/emulator.log");
+  struct Guard {
+    pid_t pid;
+    ~Guard() { StopProcess(pid); }
+  } guard{node};
+  httplib::Client emulator("127.0.0.1", port);
+  ASSERT_TRUE(Eventually([&] {
+    auto r = emulator.Post("/bot" + std::string(kToken) + "/getMe", "{}", "application/json");
+    return r && r->status == 200;
+  })) << "the emulator did not start";
+
+  ASSERT_TRUE(quell.Start({"--set", std::string("telegram.bot_token=") + kToken,
+                           "--set", "telegram.chat_ids=" + std::to_string(kChat),
+                           "--set", "telegram.allowed_user_ids=" + std::to_string(kUser),
+                           "--set", "telegram.api_url=http://127.0.0.1:" + std::to_string(port),
+                           "--set", "analysis.delay=0s"}))
+      << quell.log();
+  const std::string token = quell.admin_token();
+
+  auto ingested = quell.Post("/api/v1/alerts",
+                             R"({"service":"api-gateway","error":"Redis timeout <b>&","severity":"critical","latency":4200,"deploy":"441"})",
+                             token);
+  ASSERT_EQ(ingested.status, 202) << ingested.body;
+  const int64_t incident = json::parse(ingested.body).at("incident_id").as_int64();
+
+  // The card arrives with the buttons of a triggered incident.
+  json::object card;
+  ASSERT_TRUE(Eventually([&] {
+    auto messages = BotMessages(emulator);
+    if (messages.empty()) return false;
+    card = messages.front().as_object();
+    return true;
+  })) << quell.log();
+  const json::object& message = card.at("message").as_object();
+  std::string text(message.at("text").as_string());
+  EXPECT_NE(text.find("Redis timeout &lt;b&gt;&amp;"), std::string::npos) << text;
+  EXPECT_EQ(message.at("parse_mode").as_string(), "HTML");
+  const json::array& row = message.at("reply_markup").at("inline_keyboard").at(0).as_array();
+  ASSERT_EQ(row.size(), 3u);
+  const std::string ack_data(row.at(0).at("callback_data").as_string());
+  EXPECT_EQ(ack_data, "ack:" + std::to_string(incident));
+  const int64_t message_id = card.at("messageId").as_int64();
+
+  // A team member presses "Acknowledge".
+  json::object press{{"botToken", kToken},
+                     {"from", {{"id", kUser}, {"first_name", "Dana"}, {"username", "dana"}}},
+                     {"message", {{"message_id", message_id}, {"chat", {{"id", kChat}}}}},
+                     {"data", ack_data}};
+  auto pressed = emulator.Post("/sendCallback", json::serialize(press), "application/json");
+  ASSERT_TRUE(pressed && pressed->status == 200);
+
+  ASSERT_TRUE(Eventually([&] {
+    auto r = quell.Get("/api/v1/incidents/" + std::to_string(incident), token);
+    return r.status == 200 &&
+           json::parse(r.body).at("status").as_string() == "acknowledged";
+  })) << quell.log();
+  auto detail = json::parse(quell.Get("/api/v1/incidents/" + std::to_string(incident), token).body);
+  EXPECT_EQ(detail.at("acked_by").as_string(), "telegram:@dana");
+
+  // The same card now says so, with the acknowledged keyboard; no second card was sent.
+  ASSERT_TRUE(Eventually([&] {
+    auto messages = BotMessages(emulator);
+    if (messages.size() != 1) return false;
+    const json::object& m = messages.front().at("message").as_object();
+    std::string edited(m.at("text").as_string());
+    if (edited.find("Acknowledged by telegram:@dana") == std::string::npos) return false;
+    const json::array& keys = m.at("reply_markup").at("inline_keyboard").at(0).as_array();
+    return keys.size() == 2 && keys.at(0).at("callback_data").as_string() ==
+                                   "res:" + std::to_string(incident);
+  })) << quell.log();
+  EXPECT_EQ(BotMessages(emulator).size(), 1u);
+
+  // The bot token never reaches the log.
+  EXPECT_EQ(quell.log().find(kToken), std::string::npos);
+  EXPECT_EQ(quell.Stop(), 0);
+}
+
+// Webhook mode: Telegram POSTs updates to /telegram/webhook with the secret it was given. (The
+// emulator does not send the secret header, so the test posts the update itself.)
+TEST(TelegramEndToEnd, WebhookModeActsOnlyWithTheSecret) {
+  const std::string emulator_dir = SourceDir() + "/tests/telegram";
+  ASSERT_TRUE(std::filesystem::exists(emulator_dir + "/node_modules/telegram-test-api"))
+      << "telegram-test-api is not installed: run scripts/deps.sh --test";
+  ServerProcess quell;
+  const uint16_t port = FreeLoopbackPort();
+  pid_t node = SpawnProcess({"node", emulator_dir + "/emulator.mjs", std::to_string(port)},
+                            quell.data_dir() + "/emulator.log");
+  struct Guard {
+    pid_t pid;
+    ~Guard() { StopProcess(pid); }
+  } guard{node};
+  httplib::Client emulator("127.0.0.1", port);
+  ASSERT_TRUE(Eventually([&] {
+    auto r = emulator.Post("/bot" + std::string(kToken) + "/getMe", "{}", "application/json");
+    return r && r->status == 200;
+  }));
+  const std::string secret = "webhook-secret-123";
+  ASSERT_TRUE(quell.Start({"--set", std::string("telegram.bot_token=") + kToken,
+                           "--set", "telegram.chat_ids=" + std::to_string(kChat),
+                           "--set", "telegram.api_url=http://127.0.0.1:" + std::to_string(port),
+                           "--set", "telegram.mode=webhook",
+                           "--set", "telegram.webhook_secret=" + secret,
+                           "--set", "public_url=http://127.0.0.1:9"}))
+      << quell.log();
+  const std::string token = quell.admin_token();
+  auto ingested = quell.Post("/api/v1/alerts", R"({"service":"checkout","error":"disk full"})", token);
+  ASSERT_EQ(ingested.status, 202);
+  const int64_t incident = json::parse(ingested.body).at("incident_id").as_int64();
+
+  std::string update = json::serialize(json::object{
+      {"update_id", 1},
+      {"callback_query",
+       {{"id", "77"},
+        {"from", {{"id", kUser}, {"first_name", "Dana"}}},
+        {"message", {{"message_id", 1}, {"chat", {{"id", kChat}}}}},
+        {"data", "res:" + std::to_string(incident)}}}});
+  auto client = quell.NewClient();
+  auto wrong = client->Post("/telegram/webhook", {{"X-Telegram-Bot-Api-Secret-Token", "nope"}},
+                            update, "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_NE(wrong->body.find("x-telegram-bot-api-secret-token"), std::string::npos);
+  auto status = [&] {
+    return std::string(json::parse(quell.Get("/api/v1/incidents/" + std::to_string(incident), token).body)
+                           .at("status").as_string());
+  };
+  EXPECT_EQ(status(), "triggered");
+  auto right = client->Post("/telegram/webhook", {{"X-Telegram-Bot-Api-Secret-Token", secret}},
+                            update, "application/json");
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 200) << right->body;
+  EXPECT_EQ(status(), "resolved");
+  EXPECT_EQ(quell.log().find(secret), std::string::npos);
+  EXPECT_EQ(quell.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace quell::testing
