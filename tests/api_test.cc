@@ -144,6 +144,17 @@ TEST_F(ApiTest, ActionsWriteTimelineEvents) {
   EXPECT_EQ(bad_id.at("error").at("field"), "id");
 }
 
+TEST_F(ApiTest, SilenceTakesADuration) {
+  auto first = PostJson("/api/v1/alerts", R"({"service":"billing","error":"slow invoices"})", 202);
+  std::string base = "/api/v1/incidents/" + std::to_string(first.at("incident_id").as_int64());
+  auto silenced = PostJson(base + "/silence", R"({"actor":"alice","duration":"30m"})", 200);
+  EXPECT_TRUE(silenced.at("silenced_until").is_string());
+  auto bad = PostJson(base + "/silence", R"({"actor":"alice","duration":"forever"})", 400);
+  EXPECT_EQ(bad.at("error").at("field"), "duration");
+  auto unsilenced = PostJson(base + "/unsilence", R"({"actor":"alice"})", 200);
+  EXPECT_TRUE(unsilenced.at("silenced_until").is_null());
+}
+
 TEST_F(ApiTest, ResolvedAlertAutoResolvesIncident) {
   auto first = PostJson("/api/v1/alerts", R"({"service":"search","error":"index lag"})", 202);
   auto resolved =

@@ -265,6 +265,24 @@ TEST_F(EngineTest, FlappingIsMarkedOnceAndFurtherFlipsAreCounted) {
   EXPECT_LE(Events(first.incident_id, EventKind::kReopened).size(), 2u);
 }
 
+TEST_F(EngineTest, SilenceKeepsNotificationsQuietForAWhile) {
+  const int64_t id = Send(Alert("api", "Redis timeout")).incident_id;
+  auto silenced = engine_->Act(id, Action::kSilence, "alice", "known issue", 30 * kMinuteMs);
+  ASSERT_TRUE(silenced);
+  EXPECT_EQ(silenced->silenced_until, clock_.Now() + 30 * kMinuteMs);
+  EXPECT_EQ((*store_->GetIncident(id))->silenced_until, clock_.Now() + 30 * kMinuteMs);
+  ASSERT_EQ(Events(id, EventKind::kSilenced).size(), 1u);
+  EXPECT_EQ(Events(id, EventKind::kSilenced)[0].actor, "alice");
+  auto unsilenced = engine_->Act(id, Action::kUnsilence, "bob", "");
+  ASSERT_TRUE(unsilenced);
+  EXPECT_EQ(unsilenced->silenced_until, 0);
+  EXPECT_EQ(Events(id, EventKind::kUnsilenced).size(), 1u);
+  ASSERT_TRUE(engine_->Act(id, Action::kResolve, "bob", ""));
+  auto late = engine_->Act(id, Action::kSilence, "alice", "");
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code(), StatusCode::kConflict);
+}
+
 TEST_F(EngineTest, ActionsFollowTheStateMachine) {
   auto first = Send(Alert("api", "Redis timeout"));
   const int64_t id = first.incident_id;

@@ -11,6 +11,7 @@
 #include "notify/pacer.h"
 #include "notify/telegram_notifier.h"
 #include "notify/telegram_updates.h"
+#include "notify/webhook_notifier.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace quell::notify {
@@ -335,6 +336,120 @@ TEST(Pacer, OneMessagePerSecondPerChatTwentyPerMinutePerGroupThirtyPerSecond) {
   pacer.Block(2, t + 10'000);
   EXPECT_EQ(pacer.Reserve(2, t + 5000), 5000);
   EXPECT_EQ(pacer.Reserve(2, t + 10'000), 0);
+}
+
+}  // namespace
+}  // namespace quell::notify
+
+namespace quell::notify {
+namespace {
+
+// A receiver for the outbound webhook: scripted statuses, records bodies and headers.
+class WebhookReceiver {
+ public:
+  WebhookReceiver() {
+    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      bodies_.push_back(req.body);
+      keys_.push_back(req.get_header_value("X-Quell-Idempotency-Key"));
+      res.status = statuses_.empty() ? 200 : statuses_.front();
+      if (!statuses_.empty()) statuses_.pop_front();
+      res.set_content("{}", "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~WebhookReceiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  void Answer(int status) {
+    std::lock_guard lock(mu_);
+    statuses_.push_back(status);
+  }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mu_);
+    return bodies_;
+  }
+  std::vector<std::string> keys() {
+    std::lock_guard lock(mu_);
+    return keys_;
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mu_;
+  std::deque<int> statuses_;
+  std::vector<std::string> bodies_, keys_;
+};
+
+class NotifyJobsTest : public TelegramTest {};
+
+TEST_F(NotifyJobsTest, WebhookRetriesServerErrorsParksClientErrorsAndWaitsOutSilence) {
+  WebhookReceiver receiver;
+  WebhookNotifier webhook(*http_, {receiver.url(), 3000});
+  int64_t id = OpenIncident();
+  receiver.Answer(503);
+  EXPECT_EQ(webhook.Deliver(Snapshot(id)).status.code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(webhook.Deliver(Snapshot(id)).status.ok());
+  ASSERT_EQ(receiver.bodies().size(), 2u);
+  auto body = boost::json::parse(receiver.bodies()[1]);
+  EXPECT_EQ(body.at("event").as_string(), "incident.updated");
+  EXPECT_EQ(body.at("incident").at("id").as_int64(), id);
+  EXPECT_EQ(receiver.keys()[0], receiver.keys()[1]) << "one state, one idempotency key";
+
+  receiver.Answer(400);
+  EXPECT_EQ(webhook.Deliver(Snapshot(id)).status.code(), StatusCode::kInvalidArgument);
+
+  ASSERT_TRUE(engine_->Act(id, engine::Action::kSilence, "alice", "", 10 * kMinuteMs));
+  auto silenced = webhook.Deliver(Snapshot(id));
+  ASSERT_TRUE(silenced.retry_in_ms);
+  EXPECT_EQ(*silenced.retry_in_ms, 10 * kMinuteMs);
+  EXPECT_EQ(receiver.bodies().size(), 3u) << "nothing posted while silenced";
+}
+
+TEST_F(NotifyJobsTest, NotifyJobsFanOutPerChannelAndDeliver) {
+  WebhookReceiver receiver;
+  WebhookNotifier webhook(*http_, {receiver.url(), 3000});
+  jobs::JobRunner runner(*store_, clock_);
+  RegisterNotifiers(runner, *store_, clock_, {notifier_.get(), &webhook}, "http://quell.example/");
+  int64_t id = OpenIncident();  // enqueues "notify" (and "analyze", which has no handler here)
+  for (int i = 0; i < 10; ++i) {
+    auto ran = runner.RunOnce();
+    ASSERT_TRUE(ran);
+    if (!*ran) break;
+  }
+  ASSERT_EQ(fake_.Calls("sendMessage").size(), 1u);
+  EXPECT_NE(std::string(fake_.Calls("sendMessage")[0].body.at("text").as_string())
+                .find("http://quell.example/incidents/" + std::to_string(id)),
+            std::string::npos);
+  ASSERT_EQ(receiver.bodies().size(), 1u);
+  auto jobs = store_->ListJobs();
+  ASSERT_TRUE(jobs);
+  for (const auto& job : *jobs) EXPECT_EQ(job.kind, "analyze") << "notify jobs are done";
+}
+
+TEST_F(NotifyJobsTest, RateLimitedJobsComeBackWithoutCountingAnAttempt) {
+  jobs::JobRunner runner(*store_, clock_);
+  RegisterNotifiers(runner, *store_, clock_, {notifier_.get()}, "");
+  fake_.Script("sendMessage", {429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 30","parameters":{"retry_after":30}})"});
+  OpenIncident();
+  for (int i = 0; i < 10 && *runner.RunOnce();) ++i;
+  auto jobs = store_->ListJobs();
+  ASSERT_TRUE(jobs);
+  const model::Job* telegram = nullptr;
+  for (const auto& job : *jobs)
+    if (job.kind == "notify.telegram") telegram = &job;
+  ASSERT_NE(telegram, nullptr);
+  EXPECT_EQ(telegram->run_at, clock_.Now() + 30 * kSecondMs);
+  EXPECT_EQ(telegram->attempts, 0);
+  clock_.Advance(30 * kSecondMs);
+  for (int i = 0; i < 10 && *runner.RunOnce();) ++i;
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 2u);
 }
 
 }  // namespace
