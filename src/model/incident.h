@@ -47,6 +47,7 @@ enum class EventKind {
   kDeploy,
   kAnalysis,
   kNotified,
+  kNotifyFailed,
   kAcked,
   kUnacked,
   kResolved,

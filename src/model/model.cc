@@ -87,6 +87,7 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kDeploy: return "deploy";
     case EventKind::kAnalysis: return "analysis";
     case EventKind::kNotified: return "notified";
+    case EventKind::kNotifyFailed: return "notify_failed";
     case EventKind::kAcked: return "acked";
     case EventKind::kUnacked: return "unacked";
     case EventKind::kResolved: return "resolved";

@@ -42,12 +42,13 @@ std::string Describe(std::string_view method, const TelegramReply& reply) {
          reply.description;
 }
 
-Status RecordEvent(store::Store& store, int64_t incident_id, TimeMs now, std::string note) {
+Status RecordEvent(store::Store& store, int64_t incident_id, model::EventKind kind, TimeMs now,
+                   std::string note) {
   QUELL_ASSIGN_OR_RETURN(auto tx, store.Begin());
   model::Event event;
   event.incident_id = incident_id;
   event.at = event.last_at = now;
-  event.kind = model::EventKind::kNotified;
+  event.kind = kind;
   event.actor = "telegram";
   event.note = std::move(note);
   QUELL_ASSIGN_OR_RETURN(int64_t id, tx->AppendEvent(event));
@@ -108,7 +109,7 @@ jobs::JobOutcome TelegramNotifier::DeliverTo(int64_t chat_id, const IncidentSnap
       default: {
         std::string why = Describe(method, reply) + " (chat " + std::to_string(chat_id) + ")";
         spdlog::error("telegram: card for incident {} not delivered: {}", incident_id, why);
-        (void)RecordEvent(store_, incident_id, clock_.Now(), "not delivered: " + why);
+        (void)RecordEvent(store_, incident_id, model::EventKind::kNotifyFailed, clock_.Now(), why);
         return InvalidArgument(why);
       }
     }
@@ -132,7 +133,7 @@ jobs::JobOutcome TelegramNotifier::DeliverTo(int64_t chat_id, const IncidentSnap
   if (!message_id) return message_id.error();
   // Remembered at once: from here on this incident's card in this chat is only edited.
   QUELL_RETURN_IF_ERROR(store_.PutSetting(key, std::to_string(*message_id) + " " + hash));
-  return RecordEvent(store_, incident_id, clock_.Now(),
+  return RecordEvent(store_, incident_id, model::EventKind::kNotified, clock_.Now(),
                      "card sent to Telegram chat " + std::to_string(chat_id));
 }
 
