@@ -46,6 +46,7 @@ engine::EngineOptions EngineOptionsFrom(const config::Config& c) {
   o.auto_resolve = c.auto_resolve;
   o.group_related_services = c.group_related_services;
   o.analyze_delay_ms = c.analyze_delay_ms;
+  o.escalate_after_ms = c.escalate_after_ms;
   return o;
 }
 
@@ -186,9 +187,17 @@ std::unique_ptr<analysis::Analyst> MakeAnalyst(const config::Config& config,
   return std::make_unique<ForwardingAnalyst>(builtin);
 }
 
-// Runs the analyst for "analyze" jobs. (Notification jobs: RegisterNotifiers.)
-void RegisterAnalyzeJobs(jobs::JobRunner& runner, engine::Engine& engine,
-                         analysis::Analyst& analyst, const engine::EvidenceSources& sources) {
+// Runs the analyst for "analyze" jobs and escalates for "escalate" jobs. (Notification jobs:
+// RegisterNotifiers.)
+void RegisterEngineJobs(jobs::JobRunner& runner, engine::Engine& engine,
+                        analysis::Analyst& analyst, const engine::EvidenceSources& sources) {
+  runner.Register("escalate", [&](const model::Job& job) -> jobs::JobOutcome {
+    auto escalated = engine.Escalate(job.incident_id);
+    if (escalated) return Status::Ok();
+    if (escalated.error().code() == StatusCode::kNotFound)
+      return InvalidArgument(escalated.error().message());
+    return escalated.error();
+  });
   runner.Register("analyze", [&](const model::Job& job) -> Status {
     auto result = engine.Analyze(job.incident_id, analyst, sources, /*force=*/false);
     if (result) return Status::Ok();
@@ -331,7 +340,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   QUELL_RETURN_IF_ERROR(p.logs->LoadState());
   p.evidence = EvidenceSourcesFrom(*p.store, *p.logs);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
-  RegisterAnalyzeJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
+  RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
   p.jobs->Start();
   http::ApiDeps api_deps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence,

@@ -168,6 +168,9 @@ const std::vector<Option>& Options() {
         "wait this long after an incident changes before analysing it (changes meanwhile "
         "coalesce)",
         DurationSetter(&Config::analyze_delay_ms));
+    add("escalation.after", "15m",
+        "escalate an incident nobody acknowledged (or silenced) this long after it opened; 0: never",
+        DurationSetter(&Config::escalate_after_ms));
     add("analysis.rules_file", "",
         "extra failure rules in the JSON format of data/knowledge/failures.json (same id "
         "replaces a shipped rule)",

@@ -116,6 +116,7 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
       if (!open) {
         MarkReopened(incident);
         result.outcome = IngestOutcome::kReopened;
+        QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kEscalateJob, incident.id, now));
         if (!(flapping_now || incident.flapping)) {
           QUELL_RETURN_IF_ERROR(AppendIncidentEvent(tx, incident.id, EventKind::kReopened,
                                                     kSystemActor, alert.fingerprint,
@@ -148,6 +149,7 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
     incident = std::move(*candidate);
     MarkReopened(incident);
     result.outcome = IngestOutcome::kReopened;
+    QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kEscalateJob, incident.id, now));
     QUELL_RETURN_IF_ERROR(AppendIncidentEvent(tx, incident.id, EventKind::kReopened, kSystemActor,
                                               alert.fingerprint, "related alert fired", now));
   } else {
@@ -164,6 +166,7 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
   incident.last_alert_at = now;
   if (incident.id == 0) {
     QUELL_ASSIGN_OR_RETURN(incident.id, tx.InsertIncident(incident));
+    QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kEscalateJob, incident.id, now));
   } else {
     QUELL_RETURN_IF_ERROR(tx.UpdateIncident(incident));
   }

@@ -168,8 +168,12 @@ Result<std::vector<IngestResult>> Engine::ApplyBatch(
 Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t incident_id,
                            TimeMs now) {
   if (!enqueued_in_tx_.emplace(kind, incident_id).second) return Status::Ok();
-  const bool analyze = std::string_view(kind) == kAnalyzeJob;
-  return EnqueueJob(tx, kind, incident_id, analyze ? now + options_.analyze_delay_ms : now);
+  const std::string_view k(kind);
+  if (k == kEscalateJob && options_.escalate_after_ms <= 0) return Status::Ok();
+  const TimeMs delay = k == kAnalyzeJob    ? options_.analyze_delay_ms
+                       : k == kEscalateJob ? options_.escalate_after_ms
+                                           : 0;
+  return EnqueueJob(tx, kind, incident_id, now + delay);
 }
 
 Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,
@@ -199,6 +203,7 @@ Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const st
       incident.status = IncidentStatus::kTriggered;
       incident.acked_at = 0;
       incident.acked_by.clear();
+      incident.escalated_at = 0;
       kind = model::EventKind::kUnacked;
       break;
     case Action::kResolve:
@@ -228,8 +233,43 @@ Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const st
   QUELL_RETURN_IF_ERROR(tx->UpdateIncident(incident));
   QUELL_RETURN_IF_ERROR(AppendIncidentEvent(*tx, incident.id, kind, actor, "", note, now));
   QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident.id, now));
+  if ((action == Action::kUnack || action == Action::kReopen) && options_.escalate_after_ms > 0)
+    QUELL_RETURN_IF_ERROR(
+        EnqueueJob(*tx, kEscalateJob, incident.id, now + options_.escalate_after_ms));
   QUELL_RETURN_IF_ERROR(tx->Commit());
   return incident;
+}
+
+Result<bool> Engine::Escalate(int64_t incident_id) {
+  if (options_.escalate_after_ms <= 0) return false;
+  // When it last became triggered: opened, reopened or unacknowledged.
+  QUELL_ASSIGN_OR_RETURN(auto events, store_.ListEvents(incident_id));
+  QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+  QUELL_ASSIGN_OR_RETURN(auto found, tx->FindIncident(incident_id));
+  if (!found) return Error(NotFound("no incident " + std::to_string(incident_id)));
+  model::Incident incident = std::move(*found);
+  if (incident.status != model::IncidentStatus::kTriggered || incident.escalated_at != 0)
+    return false;
+  TimeMs since = incident.opened_at;
+  for (const auto& e : events)
+    if (e.kind == model::EventKind::kReopened || e.kind == model::EventKind::kUnacked)
+      since = std::max(since, e.at);
+  const TimeMs now = clock_.Now();
+  const TimeMs due = std::max(since + options_.escalate_after_ms, incident.silenced_until);
+  if (now < due) {  // not yet, or silenced meanwhile: come back then
+    QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kEscalateJob, incident.id, due));
+    QUELL_RETURN_IF_ERROR(tx->Commit());
+    return false;
+  }
+  incident.escalated_at = now;
+  incident.updated_at = now;
+  QUELL_RETURN_IF_ERROR(tx->UpdateIncident(incident));
+  QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
+      *tx, incident.id, model::EventKind::kEscalated, kSystemActor, "",
+      "nobody acknowledged it for " + std::to_string((now - since) / kMinuteMs) + " min", now));
+  QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident.id, now));
+  QUELL_RETURN_IF_ERROR(tx->Commit());
+  return true;
 }
 
 }  // namespace quell::engine

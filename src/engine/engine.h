@@ -58,6 +58,10 @@ struct EngineOptions {
   // joinable incident of a service it depends on or that depends on it (topology), so a Redis
   // outage and the API errors it causes are one incident.
   bool group_related_services = true;
+  // An incident still triggered (not acknowledged, not silenced) this long after it opened,
+  // reopened or was unacknowledged is escalated: a timeline entry and a louder notification.
+  // 0 turns escalation off.
+  TimeMs escalate_after_ms = 15 * kMinuteMs;
   // Analysis runs this long after an incident changes; changes meanwhile coalesce.
   TimeMs analyze_delay_ms = 2 * kSecondMs;
   // Group commit: at most this many alerts in one transaction.
@@ -129,6 +133,11 @@ class Engine {
   // stored analysis returned.
   Result<model::Analysis> Analyze(int64_t incident_id, analysis::Analyst& analyst,
                                   const EvidenceSources& sources, bool force);
+
+  // Runs an "escalate" job: escalates the incident if it has been triggered (and not silenced)
+  // for escalate_after_ms; if it is not due yet, the job is put back for when it is. Returns
+  // whether it escalated.
+  Result<bool> Escalate(int64_t incident_id);
 
   // Stops accepting work and waits for queued batches to commit. Idempotent.
   void Shutdown();

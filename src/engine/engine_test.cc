@@ -99,7 +99,13 @@ TEST_F(EngineTest, FirstAlertOpensIncidentAndEnqueuesJobs) {
   for (const auto& j : *jobs) kinds.push_back(j.kind + ":" + std::to_string(j.incident_id));
   std::sort(kinds.begin(), kinds.end());
   EXPECT_EQ(kinds, (std::vector<std::string>{"analyze:" + std::to_string(r.incident_id),
+                                             "escalate:" + std::to_string(r.incident_id),
                                              "notify:" + std::to_string(r.incident_id)}));
+  for (const auto& j : *jobs) {
+    if (j.kind == "escalate") {
+      EXPECT_EQ(j.run_at, clock_.Now() + 15 * kMinuteMs);
+    }
+  }
 }
 
 TEST_F(EngineTest, RepeatsFoldIntoOneAlertAndOneCountedTimelineEntry) {
@@ -281,6 +287,35 @@ TEST_F(EngineTest, SilenceKeepsNotificationsQuietForAWhile) {
   auto late = engine_->Act(id, Action::kSilence, "alice", "");
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code(), StatusCode::kConflict);
+}
+
+TEST_F(EngineTest, UnacknowledgedIncidentsEscalateOnce) {
+  const int64_t id = Send(Alert("api", "Redis timeout")).incident_id;
+  auto early = engine_->Escalate(id);
+  ASSERT_TRUE(early);
+  EXPECT_FALSE(*early) << "not before escalate_after";
+  clock_.Advance(15 * kMinuteMs);
+  auto due = engine_->Escalate(id);
+  ASSERT_TRUE(due);
+  EXPECT_TRUE(*due);
+  EXPECT_EQ((*store_->GetIncident(id))->escalated_at, clock_.Now());
+  ASSERT_EQ(Events(id, EventKind::kEscalated).size(), 1u);
+  EXPECT_TRUE(*engine_->Escalate(id) == false) << "once";
+  EXPECT_EQ(Events(id, EventKind::kEscalated).size(), 1u);
+
+  // Acknowledged incidents never escalate; unacknowledging starts the clock again.
+  ASSERT_TRUE(engine_->Act(id, Action::kAck, "alice", ""));
+  ASSERT_TRUE(engine_->Act(id, Action::kUnack, "alice", ""));
+  EXPECT_EQ((*store_->GetIncident(id))->escalated_at, 0);
+  clock_.Advance(10 * kMinuteMs);
+  EXPECT_FALSE(*engine_->Escalate(id));
+  // Silenced: waits for the silence to end.
+  ASSERT_TRUE(engine_->Act(id, Action::kSilence, "alice", "", kHourMs));
+  clock_.Advance(10 * kMinuteMs);
+  EXPECT_FALSE(*engine_->Escalate(id));
+  clock_.Advance(kHourMs);
+  EXPECT_TRUE(*engine_->Escalate(id));
+  EXPECT_EQ(Events(id, EventKind::kEscalated).size(), 2u);
 }
 
 TEST_F(EngineTest, ActionsFollowTheStateMachine) {

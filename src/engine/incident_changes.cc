@@ -16,6 +16,7 @@ void MarkReopened(model::Incident& incident) {
   incident.resolved_by.clear();
   incident.acked_at = 0;
   incident.acked_by.clear();
+  incident.escalated_at = 0;  // a new chance to be acknowledged in time
 }
 
 void AbsorbAlert(model::Incident& incident, const model::NormalizedAlert& alert) {

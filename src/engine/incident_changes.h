@@ -30,6 +30,7 @@ Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::Eve
 // Outbox job kinds.
 inline constexpr const char* kNotifyJob = "notify";
 inline constexpr const char* kAnalyzeJob = "analyze";
+inline constexpr const char* kEscalateJob = "escalate";
 
 // Enqueues an outbox job; pending jobs of one kind coalesce per incident ("notify:42").
 Status EnqueueJob(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now);

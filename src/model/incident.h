@@ -36,6 +36,7 @@ struct Incident {
   bool flapping = false;
   std::string analysis_json;  // latest Analysis, or empty
   TimeMs silenced_until = 0;  // notifications stay quiet before this time (0: not silenced)
+  TimeMs escalated_at = 0;    // nobody acknowledged it in time (0: not escalated)
 };
 
 // Timeline event kinds; their names are part of the API.

@@ -60,6 +60,7 @@ json::value IncidentToJson(const Incident& incident) {
       {"firing_count", incident.firing_count},
       {"flapping", incident.flapping},
       {"silenced_until", Time(incident.silenced_until)},
+      {"escalated_at", Time(incident.escalated_at)},
       {"analysis", EmbeddedJson(incident.analysis_json)},
   };
 }

@@ -16,7 +16,7 @@ Result<IncidentSnapshot> LoadSnapshot(store::Store& store, int64_t incident_id, 
   snapshot.now = now;
   snapshot.incident_url = dashboard_url.empty()
                               ? ""
-                              : dashboard_url + "/incidents/" + std::to_string(incident_id);
+                              : dashboard_url + "/#/incidents/" + std::to_string(incident_id);
   if (!snapshot.incident.analysis_json.empty()) {
     boost::system::error_code ec;
     auto value = boost::json::parse(snapshot.incident.analysis_json, ec);

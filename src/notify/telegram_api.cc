@@ -121,6 +121,18 @@ Result<TelegramReply> TelegramApi::SendMessage(int64_t chat_id, const Card& card
   return Call("sendMessage", json::serialize(body));
 }
 
+Result<TelegramReply> TelegramApi::SendReply(int64_t chat_id, const std::string& html,
+                                             int64_t reply_to, std::optional<int64_t> thread_id) {
+  json::object body{{"chat_id", chat_id},
+                    {"text", html},
+                    {"parse_mode", "HTML"},
+                    {"link_preview_options", json::object{{"is_disabled", true}}}};
+  if (reply_to > 0)
+    body["reply_parameters"] = json::object{{"message_id", reply_to}, {"allow_sending_without_reply", true}};
+  if (thread_id) body["message_thread_id"] = *thread_id;
+  return Call("sendMessage", json::serialize(body));
+}
+
 Result<TelegramReply> TelegramApi::EditMessageText(int64_t chat_id, int64_t message_id,
                                                    const Card& card) {
   // The keyboard goes with every edit: an edit without it removes the buttons.

@@ -69,6 +69,9 @@ class TelegramApi {
 
   Result<TelegramReply> SendMessage(int64_t chat_id, const Card& card,
                                     std::optional<int64_t> thread_id);
+  // A short message (HTML) in reply to `reply_to` (0: none), without buttons.
+  Result<TelegramReply> SendReply(int64_t chat_id, const std::string& html, int64_t reply_to,
+                                  std::optional<int64_t> thread_id);
   Result<TelegramReply> EditMessageText(int64_t chat_id, int64_t message_id, const Card& card);
   Result<TelegramReply> AnswerCallbackQuery(const std::string& callback_query_id,
                                             const std::string& text);

@@ -139,6 +139,9 @@ std::vector<Piece> Pieces(const CardInput& in) {
   p.push_back({"<b>Status:</b> ", StatusLine(i), "\n", 200});
   if (i.silenced_until > in.now && i.status != model::IncidentStatus::kResolved)
     p.push_back({"🔕 ", "Silenced until " + FormatTime(i.silenced_until), "\n", 100});
+  if (i.escalated_at > 0 && i.status == model::IncidentStatus::kTriggered)
+    p.push_back({"⏫ ", "Escalated at " + FormatTime(i.escalated_at) + ": nobody has acknowledged it",
+                 "\n", 120});
   if (i.flapping) p.push_back({"⚠️ ", "Flapping: notifications stay quiet", "\n", 100});
   p.push_back({"<b>Services:</b> ", Join(i.services, ", ") + (i.environment.empty() ? "" : " (" + i.environment + ")"), "\n", 400});
   p.push_back({"<b>Alerts:</b> ",

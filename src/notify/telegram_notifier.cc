@@ -91,50 +91,81 @@ jobs::JobOutcome TelegramNotifier::DeliverTo(int64_t chat_id, const IncidentSnap
   auto setting = store_.GetSetting(key);
   if (!setting) return setting.error();
   std::optional<StoredCard> stored = ParseStored(*setting);
-  if (stored && stored->hash == hash) return Status::Ok();  // the chat already shows this
+  const bool escalated = snapshot.incident.escalated_at > 0 &&
+                         snapshot.incident.status == model::IncidentStatus::kTriggered;
+  if (stored && stored->hash == hash)  // the chat already shows this
+    return escalated ? PingEscalation(chat_id, snapshot.incident, stored->message_id)
+                     : jobs::JobOutcome(Status::Ok());
 
   if (TimeMs wait = pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
     return jobs::JobOutcome::RetryIn(wait, "paced: chat " + std::to_string(chat_id));
-
-  // Handles a failed reply the same way for sends and edits.
-  auto failure = [&](std::string_view method, const TelegramReply& reply) -> jobs::JobOutcome {
-    switch (Classify(reply)) {
-      case TelegramFailure::kRetryAfter: {
-        TimeMs wait = std::max(1, reply.retry_after_s) * kSecondMs;
-        pacer_.Block(chat_id, clock_.Now() + wait);
-        return jobs::JobOutcome::RetryIn(wait, Describe(method, reply));
-      }
-      case TelegramFailure::kTransient:
-        return Unavailable(Describe(method, reply));
-      default: {
-        std::string why = Describe(method, reply) + " (chat " + std::to_string(chat_id) + ")";
-        spdlog::error("telegram: card for incident {} not delivered: {}", incident_id, why);
-        (void)RecordEvent(store_, incident_id, model::EventKind::kNotifyFailed, clock_.Now(), why);
-        return InvalidArgument(why);
-      }
-    }
-  };
 
   if (stored) {
     auto reply = api_.EditMessageText(chat_id, stored->message_id, card);
     if (!reply) return reply.error();
     TelegramFailure f = Classify(*reply);
-    if (f == TelegramFailure::kNone || f == TelegramFailure::kNotModified)
-      return store_.PutSetting(key, std::to_string(stored->message_id) + " " + hash);
-    if (f != TelegramFailure::kGone) return failure("editMessageText", *reply);
+    if (f == TelegramFailure::kNone || f == TelegramFailure::kNotModified) {
+      QUELL_RETURN_IF_ERROR(store_.PutSetting(key, std::to_string(stored->message_id) + " " + hash));
+      return escalated ? PingEscalation(chat_id, snapshot.incident, stored->message_id)
+                       : jobs::JobOutcome(Status::Ok());
+    }
+    if (f != TelegramFailure::kGone) return Failure("editMessageText", *reply, chat_id, incident_id);
     spdlog::info("telegram: card of incident {} in chat {} is gone; sending a new one",
                  incident_id, chat_id);
   }
 
   auto reply = api_.SendMessage(chat_id, card, options_.thread_id);
   if (!reply) return reply.error();
-  if (Classify(*reply) != TelegramFailure::kNone) return failure("sendMessage", *reply);
+  if (Classify(*reply) != TelegramFailure::kNone) return Failure("sendMessage", *reply, chat_id, incident_id);
   auto message_id = SentMessageId(*reply);
   if (!message_id) return message_id.error();
   // Remembered at once: from here on this incident's card in this chat is only edited.
   QUELL_RETURN_IF_ERROR(store_.PutSetting(key, std::to_string(*message_id) + " " + hash));
-  return RecordEvent(store_, incident_id, model::EventKind::kNotified, clock_.Now(),
-                     "card sent to Telegram chat " + std::to_string(chat_id));
+  QUELL_RETURN_IF_ERROR(RecordEvent(store_, incident_id, model::EventKind::kNotified, clock_.Now(),
+                                    "card sent to Telegram chat " + std::to_string(chat_id)));
+  return escalated ? PingEscalation(chat_id, snapshot.incident, *message_id)
+                   : jobs::JobOutcome(Status::Ok());
+}
+
+jobs::JobOutcome TelegramNotifier::Failure(std::string_view method, const TelegramReply& reply,
+                                           int64_t chat_id, int64_t incident_id) {
+  switch (Classify(reply)) {
+    case TelegramFailure::kRetryAfter: {
+      TimeMs wait = std::max(1, reply.retry_after_s) * kSecondMs;
+      pacer_.Block(chat_id, clock_.Now() + wait);
+      return jobs::JobOutcome::RetryIn(wait, Describe(method, reply));
+    }
+    case TelegramFailure::kTransient:
+      return Unavailable(Describe(method, reply));
+    default: {
+      std::string why = Describe(method, reply) + " (chat " + std::to_string(chat_id) + ")";
+      spdlog::error("telegram: card for incident {} not delivered: {}", incident_id, why);
+      (void)RecordEvent(store_, incident_id, model::EventKind::kNotifyFailed, clock_.Now(), why);
+      return InvalidArgument(why);
+    }
+  }
+}
+
+// An edit rings no bell: an escalation also sends one short reply to the card, with sound.
+jobs::JobOutcome TelegramNotifier::PingEscalation(int64_t chat_id, const model::Incident& incident,
+                                                  int64_t card_message_id) {
+  const std::string key =
+      "telegram.escalation:" + std::to_string(incident.id) + ":" + std::to_string(chat_id);
+  const std::string done = std::to_string(incident.escalated_at);
+  auto setting = store_.GetSetting(key);
+  if (!setting) return setting.error();
+  if (*setting == done) return Status::Ok();
+  if (TimeMs wait = pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
+    return jobs::JobOutcome::RetryIn(wait, "paced: chat " + std::to_string(chat_id));
+  std::string html = "⏫ <b>Still unacknowledged:</b> " + EscapeHtmlTruncated(incident.title, 300) +
+                     " · #incident" + std::to_string(incident.id);
+  auto reply = api_.SendReply(chat_id, html, card_message_id, options_.thread_id);
+  if (!reply) return reply.error();
+  if (Classify(*reply) != TelegramFailure::kNone)
+    return Failure("sendMessage", *reply, chat_id, incident.id);
+  QUELL_RETURN_IF_ERROR(store_.PutSetting(key, done));
+  return RecordEvent(store_, incident.id, model::EventKind::kNotified, clock_.Now(),
+                     "escalation sent to Telegram chat " + std::to_string(chat_id));
 }
 
 }  // namespace quell::notify

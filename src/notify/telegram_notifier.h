@@ -28,8 +28,13 @@ class TelegramNotifier final : public Notifier {
   jobs::JobOutcome Deliver(const IncidentSnapshot& snapshot) override;
 
  private:
-  // Sends or edits the card in one chat.
+  // Sends or edits the card in one chat, then pings the chat once per escalation.
   jobs::JobOutcome DeliverTo(int64_t chat_id, const IncidentSnapshot& snapshot, const Card& card);
+  jobs::JobOutcome PingEscalation(int64_t chat_id, const model::Incident& incident,
+                                  int64_t card_message_id);
+  // What a failed reply means for the job (and the timeline, when it is final).
+  jobs::JobOutcome Failure(std::string_view method, const TelegramReply& reply, int64_t chat_id,
+                           int64_t incident_id);
 
   TelegramApi& api_;
   store::Store& store_;

@@ -130,6 +130,28 @@ TEST_F(TelegramTest, SendsOneCardThenEditsItWithTheKeyboard) {
   EXPECT_EQ(Events(id, model::EventKind::kNotified).size(), 1u);
 }
 
+TEST_F(TelegramTest, EscalationEditsTheCardAndRingsOnce) {
+  int64_t id = OpenIncident();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  clock_.Advance(15 * kMinuteMs);
+  ASSERT_TRUE(*engine_->Escalate(id));
+  auto outcome = Deliver(id);  // edits the card; the ping waits for the pacer
+  ASSERT_TRUE(outcome.retry_in_ms);
+  NextSecond();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  auto edits = fake_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_NE(std::string(edits[0].body.at("text").as_string()).find("Escalated"), std::string::npos);
+  auto sent = fake_.Calls("sendMessage");
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_NE(std::string(sent[1].body.at("text").as_string()).find("Still unacknowledged"),
+            std::string::npos);
+  EXPECT_EQ(sent[1].body.at("reply_parameters").at("message_id").as_int64(), 101);
+  NextSecond();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 2u) << "one ping per escalation";
+}
+
 TEST_F(TelegramTest, LowSeverityIsSentSilently) {
   int64_t id = OpenIncident(model::Severity::kLow);
   ASSERT_TRUE(Deliver(id).status.ok());
@@ -426,12 +448,13 @@ TEST_F(NotifyJobsTest, NotifyJobsFanOutPerChannelAndDeliver) {
   }
   ASSERT_EQ(fake_.Calls("sendMessage").size(), 1u);
   EXPECT_NE(std::string(fake_.Calls("sendMessage")[0].body.at("text").as_string())
-                .find("http://quell.example/incidents/" + std::to_string(id)),
+                .find("http://quell.example/#/incidents/" + std::to_string(id)),
             std::string::npos);
   ASSERT_EQ(receiver.bodies().size(), 1u);
   auto jobs = store_->ListJobs();
   ASSERT_TRUE(jobs);
-  for (const auto& job : *jobs) EXPECT_EQ(job.kind, "analyze") << "notify jobs are done";
+  for (const auto& job : *jobs)
+    EXPECT_TRUE(job.kind == "analyze" || job.kind == "escalate") << job.kind << ": notify jobs are done";
 }
 
 TEST_F(NotifyJobsTest, RateLimitedJobsComeBackWithoutCountingAnAttempt) {

@@ -158,6 +158,10 @@ INSERT OR IGNORE INTO incident_services (service, incident_id)
       R"sql(
 ALTER TABLE incidents ADD COLUMN silenced_until INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 6: escalation of incidents nobody acknowledged in time.
+      R"sql(
+ALTER TABLE incidents ADD COLUMN escalated_at INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return migrations;
 }

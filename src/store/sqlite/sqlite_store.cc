@@ -23,7 +23,7 @@ using model::Job;
 #define INCIDENT_COLUMNS                                                                     \
   "id, group_key, title, status, severity, services, environment, opened_at, updated_at, "   \
   "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
-  "flapping, analysis, silenced_until"
+  "flapping, analysis, silenced_until, escalated_at"
 #define ALERT_COLUMNS                                                                     \
   "id, incident_id, fingerprint, source, status, service, environment, name, message, "   \
   "severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, first_seen, " \
@@ -55,10 +55,11 @@ Incident ReadIncident(const SqliteStatement& s) {
   i.flapping = s.Int(16) != 0;
   i.analysis_json = s.Text(17);
   i.silenced_until = s.Int(18);
+  i.escalated_at = s.Int(19);
   return i;
 }
 
-// Binds the mutable incident fields as ?1..?18 (INCIDENT_COLUMNS order after id).
+// Binds the mutable incident fields as ?1..?19 (INCIDENT_COLUMNS order after id).
 void BindIncident(SqliteStatement& s, const Incident& i) {
   s.Bind(1, i.group_key)
       .Bind(2, i.title)
@@ -77,7 +78,8 @@ void BindIncident(SqliteStatement& s, const Incident& i) {
       .Bind(15, i.firing_count)
       .Bind(16, int64_t{i.flapping ? 1 : 0})
       .Bind(17, i.analysis_json)
-      .Bind(18, i.silenced_until);
+      .Bind(18, i.silenced_until)
+      .Bind(19, i.escalated_at);
 }
 
 Alert ReadAlert(const SqliteStatement& s) {
@@ -314,8 +316,9 @@ class SqliteTx final : public StoreTx {
         auto* s, db_.Prepare("INSERT INTO incidents (group_key, title, status, severity, "
                              "services, environment, opened_at, updated_at, last_alert_at, "
                              "acked_at, acked_by, resolved_at, resolved_by, alert_count, "
-                             "firing_count, flapping, analysis, silenced_until) VALUES (?1, ?2, ?3, "
-                             "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"));
+                             "firing_count, flapping, analysis, silenced_until, escalated_at) VALUES "
+                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                             "?16, ?17, ?18, ?19)"));
     BindIncident(*s, incident);  // triggers keep incident_services in step (schema.cc, 4)
     QUELL_RETURN_IF_ERROR(s->Run());
     return db_.LastInsertId();
@@ -328,9 +331,9 @@ class SqliteTx final : public StoreTx {
                              "updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
                              "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, "
                              "firing_count = ?15, flapping = ?16, analysis = ?17, "
-                             "silenced_until = ?18 WHERE id = ?19"));
+                             "silenced_until = ?18, escalated_at = ?19 WHERE id = ?20"));
     BindIncident(*s, incident);
-    s->Bind(19, incident.id);
+    s->Bind(20, incident.id);
     QUELL_RETURN_IF_ERROR(s->Run());
     if (db_.Changes() == 0) return NotFound("no incident " + std::to_string(incident.id));
     return Status::Ok();
