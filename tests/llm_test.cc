@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -14,13 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Reply(const std::string& content) {
-  return json::serialize(json::object{
-      {"model", "gemma4:e4b"},
-      {"message", json::object{{"role", "assistant"}, {"content", content}}},
-      {"done", true},
-      {"done_reason", "stop"}});
-}
+std::string Reply(const std::string& content) { return OllamaReply(content); }
 
 const char* kAnswer = R"({"root_cause":"Redis pool exhausted by release 441","severity":"high",
   "impact":"Checkout is slow","recommended_actions":["Rollback deployment #441"],"confidence":0.7,
@@ -67,6 +62,108 @@ TEST(LlmInTheServer, BuiltinPrimaryKeepsTheModelsOpinionAsANote) {
   EXPECT_NE(result.at("llm").at("note").as_string().find("ollama:gemma4:e4b"), std::string::npos);
   EXPECT_NE(result.at("llm").at("note").as_string().find("Redis pool exhausted by release 441"),
             std::string::npos);
+  // The incident detail shows both answers, which one is primary and whether they agree.
+  auto detail = json::parse(server.Get("/api/v1/incidents/" +
+                                       std::to_string(alert.at("incident_id").as_int64()),
+                                       token).body);
+  const auto& analysis = detail.at("analysis");
+  EXPECT_EQ(analysis.at("analyzer"), "builtin");
+  EXPECT_EQ(analysis.at("llm").at("primary"), "builtin");
+  EXPECT_EQ(analysis.at("secondary").at("analyzer"), "ollama:gemma4:e4b");
+  EXPECT_EQ(analysis.at("secondary").at("root_cause"), "Redis pool exhausted by release 441");
+  EXPECT_TRUE(analysis.at("llm").at("agreement").at("deploy").as_bool());  // both blame 441
+}
+
+// Sets an environment variable for the servers this test starts, and removes it after.
+struct ScopedEnv {
+  ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+  const char* name_;
+};
+
+TEST(LlmInTheServer, OpenAiCompatibleServerEndToEndWithAKeyThatStaysSecret) {
+  FakeOllama server_llm;
+  server_llm.RequireApiKey("sk-quell-test-secret");
+  ScopedEnv key("QUELL_LLM_API_KEY", "sk-quell-test-secret");
+  ServerProcess server;
+  ASSERT_TRUE(server.Start({"--set", "llm.provider=openai", "--set", "llm.url=" + server_llm.url() + "/v1",
+                            "--set", "analysis.delay=1h"}))
+      << server.log();
+  const std::string token = server.admin_token();
+  auto ready = json::parse(server.Get("/readyz", "").body);
+  EXPECT_EQ(ready.at("llm").at("provider"), "openai");
+  EXPECT_TRUE(ready.at("llm").at("ready").as_bool()) << ready;
+
+  auto alert = json::parse(server.Post("/api/v1/alerts",
+      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})", token).body);
+  const std::string path = "/api/v1/incidents/" + std::to_string(alert.at("incident_id").as_int64()) + "/analyze";
+  server_llm.Push({200, OpenAiReply(kAnswer)});
+  auto used = json::parse(server.Post(path, "", token).body);
+  EXPECT_EQ(used.at("analyzer"), "openai:gemma4:e4b");
+  EXPECT_EQ(used.at("root_cause"), "Redis pool exhausted by release 441");
+  EXPECT_EQ(server_llm.recorded().at(0).path, "/v1/chat/completions");
+  EXPECT_EQ(server_llm.recorded().at(0).authorization, "Bearer sk-quell-test-secret");
+
+  // A rejected key: the note says so without repeating it; the log never shows it.
+  server_llm.Push({401, R"({"error":{"message":"bad key sk-quell-test-secret"}})"});
+  auto rejected = json::parse(server.Post(path, "", token).body);
+  EXPECT_EQ(rejected.at("analyzer"), "builtin");
+  EXPECT_NE(rejected.at("llm").at("note").as_string().find("HTTP 401"), std::string::npos);
+  EXPECT_EQ(json::serialize(rejected).find("sk-quell-test-secret"), std::string::npos);
+  EXPECT_EQ(server.log().find("sk-quell-test-secret"), std::string::npos);
+}
+
+TEST(LlmInTheServer, ReadyzReportsTheModelWithoutFailing) {
+  FakeOllama ollama;
+  ollama.SetModels({});
+  ServerProcess server;
+  ASSERT_TRUE(server.Start({"--set", "llm.provider=ollama", "--set", "llm.url=" + ollama.url()}))
+      << server.log();
+  auto response = server.Get("/readyz", "");
+  EXPECT_EQ(response.status, 200);  // the built-in analyst still works
+  auto ready = json::parse(response.body);
+  EXPECT_EQ(ready.at("status"), "ready");
+  EXPECT_EQ(ready.at("llm").at("provider"), "ollama");
+  EXPECT_EQ(ready.at("llm").at("model"), "gemma4:e4b");
+  EXPECT_FALSE(ready.at("llm").at("ready").as_bool());
+  EXPECT_NE(ready.at("llm").at("message").as_string().find("ollama pull gemma4:e4b"),
+            std::string::npos);
+}
+
+TEST(LlmInTheServer, WithoutAnLlmReadyzSaysNothingAboutIt) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start()) << server.log();
+  auto ready = json::parse(server.Get("/readyz", "").body);
+  EXPECT_EQ(ready.at("status"), "ready");
+  EXPECT_FALSE(ready.as_object().contains("llm"));
+}
+
+TEST(LlmInTheServer, ToolStepsLandOnTheTimeline) {
+  FakeOllama ollama;
+  ServerProcess server;
+  ASSERT_TRUE(server.Start({"--set", "llm.provider=ollama", "--set", "llm.url=" + ollama.url(),
+                            "--set", "llm.tools=true", "--set", "analysis.delay=1h"}))
+      << server.log();
+  const std::string token = server.admin_token();
+  auto alert = json::parse(server.Post("/api/v1/alerts",
+      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})", token).body);
+  const std::string id = std::to_string(alert.at("incident_id").as_int64());
+  ollama.Push({200, OllamaReply("", "stop",
+                                {{"list_deploys", R"({"service":"api-gateway"})"},
+                                 {"search_logs", R"({"service":"api-gateway","query":"redis"})"}})});
+  ollama.Push({200, Reply("done looking")});
+  ollama.Push({200, Reply(kAnswer)});
+  auto result = json::parse(server.Post("/api/v1/incidents/" + id + "/analyze", "", token).body);
+  EXPECT_EQ(result.at("analyzer"), "ollama:gemma4:e4b") << result;
+  ASSERT_EQ(result.at("llm").at("tool_steps").as_array().size(), 2u);
+  auto detail = json::parse(server.Get("/api/v1/incidents/" + id, token).body);
+  int tool_events = 0;
+  for (const auto& e : detail.at("timeline").as_array())
+    if (e.at("kind") == "analysis" && e.at("note").as_string().starts_with("looked up ")) {
+      ++tool_events;
+      EXPECT_EQ(e.at("actor"), "ollama:gemma4:e4b");
+    }
+  EXPECT_EQ(tool_events, 2);
 }
 
 TEST(LlmInTheServer, MissingModelIsReportedAtStart) {

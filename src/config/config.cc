@@ -170,8 +170,8 @@ const std::vector<Option>& Options() {
           return Status::Ok();
         });
     add("llm.provider", "none",
-        "none | ollama | openai: the local model that analyses incidents next to the built-in "
-        "analyst (openai: not supported yet)",
+        "none | ollama | openai: the model server that analyses incidents next to the built-in "
+        "analyst (openai: any OpenAI-compatible /v1/chat/completions server)",
         [](Config& c, const std::string& v) -> Status {
           if (v != "none" && v != "ollama" && v != "openai")
             return InvalidArgument("'" + v + "' is not none, ollama or openai");
@@ -191,6 +191,22 @@ const std::vector<Option>& Options() {
           c.llm_primary = v;
           return Status::Ok();
         });
+    add("llm.api_key", "",
+        "bearer key for an OpenAI-compatible server (prefer the environment variable; never "
+        "logged)",
+        StringSetter(&Config::llm_api_key));
+    add("llm.concurrency", "1",
+        "model calls at once across all analyses; others wait up to llm.timeout_s, then the "
+        "built-in analysis stands",
+        IntSetter(&Config::llm_concurrency, 1, 64));
+    add("llm.tools", "false",
+        "investigation mode: the model may call search_logs, list_deploys, similar_incidents and "
+        "get_topology before it answers",
+        BoolSetter(&Config::llm_tools));
+    add("llm.max_tool_steps", "4", "rounds of tool calls before the model must answer",
+        IntSetter(&Config::llm_max_tool_steps, 1, 20));
+    add("llm.tools_budget_s", "120", "seconds the tool rounds may take in all",
+        IntSetter(&Config::llm_tools_budget_s, 1, 3600));
     add("topology", "",
         "service dependencies; in TOML a [topology] table: api = [\"redis\", \"postgres\"]; in "
         "the environment \"api:redis,postgres;checkout:api\"",

@@ -50,6 +50,11 @@ struct Config {
   int llm_num_ctx = 8192;
   int llm_timeout_s = 60;
   std::string llm_primary = "llm";    // builtin | llm
+  std::string llm_api_key;            // OpenAI-compatible servers; a secret: never log it
+  int llm_concurrency = 1;            // model calls at once
+  bool llm_tools = false;             // investigation mode (tool calls)
+  int llm_max_tool_steps = 4;
+  int llm_tools_budget_s = 120;
   // Extra failure rules (JSON, the format of data/knowledge/failures.json); same id replaces.
   std::string rules_file;
   // Topology: service -> services it depends on. TOML `[topology]` with
