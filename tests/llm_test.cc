@@ -1,4 +1,5 @@
-// The LLM analyst in the running server and in `quell analyze`, against a fake Ollama.
+// The LLM analyst in the running server and in `quell analyze`, against a fake model server
+// (Ollama's API and the OpenAI-compatible one).
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -15,25 +16,36 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Reply(const std::string& content) { return OllamaReply(content); }
-
 const char* kAnswer = R"({"root_cause":"Redis pool exhausted by release 441","severity":"high",
   "impact":"Checkout is slow","recommended_actions":["Rollback deployment #441"],"confidence":0.7,
   "summary":"x","suspects":{"deploys":[{"id":"441","service":"api-gateway"}],"services":[]}})";
 
+// Starts `server` with its LLM at `llm` (Ollama unless `extra` says otherwise) and no automatic
+// analysis, so each test decides when the model is asked.
+bool StartWithLlm(ServerProcess& server, const FakeOllama& llm,
+                  std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"--set", "llm.provider=ollama", "--set", "llm.url=" + llm.url(),
+                                   "--set", "analysis.delay=1h"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return server.Start(args);
+}
+
+// Posts the seed alert; returns its incident's path, "/api/v1/incidents/<id>".
+std::string SeedIncident(ServerProcess& server, const std::string& token) {
+  auto alert = json::parse(server.Post("/api/v1/alerts",
+      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})", token).body);
+  return "/api/v1/incidents/" + std::to_string(alert.at("incident_id").as_int64());
+}
+
 TEST(LlmInTheServer, OllamaAnswerIsStoredAndFailuresFallBack) {
   FakeOllama ollama;
   ServerProcess server;
-  ASSERT_TRUE(server.Start({"--set", "llm.provider=ollama", "--set", "llm.url=" + ollama.url(),
-                            "--set", "llm.timeout_s=5", "--set", "analysis.delay=1h"}))
-      << server.log();
+  ASSERT_TRUE(StartWithLlm(server, ollama, {"--set", "llm.timeout_s=5"})) << server.log();
   EXPECT_NE(server.log().find("LLM analyst: ollama gemma4:e4b"), std::string::npos) << server.log();
   const std::string token = server.admin_token();
-  auto alert = json::parse(server.Post("/api/v1/alerts",
-      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})", token).body);
-  const std::string path = "/api/v1/incidents/" + std::to_string(alert.at("incident_id").as_int64()) + "/analyze";
+  const std::string path = SeedIncident(server, token) + "/analyze";
 
-  ollama.Push({200, Reply(kAnswer)});
+  ollama.Push({200, OllamaReply(kAnswer)});
   auto used = json::parse(server.Post(path, "", token).body);
   EXPECT_EQ(used.at("analyzer"), "ollama:gemma4:e4b");
   EXPECT_EQ(used.at("root_cause"), "Redis pool exhausted by release 441");
@@ -45,27 +57,20 @@ TEST(LlmInTheServer, OllamaAnswerIsStoredAndFailuresFallBack) {
   EXPECT_NE(fallback.at("llm").at("note").as_string().find("HTTP 500"), std::string::npos);
 }
 
-TEST(LlmInTheServer, BuiltinPrimaryKeepsTheModelsOpinionAsANote) {
+TEST(LlmInTheServer, BuiltinPrimaryKeepsBothAnswersAndTheirAgreement) {
   FakeOllama ollama;
   ServerProcess server;
-  ASSERT_TRUE(server.Start({"--set", "llm.provider=ollama", "--set", "llm.url=" + ollama.url(),
-                            "--set", "llm.primary=builtin", "--set", "analysis.delay=1h"}))
-      << server.log();
+  ASSERT_TRUE(StartWithLlm(server, ollama, {"--set", "llm.primary=builtin"})) << server.log();
   const std::string token = server.admin_token();
-  auto alert = json::parse(server.Post("/api/v1/alerts",
-      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})", token).body);
-  ollama.Push({200, Reply(kAnswer)});
-  auto result = json::parse(server.Post("/api/v1/incidents/" +
-                                        std::to_string(alert.at("incident_id").as_int64()) + "/analyze",
-                                        "", token).body);
+  const std::string incident = SeedIncident(server, token);
+  ollama.Push({200, OllamaReply(kAnswer)});
+  auto result = json::parse(server.Post(incident + "/analyze", "", token).body);
   EXPECT_EQ(result.at("analyzer"), "builtin");
   EXPECT_NE(result.at("llm").at("note").as_string().find("ollama:gemma4:e4b"), std::string::npos);
   EXPECT_NE(result.at("llm").at("note").as_string().find("Redis pool exhausted by release 441"),
             std::string::npos);
   // The incident detail shows both answers, which one is primary and whether they agree.
-  auto detail = json::parse(server.Get("/api/v1/incidents/" +
-                                       std::to_string(alert.at("incident_id").as_int64()),
-                                       token).body);
+  auto detail = json::parse(server.Get(incident, token).body);
   const auto& analysis = detail.at("analysis");
   EXPECT_EQ(analysis.at("analyzer"), "builtin");
   EXPECT_EQ(analysis.at("llm").at("primary"), "builtin");
@@ -82,30 +87,28 @@ struct ScopedEnv {
 };
 
 TEST(LlmInTheServer, OpenAiCompatibleServerEndToEndWithAKeyThatStaysSecret) {
-  FakeOllama server_llm;
-  server_llm.RequireApiKey("sk-quell-test-secret");
+  FakeOllama llm;
+  llm.RequireApiKey("sk-quell-test-secret");
   ScopedEnv key("QUELL_LLM_API_KEY", "sk-quell-test-secret");
   ServerProcess server;
-  ASSERT_TRUE(server.Start({"--set", "llm.provider=openai", "--set", "llm.url=" + server_llm.url() + "/v1",
-                            "--set", "analysis.delay=1h"}))
+  ASSERT_TRUE(StartWithLlm(server, llm, {"--set", "llm.provider=openai", "--set",
+                                         "llm.url=" + llm.url() + "/v1"}))
       << server.log();
   const std::string token = server.admin_token();
   auto ready = json::parse(server.Get("/readyz", "").body);
   EXPECT_EQ(ready.at("llm").at("provider"), "openai");
   EXPECT_TRUE(ready.at("llm").at("ready").as_bool()) << ready;
 
-  auto alert = json::parse(server.Post("/api/v1/alerts",
-      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})", token).body);
-  const std::string path = "/api/v1/incidents/" + std::to_string(alert.at("incident_id").as_int64()) + "/analyze";
-  server_llm.Push({200, OpenAiReply(kAnswer)});
+  const std::string path = SeedIncident(server, token) + "/analyze";
+  llm.Push({200, OpenAiReply(kAnswer)});
   auto used = json::parse(server.Post(path, "", token).body);
   EXPECT_EQ(used.at("analyzer"), "openai:gemma4:e4b");
   EXPECT_EQ(used.at("root_cause"), "Redis pool exhausted by release 441");
-  EXPECT_EQ(server_llm.recorded().at(0).path, "/v1/chat/completions");
-  EXPECT_EQ(server_llm.recorded().at(0).authorization, "Bearer sk-quell-test-secret");
+  EXPECT_EQ(llm.recorded().at(0).path, "/v1/chat/completions");
+  EXPECT_EQ(llm.recorded().at(0).authorization, "Bearer sk-quell-test-secret");
 
   // A rejected key: the note says so without repeating it; the log never shows it.
-  server_llm.Push({401, R"({"error":{"message":"bad key sk-quell-test-secret"}})"});
+  llm.Push({401, R"({"error":{"message":"bad key sk-quell-test-secret"}})"});
   auto rejected = json::parse(server.Post(path, "", token).body);
   EXPECT_EQ(rejected.at("analyzer"), "builtin");
   EXPECT_NE(rejected.at("llm").at("note").as_string().find("HTTP 401"), std::string::npos);
@@ -113,12 +116,12 @@ TEST(LlmInTheServer, OpenAiCompatibleServerEndToEndWithAKeyThatStaysSecret) {
   EXPECT_EQ(server.log().find("sk-quell-test-secret"), std::string::npos);
 }
 
-TEST(LlmInTheServer, ReadyzReportsTheModelWithoutFailing) {
+TEST(LlmInTheServer, MissingModelIsReportedAtStartAndInReadyzWithoutFailingIt) {
   FakeOllama ollama;
   ollama.SetModels({});
   ServerProcess server;
-  ASSERT_TRUE(server.Start({"--set", "llm.provider=ollama", "--set", "llm.url=" + ollama.url()}))
-      << server.log();
+  ASSERT_TRUE(StartWithLlm(server, ollama)) << server.log();
+  EXPECT_NE(server.log().find("ollama pull gemma4:e4b"), std::string::npos) << server.log();
   auto response = server.Get("/readyz", "");
   EXPECT_EQ(response.status, 200);  // the built-in analyst still works
   auto ready = json::parse(response.body);
@@ -138,25 +141,30 @@ TEST(LlmInTheServer, WithoutAnLlmReadyzSaysNothingAboutIt) {
   EXPECT_FALSE(ready.as_object().contains("llm"));
 }
 
-TEST(LlmInTheServer, ToolStepsLandOnTheTimeline) {
+TEST(LlmInTheServer, ToolsSearchTheStoredLogsAndLandOnTheTimeline) {
   FakeOllama ollama;
   ServerProcess server;
-  ASSERT_TRUE(server.Start({"--set", "llm.provider=ollama", "--set", "llm.url=" + ollama.url(),
-                            "--set", "llm.tools=true", "--set", "analysis.delay=1h"}))
-      << server.log();
+  ASSERT_TRUE(StartWithLlm(server, ollama, {"--set", "llm.tools=true"})) << server.log();
   const std::string token = server.admin_token();
-  auto alert = json::parse(server.Post("/api/v1/alerts",
-      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})", token).body);
-  const std::string id = std::to_string(alert.at("incident_id").as_int64());
+  const std::string incident = SeedIncident(server, token);
+  ASSERT_EQ(server.Post("/api/v1/logs", R"({"service":"api-gateway","entries":[
+      {"level":"error","message":"Redis timeout reading key session:17"},
+      {"level":"info","message":"GET /health 200"},
+      {"level":"error","message":"redis TIMEOUT reading key session:99"}]})", token).status, 202);
   ollama.Push({200, OllamaReply("", "stop",
-                                {{"list_deploys", R"({"service":"api-gateway"})"},
-                                 {"search_logs", R"({"service":"api-gateway","query":"redis"})"}})});
-  ollama.Push({200, Reply("done looking")});
-  ollama.Push({200, Reply(kAnswer)});
-  auto result = json::parse(server.Post("/api/v1/incidents/" + id + "/analyze", "", token).body);
+                                {{"search_logs", R"({"service":"api-gateway","query":"redis timeout"})"},
+                                 {"list_deploys", R"({"service":"api-gateway"})"}})});
+  ollama.Push({200, OllamaReply("done looking")});
+  ollama.Push({200, OllamaReply(kAnswer)});
+  auto result = json::parse(server.Post(incident + "/analyze", "", token).body);
   EXPECT_EQ(result.at("analyzer"), "ollama:gemma4:e4b") << result;
-  ASSERT_EQ(result.at("llm").at("tool_steps").as_array().size(), 2u);
-  auto detail = json::parse(server.Get("/api/v1/incidents/" + id, token).body);
+  const auto& steps = result.at("llm").at("tool_steps").as_array();
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].at("result"), "2 matching line(s)");
+  // The model got the lines themselves.
+  EXPECT_NE(ollama.requests().at(1).find("session:99"), std::string::npos);
+
+  auto detail = json::parse(server.Get(incident, token).body);
   int tool_events = 0;
   for (const auto& e : detail.at("timeline").as_array())
     if (e.at("kind") == "analysis" && e.at("note").as_string().starts_with("looked up ")) {
@@ -166,18 +174,9 @@ TEST(LlmInTheServer, ToolStepsLandOnTheTimeline) {
   EXPECT_EQ(tool_events, 2);
 }
 
-TEST(LlmInTheServer, MissingModelIsReportedAtStart) {
-  FakeOllama ollama;
-  ollama.SetModels({});
-  ServerProcess server;
-  ASSERT_TRUE(server.Start({"--set", "llm.provider=ollama", "--set", "llm.url=" + ollama.url()}))
-      << server.log();
-  EXPECT_NE(server.log().find("ollama pull gemma4:e4b"), std::string::npos) << server.log();
-}
-
 TEST(LlmAnalyzeCommand, OfflineWithTheModel) {
   FakeOllama ollama;
-  ollama.Push({200, Reply(kAnswer)});
+  ollama.Push({200, OllamaReply(kAnswer)});
   std::string cmd = "echo '{\"service\":\"api-gateway\",\"error\":\"Redis timeout\",\"latency\":4200,"
                     "\"deploy\":\"441\"}' | " + QuellBinary() + " analyze --llm ollama --model gemma4:e4b "
                     "--llm-url " + ollama.url() + " - 2>&1";

@@ -1,10 +1,10 @@
 #include "app/llm_wiring.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cctype>
 #include <deque>
-
-#include <spdlog/spdlog.h>
 
 namespace quell::app {
 namespace {
@@ -76,7 +76,7 @@ std::unique_ptr<analysis::llm::LlmAnalyst> MakeLlmAnalyst(const config::Config& 
     sources.list_deploys = evidence.deploys;
   }
   auto analyst = std::make_unique<analysis::llm::LlmAnalyst>(std::move(*client), builtin, o,
-                                                              std::move(sources));
+                                                             std::move(sources));
   auto ready = analyst->CheckServer();
   spdlog::info("LLM analyst: {} {} at {} ({} answer is primary; {} call(s) at once{}){}",
                c.provider, c.model, c.url, o.primary ? "its" : "the built-in", o.concurrency,

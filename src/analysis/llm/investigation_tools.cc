@@ -1,9 +1,9 @@
 #include "analysis/llm/investigation_tools.h"
 
-#include <algorithm>
-
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
 
 #include "analysis/llm/redaction.h"
 #include "common/time_format.h"
@@ -17,7 +17,8 @@ namespace json = boost::json;
 constexpr size_t kMaxToolContent = 6000;
 constexpr int kMaxLogLines = 20;
 
-const char* kWindowParams = R"("since": {"type": "string", "description": "RFC 3339 time; default: two hours before the incident"},
+const char* kWindowParams =
+    R"("since": {"type": "string", "description": "RFC 3339 time; default: two hours before the incident"},
   "until": {"type": "string", "description": "RFC 3339 time; default: now"})";
 
 ToolSpec Spec(std::string name, std::string description, const std::string& properties,
@@ -83,8 +84,8 @@ std::vector<ToolSpec> InvestigationToolSpecs(const InvestigationSources& sources
                        "Resolved incidents that look like this one, with how they were resolved.",
                        R"("incident": {"type": "integer", "description": "this incident's id"})",
                        ""));
-  specs.push_back(Spec("get_topology", "Which services call which (service -> dependencies).",
-                       "", ""));
+  specs.push_back(
+      Spec("get_topology", "Which services call which (service -> dependencies).", "", ""));
   return specs;
 }
 
@@ -104,8 +105,8 @@ ToolOutcome RunTool(const ToolCall& call, const EvidencePack& pack,
                                      kMaxLogLines);
     json::array out;
     for (const auto& l : lines)
-      out.push_back(json::object{{"ts", FormatRfc3339(l.ts)}, {"level", l.level},
-                                 {"message", l.message.substr(0, 400)}});
+      out.push_back(json::object{
+          {"ts", FormatRfc3339(l.ts)}, {"level", l.level}, {"message", l.message.substr(0, 400)}});
     return Answer(json::object{{"lines", std::move(out)}},
                   fmt::format("{} matching line(s)", lines.size()), redact_ips);
   }
@@ -117,8 +118,11 @@ ToolOutcome RunTool(const ToolCall& call, const EvidencePack& pack,
     auto deploys = sources.list_deploys(services, window->since, window->until);
     json::array out;
     for (const auto& d : deploys)
-      out.push_back(json::object{{"id", d.id}, {"service", d.service}, {"status", d.status},
-                                 {"author", d.author}, {"commit", d.commit},
+      out.push_back(json::object{{"id", d.id},
+                                 {"service", d.service},
+                                 {"status", d.status},
+                                 {"author", d.author},
+                                 {"commit", d.commit},
                                  {"at", d.at ? FormatRfc3339(d.at) : ""}});
     return Answer(json::object{{"deploys", std::move(out)}},
                   fmt::format("{} deploy(s)", deploys.size()), redact_ips);
@@ -129,8 +133,10 @@ ToolOutcome RunTool(const ToolCall& call, const EvidencePack& pack,
       return Failed(fmt::format("only this incident (#{}) can be compared", pack.incident.id));
     json::array out;
     for (const auto& m : pack.similar)
-      out.push_back(json::object{{"incident", m.incident_id}, {"title", m.title},
-                                 {"score", m.score}, {"resolution", m.resolution_note}});
+      out.push_back(json::object{{"incident", m.incident_id},
+                                 {"title", m.title},
+                                 {"score", m.score},
+                                 {"resolution", m.resolution_note}});
     return Answer(json::object{{"similar", std::move(out)}},
                   fmt::format("{} similar incident(s)", pack.similar.size()), redact_ips);
   }
@@ -142,8 +148,8 @@ ToolOutcome RunTool(const ToolCall& call, const EvidencePack& pack,
       out[service] = std::move(d);
     }
     const size_t n = out.size();
-    return Answer(json::object{{"depends_on", std::move(out)}},
-                  fmt::format("{} service(s)", n), redact_ips);
+    return Answer(json::object{{"depends_on", std::move(out)}}, fmt::format("{} service(s)", n),
+                  redact_ips);
   }
   return Failed("unknown tool '" + call.name + "'");
 }

@@ -18,8 +18,8 @@ namespace quell::analysis::llm {
 struct InvestigationSources {
   // Log lines of `service` in [since, until] containing `query` (case-insensitive; empty: all),
   // newest first, at most `limit`.
-  std::function<std::vector<LogLineEvidence>(const std::string& service, TimeMs since,
-                                             TimeMs until, const std::string& query, int limit)>
+  std::function<std::vector<LogLineEvidence>(const std::string& service, TimeMs since, TimeMs until,
+                                             const std::string& query, int limit)>
       search_logs;
   // Deploys of `services` (empty: all) that took effect in [since, until].
   std::function<std::vector<deploys::DeployFacts>(const std::vector<std::string>& services,

@@ -1,11 +1,11 @@
 #include "analysis/llm/llm_analyst.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <set>
-
-#include <boost/json.hpp>
-#include <fmt/format.h>
 
 #include "analysis/llm/merge.h"
 #include "analysis/llm/prompt.h"
@@ -67,7 +67,8 @@ int GroundAnalysis(const EvidencePack& pack, model::Analysis& a) {
   // Dependencies the evidence names ("Redis timeout") are grounded too.
   std::vector<std::string> known(services.begin(), services.end());
   for (const auto& al : pack.alerts)
-    for (const auto& name : topology::NamedDependencies(al.data.message + " " + al.data.name, known))
+    for (const auto& name :
+         topology::NamedDependencies(al.data.message + " " + al.data.name, known))
       services.insert(name);
   for (const auto& t : pack.log_templates)
     for (const auto& name : topology::NamedDependencies(t.text, known)) services.insert(name);
@@ -81,13 +82,11 @@ int GroundAnalysis(const EvidencePack& pack, model::Analysis& a) {
     if (!al.data.deploy.empty()) deploys.insert(al.data.deploy);
   int dropped = 0;
   auto& ds = a.deploy_suspects;
-  dropped += static_cast<int>(std::erase_if(ds, [&](const model::Suspect& s) {
-    return !deploys.count(s.id);
-  }));
+  dropped += static_cast<int>(
+      std::erase_if(ds, [&](const model::Suspect& s) { return !deploys.count(s.id); }));
   auto& ss = a.service_suspects;
-  dropped += static_cast<int>(std::erase_if(ss, [&](const model::Suspect& s) {
-    return !services.count(s.service);
-  }));
+  dropped += static_cast<int>(
+      std::erase_if(ss, [&](const model::Suspect& s) { return !services.count(s.service); }));
   a.confidence = std::clamp(a.confidence, 0.0, 1.0);
   return dropped;
 }
@@ -168,7 +167,8 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
     return out;
   };
 
-  const long wait_ms = options_.slot_wait_ms >= 0 ? options_.slot_wait_ms : client.timeout_s * 1000L;
+  const long wait_ms =
+      options_.slot_wait_ms >= 0 ? options_.slot_wait_ms : client.timeout_s * 1000L;
   auto slot = limit_.Acquire(std::chrono::milliseconds(wait_ms));
   if (!slot)
     return fallback(fmt::format("all {} model slot(s) (llm.concurrency) stayed busy for {} ms",
@@ -183,7 +183,9 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
     messages.push_back({"user",
                         "Now answer with one JSON object that matches the schema, using what you "
                         "found.",
-                        {}, "", ""});
+                        {},
+                        "",
+                        ""});
   }
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto answer = Chat({messages, AnalysisJsonSchema(), {}});
@@ -203,7 +205,9 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
         messages.push_back({"user",
                             "Your previous answer was invalid (" + parsed.error().ToString() +
                                 "). Answer again with one JSON object that matches the schema.",
-                            {}, "", ""});
+                            {},
+                            "",
+                            ""});
         continue;
       }
       return fallback("invalid answer twice: " + parsed.error().ToString() + tools_note);

@@ -10,10 +10,10 @@
 #include <future>
 #include <thread>
 
+#include "../tests/fake_ollama.h"
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/prompt.h"
 #include "analysis/llm/redaction.h"
-#include "../tests/fake_ollama.h"
 
 namespace quell::analysis::llm {
 namespace {
@@ -77,11 +77,30 @@ class LlmAnalystTest : public ::testing::TestWithParam<const char*> {
     EXPECT_TRUE(result) << result.error().ToString();
     return result ? *result : model::Analysis{};
   }
+  // Investigation mode with tools that answer from a fixed world and note each log search.
+  model::Analysis Investigate(int max_tool_steps = 4) {
+    InvestigationSources s;
+    s.search_logs = [this](const std::string& service, TimeMs, TimeMs, const std::string& query,
+                           int) {
+      searched_.push_back(service + "/" + query);
+      return std::vector<LogLineEvidence>{
+          {service, 1'800'000'000'000, "ERROR", "redis pool exhausted token=abc123secret", ""}};
+    };
+    s.list_deploys = [](const std::vector<std::string>&, TimeMs, TimeMs) {
+      return std::vector<deploys::DeployFacts>{
+          {"441", "api-gateway", "441", "succeeded", "alice", "abc", 0}};
+    };
+    LlmOptions options;
+    options.tools = true;
+    options.max_tool_steps = max_tool_steps;
+    return Run(Client(), options, std::move(s));
+  }
   std::string Name() const { return std::string(GetParam()) + ":gemma4:e4b"; }
 
   FakeOllama fake_;
   std::unique_ptr<net::HttpClient> http_ = net::NewCurlHttpClient();
   BuiltinAnalyst builtin_;
+  std::vector<std::string> searched_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Providers, LlmAnalystTest, ::testing::Values("ollama", "openai"));
@@ -134,9 +153,12 @@ TEST_P(LlmAnalystTest, FailuresKeepTheBuiltinAnalysisAndSayWhy) {
     const char* why;
     int replies;  // an invalid answer is asked again once
   } cases[] = {
-      {{404, openai() ? R"({"error":{"message":"model 'gemma4:e4b' not found","type":"not_found_error"}})"
-                      : R"({"error":"model 'gemma4:e4b' not found, try pulling it first"})"},
-       "HTTP 404: model 'gemma4:e4b' not found", 1},
+      {{404,
+        openai()
+            ? R"({"error":{"message":"model 'gemma4:e4b' not found","type":"not_found_error"}})"
+            : R"({"error":"model 'gemma4:e4b' not found, try pulling it first"})"},
+       "HTTP 404: model 'gemma4:e4b' not found",
+       1},
       {{500, R"({"error":"llama-server process has terminated"})"}, "HTTP 500", 1},
       {{200, "not json at all"}, "reply is not", 1},
       {{200, Reply("this is prose, not JSON")}, "invalid answer twice", 2},
@@ -211,21 +233,6 @@ TEST_P(LlmAnalystTest, NoFreeSlotInTimeKeepsTheBuiltinAnswer) {
   EXPECT_EQ(fake_.requests().size(), 1u);
 }
 
-// Investigation mode: the model looks things up, then answers.
-InvestigationSources FakeSources(std::vector<std::string>* searched) {
-  InvestigationSources s;
-  s.search_logs = [searched](const std::string& service, TimeMs, TimeMs, const std::string& query,
-                             int) {
-    searched->push_back(service + "/" + query);
-    return std::vector<LogLineEvidence>{
-        {service, 1'800'000'000'000, "ERROR", "redis pool exhausted token=abc123secret", ""}};
-  };
-  s.list_deploys = [](const std::vector<std::string>&, TimeMs, TimeMs) {
-    return std::vector<deploys::DeployFacts>{{"441", "api-gateway", "441", "succeeded", "alice", "abc", 0}};
-  };
-  return s;
-}
-
 TEST_P(LlmAnalystTest, ToolsAreCalledThenTheModelAnswers) {
   fake_.Push({200, Reply("", "tool_calls",
                          {{"search_logs", R"({"service":"api-gateway","query":"pool"})"},
@@ -233,12 +240,9 @@ TEST_P(LlmAnalystTest, ToolsAreCalledThenTheModelAnswers) {
   fake_.Push({200, Reply("", "tool_calls", {{"get_topology", "{}"}})});
   fake_.Push({200, Reply("I have enough.")});  // no tool call: the investigation ends
   fake_.Push({200, Reply(kGoodAnswer)});
-  std::vector<std::string> searched;
-  LlmOptions options;
-  options.tools = true;
-  auto a = Run(Client(), options, FakeSources(&searched));
+  auto a = Investigate();
   EXPECT_EQ(a.analyzer, Name()) << a.llm_note;
-  EXPECT_EQ(searched, std::vector<std::string>{"api-gateway/pool"});
+  EXPECT_EQ(searched_, std::vector<std::string>{"api-gateway/pool"});
   ASSERT_EQ(a.tool_steps.size(), 3u);
   EXPECT_EQ(a.tool_steps[0].tool, "search_logs");
   EXPECT_EQ(a.tool_steps[0].result, "1 matching line(s)");
@@ -269,11 +273,7 @@ TEST_P(LlmAnalystTest, ToolsAreCalledThenTheModelAnswers) {
 TEST_P(LlmAnalystTest, AModelThatNeverStopsCallingToolsIsCutOffAndMustAnswer) {
   for (int i = 0; i < 10; ++i)
     fake_.Push({200, Reply("", "tool_calls", {{"similar_incidents", R"({"incident":1})"}})});
-  std::vector<std::string> searched;
-  LlmOptions options;
-  options.tools = true;
-  options.max_tool_steps = 3;
-  auto a = Run(Client(), options, FakeSources(&searched));
+  auto a = Investigate(/*max_tool_steps=*/3);
   // 3 tool rounds, then the answer round (which gets yet another tool call, not an answer:
   // invalid, asked again once, given up).
   EXPECT_EQ(a.tool_steps.size(), 3u);
@@ -287,27 +287,22 @@ TEST_P(LlmAnalystTest, ABadToolCallIsAnsweredWithAnError) {
   fake_.Push({200, Reply("", "tool_calls", {{"rm_rf", "{}"}, {"search_logs", "{}"}})});
   fake_.Push({200, Reply(kGoodAnswer)});  // ends the investigation (not a tool call)
   fake_.Push({200, Reply(kGoodAnswer)});
-  std::vector<std::string> searched;
-  LlmOptions options;
-  options.tools = true;
-  auto a = Run(Client(), options, FakeSources(&searched));
+  auto a = Investigate();
   EXPECT_EQ(a.analyzer, Name());
   ASSERT_EQ(a.tool_steps.size(), 2u);
   EXPECT_EQ(a.tool_steps[0].result, "error: unknown tool 'rm_rf'");
   EXPECT_EQ(a.tool_steps[1].result, "error: search_logs needs a service");
-  EXPECT_TRUE(searched.empty());
+  EXPECT_TRUE(searched_.empty());
 }
 
 TEST_P(LlmAnalystTest, AModelWithoutToolsIsAskedForTheAnswerDirectly) {
   fake_.Push({400, R"({"error":"registry.ollama.ai/library/gemma3:4b does not support tools"})"});
   fake_.Push({200, Reply(kGoodAnswer)});
-  std::vector<std::string> searched;
-  LlmOptions options;
-  options.tools = true;
-  auto a = Run(Client(), options, FakeSources(&searched));
+  auto a = Investigate();
   EXPECT_EQ(a.analyzer, Name());
   EXPECT_TRUE(a.tool_steps.empty());
-  EXPECT_NE(a.llm_note.find("tools not used: the model server answered HTTP 400"), std::string::npos)
+  EXPECT_NE(a.llm_note.find("tools not used: the model server answered HTTP 400"),
+            std::string::npos)
       << a.llm_note;
 }
 

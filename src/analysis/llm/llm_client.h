@@ -42,8 +42,8 @@ struct ToolSpec {
 
 struct ChatRequest {
   std::vector<ChatMessage> messages;
-  std::string answer_schema;     // JSON Schema (text) the answer must match; empty: free text
-  std::vector<ToolSpec> tools;   // empty: no tool calling
+  std::string answer_schema;    // JSON Schema (text) the answer must match; empty: free text
+  std::vector<ToolSpec> tools;  // empty: no tool calling
 };
 
 struct ChatAnswer {

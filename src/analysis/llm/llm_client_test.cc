@@ -6,8 +6,8 @@
 
 #include <boost/json.hpp>
 
-#include "analysis/llm/llm_analyst.h"
 #include "../tests/fake_ollama.h"
+#include "analysis/llm/llm_analyst.h"
 
 namespace quell::analysis::llm {
 namespace {
@@ -100,10 +100,13 @@ TEST_F(LlmClientTest, OllamaStreamedAnswer) {
   std::string ndjson;
   const std::string content = R"({"root_cause":"a long answer in pieces"})";
   for (size_t i = 0; i < content.size(); i += 7)
-    ndjson += json::serialize(json::object{
-                  {"message", json::object{{"role", "assistant"}, {"content", content.substr(i, 7)}}},
-                  {"done", false}}) + "\n";
-  ndjson += R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop"})" "\n";
+    ndjson +=
+        json::serialize(json::object{
+            {"message", json::object{{"role", "assistant"}, {"content", content.substr(i, 7)}}},
+            {"done", false}}) +
+        "\n";
+  ndjson += R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop"})"
+            "\n";
   fake_.Push({200, ndjson, "application/x-ndjson"});
   auto answer = Client("ollama", /*stream=*/true)->Chat(Request());
   ASSERT_TRUE(answer) << answer.error().ToString();
@@ -113,7 +116,11 @@ TEST_F(LlmClientTest, OllamaStreamedAnswer) {
 }
 
 TEST_F(LlmClientTest, OllamaStreamErrorsMidAnswerOrBeforeIt) {
-  fake_.Push({200, R"({"message":{"content":"{\"ro"},"done":false})" "\n" R"({"error":"out of memory"})" "\n",
+  fake_.Push({200,
+              R"({"message":{"content":"{\"ro"},"done":false})"
+              "\n"
+              R"({"error":"out of memory"})"
+              "\n",
               "application/x-ndjson"});
   fake_.Push({404, R"({"error":"model 'gemma4:e4b' not found"})"});
   auto mid = Client("ollama", true)->Chat(Request());

@@ -1,8 +1,8 @@
 #include "analysis/llm/merge.h"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
+
+#include <cstdlib>
 
 namespace quell::analysis::llm {
 namespace {
@@ -23,10 +23,10 @@ model::Agreement CompareAnalyses(const model::Analysis& builtin, const model::An
   g.deploy = TopDeploy(builtin) == TopDeploy(llm);
   // Severity is the enum's order, critical first; neighbours agree ("high" vs "critical" is a
   // judgement call, "critical" vs "low" is not).
-  const bool known = builtin.severity != model::Severity::kUnknown &&
-                     llm.severity != model::Severity::kUnknown;
-  g.severity = known && std::abs(static_cast<int>(builtin.severity) -
-                                 static_cast<int>(llm.severity)) <= 1;
+  const bool known =
+      builtin.severity != model::Severity::kUnknown && llm.severity != model::Severity::kUnknown;
+  g.severity =
+      known && std::abs(static_cast<int>(builtin.severity) - static_cast<int>(llm.severity)) <= 1;
   g.agree = g.service && g.deploy && g.severity;
   return g;
 }

@@ -44,9 +44,11 @@ TEST(Agreement, SameServiceSameDeployNeighbouringSeverity) {
 
   // Neither blaming a deploy is agreement on that point.
   EXPECT_TRUE(CompareAnalyses(Answer("builtin", "redis", "", Severity::kHigh),
-                              Answer("m", "redis", "", Severity::kHigh)).agree);
+                              Answer("m", "redis", "", Severity::kHigh))
+                  .agree);
   EXPECT_FALSE(CompareAnalyses(Answer("builtin", "redis", "", Severity::kUnknown),
-                               Answer("m", "redis", "", Severity::kUnknown)).severity);
+                               Answer("m", "redis", "", Severity::kUnknown))
+                   .severity);
 }
 
 TEST(MergeAnswers, PrimaryCarriesTheOtherAndSurvivesJson) {

@@ -1,7 +1,9 @@
 #include "analysis/llm/model_server.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
 
 namespace quell::analysis::llm {
 
@@ -45,8 +47,8 @@ std::string HideSecret(std::string text, std::string_view secret) {
 Result<std::unique_ptr<LlmClient>> NewLlmClient(net::HttpClient& http, LlmClientOptions options) {
   if (options.provider == "ollama") return NewOllamaClient(http, std::move(options));
   if (options.provider == "openai") return NewOpenAiClient(http, std::move(options));
-  return Error(InvalidArgument("unknown LLM provider '" + options.provider +
-                               "' (ollama or openai)", "llm.provider"));
+  return Error(InvalidArgument("unknown LLM provider '" + options.provider + "' (ollama or openai)",
+                               "llm.provider"));
 }
 
 Result<net::HttpClientResponse> SendToModelServer(net::HttpClient& http,
@@ -69,16 +71,28 @@ Result<net::HttpClientResponse> SendToModelServer(net::HttpClient& http,
     };
   auto response = http.Send(request);
   if (!response)
-    return Error(Unavailable(HideSecret("the model did not answer: " + response.error().message(),
-                                        options.api_key)));
+    return Error(Unavailable(
+        HideSecret("the model did not answer: " + response.error().message(), options.api_key)));
   if (response->status != 200)
-    return Error(Unavailable(HideSecret(fmt::format("the model server answered HTTP {}: {}",
-                                                    response->status,
-                                                    ServerErrorText(request.on_data
-                                                                        ? head
-                                                                        : response->body)),
-                                        options.api_key)));
+    return Error(Unavailable(
+        HideSecret(fmt::format("the model server answered HTTP {}: {}", response->status,
+                               ServerErrorText(request.on_data ? head : response->body)),
+                   options.api_key)));
   return response;
+}
+
+}  // namespace quell::analysis::llm
+
+namespace quell::analysis::llm {
+
+Result<net::HttpClientResponse> GetFromModelServer(net::HttpClient& http,
+                                                   const LlmClientOptions& options,
+                                                   std::string_view path) {
+  net::HttpClientRequest request;
+  request.method = "GET";
+  LlmClientOptions quick = options;
+  quick.timeout_s = std::min(options.timeout_s, 5);
+  return SendToModelServer(http, quick, path, std::move(request));
 }
 
 }  // namespace quell::analysis::llm

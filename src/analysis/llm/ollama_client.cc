@@ -1,8 +1,8 @@
 // The LlmClient for Ollama's native API: POST /api/chat, GET /api/version and /api/tags.
-#include <algorithm>
-
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
 
 #include "analysis/llm/model_server.h"
 
@@ -23,8 +23,8 @@ json::object MessageJson(const ChatMessage& m) {
     json::array calls;
     for (const auto& c : m.tool_calls)
       calls.push_back(json::object{
-          {"function", json::object{{"name", c.name},
-                                    {"arguments", ParseOr(c.arguments, json::object{})}}}});
+          {"function",
+           json::object{{"name", c.name}, {"arguments", ParseOr(c.arguments, json::object{})}}}});
     out["tool_calls"] = std::move(calls);
   }
   if (!m.tool_name.empty()) out["tool_name"] = m.tool_name;
@@ -105,31 +105,29 @@ class OllamaClient final : public LlmClient {
   }
 
   Result<std::string> Check() override {
-    net::HttpClientRequest request;
-    request.method = "GET";
-    LlmClientOptions quick = options_;
-    quick.timeout_s = std::min(options_.timeout_s, 5);
-    auto version = SendToModelServer(http_, quick, "/api/version", request);
+    auto version = GetFromModelServer(http_, options_, "/api/version");
     if (!version) return Error(Unavailable("no Ollama at llm.url: " + version.error().message()));
     std::string running = "Ollama";
     auto v = ParseOr(version->body, nullptr);
     if (v.is_object())
       if (const auto* s = v.get_object().if_contains("version"); s && s->is_string())
         running += " " + std::string(s->get_string());
-    QUELL_ASSIGN_OR_RETURN(auto tags, SendToModelServer(http_, quick, "/api/tags", request));
+    QUELL_ASSIGN_OR_RETURN(auto tags, GetFromModelServer(http_, options_, "/api/tags"));
     auto list = ParseOr(tags.body, nullptr);
-    const json::value* models = list.is_object() ? list.get_object().if_contains("models") : nullptr;
+    const json::value* models =
+        list.is_object() ? list.get_object().if_contains("models") : nullptr;
     if (models && models->is_array())
       for (const auto& m : models->get_array())
         for (const char* key : {"name", "model"}) {
           const auto* n = m.is_object() ? m.get_object().if_contains(key) : nullptr;
-          if (n && n->is_string() && (n->get_string() == options_.model ||
-                                      n->get_string() == options_.model + ":latest"))
+          if (n && n->is_string() &&
+              (n->get_string() == options_.model || n->get_string() == options_.model + ":latest"))
             return running + " has " + options_.model;
         }
-    return Error(Unavailable(fmt::format("{} is running but does not have model {}; run: ollama "
-                                         "pull {}",
-                                         running, options_.model, options_.model)));
+    return Error(
+        Unavailable(fmt::format("{} is running but does not have model {}; run: ollama "
+                                "pull {}",
+                                running, options_.model, options_.model)));
   }
 
   std::string name() const override { return "ollama:" + options_.model; }

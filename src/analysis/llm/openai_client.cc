@@ -1,10 +1,10 @@
 // The LlmClient for OpenAI-compatible servers (llama.cpp server, vLLM, LocalAI, Ollama's /v1,
 // gateways): POST /v1/chat/completions, GET /v1/models. llm.url is the server's base, with or
 // without the trailing /v1. Non-streamed only: the answer is one small JSON object.
-#include <algorithm>
-
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
 
 #include "analysis/llm/model_server.h"
 
@@ -18,10 +18,10 @@ json::object MessageJson(const ChatMessage& m) {
   if (!m.tool_calls.empty()) {
     json::array calls;
     for (const auto& c : m.tool_calls)
-      calls.push_back(json::object{{"id", c.id},
-                                   {"type", "function"},
-                                   {"function", json::object{{"name", c.name},
-                                                             {"arguments", c.arguments}}}});
+      calls.push_back(
+          json::object{{"id", c.id},
+                       {"type", "function"},
+                       {"function", json::object{{"name", c.name}, {"arguments", c.arguments}}}});
     out["tool_calls"] = std::move(calls);
   }
   if (!m.tool_call_id.empty()) out["tool_call_id"] = m.tool_call_id;
@@ -45,27 +45,24 @@ class OpenAiClient final : public LlmClient {
   Result<ChatAnswer> Chat(const ChatRequest& chat) override {
     json::array messages;
     for (const auto& m : chat.messages) messages.push_back(MessageJson(m));
-    json::object body{{"model", options_.model},
-                      {"messages", std::move(messages)},
-                      {"stream", false},
-                      {"temperature", 0},
-                      {"seed", options_.seed},
-                      {"max_tokens", options_.max_answer_tokens}};
+    json::object body{{"model", options_.model}, {"messages", std::move(messages)},
+                      {"stream", false},         {"temperature", 0},
+                      {"seed", options_.seed},   {"max_tokens", options_.max_answer_tokens}};
     if (!chat.answer_schema.empty())
-      body["response_format"] = json::object{
-          {"type", "json_schema"},
-          {"json_schema", json::object{{"name", "analysis"},
-                                       {"strict", true},
-                                       {"schema", json::parse(chat.answer_schema)}}}};
+      body["response_format"] =
+          json::object{{"type", "json_schema"},
+                       {"json_schema", json::object{{"name", "analysis"},
+                                                    {"strict", true},
+                                                    {"schema", json::parse(chat.answer_schema)}}}};
     if (!chat.tools.empty()) body["tools"] = json::parse(ToolsJson(chat.tools));
     net::HttpClientRequest request;
     request.body = json::serialize(body);
-    QUELL_ASSIGN_OR_RETURN(auto response, SendToModelServer(http_, options_,
-                                                            "/v1/chat/completions",
+    QUELL_ASSIGN_OR_RETURN(auto response, SendToModelServer(http_, options_, "/v1/chat/completions",
                                                             std::move(request)));
     boost::system::error_code ec;
     auto v = json::parse(response.body, ec);
-    const json::value* choices = !ec && v.is_object() ? v.get_object().if_contains("choices") : nullptr;
+    const json::value* choices =
+        !ec && v.is_object() ? v.get_object().if_contains("choices") : nullptr;
     if (!choices || !choices->is_array() || choices->get_array().empty() ||
         !choices->get_array()[0].is_object())
       return Error(InvalidArgument("the model server's reply is not a chat completion"));
@@ -91,14 +88,10 @@ class OpenAiClient final : public LlmClient {
   }
 
   Result<std::string> Check() override {
-    net::HttpClientRequest request;
-    request.method = "GET";
-    LlmClientOptions quick = options_;
-    quick.timeout_s = std::min(options_.timeout_s, 5);
-    auto response = SendToModelServer(http_, quick, "/v1/models", request);
+    auto response = GetFromModelServer(http_, options_, "/v1/models");
     if (!response)
-      return Error(Unavailable("no OpenAI-compatible server at llm.url: " +
-                               response.error().message()));
+      return Error(
+          Unavailable("no OpenAI-compatible server at llm.url: " + response.error().message()));
     boost::system::error_code ec;
     auto v = json::parse(response->body, ec);
     const json::value* data = !ec && v.is_object() ? v.get_object().if_contains("data") : nullptr;
