@@ -17,6 +17,8 @@ namespace {
 
 namespace json = boost::json;
 
+constexpr size_t kMaxCallsPerRound = 4;
+
 // A model sometimes wraps JSON in a markdown fence; the grammar should prevent it, but cheap.
 std::string StripCodeFence(std::string text) {
   auto start = text.find_first_not_of(" \n\r\t");
@@ -121,8 +123,9 @@ void LlmAnalyst::SetReadiness(bool ready, std::string message) {
 Result<ChatAnswer> LlmAnalyst::Chat(const ChatRequest& request) {
   auto answer = client_->Chat(request);
   // Only the server's own failures say it is not ready; a bad answer is the model's.
-  if (answer)
-    SetReadiness(true, "answered the last request");
+  if (answer) {
+    if (!readiness().ready) SetReadiness(true, "the model server answered the last request");
+  }
   else if (answer.error().code() == StatusCode::kUnavailable)
     SetReadiness(false, answer.error().message());
   return answer;
@@ -144,9 +147,15 @@ Status LlmAnalyst::Investigate(const EvidencePack& pack, std::vector<ChatMessage
     QUELL_ASSIGN_OR_RETURN(ChatAnswer answer, Chat(request));
     if (answer.tool_calls.empty()) break;  // the model has seen enough
     messages.push_back({"assistant", answer.content, answer.tool_calls, "", ""});
-    for (const auto& call : answer.tool_calls) {
-      ToolOutcome outcome = RunTool(call, pack, sources_, options_.redact_ips);
-      steps.push_back({call.name, call.arguments, outcome.summary});
+    // Every call gets an answer (OpenAI-compatible servers insist), but only the first few of a
+    // round run: a model asking for dozens at once is not investigating.
+    for (size_t i = 0; i < answer.tool_calls.size(); ++i) {
+      const ToolCall& call = answer.tool_calls[i];
+      ToolOutcome outcome =
+          i < kMaxCallsPerRound
+              ? RunTool(call, pack, sources_, options_.redact_ips)
+              : ToolOutcome{R"({"error": "too many tool calls in one round; not run"})", ""};
+      if (i < kMaxCallsPerRound) steps.push_back({call.name, call.arguments, outcome.summary});
       messages.push_back({"tool", outcome.content, {}, call.id, call.name});
     }
   }

@@ -283,6 +283,20 @@ TEST_P(LlmAnalystTest, AModelThatNeverStopsCallingToolsIsCutOffAndMustAnswer) {
   EXPECT_EQ(a.tool_steps.size(), 3u);  // the steps are still on record
 }
 
+TEST_P(LlmAnalystTest, OnlyTheFirstFewCallsOfARoundRun) {
+  fake_.Push({200, Reply("", "tool_calls", std::vector<FakeToolCall>(9, {"get_topology", "{}"}))});
+  fake_.Push({200, Reply("enough")});
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Investigate();
+  EXPECT_EQ(a.analyzer, Name());
+  EXPECT_EQ(a.tool_steps.size(), 4u);
+  // All nine were answered, the last five with an error.
+  auto second = json::parse(fake_.requests().at(1));
+  const auto& messages = second.at("messages").as_array();
+  ASSERT_EQ(messages.size(), 2u + 1u + 9u);
+  EXPECT_NE(json::serialize(messages.back()).find("too many tool calls"), std::string::npos);
+}
+
 TEST_P(LlmAnalystTest, ABadToolCallIsAnsweredWithAnError) {
   fake_.Push({200, Reply("", "tool_calls", {{"rm_rf", "{}"}, {"search_logs", "{}"}})});
   fake_.Push({200, Reply(kGoodAnswer)});  // ends the investigation (not a tool call)
