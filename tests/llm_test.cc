@@ -2,8 +2,10 @@
 // (Ollama's API and the OpenAI-compatible one).
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -131,6 +133,24 @@ TEST(LlmInTheServer, MissingModelIsReportedAtStartAndInReadyzWithoutFailingIt) {
   EXPECT_FALSE(ready.at("llm").at("ready").as_bool());
   EXPECT_NE(ready.at("llm").at("message").as_string().find("ollama pull gemma4:e4b"),
             std::string::npos);
+}
+
+TEST(LlmInTheServer, AModelPulledLaterBecomesReadyWithoutARestart) {
+  FakeOllama ollama;
+  ollama.SetModels({});
+  ServerProcess server;
+  ASSERT_TRUE(StartWithLlm(server, ollama, {"--set", "llm.recheck_interval=100ms"})) << server.log();
+  EXPECT_FALSE(json::parse(server.Get("/readyz", "").body).at("llm").at("ready").as_bool());
+  ollama.SetModels({"gemma4:e4b"});  // `ollama pull gemma4:e4b` finished
+  json::value ready;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(20))) {
+    ready = json::parse(server.Get("/readyz", "").body);
+    if (ready.at("llm").at("ready").as_bool()) break;
+  }
+  EXPECT_TRUE(ready.at("llm").at("ready").as_bool()) << ready;
+  EXPECT_EQ(ready.at("llm").at("message"), "Ollama 0.33.0 has gemma4:e4b");
 }
 
 TEST(LlmInTheServer, WithoutAnLlmReadyzSaysNothingAboutIt) {

@@ -191,6 +191,7 @@ struct App::Parts {
   std::unique_ptr<analysis::Analyst> builtin;
   std::unique_ptr<net::HttpClient> http_client;
   std::unique_ptr<analysis::llm::LlmAnalyst> llm;  // null without llm.provider
+  std::unique_ptr<LlmRecheck> llm_recheck;
   std::unique_ptr<analysis::Analyst> analyst;
   engine::EvidenceSources evidence;
   model::Topology configured_topology;
@@ -239,6 +240,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   p.http_client = net::NewCurlHttpClient();
   p.llm = MakeLlmAnalyst(config, *p.http_client, *p.builtin, *p.store, p.evidence);
   p.analyst = std::make_unique<ForwardingAnalyst>(p.llm ? *p.llm : *p.builtin);
+  if (p.llm) p.llm_recheck = std::make_unique<LlmRecheck>(*p.llm, config.llm_recheck_interval_ms);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
   RegisterJobHandlers(*p.jobs, *p.engine, *p.analyst, p.evidence);
   p.jobs->Start();
@@ -264,6 +266,7 @@ void App::Stop() {
   p.server.reset();
   p.api.reset();
   p.jobs.reset();
+  p.llm_recheck.reset();
   p.logs.reset();
   p.engine.reset();
   p.store.reset();  // closes the database

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <deque>
 
 namespace quell::app {
@@ -38,6 +39,28 @@ std::vector<analysis::LogLineEvidence> SearchStoredLogs(store::Store& store,
     page.since = logs->back().ts + 1;
   }
   return {newest.rbegin(), newest.rend()};
+}
+
+LlmRecheck::LlmRecheck(analysis::llm::LlmAnalyst& llm, TimeMs interval_ms)
+    : thread_([this, &llm, interval_ms] {
+        std::unique_lock lock(mu_);
+        while (!wake_.wait_for(lock, std::chrono::milliseconds(interval_ms),
+                               [this] { return stop_; })) {
+          if (llm.readiness().ready) continue;
+          lock.unlock();
+          auto now = llm.CheckServer();
+          if (now.ready) spdlog::info("LLM analyst: ready now: {}", now.message);
+          lock.lock();
+        }
+      }) {}
+
+LlmRecheck::~LlmRecheck() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
 }
 
 std::unique_ptr<analysis::llm::LlmAnalyst> MakeLlmAnalyst(const config::Config& config,

@@ -207,6 +207,14 @@ const std::vector<Option>& Options() {
         IntSetter(&Config::llm_max_tool_steps, 1, 20));
     add("llm.tools_budget_s", "120", "seconds the tool rounds may take in all",
         IntSetter(&Config::llm_tools_budget_s, 1, 3600));
+    add("llm.recheck_interval", "1m",
+        "while the model server is not ready (down, model not pulled), ask it again this often",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(TimeMs d, ParseDuration(v));
+          if (d < 100) return InvalidArgument("must be at least 100ms");
+          c.llm_recheck_interval_ms = d;
+          return Status::Ok();
+        });
     add("topology", "",
         "service dependencies; in TOML a [topology] table: api = [\"redis\", \"postgres\"]; in "
         "the environment \"api:redis,postgres;checkout:api\"",

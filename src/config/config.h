@@ -55,6 +55,7 @@ struct Config {
   bool llm_tools = false;             // investigation mode (tool calls)
   int llm_max_tool_steps = 4;
   int llm_tools_budget_s = 120;
+  TimeMs llm_recheck_interval_ms = kMinuteMs;
   // Extra failure rules (JSON, the format of data/knowledge/failures.json); same id replaces.
   std::string rules_file;
   // Topology: service -> services it depends on. TOML `[topology]` with

@@ -125,8 +125,7 @@ Result<ChatAnswer> LlmAnalyst::Chat(const ChatRequest& request) {
   // Only the server's own failures say it is not ready; a bad answer is the model's.
   if (answer) {
     if (!readiness().ready) SetReadiness(true, "the model server answered the last request");
-  }
-  else if (answer.error().code() == StatusCode::kUnavailable)
+  } else if (answer.error().code() == StatusCode::kUnavailable)
     SetReadiness(false, answer.error().message());
   return answer;
 }
