@@ -58,6 +58,20 @@ TEST_F(LlmClientTest, OllamaRequestIsStrictAndReproducible) {
   EXPECT_FALSE(request.as_object().contains("tools"));
 }
 
+TEST_F(LlmClientTest, OllamaModelsThatCannotThinkGetNoThinkField) {
+  fake_.Push({400, R"({"error":"\"gemma3:4b\" does not support thinking"})"});
+  fake_.Push({200, testing::OllamaReply("{}")});
+  fake_.Push({200, testing::OllamaReply("{}")});
+  auto client = Client("ollama");
+  ASSERT_TRUE(client->Chat(Request()));
+  ASSERT_TRUE(client->Chat(Request()));
+  auto requests = fake_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(json::parse(requests[0]).at("think"), false);
+  EXPECT_FALSE(json::parse(requests[1]).as_object().contains("think"));  // asked again without
+  EXPECT_FALSE(json::parse(requests[2]).as_object().contains("think"));  // and remembered
+}
+
 TEST_F(LlmClientTest, OpenAiRequestCarriesAStrictJsonSchemaAndTheKey) {
   fake_.Push({200, testing::OpenAiReply("{}")});
   auto answer = Client("openai", false, "sk-test-123")->Chat(Request());

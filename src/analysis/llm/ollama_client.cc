@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 
 #include "analysis/llm/model_server.h"
@@ -64,13 +65,26 @@ class OllamaClient final : public LlmClient {
     json::object body{{"model", options_.model},
                       {"messages", std::move(messages)},
                       {"stream", options_.stream},
-                      {"think", false},
                       {"options", json::object{{"num_ctx", options_.num_ctx},
                                                {"temperature", 0},
                                                {"seed", options_.seed},
                                                {"num_predict", options_.max_answer_tokens}}}};
     if (!chat.answer_schema.empty()) body["format"] = json::parse(chat.answer_schema);
     if (!chat.tools.empty()) body["tools"] = json::parse(ToolsJson(chat.tools));
+    // Thinking off: it spends the token budget and fights the format grammar. A model that cannot
+    // think at all (Gemma 3, Qwen 2.5) answers 400 to any `think`; then it is left out for good.
+    if (send_think_) {
+      body["think"] = false;
+      auto answer = Post(body);
+      if (answer || answer.error().message().find("does not support thinking") == std::string::npos)
+        return answer;
+      send_think_ = false;
+      body.erase("think");
+    }
+    return Post(body);
+  }
+
+  Result<ChatAnswer> Post(const json::object& body) {
     net::HttpClientRequest request;
     request.body = json::serialize(body);
 
@@ -136,6 +150,7 @@ class OllamaClient final : public LlmClient {
  private:
   net::HttpClient& http_;
   const LlmClientOptions options_;
+  std::atomic<bool> send_think_{true};
 };
 
 }  // namespace
