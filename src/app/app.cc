@@ -13,6 +13,7 @@
 
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/llm_analyst.h"
+#include "app/llm_wiring.h"
 #include "net/http_client.h"
 #include "analysis/rules/failure_rules.h"
 #include "engine/engine.h"
@@ -95,7 +96,7 @@ void RegisterGauges(metrics::Registry& registry, store::Store& store, engine::En
                      [&engine] { return static_cast<double>(engine.counters().duplicates); });
 }
 
-// Lets the App own "the analyst" uniformly when it is just the built-in one.
+// Lets the App own "the analyst" uniformly, whether the LLM analyst or the built-in one.
 class ForwardingAnalyst final : public analysis::Analyst {
  public:
   explicit ForwardingAnalyst(analysis::Analyst& target) : target_(target) {}
@@ -161,30 +162,15 @@ engine::EvidenceSources EvidenceSourcesFrom(store::Store& store, engine::LogMini
   return sources;
 }
 
-// The built-in analyst alone, or the LLM analyst in front of it ([llm] settings). Says which.
-std::unique_ptr<analysis::Analyst> MakeAnalyst(const config::Config& config,
-                                               analysis::Analyst& builtin,
-                                               std::unique_ptr<net::HttpClient>& client) {
-  if (config.llm_provider == "ollama") {
-    client = net::NewCurlHttpClient();
-    analysis::llm::LlmOptions o;
-    o.url = config.llm_url;
-    o.model = config.llm_model;
-    o.num_ctx = config.llm_num_ctx;
-    o.timeout_s = config.llm_timeout_s;
-    o.primary = config.llm_primary == "llm";
-    Status check = analysis::llm::CheckOllama(*client, o);
-    spdlog::info("LLM analyst: ollama {} at {} ({} answer is primary){}", o.model, o.url,
-                 o.primary ? "its" : "the built-in",
-                 check.ok() ? "" : "; not ready: " + check.message() +
-                                       " (the built-in analysis is used until it is)");
-    return std::make_unique<analysis::llm::LlmAnalyst>(*client, builtin, o);
-  }
-  if (config.llm_provider == "openai")
-    spdlog::warn("llm.provider = openai is not supported yet; running the built-in analyst only");
-  else
-    spdlog::info("LLM analyst: none configured (llm.provider = none); using the built-in analyst");
-  return std::make_unique<ForwardingAnalyst>(builtin);
+// /readyz's "llm" entry: the model server's last known state (nothing without an LLM).
+std::function<std::vector<http::ReadinessDetail>()> LlmReadinessDetails(
+    const analysis::llm::LlmAnalyst* llm) {
+  if (!llm) return {};
+  return [llm] {
+    auto r = llm->readiness();
+    return std::vector<http::ReadinessDetail>{
+        {"llm", r.ready, r.message, {{"provider", r.provider}, {"model", r.model}}}};
+  };
 }
 
 // Runs the analyst for "analyze" jobs and escalates for "escalate" jobs. (Notification jobs:
@@ -240,6 +226,8 @@ struct App::Parts {
   std::unique_ptr<analysis::rules::FailureRules> rules;
   std::unique_ptr<analysis::Analyst> builtin;
   std::unique_ptr<net::HttpClient> http_client;
+  std::unique_ptr<analysis::llm::LlmAnalyst> llm;  // null without llm.provider
+  std::unique_ptr<LlmRecheck> llm_recheck;
   std::unique_ptr<analysis::Analyst> analyst;
   engine::EvidenceSources evidence;
   model::Topology configured_topology;
@@ -332,19 +320,23 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   QUELL_ASSIGN_OR_RETURN(auto rules, LoadRules(config));
   p.rules = std::make_unique<analysis::rules::FailureRules>(std::move(rules));
   p.builtin = std::make_unique<analysis::BuiltinAnalyst>(*p.rules);
-  p.analyst = MakeAnalyst(config, *p.builtin, p.http_client);
   engine::LogMiningOptions log_options;
   log_options.retention_ms = config.logs_retention_ms;
   log_options.max_rows = config.logs_max_rows;
   p.logs = std::make_unique<engine::LogMining>(*p.store, clock, log_options);
   QUELL_RETURN_IF_ERROR(p.logs->LoadState());
   p.evidence = EvidenceSourcesFrom(*p.store, *p.logs);
+  p.http_client = net::NewCurlHttpClient();
+  p.llm = MakeLlmAnalyst(config, *p.http_client, *p.builtin, *p.store, p.evidence);
+  p.analyst = std::make_unique<ForwardingAnalyst>(p.llm ? *p.llm : *p.builtin);
+  if (p.llm) p.llm_recheck = std::make_unique<LlmRecheck>(*p.llm, config.llm_recheck_interval_ms);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
   RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
   p.jobs->Start();
   http::ApiDeps api_deps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence,
-                         p.configured_topology, *p.logs, nullptr, ""};
+                         p.configured_topology, *p.logs, nullptr, "", {}};
+  api_deps.readiness_details = LlmReadinessDetails(p.llm.get());
   if (p.telegram_updates && config.telegram_mode == "webhook") {
     api_deps.telegram_updates = p.telegram_updates.get();
     api_deps.telegram_webhook_secret = config.telegram_webhook_secret;
@@ -370,6 +362,7 @@ void App::Stop() {
   p.server.reset();
   p.api.reset();
   p.jobs.reset();
+  p.llm_recheck.reset();
   p.logs.reset();
   p.engine.reset();
   p.store.reset();  // closes the database

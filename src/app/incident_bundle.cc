@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -213,20 +214,26 @@ int RunAnalyze(const AnalyzeOptions& options) {
     return 2;
   }
   analysis::BuiltinAnalyst builtin;
-  std::unique_ptr<net::HttpClient> client;
+  std::unique_ptr<net::HttpClient> http;
   std::unique_ptr<analysis::llm::LlmAnalyst> llm;
   analysis::Analyst* analyst = &builtin;
-  if (options.llm == "ollama") {
-    client = net::NewCurlHttpClient();
-    analysis::llm::LlmOptions o;
+  if (options.llm != "none") {
+    http = net::NewCurlHttpClient();
+    analysis::llm::LlmClientOptions o;
+    o.provider = options.llm;
     o.url = options.llm_url;
     o.model = options.model;
     o.timeout_s = options.timeout_s;
-    llm = std::make_unique<analysis::llm::LlmAnalyst>(*client, builtin, o);
+    // Secrets come from the environment, never from the command line (ps shows it).
+    if (const char* key = std::getenv("QUELL_LLM_API_KEY")) o.api_key = key;
+    auto client = analysis::llm::NewLlmClient(*http, o);
+    if (!client) {
+      std::fprintf(stderr, "quell: --llm: %s\n", client.error().message().c_str());
+      return 2;
+    }
+    llm = std::make_unique<analysis::llm::LlmAnalyst>(std::move(*client), builtin,
+                                                      analysis::llm::LlmOptions{});
     analyst = llm.get();
-  } else if (options.llm != "none") {
-    std::fprintf(stderr, "quell: --llm must be none or ollama\n");
-    return 2;
   }
   auto result = analyst->Analyze(*pack);
   if (!result) {

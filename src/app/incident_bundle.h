@@ -25,7 +25,7 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view json, TimeMs 
 // Analysis as JSON. Returns the exit code.
 struct AnalyzeOptions {
   std::string path;
-  std::string llm = "none";  // none | ollama
+  std::string llm = "none";  // none | ollama | openai (key from QUELL_LLM_API_KEY, if any)
   std::string model = "gemma4:e4b";
   std::string llm_url = "http://127.0.0.1:11434";
   int timeout_s = 120;

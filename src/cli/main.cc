@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
     auto* analyze = app.add_subcommand(
         "analyze", "Analyse an incident bundle (or one alert) offline and print the Analysis JSON.");
     analyze->add_option("--llm", analyze_options.llm,
-                        "none | ollama: also ask a local model (falls back to the built-in answer)");
+                        "none | ollama | openai: also ask a model (falls back to the built-in answer); "
+                        "openai takes its key from QUELL_LLM_API_KEY");
     analyze->add_option("--model", analyze_options.model, "model name (default gemma4:e4b)");
     analyze->add_option("--llm-url", analyze_options.llm_url,
                         "model server (default http://127.0.0.1:11434)");

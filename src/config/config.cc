@@ -189,8 +189,8 @@ const std::vector<Option>& Options() {
           return Status::Ok();
         });
     add("llm.provider", "none",
-        "none | ollama | openai: the local model that analyses incidents next to the built-in "
-        "analyst (openai: not supported yet)",
+        "none | ollama | openai: the model server that analyses incidents next to the built-in "
+        "analyst (openai: any OpenAI-compatible /v1/chat/completions server)",
         [](Config& c, const std::string& v) -> Status {
           if (v != "none" && v != "ollama" && v != "openai")
             return InvalidArgument("'" + v + "' is not none, ollama or openai");
@@ -208,6 +208,30 @@ const std::vector<Option>& Options() {
         [](Config& c, const std::string& v) -> Status {
           if (v != "builtin" && v != "llm") return InvalidArgument("'" + v + "' is not builtin or llm");
           c.llm_primary = v;
+          return Status::Ok();
+        });
+    add("llm.api_key", "",
+        "bearer key for an OpenAI-compatible server (prefer the environment variable; never "
+        "logged)",
+        StringSetter(&Config::llm_api_key));
+    add("llm.concurrency", "1",
+        "model calls at once across all analyses; others wait up to llm.timeout_s, then the "
+        "built-in analysis stands",
+        IntSetter(&Config::llm_concurrency, 1, 64));
+    add("llm.tools", "false",
+        "investigation mode: the model may call search_logs, list_deploys, similar_incidents and "
+        "get_topology before it answers",
+        BoolSetter(&Config::llm_tools));
+    add("llm.max_tool_steps", "4", "rounds of tool calls before the model must answer",
+        IntSetter(&Config::llm_max_tool_steps, 1, 20));
+    add("llm.tools_budget_s", "120", "seconds the tool rounds may take in all",
+        IntSetter(&Config::llm_tools_budget_s, 1, 3600));
+    add("llm.recheck_interval", "1m",
+        "while the model server is not ready (down, model not pulled), ask it again this often",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(TimeMs d, ParseDuration(v));
+          if (d < 100) return InvalidArgument("must be at least 100ms");
+          c.llm_recheck_interval_ms = d;
           return Status::Ok();
         });
     add("telegram.bot_token", "",

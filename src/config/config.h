@@ -52,6 +52,12 @@ struct Config {
   int llm_num_ctx = 8192;
   int llm_timeout_s = 60;
   std::string llm_primary = "llm";    // builtin | llm
+  std::string llm_api_key;            // OpenAI-compatible servers; a secret: never log it
+  int llm_concurrency = 1;            // model calls at once
+  bool llm_tools = false;             // investigation mode (tool calls)
+  int llm_max_tool_steps = 4;
+  int llm_tools_budget_s = 120;
+  TimeMs llm_recheck_interval_ms = kMinuteMs;
   // Telegram notifications ([telegram] table); off without a bot token and chat ids.
   std::string telegram_bot_token;  // secret: never logged
   std::vector<int64_t> telegram_chat_ids;

@@ -124,3 +124,34 @@ depends_on = ["api"]
 
 }  // namespace
 }  // namespace quell::config
+
+namespace quell::config {
+namespace {
+
+TEST(Config, LlmSettings) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->llm_concurrency, 1);
+  EXPECT_FALSE(defaults->llm_tools);
+  EXPECT_EQ(defaults->llm_max_tool_steps, 4);
+  EXPECT_TRUE(defaults->llm_api_key.empty());
+
+  std::string file = WriteTemp("[llm]\nprovider = \"openai\"\nconcurrency = 2\ntools = true\n");
+  ConfigSources sources;
+  sources.file = file;
+  sources.env = {{"QUELL_LLM_CONCURRENCY", "3"}, {"QUELL_LLM_API_KEY", "sk-abc"}};
+  auto config = LoadConfig(sources);
+  std::remove(file.c_str());
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->llm_provider, "openai");
+  EXPECT_EQ(config->llm_concurrency, 3);
+  EXPECT_TRUE(config->llm_tools);
+  EXPECT_EQ(config->llm_api_key, "sk-abc");
+
+  sources = {};
+  sources.overrides = {{"llm.concurrency", "0"}};
+  EXPECT_FALSE(LoadConfig(sources));
+}
+
+}  // namespace
+}  // namespace quell::config

@@ -38,6 +38,15 @@ Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& 
       fmt::format("{} (confidence {:.2f}, severity {})", result.root_cause, result.confidence,
                   model::SeverityName(result.severity)),
       now));
+  // A tool-using investigation leaves one entry per step, so the timeline shows what the model
+  // looked at; the actor is the model even when the built-in answer is primary.
+  const std::string& tool_user = result.analyzer != "builtin"  ? result.analyzer
+                                 : !result.secondary.empty() ? result.secondary.front().analyzer
+                                                             : result.analyzer;
+  for (const auto& step : result.tool_steps)
+    QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
+        *tx, incident_id, model::EventKind::kAnalysis, tool_user, "",
+        fmt::format("looked up {} {}: {}", step.tool, step.arguments, step.result), now));
   QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident_id, now));
   QUELL_RETURN_IF_ERROR(tx->Commit());
   return result;

@@ -4,8 +4,11 @@
 // the group commit. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "engine/engine.h"
@@ -29,6 +32,15 @@ class TelegramUpdates;
 
 namespace quell::http {
 
+// What /readyz reports about a part that does not decide readiness (the LLM analyst: without
+// it the built-in analyst still answers).
+struct ReadinessDetail {
+  std::string name;  // its key in the /readyz JSON, e.g. "llm"
+  bool ready = false;
+  std::string message;
+  std::vector<std::pair<std::string, std::string>> fields;  // e.g. provider, model
+};
+
 struct ApiDeps {
   engine::Engine& engine;
   store::Store& store;
@@ -41,6 +53,8 @@ struct ApiDeps {
   // Telegram webhook mode: POST /telegram/webhook hands updates here (null: the route is 404).
   notify::TelegramUpdates* telegram_updates = nullptr;
   std::string telegram_webhook_secret;
+  // Optional parts listed in /readyz's details; may be empty.
+  std::function<std::vector<ReadinessDetail>()> readiness_details;
 };
 
 class Api : public Handler {

@@ -1,4 +1,5 @@
-// GET /healthz (the process answers), GET /readyz (the database answers), GET /metrics.
+// GET /healthz (the process answers), GET /readyz (the database answers; optional parts such as
+// the LLM analyst are listed but do not fail it), GET /metrics.
 #include <boost/json.hpp>
 
 #include "http/json_response.h"
@@ -21,7 +22,15 @@ void AddOpsRoutes(Router& router, const ApiDeps& deps) {
                   respond(ErrorResponse(Unavailable("database: " + count.error().message())));
                   return;
                 }
-                respond(JsonResponse(200, json::object{{"status", "ready"}}));
+                json::object body{{"status", "ready"}};
+                // Optional parts are reported, never failing readiness (see ReadinessDetail).
+                if (deps.readiness_details)
+                  for (const auto& detail : deps.readiness_details()) {
+                    json::object d{{"ready", detail.ready}, {"message", detail.message}};
+                    for (const auto& [key, value] : detail.fields) d[key] = value;
+                    body[detail.name] = std::move(d);
+                  }
+                respond(JsonResponse(200, std::move(body)));
               }});
   router.Add({"GET", "/metrics", std::nullopt,
               [deps](HttpRequest&, const PathParams&, Responder respond) {

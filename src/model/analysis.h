@@ -3,6 +3,7 @@
 // recommended_actions, confidence); the rest say why. Plain data.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,24 @@ struct EvidenceItem {
   std::string detail;  // one human line
 };
 
+// How an LLM's answer compares with the built-in analyst's. They agree when they blame the same
+// service (top service suspect), the same deploy (top deploy suspect, or neither blames one) and
+// their severities are at most one level apart.
+struct Agreement {
+  bool agree = false;
+  bool service = false;
+  bool deploy = false;
+  bool severity = false;
+};
+
+// One step of a tool-using investigation: the tool the model called, with what, and a short
+// account of what it got back.
+struct ToolStep {
+  std::string tool;
+  std::string arguments;  // JSON object as text
+  std::string result;     // one line: "12 matching lines", "error: ..."
+};
+
 struct Analysis {
   std::string root_cause;
   Severity severity = Severity::kUnknown;
@@ -43,6 +62,10 @@ struct Analysis {
   // (or why the built-in analysis stands instead).
   std::string llm_prompt;
   std::string llm_note;
+  std::string llm_primary;           // "llm" | "builtin": whose answer this is (when both ran)
+  std::optional<Agreement> agreement;  // when both answered
+  std::vector<Analysis> secondary;   // at most one: the other analyst's whole answer
+  std::vector<ToolStep> tool_steps;  // tool-using investigations, in order
 };
 
 }  // namespace quell::model

@@ -182,8 +182,24 @@ json::value AnalysisToJson(const Analysis& a) {
       {"input_hash", a.input_hash},
   };
   // The LLM's audit fields, only when an LLM was involved.
-  if (!a.llm_prompt.empty() || !a.llm_note.empty())
-    out["llm"] = json::object{{"note", a.llm_note}, {"prompt", a.llm_prompt}};
+  if (!a.llm_prompt.empty() || !a.llm_note.empty()) {
+    json::object llm{{"note", a.llm_note}, {"prompt", a.llm_prompt}};
+    if (!a.llm_primary.empty()) llm["primary"] = a.llm_primary;
+    if (a.agreement)
+      llm["agreement"] = json::object{{"agree", a.agreement->agree},
+                                      {"service", a.agreement->service},
+                                      {"deploy", a.agreement->deploy},
+                                      {"severity", a.agreement->severity}};
+    if (!a.tool_steps.empty()) {
+      json::array steps;
+      for (const auto& step : a.tool_steps)
+        steps.push_back(json::object{
+            {"tool", step.tool}, {"arguments", step.arguments}, {"result", step.result}});
+      llm["tool_steps"] = std::move(steps);
+    }
+    out["llm"] = std::move(llm);
+  }
+  if (!a.secondary.empty()) out["secondary"] = AnalysisToJson(a.secondary.front());
   return out;
 }
 
@@ -227,6 +243,31 @@ Result<Analysis> AnalysisFromJson(const json::value& v) {
   if (const json::value* llm = o.if_contains("llm"); llm && llm->is_object()) {
     QUELL_ASSIGN_OR_RETURN(a.llm_note, StringField(llm->get_object(), "note", "llm.", false));
     QUELL_ASSIGN_OR_RETURN(a.llm_prompt, StringField(llm->get_object(), "prompt", "llm.", false));
+    QUELL_ASSIGN_OR_RETURN(a.llm_primary,
+                           StringField(llm->get_object(), "primary", "llm.", false));
+    if (const json::value* g = llm->get_object().if_contains("agreement"); g && g->is_object()) {
+      auto flag = [&](const char* key) {
+        const json::value* flag_value = g->get_object().if_contains(key);
+        return flag_value && flag_value->is_bool() && flag_value->get_bool();
+      };
+      a.agreement = Agreement{flag("agree"), flag("service"), flag("deploy"), flag("severity")};
+    }
+    if (const json::value* steps = llm->get_object().if_contains("tool_steps");
+        steps && steps->is_array())
+      for (const auto& step : steps->get_array()) {
+        if (!step.is_object()) continue;
+        ToolStep t;
+        QUELL_ASSIGN_OR_RETURN(t.tool, StringField(step.get_object(), "tool", "llm.tool_steps.", false));
+        QUELL_ASSIGN_OR_RETURN(t.arguments,
+                               StringField(step.get_object(), "arguments", "llm.tool_steps.", false));
+        QUELL_ASSIGN_OR_RETURN(t.result,
+                               StringField(step.get_object(), "result", "llm.tool_steps.", false));
+        a.tool_steps.push_back(std::move(t));
+      }
+  }
+  if (const json::value* secondary = o.if_contains("secondary"); secondary && secondary->is_object()) {
+    QUELL_ASSIGN_OR_RETURN(Analysis other, AnalysisFromJson(*secondary));
+    a.secondary.push_back(std::move(other));
   }
   if (const json::value* suspects = o.if_contains("suspects"); suspects && suspects->is_object()) {
     QUELL_ASSIGN_OR_RETURN(a.deploy_suspects,

@@ -1,11 +1,13 @@
 #include "analysis/llm/llm_analyst.h"
 
-#include <algorithm>
-#include <set>
-
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <set>
+
+#include "analysis/llm/merge.h"
 #include "analysis/llm/prompt.h"
 #include "analysis/topology/service_ranking.h"
 #include "model/json_codec.h"
@@ -14,6 +16,8 @@ namespace quell::analysis::llm {
 namespace {
 
 namespace json = boost::json;
+
+constexpr size_t kMaxCallsPerRound = 4;
 
 // A model sometimes wraps JSON in a markdown fence; the grammar should prevent it, but cheap.
 std::string StripCodeFence(std::string text) {
@@ -25,16 +29,6 @@ std::string StripCodeFence(std::string text) {
       return text.substr(newline + 1, end - newline - 1);
   }
   return text;
-}
-
-// Error text from an Ollama error body {"error": "..."}.
-std::string OllamaError(const std::string& body) {
-  boost::system::error_code ec;
-  auto v = json::parse(body, ec);
-  if (!ec && v.is_object())
-    if (const auto* e = v.as_object().if_contains("error"); e && e->is_string())
-      return std::string(e->get_string());
-  return body.substr(0, 200);
 }
 
 }  // namespace
@@ -75,7 +69,8 @@ int GroundAnalysis(const EvidencePack& pack, model::Analysis& a) {
   // Dependencies the evidence names ("Redis timeout") are grounded too.
   std::vector<std::string> known(services.begin(), services.end());
   for (const auto& al : pack.alerts)
-    for (const auto& name : topology::NamedDependencies(al.data.message + " " + al.data.name, known))
+    for (const auto& name :
+         topology::NamedDependencies(al.data.message + " " + al.data.name, known))
       services.insert(name);
   for (const auto& t : pack.log_templates)
     for (const auto& name : topology::NamedDependencies(t.text, known)) services.insert(name);
@@ -89,156 +84,164 @@ int GroundAnalysis(const EvidencePack& pack, model::Analysis& a) {
     if (!al.data.deploy.empty()) deploys.insert(al.data.deploy);
   int dropped = 0;
   auto& ds = a.deploy_suspects;
-  dropped += static_cast<int>(std::erase_if(ds, [&](const model::Suspect& s) {
-    return !deploys.count(s.id);
-  }));
+  dropped += static_cast<int>(
+      std::erase_if(ds, [&](const model::Suspect& s) { return !deploys.count(s.id); }));
   auto& ss = a.service_suspects;
-  dropped += static_cast<int>(std::erase_if(ss, [&](const model::Suspect& s) {
-    return !services.count(s.service);
-  }));
+  dropped += static_cast<int>(
+      std::erase_if(ss, [&](const model::Suspect& s) { return !services.count(s.service); }));
   a.confidence = std::clamp(a.confidence, 0.0, 1.0);
   return dropped;
 }
 
-Result<std::string> LlmAnalyst::Chat(const std::string& system, const std::string& user) {
-  json::object body{
-      {"model", options_.model},
-      {"messages", json::array{json::object{{"role", "system"}, {"content", system}},
-                               json::object{{"role", "user"}, {"content", user}}}},
-      {"format", json::parse(AnalysisJsonSchema())},
-      {"stream", options_.stream},
-      {"think", false},
-      {"options", json::object{{"num_ctx", options_.num_ctx},
-                               {"temperature", 0},
-                               {"seed", options_.seed},
-                               {"num_predict", 2048}}}};
-  net::HttpClientRequest request;
-  request.url = options_.url + "/api/chat";
-  request.headers = {{"Content-Type", "application/json"}};
-  request.body = json::serialize(body);
-  request.timeout_ms = options_.timeout_s * 1000L;
+LlmAnalyst::LlmAnalyst(std::unique_ptr<LlmClient> client, Analyst& builtin, LlmOptions options,
+                       InvestigationSources sources)
+    : client_(std::move(client)),
+      builtin_(builtin),
+      options_(std::move(options)),
+      sources_(std::move(sources)),
+      limit_(options_.concurrency) {
+  readiness_ = {client_->options().provider, client_->options().model, false, "not checked yet"};
+}
 
-  std::string content, stream_error, done_reason, pending;
-  if (options_.stream) {
-    // NDJSON: one object per line; a line may carry {"error": ...} after a 200.
-    request.on_data = [&](std::string_view piece) {
-      pending.append(piece);
-      size_t newline;
-      while ((newline = pending.find('\n')) != std::string::npos) {
-        std::string line = pending.substr(0, newline);
-        pending.erase(0, newline + 1);
-        boost::system::error_code ec;
-        auto v = json::parse(line, ec);
-        if (ec || !v.is_object()) continue;
-        const auto& o = v.as_object();
-        if (const auto* e = o.if_contains("error"); e && e->is_string()) {
-          stream_error = std::string(e->get_string());
-          return false;
-        }
-        if (const auto* m = o.if_contains("message"); m && m->is_object())
-          if (const auto* c = m->as_object().if_contains("content"); c && c->is_string())
-            content += std::string(c->get_string());
-        if (const auto* r = o.if_contains("done_reason"); r && r->is_string())
-          done_reason = std::string(r->get_string());
-      }
-      return true;
-    };
+LlmReadiness LlmAnalyst::CheckServer() {
+  auto check = client_->Check();
+  SetReadiness(check.has_value(), check ? *check : check.error().message());
+  return readiness();
+}
+
+LlmReadiness LlmAnalyst::readiness() const {
+  std::lock_guard lock(mu_);
+  return readiness_;
+}
+
+void LlmAnalyst::SetReadiness(bool ready, std::string message) {
+  std::lock_guard lock(mu_);
+  readiness_.ready = ready;
+  readiness_.message = std::move(message);
+}
+
+Result<ChatAnswer> LlmAnalyst::Chat(const ChatRequest& request) {
+  auto answer = client_->Chat(request);
+  // Only the server's own failures say it is not ready; a bad answer is the model's.
+  if (answer) {
+    if (!readiness().ready) SetReadiness(true, "the model server answered the last request");
+  } else if (answer.error().code() == StatusCode::kUnavailable)
+    SetReadiness(false, answer.error().message());
+  return answer;
+}
+
+Status LlmAnalyst::Investigate(const EvidencePack& pack, std::vector<ChatMessage>& messages,
+                               std::vector<model::ToolStep>& steps) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(options_.tools_budget_s);
+  ChatRequest request;
+  request.tools = InvestigationToolSpecs(sources_);
+  messages.back().content += fmt::format(
+      "\n\nBefore answering you may call the tools to check the evidence (at most {} rounds). "
+      "When you have enough, reply without calling a tool.",
+      options_.max_tool_steps);
+  for (int round = 0; round < options_.max_tool_steps; ++round) {
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    request.messages = messages;
+    QUELL_ASSIGN_OR_RETURN(ChatAnswer answer, Chat(request));
+    if (answer.tool_calls.empty()) break;  // the model has seen enough
+    messages.push_back({"assistant", answer.content, answer.tool_calls, "", ""});
+    // Every call gets an answer (OpenAI-compatible servers insist), but only the first few of a
+    // round run: a model asking for dozens at once is not investigating.
+    for (size_t i = 0; i < answer.tool_calls.size(); ++i) {
+      const ToolCall& call = answer.tool_calls[i];
+      ToolOutcome outcome =
+          i < kMaxCallsPerRound
+              ? RunTool(call, pack, sources_, options_.redact_ips)
+              : ToolOutcome{R"({"error": "too many tool calls in one round; not run"})", ""};
+      if (i < kMaxCallsPerRound) steps.push_back({call.name, call.arguments, outcome.summary});
+      messages.push_back({"tool", outcome.content, {}, call.id, call.name});
+    }
   }
-  auto response = client_.Send(request);
-  if (!response) return Error(Unavailable("the model did not answer: " + response.error().message()));
-  if (response->status != 200)
-    return Error(Unavailable(fmt::format("the model server answered HTTP {}: {}", response->status,
-                                         OllamaError(response->body))));
-  if (!stream_error.empty()) return Error(Unavailable("the model failed mid-answer: " + stream_error));
-  if (!options_.stream) {
-    boost::system::error_code ec;
-    auto v = json::parse(response->body, ec);
-    if (ec || !v.is_object()) return Error(InvalidArgument("the model server's reply is not JSON"));
-    const auto& o = v.as_object();
-    if (const auto* m = o.if_contains("message"); m && m->is_object())
-      if (const auto* c = m->as_object().if_contains("content"); c && c->is_string())
-        content = std::string(c->get_string());
-    if (const auto* r = o.if_contains("done_reason"); r && r->is_string())
-      done_reason = std::string(r->get_string());
-  }
-  if (done_reason == "length")
-    return Error(Unavailable("the answer was cut off (done_reason: length); raise llm.num_ctx"));
-  return StripCodeFence(content);
+  return Status::Ok();
 }
 
 Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
   QUELL_ASSIGN_OR_RETURN(model::Analysis builtin, builtin_.Analyze(pack));
+  const LlmClientOptions& client = client_->options();
   // Leave room for the answer: the prompt gets three quarters of the context.
-  Prompt prompt = BuildPrompt(pack, builtin, options_.num_ctx * 3 / 4, options_.redact_ips);
+  Prompt prompt = BuildPrompt(pack, builtin, client.num_ctx * 3 / 4, options_.redact_ips);
+  std::vector<model::ToolStep> steps;
   auto fallback = [&](const std::string& why) {
     model::Analysis out = builtin;
     out.llm_prompt = prompt.system + "\n\n" + prompt.user;
-    out.llm_note = "ollama:" + options_.model + " not used: " + why;
+    out.llm_note = client_->name() + " not used: " + why;
+    out.tool_steps = steps;
     return out;
   };
-  std::string user = prompt.user;
+
+  const long wait_ms =
+      options_.slot_wait_ms >= 0 ? options_.slot_wait_ms : client.timeout_s * 1000L;
+  auto slot = limit_.Acquire(std::chrono::milliseconds(wait_ms));
+  if (!slot)
+    return fallback(fmt::format("all {} model slot(s) (llm.concurrency) stayed busy for {} ms",
+                                options_.concurrency, wait_ms));
+
+  std::vector<ChatMessage> messages = {{"system", prompt.system, {}, "", ""},
+                                       {"user", prompt.user, {}, "", ""}};
+  std::string tools_note;
+  if (options_.tools) {
+    Status investigated = Investigate(pack, messages, steps);
+    if (!investigated.ok()) tools_note = "; tools not used: " + investigated.message();
+    messages.push_back({"user",
+                        "Now answer with one JSON object that matches the schema, using what you "
+                        "found.",
+                        {},
+                        "",
+                        ""});
+  }
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto content = Chat(prompt.system, user);
-    if (!content) return fallback(content.error().message());
+    auto answer = Chat({messages, AnalysisJsonSchema(), {}});
+    if (!answer) return fallback(answer.error().message() + tools_note);
+    if (answer->done_reason == "length")
+      return fallback("the answer was cut off (done_reason: length); raise llm.num_ctx" +
+                      tools_note);
+    const std::string content = StripCodeFence(answer->content);
     boost::system::error_code ec;
-    auto value = json::parse(*content, ec);
+    auto value = json::parse(content, ec);
     Result<model::Analysis> parsed =
         ec ? Result<model::Analysis>(Error(InvalidArgument("not JSON: " + ec.message(), "body")))
            : model::AnalysisFromJson(value);
     if (!parsed) {
       if (attempt == 0) {
-        user = prompt.user + "\n\nYour previous answer was invalid (" + parsed.error().ToString() +
-               "). Answer again with one JSON object that matches the schema.";
+        messages.push_back({"assistant", content, {}, "", ""});
+        messages.push_back({"user",
+                            "Your previous answer was invalid (" + parsed.error().ToString() +
+                                "). Answer again with one JSON object that matches the schema.",
+                            {},
+                            "",
+                            ""});
         continue;
       }
-      return fallback("invalid answer twice: " + parsed.error().ToString());
+      return fallback("invalid answer twice: " + parsed.error().ToString() + tools_note);
     }
-    model::Analysis out = std::move(*parsed);
-    int dropped = GroundAnalysis(pack, out);
-    out.analyzer = "ollama:" + options_.model;
+    // Only the public fields come from the model; the rest is ours to fill.
+    model::Analysis out;
+    out.root_cause = std::move(parsed->root_cause);
+    out.severity = parsed->severity;
+    out.impact = std::move(parsed->impact);
+    out.recommended_actions = std::move(parsed->recommended_actions);
+    out.confidence = parsed->confidence;
+    out.summary = std::move(parsed->summary);
+    out.deploy_suspects = std::move(parsed->deploy_suspects);
+    out.service_suspects = std::move(parsed->service_suspects);
+    out.evidence = std::move(parsed->evidence);
+    const int dropped = GroundAnalysis(pack, out);
+    out.analyzer = client_->name();
     out.llm_prompt = prompt.system + "\n\n" + prompt.user;
-    if (!options_.primary) {
-      auto top = [](const std::vector<model::Suspect>& s) { return s.empty() ? "" : s[0].service + s[0].id; };
-      const bool agree = top(out.service_suspects) == top(builtin.service_suspects) &&
-                         top(out.deploy_suspects) == top(builtin.deploy_suspects);
-      model::Analysis kept = builtin;
-      kept.llm_prompt = out.llm_prompt;
-      kept.llm_note = fmt::format("{} {}: {} (confidence {:.2f})", out.analyzer,
-                                  agree ? "agrees" : "differs", out.root_cause, out.confidence);
-      return kept;
-    }
-    out.llm_note = fmt::format("built-in analyst said: {} (confidence {:.2f}); {}", builtin.root_cause,
-                               builtin.confidence,
-                               dropped ? fmt::format("{} ungrounded claim(s) dropped", dropped)
-                                       : "all claims grounded");
-    return out;
+    out.tool_steps = std::move(steps);
+    model::Analysis merged = MergeAnswers(std::move(builtin), std::move(out), options_.primary);
+    merged.llm_note += (dropped ? fmt::format("; {} ungrounded claim(s) dropped", dropped)
+                                : std::string("; all claims grounded")) +
+                       tools_note;
+    return merged;
   }
   return fallback("no answer");
-}
-
-Status CheckOllama(net::HttpClient& client, const LlmOptions& options) {
-  net::HttpClientRequest request;
-  request.method = "GET";
-  request.url = options.url + "/api/tags";
-  request.timeout_ms = 5000;
-  auto response = client.Send(request);
-  if (!response)
-    return Unavailable("no model server at the configured llm.url: " + response.error().message());
-  if (response->status != 200)
-    return Unavailable(fmt::format("the model server answered HTTP {} to /api/tags", response->status));
-  boost::system::error_code ec;
-  auto tags = json::parse(response->body, ec);
-  const json::value* models = !ec && tags.is_object() ? tags.as_object().if_contains("models") : nullptr;
-  if (models && models->is_array())
-    for (const auto& m : models->get_array())
-      if (m.is_object())
-        for (const char* key : {"name", "model"})
-          if (const auto* n = m.as_object().if_contains(key);
-              n && n->is_string() && (n->get_string() == options.model ||
-                                      n->get_string() == options.model + ":latest"))
-            return Status::Ok();
-  return Unavailable("model " + options.model + " is not on the model server; run: ollama pull " +
-                     options.model);
 }
 
 }  // namespace quell::analysis::llm

@@ -1,58 +1,83 @@
-// LlmAnalyst: an Analyst that asks a local model (Ollama's /api/chat) to analyse the same
-// EvidencePack, in strict JSON, and never stands in the way:
+// LlmAnalyst: an Analyst that asks a model (through an LlmClient: Ollama or an OpenAI-compatible
+// server) to analyse the same EvidencePack, in strict JSON, and never stands in the way:
 //  - the built-in analyst runs first; its answer is the fallback and part of the prompt;
-//  - the request has `format` = the Analysis JSON schema, `think: false`, an explicit
-//    `options.num_ctx`, `temperature: 0` and a fixed `seed`, non-streamed or streamed NDJSON;
-//  - the answer is parsed and validated (model::AnalysisFromJson); an invalid answer is retried
-//    once with the validation error quoted, then given up;
+//  - at most `concurrency` model calls run at once; a call that finds no free slot within
+//    `slot_wait_ms` leaves the built-in answer in place;
+//  - in investigation mode (`tools`) the model may first call tools (investigation_tools.h) for
+//    at most `max_tool_steps` rounds and `tools_budget_s` seconds; then it must answer;
+//  - the answer must match the Analysis JSON schema (the request carries it); an invalid answer
+//    is asked again once, quoting the error, then given up;
 //  - grounding: suspects naming deploys or services absent from the evidence are dropped;
 //    confidence is clamped to [0, 1];
-//  - on timeout, connection failure, an HTTP error, `done_reason: "length"`, a mid-stream error
-//    or invalid output, the built-in analysis is returned with `llm_note` saying why.
-// The prompt sent (redacted) is kept in `llm_prompt` for audit. Thread-compatible.
+//  - when both answered, the stored record is the primary one (`primary`) with the other in
+//    `secondary` and their agreement (merge.h);
+//  - on no answer, an HTTP error, a cut-off answer (done_reason/finish_reason "length") or
+//    invalid output twice, the built-in analysis stands with `llm_note` saying why.
+// The (redacted) prompt is kept in `llm_prompt` for audit. Every model call also updates the
+// readiness that /readyz reports. Thread-safe.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "analysis/analyst.h"
-#include "net/http_client.h"
+#include "analysis/llm/concurrency_limit.h"
+#include "analysis/llm/investigation_tools.h"
+#include "analysis/llm/llm_client.h"
 
 namespace quell::analysis::llm {
 
 struct LlmOptions {
-  std::string url = "http://127.0.0.1:11434";
-  std::string model = "gemma4:e4b";
-  int num_ctx = 8192;
-  int timeout_s = 60;
-  int seed = 42;
-  bool stream = false;
   bool redact_ips = false;
-  // false: the built-in answer stays primary and the model's answer is summarised in llm_note
-  // ("agrees" or "differs").
+  // false: the built-in answer is primary and the model's is kept as `secondary`.
   bool primary = true;
+  int concurrency = 1;     // model calls at once, across all analyses
+  long slot_wait_ms = -1;  // wait for a free slot; -1: the client's timeout
+  bool tools = false;      // investigation mode
+  int max_tool_steps = 4;  // rounds of tool calls before the answer is required
+  int tools_budget_s = 120;
 };
 
-// The model server's own view: whether it answers and has the model. Never throws; a missing
-// model gives the `ollama pull` command to run.
-Status CheckOllama(net::HttpClient& client, const LlmOptions& options);
+// What /readyz says about the model server.
+struct LlmReadiness {
+  std::string provider;
+  std::string model;
+  bool ready = false;
+  std::string message;
+};
 
-// The Analysis JSON schema sent as Ollama's `format`.
+// The Analysis JSON schema the answer must match (Ollama's `format`, OpenAI's json_schema).
 const std::string& AnalysisJsonSchema();
 
 class LlmAnalyst final : public Analyst {
  public:
-  // `client` and `builtin` must outlive the analyst.
-  LlmAnalyst(net::HttpClient& client, Analyst& builtin, LlmOptions options)
-      : client_(client), builtin_(builtin), options_(std::move(options)) {}
+  // `builtin` must outlive the analyst; `sources` serve the tools (investigation mode).
+  LlmAnalyst(std::unique_ptr<LlmClient> client, Analyst& builtin, LlmOptions options,
+             InvestigationSources sources = {});
   Result<model::Analysis> Analyze(const EvidencePack& pack) override;
 
- private:
-  // One chat round: the model's content string, or why there is none.
-  Result<std::string> Chat(const std::string& system, const std::string& user);
+  // Asks the server whether it has the model (LlmClient::Check) and remembers the answer.
+  LlmReadiness CheckServer();
+  // The last thing known: from CheckServer or the latest model call.
+  LlmReadiness readiness() const;
 
-  net::HttpClient& client_;
+ private:
+  // Tool rounds: appends the conversation to `messages` and each call to `steps`. An error
+  // (e.g. the model does not support tools) ends the investigation, not the analysis.
+  Status Investigate(const EvidencePack& pack, std::vector<ChatMessage>& messages,
+                     std::vector<model::ToolStep>& steps);
+  // One model call; records the server's readiness from how it went.
+  Result<ChatAnswer> Chat(const ChatRequest& request);
+  void SetReadiness(bool ready, std::string message);
+
+  std::unique_ptr<LlmClient> client_;
   Analyst& builtin_;
   const LlmOptions options_;
+  const InvestigationSources sources_;
+  ConcurrencyLimit limit_;
+  mutable std::mutex mu_;
+  LlmReadiness readiness_;  // guarded by mu_
 };
 
 // Drops suspects that cite deploys or services not in the pack; clamps confidence. Returns how

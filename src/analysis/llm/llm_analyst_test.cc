@@ -1,41 +1,37 @@
-// The LLM analyst against a fake Ollama server on loopback that speaks /api/chat (streamed and
-// not) and scripts its answers, including every failure the real one can produce.
+// The LLM analyst against a fake model server on loopback that speaks Ollama's /api/chat
+// (streamed and not) and the OpenAI-compatible /v1/chat/completions, and scripts its answers,
+// including every failure a real one can produce.
 #include "analysis/llm/llm_analyst.h"
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <deque>
-#include <mutex>
+#include <future>
 #include <thread>
 
+#include "../tests/fake_ollama.h"
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/prompt.h"
 #include "analysis/llm/redaction.h"
-#include "../tests/fake_ollama.h"
 
 namespace quell::analysis::llm {
 namespace {
 
 namespace json = boost::json;
 using testing::FakeOllama;
+using testing::FakeToolCall;
+using testing::OllamaReply;
+using testing::OpenAiReply;
 using testing::Scripted;
-
-std::string ChatReply(const std::string& content, const std::string& done_reason = "stop") {
-  return json::serialize(json::object{
-      {"model", "gemma4:e4b"},
-      {"message", json::object{{"role", "assistant"}, {"content", content}}},
-      {"done", true},
-      {"done_reason", done_reason}});
-}
 
 const char* kGoodAnswer = R"({"root_cause":"Redis connection pool exhausted after deploy 441",
   "severity":"high","impact":"Checkout latency up","recommended_actions":["Rollback deployment #441"],
   "confidence":0.8,"summary":"The pool ran dry.","suspects":{"deploys":[{"id":"441","service":"api-gateway"},
   {"id":"999","service":"api-gateway"}],"services":[{"service":"redis"},{"service":"mars-rover"}]},
   "evidence":[{"kind":"alert","ref":"x","detail":"Redis timeout"}]})";
+
+const char* kBuiltinRootCause = "Possible Redis connection pool exhaustion after deployment #441";
 
 EvidencePack SeedPack() {
   EvidencePack pack;
@@ -54,122 +50,294 @@ EvidencePack SeedPack() {
   return pack;
 }
 
-class LlmAnalystTest : public ::testing::Test {
+// The same analyst tests run against both providers.
+class LlmAnalystTest : public ::testing::TestWithParam<const char*> {
  protected:
-  LlmOptions Options(bool stream = false, int timeout_s = 5) {
-    LlmOptions o;
-    o.url = fake_.url();
-    o.stream = stream;
-    o.timeout_s = timeout_s;
-    return o;
+  bool openai() const { return std::string(GetParam()) == "openai"; }
+  std::string Reply(const std::string& content, const std::string& done = "stop",
+                    const std::vector<FakeToolCall>& calls = {}) const {
+    return openai() ? OpenAiReply(content, done, calls) : OllamaReply(content, done, calls);
   }
-  model::Analysis Run(LlmOptions options) {
-    LlmAnalyst analyst(*client_, builtin_, std::move(options));
-    auto result = analyst.Analyze(SeedPack());
+  LlmClientOptions Client(int timeout_s = 5) {
+    LlmClientOptions c;
+    c.provider = GetParam();
+    c.url = fake_.url();
+    c.timeout_s = timeout_s;
+    return c;
+  }
+  std::unique_ptr<LlmAnalyst> Analyst(LlmClientOptions client, LlmOptions options = {},
+                                      InvestigationSources sources = {}) {
+    auto c = NewLlmClient(*http_, std::move(client));
+    EXPECT_TRUE(c);
+    return std::make_unique<LlmAnalyst>(std::move(*c), builtin_, options, std::move(sources));
+  }
+  model::Analysis Run(LlmClientOptions client, LlmOptions options = {},
+                      InvestigationSources sources = {}) {
+    auto result = Analyst(std::move(client), options, std::move(sources))->Analyze(SeedPack());
     EXPECT_TRUE(result) << result.error().ToString();
     return result ? *result : model::Analysis{};
   }
+  // Investigation mode with tools that answer from a fixed world and note each log search.
+  model::Analysis Investigate(int max_tool_steps = 4) {
+    InvestigationSources s;
+    s.search_logs = [this](const std::string& service, TimeMs, TimeMs, const std::string& query,
+                           int) {
+      searched_.push_back(service + "/" + query);
+      return std::vector<LogLineEvidence>{
+          {service, 1'800'000'000'000, "ERROR", "redis pool exhausted token=abc123secret", ""}};
+    };
+    s.list_deploys = [](const std::vector<std::string>&, TimeMs, TimeMs) {
+      return std::vector<deploys::DeployFacts>{
+          {"441", "api-gateway", "441", "succeeded", "alice", "abc", 0}};
+    };
+    LlmOptions options;
+    options.tools = true;
+    options.max_tool_steps = max_tool_steps;
+    return Run(Client(), options, std::move(s));
+  }
+  std::string Name() const { return std::string(GetParam()) + ":gemma4:e4b"; }
+
   FakeOllama fake_;
-  std::unique_ptr<net::HttpClient> client_ = net::NewCurlHttpClient();
+  std::unique_ptr<net::HttpClient> http_ = net::NewCurlHttpClient();
   BuiltinAnalyst builtin_;
+  std::vector<std::string> searched_;
 };
 
-TEST_F(LlmAnalystTest, ValidAnswerIsUsedAndGrounded) {
-  fake_.Push({200, ChatReply(kGoodAnswer)});
-  auto a = Run(Options());
-  EXPECT_EQ(a.analyzer, "ollama:gemma4:e4b");
+INSTANTIATE_TEST_SUITE_P(Providers, LlmAnalystTest, ::testing::Values("ollama", "openai"));
+
+TEST_P(LlmAnalystTest, ValidAnswerIsUsedGroundedAndKeepsTheBuiltinOne) {
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Run(Client());
+  EXPECT_EQ(a.analyzer, Name());
   EXPECT_EQ(a.root_cause, "Redis connection pool exhausted after deploy 441");
   ASSERT_EQ(a.deploy_suspects.size(), 1u);  // deploy 999 is not in the evidence
   EXPECT_EQ(a.deploy_suspects[0].id, "441");
   ASSERT_EQ(a.service_suspects.size(), 1u);  // mars-rover is not either
   EXPECT_NE(a.llm_note.find("2 ungrounded claim(s) dropped"), std::string::npos) << a.llm_note;
-
-  // The request is what Ollama needs for strict, reproducible JSON.
-  auto request = json::parse(fake_.requests().at(0));
-  EXPECT_EQ(request.at("model"), "gemma4:e4b");
-  EXPECT_EQ(request.at("think"), false);
-  EXPECT_EQ(request.at("stream"), false);
-  EXPECT_TRUE(request.at("format").is_object());
-  EXPECT_EQ(request.at("format").at("required").at(0), "root_cause");
-  EXPECT_EQ(request.at("options").at("num_ctx"), 8192);
-  EXPECT_EQ(request.at("options").at("temperature"), 0);
-  EXPECT_EQ(request.at("options").at("seed"), 42);
+  // Both answers are kept: the built-in one whole, and how they compare.
+  EXPECT_EQ(a.llm_primary, "llm");
+  ASSERT_EQ(a.secondary.size(), 1u);
+  EXPECT_EQ(a.secondary[0].analyzer, "builtin");
+  EXPECT_EQ(a.secondary[0].root_cause, kBuiltinRootCause);
+  ASSERT_TRUE(a.agreement.has_value());
+  EXPECT_TRUE(a.agreement->deploy);    // both blame 441
+  EXPECT_TRUE(a.agreement->severity);  // high vs high
 }
 
-TEST_F(LlmAnalystTest, StreamedAnswer) {
-  std::string ndjson;
-  std::string content = kGoodAnswer;
-  for (size_t i = 0; i < content.size(); i += 40)
-    ndjson += json::serialize(json::object{
-                  {"message", json::object{{"role", "assistant"}, {"content", content.substr(i, 40)}}},
-                  {"done", false}}) + "\n";
-  ndjson += R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop"})" "\n";
-  fake_.Push({200, ndjson, "application/x-ndjson"});
-  auto a = Run(Options(/*stream=*/true));
-  EXPECT_EQ(a.analyzer, "ollama:gemma4:e4b");
-  EXPECT_EQ(a.severity, model::Severity::kHigh);
+TEST_P(LlmAnalystTest, BuiltinPrimaryKeepsTheModelsAnswerAsSecondary) {
+  fake_.Push({200, Reply(kGoodAnswer)});
+  LlmOptions options;
+  options.primary = false;
+  auto a = Run(Client(), options);
+  EXPECT_EQ(a.analyzer, "builtin");
+  EXPECT_EQ(a.llm_primary, "builtin");
+  ASSERT_EQ(a.secondary.size(), 1u);
+  EXPECT_EQ(a.secondary[0].analyzer, Name());
+  EXPECT_NE(a.llm_note.find("Redis connection pool exhausted after deploy 441"), std::string::npos);
+  EXPECT_FALSE(a.llm_prompt.empty());
 }
 
-TEST_F(LlmAnalystTest, InvalidAnswerIsRetriedOnceWithTheError) {
-  fake_.Push({200, ChatReply(R"({"root_cause": 5})")});
-  fake_.Push({200, ChatReply(kGoodAnswer)});
-  auto a = Run(Options());
-  EXPECT_EQ(a.analyzer, "ollama:gemma4:e4b");
+TEST_P(LlmAnalystTest, InvalidAnswerIsRetriedOnceWithTheError) {
+  fake_.Push({200, Reply(R"({"root_cause": 5})")});
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Run(Client());
+  EXPECT_EQ(a.analyzer, Name());
   auto requests = fake_.requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_NE(requests[1].find("previous answer was invalid"), std::string::npos);
 }
 
-TEST_F(LlmAnalystTest, FailuresKeepTheBuiltinAnalysisAndSayWhy) {
+TEST_P(LlmAnalystTest, FailuresKeepTheBuiltinAnalysisAndSayWhy) {
   struct Case {
     Scripted reply;
-    bool stream;
     const char* why;
     int replies;  // an invalid answer is asked again once
   } cases[] = {
-      {{404, R"({"error":"model 'gemma4:e4b' not found, try pulling it first"})"}, false, "HTTP 404", 1},
-      {{500, R"({"error":"llama-server process has terminated"})"}, false, "HTTP 500", 1},
-      {{200, "not json at all"}, false, "not JSON", 1},
-      {{200, ChatReply("this is prose, not JSON")}, false, "invalid answer twice", 2},
-      {{200, ChatReply(R"({"root_cause":"x")", "length")}, false, "cut off", 1},
-      {{200, R"({"message":{"content":"{\"ro"},"done":false})" "\n" R"({"error":"out of memory"})" "\n",
-        "application/x-ndjson"}, true, "mid-answer", 1},
-      {{200, ChatReply(kGoodAnswer), "application/json", 3000}, false, "did not answer", 1},
+      {{404,
+        openai()
+            ? R"({"error":{"message":"model 'gemma4:e4b' not found","type":"not_found_error"}})"
+            : R"({"error":"model 'gemma4:e4b' not found, try pulling it first"})"},
+       "HTTP 404: model 'gemma4:e4b' not found",
+       1},
+      {{500, R"({"error":"llama-server process has terminated"})"}, "HTTP 500", 1},
+      {{200, "not json at all"}, "reply is not", 1},
+      {{200, Reply("this is prose, not JSON")}, "invalid answer twice", 2},
+      {{200, Reply(R"({"root_cause":"x")", "length")}, "cut off", 1},
+      {{200, Reply(kGoodAnswer).substr(0, 60)}, "reply is not", 1},  // the server died mid-body
+      {{200, Reply(kGoodAnswer), "application/json", 3000}, "did not answer", 1},  // hangs
   };
   for (const auto& c : cases) {
     for (int i = 0; i < c.replies; ++i) fake_.Push(c.reply);
-    auto a = Run(Options(c.stream, /*timeout_s=*/1));
+    auto a = Run(Client(/*timeout_s=*/1));
     EXPECT_EQ(a.analyzer, "builtin") << c.why;
-    EXPECT_EQ(a.root_cause, "Possible Redis connection pool exhaustion after deployment #441") << c.why;
+    EXPECT_EQ(a.root_cause, kBuiltinRootCause) << c.why;
     EXPECT_NE(a.llm_note.find(c.why), std::string::npos) << a.llm_note;
     EXPECT_NE(a.llm_note.find("not used"), std::string::npos);
+    EXPECT_TRUE(a.secondary.empty());
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 
-TEST_F(LlmAnalystTest, UnreachableServer) {
-  auto options = Options();
-  options.url = "http://127.0.0.1:1";  // nothing listens there
-  auto a = Run(options);
+TEST_P(LlmAnalystTest, UnreachableServer) {
+  auto client = Client();
+  client.url = "http://127.0.0.1:1";  // nothing listens there
+  auto a = Run(client);
   EXPECT_EQ(a.analyzer, "builtin");
   EXPECT_NE(a.llm_note.find("did not answer"), std::string::npos);
 }
 
-TEST_F(LlmAnalystTest, PromptIsRedactedStoredAndWithinBudget) {
-  fake_.Push({200, ChatReply(kGoodAnswer)});
-  auto a = Run(Options());
+TEST_P(LlmAnalystTest, ReadinessFollowsTheCheckAndEveryCall) {
+  auto analyst = Analyst(Client());
+  EXPECT_FALSE(analyst->readiness().ready);  // not checked yet
+  auto ready = analyst->CheckServer();
+  EXPECT_TRUE(ready.ready) << ready.message;
+  EXPECT_EQ(ready.provider, GetParam());
+  EXPECT_EQ(ready.model, "gemma4:e4b");
+  fake_.Push({500, R"({"error":"llama-server process has terminated"})"});
+  (void)analyst->Analyze(SeedPack());
+  EXPECT_FALSE(analyst->readiness().ready);
+  EXPECT_NE(analyst->readiness().message.find("HTTP 500"), std::string::npos);
+  fake_.Push({200, Reply(kGoodAnswer)});
+  (void)analyst->Analyze(SeedPack());
+  EXPECT_TRUE(analyst->readiness().ready);
+}
+
+TEST_P(LlmAnalystTest, AtMostConcurrencyCallsAtOnce) {
+  for (int i = 0; i < 3; ++i) fake_.Push({200, Reply(kGoodAnswer), "application/json", 300});
+  auto analyst = Analyst(Client());  // concurrency 1
+  std::vector<std::future<Result<model::Analysis>>> runs;
+  for (int i = 0; i < 3; ++i)
+    runs.push_back(std::async(std::launch::async, [&] { return analyst->Analyze(SeedPack()); }));
+  for (auto& r : runs) {
+    auto a = r.get();
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->analyzer, Name()) << a->llm_note;  // they waited their turn
+  }
+  EXPECT_EQ(fake_.max_in_flight(), 1);
+}
+
+TEST_P(LlmAnalystTest, NoFreeSlotInTimeKeepsTheBuiltinAnswer) {
+  fake_.Push({200, Reply(kGoodAnswer), "application/json", 1500});
+  LlmOptions options;
+  options.slot_wait_ms = 200;
+  auto analyst = Analyst(Client(), options);
+  auto slow = std::async(std::launch::async, [&] { return analyst->Analyze(SeedPack()); });
+  // Wait until the slow call holds the slot (the server has seen it).
+  for (int i = 0; i < 200 && fake_.requests().empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto waited = analyst->Analyze(SeedPack());
+  ASSERT_TRUE(waited);
+  EXPECT_EQ(waited->analyzer, "builtin");
+  EXPECT_NE(waited->llm_note.find("llm.concurrency"), std::string::npos) << waited->llm_note;
+  EXPECT_EQ(slow.get()->analyzer, Name());
+  EXPECT_EQ(fake_.requests().size(), 1u);
+}
+
+TEST_P(LlmAnalystTest, ToolsAreCalledThenTheModelAnswers) {
+  fake_.Push({200, Reply("", "tool_calls",
+                         {{"search_logs", R"({"service":"api-gateway","query":"pool"})"},
+                          {"list_deploys", R"({"service":"api-gateway"})"}})});
+  fake_.Push({200, Reply("", "tool_calls", {{"get_topology", "{}"}})});
+  fake_.Push({200, Reply("I have enough.")});  // no tool call: the investigation ends
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Investigate();
+  EXPECT_EQ(a.analyzer, Name()) << a.llm_note;
+  EXPECT_EQ(searched_, std::vector<std::string>{"api-gateway/pool"});
+  ASSERT_EQ(a.tool_steps.size(), 3u);
+  EXPECT_EQ(a.tool_steps[0].tool, "search_logs");
+  EXPECT_EQ(a.tool_steps[0].result, "1 matching line(s)");
+  EXPECT_EQ(a.tool_steps[1].result, "1 deploy(s)");
+  EXPECT_EQ(a.tool_steps[2].tool, "get_topology");
+
+  auto requests = fake_.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  auto first = json::parse(requests[0]);
+  EXPECT_EQ(first.at("tools").as_array().size(), 4u);
+  EXPECT_EQ(first.at("tools").at(0).at("function").at("name"), "search_logs");
+  // The tool results go back to the model, redacted, and the answer round has no tools.
+  auto second = json::parse(requests[1]);
+  const auto& messages = second.at("messages").as_array();
+  const auto& tool_message = messages[messages.size() - 2].as_object();
+  EXPECT_EQ(tool_message.at("role"), "tool");
+  EXPECT_NE(json::serialize(tool_message).find("redis pool exhausted"), std::string::npos);
+  EXPECT_EQ(json::serialize(second).find("abc123secret"), std::string::npos);
+  if (openai())
+    EXPECT_EQ(tool_message.at("tool_call_id"), "call_1");
+  else
+    EXPECT_EQ(tool_message.at("tool_name"), "search_logs");
+  auto last = json::parse(requests[3]);
+  EXPECT_FALSE(last.as_object().contains("tools"));
+  EXPECT_TRUE(last.as_object().contains(openai() ? "response_format" : "format"));
+}
+
+TEST_P(LlmAnalystTest, AModelThatNeverStopsCallingToolsIsCutOffAndMustAnswer) {
+  for (int i = 0; i < 10; ++i)
+    fake_.Push({200, Reply("", "tool_calls", {{"similar_incidents", R"({"incident":1})"}})});
+  auto a = Investigate(/*max_tool_steps=*/3);
+  // 3 tool rounds, then the answer round (which gets yet another tool call, not an answer:
+  // invalid, asked again once, given up).
+  EXPECT_EQ(a.tool_steps.size(), 3u);
+  EXPECT_EQ(fake_.requests().size(), 5u);
+  EXPECT_EQ(a.analyzer, "builtin");
+  EXPECT_NE(a.llm_note.find("invalid answer twice"), std::string::npos) << a.llm_note;
+  EXPECT_EQ(a.tool_steps.size(), 3u);  // the steps are still on record
+}
+
+TEST_P(LlmAnalystTest, OnlyTheFirstFewCallsOfARoundRun) {
+  fake_.Push({200, Reply("", "tool_calls", std::vector<FakeToolCall>(9, {"get_topology", "{}"}))});
+  fake_.Push({200, Reply("enough")});
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Investigate();
+  EXPECT_EQ(a.analyzer, Name());
+  EXPECT_EQ(a.tool_steps.size(), 4u);
+  // All nine were answered, the last five with an error.
+  auto second = json::parse(fake_.requests().at(1));
+  const auto& messages = second.at("messages").as_array();
+  ASSERT_EQ(messages.size(), 2u + 1u + 9u);
+  EXPECT_NE(json::serialize(messages.back()).find("too many tool calls"), std::string::npos);
+}
+
+TEST_P(LlmAnalystTest, ABadToolCallIsAnsweredWithAnError) {
+  fake_.Push({200, Reply("", "tool_calls", {{"rm_rf", "{}"}, {"search_logs", "{}"}})});
+  fake_.Push({200, Reply(kGoodAnswer)});  // ends the investigation (not a tool call)
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Investigate();
+  EXPECT_EQ(a.analyzer, Name());
+  ASSERT_EQ(a.tool_steps.size(), 2u);
+  EXPECT_EQ(a.tool_steps[0].result, "error: unknown tool 'rm_rf'");
+  EXPECT_EQ(a.tool_steps[1].result, "error: search_logs needs a service");
+  EXPECT_TRUE(searched_.empty());
+}
+
+TEST_P(LlmAnalystTest, AModelWithoutToolsIsAskedForTheAnswerDirectly) {
+  fake_.Push({400, R"({"error":"registry.ollama.ai/library/gemma3:4b does not support tools"})"});
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Investigate();
+  EXPECT_EQ(a.analyzer, Name());
+  EXPECT_TRUE(a.tool_steps.empty());
+  EXPECT_NE(a.llm_note.find("tools not used: the model server answered HTTP 400"),
+            std::string::npos)
+      << a.llm_note;
+}
+
+TEST_P(LlmAnalystTest, PromptIsRedactedStoredAndWithinBudget) {
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Run(Client());
   const std::string sent = fake_.requests().at(0);
   EXPECT_EQ(sent.find("hunter2"), std::string::npos);
   EXPECT_EQ(sent.find("bob@example.com"), std::string::npos);
   EXPECT_NE(a.llm_prompt.find("<redacted>"), std::string::npos);
   EXPECT_NE(a.llm_prompt.find("Built-in analysis"), std::string::npos);
+}
 
-  auto builtin = builtin_.Analyze(SeedPack());
-  ASSERT_TRUE(builtin);
-  Prompt tiny = BuildPrompt(SeedPack(), *builtin, 300);
+TEST(Prompt, WithinBudget) {
+  BuiltinAnalyst builtin;
+  auto analysis = builtin.Analyze(SeedPack());
+  ASSERT_TRUE(analysis);
+  Prompt tiny = BuildPrompt(SeedPack(), *analysis, 300);
   EXPECT_TRUE(tiny.truncated);
   EXPECT_LE(tiny.estimated_tokens, 300);
-  Prompt roomy = BuildPrompt(SeedPack(), *builtin, 8000);
+  Prompt roomy = BuildPrompt(SeedPack(), *analysis, 8000);
   EXPECT_FALSE(roomy.truncated);
   EXPECT_NE(roomy.user.find("## Alerts"), std::string::npos);
 }
@@ -182,26 +350,6 @@ TEST(Redaction, SecretsAndPersonalData) {
   EXPECT_EQ(Redact("key AKIAABCDEFGHIJKLMNOP"), "key <aws key>");
   EXPECT_EQ(Redact("from 10.1.2.3", /*redact_ips=*/true), "from <ip>");
   EXPECT_EQ(Redact("from 10.1.2.3"), "from 10.1.2.3");
-}
-
-}  // namespace
-}  // namespace quell::analysis::llm
-
-namespace quell::analysis::llm {
-namespace {
-
-TEST(CheckOllama, ModelPresentOrAClearPullCommand) {
-  testing::FakeOllama fake;
-  auto client = net::NewCurlHttpClient();
-  LlmOptions options;
-  options.url = fake.url();
-  EXPECT_TRUE(CheckOllama(*client, options).ok());
-  fake.SetModels({"llama3:8b"});
-  Status missing = CheckOllama(*client, options);
-  ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.message().find("ollama pull gemma4:e4b"), std::string::npos) << missing.ToString();
-  options.url = "http://127.0.0.1:1";
-  EXPECT_FALSE(CheckOllama(*client, options).ok());
 }
 
 }  // namespace

@@ -1,0 +1,113 @@
+#include "app/llm_wiring.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <deque>
+
+namespace quell::app {
+namespace {
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+std::vector<analysis::LogLineEvidence> SearchStoredLogs(store::Store& store,
+                                                        const std::string& service, TimeMs since,
+                                                        TimeMs until, const std::string& query,
+                                                        int limit) {
+  // The store lists oldest first, a page at a time; keep the newest `limit` matches. Bounded
+  // to 20 pages so a model cannot make one call scan everything.
+  const std::string needle = Lower(query);
+  std::deque<analysis::LogLineEvidence> newest;
+  store::LogQuery page{service, since, until, 5000};
+  for (int pages = 0; pages < 20; ++pages) {
+    auto logs = store.ListLogs(page);
+    if (!logs || logs->empty()) break;
+    for (const auto& e : *logs) {
+      if (!needle.empty() && Lower(e.message).find(needle) == std::string::npos) continue;
+      newest.push_back({e.service, e.ts, e.level, e.message, ""});
+      if (static_cast<int>(newest.size()) > limit) newest.pop_front();
+    }
+    if (static_cast<int>(logs->size()) < page.limit) break;
+    page.since = logs->back().ts + 1;
+  }
+  return {newest.rbegin(), newest.rend()};
+}
+
+LlmRecheck::LlmRecheck(analysis::llm::LlmAnalyst& llm, TimeMs interval_ms)
+    : thread_([this, &llm, interval_ms] {
+        std::unique_lock lock(mu_);
+        while (!wake_.wait_for(lock, std::chrono::milliseconds(interval_ms),
+                               [this] { return stop_; })) {
+          if (llm.readiness().ready) continue;
+          lock.unlock();
+          auto now = llm.CheckServer();
+          if (now.ready) spdlog::info("LLM analyst: ready now: {}", now.message);
+          lock.lock();
+        }
+      }) {}
+
+LlmRecheck::~LlmRecheck() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::unique_ptr<analysis::llm::LlmAnalyst> MakeLlmAnalyst(const config::Config& config,
+                                                          net::HttpClient& http,
+                                                          analysis::Analyst& builtin,
+                                                          store::Store& store,
+                                                          const engine::EvidenceSources& evidence) {
+  if (config.llm_provider == "none") {
+    spdlog::info("LLM analyst: none configured (llm.provider = none); using the built-in analyst");
+    return nullptr;
+  }
+  analysis::llm::LlmClientOptions c;
+  c.provider = config.llm_provider;
+  c.url = config.llm_url;
+  c.model = config.llm_model;
+  c.api_key = config.llm_api_key;
+  c.num_ctx = config.llm_num_ctx;
+  c.timeout_s = config.llm_timeout_s;
+  auto client = analysis::llm::NewLlmClient(http, c);
+  if (!client) {  // the config validates the provider; this is a programmer error
+    spdlog::error("LLM analyst: {}; using the built-in analyst", client.error().message());
+    return nullptr;
+  }
+  analysis::llm::LlmOptions o;
+  o.primary = config.llm_primary == "llm";
+  o.concurrency = config.llm_concurrency;
+  o.tools = config.llm_tools;
+  o.max_tool_steps = config.llm_max_tool_steps;
+  o.tools_budget_s = config.llm_tools_budget_s;
+  analysis::llm::InvestigationSources sources;
+  if (o.tools) {
+    sources.search_logs = [&store](const std::string& service, TimeMs since, TimeMs until,
+                                   const std::string& query, int limit) {
+      return SearchStoredLogs(store, service, since, until, query, limit);
+    };
+    sources.list_deploys = evidence.deploys;
+  }
+  auto analyst = std::make_unique<analysis::llm::LlmAnalyst>(std::move(*client), builtin, o,
+                                                             std::move(sources));
+  auto ready = analyst->CheckServer();
+  spdlog::info("LLM analyst: {} {} at {} ({} answer is primary; {} call(s) at once{}){}",
+               c.provider, c.model, c.url, o.primary ? "its" : "the built-in", o.concurrency,
+               o.tools ? "; tools on" : "",
+               ready.ready ? "; " + ready.message
+                           : "; not ready: " + ready.message +
+                                 " (the built-in analysis is used until it is)");
+  return analyst;
+}
+
+}  // namespace quell::app
