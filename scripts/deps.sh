@@ -5,9 +5,9 @@ set -euo pipefail
 pkgs=(g++ cmake ninja-build pkg-config ccache lld libboost1.81-dev libboost-json1.81-dev
       libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
       libexpected-dev libre2-dev libxxhash-dev libsqlite3-dev libpq-dev libssl-dev
-      libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev)
+      libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev nodejs npm)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(curl sqlite3 prometheus-alertmanager)
+  pkgs+=(curl sqlite3 prometheus-alertmanager chromium)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
@@ -19,4 +19,14 @@ if ((${#missing[@]})); then
   [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages pinned by package-lock.json: uPlot is embedded into the binary (the build needs
+# it); playwright-core drives chromium in the browser test.
+cd "$(dirname "$0")/.."
+if [[ ! -f web/node_modules/uplot/dist/uPlot.iife.min.js ]]; then
+  (cd web && npm ci --no-audit --no-fund)
+fi
+if [[ "${1:-}" == "--test" && ! -d tests/browser/node_modules/playwright-core ]]; then
+  (cd tests/browser && npm ci --no-audit --no-fund)
 fi

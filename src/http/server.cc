@@ -423,7 +423,8 @@ void Session::Write(HttpResponse response, bool close) {
   auto& message = response_.emplace(static_cast<bhttp::status>(response.status), 11);
   message.set(bhttp::field::server, "quell");
   message.set(bhttp::field::content_type, std::move(response.content_type));
-  for (auto& [name, value] : response.headers) message.set(name, value);
+  // insert, not set: some headers repeat (Set-Cookie).
+  for (auto& [name, value] : response.headers) message.insert(name, value);
   message.body() = std::move(response.body);
   message.keep_alive(!close);
   message.prepare_payload();

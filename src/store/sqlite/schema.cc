@@ -154,6 +154,11 @@ DELETE FROM incident_services;
 INSERT OR IGNORE INTO incident_services (service, incident_id)
   SELECT s.value, i.id FROM incidents AS i, json_each(i.services) AS s;
 )sql",
+      // 5: the dashboard's figures by time: incidents opened and notifications sent in a window.
+      R"sql(
+CREATE INDEX incidents_by_opened ON incidents(opened_at);
+CREATE INDEX events_by_kind_time ON events(kind, at);
+)sql",
   };
   return migrations;
 }
