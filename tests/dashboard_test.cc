@@ -5,8 +5,6 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-
 #include "server_process.h"
 
 namespace quell::testing {
@@ -45,18 +43,6 @@ int64_t OpenIncident(const ServerProcess& server, const std::string& token) {
   auto res = server.Post("/api/v1/alerts", R"({"service":"web","error":"disk full"})", token);
   EXPECT_EQ(res.status, 202) << res.body;
   return json::parse(res.body).at("incident_id").as_int64();
-}
-
-std::string CreateToken(const ServerProcess& server, const std::string& scope) {
-  std::string command = QuellBinary() + " token create --data-dir " + server.data_dir() +
-                        " --name " + scope + "-user --scope " + scope;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  char buffer[256] = {};
-  std::string out;
-  while (pipe && std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
-  if (pipe) ::pclose(pipe);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
 }
 
 TEST(Dashboard, AssetsAreEmbeddedTypedCachedAndSmall) {
@@ -162,7 +148,7 @@ TEST(Dashboard, BadTokensAreRefusedAndNeverLogged) {
   auto empty = client->Post("/login", "token=", "application/x-www-form-urlencoded");
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->status, 400);
-  const std::string ingest = CreateToken(server, "ingest");
+  const std::string ingest = server.CreateToken("ingest-user", "ingest");
   ASSERT_EQ(ingest.size(), wrong.size());
   auto ingest_login = client->Get("/login?token=" + ingest);
   ASSERT_TRUE(ingest_login);
@@ -233,7 +219,7 @@ TEST(Dashboard, ReadOnlyTokenSeesButCannotAct) {
   ServerProcess server;
   ASSERT_TRUE(server.Start()) << server.log();
   const int64_t id = OpenIncident(server, server.admin_token());
-  Session s = SignIn(server, CreateToken(server, "read"));
+  Session s = SignIn(server, server.CreateToken("reader", "read"));
   auto client = server.NewClient();
   auto me = client->Get("/api/v1/me", {{"Cookie", s.Cookie()}});
   ASSERT_TRUE(me);

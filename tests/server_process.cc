@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -117,6 +118,19 @@ int ServerProcess::Stop() {
 void ServerProcess::Kill() {
   StopProcess(pid_, true);
   pid_ = -1;
+}
+
+std::string ServerProcess::CreateToken(const std::string& name, const std::string& scope) const {
+  std::string command = QuellBinary() + " token create --data-dir " + data_dir_ + "/data --name " +
+                        name + " --scope " + scope;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {};
+  char buffer[256] = {};
+  std::string out;
+  while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+  if (::pclose(pipe) != 0) return {};
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
 }
 
 std::string ServerProcess::admin_token() const {

@@ -36,6 +36,9 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
   std::string admin_token() const;
+  // Runs `quell token create` on the server's data dir (while it runs) and returns the token,
+  // or empty on failure.
+  std::string CreateToken(const std::string& name, const std::string& scope) const;
   std::string log() const;
 
   HttpResult Get(const std::string& path, const std::string& token) const;

@@ -241,7 +241,7 @@ function timeline(events) {
   return h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: 'k-' + e.kind },
     when(e.at), h('span', { class: 'kind' }, e.kind.replace(/_/g, ' ')),
     e.count > 1 ? ' ×' + e.count : '', e.actor ? ' · ' + e.actor : '',
-    e.note ? h('div', {}, e.note) : null)));
+    e.note ? h('div', { class: 'note' }, e.note) : null)));
 }
 
 function alertsTable(alerts) {
@@ -287,10 +287,22 @@ async function renderIncident(id) {
   async function load() {
     const incident = await api('/api/v1/incidents/' + encodeURIComponent(id));
     const since = new Date(Date.parse(incident.opened_at) - 3600e3).toISOString();
-    const [similar, ...templates] = await Promise.all([
+    const services = incident.services || [];
+    // Deploys of the incident's services in the 2 hours before it opened are on the timeline
+    // too (deploys after that are timeline events already).
+    const deploySince = new Date(Date.parse(incident.opened_at) - 7200e3).toISOString();
+    const [similar, deployLists, ...templates] = await Promise.all([
       api('/api/v1/incidents/' + incident.id + '/similar').catch(() => ({ similar: [] })),
-      ...(incident.services || []).map((s) => api('/api/v1/logs/templates?' +
+      Promise.all(services.map((s) => api('/api/v1/deploys?' + new URLSearchParams({ service: s, since: deploySince }))
+        .then((b) => b.deploys, () => []))),
+      ...services.map((s) => api('/api/v1/logs/templates?' +
         new URLSearchParams({ service: s, since })).catch(() => ({ service: s, templates: [] })))]);
+    const earlierDeploys = deployLists.flat()
+      .map((d) => ({ at: d.finished_at || d.started_at || d.received_at, kind: 'deploy', actor: d.author || '', count: 1,
+        note: 'deploy ' + d.version + ' of ' + d.service + (d.commit ? ' (' + d.commit + ')' : '') + (d.status ? ', ' + d.status : '') +
+          (d.description ? ': ' + d.description : '') }))
+      .filter((e) => e.at && Date.parse(e.at) < Date.parse(incident.opened_at));
+    const events = [...earlierDeploys, ...incident.timeline].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
     document.title = '#' + incident.id + ' ' + incident.title + ' · Quell';
     header.replaceChildren(h('h1', {}, '#' + incident.id + ' ' + incident.title),
       h('p', {}, badge('st', incident.status), ' ', badge('sev', incident.severity), ' ',
@@ -310,7 +322,7 @@ async function renderIncident(id) {
       .sort((x, y) => (y.level === 'ERROR') - (x.level === 'ERROR') || y.count - x.count).slice(0, 30);
     body.replaceChildren(
       h('div', { class: 'grid2' },
-        h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, 'Timeline'), timeline(incident.timeline)),
+        h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, 'Timeline'), timeline(events)),
         h('div', {},
           h('section', { class: 'card', 'aria-labelledby': 'dep-h' }, h('h2', { id: 'dep-h' }, 'Suspect deploys'),
             deploys.length ? h('ul', {}, deploys.map((d) => h('li', {}, h('strong', {}, d.service + ' ' + (d.id || '')),

@@ -68,12 +68,13 @@ async function main() {
     const token = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
     check(quell.stdout().includes(base + '/login?token=' + token), 'serve prints the sign-in link');
 
-    // Two alerts of one service: one incident.
-    const first = await call(base, token, 'POST', '/api/v1/alerts',
-      { service: 'payments', error: 'Connection pool exhausted', severity: 'critical', labels: { instance: 'pay-1' } });
+    // An alert sent twice: one incident, one duplicate folded.
+    const alert = { service: 'payments', error: 'Connection pool exhausted', severity: 'critical', labels: { instance: 'pay-1' } };
+    const first = await call(base, token, 'POST', '/api/v1/alerts', alert);
     check(first.status === 202, 'alert accepted: ' + JSON.stringify(first.body));
     const id = first.body.incident_id;
-    await call(base, token, 'POST', '/api/v1/alerts', { service: 'payments', error: 'Connection pool exhausted' });
+    const again = await call(base, token, 'POST', '/api/v1/alerts', alert);
+    check(again.body.duplicate === true && again.body.incident_id === id, 'the repeat is a duplicate');
 
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true,
