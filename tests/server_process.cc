@@ -147,6 +147,14 @@ std::string ServerProcess::log() const {
   return ss.str();
 }
 
+std::string ServerProcess::LogWithoutSignInLink() const {
+  std::istringstream in(log());
+  std::string line, out;
+  while (std::getline(in, line))
+    if (line.rfind("Dashboard: http://", 0) != 0) out += line + "\n";
+  return out;
+}
+
 std::unique_ptr<httplib::Client> ServerProcess::NewClient() const {
   auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
   client->set_keep_alive(true);

@@ -40,6 +40,9 @@ class ServerProcess {
   // or empty on failure.
   std::string CreateToken(const std::string& name, const std::string& scope) const;
   std::string log() const;
+  // The same without the "Dashboard: …/login?token=…" line `quell serve` prints on stdout, which
+  // carries the admin token by design; tokens must appear nowhere else.
+  std::string LogWithoutSignInLink() const;
 
   HttpResult Get(const std::string& path, const std::string& token) const;
   HttpResult Post(const std::string& path, const std::string& body, const std::string& token,

@@ -38,7 +38,9 @@ Result<TimeMs> ParseBucket(const std::string& text) {
 
 Result<store::StatsQuery> ParseStatsQuery(const HttpRequest& request, TimeMs now) {
   store::StatsQuery q;
-  QUELL_ASSIGN_OR_RETURN(q.until, TimeQueryParam(request, "until", now));
+  // The window is [since, until): by default it ends just after now, so what happened in this
+  // millisecond counts.
+  QUELL_ASSIGN_OR_RETURN(q.until, TimeQueryParam(request, "until", now + 1));
   QUELL_ASSIGN_OR_RETURN(q.since, TimeQueryParam(request, "since", q.until - 24 * kHourMs));
   if (q.since >= q.until) return Error(InvalidArgument("since must be before until", "since"));
   std::string bucket = request.Query("bucket");
