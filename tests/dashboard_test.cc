@@ -5,6 +5,9 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "server_process.h"
 
 namespace quell::testing {
@@ -273,6 +276,51 @@ TEST(Dashboard, StatsCountTheNoiseAndRejectBadParameters) {
         << bad.query << " " << r.body;
   }
   EXPECT_EQ(server.Get("/api/v1/stats", "").status, 401);
+}
+
+}  // namespace
+}  // namespace quell::testing
+
+namespace quell::testing {
+namespace {
+
+// `quell serve --demo` loads its scenario through the API and the analyst explains it.
+TEST(Demo, LoadsAnAnalysedIncidentAcrossServices) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start({"--demo", "--set", "analysis.delay=100ms"})) << server.log();
+  const std::string token = server.admin_token();
+  json::value incident;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto list = server.Get("/api/v1/incidents?status=triggered", token);
+    ASSERT_EQ(list.status, 200) << list.body;
+    const json::value parsed = json::parse(list.body);
+    const auto& items = parsed.at("incidents").as_array();
+    if (!items.empty() && !items[0].at("analysis").is_null() &&
+        items[0].at("services").as_array().size() == 3) {
+      incident = items[0];
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(incident.is_object()) << server.log();
+  EXPECT_NE(server.log().find("Demo loaded: incident #"), std::string::npos) << server.log();
+  const auto& analysis = incident.at("analysis");
+  EXPECT_NE(std::string(analysis.at("root_cause").as_string()).find("441"), std::string::npos)
+      << analysis;
+  EXPECT_EQ(analysis.at("recommended_actions").at(0), "Rollback deployment #441");
+  bool saw_trace = false;
+  for (const auto& e : analysis.at("evidence").as_array())
+    saw_trace = saw_trace || e.at("kind") == "stack_trace";
+  EXPECT_TRUE(saw_trace) << analysis;
+
+  const std::string id = std::to_string(incident.at("id").as_int64());
+  auto similar = json::parse(server.Get("/api/v1/incidents/" + id + "/similar", token).body);
+  ASSERT_FALSE(similar.at("similar").as_array().empty());
+  EXPECT_NE(std::string(similar.at("similar").at(0).at("resolution_note").as_string()).find("pool"),
+            std::string::npos);
+  auto stats = json::parse(server.Get("/api/v1/stats", token).body);
+  EXPECT_GE(stats.at("duplicates_folded").as_int64(), 3);
 }
 
 }  // namespace
