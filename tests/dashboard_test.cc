@@ -2,9 +2,9 @@
 // (cookie flags, redirect), cookie-authenticated reads, CSRF on cookie-authenticated writes,
 // read-only tokens, sign-out, the sign-in link on stdout (and tokens nowhere in the log), and
 // GET /api/v1/stats.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <thread>
 
@@ -37,7 +37,8 @@ Session SignIn(const ServerProcess& server, const std::string& token) {
   for (size_t i = 0; i < res->get_header_value_count("Set-Cookie"); ++i) {
     std::string c = res->get_header_value("Set-Cookie", i);
     if (c.rfind("quell_session=", 0) == 0) s.session = CookiePair(c);
-    if (c.rfind("quell_csrf=", 0) == 0) s.csrf = CookiePair(c).substr(std::string("quell_csrf=").size());
+    if (c.rfind("quell_csrf=", 0) == 0)
+      s.csrf = CookiePair(c).substr(std::string("quell_csrf=").size());
   }
   return s;
 }
@@ -58,11 +59,12 @@ TEST(Dashboard, AssetsAreEmbeddedTypedCachedAndSmall) {
     const char* type;
     const char* contains;
   };
-  for (const Want& want : {Want{"/", "text/html; charset=utf-8", "/assets/app.js"},
-                           Want{"/assets/app.js", "text/javascript; charset=utf-8", "X-CSRF-Token"},
-                           Want{"/assets/app.css", "text/css; charset=utf-8", "focus-visible"},
-                           Want{"/assets/uPlot.iife.min.js", "text/javascript; charset=utf-8", "uPlot"},
-                           Want{"/assets/uPlot.min.css", "text/css; charset=utf-8", ".uplot"}}) {
+  for (const Want& want :
+       {Want{"/", "text/html; charset=utf-8", "/assets/app.js"},
+        Want{"/assets/app.js", "text/javascript; charset=utf-8", "X-CSRF-Token"},
+        Want{"/assets/app.css", "text/css; charset=utf-8", "focus-visible"},
+        Want{"/assets/uPlot.iife.min.js", "text/javascript; charset=utf-8", "uPlot"},
+        Want{"/assets/uPlot.min.css", "text/css; charset=utf-8", ".uplot"}}) {
     auto res = client->Get(want.path);
     ASSERT_TRUE(res) << want.path;
     EXPECT_EQ(res->status, 200) << want.path;
@@ -130,8 +132,8 @@ TEST(Dashboard, SignInSetsStrictHttpOnlyCookieAndCookieReadsWork) {
   EXPECT_EQ(who.at("by_cookie"), true);
 
   // The form posts the pasted token (a trailing newline from `cat admin.token` is fine).
-  auto posted = client->Post("/login", "token=" + token + "%0A",
-                             "application/x-www-form-urlencoded");
+  auto posted =
+      client->Post("/login", "token=" + token + "%0A", "application/x-www-form-urlencoded");
   ASSERT_TRUE(posted);
   EXPECT_EQ(posted->status, 303);
   EXPECT_EQ(posted->get_header_value("Location"), "/");
@@ -186,14 +188,15 @@ TEST(Dashboard, CookieWritesNeedCsrfBearerWritesDoNot) {
   auto no_header = client->Post(ack, {{"Cookie", s.Cookie()}}, body, "application/json");
   ASSERT_TRUE(no_header);
   EXPECT_EQ(no_header->status, 403);
-  EXPECT_NE(no_header->body.find("\"field\":\"x-csrf-token\""), std::string::npos) << no_header->body;
+  EXPECT_NE(no_header->body.find("\"field\":\"x-csrf-token\""), std::string::npos)
+      << no_header->body;
   auto wrong = client->Post(ack, {{"Cookie", s.Cookie()}, {"X-CSRF-Token", s.csrf + "0"}}, body,
                             "application/json");
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 403);
   // Without the CSRF cookie (a foreign page cannot set it) a header alone proves nothing.
-  auto header_only = client->Post(ack, {{"Cookie", s.session}, {"X-CSRF-Token", ""}}, body,
-                                  "application/json");
+  auto header_only =
+      client->Post(ack, {{"Cookie", s.session}, {"X-CSRF-Token", ""}}, body, "application/json");
   ASSERT_TRUE(header_only);
   EXPECT_EQ(header_only->status, 403);
   auto incident = json::parse(server.Get("/api/v1/incidents/" + std::to_string(id), token).body);
@@ -208,8 +211,8 @@ TEST(Dashboard, CookieWritesNeedCsrfBearerWritesDoNot) {
 
   // Signing out clears both cookies (and needs the CSRF header too when signed in).
   EXPECT_EQ(client->Post("/logout", {{"Cookie", s.Cookie()}}, "", "text/plain")->status, 403);
-  auto out = client->Post("/logout", {{"Cookie", s.Cookie()}, {"X-CSRF-Token", s.csrf}}, "",
-                          "text/plain");
+  auto out =
+      client->Post("/logout", {{"Cookie", s.Cookie()}, {"X-CSRF-Token", s.csrf}}, "", "text/plain");
   ASSERT_TRUE(out);
   EXPECT_EQ(out->status, 200);
   ASSERT_EQ(out->get_header_value_count("Set-Cookie"), 2u);
@@ -230,8 +233,8 @@ TEST(Dashboard, ReadOnlyTokenSeesButCannotAct) {
   ASSERT_TRUE(read);
   EXPECT_EQ(read->status, 200);
   auto act = client->Post("/api/v1/incidents/" + std::to_string(id) + "/resolve",
-                          {{"Cookie", s.Cookie()}, {"X-CSRF-Token", s.csrf}},
-                          R"({"actor":"eve"})", "application/json");
+                          {{"Cookie", s.Cookie()}, {"X-CSRF-Token", s.csrf}}, R"({"actor":"eve"})",
+                          "application/json");
   ASSERT_TRUE(act);
   EXPECT_EQ(act->status, 403) << act->body;
 }
@@ -266,10 +269,10 @@ TEST(Dashboard, StatsCountTheNoiseAndRejectBadParameters) {
     const char* query;
     const char* field;
   };
-  for (const Bad& bad : {Bad{"bucket=0", "bucket"}, Bad{"bucket=5x", "bucket"},
-                         Bad{"bucket=1s", "bucket"}, Bad{"bucket=-1h", "bucket"},
-                         Bad{"since=yesterday", "since"},
-                         Bad{"since=2026-11-25T00:00:00Z&until=2026-11-24T00:00:00Z", "since"}}) {
+  for (const Bad& bad :
+       {Bad{"bucket=0", "bucket"}, Bad{"bucket=5x", "bucket"}, Bad{"bucket=1s", "bucket"},
+        Bad{"bucket=-1h", "bucket"}, Bad{"since=yesterday", "since"},
+        Bad{"since=2026-11-25T00:00:00Z&until=2026-11-24T00:00:00Z", "since"}}) {
     auto r = server.Get(std::string("/api/v1/stats?") + bad.query, token);
     EXPECT_EQ(r.status, 400) << bad.query << " " << r.body;
     EXPECT_NE(r.body.find(std::string("\"field\":\"") + bad.field + "\""), std::string::npos)
