@@ -6,8 +6,12 @@ pkgs=(g++ cmake ninja-build pkg-config ccache lld libboost1.81-dev libboost-json
       libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
       libexpected-dev libre2-dev libxxhash-dev libsqlite3-dev libpq-dev libssl-dev
       libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev)
+# Node.js and npm fetch and pin uPlot for the build. A node from elsewhere (e.g. NodeSource,
+# whose nodejs bundles npm and conflicts with Debian's npm package) is fine.
+command -v node >/dev/null || pkgs+=(nodejs)
+command -v npm >/dev/null || pkgs+=(npm)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(curl sqlite3 prometheus-alertmanager)
+  pkgs+=(curl sqlite3 prometheus-alertmanager chromium)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
@@ -21,15 +25,16 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Node.js (npm packages for the tests), unless the machine has one already.
-if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null; then
-  SUDO=""
-  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+# npm packages pinned by package-lock.json: uPlot is embedded into the binary (the build needs
+# it); playwright-core drives chromium in the browser test; telegram-test-api is the Bot API
+# emulator of the Telegram end-to-end test.
+cd "$(dirname "$0")/.."
+if [[ ! -f web/node_modules/uplot/dist/uPlot.iife.min.js ]]; then
+  (cd web && npm ci --no-audit --no-fund)
 fi
-# The Telegram Bot API emulator for the end-to-end test (tests/telegram).
-root="$(cd "$(dirname "$0")/.." && pwd)"
-if [[ "${1:-}" == "--test" && ! -d "$root/tests/telegram/node_modules/telegram-test-api" ]]; then
-  (cd "$root/tests/telegram" && npm ci --no-audit --no-fund --loglevel=error)
+if [[ "${1:-}" == "--test" && ! -d tests/browser/node_modules/playwright-core ]]; then
+  (cd tests/browser && npm ci --no-audit --no-fund)
+fi
+if [[ "${1:-}" == "--test" && ! -d tests/telegram/node_modules/telegram-test-api ]]; then
+  (cd tests/telegram && npm ci --no-audit --no-fund --loglevel=error)
 fi

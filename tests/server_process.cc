@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -119,6 +120,19 @@ void ServerProcess::Kill() {
   pid_ = -1;
 }
 
+std::string ServerProcess::CreateToken(const std::string& name, const std::string& scope) const {
+  std::string command = QuellBinary() + " token create --data-dir " + data_dir_ + "/data --name " +
+                        name + " --scope " + scope;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {};
+  char buffer[256] = {};
+  std::string out;
+  while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+  if (::pclose(pipe) != 0) return {};
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 std::string ServerProcess::admin_token() const {
   std::ifstream in(data_dir_ + "/data/admin.token");
   std::string token;
@@ -131,6 +145,14 @@ std::string ServerProcess::log() const {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string ServerProcess::LogWithoutSignInLink() const {
+  std::istringstream in(log());
+  std::string line, out;
+  while (std::getline(in, line))
+    if (line.rfind("Dashboard: http://", 0) != 0) out += line + "\n";
+  return out;
 }
 
 std::unique_ptr<httplib::Client> ServerProcess::NewClient() const {

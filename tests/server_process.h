@@ -36,7 +36,13 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
   std::string admin_token() const;
+  // Runs `quell token create` on the server's data dir (while it runs) and returns the token,
+  // or empty on failure.
+  std::string CreateToken(const std::string& name, const std::string& scope) const;
   std::string log() const;
+  // The same without the "Dashboard: …/login?token=…" line `quell serve` prints on stdout, which
+  // carries the admin token by design; tokens must appear nowhere else.
+  std::string LogWithoutSignInLink() const;
 
   HttpResult Get(const std::string& path, const std::string& token) const;
   HttpResult Post(const std::string& path, const std::string& body, const std::string& token,

@@ -37,9 +37,10 @@ class App {
 // Opens (creating if needed, migrating) the SQLite store in `data_dir`.
 Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config);
 
-// `quell serve`: start, print where it listens and how to authenticate, run until SIGTERM or
-// SIGINT, shut down cleanly. Returns the exit code.
-int RunServe(const config::Config& config);
+// `quell serve`: start, print where it listens, how to authenticate and the dashboard's sign-in
+// link, run until SIGTERM or SIGINT, shut down cleanly. With `demo`, first loads the demo
+// scenario (app/demo.h) through the API. Returns the exit code.
+int RunServe(const config::Config& config, bool demo = false);
 
 // `quell token create`: prints the new token alone on stdout. Returns the exit code.
 int RunTokenCreate(const config::Config& config, const std::string& name, const std::string& scope);

@@ -60,7 +60,18 @@ int main(int argc, char** argv) {
                       "Data directory: SQLite database and admin.token (QUELL_DATA_DIR; default ./quell-data)");
     serve->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
     serve->add_option("--set", sets, "Set any option below: --set grouping.window=10m (repeatable)");
+    bool serve_demo = false;
+    serve->add_flag("--demo", serve_demo,
+                    "Load the demo scenario (a deploy, then errors across services) at start");
     serve->footer(ConfigKeysHelp());
+
+    // demo: serve with the demo scenario, in its own data dir unless told otherwise.
+    auto* demo = app.add_subcommand(
+        "demo", "Serve with a demo incident loaded (data in ./quell-demo-data by default).");
+    demo->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+    demo->add_option("--data-dir", data_dir, "Data directory (default ./quell-demo-data)");
+    demo->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
+    demo->add_option("--set", sets, "Set any option of `quell serve` (repeatable)");
 
     // token create
     auto* token = app.add_subcommand("token", "Manage API tokens.");
@@ -103,7 +114,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     if (analyze->parsed()) return quell::app::RunAnalyze(analyze_options);
 
-    if (serve->parsed()) {
+    if (demo->parsed() && data_dir.empty()) data_dir = "./quell-demo-data";
+    if (serve->parsed() || demo->parsed()) {
       std::vector<std::pair<std::string, std::string>> overrides;
       for (const auto& s : sets) {
         size_t eq = s.find('=');
@@ -120,7 +132,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "quell: %s\n", config.error().message().c_str());
         return 2;
       }
-      return quell::app::RunServe(*config);
+      return quell::app::RunServe(*config, serve_demo || demo->parsed());
     }
     if (token_create->parsed()) {
       std::vector<std::pair<std::string, std::string>> overrides;

@@ -38,6 +38,8 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddTopologyRoutes(impl_->router, impl_->deps);
   AddLogRoutes(impl_->router, impl_->deps);
   AddTelegramRoutes(impl_->router, impl_->deps);
+  AddStatsRoutes(impl_->router, impl_->deps);
+  AddDashboardRoutes(impl_->router, impl_->deps, impl_->auth);
 }
 
 Api::~Api() = default;

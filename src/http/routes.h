@@ -44,6 +44,13 @@ void AddTelegramRoutes(Router& router, const ApiDeps& deps);
 // POST/GET /api/v1/deploys.
 void AddDeployRoutes(Router& router, const ApiDeps& deps);
 
+class Authenticator;
+// The web dashboard: GET / and /assets/*, GET/POST /login, POST /logout, GET /api/v1/me.
+void AddDashboardRoutes(Router& router, const ApiDeps& deps, Authenticator& auth);
+
+// GET /api/v1/stats: the noise figures and volumes over time.
+void AddStatsRoutes(Router& router, const ApiDeps& deps);
+
 // Query parameters shared by the list routes: a time (RFC 3339 or epoch s/ms; `fallback` when
 // absent) and a positive page size (default when absent, capped at `max`). Errors name them.
 Result<TimeMs> TimeQueryParam(const HttpRequest& request, const char* name, TimeMs fallback);

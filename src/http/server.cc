@@ -89,8 +89,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // never answered, so that it can be destroyed.
   void ReleaseAfterStop() { self_while_busy_.reset(); }
   bool OnOwnStrand() {
-    // Accepted sockets run on a strand of the io_context (see BeastServer::Accept).
-    auto* strand = stream_.get_executor().target<net::strand<net::io_context::executor_type>>();
+    // Accepted sockets run on a strand of the io_context (see BeastServer::Accept). target()
+    // points into the executor object: keep it alive while the strand is asked.
+    auto executor = stream_.get_executor();
+    auto* strand = executor.target<net::strand<net::io_context::executor_type>>();
     return strand && strand->running_in_this_thread();
   }
   // Answers the current request on the session's strand.
@@ -423,7 +425,8 @@ void Session::Write(HttpResponse response, bool close) {
   auto& message = response_.emplace(static_cast<bhttp::status>(response.status), 11);
   message.set(bhttp::field::server, "quell");
   message.set(bhttp::field::content_type, std::move(response.content_type));
-  for (auto& [name, value] : response.headers) message.set(name, value);
+  // insert, not set: some headers repeat (Set-Cookie).
+  for (auto& [name, value] : response.headers) message.insert(name, value);
   message.body() = std::move(response.body);
   message.keep_alive(!close);
   message.prepare_payload();

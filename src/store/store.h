@@ -52,6 +52,29 @@ struct DeployQuery {
   int limit = 100;
 };
 
+// The dashboard's noise figures over [since, until) and volumes per bucket of `bucket_ms`.
+struct StatsQuery {
+  TimeMs since = 0;
+  TimeMs until = 0;
+  TimeMs bucket_ms = 0;  // > 0; (until - since) / bucket_ms buckets, rounded up
+};
+
+struct StatsBucket {
+  TimeMs start = 0;
+  int64_t alerts = 0;     // alerts first seen in the bucket, with their repeats (sum of counts)
+  int64_t incidents = 0;  // incidents opened in the bucket
+};
+
+struct NoiseStats {
+  // Alerts seen in the window (last_seen >= since, first_seen < until): the sum of their
+  // counts (every repeat received) and how many distinct alert rows that is.
+  int64_t alerts_received = 0;
+  int64_t distinct_alerts = 0;
+  int64_t incidents_opened = 0;    // opened_at in the window
+  int64_t notifications_sent = 0;  // "notified" timeline events in the window (with repeats)
+  std::vector<StatsBucket> buckets;  // every bucket from `since`, empty ones included
+};
+
 class StoreTx {
  public:
   virtual ~StoreTx() = default;
@@ -112,6 +135,9 @@ class Store {
   virtual Result<std::vector<model::Event>> ListEvents(int64_t incident_id) = 0;
   virtual Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) = 0;
   virtual Result<int64_t> CountAlerts() = 0;
+
+  // Noise figures and volumes over time for the dashboard.
+  virtual Result<NoiseStats> GetStats(const StatsQuery& query) = 0;
 
   // Deploys, newest (by effective time) first.
   virtual Result<std::vector<model::Deploy>> ListDeploys(const DeployQuery& query) = 0;

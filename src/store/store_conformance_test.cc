@@ -195,6 +195,72 @@ TEST_P(StoreConformance, BumpEventCollapsesRepeats) {
   EXPECT_EQ((*events)[0].last_at, 9);
 }
 
+TEST_P(StoreConformance, StatsCountAlertsIncidentsAndNotificationsInTheWindow) {
+  // Window [1000, 4000) in buckets of 1000. Incident a opens inside it, b before it.
+  model::Incident a = SampleIncident("a", {"api"});
+  a.opened_at = 1500;
+  model::Incident b = SampleIncident("b", {"db"});
+  b.opened_at = 500;
+  auto tx = Begin();
+  int64_t a_id = *tx->InsertIncident(a);
+  int64_t b_id = *tx->InsertIncident(b);
+  auto add_alert = [&](int64_t incident, const std::string& fp, TimeMs first, TimeMs last,
+                       int64_t count) {
+    model::Alert alert;
+    alert.incident_id = incident;
+    alert.data.fingerprint = fp;
+    alert.data.service = "api";
+    alert.first_seen = first;
+    alert.last_seen = last;
+    alert.count = count;
+    ASSERT_TRUE(tx->InsertAlert(alert));
+  };
+  add_alert(a_id, "f1", 1500, 3500, 5);  // in the window, 4 repeats
+  add_alert(a_id, "f2", 2500, 2500, 1);
+  add_alert(b_id, "f3", 100, 1200, 3);   // first seen before, still repeating in the window
+  add_alert(b_id, "f4", 100, 900, 7);    // over before the window
+  add_alert(b_id, "f5", 4000, 4100, 2);  // after it
+  auto notified = [&](int64_t incident, TimeMs at) {
+    model::Event e;
+    e.incident_id = incident;
+    e.kind = EventKind::kNotified;
+    e.at = e.last_at = at;
+    ASSERT_TRUE(tx->AppendEvent(e));
+  };
+  notified(a_id, 1600);
+  notified(a_id, 3999);
+  notified(b_id, 600);  // before the window
+  model::Event acked;
+  acked.incident_id = a_id;
+  acked.kind = EventKind::kAcked;
+  acked.at = acked.last_at = 2000;
+  ASSERT_TRUE(tx->AppendEvent(acked));
+  ASSERT_TRUE(tx->Commit().ok());
+
+  auto stats = store_->GetStats({1000, 4000, 1000});
+  ASSERT_TRUE(stats) << stats.error().ToString();
+  EXPECT_EQ(stats->alerts_received, 5 + 1 + 3);
+  EXPECT_EQ(stats->distinct_alerts, 3);
+  EXPECT_EQ(stats->incidents_opened, 1);
+  EXPECT_EQ(stats->notifications_sent, 2);
+  ASSERT_EQ(stats->buckets.size(), 3u);
+  EXPECT_EQ(stats->buckets[0].start, 1000);
+  EXPECT_EQ(stats->buckets[0].alerts, 5);
+  EXPECT_EQ(stats->buckets[0].incidents, 1);
+  EXPECT_EQ(stats->buckets[1].alerts, 1);
+  EXPECT_EQ(stats->buckets[1].incidents, 0);
+  EXPECT_EQ(stats->buckets[2].start, 3000);
+  EXPECT_EQ(stats->buckets[2].alerts, 0);
+
+  // A partial last bucket still counts; bad windows are errors, not crashes.
+  auto partial = store_->GetStats({1000, 2600, 1000});
+  ASSERT_TRUE(partial);
+  ASSERT_EQ(partial->buckets.size(), 2u);
+  EXPECT_EQ(partial->buckets[1].alerts, 1);
+  EXPECT_FALSE(store_->GetStats({1000, 1000, 1000}));
+  EXPECT_FALSE(store_->GetStats({1000, 2000, 0}));
+}
+
 TEST_P(StoreConformance, ListIncidentsFiltersAndPages) {
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(InsertIncident("k" + std::to_string(i), {i % 2 ? "odd" : "even"}));

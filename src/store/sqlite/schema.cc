@@ -162,6 +162,11 @@ ALTER TABLE incidents ADD COLUMN silenced_until INTEGER NOT NULL DEFAULT 0;
       R"sql(
 ALTER TABLE incidents ADD COLUMN escalated_at INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 7: the dashboard's figures by time: incidents opened and notifications sent in a window.
+      R"sql(
+CREATE INDEX incidents_by_opened ON incidents(opened_at);
+CREATE INDEX events_by_kind_time ON events(kind, at);
+)sql",
   };
   return migrations;
 }

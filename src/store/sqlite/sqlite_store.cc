@@ -523,6 +523,59 @@ class SqliteStore final : public Store {
     return QueryCount(*s);
   }
 
+  Result<NoiseStats> GetStats(const StatsQuery& q) override {
+    if (q.bucket_ms <= 0 || q.until <= q.since)
+      return Error(InvalidArgument("stats need since < until and a positive bucket"));
+    Reader r(*this);
+    NoiseStats out;
+    // Full scans of alerts: an index on last_seen would cost every repeat (the hottest write)
+    // an index update, and the dashboard asks a few times a minute.
+    QUELL_ASSIGN_OR_RETURN(auto* totals,
+                           r.db().Prepare("SELECT coalesce(sum(count), 0), count(*) FROM alerts "
+                                          "WHERE last_seen >= ?1 AND first_seen < ?2"));
+    totals->Bind(1, q.since).Bind(2, q.until);
+    QUELL_ASSIGN_OR_RETURN(bool row, totals->Step());
+    if (row) {
+      out.alerts_received = totals->Int(0);
+      out.distinct_alerts = totals->Int(1);
+    }
+    totals->Reset();
+    QUELL_ASSIGN_OR_RETURN(auto* opened, r.db().Prepare("SELECT count(*) FROM incidents WHERE "
+                                                        "opened_at >= ?1 AND opened_at < ?2"));
+    opened->Bind(1, q.since).Bind(2, q.until);
+    QUELL_ASSIGN_OR_RETURN(out.incidents_opened, QueryCount(*opened));
+    QUELL_ASSIGN_OR_RETURN(auto* notified,
+                           r.db().Prepare("SELECT coalesce(sum(count), 0) FROM events WHERE kind = "
+                                          "?3 AND at >= ?1 AND at < ?2"));
+    notified->Bind(1, q.since)
+        .Bind(2, q.until)
+        .Bind(3, std::string_view(EventKindText(model::EventKind::kNotified)));
+    QUELL_ASSIGN_OR_RETURN(out.notifications_sent, QueryCount(*notified));
+
+    const int64_t n = (q.until - q.since + q.bucket_ms - 1) / q.bucket_ms;
+    out.buckets.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) out.buckets[static_cast<size_t>(i)].start = q.since + i * q.bucket_ms;
+    QUELL_ASSIGN_OR_RETURN(
+        auto* alerts, r.db().Prepare("SELECT (first_seen - ?1) / ?3, sum(count) FROM alerts WHERE "
+                                     "first_seen >= ?1 AND first_seen < ?2 GROUP BY 1"));
+    alerts->Bind(1, q.since).Bind(2, q.until).Bind(3, q.bucket_ms);
+    QUELL_ASSIGN_OR_RETURN(auto alert_rows, CollectRows(*alerts, [](const SqliteStatement& s) {
+                             return std::make_pair(s.Int(0), s.Int(1));
+                           }));
+    QUELL_ASSIGN_OR_RETURN(
+        auto* incidents, r.db().Prepare("SELECT (opened_at - ?1) / ?3, count(*) FROM incidents "
+                                        "WHERE opened_at >= ?1 AND opened_at < ?2 GROUP BY 1"));
+    incidents->Bind(1, q.since).Bind(2, q.until).Bind(3, q.bucket_ms);
+    QUELL_ASSIGN_OR_RETURN(auto incident_rows, CollectRows(*incidents, [](const SqliteStatement& s) {
+                             return std::make_pair(s.Int(0), s.Int(1));
+                           }));
+    for (auto [i, count] : alert_rows)
+      if (i >= 0 && i < n) out.buckets[static_cast<size_t>(i)].alerts = count;
+    for (auto [i, count] : incident_rows)
+      if (i >= 0 && i < n) out.buckets[static_cast<size_t>(i)].incidents = count;
+    return out;
+  }
+
   Result<std::vector<model::Deploy>> ListDeploys(const DeployQuery& q) override {
     Reader r(*this);
     // The effective time: finished_at, else started_at, else received_at.

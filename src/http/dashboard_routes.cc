@@ -1,0 +1,181 @@
+// The web dashboard: the page and its assets (embedded, public: they hold no data), sign-in with
+// a token (GET /login?token=… or the form's POST /login) that sets the session cookie, sign-out,
+// and GET /api/v1/me (who is signed in, whether they may act).
+//
+// The session cookie holds the token itself, HttpOnly and SameSite=Strict; the quell_csrf
+// cookie is random and readable by the page, which echoes it in X-CSRF-Token (auth.cc checks).
+#include <boost/json.hpp>
+
+#include "common/hash.h"
+#include "http/auth.h"
+#include "http/cookies.h"
+#include "http/json_response.h"
+#include "http/routes.h"
+#include "http/static_assets.h"
+#include "http/url.h"
+
+namespace quell::http {
+namespace {
+
+namespace json = boost::json;
+
+constexpr long kSessionMaxAgeS = 7 * 24 * 3600;
+
+// Pages run only our own scripts and styles, and cannot be framed.
+void AddPageHeaders(HttpResponse& response) {
+  response.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+      "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+      "form-action 'self'");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+}
+
+// An embedded asset, or 304 when the browser's copy is current. "no-cache": browsers revalidate
+// every time (the URLs carry no version), which costs a 304 after an upgrade, never a stale page.
+HttpResponse ServeAsset(const StaticAsset& asset, const HttpRequest& request) {
+  HttpResponse response;
+  response.content_type = std::string(asset.content_type);
+  response.headers.emplace_back("ETag", asset.etag);
+  response.headers.emplace_back("Cache-Control", "no-cache");
+  AddPageHeaders(response);
+  if (request.Header("if-none-match") == asset.etag) {
+    response.status = 304;
+    return response;
+  }
+  response.body = std::string(asset.body);
+  return response;
+}
+
+HttpResponse NotFoundResponse(const HttpRequest& request) {
+  return ErrorResponse(404, NotFound("no route for " + request.path));
+}
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// The sign-in page, with an error message in place of its <!--message--> marker.
+HttpResponse LoginPage(int status, std::string_view message) {
+  const StaticAsset* page = FindAsset("/assets/login.html");
+  if (!page) return ErrorResponse(Internal("login page not embedded"));
+  std::string body(page->body);
+  if (!message.empty()) {
+    constexpr std::string_view kMarker = "<!--message-->";
+    size_t at = body.find(kMarker);
+    if (at != std::string::npos)
+      body.replace(at, kMarker.size(),
+                   "<p class=\"error\" role=\"alert\">" + HtmlEscape(message) + "</p>");
+  }
+  HttpResponse response{status, "text/html; charset=utf-8", std::move(body), {}};
+  response.headers.emplace_back("Cache-Control", "no-store");
+  AddPageHeaders(response);
+  return response;
+}
+
+// Verifies the token and answers 303 to / with the session and CSRF cookies, or the sign-in
+// page with what went wrong. The token never appears in a log line or in the answer.
+HttpResponse SignIn(Authenticator& auth, std::string_view token) {
+  auto caller = auth.Verify(token, "token");
+  if (!caller) {
+    if (caller.error().code() == StatusCode::kUnavailable)
+      return LoginPage(503, "The database did not answer; try again.");
+    return LoginPage(401, "That token is not valid.");
+  }
+  if (!store::ScopeAllows(caller->scope, store::Scope::kRead))
+    return LoginPage(403, "This token (scope " + caller->scope +
+                              ") can only send alerts; sign in with a read or admin token.");
+  HttpResponse response{303, "text/plain; charset=utf-8", "signed in\n", {}};
+  response.headers.emplace_back("Location", "/");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  response.headers.emplace_back("Set-Cookie",
+                                SetCookieValue(kSessionCookie, token, true, kSessionMaxAgeS));
+  response.headers.emplace_back("Set-Cookie",
+                                SetCookieValue(kCsrfCookie, RandomHex(32), false, kSessionMaxAgeS));
+  return response;
+}
+
+// The form posts application/x-www-form-urlencoded: "token=qk_…".
+std::string FormField(const std::string& body, std::string_view name) {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> fields;
+  SplitTarget("?" + body, path, fields);
+  for (auto& [key, value] : fields)
+    if (key == name) return value;
+  return {};
+}
+
+}  // namespace
+
+void AddDashboardRoutes(Router& router, const ApiDeps&, Authenticator& auth) {
+  router.Add(
+      {"GET", "/", std::nullopt, [](HttpRequest& request, const PathParams&, Responder respond) {
+         const StaticAsset* page = FindAsset("/assets/index.html");
+         respond(page ? ServeAsset(*page, request) : NotFoundResponse(request));
+       }});
+  router.Add({"GET", "/assets/{name}", std::nullopt,
+              [](HttpRequest& request, const PathParams&, Responder respond) {
+                const StaticAsset* asset = FindAsset(request.path);
+                respond(asset ? ServeAsset(*asset, request) : NotFoundResponse(request));
+              }});
+  router.Add({"GET", "/login", std::nullopt,
+              [&auth](HttpRequest& request, const PathParams&, Responder respond) {
+                std::string token = request.Query("token");
+                respond(token.empty() ? LoginPage(200, "") : SignIn(auth, token));
+              }});
+  router.Add({"POST", "/login", std::nullopt,
+              [&auth](HttpRequest& request, const PathParams&, Responder respond) {
+                std::string token = FormField(request.body, "token");
+                while (!token.empty() && (token.back() == '\n' || token.back() == ' '))
+                  token.pop_back();  // pasted from `cat admin.token`
+                respond(token.empty() ? LoginPage(400, "Paste a token.") : SignIn(auth, token));
+              }});
+  router.Add(
+      {"POST", "/logout", std::nullopt,
+       [&auth](HttpRequest& request, const PathParams&, Responder respond) {
+         // Signed in by cookie: the CSRF check applies like for any state change.
+         if (!CookieValue(request, kSessionCookie).empty()) {
+           auto caller = auth.Authenticate(request, store::Scope::kIngest);
+           if (!caller && caller.error().field() == "x-csrf-token")
+             return respond(ErrorResponse(caller.error()));
+         }
+         HttpResponse response = JsonResponse(200, json::object{{"signed_out", true}});
+         response.headers.emplace_back("Set-Cookie", SetCookieValue(kSessionCookie, "", true, 0));
+         response.headers.emplace_back("Set-Cookie", SetCookieValue(kCsrfCookie, "", false, 0));
+         respond(std::move(response));
+       }});
+  router.Add(
+      {"GET", "/api/v1/me", store::Scope::kRead,
+       [&auth](HttpRequest& request, const PathParams&, Responder respond) {
+         auto caller = auth.Authenticate(request, store::Scope::kRead);
+         if (!caller) return respond(ErrorResponse(caller.error()));
+         respond(JsonResponse(
+             200, json::object{{"name", caller->name},
+                               {"scope", caller->scope},
+                               {"can_act", store::ScopeAllows(caller->scope, store::Scope::kAdmin)},
+                               {"by_cookie", caller->by_cookie}}));
+       }});
+}
+
+}  // namespace quell::http

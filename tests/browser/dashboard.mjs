@@ -1,0 +1,151 @@
+// End-to-end test of the web dashboard in a real browser (Debian's chromium, driven by
+// playwright-core): starts `quell serve` on a free loopback port with a temp data dir, ingests
+// alerts over HTTP, signs in through /login?token=…, finds the incident in the list, opens it,
+// acknowledges it in the browser and checks the state through the API; a read-only token sees
+// the incident but no actions. Saves screenshots into --artifacts. Fails loudly, never skips.
+//
+// Usage: node tests/browser/dashboard.mjs --bin build/release/quell [--artifacts DIR]
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error('check failed: ' + message);
+}
+
+// Starts quell on 127.0.0.1:0 and resolves with {child, base, stdout()} once it prints its port.
+function startQuell(bin, dataDir) {
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir,
+    '--set', 'analysis.delay=200ms'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { process.stderr.write(d); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('quell did not start in 20s:\n' + out)), 20000);
+    child.on('exit', (code) => reject(new Error('quell exited with ' + code + ':\n' + out)));
+    const poll = setInterval(() => {
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m && out.includes('Dashboard:')) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve({ child, base: m[1], stdout: () => out });
+      }
+    }, 50);
+  });
+}
+
+async function call(base, token, method, urlPath, body) {
+  const res = await fetch(base + urlPath, {
+    method,
+    headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function main() {
+  const bin = path.resolve(arg('--bin', 'build/release/quell'));
+  const artifacts = path.resolve(arg('--artifacts', 'browser-artifacts'));
+  check(fs.existsSync(bin), 'quell binary at ' + bin + ' (build it first)');
+  check(fs.existsSync(CHROMIUM), CHROMIUM + ' is installed (scripts/deps.sh --test installs chromium)');
+  fs.mkdirSync(artifacts, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-browser-'));
+  let quell = null;
+  let browser = null;
+  try {
+    quell = await startQuell(bin, dataDir);
+    const { base } = quell;
+    const token = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
+    check(quell.stdout().includes(base + '/login?token=' + token), 'serve prints the sign-in link');
+
+    // An alert sent twice: one incident, one duplicate folded.
+    const alert = { service: 'payments', error: 'Connection pool exhausted', severity: 'critical', labels: { instance: 'pay-1' } };
+    const first = await call(base, token, 'POST', '/api/v1/alerts', alert);
+    check(first.status === 202, 'alert accepted: ' + JSON.stringify(first.body));
+    const id = first.body.incident_id;
+    const again = await call(base, token, 'POST', '/api/v1/alerts', alert);
+    check(again.body.duplicate === true && again.body.incident_id === id, 'the repeat is a duplicate');
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : [],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+    // Sign in: the token leaves the address bar; the session cookie is HttpOnly.
+    await page.goto(base + '/login?token=' + token);
+    check(page.url() === base + '/', 'redirected to / after sign-in, got ' + page.url());
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'quell_session');
+    check(session && session.httpOnly && session.sameSite === 'Strict', 'HttpOnly SameSite=Strict session cookie');
+
+    // The list shows the incident and the noise figures (3 alerts received incl. a duplicate).
+    const row = page.locator(`a[data-incident-id="${id}"]`);
+    await row.waitFor({ timeout: 15000 });
+    check((await row.innerText()).includes('Connection pool exhausted'), 'incident title in the list');
+    await page.locator('.noise').waitFor();
+    const noise = await page.locator('.noise').innerText();
+    check(/2\s*alerts received/.test(noise) && /1\s*duplicates folded/.test(noise), 'noise figures: ' + noise);
+    check(await page.locator('.chart canvas').count() > 0, 'the uPlot chart is drawn');
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-list.png'), fullPage: true });
+
+    // Open it, acknowledge with a note.
+    await row.click();
+    await page.locator('h1', { hasText: '#' + id }).waitFor();
+    await page.getByLabel('Note').fill('looking at the pool');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.locator('.badge.st-acknowledged').first().waitFor({ timeout: 10000 });
+    const state = await call(base, token, 'GET', '/api/v1/incidents/' + id);
+    check(state.body.status === 'acknowledged', 'API says acknowledged, got ' + state.body.status);
+    check(state.body.timeline.some((e) => e.kind === 'acked' && e.note === 'looking at the pool' && e.actor === 'admin'),
+      'timeline has the ack with actor and note');
+    await page.locator('.timeline .k-acked').waitFor({ timeout: 10000 });
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-incident.png'), fullPage: true });
+
+    // A read-only token sees the incident but cannot act.
+    const reader = execFileSync(bin, ['token', 'create', '--data-dir', dataDir, '--name', 'viewer', '--scope', 'read'])
+      .toString().trim();
+    const readContext = await browser.newContext({ viewport: { width: 390, height: 844 } });  // a phone
+    const readPage = await readContext.newPage();
+    await readPage.goto(base + '/login?token=' + reader);
+    await readPage.goto(base + '/#/incidents/' + id);
+    await readPage.locator('#read-only').waitFor({ timeout: 10000 });
+    check(await readPage.getByRole('button', { name: 'Acknowledge' }).count() === 0, 'no action buttons for read');
+    await readPage.screenshot({ path: path.join(artifacts, 'dashboard-phone-readonly.png'), fullPage: true });
+
+    // Signing out clears the session: the API answers 401 to the page again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(base + '/login');
+    check(!(await context.cookies()).some((c) => c.name === 'quell_session'), 'session cookie cleared');
+
+    check(errors.length === 0, 'no script errors in the page: ' + errors.join('; '));
+    console.log('dashboard browser test passed; screenshots in ' + artifacts);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (quell) {
+      quell.child.removeAllListeners('exit');
+      process.kill(quell.child.pid, 'SIGTERM');
+      await new Promise((r) => { quell.child.on('exit', r); setTimeout(r, 5000); });
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error('dashboard browser test FAILED: ' + (e.stack || e));
+  process.exit(1);
+});

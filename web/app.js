@@ -1,0 +1,379 @@
+// Quell dashboard: plain JS, no framework. Two views by URL hash: the incident list ("#/") and an
+// incident ("#/incidents/ID"). Data comes from the REST API with the session cookie; requests
+// that change state echo the quell_csrf cookie in X-CSRF-Token. Everything user-supplied is put
+// into the page as text (never as HTML).
+'use strict';
+
+const POLL_MS = 5000;
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4, unknown: 5 };
+const STATUS_RANK = { triggered: 0, acknowledged: 1, resolved: 2 };
+const state = { me: null, timer: null, chart: null, filters: { status: '', service: '', severity: '', q: '' } };
+
+// ---- Small helpers ----
+
+// h('a', {href: '#/'}, 'text', child...) builds an element; strings become text nodes.
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+function cookie(name) {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return '';
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error && body.error.message) || ('HTTP ' + status));
+    this.status = status;
+  }
+}
+
+async function api(path, options = {}) {
+  const init = { method: options.method || 'GET', credentials: 'same-origin', headers: {} };
+  if (init.method !== 'GET') {
+    init.headers['X-CSRF-Token'] = cookie('quell_csrf');
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body || {});
+  }
+  const res = await fetch(path, init);
+  const body = await res.json().catch(() => null);
+  if (res.status === 401) {
+    location.href = '/login';
+    throw new ApiError(401, body);
+  }
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+function toast(text) {
+  const el = document.getElementById('toast');
+  el.textContent = text;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { el.textContent = ''; }, 4000);
+}
+
+function ago(iso) {
+  if (!iso) return '';
+  const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+  if (s < 60) return s + 's ago';
+  if (s < 3600) return Math.round(s / 60) + 'm ago';
+  if (s < 86400) return Math.round(s / 3600) + 'h ago';
+  return Math.round(s / 86400) + 'd ago';
+}
+
+function when(iso) {
+  return iso ? h('time', { datetime: iso, title: iso }, new Date(iso).toLocaleString() + ' · ' + ago(iso)) : '';
+}
+
+const badge = (kind, value) => h('span', { class: 'badge ' + kind + '-' + value }, value);
+const num = (n) => Number(n || 0).toLocaleString();
+
+// Replaces the main view, keeping focus where a keyboard user expects it.
+function show(...nodes) {
+  const main = document.getElementById('main');
+  main.replaceChildren(...nodes);
+}
+
+function poll(fn) {
+  clearTimeout(state.timer);
+  const tick = async () => {
+    try { await fn(); } catch (e) { if (e.status !== 401) toast(e.message); }
+    state.timer = setTimeout(tick, POLL_MS);
+  };
+  tick();
+}
+
+// ---- The incident list ----
+
+function urgency(a, b) {
+  return (STATUS_RANK[a.status] - STATUS_RANK[b.status]) ||
+    ((SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9)) ||
+    (Date.parse(b.last_alert_at || b.opened_at) - Date.parse(a.last_alert_at || a.opened_at));
+}
+
+function matches(incident, f) {
+  if (f.severity && incident.severity !== f.severity) return false;
+  if (!f.q) return true;
+  const text = [incident.title, incident.group_key, incident.environment, ...(incident.services || []),
+    incident.analysis && incident.analysis.root_cause, '#' + incident.id].join(' ').toLowerCase();
+  return f.q.toLowerCase().split(/\s+/).every((w) => text.includes(w));
+}
+
+function noiseFigures(stats) {
+  const item = (n, label) => h('li', {}, h('span', { class: 'n' }, num(n)), h('span', { class: 'l' }, label));
+  return h('ul', { class: 'noise', 'aria-label': 'Noise in the last 24 hours' },
+    item(stats.alerts_received, 'alerts received'),
+    item(stats.duplicates_folded, 'duplicates folded'),
+    item(stats.incidents_opened, 'incidents'),
+    item(stats.notifications_sent, 'notifications sent'));
+}
+
+function drawChart(container, stats) {
+  const xs = stats.buckets.map((b) => Date.parse(b.start) / 1000);
+  const data = [xs, stats.buckets.map((b) => b.alerts), stats.buckets.map((b) => b.incidents)];
+  const width = Math.max(280, container.clientWidth - 4);
+  if (state.chart && state.chart.root.isConnected && state.chart.root.parentNode === container) {
+    state.chart.setData(data);
+    return;
+  }
+  if (state.chart) state.chart.destroy();
+  container.replaceChildren();
+  if (typeof uPlot === 'undefined') return;  // the page still works without the chart
+  state.chart = new uPlot({
+    width, height: 200,
+    series: [{}, { label: 'Alerts', stroke: '#0a58ca', fill: 'rgba(10,88,202,0.12)' },
+      { label: 'Incidents', stroke: '#a40e26', width: 2, scale: 'inc' }],
+    axes: [{}, { label: 'alerts' }, { side: 1, scale: 'inc', label: 'incidents', grid: { show: false } }],
+    scales: { inc: { range: (u, min, max) => [0, Math.max(1, max)] } },
+  }, data, container);
+}
+
+function incidentRow(i) {
+  const services = (i.services || []).join(', ');
+  return h('li', {}, h('a', { href: '#/incidents/' + i.id, 'data-incident-id': i.id },
+    h('span', {}, badge('sev', i.severity)),
+    h('span', {},
+      h('span', { class: 'title' }, '#' + i.id + ' ' + i.title),
+      h('span', { class: 'meta' }, ' · ' + services + (i.environment ? ' · ' + i.environment : '')),
+      i.analysis ? h('div', { class: 'meta' }, i.analysis.root_cause) : null),
+    h('span', { class: 'meta' }, badge('st', i.status), ' ', ago(i.last_alert_at || i.opened_at),
+      ' · ' + i.alert_count + ' alert' + (i.alert_count === 1 ? '' : 's'))));
+}
+
+function renderList() {
+  const f = state.filters;
+  const field = (id, label, control) => h('div', {}, h('label', { for: id }, label), control);
+  const select = (id, key, options) => {
+    const el = h('select', { id, onchange: (e) => { f[key] = e.target.value; refresh(); } },
+      options.map(([v, t]) => h('option', { value: v, selected: f[key] === v }, t)));
+    return el;
+  };
+  const serviceSelect = select('f-service', 'service', [['', 'All services']]);
+  const search = h('input', { id: 'f-q', type: 'search', value: f.q, placeholder: 'title, service, cause…',
+    oninput: (e) => { f.q = e.target.value; redraw(); } });
+  const figures = h('div', { 'aria-live': 'polite' });
+  const chart = h('div', { class: 'chart', role: 'img', 'aria-label': 'Alert volume and incidents per hour, last 24 hours' });
+  const list = h('ul', { class: 'incidents', 'aria-label': 'Incidents, most urgent first' });
+  const count = h('p', { class: 'muted', 'aria-live': 'polite' });
+  let incidents = [];
+  let statsAt = 0;
+
+  show(
+    h('h1', {}, 'Incidents'),
+    h('section', { class: 'card', 'aria-labelledby': 'noise-h' },
+      h('h2', { id: 'noise-h' }, 'Last 24 hours'), figures, chart),
+    h('section', { class: 'card', 'aria-labelledby': 'list-h' },
+      h('h2', { id: 'list-h', class: 'sr-only' }, 'Filters'),
+      h('div', { class: 'filters' },
+        field('f-status', 'Status', select('f-status', 'status', [['', 'Any status'], ['triggered', 'Triggered'],
+          ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved']])),
+        field('f-service', 'Service', serviceSelect),
+        field('f-severity', 'Severity', select('f-severity', 'severity', [['', 'Any severity'],
+          ...Object.keys(SEVERITY_RANK).map((s) => [s, s[0].toUpperCase() + s.slice(1)])])),
+        field('f-q', 'Search', search))),
+    h('section', { class: 'card' }, count, list));
+
+  const services = new Set();
+  function redraw() {
+    const shown = incidents.filter((i) => matches(i, f)).sort(urgency);
+    count.textContent = shown.length + ' of ' + incidents.length + ' incidents';
+    list.replaceChildren(...(shown.length ? shown.map(incidentRow)
+      : [h('li', { class: 'muted' }, 'No incidents match. Send an alert to POST /api/v1/alerts, or run quell demo.')]));
+  }
+  async function refresh() {
+    const params = new URLSearchParams({ limit: '500' });
+    if (f.status) params.set('status', f.status);
+    if (f.service) params.set('service', f.service);
+    // The 24-hour figures scan the alerts: every 30 s is fresh enough; the list every poll.
+    const statsDue = Date.now() - statsAt > 30000;
+    const [list_body, stats] = await Promise.all([api('/api/v1/incidents?' + params),
+      statsDue ? api('/api/v1/stats?bucket=1h') : null]);
+    incidents = list_body.incidents;
+    const before = services.size;
+    for (const i of incidents) for (const s of i.services || []) services.add(s);
+    if (services.size !== before) {
+      serviceSelect.replaceChildren(h('option', { value: '' }, 'All services'),
+        ...[...services].sort().map((s) => h('option', { value: s, selected: f.service === s }, s)));
+    }
+    if (stats) {
+      statsAt = Date.now();
+      figures.replaceChildren(noiseFigures(stats));
+      drawChart(chart, stats);
+    }
+    redraw();
+  }
+  state.chart = null;
+  poll(refresh);
+}
+
+// ---- One incident ----
+
+function analysisCard(a, incident) {
+  if (!a) return h('section', { class: 'card analysis' }, h('h2', {}, 'Analysis'),
+    h('p', { class: 'muted' }, 'Not analysed yet: the analyst runs a few seconds after the incident changes.'));
+  const pct = Math.round((a.confidence || 0) * 100);
+  const row = (k, v) => [h('dt', {}, k), h('dd', {}, v)];
+  return h('section', { class: 'card analysis', 'aria-labelledby': 'an-h' },
+    h('h2', { id: 'an-h' }, 'Analysis'),
+    h('dl', {},
+      row('Root cause', h('strong', {}, a.root_cause)),
+      row('Severity', badge('sev', a.severity)),
+      row('Impact', a.impact),
+      row('Actions', h('ol', {}, (a.recommended_actions || []).map((x) => h('li', {}, x)))),
+      row('Confidence', [h('span', { class: 'confidence', role: 'meter', 'aria-valuenow': pct,
+        'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-label': 'confidence' }, h('span', { style: 'width:' + pct + '%' })), pct + '%']),
+      row('Analyzer', a.analyzer + (a.created_at ? ' · ' + ago(a.created_at) : '')),
+      a.llm ? row('Model note', a.llm.note) : null),
+    h('details', {}, h('summary', {}, 'Evidence (' + (a.evidence || []).length + ')'),
+      h('ul', {}, (a.evidence || []).map((e) => h('li', {}, h('span', { class: 'chip' }, e.kind), ' ',
+        e.ref ? h('code', {}, e.ref) : '', ' ', e.detail)))));
+}
+
+function timeline(events) {
+  return h('ol', { class: 'timeline' }, events.map((e) => h('li', { class: 'k-' + e.kind },
+    when(e.at), h('span', { class: 'kind' }, e.kind.replace(/_/g, ' ')),
+    e.count > 1 ? ' ×' + e.count : '', e.actor ? ' · ' + e.actor : '',
+    e.note ? h('div', { class: 'note' }, e.note) : null)));
+}
+
+function alertsTable(alerts) {
+  return h('table', {}, h('thead', {}, h('tr', {}, ['Service', 'Alert', 'Status', 'Count', 'Labels']
+    .map((t) => h('th', { scope: 'col' }, t)))),
+  h('tbody', {}, alerts.map((a) => h('tr', {},
+    h('td', {}, a.service), h('td', {}, h('strong', {}, a.name || ''), a.message ? h('pre', {}, a.message) : ''),
+    h('td', {}, a.status, ' · ', a.severity), h('td', {}, a.count),
+    h('td', {}, h('div', { class: 'chips' }, Object.entries(a.labels || {}).map(([k, v]) => h('span', { class: 'chip' }, k + '=' + v))))))));
+}
+
+function actionsBar(incident, reload) {
+  if (!state.me.can_act)
+    return h('p', { class: 'muted', id: 'read-only' }, 'Signed in read-only (' + state.me.scope + ' token): actions are disabled.');
+  const note = h('textarea', { id: 'note', rows: 1, placeholder: 'what you did or found' });
+  const act = (label, path, disabled) => h('button', { type: 'button', disabled, 'data-action': path,
+    onclick: async (e) => {
+      e.target.disabled = true;
+      try {
+        await api('/api/v1/incidents/' + incident.id + '/' + path, { method: 'POST',
+          body: path === 'analyze' ? {} : { actor: state.me.name, note: note.value } });
+        note.value = '';
+        toast(label + ': done');
+        await reload();
+      } catch (err) { toast(label + ' failed: ' + err.message); e.target.disabled = false; }
+    } }, label);
+  const s = incident.status;
+  return h('div', { class: 'actions-bar' },
+    h('div', { class: 'note' }, h('label', { for: 'note' }, 'Note'), note),
+    act('Acknowledge', 'ack', s !== 'triggered'), act('Resolve', 'resolve', s === 'resolved'),
+    act('Reopen', 'reopen', s !== 'resolved'), act('Re-analyse', 'analyze', false));
+}
+
+async function renderIncident(id) {
+  state.chart = null;
+  const header = h('div', {});
+  const actions = h('section', { class: 'card', 'aria-label': 'Actions' });
+  const analysis = h('div', {});
+  const body = h('div', {});
+  show(h('p', {}, h('a', { href: '#/' }, '← All incidents')), header, actions, analysis, body);
+  let lastStatus = null;
+
+  async function load() {
+    const incident = await api('/api/v1/incidents/' + encodeURIComponent(id));
+    const since = new Date(Date.parse(incident.opened_at) - 3600e3).toISOString();
+    const services = incident.services || [];
+    // Deploys of the incident's services in the 2 hours before it opened are on the timeline
+    // too (deploys after that are timeline events already).
+    const deploySince = new Date(Date.parse(incident.opened_at) - 7200e3).toISOString();
+    const [similar, deployLists, ...templates] = await Promise.all([
+      api('/api/v1/incidents/' + incident.id + '/similar').catch(() => ({ similar: [] })),
+      Promise.all(services.map((s) => api('/api/v1/deploys?' + new URLSearchParams({ service: s, since: deploySince }))
+        .then((b) => b.deploys, () => []))),
+      ...services.map((s) => api('/api/v1/logs/templates?' +
+        new URLSearchParams({ service: s, since })).catch(() => ({ service: s, templates: [] })))]);
+    const earlierDeploys = deployLists.flat()
+      .map((d) => ({ at: d.finished_at || d.started_at || d.received_at, kind: 'deploy', actor: d.author || '', count: 1,
+        note: 'deploy ' + d.version + ' of ' + d.service + (d.commit ? ' (' + d.commit + ')' : '') + (d.status ? ', ' + d.status : '') +
+          (d.description ? ': ' + d.description : '') }))
+      .filter((e) => e.at && Date.parse(e.at) < Date.parse(incident.opened_at));
+    const events = [...earlierDeploys, ...incident.timeline].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
+    document.title = '#' + incident.id + ' ' + incident.title + ' · Quell';
+    header.replaceChildren(h('h1', {}, '#' + incident.id + ' ' + incident.title),
+      h('p', {}, badge('st', incident.status), ' ', badge('sev', incident.severity), ' ',
+        (incident.services || []).join(', '), incident.environment ? ' · ' + incident.environment : '',
+        ' · opened ', when(incident.opened_at),
+        incident.acked_by ? ' · acknowledged by ' + incident.acked_by : '',
+        incident.resolved_by ? ' · resolved by ' + incident.resolved_by : ''));
+    // The action bar is rebuilt only when the status changes, so a note being typed survives polls.
+    if (incident.status !== lastStatus) {
+      actions.replaceChildren(actionsBar(incident, load));
+      lastStatus = incident.status;
+    }
+    analysis.replaceChildren(analysisCard(incident.analysis, incident));
+    const a = incident.analysis || {};
+    const deploys = (a.suspects && a.suspects.deploys) || [];
+    const tpl = templates.flatMap((t) => t.templates.map((x) => ({ ...x, service: t.service })))
+      .sort((x, y) => (y.level === 'ERROR') - (x.level === 'ERROR') || y.count - x.count).slice(0, 30);
+    body.replaceChildren(
+      h('div', { class: 'grid2' },
+        h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, 'Timeline'), timeline(events)),
+        h('div', {},
+          h('section', { class: 'card', 'aria-labelledby': 'dep-h' }, h('h2', { id: 'dep-h' }, 'Suspect deploys'),
+            deploys.length ? h('ul', {}, deploys.map((d) => h('li', {}, h('strong', {}, d.service + ' ' + (d.id || '')),
+              ' · score ' + Number(d.score).toFixed(2), h('div', { class: 'muted' }, (d.reasons || []).join('; ')))))
+              : h('p', { class: 'muted' }, 'None.')),
+          h('section', { class: 'card', 'aria-labelledby': 'sim-h' }, h('h2', { id: 'sim-h' }, 'Similar incidents'),
+            similar.similar.length ? h('ul', {}, similar.similar.map((m) => h('li', {},
+              h('a', { href: '#/incidents/' + m.incident_id }, '#' + m.incident_id + ' ' + m.title),
+              ' · ' + Math.round(m.score * 100) + '%', m.resolution_note ? h('div', { class: 'muted' }, 'Resolved with: ' + m.resolution_note) : '')))
+              : h('p', { class: 'muted' }, 'None among resolved incidents.')))),
+      h('section', { class: 'card', 'aria-labelledby': 'al-h' }, h('h2', { id: 'al-h' }, 'Alerts (' + incident.alerts.length + ')'), alertsTable(incident.alerts)),
+      h('section', { class: 'card', 'aria-labelledby': 'log-h' }, h('h2', { id: 'log-h' }, 'Log templates'),
+        tpl.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Service', 'Count', 'Level', 'Template'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, tpl.map((t) => h('tr', {}, h('td', {}, t.service), h('td', {}, num(t.count)),
+            h('td', {}, t.level, t.new ? ' · new' : '', t.surging ? ' · surging' : ''), h('td', {}, h('code', {}, t.template))))))
+          : h('p', { class: 'muted' }, 'No logs from these services in the hour before the incident. Send them to POST /api/v1/logs.')));
+  }
+  poll(load);
+}
+
+// ---- Start ----
+
+function route() {
+  const m = location.hash.match(/^#\/incidents\/(\d+)/);
+  if (m) renderIncident(m[1]); else renderList();
+  document.getElementById('main').focus();
+}
+
+async function start() {
+  try {
+    state.me = await api('/api/v1/me');
+  } catch (e) {
+    if (e.status !== 401) show(h('p', { class: 'error' }, 'Cannot reach Quell: ' + e.message));
+    return;
+  }
+  document.getElementById('who').textContent = 'Signed in as ' + state.me.name + ' (' + state.me.scope + ')';
+  const logout = document.getElementById('logout');
+  logout.hidden = false;
+  logout.addEventListener('click', async () => {
+    await api('/logout', { method: 'POST' }).catch(() => {});
+    location.href = '/login';
+  });
+  window.addEventListener('hashchange', route);
+  window.addEventListener('resize', () => { if (state.chart) state.chart.setSize({ width: Math.max(280, state.chart.root.parentNode.clientWidth - 4), height: 200 }); });
+  route();
+}
+
+start();
