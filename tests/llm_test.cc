@@ -194,20 +194,34 @@ TEST(LlmInTheServer, ToolsSearchTheStoredLogsAndLandOnTheTimeline) {
   EXPECT_EQ(tool_events, 2);
 }
 
-TEST(LlmAnalyzeCommand, OfflineWithTheModel) {
-  FakeOllama ollama;
-  ollama.Push({200, OllamaReply(kAnswer)});
+// Runs `quell analyze` on the seed alert with `llm_args`; returns its output.
+std::string AnalyzeOffline(const std::string& llm_args) {
   std::string cmd = "echo '{\"service\":\"api-gateway\",\"error\":\"Redis timeout\",\"latency\":4200,"
-                    "\"deploy\":\"441\"}' | " + QuellBinary() + " analyze --llm ollama --model gemma4:e4b "
-                    "--llm-url " + ollama.url() + " - 2>&1";
+                    "\"deploy\":\"441\"}' | " + QuellBinary() + " analyze " + llm_args + " - 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
   while (std::fgets(buf, sizeof buf, pipe)) out += buf;
-  ASSERT_EQ(::pclose(pipe), 0) << out;
-  auto v = json::parse(out);
+  EXPECT_EQ(::pclose(pipe), 0) << out;
+  return out;
+}
+
+TEST(LlmAnalyzeCommand, OfflineWithTheModel) {
+  FakeOllama ollama;
+  ollama.Push({200, OllamaReply(kAnswer)});
+  auto v = json::parse(AnalyzeOffline("--llm ollama --model gemma4:e4b --llm-url " + ollama.url()));
   EXPECT_EQ(v.at("analyzer"), "ollama:gemma4:e4b");
   EXPECT_EQ(v.at("root_cause"), "Redis pool exhausted by release 441");
+  EXPECT_EQ(v.at("secondary").at("analyzer"), "builtin");
+}
+
+TEST(LlmAnalyzeCommand, OfflineWithAnOpenAiCompatibleServer) {
+  FakeOllama llm;
+  llm.Push({200, OpenAiReply(kAnswer)});
+  ScopedEnv key("QUELL_LLM_API_KEY", "sk-offline");
+  auto v = json::parse(AnalyzeOffline("--llm openai --llm-url " + llm.url()));
+  EXPECT_EQ(v.at("analyzer"), "openai:gemma4:e4b");
+  EXPECT_EQ(llm.recorded().at(0).authorization, "Bearer sk-offline");
 }
 
 }  // namespace
