@@ -1,6 +1,6 @@
 // FakeOllama: a fake model server for tests, on 127.0.0.1 (a free port). It speaks both APIs
 // Quell uses, in their real shapes: Ollama's POST /api/chat, GET /api/tags and /api/version,
-// and the OpenAI-compatible POST /v1/chat/completions and GET /v1/models. Chat requests of
+// POST /api/show, and the OpenAI-compatible POST /v1/chat/completions and GET /v1/models. Chat requests of
 // either kind are answered from one script (status, body, content type, delay) and recorded
 // (path, body, Authorization header); it also counts how many chats ran at once. There are no
 // model weights on these machines; this is the stand-in. Header-only, test-only.
@@ -125,6 +125,20 @@ class FakeOllama {
       res.set_content("{\"object\":\"list\",\"data\":[" + ModelList("id") + "]}",
                       "application/json");
     });
+    server_.Post("/api/show", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      auto model = boost::json::parse(req.body).at("model").as_string();
+      if (std::find(models_.begin(), models_.end(), model) == models_.end()) {
+        res.status = 404;
+        res.set_content("{\"error\":\"model '" + std::string(model) + "' not found\"}",
+                        "application/json");
+        return;
+      }
+      boost::json::array caps;
+      for (const auto& c : capabilities_) caps.emplace_back(c);
+      res.set_content(boost::json::serialize(boost::json::object{{"capabilities", caps}}),
+                      "application/json");
+    });
     server_.Get("/api/version", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(R"({"version":"0.33.0"})", "application/json");
     });
@@ -146,6 +160,11 @@ class FakeOllama {
   void SetModels(std::vector<std::string> models) {
     std::lock_guard lock(mu_);
     models_ = std::move(models);
+  }
+  // What /api/show says the models can do.
+  void SetCapabilities(std::vector<std::string> capabilities) {
+    std::lock_guard lock(mu_);
+    capabilities_ = std::move(capabilities);
   }
   // /v1/models then wants `Authorization: Bearer <key>`.
   void RequireApiKey(std::string key) {
@@ -185,6 +204,7 @@ class FakeOllama {
   std::deque<Scripted> script_;
   std::vector<RecordedRequest> requests_;
   std::vector<std::string> models_ = {"gemma4:e4b"};
+  std::vector<std::string> capabilities_ = {"completion", "tools", "thinking"};
   std::string api_key_;
   int in_flight_ = 0;
   int max_in_flight_ = 0;

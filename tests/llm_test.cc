@@ -150,7 +150,7 @@ TEST(LlmInTheServer, AModelPulledLaterBecomesReadyWithoutARestart) {
     if (ready.at("llm").at("ready").as_bool()) break;
   }
   EXPECT_TRUE(ready.at("llm").at("ready").as_bool()) << ready;
-  EXPECT_EQ(ready.at("llm").at("message"), "Ollama 0.33.0 has gemma4:e4b");
+  EXPECT_EQ(ready.at("llm").at("message"), "Ollama 0.33.0 has gemma4:e4b (completion, tools, thinking)");
 }
 
 TEST(LlmInTheServer, WithoutAnLlmReadyzSaysNothingAboutIt) {
