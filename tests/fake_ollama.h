@@ -1,16 +1,15 @@
 // FakeOllama: a fake model server for tests, on 127.0.0.1 (a free port). It speaks both APIs
 // Quell uses, in their real shapes: Ollama's POST /api/chat, GET /api/tags and /api/version,
-// and the OpenAI-compatible POST /v1/chat/completions and GET /v1/models. Chat requests of
-// either kind are answered from one script (status, body, content type, delay) and recorded
-// (path, body, Authorization header); it also counts how many chats ran at once. There are no
-// model weights on these machines; this is the stand-in. Header-only, test-only.
+// POST /api/show, and the OpenAI-compatible POST /v1/chat/completions and GET /v1/models. Chat
+// requests of either kind are answered from one script (status, body, content type, delay) and
+// recorded (path, body, Authorization header); it also counts how many chats ran at once. There are
+// no model weights on these machines; this is the stand-in. Header-only, test-only.
 #pragma once
 
 #include <httplib.h>
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -58,7 +57,8 @@ inline std::string OllamaReply(const std::string& content, const std::string& do
 }
 
 // A /v1/chat/completions reply (arguments are a string there, and content null with tool calls).
-inline std::string OpenAiReply(const std::string& content, const std::string& finish_reason = "stop",
+inline std::string OpenAiReply(const std::string& content,
+                               const std::string& finish_reason = "stop",
                                const std::vector<FakeToolCall>& calls = {}) {
   namespace json = boost::json;
   json::object message{{"role", "assistant"}};
@@ -67,18 +67,19 @@ inline std::string OpenAiReply(const std::string& content, const std::string& fi
     json::array out;
     int n = 0;
     for (const auto& c : calls)
-      out.push_back(json::object{{"id", "call_" + std::to_string(++n)},
-                                 {"type", "function"},
-                                 {"function", json::object{{"name", c.name}, {"arguments", c.arguments}}}});
+      out.push_back(
+          json::object{{"id", "call_" + std::to_string(++n)},
+                       {"type", "function"},
+                       {"function", json::object{{"name", c.name}, {"arguments", c.arguments}}}});
     message["tool_calls"] = std::move(out);
   }
   return json::serialize(json::object{
       {"id", "chatcmpl-1"},
       {"object", "chat.completion"},
       {"model", "gemma4:e4b"},
-      {"choices", json::array{json::object{{"index", 0},
-                                           {"message", std::move(message)},
-                                           {"finish_reason", finish_reason}}}}});
+      {"choices",
+       json::array{json::object{
+           {"index", 0}, {"message", std::move(message)}, {"finish_reason", finish_reason}}}}});
 }
 
 class FakeOllama {
@@ -125,6 +126,20 @@ class FakeOllama {
       res.set_content("{\"object\":\"list\",\"data\":[" + ModelList("id") + "]}",
                       "application/json");
     });
+    server_.Post("/api/show", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      auto model = boost::json::parse(req.body).at("model").as_string();
+      if (std::find(models_.begin(), models_.end(), model) == models_.end()) {
+        res.status = 404;
+        res.set_content("{\"error\":\"model '" + std::string(model) + "' not found\"}",
+                        "application/json");
+        return;
+      }
+      boost::json::array caps;
+      for (const auto& c : capabilities_) caps.emplace_back(c);
+      res.set_content(boost::json::serialize(boost::json::object{{"capabilities", caps}}),
+                      "application/json");
+    });
     server_.Get("/api/version", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(R"({"version":"0.33.0"})", "application/json");
     });
@@ -146,6 +161,11 @@ class FakeOllama {
   void SetModels(std::vector<std::string> models) {
     std::lock_guard lock(mu_);
     models_ = std::move(models);
+  }
+  // What /api/show says the models can do.
+  void SetCapabilities(std::vector<std::string> capabilities) {
+    std::lock_guard lock(mu_);
+    capabilities_ = std::move(capabilities);
   }
   // /v1/models then wants `Authorization: Bearer <key>`.
   void RequireApiKey(std::string key) {
@@ -185,6 +205,7 @@ class FakeOllama {
   std::deque<Scripted> script_;
   std::vector<RecordedRequest> requests_;
   std::vector<std::string> models_ = {"gemma4:e4b"};
+  std::vector<std::string> capabilities_ = {"completion", "tools", "thinking"};
   std::string api_key_;
   int in_flight_ = 0;
   int max_in_flight_ = 0;

@@ -1,14 +1,13 @@
 // The LLM analyst in the running server and in `quell analyze`, against a fake model server
 // (Ollama's API and the OpenAI-compatible one).
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "fake_ollama.h"
 #include "server_process.h"
@@ -34,8 +33,13 @@ bool StartWithLlm(ServerProcess& server, const FakeOllama& llm,
 
 // Posts the seed alert; returns its incident's path, "/api/v1/incidents/<id>".
 std::string SeedIncident(ServerProcess& server, const std::string& token) {
-  auto alert = json::parse(server.Post("/api/v1/alerts",
-      R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})", token).body);
+  auto alert = json::parse(
+      server
+          .Post(
+              "/api/v1/alerts",
+              R"({"service":"api-gateway","error":"Redis timeout","latency":4200,"deploy":"441"})",
+              token)
+          .body);
   return "/api/v1/incidents/" + std::to_string(alert.at("incident_id").as_int64());
 }
 
@@ -93,8 +97,8 @@ TEST(LlmInTheServer, OpenAiCompatibleServerEndToEndWithAKeyThatStaysSecret) {
   llm.RequireApiKey("sk-quell-test-secret");
   ScopedEnv key("QUELL_LLM_API_KEY", "sk-quell-test-secret");
   ServerProcess server;
-  ASSERT_TRUE(StartWithLlm(server, llm, {"--set", "llm.provider=openai", "--set",
-                                         "llm.url=" + llm.url() + "/v1"}))
+  ASSERT_TRUE(StartWithLlm(
+      server, llm, {"--set", "llm.provider=openai", "--set", "llm.url=" + llm.url() + "/v1"}))
       << server.log();
   const std::string token = server.admin_token();
   auto ready = json::parse(server.Get("/readyz", "").body);
@@ -139,7 +143,8 @@ TEST(LlmInTheServer, AModelPulledLaterBecomesReadyWithoutARestart) {
   FakeOllama ollama;
   ollama.SetModels({});
   ServerProcess server;
-  ASSERT_TRUE(StartWithLlm(server, ollama, {"--set", "llm.recheck_interval=100ms"})) << server.log();
+  ASSERT_TRUE(StartWithLlm(server, ollama, {"--set", "llm.recheck_interval=100ms"}))
+      << server.log();
   EXPECT_FALSE(json::parse(server.Get("/readyz", "").body).at("llm").at("ready").as_bool());
   ollama.SetModels({"gemma4:e4b"});  // `ollama pull gemma4:e4b` finished
   json::value ready;
@@ -150,7 +155,8 @@ TEST(LlmInTheServer, AModelPulledLaterBecomesReadyWithoutARestart) {
     if (ready.at("llm").at("ready").as_bool()) break;
   }
   EXPECT_TRUE(ready.at("llm").at("ready").as_bool()) << ready;
-  EXPECT_EQ(ready.at("llm").at("message"), "Ollama 0.33.0 has gemma4:e4b");
+  EXPECT_EQ(ready.at("llm").at("message"),
+            "Ollama 0.33.0 has gemma4:e4b (completion, tools, thinking)");
 }
 
 TEST(LlmInTheServer, WithoutAnLlmReadyzSaysNothingAboutIt) {
@@ -167,13 +173,18 @@ TEST(LlmInTheServer, ToolsSearchTheStoredLogsAndLandOnTheTimeline) {
   ASSERT_TRUE(StartWithLlm(server, ollama, {"--set", "llm.tools=true"})) << server.log();
   const std::string token = server.admin_token();
   const std::string incident = SeedIncident(server, token);
-  ASSERT_EQ(server.Post("/api/v1/logs", R"({"service":"api-gateway","entries":[
+  ASSERT_EQ(server
+                .Post("/api/v1/logs", R"({"service":"api-gateway","entries":[
       {"level":"error","message":"Redis timeout reading key session:17"},
       {"level":"info","message":"GET /health 200"},
-      {"level":"error","message":"redis TIMEOUT reading key session:99"}]})", token).status, 202);
-  ollama.Push({200, OllamaReply("", "stop",
-                                {{"search_logs", R"({"service":"api-gateway","query":"redis timeout"})"},
-                                 {"list_deploys", R"({"service":"api-gateway"})"}})});
+      {"level":"error","message":"redis TIMEOUT reading key session:99"}]})",
+                      token)
+                .status,
+            202);
+  ollama.Push(
+      {200, OllamaReply("", "stop",
+                        {{"search_logs", R"({"service":"api-gateway","query":"redis timeout"})"},
+                         {"list_deploys", R"({"service":"api-gateway"})"}})});
   ollama.Push({200, OllamaReply("done looking")});
   ollama.Push({200, OllamaReply(kAnswer)});
   auto result = json::parse(server.Post(incident + "/analyze", "", token).body);
@@ -194,20 +205,36 @@ TEST(LlmInTheServer, ToolsSearchTheStoredLogsAndLandOnTheTimeline) {
   EXPECT_EQ(tool_events, 2);
 }
 
-TEST(LlmAnalyzeCommand, OfflineWithTheModel) {
-  FakeOllama ollama;
-  ollama.Push({200, OllamaReply(kAnswer)});
-  std::string cmd = "echo '{\"service\":\"api-gateway\",\"error\":\"Redis timeout\",\"latency\":4200,"
-                    "\"deploy\":\"441\"}' | " + QuellBinary() + " analyze --llm ollama --model gemma4:e4b "
-                    "--llm-url " + ollama.url() + " - 2>&1";
+// Runs `quell analyze` on the seed alert with `llm_args`; returns its output.
+std::string AnalyzeOffline(const std::string& llm_args) {
+  std::string cmd =
+      "echo '{\"service\":\"api-gateway\",\"error\":\"Redis timeout\",\"latency\":4200,"
+      "\"deploy\":\"441\"}' | " +
+      QuellBinary() + " analyze " + llm_args + " - 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
   while (std::fgets(buf, sizeof buf, pipe)) out += buf;
-  ASSERT_EQ(::pclose(pipe), 0) << out;
-  auto v = json::parse(out);
+  EXPECT_EQ(::pclose(pipe), 0) << out;
+  return out;
+}
+
+TEST(LlmAnalyzeCommand, OfflineWithTheModel) {
+  FakeOllama ollama;
+  ollama.Push({200, OllamaReply(kAnswer)});
+  auto v = json::parse(AnalyzeOffline("--llm ollama --model gemma4:e4b --llm-url " + ollama.url()));
   EXPECT_EQ(v.at("analyzer"), "ollama:gemma4:e4b");
   EXPECT_EQ(v.at("root_cause"), "Redis pool exhausted by release 441");
+  EXPECT_EQ(v.at("secondary").at("analyzer"), "builtin");
+}
+
+TEST(LlmAnalyzeCommand, OfflineWithAnOpenAiCompatibleServer) {
+  FakeOllama llm;
+  llm.Push({200, OpenAiReply(kAnswer)});
+  ScopedEnv key("QUELL_LLM_API_KEY", "sk-offline");
+  auto v = json::parse(AnalyzeOffline("--llm openai --llm-url " + llm.url()));
+  EXPECT_EQ(v.at("analyzer"), "openai:gemma4:e4b");
+  EXPECT_EQ(llm.recorded().at(0).authorization, "Bearer sk-offline");
 }
 
 }  // namespace

@@ -105,7 +105,16 @@ LlmAnalyst::LlmAnalyst(std::unique_ptr<LlmClient> client, Analyst& builtin, LlmO
 
 LlmReadiness LlmAnalyst::CheckServer() {
   auto check = client_->Check();
-  SetReadiness(check.has_value(), check ? *check : check.error().message());
+  if (!check) {
+    SetReadiness(false, check.error().message());
+    return readiness();
+  }
+  // A model known not to call tools is not offered them (each offer would cost a 400).
+  const auto& caps = check->capabilities;
+  tools_supported_ = caps.empty() || std::find(caps.begin(), caps.end(), "tools") != caps.end();
+  SetReadiness(true, check->description + (options_.tools && !tools_supported_
+                                               ? "; it cannot call tools, so llm.tools is skipped"
+                                               : ""));
   return readiness();
 }
 
@@ -185,7 +194,7 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
   std::vector<ChatMessage> messages = {{"system", prompt.system, {}, "", ""},
                                        {"user", prompt.user, {}, "", ""}};
   std::string tools_note;
-  if (options_.tools) {
+  if (options_.tools && tools_supported_) {
     Status investigated = Investigate(pack, messages, steps);
     if (!investigated.ok()) tools_note = "; tools not used: " + investigated.message();
     messages.push_back({"user",

@@ -17,6 +17,7 @@
 // readiness that /readyz reports. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -76,6 +77,7 @@ class LlmAnalyst final : public Analyst {
   const LlmOptions options_;
   const InvestigationSources sources_;
   ConcurrencyLimit limit_;
+  std::atomic<bool> tools_supported_{true};  // false when the server says the model cannot
   mutable std::mutex mu_;
   LlmReadiness readiness_;  // guarded by mu_
 };

@@ -320,6 +320,25 @@ TEST_P(LlmAnalystTest, AModelWithoutToolsIsAskedForTheAnswerDirectly) {
       << a.llm_note;
 }
 
+TEST_P(LlmAnalystTest, AModelKnownNotToCallToolsIsNotOfferedThem) {
+  fake_.SetCapabilities({"completion"});
+  fake_.Push({200, Reply(kGoodAnswer)});
+  fake_.Push({200, Reply(kGoodAnswer)});
+  LlmOptions options;
+  options.tools = true;
+  auto analyst = Analyst(Client(), options);
+  auto ready = analyst->CheckServer();
+  EXPECT_TRUE(ready.ready);
+  if (!openai()) {  // only Ollama says what a model can do
+    EXPECT_NE(ready.message.find("llm.tools is skipped"), std::string::npos) << ready.message;
+  }
+  auto a = analyst->Analyze(SeedPack());
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->analyzer, Name());
+  ASSERT_EQ(fake_.requests().size(), openai() ? 2u : 1u);  // openai: offered, answered at once
+  EXPECT_EQ(json::parse(fake_.requests()[0]).as_object().contains("tools"), openai());
+}
+
 TEST_P(LlmAnalystTest, PromptIsRedactedStoredAndWithinBudget) {
   fake_.Push({200, Reply(kGoodAnswer)});
   auto a = Run(Client());

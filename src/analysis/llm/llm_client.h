@@ -64,14 +64,20 @@ struct LlmClientOptions {
   bool stream = false;  // Ollama only
 };
 
+// What a model server says about itself and the model.
+struct ServerCheck {
+  std::string description;  // "Ollama 0.33.0 has gemma4:e4b (completion, tools, thinking)"
+  std::vector<std::string> capabilities;  // Ollama's /api/show list; empty: not known
+};
+
 class LlmClient {
  public:
   virtual ~LlmClient() = default;
   // One round: the model's answer or why there is none.
   virtual Result<ChatAnswer> Chat(const ChatRequest& request) = 0;
-  // Whether the server answers and has the model: a short description when it does ("Ollama
-  // 0.33.0 has gemma4:e4b"), else Unavailable with what to do (the `ollama pull` command).
-  virtual Result<std::string> Check() = 0;
+  // Whether the server answers and has the model (and, where the API says, what the model can
+  // do), else Unavailable with what to do (the `ollama pull` command).
+  virtual Result<ServerCheck> Check() = 0;
   // "ollama:gemma4:e4b" or "openai:<model>": the analyzer name of its answers.
   virtual std::string name() const = 0;
   virtual const LlmClientOptions& options() const = 0;

@@ -169,7 +169,8 @@ TEST(LlmClientCheck, OllamaModelPresentOrAClearPullCommand) {
   ASSERT_TRUE(client);
   auto ok = (*client)->Check();
   ASSERT_TRUE(ok) << ok.error().ToString();
-  EXPECT_EQ(*ok, "Ollama 0.33.0 has gemma4:e4b");
+  EXPECT_EQ(ok->description, "Ollama 0.33.0 has gemma4:e4b (completion, tools, thinking)");
+  EXPECT_EQ(ok->capabilities, (std::vector<std::string>{"completion", "tools", "thinking"}));
   fake.SetModels({"llama3:8b"});
   auto missing = (*client)->Check();
   ASSERT_FALSE(missing);

@@ -81,15 +81,12 @@ Result<net::HttpClientResponse> SendToModelServer(net::HttpClient& http,
   return response;
 }
 
-}  // namespace quell::analysis::llm
-
-namespace quell::analysis::llm {
-
-Result<net::HttpClientResponse> GetFromModelServer(net::HttpClient& http,
-                                                   const LlmClientOptions& options,
-                                                   std::string_view path) {
+Result<net::HttpClientResponse> CheckWithModelServer(net::HttpClient& http,
+                                                     const LlmClientOptions& options,
+                                                     std::string_view path, std::string body) {
   net::HttpClientRequest request;
-  request.method = "GET";
+  request.method = body.empty() ? "GET" : "POST";
+  request.body = std::move(body);
   LlmClientOptions quick = options;
   quick.timeout_s = std::min(options.timeout_s, 5);
   return SendToModelServer(http, quick, path, std::move(request));

@@ -22,10 +22,11 @@ Result<net::HttpClientResponse> SendToModelServer(net::HttpClient& http,
                                                   std::string_view path,
                                                   net::HttpClientRequest request);
 
-// GET `path` for a start-up check: like SendToModelServer, with at most 5 seconds to answer.
-Result<net::HttpClientResponse> GetFromModelServer(net::HttpClient& http,
-                                                   const LlmClientOptions& options,
-                                                   std::string_view path);
+// A start-up check: GET `path` (POST `body` when there is one) like SendToModelServer, with at
+// most 5 seconds to answer.
+Result<net::HttpClientResponse> CheckWithModelServer(net::HttpClient& http,
+                                                     const LlmClientOptions& options,
+                                                     std::string_view path, std::string body = "");
 
 // The server's error message from an error body, or the start of the body.
 std::string ServerErrorText(std::string_view body);

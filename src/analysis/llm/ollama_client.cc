@@ -118,15 +118,15 @@ class OllamaClient final : public LlmClient {
     return answer;
   }
 
-  Result<std::string> Check() override {
-    auto version = GetFromModelServer(http_, options_, "/api/version");
+  Result<ServerCheck> Check() override {
+    auto version = CheckWithModelServer(http_, options_, "/api/version");
     if (!version) return Error(Unavailable("no Ollama at llm.url: " + version.error().message()));
     std::string running = "Ollama";
     auto v = ParseOr(version->body, nullptr);
     if (v.is_object())
       if (const auto* s = v.get_object().if_contains("version"); s && s->is_string())
         running += " " + std::string(s->get_string());
-    QUELL_ASSIGN_OR_RETURN(auto tags, GetFromModelServer(http_, options_, "/api/tags"));
+    QUELL_ASSIGN_OR_RETURN(auto tags, CheckWithModelServer(http_, options_, "/api/tags"));
     auto list = ParseOr(tags.body, nullptr);
     const json::value* models =
         list.is_object() ? list.get_object().if_contains("models") : nullptr;
@@ -136,7 +136,7 @@ class OllamaClient final : public LlmClient {
           const auto* n = m.is_object() ? m.get_object().if_contains(key) : nullptr;
           if (n && n->is_string() &&
               (n->get_string() == options_.model || n->get_string() == options_.model + ":latest"))
-            return running + " has " + options_.model;
+            return Capabilities(running + " has " + options_.model);
         }
     return Error(
         Unavailable(fmt::format("{} is running but does not have model {}; run: ollama "
@@ -145,9 +145,26 @@ class OllamaClient final : public LlmClient {
   }
 
   std::string name() const override { return "ollama:" + options_.model; }
+
   const LlmClientOptions& options() const override { return options_; }
 
  private:
+  // /api/show lists what the model can do (tools, thinking, ...); older servers may not say.
+  ServerCheck Capabilities(std::string description) {
+    ServerCheck check{std::move(description), {}};
+    auto show = CheckWithModelServer(http_, options_, "/api/show",
+                                     json::serialize(json::object{{"model", options_.model}}));
+    if (!show) return check;
+    auto v = ParseOr(show->body, nullptr);
+    const json::value* caps = v.is_object() ? v.get_object().if_contains("capabilities") : nullptr;
+    if (caps && caps->is_array())
+      for (const auto& c : caps->get_array())
+        if (c.is_string()) check.capabilities.emplace_back(c.get_string());
+    if (!check.capabilities.empty())
+      check.description += fmt::format(" ({})", fmt::join(check.capabilities, ", "));
+    return check;
+  }
+
   net::HttpClient& http_;
   const LlmClientOptions options_;
   std::atomic<bool> send_think_{true};

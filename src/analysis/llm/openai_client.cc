@@ -87,8 +87,8 @@ class OpenAiClient final : public LlmClient {
     return answer;
   }
 
-  Result<std::string> Check() override {
-    auto response = GetFromModelServer(http_, options_, "/v1/models");
+  Result<ServerCheck> Check() override {
+    auto response = CheckWithModelServer(http_, options_, "/v1/models");
     if (!response)
       return Error(
           Unavailable("no OpenAI-compatible server at llm.url: " + response.error().message()));
@@ -101,7 +101,7 @@ class OpenAiClient final : public LlmClient {
         if (const auto* id = m.is_object() ? StringAt(m.get_object(), "id") : nullptr)
           ids.emplace_back(*id);
     if (std::find(ids.begin(), ids.end(), options_.model) != ids.end())
-      return "the OpenAI-compatible server has " + options_.model;
+      return ServerCheck{"the OpenAI-compatible server has " + options_.model, {}};
     return Error(Unavailable(fmt::format(
         "the OpenAI-compatible server does not list model {} (it has: {}); set llm.model to one "
         "of those or load the model there",
