@@ -33,6 +33,32 @@ bool Eventually(const std::function<bool()>& attempt) {
   return false;
 }
 
+// telegram-test-api on a free loopback port, stopped by its PID.
+struct Emulator {
+  explicit Emulator(const std::string& log_dir) {
+    const std::string dir = SourceDir() + "/tests/telegram";
+    installed = std::filesystem::exists(dir + "/node_modules/telegram-test-api");
+    if (!installed) return;
+    port = FreeLoopbackPort();
+    pid = SpawnProcess({"node", dir + "/emulator.mjs", std::to_string(port)}, log_dir + "/emulator.log");
+    client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    ready = Eventually([&] {
+      auto r = client->Post("/bot" + std::string(kToken) + "/getMe", "{}", "application/json");
+      return r && r->status == 200;
+    });
+  }
+  ~Emulator() {
+    if (pid > 0) StopProcess(pid);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+
+  bool installed = false;
+  bool ready = false;
+  uint16_t port = 0;
+  pid_t pid = -1;
+  std::unique_ptr<httplib::Client> client;
+};
+
 // The emulator's history of what the bot sent (and edited) in our chat.
 json::array BotMessages(httplib::Client& emulator) {
   auto r = emulator.Post("/getUpdatesHistory", json::serialize(json::object{{"token", kToken}}),
@@ -52,27 +78,16 @@ json::array BotMessages(httplib::Client& emulator) {
 }
 
 TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
-  const std::string emulator_dir = SourceDir() + "/tests/telegram";
-  ASSERT_TRUE(std::filesystem::exists(emulator_dir + "/node_modules/telegram-test-api"))
-      << "telegram-test-api is not installed: run scripts/deps.sh --test";
   ServerProcess quell;  // for its temp dir; started below
-  const uint16_t port = FreeLoopbackPort();
-  pid_t node = SpawnProcess({"node", emulator_dir + "/emulator.mjs", std::to_string(port)},
-                            quell.data_dir() + "/emulator.log");
-  struct Guard {
-    pid_t pid;
-    ~Guard() { StopProcess(pid); }
-  } guard{node};
-  httplib::Client emulator("127.0.0.1", port);
-  ASSERT_TRUE(Eventually([&] {
-    auto r = emulator.Post("/bot" + std::string(kToken) + "/getMe", "{}", "application/json");
-    return r && r->status == 200;
-  })) << "the emulator did not start";
+  Emulator telegram(quell.data_dir());
+  ASSERT_TRUE(telegram.installed) << "telegram-test-api is not installed: run scripts/deps.sh --test";
+  ASSERT_TRUE(telegram.ready) << "the emulator did not start";
+  httplib::Client& emulator = *telegram.client;
 
   ASSERT_TRUE(quell.Start({"--set", std::string("telegram.bot_token=") + kToken,
                            "--set", "telegram.chat_ids=" + std::to_string(kChat),
                            "--set", "telegram.allowed_user_ids=" + std::to_string(kUser),
-                           "--set", "telegram.api_url=http://127.0.0.1:" + std::to_string(port),
+                           "--set", "telegram.api_url=" + telegram.url(),
                            "--set", "analysis.delay=0s"}))
       << quell.log();
   const std::string token = quell.admin_token();
@@ -138,26 +153,14 @@ TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
 // Webhook mode: Telegram POSTs updates to /telegram/webhook with the secret it was given. (The
 // emulator does not send the secret header, so the test posts the update itself.)
 TEST(TelegramEndToEnd, WebhookModeActsOnlyWithTheSecret) {
-  const std::string emulator_dir = SourceDir() + "/tests/telegram";
-  ASSERT_TRUE(std::filesystem::exists(emulator_dir + "/node_modules/telegram-test-api"))
-      << "telegram-test-api is not installed: run scripts/deps.sh --test";
   ServerProcess quell;
-  const uint16_t port = FreeLoopbackPort();
-  pid_t node = SpawnProcess({"node", emulator_dir + "/emulator.mjs", std::to_string(port)},
-                            quell.data_dir() + "/emulator.log");
-  struct Guard {
-    pid_t pid;
-    ~Guard() { StopProcess(pid); }
-  } guard{node};
-  httplib::Client emulator("127.0.0.1", port);
-  ASSERT_TRUE(Eventually([&] {
-    auto r = emulator.Post("/bot" + std::string(kToken) + "/getMe", "{}", "application/json");
-    return r && r->status == 200;
-  }));
+  Emulator telegram(quell.data_dir());
+  ASSERT_TRUE(telegram.installed) << "telegram-test-api is not installed: run scripts/deps.sh --test";
+  ASSERT_TRUE(telegram.ready) << "the emulator did not start";
   const std::string secret = "webhook-secret-123";
   ASSERT_TRUE(quell.Start({"--set", std::string("telegram.bot_token=") + kToken,
                            "--set", "telegram.chat_ids=" + std::to_string(kChat),
-                           "--set", "telegram.api_url=http://127.0.0.1:" + std::to_string(port),
+                           "--set", "telegram.api_url=" + telegram.url(),
                            "--set", "telegram.mode=webhook",
                            "--set", "telegram.webhook_secret=" + secret,
                            "--set", "public_url=http://127.0.0.1:9"}))

@@ -555,20 +555,20 @@ class SqliteStore final : public Store {
     const int64_t n = (q.until - q.since + q.bucket_ms - 1) / q.bucket_ms;
     out.buckets.resize(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) out.buckets[static_cast<size_t>(i)].start = q.since + i * q.bucket_ms;
-    QUELL_ASSIGN_OR_RETURN(
-        auto* alerts, r.db().Prepare("SELECT (first_seen - ?1) / ?3, sum(count) FROM alerts WHERE "
-                                     "first_seen >= ?1 AND first_seen < ?2 GROUP BY 1"));
-    alerts->Bind(1, q.since).Bind(2, q.until).Bind(3, q.bucket_ms);
-    QUELL_ASSIGN_OR_RETURN(auto alert_rows, CollectRows(*alerts, [](const SqliteStatement& s) {
-                             return std::make_pair(s.Int(0), s.Int(1));
-                           }));
-    QUELL_ASSIGN_OR_RETURN(
-        auto* incidents, r.db().Prepare("SELECT (opened_at - ?1) / ?3, count(*) FROM incidents "
-                                        "WHERE opened_at >= ?1 AND opened_at < ?2 GROUP BY 1"));
-    incidents->Bind(1, q.since).Bind(2, q.until).Bind(3, q.bucket_ms);
-    QUELL_ASSIGN_OR_RETURN(auto incident_rows, CollectRows(*incidents, [](const SqliteStatement& s) {
-                             return std::make_pair(s.Int(0), s.Int(1));
-                           }));
+    // (bucket index, value) rows of a "SELECT (time - ?1) / ?3, aggregate ... GROUP BY 1".
+    auto per_bucket = [&](const char* sql) -> Result<std::vector<std::pair<int64_t, int64_t>>> {
+      QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(sql));
+      s->Bind(1, q.since).Bind(2, q.until).Bind(3, q.bucket_ms);
+      return CollectRows(*s, [](const SqliteStatement& bucket_row) {
+        return std::make_pair(bucket_row.Int(0), bucket_row.Int(1));
+      });
+    };
+    QUELL_ASSIGN_OR_RETURN(auto alert_rows,
+                           per_bucket("SELECT (first_seen - ?1) / ?3, sum(count) FROM alerts WHERE "
+                                      "first_seen >= ?1 AND first_seen < ?2 GROUP BY 1"));
+    QUELL_ASSIGN_OR_RETURN(auto incident_rows,
+                           per_bucket("SELECT (opened_at - ?1) / ?3, count(*) FROM incidents "
+                                      "WHERE opened_at >= ?1 AND opened_at < ?2 GROUP BY 1"));
     for (auto [i, count] : alert_rows)
       if (i >= 0 && i < n) out.buckets[static_cast<size_t>(i)].alerts = count;
     for (auto [i, count] : incident_rows)
