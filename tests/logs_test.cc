@@ -44,6 +44,13 @@ TEST(Logs, IngestMineAndServeToTheAnalyst) {
   ASSERT_EQ(templates.at("templates").as_array().size(), 1u) << templates;
   EXPECT_EQ(templates.at("templates").at(0).at("template"), "processed batch <*> in <*> padding padding padding");
   EXPECT_GT(templates.at("templates").at(0).at("count").as_int64(), 40000);
+  // The sparkline's series: 24 slices of the window that add up to the count.
+  const auto& series = templates.at("templates").at(0).at("series").as_array();
+  ASSERT_EQ(series.size(), 24u);
+  int64_t sum = 0;
+  for (const auto& n : series) sum += n.to_number<int64_t>();
+  EXPECT_EQ(sum, templates.at("templates").at(0).at("count").as_int64());
+  EXPECT_GT(series.back().to_number<int64_t>(), 0) << "the lines just sent are in the last slice";
   auto listed = json::parse(server.Get("/api/v1/logs?service=api&limit=10", token).body);
   EXPECT_EQ(listed.at("logs").as_array().size(), 5u);
 

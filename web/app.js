@@ -27,6 +27,25 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+// An inline SVG sparkline of counts (oldest first), with a text alternative.
+function sparkline(series) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const values = series || [];
+  const max = Math.max(1, ...values);
+  const w = 96, hgt = 20, step = values.length > 1 ? w / (values.length - 1) : w;
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('viewBox', '0 0 ' + w + ' ' + hgt);
+  svg.setAttribute('width', w);
+  svg.setAttribute('height', hgt);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'over the hour: ' + values.join(', '));
+  const line = document.createElementNS(ns, 'polyline');
+  line.setAttribute('points', values.map((v, i) => (i * step).toFixed(1) + ',' + (hgt - 1 - (v / max) * (hgt - 2)).toFixed(1)).join(' '));
+  svg.append(line);
+  return svg;
+}
+
 function cookie(name) {
   for (const part of document.cookie.split(';')) {
     const [k, ...v] = part.trim().split('=');
@@ -341,8 +360,8 @@ async function renderIncident(id) {
               : h('p', { class: 'muted' }, 'None among resolved incidents.')))),
       h('section', { class: 'card', 'aria-labelledby': 'al-h' }, h('h2', { id: 'al-h' }, 'Alerts (' + incident.alerts.length + ')'), alertsTable(incident.alerts)),
       h('section', { class: 'card', 'aria-labelledby': 'log-h' }, h('h2', { id: 'log-h' }, 'Log templates'),
-        tpl.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Service', 'Count', 'Level', 'Template'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, tpl.map((t) => h('tr', {}, h('td', {}, t.service), h('td', {}, num(t.count)),
+        tpl.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Service', 'Count', 'Trend', 'Level', 'Template'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, tpl.map((t) => h('tr', {}, h('td', {}, t.service), h('td', {}, num(t.count)), h('td', {}, sparkline(t.series)),
             h('td', {}, t.level, t.new ? ' · new' : '', t.surging ? ' · surging' : ''), h('td', {}, h('code', {}, t.template))))))
           : h('p', { class: 'muted' }, 'No logs from these services in the hour before the incident. Send them to POST /api/v1/logs.')));
   }

@@ -28,6 +28,7 @@ struct LogTemplateEvidence {
   bool is_new = false;         // not in the service's baseline
   bool is_surging = false;     // far above its baseline rate
   std::vector<std::string> samples;
+  std::vector<uint64_t> series;  // counts in equal slices of the window, oldest first
 };
 
 // A raw log line kept for stack-trace extraction (error lines and their continuations).

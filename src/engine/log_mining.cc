@@ -82,6 +82,7 @@ std::vector<analysis::LogTemplateEvidence> LogMining::Templates(
       t.is_new = r.is_new;
       t.is_surging = r.is_surging;
       t.samples = r.samples;
+      t.series = r.window_series;
       out.push_back(std::move(t));
     }
     miner.MarkBaseline(saved_cut);

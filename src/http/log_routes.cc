@@ -163,6 +163,8 @@ void AddLogRoutes(Router& router, const ApiDeps& deps) {
                 for (const auto& t : templates) {
                   json::array samples;
                   for (const auto& s : t.samples) samples.emplace_back(s);
+                  json::array series;
+                  for (uint64_t n : t.series) series.emplace_back(n);
                   items.push_back(json::object{{"template_id", t.template_id},
                                                {"template", t.text},
                                                {"level", t.level},
@@ -171,7 +173,8 @@ void AddLogRoutes(Router& router, const ApiDeps& deps) {
                                                {"last_seen", FormatRfc3339(t.last_seen)},
                                                {"new", t.is_new},
                                                {"surging", t.is_surging},
-                                               {"samples", std::move(samples)}});
+                                               {"samples", std::move(samples)},
+                                               {"series", std::move(series)}});
                 }
                 respond(JsonResponse(200, json::object{{"service", service},
                                                        {"templates", std::move(items)}}));

@@ -70,6 +70,7 @@ std::vector<TemplateReport> ServiceLogMiner::Report(TimeMs from, TimeMs to, size
   for (const auto& [key, stats] : parts) {
     TemplateReport r;
     r.template_id = key;
+    r.window_series.assign(TemplateReport::kSeriesSlices, 0);
     const Cluster* c = key == 0 ? nullptr : miner_.Find(key);
     r.text = c == nullptr ? "(unmatched)" : c->Template();
     bool first = true;
@@ -81,6 +82,12 @@ std::vector<TemplateReport> ServiceLogMiner::Report(TimeMs from, TimeMs to, size
       for (auto it = s->buckets.lower_bound(BucketOf(from)); it != s->buckets.end() && it->first < to;
            ++it) {
         r.window_count += it->second;
+        // A bucket starting before `from` (the window begins inside it) goes to the first slice.
+        const TimeMs offset = std::max<TimeMs>(0, it->first - from);
+        const size_t slice = to > from ? static_cast<size_t>(offset * static_cast<TimeMs>(TemplateReport::kSeriesSlices) /
+                                                             (to - from))
+                                       : 0;
+        r.window_series[std::min(slice, TemplateReport::kSeriesSlices - 1)] += it->second;
       }
       // The baseline holds whole buckets that ended by the cut.
       for (auto it = s->buckets.begin();

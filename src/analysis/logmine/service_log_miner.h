@@ -45,6 +45,9 @@ struct TemplateReport {
   std::string text;                  // the template, "<*>" for variables
   uint64_t total_count = 0;          // all lines since the miner started (within retention)
   uint64_t window_count = 0;         // lines in the queried window
+  // The window's lines in kSeriesSlices equal slices of [from, to), oldest first (sparklines).
+  static constexpr size_t kSeriesSlices = 24;
+  std::vector<uint64_t> window_series;
   uint64_t baseline_count = 0;       // lines before the baseline cut
   TimeMs first_seen = 0;
   TimeMs last_seen = 0;
