@@ -74,17 +74,23 @@ bool ServerProcess::Start(const std::vector<std::string>& extra_args) {
 }
 
 pid_t SpawnProcess(const std::vector<std::string>& args, const std::string& log_path) {
+  // Everything is prepared before fork: the child of a multi-threaded process (fake servers run
+  // threads in this one) may only call async-signal-safe functions. Allocating there can
+  // deadlock on a lock another thread held at fork time (seen under ASan: a server that never
+  // started).
+  std::vector<std::string> owned(args);
+  std::vector<char*> argv;
+  for (auto& a : owned) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int fd = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   pid_t pid = ::fork();
   if (pid == 0) {
-    int fd = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0644);
-    ::dup2(fd, 1);
+    ::dup2(fd, 1);  // dup2 clears close-on-exec on the copies
     ::dup2(fd, 2);
-    std::vector<char*> argv;
-    for (auto a : args) argv.push_back(::strdup(a.c_str()));
-    argv.push_back(nullptr);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
+  if (fd >= 0) ::close(fd);
   return pid;
 }
 
