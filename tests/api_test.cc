@@ -151,6 +151,8 @@ TEST_F(ApiTest, SilenceTakesADuration) {
   EXPECT_TRUE(silenced.at("silenced_until").is_string());
   auto bad = PostJson(base + "/silence", R"({"actor":"alice","duration":"forever"})", 400);
   EXPECT_EQ(bad.at("error").at("field"), "duration");
+  auto huge = PostJson(base + "/silence", R"({"actor":"alice","duration":"999999999999d"})", 400);
+  EXPECT_EQ(huge.at("error").at("field"), "duration");
   auto unsilenced = PostJson(base + "/unsilence", R"({"actor":"alice"})", 200);
   EXPECT_TRUE(unsilenced.at("silenced_until").is_null());
 }

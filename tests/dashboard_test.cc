@@ -271,6 +271,7 @@ TEST(Dashboard, StatsCountTheNoiseAndRejectBadParameters) {
   };
   for (const Bad& bad :
        {Bad{"bucket=0", "bucket"}, Bad{"bucket=5x", "bucket"}, Bad{"bucket=1s", "bucket"},
+        Bad{"bucket=999999999999d", "bucket"}, Bad{"bucket=1500ms", "bucket"},
         Bad{"bucket=-1h", "bucket"}, Bad{"since=yesterday", "since"},
         Bad{"since=2026-11-25T00:00:00Z&until=2026-11-24T00:00:00Z", "since"}}) {
     auto r = server.Get(std::string("/api/v1/stats?") + bad.query, token);

@@ -112,12 +112,16 @@ Result<TimeMs> ParseDuration(std::string_view text) {
       std::from_chars(text.data(), text.data() + digits, n).ec != std::errc())
     return bad("");
   std::string_view unit = text.substr(digits);
-  if (unit.empty() || unit == "s") return n * kSecondMs;
-  if (unit == "ms") return n;
-  if (unit == "m") return n * kMinuteMs;
-  if (unit == "h") return n * kHourMs;
-  if (unit == "d") return n * 24 * kHourMs;
-  return bad(" (use ms, s, m, h or d)");
+  const TimeMs scale = unit.empty() || unit == "s" ? kSecondMs
+                       : unit == "ms"              ? 1
+                       : unit == "m"               ? kMinuteMs
+                       : unit == "h"               ? kHourMs
+                       : unit == "d"               ? 24 * kHourMs
+                                                   : 0;
+  if (scale == 0) return bad(" (use ms, s, m, h or d)");
+  // Durations come from HTTP requests too: "999999999999d" must be an error, not an overflow.
+  if (n > kMaxDurationMs / scale) return bad(" (at most 100 years)");
+  return n * scale;
 }
 
 }  // namespace quell

@@ -18,7 +18,8 @@ Result<TimeMs> ParseRfc3339(std::string_view text);
 // Epoch numbers: values above 1e11 are taken as milliseconds, otherwise seconds.
 TimeMs EpochNumberToMs(double value);
 
-// "90s", "30m", "24h", "7d", "1500ms" or a plain number of seconds.
+// "90s", "30m", "24h", "7d", "1500ms" or a plain number of seconds; at most kMaxDurationMs.
+inline constexpr TimeMs kMaxDurationMs = 100LL * 365 * 24 * kHourMs;
 Result<TimeMs> ParseDuration(std::string_view text);
 
 }  // namespace quell

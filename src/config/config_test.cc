@@ -92,6 +92,8 @@ TEST(ParseDuration, Units) {
   EXPECT_EQ(*ParseDuration("7d"), 7 * 24 * kHourMs);
   EXPECT_FALSE(ParseDuration("h"));
   EXPECT_FALSE(ParseDuration("5 minutes"));
+  EXPECT_FALSE(ParseDuration("999999999999d")) << "too large, not an overflow";
+  EXPECT_EQ(*ParseDuration("36500d"), 36500 * 24 * kHourMs);
 }
 
 }  // namespace

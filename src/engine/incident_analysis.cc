@@ -1,5 +1,4 @@
 // Engine::Analyze: evidence in, analysis stored, one timeline entry per changed analysis.
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
 #include "analysis/analyst.h"
@@ -16,12 +15,8 @@ Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& 
   QUELL_ASSIGN_OR_RETURN(auto pack, BuildEvidence(store_, *topology(), sources, incident_id, now));
   const std::string hash = analysis::EvidenceHash(pack);
   if (!force && !pack.incident.analysis_json.empty()) {
-    boost::system::error_code ec;
-    auto stored = boost::json::parse(pack.incident.analysis_json, ec);
-    if (!ec) {
-      auto previous = model::AnalysisFromJson(stored);
-      if (previous && previous->input_hash == hash) return *previous;
-    }
+    auto previous = model::AnalysisFromJsonText(pack.incident.analysis_json);
+    if (previous && previous->input_hash == hash) return *previous;
   }
   QUELL_ASSIGN_OR_RETURN(model::Analysis result, analyst.Analyze(pack));
   result.created_at = now;

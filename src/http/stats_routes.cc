@@ -14,26 +14,15 @@ namespace json = boost::json;
 
 constexpr int64_t kMaxBuckets = 2000;
 
-// "3600", "90s", "5m", "1h", "1d": a bucket width in milliseconds.
+// "3600", "90s", "5m", "1h", "1d": a bucket width of whole seconds, in milliseconds.
 Result<TimeMs> ParseBucket(const std::string& text) {
-  auto bad = [] {
+  auto ms = ParseDuration(text);
+  if (!ms || *ms < kSecondMs || *ms % kSecondMs != 0)
     return Error(
         InvalidArgument("bucket must be a positive duration: seconds or a number with "
                         "s, m, h or d (e.g. 1h)",
                         "bucket"));
-  };
-  if (text.empty() || text.size() > 12) return bad();
-  size_t digits = text.find_first_not_of("0123456789");
-  if (digits == 0) return bad();
-  std::string unit = digits == std::string::npos ? "s" : text.substr(digits);
-  TimeMs scale = unit == "s"   ? 1000
-                 : unit == "m" ? kMinuteMs
-                 : unit == "h" ? kHourMs
-                 : unit == "d" ? 24 * kHourMs
-                               : 0;
-  TimeMs value = std::stoll(text.substr(0, digits));
-  if (scale == 0 || value <= 0) return bad();
-  return value * scale;
+  return *ms;
 }
 
 Result<store::StatsQuery> ParseStatsQuery(const HttpRequest& request, TimeMs now) {

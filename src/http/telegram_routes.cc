@@ -1,6 +1,8 @@
 // POST /telegram/webhook: Telegram delivers button presses here in webhook mode. Telegram sends
 // no bearer token; it proves itself with the secret given to setWebhook, in the
 // X-Telegram-Bot-Api-Secret-Token header (compared in constant time by notify::HandleWebhook).
+#include <boost/json.hpp>
+
 #include "http/json_response.h"
 #include "http/routes.h"
 #include "notify/telegram_updates.h"
@@ -14,11 +16,11 @@ void AddTelegramRoutes(Router& router, const ApiDeps& deps) {
                   return respond(ErrorResponse(
                       NotFound("Telegram webhook mode is not enabled (telegram.mode = webhook)")));
                 if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
-                auto answer = notify::HandleWebhook(*deps.telegram_updates,
-                                                    deps.telegram_webhook_secret,
-                                                    request.Header("x-telegram-bot-api-secret-token"),
-                                                    request.body);
-                respond({answer.status, "application/json", answer.body, {}});
+                Status handled = notify::HandleWebhook(
+                    *deps.telegram_updates, deps.telegram_webhook_secret,
+                    request.Header("x-telegram-bot-api-secret-token"), request.body);
+                if (!handled.ok()) return respond(ErrorResponse(handled));
+                respond(JsonResponse(200, boost::json::object{{"ok", true}}));
               }});
 }
 

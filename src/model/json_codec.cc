@@ -209,6 +209,13 @@ std::string AnalysisToJsonText(const Analysis& analysis) {
 
 
 
+Result<Analysis> AnalysisFromJsonText(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return Error(InvalidArgument("analysis is not JSON", "analysis"));
+  return AnalysisFromJson(v);
+}
+
 Result<Analysis> AnalysisFromJson(const json::value& v) {
   if (!v.is_object()) return Error(InvalidArgument("an analysis is a JSON object", "body"));
   const json::object& o = v.get_object();

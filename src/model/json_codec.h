@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "model/alert.h"
@@ -32,5 +33,7 @@ std::string AnalysisToJsonText(const Analysis& analysis);
 // Reads that shape back; InvalidArgument naming the field when a required one is missing or of
 // the wrong type (used to validate LLM answers too).
 Result<Analysis> AnalysisFromJson(const boost::json::value& json);
+// The same from stored text (Incident::analysis_json).
+Result<Analysis> AnalysisFromJsonText(std::string_view text);
 
 }  // namespace quell::model

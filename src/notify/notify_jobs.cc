@@ -1,4 +1,3 @@
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "model/json_codec.h"
@@ -18,12 +17,8 @@ Result<IncidentSnapshot> LoadSnapshot(store::Store& store, int64_t incident_id, 
                               ? ""
                               : dashboard_url + "/#/incidents/" + std::to_string(incident_id);
   if (!snapshot.incident.analysis_json.empty()) {
-    boost::system::error_code ec;
-    auto value = boost::json::parse(snapshot.incident.analysis_json, ec);
-    if (!ec) {
-      auto analysis = model::AnalysisFromJson(value);
-      if (analysis) snapshot.analysis = std::move(*analysis);
-    }
+    auto analysis = model::AnalysisFromJsonText(snapshot.incident.analysis_json);
+    if (analysis) snapshot.analysis = std::move(*analysis);
   }
   return snapshot;
 }

@@ -27,11 +27,6 @@ constexpr Verb kVerbs[] = {
     {"unsil", engine::Action::kUnsilence, "Notifications back on"},
 };
 
-std::string ErrorJson(const std::string& code, const std::string& message, const char* field) {
-  return R"({"error":{"code":")" + code + R"(","message":")" + message + R"(","field":")" +
-         field + "\"}}";
-}
-
 }  // namespace
 
 TelegramUpdates::TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access)
@@ -172,17 +167,16 @@ void TelegramPoller::Run() {
   }
 }
 
-WebhookAnswer HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
-                            const std::string& secret_header, const std::string& body) {
+Status HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
+                     const std::string& secret_header, const std::string& body) {
   if (expected_secret.empty() || !ConstantTimeEquals(secret_header, expected_secret)) {
     spdlog::warn("telegram: webhook call with a wrong or missing secret token refused");
-    return {401, ErrorJson("unauthenticated", "wrong or missing secret token",
-                           "x-telegram-bot-api-secret-token")};
+    return {StatusCode::kUnauthenticated, "wrong or missing secret token",
+            "x-telegram-bot-api-secret-token"};
   }
-  auto parsed = ParseUpdates(body);
-  if (!parsed) return {400, ErrorJson("invalid_argument", parsed.error().message(), "body")};
-  for (const auto& update : *parsed) updates.Handle(update);
-  return {200, "{\"ok\":true}"};
+  QUELL_ASSIGN_OR_RETURN(auto parsed, ParseUpdates(body));
+  for (const auto& update : parsed) updates.Handle(update);
+  return Status::Ok();
 }
 
 }  // namespace quell::notify

@@ -68,12 +68,9 @@ class TelegramPoller {
 };
 
 // POST /telegram/webhook: checks X-Telegram-Bot-Api-Secret-Token (constant time) and handles
-// the update. Returns the HTTP status and a JSON body.
-struct WebhookAnswer {
-  int status;
-  std::string body;
-};
-WebhookAnswer HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
-                            const std::string& secret_header, const std::string& body);
+// the update. Unauthenticated (field "x-telegram-bot-api-secret-token") for a wrong secret,
+// InvalidArgument for a body that is not an update.
+Status HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
+                     const std::string& secret_header, const std::string& body);
 
 }  // namespace quell::notify
