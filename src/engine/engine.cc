@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/incident_changes.h"
+#include "store/write_back_tx.h"
 
 namespace quell::engine {
 
@@ -105,18 +106,20 @@ void Engine::CommitGroup(std::vector<Pending>& group) {
   std::vector<std::vector<IngestResult>> results;
   Status failure;
   enqueued_in_tx_.clear();
-  if (auto tx = store_.Begin(); tx) {
+  if (auto begun = store_.Begin(); begun) {
+    // A group folds many alerts into few incidents: each changed row is written once.
+    store::WriteBackTx tx(std::move(*begun));
     for (auto& pending : group) {
-      auto applied = ApplyBatch(**tx, pending.alerts);
+      auto applied = ApplyBatch(tx, pending.alerts);
       if (!applied) {
         failure = applied.error();
         break;
       }
       results.push_back(std::move(*applied));
     }
-    if (failure.ok()) failure = (*tx)->Commit();
+    if (failure.ok()) failure = tx.Commit();
   } else {
-    failure = tx.error();
+    failure = begun.error();
   }
 
   if (failure.ok()) {

@@ -34,6 +34,11 @@ struct EvidenceOptions {
   TimeMs deploy_lookback_ms = 2 * kHourMs;  // before the first symptom
   size_t similar_candidates = 500;          // resolved incidents compared
   size_t similar_limit = 5;
+  // The first alerts of the incident read as evidence (its counts are on the incident): an
+  // incident of 50,000 alerts is analysed from its first few hundred, which hold the earliest
+  // symptoms, instead of reading them all on every re-analysis.
+  size_t alerts_limit = 500;
+  size_t similar_alerts_limit = 50;  // per similar candidate
 };
 
 Result<analysis::EvidencePack> BuildEvidence(store::Store& store, const model::Topology& topology,

@@ -43,7 +43,7 @@ Status AppendIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::Event
 
 Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,
                              std::string_view fingerprint, std::string_view note, TimeMs now) {
-  QUELL_ASSIGN_OR_RETURN(bool bumped, tx.BumpEvent(incident_id, kind, std::string(fingerprint), now));
+  QUELL_ASSIGN_OR_RETURN(bool bumped, tx.BumpEvent(incident_id, kind, std::string(fingerprint), now, 1));
   if (bumped) return Status::Ok();
   return AppendIncidentEvent(tx, incident_id, kind, kSystemActor, fingerprint, note, now);
 }

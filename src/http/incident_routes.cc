@@ -63,7 +63,7 @@ void GetIncident(store::Store& store, const PathParams& params, Responder respon
   auto incident = store.GetIncident(*id);
   if (!incident) return respond(ErrorResponse(incident.error()));
   if (!*incident) return respond(ErrorResponse(NotFound("no incident " + params.at("id"))));
-  auto alerts = store.ListAlerts(*id);
+  auto alerts = store.ListAlerts(*id, 0);
   if (!alerts) return respond(ErrorResponse(alerts.error()));
   auto events = store.ListEvents(*id);
   if (!events) return respond(ErrorResponse(events.error()));

@@ -106,10 +106,11 @@ class StoreTx {
   virtual Result<int64_t> InsertDeploy(const model::Deploy& deploy) = 0;
 
   virtual Result<int64_t> AppendEvent(const model::Event& event) = 0;
-  // Collapses a repeat into the newest event of (incident, kind, fingerprint): count += 1 and
-  // last_at = at. Returns false when there is no such event (the caller appends one).
+  // Collapses `times` repeats into the newest event of (incident, kind, fingerprint):
+  // count += times and last_at = at. Returns false when there is no such event (the caller
+  // appends one).
   virtual Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind,
-                                 const std::string& fingerprint, TimeMs at) = 0;
+                                 const std::string& fingerprint, TimeMs at, int64_t times) = 0;
 
   // Enqueues a job. If a pending job with the same non-empty dedup_key exists, it is kept and
   // its run_at moved to min(existing, job.run_at): pending work coalesces.
@@ -130,7 +131,9 @@ class Store {
   virtual Result<std::optional<model::Incident>> GetIncident(int64_t id) = 0;
   // Newest first (by id).
   virtual Result<std::vector<model::Incident>> ListIncidents(const IncidentQuery& query) = 0;
-  virtual Result<std::vector<model::Alert>> ListAlerts(int64_t incident_id) = 0;
+  // Oldest first; at most `limit` alerts (0: all of them). Analysis reads the first alerts of
+  // a large incident, not all of its thousands.
+  virtual Result<std::vector<model::Alert>> ListAlerts(int64_t incident_id, size_t limit) = 0;
   // Oldest first.
   virtual Result<std::vector<model::Event>> ListEvents(int64_t incident_id) = 0;
   virtual Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) = 0;

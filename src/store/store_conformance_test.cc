@@ -8,6 +8,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "store/write_back_tx.h"
 
 namespace quell::store {
 namespace {
@@ -19,6 +20,9 @@ struct Backend {
   std::string name;
   // Opens the store over `dir`; called again on the same dir to test durability.
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
+  // Transactions go through WriteBackTx (the engine's group commits do): it must behave
+  // exactly like the backend's own transaction.
+  bool write_back = false;
 };
 
 class StoreConformance : public ::testing::TestWithParam<Backend> {
@@ -46,6 +50,7 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<StoreTx> Begin() {
     auto tx = store_->Begin();
     EXPECT_TRUE(tx) << tx.error().ToString();
+    if (GetParam().write_back) return std::make_unique<WriteBackTx>(std::move(*tx));
     return std::move(*tx);
   }
 
@@ -119,7 +124,7 @@ TEST_P(StoreConformance, IncidentAndAlertRoundTripEveryField) {
   EXPECT_TRUE((*got)->flapping);
   EXPECT_EQ((*got)->acked_by, "alice");
   EXPECT_EQ((*got)->analysis_json, incident.analysis_json);
-  auto alerts = store_->ListAlerts(*id);
+  auto alerts = store_->ListAlerts(*id, 0);
   ASSERT_TRUE(alerts);
   ASSERT_EQ(alerts->size(), 1u);
   const auto& a = (*alerts)[0];
@@ -176,16 +181,16 @@ TEST_P(StoreConformance, LatestAlertAndIncidentLookups) {
 TEST_P(StoreConformance, BumpEventCollapsesRepeats) {
   int64_t id = InsertIncident("k", {"api"});
   auto tx = Begin();
-  EXPECT_FALSE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 5));
+  EXPECT_FALSE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 5, 1));
   model::Event e;
   e.incident_id = id;
   e.kind = EventKind::kAlertRepeated;
   e.fingerprint = "fp";
   e.at = e.last_at = 5;
   ASSERT_TRUE(tx->AppendEvent(e));
-  EXPECT_TRUE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 7));
-  EXPECT_TRUE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 9));
-  EXPECT_FALSE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "other", 9));
+  EXPECT_TRUE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 7, 1));
+  EXPECT_TRUE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "fp", 9, 1));
+  EXPECT_FALSE(*tx->BumpEvent(id, EventKind::kAlertRepeated, "other", 9, 1));
   ASSERT_TRUE(tx->Commit().ok());
   auto events = store_->ListEvents(id);
   ASSERT_TRUE(events);
@@ -193,6 +198,82 @@ TEST_P(StoreConformance, BumpEventCollapsesRepeats) {
   EXPECT_EQ((*events)[0].count, 3);
   EXPECT_EQ((*events)[0].at, 5);
   EXPECT_EQ((*events)[0].last_at, 9);
+}
+
+TEST_P(StoreConformance, TransactionReadsItsOwnWrites) {
+  auto tx = Begin();
+  auto id = tx->InsertIncident(SampleIncident("k", {"api"}));
+  ASSERT_TRUE(id);
+  model::Incident incident = **tx->FindIncident(*id);
+  incident.services = {"api", "db"};
+  incident.alert_count = 7;
+  ASSERT_TRUE(tx->UpdateIncident(incident).ok());
+  EXPECT_EQ((*tx->FindIncident(*id))->alert_count, 7);
+  EXPECT_EQ((*tx->FindLatestIncidentByGroup("k"))->alert_count, 7);
+  auto by_service = tx->FindLatestIncidentWithService("db");
+  ASSERT_TRUE(by_service && *by_service);
+  EXPECT_EQ((*by_service)->id, *id);
+  EXPECT_EQ(tx->FindOpenIncidentsWithService("db")->size(), 1u);
+
+  model::Alert alert;
+  alert.incident_id = *id;
+  alert.data.fingerprint = "fp";
+  alert.data.service = "api";
+  alert.count = 1;
+  auto alert_id = tx->InsertAlert(alert);
+  ASSERT_TRUE(alert_id);
+  EXPECT_EQ(*tx->CountFiringAlerts(*id), 1);
+  model::Alert latest = **tx->FindLatestAlert("fp");
+  EXPECT_EQ(latest.id, *alert_id);
+  latest.count = 2;
+  latest.data.status = model::AlertStatus::kResolved;
+  ASSERT_TRUE(tx->UpdateAlert(latest).ok());
+  EXPECT_EQ((*tx->FindLatestAlert("fp"))->count, 2);
+  EXPECT_EQ(*tx->CountFiringAlerts(*id), 0);
+  EXPECT_FALSE(*tx->FindLatestAlert("other"));
+  EXPECT_FALSE(*tx->FindLatestIncidentByGroup("other"));
+
+  // Bumps go to the newest entry of their key, also across an append in between.
+  model::Event e;
+  e.incident_id = *id;
+  e.kind = EventKind::kAlertRepeated;
+  e.fingerprint = "fp";
+  e.at = e.last_at = 5;
+  ASSERT_TRUE(tx->AppendEvent(e));
+  EXPECT_TRUE(*tx->BumpEvent(*id, EventKind::kAlertRepeated, "fp", 6, 1));
+  EXPECT_TRUE(*tx->BumpEvent(*id, EventKind::kAlertRepeated, "fp", 7, 2));
+  e.at = e.last_at = 8;
+  ASSERT_TRUE(tx->AppendEvent(e));
+  EXPECT_TRUE(*tx->BumpEvent(*id, EventKind::kAlertRepeated, "fp", 9, 1));
+  ASSERT_TRUE(tx->Commit().ok());
+
+  EXPECT_EQ((*store_->GetIncident(*id))->services, (std::vector<std::string>{"api", "db"}));
+  auto alerts = store_->ListAlerts(*id, 0);
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_EQ((*alerts)[0].count, 2);
+  auto events = store_->ListEvents(*id);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].count, 4);
+  EXPECT_EQ((*events)[0].last_at, 7);
+  EXPECT_EQ((*events)[1].count, 2);
+  EXPECT_EQ((*events)[1].last_at, 9);
+}
+
+TEST_P(StoreConformance, ListAlertsTakesTheFirstUpToTheLimit) {
+  int64_t id = InsertIncident("k", {"api"});
+  auto tx = Begin();
+  for (int i = 0; i < 5; ++i) {
+    model::Alert alert;
+    alert.incident_id = id;
+    alert.data.fingerprint = "fp" + std::to_string(i);
+    ASSERT_TRUE(tx->InsertAlert(alert));
+  }
+  ASSERT_TRUE(tx->Commit().ok());
+  auto first = store_->ListAlerts(id, 2);
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].data.fingerprint, "fp0");
+  EXPECT_EQ((*first)[1].data.fingerprint, "fp1");
+  EXPECT_EQ(store_->ListAlerts(id, 0)->size(), 5u);
 }
 
 TEST_P(StoreConformance, StatsCountAlertsIncidentsAndNotificationsInTheWindow) {
@@ -447,14 +528,15 @@ TEST_P(StoreConformance, DeploysSettingsAndOpenIncidentsByService) {
   EXPECT_EQ(**store_->GetSetting("topology"), "{\"a\":[\"b\"]}");
 }
 
+Result<std::unique_ptr<Store>> OpenSqliteIn(const std::string& dir) {
+  SqliteOptions options;
+  options.path = dir + "/quell.db";
+  return OpenSqliteStore(options);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreConformance,
-    ::testing::Values(Backend{"sqlite",
-                              [](const std::string& dir) {
-                                SqliteOptions options;
-                                options.path = dir + "/quell.db";
-                                return OpenSqliteStore(options);
-                              }}),
+    ::testing::Values(Backend{"sqlite", OpenSqliteIn}, Backend{"sqlite_write_back", OpenSqliteIn, true}),
     [](const ::testing::TestParamInfo<Backend>& param) { return param.param.name; });
 
 }  // namespace

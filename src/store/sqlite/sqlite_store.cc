@@ -387,15 +387,16 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind, const std::string& fingerprint,
-                         TimeMs at) override {
+                         TimeMs at, int64_t times) override {
     QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("UPDATE events SET count = count + 1, last_at = ?4 WHERE id = "
+        auto* s, db_.Prepare("UPDATE events SET count = count + ?5, last_at = ?4 WHERE id = "
                              "(SELECT id FROM events WHERE incident_id = ?1 AND kind = ?2 AND "
                              "fingerprint = ?3 ORDER BY id DESC LIMIT 1)"));
     s->Bind(1, incident_id)
         .Bind(2, std::string_view(EventKindText(kind)))
         .Bind(3, fingerprint)
-        .Bind(4, at);
+        .Bind(4, at)
+        .Bind(5, times);
     QUELL_RETURN_IF_ERROR(s->Run());
     return db_.Changes() > 0;
   }
@@ -491,12 +492,12 @@ class SqliteStore final : public Store {
     return CollectRows(*s, [](const SqliteStatement& row) { return ReadIncident(row); });
   }
 
-  Result<std::vector<Alert>> ListAlerts(int64_t incident_id) override {
+  Result<std::vector<Alert>> ListAlerts(int64_t incident_id, size_t limit) override {
     Reader r(*this);
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s,
-        r.db().Prepare("SELECT " ALERT_COLUMNS " FROM alerts WHERE incident_id = ?1 ORDER BY id"));
-    s->Bind(1, incident_id);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " ALERT_COLUMNS
+                                                   " FROM alerts WHERE incident_id = ?1 "
+                                                   "ORDER BY id LIMIT ?2"));
+    s->Bind(1, incident_id).Bind(2, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
     return CollectRows(*s, [](const SqliteStatement& row) { return ReadAlert(row); });
   }
 
