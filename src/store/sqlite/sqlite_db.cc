@@ -26,6 +26,11 @@ SqliteStatement& SqliteStatement::Bind(int index, double value) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
 Result<bool> SqliteStatement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

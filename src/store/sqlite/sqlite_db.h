@@ -26,6 +26,7 @@ class SqliteStatement {
   SqliteStatement& Bind(int index, int64_t value);
   SqliteStatement& Bind(int index, std::string_view value);
   SqliteStatement& Bind(int index, double value);
+  SqliteStatement& BindNull(int index);
 
   // Steps once: true when a row is available, false when done.
   Result<bool> Step();

@@ -1,11 +1,14 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <algorithm>
 #include <vector>
 
+#include "store/sqlite/redo_log.h"
 #include "store/sqlite/row_codec.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_db.h"
@@ -60,7 +63,8 @@ Incident ReadIncident(const SqliteStatement& s) {
 }
 
 // Binds the mutable incident fields as ?1..?19 (INCIDENT_COLUMNS order after id).
-void BindIncident(SqliteStatement& s, const Incident& i) {
+template <typename Statement>
+void BindIncident(Statement& s, const Incident& i) {
   s.Bind(1, i.group_key)
       .Bind(2, i.title)
       .Bind(3, std::string_view(model::IncidentStatusName(i.status)))
@@ -111,7 +115,8 @@ Alert ReadAlert(const SqliteStatement& s) {
 }
 
 // Binds alert fields as ?1..?21 (ALERT_COLUMNS order after id).
-void BindAlert(SqliteStatement& s, const Alert& a) {
+template <typename Statement>
+void BindAlert(Statement& s, const Alert& a) {
   const auto& d = a.data;
   s.Bind(1, a.incident_id)
       .Bind(2, d.fingerprint)
@@ -222,13 +227,112 @@ Result<int64_t> QueryCount(SqliteStatement& s) {
   return n;
 }
 
+// ---- The write statements: each one can be recorded in the redo log and replayed. ----
+
+// Numbers are stored in the redo log: append new statements, never renumber. Inserts take the
+// row id as their last parameter: NULL when first run (SQLite picks it), the recorded id when
+// replayed.
+enum WriteStatement : uint8_t {
+  kInsertAlert = 1,
+  kUpdateAlert,
+  kInsertIncident,
+  kUpdateIncident,
+  kInsertDeploy,
+  kAppendEvent,
+  kBumpEvent,
+  kEnqueueJob,
+  kWriteStatementEnd,
+};
+
+const char* const kWriteSql[kWriteStatementEnd] = {
+    nullptr,
+    // kInsertAlert
+    "INSERT INTO alerts (incident_id, fingerprint, source, status, service, environment, name, "
+    "message, severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, "
+    "first_seen, last_seen, count, flips, flip_window_start, id) VALUES (?1, ?2, ?3, ?4, ?5, "
+    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    // kUpdateAlert. A row's identity (incident_id, fingerprint) is fixed at insert: leaving
+    // those columns out of SET spares SQLite rewriting both alert indexes on every repeat. ?1
+    // and ?2 are bound by BindAlert but not referenced here, which SQLite allows.
+    "UPDATE alerts SET source = ?3, status = ?4, service = ?5, environment = ?6, name = ?7, "
+    "message = ?8, severity = ?9, labels = ?10, annotations = ?11, metrics = ?12, deploy = ?13, "
+    "starts_at = ?14, ends_at = ?15, raw = ?16, first_seen = ?17, last_seen = ?18, count = ?19, "
+    "flips = ?20, flip_window_start = ?21 WHERE id = ?22",
+    // kInsertIncident (triggers keep incident_services in step: schema.cc, 4)
+    "INSERT INTO incidents (group_key, title, status, severity, services, environment, "
+    "opened_at, updated_at, last_alert_at, acked_at, acked_by, resolved_at, resolved_by, "
+    "alert_count, firing_count, flapping, analysis, silenced_until, escalated_at, id) VALUES "
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    // kUpdateIncident. group_key and opened_at never change: not rewriting them spares their
+    // indexes.
+    "UPDATE incidents SET title = ?2, status = ?3, severity = ?4, services = ?5, "
+    "environment = ?6, updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
+    "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, firing_count = ?15, flapping = ?16, "
+    "analysis = ?17, silenced_until = ?18, escalated_at = ?19 WHERE id = ?20",
+    // kInsertDeploy
+    "INSERT INTO deploys (service, environment, version, commit_sha, author, started_at, "
+    "finished_at, status, description, url, received_at, raw, id) VALUES (?1, ?2, ?3, ?4, ?5, "
+    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    // kAppendEvent
+    "INSERT INTO events (incident_id, at, last_at, kind, actor, fingerprint, note, count, id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    // kBumpEvent
+    "UPDATE events SET count = count + ?5, last_at = ?4 WHERE id = (SELECT id FROM events WHERE "
+    "incident_id = ?1 AND kind = ?2 AND fingerprint = ?3 ORDER BY id DESC LIMIT 1)",
+    // kEnqueueJob. Replay repeats the same inserts on the same rows, so job ids come out equal.
+    "INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) VALUES (?1, ?2, ?3, ?4, "
+    "?5) ON CONFLICT (dedup_key) WHERE dedup_key != '' AND leased_until = 0 DO UPDATE SET "
+    "run_at = excluded.run_at WHERE excluded.run_at < run_at",
+};
+
+// Runs one write statement. Returns the new row id when `id_param` names the id parameter of
+// an insert (and records it there), else the number of rows changed.
+Result<int64_t> RunWrite(SqliteDb& db, RedoOp& op, int id_param) {
+  if (op.statement() == 0 || op.statement() >= kWriteStatementEnd)
+    return Error(InvalidArgument("unknown statement in the redo log"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(kWriteSql[op.statement()]));
+  op.BindTo(*s);
+  QUELL_RETURN_IF_ERROR(s->Run());
+  if (id_param == 0) return int64_t{db.Changes()};
+  const int64_t id = db.LastInsertId();
+  op.Bind(id_param, id);
+  return id;
+}
+
+// Replays a redo record (the statements of one committed transaction).
+Status ReplayRecord(SqliteDb& db, std::string_view payload) {
+  while (!payload.empty()) {
+    QUELL_ASSIGN_OR_RETURN(RedoOp op, RedoOp::Read(payload));
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, RunWrite(db, op, 0));
+    (void)changed;
+  }
+  return Status::Ok();
+}
+
+// The batch: write transactions that committed into the open SQLite transaction and the redo
+// log, not yet into SQLite. Guarded by the store's write lock.
+struct Batch {
+  std::unique_ptr<RedoLog> log;
+  bool open = false;          // BEGIN issued, COMMIT not yet
+  uint64_t applied_seq = 0;   // the last record the database holds
+  uint64_t next_seq = 1;
+  std::atomic<bool> pending{false};  // records the database does not hold yet
+  bool broken = false;  // the open transaction was lost: replay the log before going on
+};
+
 // ---- The write transaction. ----
 
 class SqliteTx final : public StoreTx {
  public:
-  SqliteTx(SqliteDb& db, std::unique_lock<std::mutex> lock) : db_(db), lock_(std::move(lock)) {}
+  // `batch` is null when the store writes directly (another process holds the redo log).
+  SqliteTx(SqliteDb& db, std::unique_lock<std::mutex> lock, Batch* batch,
+           std::atomic<std::thread::id>& owner)
+      : db_(db), lock_(std::move(lock)), batch_(batch), owner_(owner) {
+    owner_ = std::this_thread::get_id();
+  }
   ~SqliteTx() override {
-    if (!done_) (void)db_.Exec("ROLLBACK");
+    if (!done_) (void)db_.Exec(batch_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK");
+    owner_ = std::thread::id();
   }
 
   Result<std::optional<Alert>> FindLatestAlert(const std::string& fingerprint) override {
@@ -244,33 +348,18 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<int64_t> InsertAlert(const Alert& alert) override {
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s,
-        db_.Prepare("INSERT INTO alerts (incident_id, fingerprint, source, status, "
-                    "service, environment, name, message, severity, labels, annotations, "
-                    "metrics, deploy, starts_at, ends_at, raw, first_seen, last_seen, "
-                    "count, flips, flip_window_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"));
-    BindAlert(*s, alert);
-    QUELL_RETURN_IF_ERROR(s->Run());
-    return db_.LastInsertId();
+    RedoOp op(kInsertAlert);
+    BindAlert(op, alert);
+    op.BindNull(22);
+    return Write(op, 22);
   }
 
   Status UpdateAlert(const Alert& alert) override {
-    // A row's identity (incident_id, fingerprint) is fixed at insert: leaving those columns out
-    // of SET spares SQLite rewriting both alert indexes on every repeat, the hottest write.
-    // ?1 and ?2 are bound by BindAlert but not referenced here, which SQLite allows.
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("UPDATE alerts SET source = ?3, status = ?4, service = ?5, "
-                             "environment = ?6, name = ?7, message = ?8, severity = ?9, "
-                             "labels = ?10, annotations = ?11, metrics = ?12, deploy = ?13, "
-                             "starts_at = ?14, ends_at = ?15, raw = ?16, first_seen = ?17, "
-                             "last_seen = ?18, count = ?19, flips = ?20, flip_window_start = ?21 "
-                             "WHERE id = ?22"));
-    BindAlert(*s, alert);
-    s->Bind(22, alert.id);
-    QUELL_RETURN_IF_ERROR(s->Run());
-    if (db_.Changes() == 0) return NotFound("no alert " + std::to_string(alert.id));
+    RedoOp op(kUpdateAlert);
+    BindAlert(op, alert);
+    op.Bind(22, alert.id);
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
+    if (changed == 0) return NotFound("no alert " + std::to_string(alert.id));
     return Status::Ok();
   }
 
@@ -312,30 +401,18 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<int64_t> InsertIncident(const Incident& incident) override {
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("INSERT INTO incidents (group_key, title, status, severity, "
-                             "services, environment, opened_at, updated_at, last_alert_at, "
-                             "acked_at, acked_by, resolved_at, resolved_by, alert_count, "
-                             "firing_count, flapping, analysis, silenced_until, escalated_at) VALUES "
-                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                             "?16, ?17, ?18, ?19)"));
-    BindIncident(*s, incident);  // triggers keep incident_services in step (schema.cc, 4)
-    QUELL_RETURN_IF_ERROR(s->Run());
-    return db_.LastInsertId();
+    RedoOp op(kInsertIncident);
+    BindIncident(op, incident);
+    op.BindNull(20);
+    return Write(op, 20);
   }
 
   Status UpdateIncident(const Incident& incident) override {
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("UPDATE incidents SET group_key = ?1, title = ?2, status = ?3, "
-                             "severity = ?4, services = ?5, environment = ?6, opened_at = ?7, "
-                             "updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
-                             "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, "
-                             "firing_count = ?15, flapping = ?16, analysis = ?17, "
-                             "silenced_until = ?18, escalated_at = ?19 WHERE id = ?20"));
-    BindIncident(*s, incident);
-    s->Bind(20, incident.id);
-    QUELL_RETURN_IF_ERROR(s->Run());
-    if (db_.Changes() == 0) return NotFound("no incident " + std::to_string(incident.id));
+    RedoOp op(kUpdateIncident);
+    BindIncident(op, incident);
+    op.Bind(20, incident.id);
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
+    if (changed == 0) return NotFound("no incident " + std::to_string(incident.id));
     return Status::Ok();
   }
 
@@ -349,12 +426,8 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<int64_t> InsertDeploy(const model::Deploy& d) override {
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("INSERT INTO deploys (service, environment, version, commit_sha, "
-                             "author, started_at, finished_at, status, description, url, "
-                             "received_at, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                             "?11, ?12)"));
-    s->Bind(1, d.service)
+    RedoOp op(kInsertDeploy);
+    op.Bind(1, d.service)
         .Bind(2, d.environment)
         .Bind(3, d.version)
         .Bind(4, d.commit)
@@ -365,68 +438,89 @@ class SqliteTx final : public StoreTx {
         .Bind(9, d.description)
         .Bind(10, d.url)
         .Bind(11, d.received_at)
-        .Bind(12, d.raw_json);
-    QUELL_RETURN_IF_ERROR(s->Run());
-    return db_.LastInsertId();
+        .Bind(12, d.raw_json)
+        .BindNull(13);
+    return Write(op, 13);
   }
 
   Result<int64_t> AppendEvent(const Event& event) override {
-    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("INSERT INTO events (incident_id, at, last_at, "
-                                                "kind, actor, fingerprint, note, count) VALUES "
-                                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-    s->Bind(1, event.incident_id)
+    RedoOp op(kAppendEvent);
+    op.Bind(1, event.incident_id)
         .Bind(2, event.at)
         .Bind(3, event.last_at)
         .Bind(4, std::string_view(EventKindText(event.kind)))
         .Bind(5, event.actor)
         .Bind(6, event.fingerprint)
         .Bind(7, event.note)
-        .Bind(8, event.count);
-    QUELL_RETURN_IF_ERROR(s->Run());
-    return db_.LastInsertId();
+        .Bind(8, event.count)
+        .BindNull(9);
+    return Write(op, 9);
   }
 
   Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind, const std::string& fingerprint,
                          TimeMs at, int64_t times) override {
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("UPDATE events SET count = count + ?5, last_at = ?4 WHERE id = "
-                             "(SELECT id FROM events WHERE incident_id = ?1 AND kind = ?2 AND "
-                             "fingerprint = ?3 ORDER BY id DESC LIMIT 1)"));
-    s->Bind(1, incident_id)
+    RedoOp op(kBumpEvent);
+    op.Bind(1, incident_id)
         .Bind(2, std::string_view(EventKindText(kind)))
         .Bind(3, fingerprint)
         .Bind(4, at)
         .Bind(5, times);
-    QUELL_RETURN_IF_ERROR(s->Run());
-    return db_.Changes() > 0;
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
+    return changed > 0;
   }
 
   Status EnqueueJob(const Job& job) override {
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (dedup_key) WHERE dedup_key "
-                             "!= '' AND leased_until = 0 DO UPDATE SET run_at = "
-                             "excluded.run_at WHERE excluded.run_at < run_at"));
-    s->Bind(1, job.kind)
+    RedoOp op(kEnqueueJob);
+    op.Bind(1, job.kind)
         .Bind(2, job.incident_id)
         .Bind(3, job.dedup_key)
         .Bind(4, job.run_at)
         .Bind(5, job.payload);
-    return s->Run();
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
+    (void)changed;  // 0 when a pending job was kept as it was
+    return Status::Ok();
   }
 
   Status Commit() override {
     if (done_) return Internal("transaction already finished");
-    Status status = db_.Exec("COMMIT");
-    if (!status.ok()) return status;  // still open: the destructor rolls back
+    if (!batch_) {
+      Status status = db_.Exec("COMMIT");
+      if (!status.ok()) return status;  // still open: the destructor rolls back
+    } else {
+      // Durable once the record is in the log; the batch commits it to SQLite later.
+      if (!redo_.empty()) {
+        QUELL_RETURN_IF_ERROR(batch_->log->Append(batch_->next_seq, redo_));
+        ++batch_->next_seq;
+        batch_->pending = true;
+      }
+      // Releasing a savepoint does no I/O; if it still failed, the record is in the log and
+      // the store replays it (SqliteStore::Recover) before anything else runs.
+      if (Status released = db_.Exec("RELEASE tx"); !released.ok()) {
+        done_ = true;
+        (void)db_.Exec("ROLLBACK");
+        batch_->open = false;
+        batch_->broken = true;
+        return released;
+      }
+    }
     done_ = true;
+    owner_ = std::thread::id();
     lock_.unlock();
     return Status::Ok();
   }
 
  private:
+  Result<int64_t> Write(RedoOp& op, int id_param) {
+    QUELL_ASSIGN_OR_RETURN(int64_t result, RunWrite(db_, op, id_param));
+    if (batch_) op.AppendTo(redo_);
+    return result;
+  }
+
   SqliteDb& db_;
   std::unique_lock<std::mutex> lock_;
+  Batch* batch_;
+  std::atomic<std::thread::id>& owner_;
+  std::string redo_;  // this transaction's statements, for the redo log
   bool done_ = false;
 };
 
@@ -441,16 +535,33 @@ class SqliteStore final : public Store {
     }
     checkpoint_cv_.notify_all();
     if (checkpointer_.joinable()) checkpointer_.join();
+    if (batch_.log) {
+      std::lock_guard lock(write_mu_);
+      (void)Flush();
+    }
   }
 
   Status Open(const SqliteOptions& options) {
     QUELL_ASSIGN_OR_RETURN(writer_, SqliteDb::Open(options.path, true, options.synchronous_full));
     QUELL_RETURN_IF_ERROR(Migrate());
+    // The process that holds the redo log batches its transactions and replays what a crash
+    // left in the log; another process (a CLI command beside `quell serve`) writes directly.
+    if (options.batch_interval_ms > 0) {
+      auto log = RedoLog::Open(options.path + "-redo", options.synchronous_full);
+      if (log) {
+        batch_.log = std::move(*log);
+        std::lock_guard lock(write_mu_);
+        QUELL_RETURN_IF_ERROR(Recover());
+      } else if (log.error().code() != StatusCode::kUnavailable) {
+        return log.error();
+      }
+    }
+    batch_interval_ms_ = std::max<TimeMs>(1, options.batch_interval_ms);
     // Checkpoints (copying the WAL back into the database, with an fsync) run on a background
     // thread instead of inside whichever commit crosses the WAL size limit.
     QUELL_RETURN_IF_ERROR(writer_->Exec("PRAGMA wal_autocheckpoint=0;"));
     QUELL_ASSIGN_OR_RETURN(checkpoint_db_, SqliteDb::Open(options.path, false, false));
-    checkpointer_ = std::thread([this] { CheckpointLoop(); });
+    checkpointer_ = std::thread([this] { BackgroundLoop(); });
     for (int i = 0; i < std::max(1, options.readers); ++i) {
       QUELL_ASSIGN_OR_RETURN(auto reader, SqliteDb::Open(options.path, false, false));
       QUELL_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON;"));
@@ -461,18 +572,24 @@ class SqliteStore final : public Store {
   }
 
   Result<std::unique_ptr<StoreTx>> Begin() override {
+    if (!batch_.log) return BeginDirect();
     std::unique_lock lock(write_mu_);
-    QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-    return std::unique_ptr<StoreTx>(new SqliteTx(*writer_, std::move(lock)));
+    if (batch_.broken) QUELL_RETURN_IF_ERROR(Recover());
+    if (!batch_.open) {
+      QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+      batch_.open = true;
+    }
+    QUELL_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT tx"));
+    return std::unique_ptr<StoreTx>(new SqliteTx(*writer_, std::move(lock), &batch_, owner_));
   }
 
   Result<std::optional<Incident>> GetIncident(int64_t id) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     return QueryIncident(r.db(), id);
   }
 
   Result<std::vector<Incident>> ListIncidents(const IncidentQuery& q) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     const int64_t before = q.before_id > 0 ? q.before_id : INT64_MAX;
     const std::string status = q.status ? model::IncidentStatusName(*q.status) : "";
     SqliteStatement* s = nullptr;
@@ -493,7 +610,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Alert>> ListAlerts(int64_t incident_id, size_t limit) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " ALERT_COLUMNS
                                                    " FROM alerts WHERE incident_id = ?1 "
                                                    "ORDER BY id LIMIT ?2"));
@@ -502,7 +619,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Event>> ListEvents(int64_t incident_id) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     QUELL_ASSIGN_OR_RETURN(
         auto* s,
         r.db().Prepare("SELECT " EVENT_COLUMNS " FROM events WHERE incident_id = ?1 ORDER BY id"));
@@ -511,7 +628,7 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM incidents WHERE ?1 = '' "
                                                    "OR status = ?1"));
     s->Bind(1, std::string_view(status ? model::IncidentStatusName(*status) : ""));
@@ -519,7 +636,7 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> CountAlerts() override {
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM alerts"));
     return QueryCount(*s);
   }
@@ -527,7 +644,7 @@ class SqliteStore final : public Store {
   Result<NoiseStats> GetStats(const StatsQuery& q) override {
     if (q.bucket_ms <= 0 || q.until <= q.since)
       return Error(InvalidArgument("stats need since < until and a positive bucket"));
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     NoiseStats out;
     // Full scans of alerts: an index on last_seen would cost every repeat (the hottest write)
     // an index update, and the dashboard asks a few times a minute.
@@ -578,7 +695,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<model::Deploy>> ListDeploys(const DeployQuery& q) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     // The effective time: finished_at, else started_at, else received_at.
     QUELL_ASSIGN_OR_RETURN(
         auto* s, r.db().Prepare("SELECT " DEPLOY_COLUMNS " FROM deploys WHERE (?1 = '' OR "
@@ -595,7 +712,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kCommitted);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT value FROM settings WHERE key = ?1"));
     s->Bind(1, key);
     QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -606,7 +723,7 @@ class SqliteStore final : public Store {
   }
 
   Status PutSetting(const std::string& key, const std::string& value) override {
-    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
     QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("INSERT INTO settings (key, value) VALUES "
                                                      "(?1, ?2) ON CONFLICT (key) DO UPDATE SET "
                                                      "value = excluded.value"));
@@ -616,7 +733,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
       const std::string& prefix) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kCommitted);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT key, value FROM settings WHERE "
                                                    "substr(key, 1, length(?1)) = ?1 ORDER BY key"));
     s->Bind(1, prefix);
@@ -626,7 +743,7 @@ class SqliteStore final : public Store {
 
   Status AppendLogs(std::vector<model::LogEntry>& entries) override {
     if (entries.empty()) return Status::Ok();
-    QUELL_ASSIGN_OR_RETURN(auto tx, Begin());
+    QUELL_ASSIGN_OR_RETURN(auto tx, BeginDirect());
     for (auto& e : entries) {
       QUELL_ASSIGN_OR_RETURN(
           auto* s, writer_->Prepare("INSERT INTO log_entries (service, ts, level, message, "
@@ -644,7 +761,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& q) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kCommitted);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, service, ts, level, message, "
                                                    "template_id FROM log_entries WHERE service = "
                                                    "?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts, id "
@@ -660,7 +777,7 @@ class SqliteStore final : public Store {
   }
 
   Status PruneLogs(TimeMs older_than, int64_t max_rows) override {
-    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
     QUELL_ASSIGN_OR_RETURN(auto* old, writer_->Prepare("DELETE FROM log_entries WHERE ts < ?1"));
     old->Bind(1, older_than);
     QUELL_RETURN_IF_ERROR(old->Run());
@@ -672,7 +789,7 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> InsertToken(const Token& token) override {
-    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
     QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("INSERT INTO tokens (name, scope, hash, "
                                                      "created_at) VALUES (?1, ?2, ?3, ?4)"));
     s->Bind(1, token.name).Bind(2, token.scope).Bind(3, token.hash).Bind(4, token.created_at);
@@ -681,7 +798,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Token>> FindTokenByHash(const std::string& hash) override {
-    Reader r(*this);
+    Reader r(*this, Sees::kCommitted);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, name, scope, hash, created_at FROM "
                                                    "tokens WHERE hash = ?1"));
     s->Bind(1, hash);
@@ -693,7 +810,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Token>> ListTokens() override {
-    Reader r(*this);
+    Reader r(*this, Sees::kCommitted);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, name, scope, hash, created_at FROM "
                                                    "tokens ORDER BY id"));
     return CollectRows(*s, [](const SqliteStatement& row) {
@@ -702,7 +819,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Job>> ClaimJob(TimeMs now, TimeMs lease_ms) override {
-    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
     QUELL_ASSIGN_OR_RETURN(
         auto* s,
         writer_->Prepare("UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 "
@@ -717,7 +834,7 @@ class SqliteStore final : public Store {
   }
 
   Status CompleteJob(int64_t job_id) override {
-    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
     QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("DELETE FROM jobs WHERE id = ?1"));
     s->Bind(1, job_id);
     return s->Run();
@@ -725,7 +842,7 @@ class SqliteStore final : public Store {
 
   Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error,
                   bool count_attempt) override {
-    std::lock_guard lock(write_mu_);
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
     QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
     Status status = [&]() -> Status {
       // If newer work for the same key is already pending, this job merges into it.
@@ -754,16 +871,27 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Job>> ListJobs() override {
-    Reader r(*this);
+    Reader r(*this, Sees::kBatch);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " JOB_COLUMNS " FROM jobs ORDER BY id"));
     return CollectRows(*s, [](const SqliteStatement& row) { return ReadJob(row); });
   }
 
  private:
+  // What a read must see. Reads of what write transactions change (incidents, alerts,
+  // timeline, jobs, deploys) see every committed transaction, so the batch is committed to
+  // SQLite first if it holds any; other reads need not wait for that.
+  enum class Sees { kBatch, kCommitted };
+
   // Borrows a reader connection for one read method.
   class Reader {
    public:
-    explicit Reader(SqliteStore& store) : store_(store) {
+    Reader(SqliteStore& store, Sees sees) : store_(store) {
+      // A thread inside a write transaction reads what SQLite holds (it cannot flush its own).
+      if (sees == Sees::kBatch && store_.batch_.pending &&
+          store_.owner_.load() != std::this_thread::get_id()) {
+        std::lock_guard lock(store_.write_mu_);
+        (void)store_.Flush();  // on failure the read sees the last commit
+      }
       std::unique_lock lock(store_.readers_mu_);
       store_.readers_cv_.wait(lock, [&] { return !store_.idle_readers_.empty(); });
       db_ = store_.idle_readers_.back();
@@ -783,6 +911,82 @@ class SqliteStore final : public Store {
     SqliteDb* db_;
   };
 
+  // The write lock for a change outside the batch (jobs, settings, tokens, logs): the batch
+  // is committed first, so the change runs in a transaction of its own.
+  Result<std::unique_lock<std::mutex>> LockDirect() {
+    std::unique_lock lock(write_mu_);
+    QUELL_RETURN_IF_ERROR(Flush());
+    return lock;
+  }
+
+  Result<std::unique_ptr<StoreTx>> BeginDirect() {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+    QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    return std::unique_ptr<StoreTx>(new SqliteTx(*writer_, std::move(lock), nullptr, owner_));
+  }
+
+  // Commits the batch to SQLite, with the last record it holds. Called with write_mu_ held.
+  Status Flush() {
+    if (batch_.broken) return Recover();
+    if (!batch_.open) return Status::Ok();
+    const uint64_t last = batch_.next_seq - 1;
+    Status status = Status::Ok();
+    if (last > batch_.applied_seq) status = SetAppliedSeq(last);
+    if (status.ok()) status = writer_->Exec("COMMIT");
+    if (!status.ok()) {
+      // Nothing acknowledged is lost: it is all in the log. Start over from it.
+      (void)writer_->Exec("ROLLBACK");
+      batch_.open = false;
+      batch_.broken = true;
+      return Recover();
+    }
+    batch_.open = false;
+    batch_.applied_seq = last;
+    batch_.pending = false;
+    batch_.log->Rewind();
+    return Status::Ok();
+  }
+
+  Status SetAppliedSeq(uint64_t seq) {
+    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("UPDATE redo_state SET applied_seq = ?1"));
+    s->Bind(1, static_cast<int64_t>(seq));
+    return s->Run();
+  }
+
+  // Brings SQLite up to the redo log: replays, in one transaction, every record the database
+  // does not hold (after a crash, or after a failed batch). Called with write_mu_ held.
+  Status Recover() {
+    if (batch_.open) {
+      (void)writer_->Exec("ROLLBACK");
+      batch_.open = false;
+    }
+    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("SELECT applied_seq FROM redo_state"));
+    QUELL_ASSIGN_OR_RETURN(int64_t applied, QueryCount(*s));
+    QUELL_ASSIGN_OR_RETURN(auto records, batch_.log->ReadAll());
+    uint64_t last = static_cast<uint64_t>(applied);
+    QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    Status status = Status::Ok();
+    for (const auto& record : records) {
+      if (record.seq <= last) continue;
+      if (record.seq != last + 1) break;  // not a continuation of what the database holds
+      status = ReplayRecord(*writer_, record.payload);
+      if (!status.ok()) break;
+      last = record.seq;
+    }
+    if (status.ok()) status = SetAppliedSeq(last);
+    if (status.ok()) status = writer_->Exec("COMMIT");
+    if (!status.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      return Internal("cannot replay the redo log: " + status.message());
+    }
+    batch_.applied_seq = last;
+    batch_.next_seq = last + 1;
+    batch_.pending = false;
+    batch_.broken = false;
+    batch_.log->Rewind();
+    return Status::Ok();
+  }
+
   Status Migrate() {
     QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("PRAGMA user_version"));
     QUELL_ASSIGN_OR_RETURN(int64_t version, QueryCount(*s));
@@ -801,15 +1005,26 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  void CheckpointLoop() {
+  // Commits the batch every batch interval (so readers in other processes see it and the
+  // write lock is free for them), and checkpoints the WAL about every 500 ms.
+  void BackgroundLoop() {
     std::unique_lock lock(checkpoint_mu_);
+    auto next_checkpoint = std::chrono::steady_clock::now();
     for (;;) {
-      checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; });
+      checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(batch_interval_ms_),
+                              [this] { return stopping_; });
       const bool last = stopping_;
       lock.unlock();
-      // PASSIVE never blocks writers or readers; the last one truncates the WAL file.
-      (void)checkpoint_db_->Exec(last ? "PRAGMA wal_checkpoint(TRUNCATE);"
-                                      : "PRAGMA wal_checkpoint(PASSIVE);");
+      if (batch_.log) {
+        std::lock_guard write_lock(write_mu_);
+        (void)Flush();
+      }
+      if (last || std::chrono::steady_clock::now() >= next_checkpoint) {
+        // PASSIVE never blocks writers or readers; the last one truncates the WAL file.
+        (void)checkpoint_db_->Exec(last ? "PRAGMA wal_checkpoint(TRUNCATE);"
+                                        : "PRAGMA wal_checkpoint(PASSIVE);");
+        next_checkpoint = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+      }
       lock.lock();
       if (last) return;
     }
@@ -817,6 +1032,9 @@ class SqliteStore final : public Store {
 
   std::mutex write_mu_;
   std::unique_ptr<SqliteDb> writer_;
+  Batch batch_;                                // guarded by write_mu_ (but `pending`)
+  std::atomic<std::thread::id> owner_;        // the thread in a write transaction, if any
+  TimeMs batch_interval_ms_ = 100;
   std::unique_ptr<SqliteDb> checkpoint_db_;
   std::thread checkpointer_;
   std::mutex checkpoint_mu_;

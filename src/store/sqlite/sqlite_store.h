@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -19,6 +20,10 @@ struct SqliteOptions {
   // commit either way.
   bool synchronous_full = false;
   int readers = 4;
+  // Write transactions commit into a batch: each one is made durable by a record in the redo
+  // log (DB-redo) and the batch is committed to SQLite at most this often, or as soon as a
+  // read needs it. 0: every transaction commits to SQLite itself.
+  TimeMs batch_interval_ms = 100;
 };
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);

@@ -1,0 +1,222 @@
+// The redo log on its own (records, torn tails, rewinds, the lock) and the SQLite store's
+// batches over it: what a crash leaves in the log is replayed at the next open.
+#include "store/sqlite/redo_log.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace quell::store {
+namespace {
+
+class RedoLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("quell_redo_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(RedoLogTest, OpsRoundTripEveryParameterType) {
+  RedoOp op(7);
+  op.Bind(1, int64_t{-42}).Bind(2, std::string_view("héllo\0x", 8)).Bind(3, 2.5).BindNull(5);
+  std::string bytes;
+  op.AppendTo(bytes);
+  RedoOp(3).Bind(1, int64_t{1}).AppendTo(bytes);
+  std::string_view in(bytes);
+  auto first = RedoOp::Read(in);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->statement(), 7);
+  std::string again;
+  first->AppendTo(again);
+  EXPECT_EQ(again, bytes.substr(0, again.size()));
+  auto second = RedoOp::Read(in);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->statement(), 3);
+  EXPECT_TRUE(in.empty());
+  std::string_view truncated(bytes.data(), 6);
+  EXPECT_FALSE(RedoOp::Read(truncated));
+}
+
+TEST_F(RedoLogTest, ReadsConsecutiveRecordsAndStopsAtATornOne) {
+  const std::string path = dir_ + "/log";
+  {
+    auto log = RedoLog::Open(path, false);
+    ASSERT_TRUE(log);
+    ASSERT_TRUE((*log)->Append(5, "five").ok());
+    ASSERT_TRUE((*log)->Append(6, "six").ok());
+    ASSERT_TRUE((*log)->Append(7, std::string(1000, 'x')).ok());
+  }
+  // A crash in the middle of writing the last record leaves part of it.
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 10);
+  auto log = RedoLog::Open(path, false);
+  ASSERT_TRUE(log);
+  auto records = (*log)->ReadAll();
+  ASSERT_TRUE(records);
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].seq, 5u);
+  EXPECT_EQ((*records)[0].payload, "five");
+  EXPECT_EQ((*records)[1].payload, "six");
+}
+
+TEST_F(RedoLogTest, AfterARewindOlderRecordsAreNotRead) {
+  auto log = RedoLog::Open(dir_ + "/log", false);
+  ASSERT_TRUE(log);
+  ASSERT_TRUE((*log)->Append(1, "a").ok());
+  ASSERT_TRUE((*log)->Append(2, "b").ok());
+  ASSERT_TRUE((*log)->Append(3, "c").ok());
+  (*log)->Rewind();
+  ASSERT_TRUE((*log)->Append(4, "d").ok());  // overwrites 1; 2 and 3 follow, stale
+  auto records = (*log)->ReadAll();
+  ASSERT_TRUE(records);
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].seq, 4u);
+}
+
+TEST_F(RedoLogTest, OneProcessAtATime) {
+  const std::string path = dir_ + "/log";
+  auto first = RedoLog::Open(path, false);
+  ASSERT_TRUE(first);
+  // flock locks belong to the open file description: a second open is refused like another
+  // process would be.
+  auto second = RedoLog::Open(path, false);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code(), StatusCode::kUnavailable);
+  first->reset();
+  EXPECT_TRUE(RedoLog::Open(path, false));
+}
+
+// ---- The store's batches. ----
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& dir, TimeMs batch_interval_ms) {
+  SqliteOptions options;
+  options.path = dir + "/quell.db";
+  options.batch_interval_ms = batch_interval_ms;
+  return OpenSqliteStore(options);
+}
+
+model::Incident NewIncident(const std::string& key) {
+  model::Incident i;
+  i.group_key = key;
+  i.title = key;
+  i.services = {"api"};
+  return i;
+}
+
+// Commits one incident with an alert, a timeline entry and a job; returns the incident id.
+int64_t CommitIncident(Store& store, const std::string& key) {
+  auto tx = store.Begin();
+  EXPECT_TRUE(tx);
+  auto id = (*tx)->InsertIncident(NewIncident(key));
+  EXPECT_TRUE(id);
+  model::Alert alert;
+  alert.incident_id = *id;
+  alert.data.fingerprint = "fp-" + key;
+  alert.data.service = "api";
+  EXPECT_TRUE((*tx)->InsertAlert(alert));
+  model::Event event;
+  event.incident_id = *id;
+  event.kind = model::EventKind::kAlertFired;
+  event.note = "fired";
+  EXPECT_TRUE((*tx)->AppendEvent(event));
+  model::Job job;
+  job.kind = "notify";
+  job.incident_id = *id;
+  job.dedup_key = "notify:" + std::to_string(*id);
+  EXPECT_TRUE((*tx)->EnqueueJob(job).ok());
+  EXPECT_TRUE((*tx)->Commit().ok());
+  return *id;
+}
+
+TEST_F(RedoLogTest, TransactionsCommittedBeforeACrashAreReplayed) {
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The batch never reaches SQLite: the interval is long and the process dies without
+    // running a destructor, as under kill -9.
+    auto store = OpenStore(dir_, 3600 * 1000);
+    if (!store) ::_exit(2);
+    CommitIncident(**store, "one");
+    CommitIncident(**store, "two");
+    {
+      auto tx = (*store)->Begin();  // rolled back: must not come back
+      if (!tx || !(*tx)->InsertIncident(NewIncident("rolled-back"))) ::_exit(3);
+    }
+    auto tx = (*store)->Begin();
+    if (!tx) ::_exit(4);
+    auto incident = (*tx)->FindIncident(1);
+    if (!incident || !*incident) ::_exit(5);
+    (*incident)->alert_count = 9;
+    if (!(*tx)->UpdateIncident(**incident).ok() ||
+        !*(*tx)->BumpEvent(1, model::EventKind::kAlertFired, "", 77, 4) || !(*tx)->Commit().ok())
+      ::_exit(6);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+
+  {
+    // SQLite itself holds none of it: only the log does.
+    auto raw = SqliteDb::Open(dir_ + "/quell.db", false, false);
+    ASSERT_TRUE(raw);
+    auto count = (*raw)->Prepare("SELECT count(*) FROM incidents");
+    ASSERT_TRUE(count && *(*count)->Step());
+    EXPECT_EQ((*count)->Int(0), 0);
+    (*count)->Reset();
+  }
+  auto store = OpenStore(dir_, 100);
+  ASSERT_TRUE(store) << store.error().ToString();
+  EXPECT_EQ(*(*store)->CountIncidents(std::nullopt), 2);
+  EXPECT_EQ(*(*store)->CountAlerts(), 2);
+  auto first = (*store)->GetIncident(1);
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->alert_count, 9);
+  auto events = (*store)->ListEvents(1);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].count, 5);
+  EXPECT_EQ((*events)[0].last_at, 77);
+  EXPECT_EQ((*store)->ListJobs()->size(), 2u);
+  // Ids continue after the replayed rows, and a second open replays nothing twice.
+  EXPECT_EQ(CommitIncident(**store, "three"), 3);
+  store->reset();
+  store = OpenStore(dir_, 100);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(*(*store)->CountIncidents(std::nullopt), 3);
+  EXPECT_EQ(*(*store)->CountAlerts(), 3);
+}
+
+TEST_F(RedoLogTest, ASecondStoreOnTheSameFileWritesDirectly) {
+  auto serve = OpenStore(dir_, 50);
+  ASSERT_TRUE(serve);
+  auto cli = OpenStore(dir_, 50);  // the log is taken: this one commits each transaction
+  ASSERT_TRUE(cli) << cli.error().ToString();
+  CommitIncident(**cli, "from-cli");
+  EXPECT_EQ(*(*serve)->CountIncidents(std::nullopt), 1);
+  // The first store's batch reaches SQLite within its interval, where the other one sees it.
+  CommitIncident(**serve, "from-serve");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (*(*cli)->CountIncidents(std::nullopt) < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(*(*cli)->CountIncidents(std::nullopt), 2);
+  EXPECT_EQ(*(*serve)->CountIncidents(std::nullopt), 2);
+}
+
+}  // namespace
+}  // namespace quell::store
