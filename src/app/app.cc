@@ -47,6 +47,7 @@ engine::EngineOptions EngineOptionsFrom(const config::Config& c) {
   o.auto_resolve = c.auto_resolve;
   o.group_related_services = c.group_related_services;
   o.analyze_delay_ms = c.analyze_delay_ms;
+  o.analyze_min_interval_ms = c.analyze_min_interval_ms;
   o.escalate_after_ms = c.escalate_after_ms;
   return o;
 }
@@ -184,12 +185,18 @@ void RegisterEngineJobs(jobs::JobRunner& runner, engine::Engine& engine,
       return InvalidArgument(escalated.error().message());
     return escalated.error();
   });
-  runner.Register("analyze", [&](const model::Job& job) -> Status {
-    auto result = engine.Analyze(job.incident_id, analyst, sources, /*force=*/false);
-    if (result) return Status::Ok();
-    if (result.error().code() == StatusCode::kNotFound)
-      return InvalidArgument(result.error().message());  // permanent: nothing to analyse
-    return result.error();
+  runner.Register("analyze", [&](const model::Job& job) -> jobs::JobOutcome {
+    auto wait = engine.AnalysisWait(job.incident_id);
+    if (wait && *wait > 0) return jobs::JobOutcome::RetryIn(*wait, "analysed recently");
+    Status status = wait ? Status::Ok() : wait.error();
+    if (status.ok()) {
+      auto result = engine.Analyze(job.incident_id, analyst, sources, /*force=*/false);
+      if (result) return Status::Ok();
+      status = result.error();
+    }
+    if (status.code() == StatusCode::kNotFound)
+      return InvalidArgument(status.message());  // permanent: nothing to analyse
+    return status;
   });
 }
 

@@ -168,6 +168,10 @@ const std::vector<Option>& Options() {
         "wait this long after an incident changes before analysing it (changes meanwhile "
         "coalesce)",
         DurationSetter(&Config::analyze_delay_ms));
+    add("analysis.min_interval", "30s",
+        "analyse an incident that keeps changing at most this often (the first analysis waits "
+        "only analysis.delay)",
+        DurationSetter(&Config::analyze_min_interval_ms));
     add("escalation.after", "15m",
         "escalate an incident nobody acknowledged (or silenced) this long after it opened; 0: never",
         DurationSetter(&Config::escalate_after_ms));

@@ -64,6 +64,8 @@ struct EngineOptions {
   TimeMs escalate_after_ms = 15 * kMinuteMs;
   // Analysis runs this long after an incident changes; changes meanwhile coalesce.
   TimeMs analyze_delay_ms = 2 * kSecondMs;
+  // An incident that keeps changing is analysed again at most this often.
+  TimeMs analyze_min_interval_ms = 30 * kSecondMs;
   // Group commit: at most this many alerts in one transaction.
   size_t max_batch_alerts = 5000;
 };
@@ -133,6 +135,9 @@ class Engine {
   // stored analysis returned.
   Result<model::Analysis> Analyze(int64_t incident_id, analysis::Analyst& analyst,
                                   const EvidenceSources& sources, bool force);
+  // How long an "analyze" job for this incident waits: until analyze_min_interval_ms after
+  // its last analysis (0: run now). Keeps an alert storm from re-running the analyst nonstop.
+  Result<TimeMs> AnalysisWait(int64_t incident_id);
 
   // Runs an "escalate" job: escalates the incident if it has been triggered (and not silenced)
   // for escalate_after_ms; if it is not due yet, the job is put back for when it is. Returns

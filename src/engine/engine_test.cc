@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "analysis/builtin_analyst.h"
+#include "engine/evidence_builder.h"
 #include "engine/fingerprint.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -423,6 +425,20 @@ TEST_F(EngineTest, RelatedServiceGroupingCanBeTurnedOff) {
   auto redis = Send(Alert("redis", "connection refused"));
   auto api = Send(Alert("api", "Redis timeout"));
   EXPECT_NE(api.incident_id, redis.incident_id);
+}
+
+TEST_F(EngineTest, AChangingIncidentIsAnalysedAgainOnlyAfterTheMinimumInterval) {
+  auto first = Send(Alert("api", "Redis timeout"));
+  EXPECT_EQ(*engine_->AnalysisWait(first.incident_id), 0);  // never analysed: run now
+  analysis::BuiltinAnalyst analyst;
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, false));
+  EXPECT_EQ(*engine_->AnalysisWait(first.incident_id), 30 * kSecondMs);
+  clock_.Advance(10 * kSecondMs);
+  Send(Alert("api", "disk full"));
+  EXPECT_EQ(*engine_->AnalysisWait(first.incident_id), 20 * kSecondMs);
+  clock_.Advance(20 * kSecondMs);
+  EXPECT_EQ(*engine_->AnalysisWait(first.incident_id), 0);
+  EXPECT_FALSE(engine_->AnalysisWait(first.incident_id + 1000));
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // Engine::Analyze: evidence in, analysis stored, one timeline entry per changed analysis.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "analysis/analyst.h"
@@ -23,11 +25,7 @@ Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& 
   result.input_hash = hash;
 
   QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
-  QUELL_ASSIGN_OR_RETURN(auto incident, tx->FindIncident(incident_id));
-  if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
-  incident->analysis_json = model::AnalysisToJsonText(result);
-  incident->updated_at = now;
-  QUELL_RETURN_IF_ERROR(tx->UpdateIncident(*incident));
+  QUELL_RETURN_IF_ERROR(tx->SetAnalysis(incident_id, model::AnalysisToJsonText(result), now));
   QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
       *tx, incident_id, model::EventKind::kAnalysis, result.analyzer, "",
       fmt::format("{} (confidence {:.2f}, severity {})", result.root_cause, result.confidence,
@@ -45,6 +43,16 @@ Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& 
   QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident_id, now));
   QUELL_RETURN_IF_ERROR(tx->Commit());
   return result;
+}
+
+Result<TimeMs> Engine::AnalysisWait(int64_t incident_id) {
+  QUELL_ASSIGN_OR_RETURN(auto incident, store_.GetIncident(incident_id));
+  if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
+  if (incident->analysis_json.empty()) return TimeMs{0};
+  auto previous = model::AnalysisFromJsonText(incident->analysis_json);
+  if (!previous) return TimeMs{0};
+  const TimeMs due = previous->created_at + options_.analyze_min_interval_ms;
+  return std::max(TimeMs{0}, due - clock_.Now());
 }
 
 }  // namespace quell::engine

@@ -247,6 +247,9 @@ Result<Analysis> AnalysisFromJson(const json::value& v) {
   QUELL_ASSIGN_OR_RETURN(a.summary, StringField(o, "summary", "", false));
   QUELL_ASSIGN_OR_RETURN(a.analyzer, StringField(o, "analyzer", "", false));
   QUELL_ASSIGN_OR_RETURN(a.input_hash, StringField(o, "input_hash", "", false));
+  // Stored analyses carry when they were made; a model's answer does not.
+  if (const json::value* at = o.if_contains("created_at"); at && at->is_string())
+    if (auto t = ParseRfc3339(std::string_view(at->get_string())); t) a.created_at = *t;
   if (const json::value* llm = o.if_contains("llm"); llm && llm->is_object()) {
     QUELL_ASSIGN_OR_RETURN(a.llm_note, StringField(llm->get_object(), "note", "llm.", false));
     QUELL_ASSIGN_OR_RETURN(a.llm_prompt, StringField(llm->get_object(), "prompt", "llm.", false));

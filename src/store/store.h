@@ -95,9 +95,14 @@ class StoreTx {
   // The most recently opened incident whose services include `service`, whatever its status.
   virtual Result<std::optional<model::Incident>> FindLatestIncidentWithService(
       const std::string& service) = 0;
+  // InsertIncident and UpdateIncident (which overwrites incident `incident.id`) write every
+  // field but the analysis, which only SetAnalysis writes: ingest rewrites an incident with
+  // every alert, and the analysis is the one large field it never changes.
   virtual Result<int64_t> InsertIncident(const model::Incident& incident) = 0;
-  // Overwrites all fields of incident `incident.id`.
   virtual Status UpdateIncident(const model::Incident& incident) = 0;
+  // Stores an incident's analysis (Incident::analysis_json) and its updated_at.
+  virtual Status SetAnalysis(int64_t incident_id, const std::string& analysis_json,
+                             TimeMs updated_at) = 0;
 
   // Open (triggered or acknowledged) incidents whose services include `service`.
   virtual Result<std::vector<model::Incident>> FindOpenIncidentsWithService(

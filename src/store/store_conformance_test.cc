@@ -87,9 +87,10 @@ TEST_P(StoreConformance, IncidentAndAlertRoundTripEveryField) {
   incident.flapping = true;
   incident.acked_by = "alice";
   incident.acked_at = 3000;
-  incident.analysis_json = R"({"root_cause":"x"})";
   auto id = tx->InsertIncident(incident);
   ASSERT_TRUE(id);
+  incident.analysis_json = R"({"root_cause":"x"})";
+  ASSERT_TRUE(tx->SetAnalysis(*id, incident.analysis_json, incident.updated_at).ok());
   model::Alert alert;
   alert.incident_id = *id;
   alert.data.fingerprint = "fp1";
@@ -198,6 +199,28 @@ TEST_P(StoreConformance, BumpEventCollapsesRepeats) {
   EXPECT_EQ((*events)[0].count, 3);
   EXPECT_EQ((*events)[0].at, 5);
   EXPECT_EQ((*events)[0].last_at, 9);
+}
+
+TEST_P(StoreConformance, AnalysisIsWrittenOnlyBySetAnalysis) {
+  auto tx = Begin();
+  auto id = tx->InsertIncident(SampleIncident("k", {"api"}));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(tx->SetAnalysis(*id, R"({"root_cause":"redis"})", 77).ok());
+  model::Incident incident = **tx->FindIncident(*id);
+  EXPECT_EQ(incident.analysis_json, R"({"root_cause":"redis"})");
+  EXPECT_EQ(incident.updated_at, 77);
+  // An update made from a copy with another analysis changes everything but the analysis.
+  incident.analysis_json = R"({"root_cause":"stale"})";
+  incident.alert_count = 9;
+  ASSERT_TRUE(tx->UpdateIncident(incident).ok());
+  EXPECT_EQ((*tx->FindIncident(*id))->analysis_json, R"({"root_cause":"redis"})");
+  EXPECT_FALSE(tx->SetAnalysis(*id + 100, "{}", 1).ok());
+  ASSERT_TRUE(tx->Commit().ok());
+
+  auto got = store_->GetIncident(*id);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->analysis_json, R"({"root_cause":"redis"})");
+  EXPECT_EQ((*got)->alert_count, 9);
 }
 
 TEST_P(StoreConformance, TransactionReadsItsOwnWrites) {

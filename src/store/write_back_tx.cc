@@ -79,13 +79,30 @@ Result<int64_t> WriteBackTx::InsertIncident(const Incident& incident) {
   QUELL_ASSIGN_OR_RETURN(int64_t id, inner_->InsertIncident(incident));
   Incident& row = incidents_[id] = incident;
   row.id = id;
+  row.analysis_json.clear();  // not written by InsertIncident
   latest_incident_[incident.group_key] = id;
   return id;
 }
 
 Status WriteBackTx::UpdateIncident(const Incident& incident) {
-  incidents_[incident.id] = incident;
+  // The stored analysis stays as it is (StoreTx::UpdateIncident), so the cached one does too.
+  QUELL_ASSIGN_OR_RETURN(auto stored, FindIncident(incident.id));
+  if (!stored) return NotFound("no incident " + std::to_string(incident.id));
+  Incident& row = incidents_.at(incident.id);
+  std::string analysis = std::move(row.analysis_json);
+  row = incident;
+  row.analysis_json = std::move(analysis);
   dirty_incidents_.insert(incident.id);
+  return Status::Ok();
+}
+
+Status WriteBackTx::SetAnalysis(int64_t incident_id, const std::string& analysis_json,
+                                TimeMs updated_at) {
+  QUELL_RETURN_IF_ERROR(inner_->SetAnalysis(incident_id, analysis_json, updated_at));
+  if (auto cached = incidents_.find(incident_id); cached != incidents_.end()) {
+    cached->second.analysis_json = analysis_json;
+    cached->second.updated_at = updated_at;
+  }
   return Status::Ok();
 }
 

@@ -38,6 +38,8 @@ class WriteBackTx final : public StoreTx {
       const std::string& service) override;
   Result<int64_t> InsertIncident(const model::Incident& incident) override;
   Status UpdateIncident(const model::Incident& incident) override;
+  Status SetAnalysis(int64_t incident_id, const std::string& analysis_json,
+                     TimeMs updated_at) override;
   Result<std::vector<model::Incident>> FindOpenIncidentsWithService(
       const std::string& service) override;
 

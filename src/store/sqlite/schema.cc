@@ -175,6 +175,17 @@ CREATE TABLE redo_state (
 ) STRICT;
 INSERT INTO redo_state (id, applied_seq) VALUES (1, 0);
 )sql",
+      // 9: analyses move out of the incident row, which ingest rewrites with every alert.
+      // incidents.analysis stays (always '') for redo records written before this version.
+      R"sql(
+CREATE TABLE incident_analyses (
+  incident_id INTEGER PRIMARY KEY,
+  analysis TEXT NOT NULL
+) STRICT;
+INSERT INTO incident_analyses (incident_id, analysis)
+  SELECT id, analysis FROM incidents WHERE analysis != '';
+UPDATE incidents SET analysis = '' WHERE analysis != '';
+)sql",
   };
   return migrations;
 }

@@ -26,7 +26,8 @@ using model::Job;
 #define INCIDENT_COLUMNS                                                                     \
   "id, group_key, title, status, severity, services, environment, opened_at, updated_at, "   \
   "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
-  "flapping, analysis, silenced_until, escalated_at"
+  "flapping, coalesce((SELECT a.analysis FROM incident_analyses AS a WHERE a.incident_id = " \
+  "incidents.id), ''), silenced_until, escalated_at"
 #define ALERT_COLUMNS                                                                     \
   "id, incident_id, fingerprint, source, status, service, environment, name, message, "   \
   "severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, first_seen, " \
@@ -62,7 +63,8 @@ Incident ReadIncident(const SqliteStatement& s) {
   return i;
 }
 
-// Binds the mutable incident fields as ?1..?19 (INCIDENT_COLUMNS order after id).
+// Binds the mutable incident fields as ?1..?19 (INCIDENT_COLUMNS order after id). The analysis
+// lives in its own table (schema.cc, 9), so ?17 (the old analysis column) is always empty.
 template <typename Statement>
 void BindIncident(Statement& s, const Incident& i) {
   s.Bind(1, i.group_key)
@@ -81,7 +83,7 @@ void BindIncident(Statement& s, const Incident& i) {
       .Bind(14, i.alert_count)
       .Bind(15, i.firing_count)
       .Bind(16, int64_t{i.flapping ? 1 : 0})
-      .Bind(17, i.analysis_json)
+      .Bind(17, std::string_view())
       .Bind(18, i.silenced_until)
       .Bind(19, i.escalated_at);
 }
@@ -241,6 +243,9 @@ enum WriteStatement : uint8_t {
   kAppendEvent,
   kBumpEvent,
   kEnqueueJob,
+  kUpdateIncidentState,
+  kTouchIncident,
+  kSetAnalysis,
   kWriteStatementEnd,
 };
 
@@ -263,8 +268,7 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     "opened_at, updated_at, last_alert_at, acked_at, acked_by, resolved_at, resolved_by, "
     "alert_count, firing_count, flapping, analysis, silenced_until, escalated_at, id) VALUES "
     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-    // kUpdateIncident. group_key and opened_at never change: not rewriting them spares their
-    // indexes.
+    // kUpdateIncident: no longer written (kUpdateIncidentState is), replayed from older logs.
     "UPDATE incidents SET title = ?2, status = ?3, severity = ?4, services = ?5, "
     "environment = ?6, updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
     "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, firing_count = ?15, flapping = ?16, "
@@ -283,6 +287,18 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     "INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) VALUES (?1, ?2, ?3, ?4, "
     "?5) ON CONFLICT (dedup_key) WHERE dedup_key != '' AND leased_until = 0 DO UPDATE SET "
     "run_at = excluded.run_at WHERE excluded.run_at < run_at",
+    // kUpdateIncidentState. group_key and opened_at never change: not rewriting them spares
+    // their indexes.
+    "UPDATE incidents SET title = ?2, status = ?3, severity = ?4, services = ?5, "
+    "environment = ?6, updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
+    "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, firing_count = ?15, flapping = ?16, "
+    "silenced_until = ?18, escalated_at = ?19 WHERE id = ?20",
+    // kTouchIncident
+    "UPDATE incidents SET updated_at = ?2 WHERE id = ?1",
+    // kSetAnalysis. Apart from the incident row, which every alert rewrites: SQLite rewrites a
+    // whole row on any update, and the analysis is most of an incident's bytes.
+    "INSERT INTO incident_analyses (incident_id, analysis) VALUES (?1, ?2) ON CONFLICT "
+    "(incident_id) DO UPDATE SET analysis = excluded.analysis",
 };
 
 // Runs one write statement. Returns the new row id when `id_param` names the id parameter of
@@ -408,11 +424,23 @@ class SqliteTx final : public StoreTx {
   }
 
   Status UpdateIncident(const Incident& incident) override {
-    RedoOp op(kUpdateIncident);
+    RedoOp op(kUpdateIncidentState);
     BindIncident(op, incident);
     op.Bind(20, incident.id);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
     if (changed == 0) return NotFound("no incident " + std::to_string(incident.id));
+    return Status::Ok();
+  }
+
+  Status SetAnalysis(int64_t incident_id, const std::string& analysis_json,
+                     TimeMs updated_at) override {
+    RedoOp touch(kTouchIncident);
+    touch.Bind(1, incident_id).Bind(2, updated_at);
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(touch, 0));
+    if (changed == 0) return NotFound("no incident " + std::to_string(incident_id));
+    RedoOp op(kSetAnalysis);
+    op.Bind(1, incident_id).Bind(2, analysis_json);
+    QUELL_ASSIGN_OR_RETURN(changed, Write(op, 0));
     return Status::Ok();
   }
 
