@@ -461,6 +461,29 @@ TEST_P(StoreConformance, RetryWithoutPendingTwinReleasesTheJob) {
   EXPECT_EQ((*again)->attempts, 2);
 }
 
+TEST_P(StoreConformance, ARolledBackEnqueueLeavesNoPendingJob) {
+  model::Job job;
+  job.kind = "analyze";
+  job.dedup_key = "analyze:1";
+  job.run_at = 5;
+  {
+    auto tx = Begin();
+    ASSERT_TRUE(tx->EnqueueJob(job).ok());
+  }  // rolled back
+  EXPECT_TRUE(store_->ListJobs()->empty());
+  auto tx = Begin();
+  ASSERT_TRUE(tx->EnqueueJob(job).ok());
+  ASSERT_TRUE(tx->Commit().ok());
+  ASSERT_EQ(store_->ListJobs()->size(), 1u);
+  // Claimed, the key has no pending job: the same enqueue makes one again.
+  ASSERT_TRUE(*store_->ClaimJob(5, 1000));
+  auto again = Begin();
+  ASSERT_TRUE(again->EnqueueJob(job).ok());
+  ASSERT_TRUE(again->Commit().ok());
+  EXPECT_EQ(store_->ListJobs()->size(), 2u);
+  EXPECT_TRUE(*store_->ClaimJob(5, 1000));
+}
+
 TEST_P(StoreConformance, Tokens) {
   Token t{0, "ci", "ingest", "abc123", 5};
   auto id = store_->InsertToken(t);

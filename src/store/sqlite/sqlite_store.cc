@@ -4,8 +4,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <thread>
 #include <algorithm>
+#include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "store/sqlite/redo_log.h"
@@ -334,6 +336,10 @@ struct Batch {
   uint64_t next_seq = 1;
   std::atomic<bool> pending{false};  // records the database does not hold yet
   bool broken = false;  // the open transaction was lost: replay the log before going on
+  // dedup_key -> X: a pending job with this key and run_at <= X exists (the store is the only
+  // writer: it holds the log). Ingest enqueues the same few jobs with every transaction; this
+  // spares the upserts that would change nothing. A claim forgets its key.
+  std::unordered_map<std::string, TimeMs> pending_jobs;
 };
 
 // ---- The write transaction. ----
@@ -498,6 +504,11 @@ class SqliteTx final : public StoreTx {
   }
 
   Status EnqueueJob(const Job& job) override {
+    const bool cacheable = batch_ && !job.dedup_key.empty();
+    if (cacheable) {
+      auto known = batch_->pending_jobs.find(job.dedup_key);
+      if (known != batch_->pending_jobs.end() && known->second <= job.run_at) return Status::Ok();
+    }
     RedoOp op(kEnqueueJob);
     op.Bind(1, job.kind)
         .Bind(2, job.incident_id)
@@ -506,8 +517,14 @@ class SqliteTx final : public StoreTx {
         .Bind(5, job.payload);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
     (void)changed;  // 0 when a pending job was kept as it was
+    // Either way a pending job with run_at <= job.run_at now exists; known once committed.
+    if (cacheable) {
+      auto [entry, added] = enqueued_.emplace(job.dedup_key, job.run_at);
+      if (!added) entry->second = std::min(entry->second, job.run_at);
+    }
     return Status::Ok();
   }
+
 
   Status Commit() override {
     if (done_) return Internal("transaction already finished");
@@ -520,6 +537,10 @@ class SqliteTx final : public StoreTx {
         QUELL_RETURN_IF_ERROR(batch_->log->Append(batch_->next_seq, redo_));
         ++batch_->next_seq;
         batch_->pending = true;
+      }
+      for (auto& [key, run_at] : enqueued_) {
+        auto [entry, added] = batch_->pending_jobs.emplace(key, run_at);
+        if (!added) entry->second = std::min(entry->second, run_at);
       }
       // Releasing a savepoint does no I/O; if it still failed, the record is in the log and
       // the store replays it (SqliteStore::Recover) before anything else runs.
@@ -549,6 +570,7 @@ class SqliteTx final : public StoreTx {
   Batch* batch_;
   std::atomic<std::thread::id>& owner_;
   std::string redo_;  // this transaction's statements, for the redo log
+  std::unordered_map<std::string, TimeMs> enqueued_;  // Batch::pending_jobs, once committed
   bool done_ = false;
 };
 
@@ -858,6 +880,7 @@ class SqliteStore final : public Store {
     if (!row) return std::nullopt;
     Job job = ReadJob(*s);
     QUELL_RETURN_IF_ERROR(s->Run());  // finish the statement so the change commits
+    batch_.pending_jobs.erase(job.dedup_key);  // it may have been the pending one
     return job;
   }
 
@@ -984,6 +1007,7 @@ class SqliteStore final : public Store {
   // Brings SQLite up to the redo log: replays, in one transaction, every record the database
   // does not hold (after a crash, or after a failed batch). Called with write_mu_ held.
   Status Recover() {
+    batch_.pending_jobs.clear();
     if (batch_.open) {
       (void)writer_->Exec("ROLLBACK");
       batch_.open = false;
