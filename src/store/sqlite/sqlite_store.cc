@@ -353,7 +353,18 @@ class SqliteTx final : public StoreTx {
     owner_ = std::this_thread::get_id();
   }
   ~SqliteTx() override {
-    if (!done_) (void)db_.Exec(batch_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK");
+    if (!done_) {
+      if (!batch_) {
+        (void)db_.Exec("ROLLBACK");
+      } else if (wrote_) {
+        // A batched transaction has no savepoint of its own (one per transaction cost ingest
+        // a copy of every page it touched): undo the whole batch; the store replays the
+        // committed transactions from the log before the next one (SqliteStore::Recover).
+        (void)db_.Exec("ROLLBACK");
+        batch_->open = false;
+        batch_->broken = true;
+      }
+    }
     owner_ = std::thread::id();
   }
 
@@ -542,15 +553,6 @@ class SqliteTx final : public StoreTx {
         auto [entry, added] = batch_->pending_jobs.emplace(key, run_at);
         if (!added) entry->second = std::min(entry->second, run_at);
       }
-      // Releasing a savepoint does no I/O; if it still failed, the record is in the log and
-      // the store replays it (SqliteStore::Recover) before anything else runs.
-      if (Status released = db_.Exec("RELEASE tx"); !released.ok()) {
-        done_ = true;
-        (void)db_.Exec("ROLLBACK");
-        batch_->open = false;
-        batch_->broken = true;
-        return released;
-      }
     }
     done_ = true;
     owner_ = std::thread::id();
@@ -560,6 +562,7 @@ class SqliteTx final : public StoreTx {
 
  private:
   Result<int64_t> Write(RedoOp& op, int id_param) {
+    wrote_ = true;
     QUELL_ASSIGN_OR_RETURN(int64_t result, RunWrite(db_, op, id_param));
     if (batch_) op.AppendTo(redo_);
     return result;
@@ -571,6 +574,7 @@ class SqliteTx final : public StoreTx {
   std::atomic<std::thread::id>& owner_;
   std::string redo_;  // this transaction's statements, for the redo log
   std::unordered_map<std::string, TimeMs> enqueued_;  // Batch::pending_jobs, once committed
+  bool wrote_ = false;
   bool done_ = false;
 };
 
@@ -629,7 +633,6 @@ class SqliteStore final : public Store {
       QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
       batch_.open = true;
     }
-    QUELL_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT tx"));
     return std::unique_ptr<StoreTx>(new SqliteTx(*writer_, std::move(lock), &batch_, owner_));
   }
 

@@ -23,7 +23,7 @@ struct SqliteOptions {
   // Write transactions commit into a batch: each one is made durable by a record in the redo
   // log (DB-redo) and the batch is committed to SQLite at most this often, or as soon as a
   // read needs it. 0: every transaction commits to SQLite itself.
-  TimeMs batch_interval_ms = 100;
+  TimeMs batch_interval_ms = 500;
 };
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
