@@ -248,6 +248,10 @@ enum WriteStatement : uint8_t {
   kUpdateIncidentState,
   kTouchIncident,
   kSetAnalysis,
+  kLeaseJob,
+  kDeleteJob,
+  kMergeRetriedJob,
+  kReleaseJob,
   kWriteStatementEnd,
 };
 
@@ -301,6 +305,16 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     // whole row on any update, and the analysis is most of an incident's bytes.
     "INSERT INTO incident_analyses (incident_id, analysis) VALUES (?1, ?2) ON CONFLICT "
     "(incident_id) DO UPDATE SET analysis = excluded.analysis",
+    // kLeaseJob
+    "UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 WHERE id = ?1",
+    // kDeleteJob
+    "DELETE FROM jobs WHERE id = ?1",
+    // kMergeRetriedJob: newer work for the job's key is pending: it takes the retry's run_at.
+    "UPDATE jobs SET run_at = min(run_at, ?2), last_error = ?3 WHERE leased_until = 0 AND "
+    "dedup_key != '' AND dedup_key = (SELECT dedup_key FROM jobs WHERE id = ?1)",
+    // kReleaseJob
+    "UPDATE jobs SET leased_until = 0, run_at = ?2, last_error = ?3, attempts = max(0, "
+    "attempts - ?4) WHERE id = ?1",
 };
 
 // Runs one write statement. Returns the new row id when `id_param` names the id parameter of
@@ -341,6 +355,14 @@ struct Batch {
   // spares the upserts that would change nothing. A claim forgets its key.
   std::unordered_map<std::string, TimeMs> pending_jobs;
 };
+
+// Starts the batch's SQLite transaction if it is not running.
+Status OpenBatch(SqliteDb& db, Batch& batch) {
+  if (batch.open) return Status::Ok();
+  QUELL_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  batch.open = true;
+  return Status::Ok();
+}
 
 // ---- The write transaction. ----
 
@@ -537,6 +559,46 @@ class SqliteTx final : public StoreTx {
   }
 
 
+  // The outbox's own writes (SqliteStore's job methods), recorded in the log like the rest, so
+  // a replay changes the jobs table exactly as the original run did.
+  Result<std::optional<Job>> LeaseDueJob(TimeMs now, TimeMs lease_ms) {
+    QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT " JOB_COLUMNS " FROM jobs WHERE run_at "
+                                                "<= ?1 AND leased_until < ?1 ORDER BY run_at, "
+                                                "id LIMIT 1"));
+    s->Bind(1, now);
+    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::nullopt;
+    Job job = ReadJob(*s);
+    s->Reset();
+    RedoOp op(kLeaseJob);
+    op.Bind(1, job.id).Bind(2, now + lease_ms);
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
+    (void)changed;
+    ++job.attempts;
+    return job;
+  }
+
+  Status DeleteJob(int64_t job_id) {
+    RedoOp op(kDeleteJob);
+    op.Bind(1, job_id);
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
+    (void)changed;
+    return Status::Ok();
+  }
+
+  Status ReleaseJob(int64_t job_id, TimeMs run_at, const std::string& error,
+                    bool count_attempt) {
+    RedoOp merge(kMergeRetriedJob);
+    merge.Bind(1, job_id).Bind(2, run_at).Bind(3, error);
+    QUELL_ASSIGN_OR_RETURN(int64_t merged, Write(merge, 0));
+    if (merged > 0) return DeleteJob(job_id);
+    RedoOp release(kReleaseJob);
+    release.Bind(1, job_id).Bind(2, run_at).Bind(3, error).Bind(4, int64_t{count_attempt ? 0 : 1});
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(release, 0));
+    (void)changed;
+    return Status::Ok();
+  }
+
   Status Commit() override {
     if (done_) return Internal("transaction already finished");
     if (!batch_) {
@@ -562,6 +624,7 @@ class SqliteTx final : public StoreTx {
 
  private:
   Result<int64_t> Write(RedoOp& op, int id_param) {
+    if (batch_) QUELL_RETURN_IF_ERROR(OpenBatch(db_, *batch_));
     wrote_ = true;
     QUELL_ASSIGN_OR_RETURN(int64_t result, RunWrite(db_, op, id_param));
     if (batch_) op.AppendTo(redo_);
@@ -626,14 +689,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::unique_ptr<StoreTx>> Begin() override {
-    if (!batch_.log) return BeginDirect();
-    std::unique_lock lock(write_mu_);
-    if (batch_.broken) QUELL_RETURN_IF_ERROR(Recover());
-    if (!batch_.open) {
-      QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-      batch_.open = true;
-    }
-    return std::unique_ptr<StoreTx>(new SqliteTx(*writer_, std::move(lock), &batch_, owner_));
+    QUELL_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+    return std::unique_ptr<StoreTx>(std::move(tx));
   }
 
   Result<std::optional<Incident>> GetIncident(int64_t id) override {
@@ -872,56 +929,24 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Job>> ClaimJob(TimeMs now, TimeMs lease_ms) override {
-    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
-    QUELL_ASSIGN_OR_RETURN(
-        auto* s,
-        writer_->Prepare("UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 "
-                         "WHERE id = (SELECT id FROM jobs WHERE run_at <= ?1 AND "
-                         "leased_until < ?1 ORDER BY run_at, id LIMIT 1) RETURNING " JOB_COLUMNS));
-    s->Bind(1, now).Bind(2, now + lease_ms);
-    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::nullopt;
-    Job job = ReadJob(*s);
-    QUELL_RETURN_IF_ERROR(s->Run());  // finish the statement so the change commits
-    batch_.pending_jobs.erase(job.dedup_key);  // it may have been the pending one
+    QUELL_ASSIGN_OR_RETURN(auto tx, BeginWrite(/*open_batch=*/false));
+    QUELL_ASSIGN_OR_RETURN(auto job, tx->LeaseDueJob(now, lease_ms));
+    if (job) batch_.pending_jobs.erase(job->dedup_key);  // it may have been the pending one
+    QUELL_RETURN_IF_ERROR(tx->Commit());
     return job;
   }
 
   Status CompleteJob(int64_t job_id) override {
-    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
-    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("DELETE FROM jobs WHERE id = ?1"));
-    s->Bind(1, job_id);
-    return s->Run();
+    QUELL_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+    QUELL_RETURN_IF_ERROR(tx->DeleteJob(job_id));
+    return tx->Commit();
   }
 
   Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error,
                   bool count_attempt) override {
-    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
-    QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-    Status status = [&]() -> Status {
-      // If newer work for the same key is already pending, this job merges into it.
-      QUELL_ASSIGN_OR_RETURN(
-          auto* merge, writer_->Prepare("UPDATE jobs SET run_at = min(run_at, ?2), last_error = "
-                                        "?3 WHERE leased_until = 0 AND dedup_key != '' AND "
-                                        "dedup_key = (SELECT dedup_key FROM jobs WHERE id = ?1)"));
-      merge->Bind(1, job_id).Bind(2, run_at).Bind(3, error);
-      QUELL_RETURN_IF_ERROR(merge->Run());
-      if (writer_->Changes() > 0) {
-        QUELL_ASSIGN_OR_RETURN(auto* del, writer_->Prepare("DELETE FROM jobs WHERE id = ?1"));
-        del->Bind(1, job_id);
-        return del->Run();
-      }
-      QUELL_ASSIGN_OR_RETURN(
-          auto* s, writer_->Prepare("UPDATE jobs SET leased_until = 0, run_at = ?2, last_error = "
-                                    "?3, attempts = max(0, attempts - ?4) WHERE id = ?1"));
-      s->Bind(1, job_id).Bind(2, run_at).Bind(3, error).Bind(4, int64_t{count_attempt ? 0 : 1});
-      return s->Run();
-    }();
-    if (!status.ok()) {
-      (void)writer_->Exec("ROLLBACK");
-      return status;
-    }
-    return writer_->Exec("COMMIT");
+    QUELL_ASSIGN_OR_RETURN(auto tx, BeginWrite());
+    QUELL_RETURN_IF_ERROR(tx->ReleaseJob(job_id, run_at, error, count_attempt));
+    return tx->Commit();
   }
 
   Result<std::vector<Job>> ListJobs() override {
@@ -965,7 +990,7 @@ class SqliteStore final : public Store {
     SqliteDb* db_;
   };
 
-  // The write lock for a change outside the batch (jobs, settings, tokens, logs): the batch
+  // The write lock for a change outside the batch (settings, tokens, logs): the batch
   // is committed first, so the change runs in a transaction of its own.
   Result<std::unique_lock<std::mutex>> LockDirect() {
     std::unique_lock lock(write_mu_);
@@ -973,10 +998,22 @@ class SqliteStore final : public Store {
     return lock;
   }
 
-  Result<std::unique_ptr<StoreTx>> BeginDirect() {
+  Result<std::unique_ptr<SqliteTx>> BeginDirect() {
     QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
     QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-    return std::unique_ptr<StoreTx>(new SqliteTx(*writer_, std::move(lock), nullptr, owner_));
+    return std::make_unique<SqliteTx>(*writer_, std::move(lock), nullptr, owner_);
+  }
+
+  // A write transaction: in the batch when this process holds the log, else direct. With
+  // `open_batch` false the batch's SQLite transaction starts at the first write: the job
+  // runner's polls, which mostly find nothing due, must not hold SQLite's write lock (a CLI
+  // beside the server needs it now and then).
+  Result<std::unique_ptr<SqliteTx>> BeginWrite(bool open_batch = true) {
+    if (!batch_.log) return BeginDirect();
+    std::unique_lock lock(write_mu_);
+    if (batch_.broken) QUELL_RETURN_IF_ERROR(Recover());
+    if (open_batch) QUELL_RETURN_IF_ERROR(OpenBatch(*writer_, batch_));
+    return std::make_unique<SqliteTx>(*writer_, std::move(lock), &batch_, owner_);
   }
 
   // Commits the batch to SQLite, with the last record it holds. Called with write_mu_ held.
