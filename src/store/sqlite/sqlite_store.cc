@@ -211,17 +211,23 @@ auto CollectRows(SqliteStatement& s, Read read) -> Result<std::vector<decltype(r
   return out;
 }
 
+// The first row, read by `read`, or nullopt when there is none.
+template <typename Read>
+auto QueryOne(SqliteStatement& s, Read read) -> Result<std::optional<decltype(read(s))>> {
+  QUELL_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::nullopt;
+  auto value = read(s);
+  s.Reset();
+  return value;
+}
+
 // ---- Queries shared by the write transaction and the readers. ----
 
 Result<std::optional<Incident>> QueryIncident(SqliteDb& db, int64_t id) {
   QUELL_ASSIGN_OR_RETURN(auto* s,
                          db.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id = ?1"));
   s->Bind(1, id);
-  QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return std::nullopt;
-  Incident incident = ReadIncident(*s);
-  s->Reset();
-  return incident;
+  return QueryOne(*s, ReadIncident);
 }
 
 Result<int64_t> QueryCount(SqliteStatement& s) {
@@ -395,11 +401,7 @@ class SqliteTx final : public StoreTx {
         auto* s, db_.Prepare("SELECT " ALERT_COLUMNS " FROM alerts WHERE fingerprint = ?1 "
                              "ORDER BY id DESC LIMIT 1"));
     s->Bind(1, fingerprint);
-    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::nullopt;
-    Alert alert = ReadAlert(*s);
-    s->Reset();
-    return alert;
+    return QueryOne(*s, ReadAlert);
   }
 
   Result<int64_t> InsertAlert(const Alert& alert) override {
@@ -434,11 +436,7 @@ class SqliteTx final : public StoreTx {
         auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE group_key = ?1 "
                              "ORDER BY id DESC LIMIT 1"));
     s->Bind(1, group_key);
-    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::nullopt;
-    Incident incident = ReadIncident(*s);
-    s->Reset();
-    return incident;
+    return QueryOne(*s, ReadIncident);
   }
 
   Result<std::optional<Incident>> FindLatestIncidentWithService(
@@ -448,11 +446,7 @@ class SqliteTx final : public StoreTx {
                                        " FROM incidents WHERE id = (SELECT max(incident_id) "
                                        "FROM incident_services WHERE service = ?1)"));
     s->Bind(1, service);
-    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::nullopt;
-    Incident incident = ReadIncident(*s);
-    s->Reset();
-    return incident;
+    return QueryOne(*s, ReadIncident);
   }
 
   Result<int64_t> InsertIncident(const Incident& incident) override {
@@ -566,10 +560,9 @@ class SqliteTx final : public StoreTx {
                                                 "<= ?1 AND leased_until < ?1 ORDER BY run_at, "
                                                 "id LIMIT 1"));
     s->Bind(1, now);
-    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::nullopt;
-    Job job = ReadJob(*s);
-    s->Reset();
+    QUELL_ASSIGN_OR_RETURN(auto due, QueryOne(*s, ReadJob));
+    if (!due) return std::nullopt;
+    Job& job = *due;
     RedoOp op(kLeaseJob);
     op.Bind(1, job.id).Bind(2, now + lease_ms);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
@@ -825,11 +818,7 @@ class SqliteStore final : public Store {
     Reader r(*this, Sees::kCommitted);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT value FROM settings WHERE key = ?1"));
     s->Bind(1, key);
-    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::nullopt;
-    std::string value = s->Text(0);
-    s->Reset();
-    return value;
+    return QueryOne(*s, [](const SqliteStatement& row) { return row.Text(0); });
   }
 
   Status PutSetting(const std::string& key, const std::string& value) override {
@@ -912,11 +901,9 @@ class SqliteStore final : public Store {
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, name, scope, hash, created_at FROM "
                                                    "tokens WHERE hash = ?1"));
     s->Bind(1, hash);
-    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return std::nullopt;
-    Token t{s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Int(4)};
-    s->Reset();
-    return t;
+    return QueryOne(*s, [](const SqliteStatement& row) {
+      return Token{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
+    });
   }
 
   Result<std::vector<Token>> ListTokens() override {
