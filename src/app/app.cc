@@ -48,6 +48,7 @@ engine::EngineOptions EngineOptionsFrom(const config::Config& c) {
   o.group_related_services = c.group_related_services;
   o.analyze_delay_ms = c.analyze_delay_ms;
   o.analyze_min_interval_ms = c.analyze_min_interval_ms;
+  o.notify_update_delay_ms = c.notify_update_delay_ms;
   o.escalate_after_ms = c.escalate_after_ms;
   return o;
 }

@@ -265,6 +265,10 @@ const std::vector<Option>& Options() {
           QUELL_ASSIGN_OR_RETURN(c.telegram_thread_id, ParseInt(v, 0, INT64_MAX));
           return Status::Ok();
         });
+    add("notify.update_delay", "1s",
+        "new alerts joining a notified incident wait this long before the notification "
+        "update, so a storm edits the card once (new, reopened, resolved: at once)",
+        DurationSetter(&Config::notify_update_delay_ms));
     add("webhook.url", "", "POST every incident change as JSON to this URL (with retries)",
         StringSetter(&Config::webhook_url));
     add("topology", "",

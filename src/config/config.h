@@ -41,6 +41,7 @@ struct Config {
   bool group_related_services = true;
   TimeMs analyze_delay_ms = 2 * kSecondMs;
   TimeMs analyze_min_interval_ms = 30 * kSecondMs;
+  TimeMs notify_update_delay_ms = kSecondMs;
   TimeMs escalate_after_ms = 15 * kMinuteMs;  // 0: no escalation
   // Logs.
   size_t logs_max_body_bytes = 64u << 20;

@@ -182,7 +182,9 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
   QUELL_RETURN_IF_ERROR(AppendIncidentEvent(tx, incident.id, EventKind::kAlertFired, kSystemActor,
                                             alert.fingerprint, alert.message, now));
   QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kAnalyzeJob, incident.id, now));
-  QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kNotifyJob, incident.id, now));
+  const bool update = result.outcome == IngestOutcome::kJoined;
+  QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kNotifyJob, incident.id,
+                                    update ? now + options_.notify_update_delay_ms : now));
   return result;
 }
 

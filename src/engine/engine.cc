@@ -169,14 +169,19 @@ Result<std::vector<IngestResult>> Engine::ApplyBatch(
 }
 
 Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t incident_id,
-                           TimeMs now) {
-  if (!enqueued_in_tx_.emplace(kind, incident_id).second) return Status::Ok();
+                           TimeMs from) {
   const std::string_view k(kind);
   if (k == kEscalateJob && options_.escalate_after_ms <= 0) return Status::Ok();
   const TimeMs delay = k == kAnalyzeJob    ? options_.analyze_delay_ms
                        : k == kEscalateJob ? options_.escalate_after_ms
                                            : 0;
-  return EnqueueJob(tx, kind, incident_id, now + delay);
+  const TimeMs run_at = from + delay;
+  auto [known, added] = enqueued_in_tx_.emplace(std::make_pair(std::string(k), incident_id), run_at);
+  if (!added) {
+    if (known->second <= run_at) return Status::Ok();
+    known->second = run_at;
+  }
+  return EnqueueJob(tx, kind, incident_id, run_at);
 }
 
 Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,

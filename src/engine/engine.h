@@ -19,7 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <set>
+#include <map>
 #include <vector>
 
 #include "common/clock.h"
@@ -66,6 +66,10 @@ struct EngineOptions {
   TimeMs analyze_delay_ms = 2 * kSecondMs;
   // An incident that keeps changing is analysed again at most this often.
   TimeMs analyze_min_interval_ms = 30 * kSecondMs;
+  // Notifications of new alerts joining an open incident wait this long, so that a storm
+  // updates the incident's card once instead of once per alert. A new, reopened or resolved
+  // incident is notified at once.
+  TimeMs notify_update_delay_ms = kSecondMs;
   // Group commit: at most this many alerts in one transaction.
   size_t max_batch_alerts = 5000;
 };
@@ -167,8 +171,9 @@ class Engine {
   void CommitGroup(std::vector<Pending>& group);
   Result<std::vector<IngestResult>> ApplyBatch(store::StoreTx& tx,
                                                const std::vector<model::NormalizedAlert>& alerts);
-  // Enqueues a job for the incident unless this transaction already did.
-  Status EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now);
+  // Enqueues a job for the incident, due its kind's delay after `from`, unless this
+  // transaction already enqueued it as early.
+  Status EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs from);
   Result<IngestResult> ApplyOne(store::StoreTx& tx, const model::NormalizedAlert& alert, TimeMs now);
   Result<IngestResult> ApplyFiring(store::StoreTx& tx, const model::NormalizedAlert& alert,
                                    TimeMs now);
@@ -193,7 +198,7 @@ class Engine {
   EngineCounters counters_;
   std::shared_ptr<const model::Topology> topology_ = std::make_shared<model::Topology>();
   // Jobs already enqueued in the transaction being built (only the leader touches it).
-  std::set<std::pair<std::string, int64_t>> enqueued_in_tx_;
+  std::map<std::pair<std::string, int64_t>, TimeMs> enqueued_in_tx_;  // -> run_at
 };
 
 }  // namespace quell::engine

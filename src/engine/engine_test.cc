@@ -427,6 +427,28 @@ TEST_F(EngineTest, RelatedServiceGroupingCanBeTurnedOff) {
   EXPECT_NE(api.incident_id, redis.incident_id);
 }
 
+TEST_F(EngineTest, ANewIncidentNotifiesAtOnceAndJoiningAlertsAfterTheUpdateDelay) {
+  auto notify_run_at = [&](int64_t incident_id) -> TimeMs {
+    auto jobs = store_->ListJobs();
+    for (const auto& j : *jobs)
+      if (j.kind == "notify" && j.incident_id == incident_id && j.attempts == 0) return j.run_at;
+    return -1;
+  };
+  auto first = Send(Alert("api", "Redis timeout"));
+  EXPECT_EQ(notify_run_at(first.incident_id), clock_.Now());
+  ASSERT_TRUE(*store_->ClaimJob(clock_.Now(), kMinuteMs));  // the notification goes out
+  clock_.Advance(kSecondMs);
+  auto joined = Send(Alert("api", "disk full"));
+  ASSERT_EQ(joined.outcome, IngestOutcome::kJoined);
+  EXPECT_EQ(notify_run_at(first.incident_id), clock_.Now() + kSecondMs);
+  // More alerts within the delay ride on the same pending notification.
+  Send(Alert("api", "queue full"));
+  EXPECT_EQ(notify_run_at(first.incident_id), clock_.Now() + kSecondMs);
+  // A resolution is notified at once.
+  Resolve(Alert("api", "Redis timeout"));
+  EXPECT_EQ(notify_run_at(first.incident_id), clock_.Now());
+}
+
 TEST_F(EngineTest, AChangingIncidentIsAnalysedAgainOnlyAfterTheMinimumInterval) {
   auto first = Send(Alert("api", "Redis timeout"));
   EXPECT_EQ(*engine_->AnalysisWait(first.incident_id), 0);  // never analysed: run now
