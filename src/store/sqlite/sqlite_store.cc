@@ -293,8 +293,10 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     "INSERT INTO events (incident_id, at, last_at, kind, actor, fingerprint, note, count, id) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     // kBumpEvent
+    // `+?2`, not `?2`: SQLite would re-prepare the statement whenever the bound kind changed,
+    // to check it against the partial index on notified events (schema.cc, 10).
     "UPDATE events SET count = count + ?5, last_at = ?4 WHERE id = (SELECT id FROM events WHERE "
-    "incident_id = ?1 AND kind = ?2 AND fingerprint = ?3 ORDER BY id DESC LIMIT 1)",
+    "incident_id = ?1 AND kind = +?2 AND fingerprint = ?3 ORDER BY id DESC LIMIT 1)",
     // kEnqueueJob. Replay repeats the same inserts on the same rows, so job ids come out equal.
     "INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) VALUES (?1, ?2, ?3, ?4, "
     "?5) ON CONFLICT (dedup_key) WHERE dedup_key != '' AND leased_until = 0 DO UPDATE SET "
@@ -766,11 +768,10 @@ class SqliteStore final : public Store {
     opened->Bind(1, q.since).Bind(2, q.until);
     QUELL_ASSIGN_OR_RETURN(out.incidents_opened, QueryCount(*opened));
     QUELL_ASSIGN_OR_RETURN(auto* notified,
+                           // The literal kind matches the partial index (schema.cc, 10).
                            r.db().Prepare("SELECT coalesce(sum(count), 0) FROM events WHERE kind = "
-                                          "?3 AND at >= ?1 AND at < ?2"));
-    notified->Bind(1, q.since)
-        .Bind(2, q.until)
-        .Bind(3, std::string_view(EventKindText(model::EventKind::kNotified)));
+                                          "'notified' AND at >= ?1 AND at < ?2"));
+    notified->Bind(1, q.since).Bind(2, q.until);
     QUELL_ASSIGN_OR_RETURN(out.notifications_sent, QueryCount(*notified));
 
     const int64_t n = (q.until - q.since + q.bucket_ms - 1) / q.bucket_ms;
