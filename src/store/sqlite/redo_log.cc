@@ -81,7 +81,7 @@ void RedoOp::BindTo(SqliteStatement& statement) const {
       case Type::kNull: statement.BindNull(index); break;
       case Type::kInt: statement.Bind(index, p.i); break;
       case Type::kDouble: statement.Bind(index, p.d); break;
-      case Type::kText: statement.Bind(index, std::string_view(p.text)); break;
+      case Type::kText: statement.BindUncopied(index, p.text); break;
     }
   }
 }

@@ -26,7 +26,7 @@ namespace quell::store {
 
 class RedoOp {
  public:
-  explicit RedoOp(uint8_t statement) : statement_(statement) {}
+  explicit RedoOp(uint8_t statement) : statement_(statement) { params_.reserve(kTypicalParams); }
 
   uint8_t statement() const { return statement_; }
   // Parameters by 1-based index, as SqliteStatement::Bind; binding an index again replaces it.
@@ -35,12 +35,14 @@ class RedoOp {
   RedoOp& Bind(int index, double value);
   RedoOp& BindNull(int index);
 
+  // Binds without copying: the op must outlive the statement's run (then ClearBindings).
   void BindTo(SqliteStatement& statement) const;
   void AppendTo(std::string& out) const;
   // Reads one op from the front of `in` and advances it; InvalidArgument if malformed.
   static Result<RedoOp> Read(std::string_view& in);
 
  private:
+  static constexpr size_t kTypicalParams = 24;  // the widest statement (an alert) has 22
   enum class Type : uint8_t { kNull, kInt, kDouble, kText };
   struct Param {
     Type type = Type::kNull;

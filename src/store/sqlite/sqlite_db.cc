@@ -21,6 +21,13 @@ SqliteStatement& SqliteStatement::Bind(int index, std::string_view value) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::BindUncopied(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+  return *this;
+}
+
+void SqliteStatement::ClearBindings() { sqlite3_clear_bindings(stmt_); }
+
 SqliteStatement& SqliteStatement::Bind(int index, double value) {
   sqlite3_bind_double(stmt_, index, value);
   return *this;

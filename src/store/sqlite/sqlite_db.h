@@ -27,6 +27,10 @@ class SqliteStatement {
   SqliteStatement& Bind(int index, std::string_view value);
   SqliteStatement& Bind(int index, double value);
   SqliteStatement& BindNull(int index);
+  // Binds text without copying it: `value` must stay alive and unchanged until ClearBindings
+  // (or a new binding of the index).
+  SqliteStatement& BindUncopied(int index, std::string_view value);
+  void ClearBindings();
 
   // Steps once: true when a row is available, false when done.
   Result<bool> Step();

@@ -332,7 +332,9 @@ Result<int64_t> RunWrite(SqliteDb& db, RedoOp& op, int id_param) {
     return Error(InvalidArgument("unknown statement in the redo log"));
   QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(kWriteSql[op.statement()]));
   op.BindTo(*s);
-  QUELL_RETURN_IF_ERROR(s->Run());
+  Status ran = s->Run();
+  s->ClearBindings();  // they point into `op`
+  QUELL_RETURN_IF_ERROR(ran);
   if (id_param == 0) return int64_t{db.Changes()};
   const int64_t id = db.LastInsertId();
   op.Bind(id_param, id);
