@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -183,21 +184,29 @@ Result<std::vector<RedoRecord>> RedoLog::ReadAll() {
 
 Status RedoLog::Append(uint64_t seq, std::string_view payload) {
   const auto length = static_cast<uint32_t>(payload.size());
-  frame_.clear();
+  frame_.clear();  // the header; the payload is written from where it is
   Put(frame_, length);
   Put(frame_, seq);
   Put(frame_, Checksum(length, seq, payload));
-  frame_.append(payload);
+  const size_t total = frame_.size() + payload.size();
   size_t written = 0;
-  while (written < frame_.size()) {
-    ssize_t n = ::pwrite(fd_, frame_.data() + written, frame_.size() - written,
-                         static_cast<off_t>(offset_ + written));
+  while (written < total) {
+    iovec parts[2];
+    int count = 0;
+    if (written < frame_.size()) {
+      parts[count++] = {frame_.data() + written, frame_.size() - written};
+      parts[count++] = {const_cast<char*>(payload.data()), payload.size()};
+    } else {
+      const size_t from = written - frame_.size();
+      parts[count++] = {const_cast<char*>(payload.data()) + from, payload.size() - from};
+    }
+    ssize_t n = ::pwritev(fd_, parts, count, static_cast<off_t>(offset_ + written));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return Internal("cannot write the redo log: " + ErrnoText());
     written += static_cast<size_t>(n);
   }
   if (sync_ && ::fdatasync(fd_) != 0) return Internal("cannot sync the redo log: " + ErrnoText());
-  offset_ += frame_.size();
+  offset_ += total;
   return Status::Ok();
 }
 

@@ -85,7 +85,7 @@ class RedoLog {
   int fd_;
   bool sync_;
   uint64_t offset_ = 0;
-  std::string frame_;  // reused buffer
+  std::string frame_;  // a frame's header, reused
 };
 
 }  // namespace quell::store

@@ -364,6 +364,9 @@ struct Batch {
   // writer: it holds the log). Ingest enqueues the same few jobs with every transaction; this
   // spares the upserts that would change nothing. A claim forgets its key.
   std::unordered_map<std::string, TimeMs> pending_jobs;
+  // The redo record being built by the transaction in progress; kept between transactions so
+  // that a big one does not grow (and page in) a fresh buffer each time.
+  std::string record;
 };
 
 // Starts the batch's SQLite transaction if it is not running.
@@ -383,6 +386,7 @@ class SqliteTx final : public StoreTx {
            std::atomic<std::thread::id>& owner)
       : db_(db), lock_(std::move(lock)), batch_(batch), owner_(owner) {
     owner_ = std::this_thread::get_id();
+    if (batch_) batch_->record.clear();
   }
   ~SqliteTx() override {
     if (!done_) {
@@ -603,8 +607,8 @@ class SqliteTx final : public StoreTx {
       if (!status.ok()) return status;  // still open: the destructor rolls back
     } else {
       // Durable once the record is in the log; the batch commits it to SQLite later.
-      if (!redo_.empty()) {
-        QUELL_RETURN_IF_ERROR(batch_->log->Append(batch_->next_seq, redo_));
+      if (!batch_->record.empty()) {
+        QUELL_RETURN_IF_ERROR(batch_->log->Append(batch_->next_seq, batch_->record));
         ++batch_->next_seq;
         batch_->pending = true;
       }
@@ -624,7 +628,7 @@ class SqliteTx final : public StoreTx {
     if (batch_) QUELL_RETURN_IF_ERROR(OpenBatch(db_, *batch_));
     wrote_ = true;
     QUELL_ASSIGN_OR_RETURN(int64_t result, RunWrite(db_, op, id_param));
-    if (batch_) op.AppendTo(redo_);
+    if (batch_) op.AppendTo(batch_->record);
     return result;
   }
 
@@ -632,7 +636,6 @@ class SqliteTx final : public StoreTx {
   std::unique_lock<std::mutex> lock_;
   Batch* batch_;
   std::atomic<std::thread::id>& owner_;
-  std::string redo_;  // this transaction's statements, for the redo log
   std::unordered_map<std::string, TimeMs> enqueued_;  // Batch::pending_jobs, once committed
   bool wrote_ = false;
   bool done_ = false;
