@@ -10,7 +10,8 @@ using model::Incident;
 Result<std::optional<Alert>> WriteBackTx::FindLatestAlert(const std::string& fingerprint) {
   if (auto known = latest_alert_.find(fingerprint); known != latest_alert_.end()) {
     if (known->second == 0) return std::nullopt;
-    return alerts_.at(known->second);
+    // Not cached when this transaction inserted it: the backend has it as inserted.
+    if (auto row = alerts_.find(known->second); row != alerts_.end()) return row->second;
   }
   QUELL_ASSIGN_OR_RETURN(auto found, inner_->FindLatestAlert(fingerprint));
   if (!found) {
@@ -26,8 +27,8 @@ Result<std::optional<Alert>> WriteBackTx::FindLatestAlert(const std::string& fin
 
 Result<int64_t> WriteBackTx::InsertAlert(const Alert& alert) {
   QUELL_ASSIGN_OR_RETURN(int64_t id, inner_->InsertAlert(alert));
-  Alert& row = alerts_[id] = alert;
-  row.id = id;
+  // Not copied into the cache: in a storm of new alerts almost none is read again in the same
+  // transaction, and FindLatestAlert reads it back from the backend if it is.
   latest_alert_[alert.data.fingerprint] = id;
   return id;
 }

@@ -63,7 +63,8 @@ class WriteBackTx final : public StoreTx {
   Status FlushBump(const EventKey& key);
 
   std::unique_ptr<StoreTx> inner_;
-  // Rows read or written in this transaction, by id; `dirty_*` are the ones to write back.
+  // Rows read or updated in this transaction (and incidents inserted), by id; `dirty_*` are
+  // the ones to write back.
   std::unordered_map<int64_t, model::Incident> incidents_;
   std::set<int64_t> dirty_incidents_;
   std::unordered_map<int64_t, model::Alert> alerts_;
