@@ -179,25 +179,21 @@ std::function<std::vector<http::ReadinessDetail>()> LlmReadinessDetails(
 // RegisterNotifiers.)
 void RegisterEngineJobs(jobs::JobRunner& runner, engine::Engine& engine,
                         analysis::Analyst& analyst, const engine::EvidenceSources& sources) {
-  runner.Register("escalate", [&](const model::Job& job) -> jobs::JobOutcome {
-    auto escalated = engine.Escalate(job.incident_id);
-    if (escalated) return Status::Ok();
-    if (escalated.error().code() == StatusCode::kNotFound)
-      return InvalidArgument(escalated.error().message());
-    return escalated.error();
-  });
-  runner.Register("analyze", [&](const model::Job& job) -> jobs::JobOutcome {
-    auto wait = engine.AnalysisWait(job.incident_id);
-    if (wait && *wait > 0) return jobs::JobOutcome::RetryIn(*wait, "analysed recently");
-    Status status = wait ? Status::Ok() : wait.error();
-    if (status.ok()) {
-      auto result = engine.Analyze(job.incident_id, analyst, sources, /*force=*/false);
-      if (result) return Status::Ok();
-      status = result.error();
-    }
-    if (status.code() == StatusCode::kNotFound)
-      return InvalidArgument(status.message());  // permanent: nothing to analyse
+  // A job whose incident is gone failed for good: InvalidArgument parks it (JobRunner).
+  auto outcome = [](Status status) -> jobs::JobOutcome {
+    if (status.code() == StatusCode::kNotFound) return InvalidArgument(status.message());
     return status;
+  };
+  runner.Register("escalate", [&engine, outcome](const model::Job& job) -> jobs::JobOutcome {
+    auto escalated = engine.Escalate(job.incident_id);
+    return outcome(escalated ? Status::Ok() : escalated.error());
+  });
+  runner.Register("analyze", [&, outcome](const model::Job& job) -> jobs::JobOutcome {
+    auto wait = engine.AnalysisWait(job.incident_id);
+    if (!wait) return outcome(wait.error());
+    if (*wait > 0) return jobs::JobOutcome::RetryIn(*wait, "analysed recently");
+    auto analysed = engine.Analyze(job.incident_id, analyst, sources, /*force=*/false);
+    return outcome(analysed ? Status::Ok() : analysed.error());
   });
 }
 

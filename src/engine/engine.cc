@@ -176,7 +176,7 @@ Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t inciden
                        : k == kEscalateJob ? options_.escalate_after_ms
                                            : 0;
   const TimeMs run_at = from + delay;
-  auto [known, added] = enqueued_in_tx_.emplace(std::make_pair(std::string(k), incident_id), run_at);
+  auto [known, added] = enqueued_in_tx_.emplace(std::make_pair(k, incident_id), run_at);
   if (!added) {
     if (known->second <= run_at) return Status::Ok();
     known->second = run_at;

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <map>
 #include <vector>
 
@@ -198,7 +199,8 @@ class Engine {
   EngineCounters counters_;
   std::shared_ptr<const model::Topology> topology_ = std::make_shared<model::Topology>();
   // Jobs already enqueued in the transaction being built (only the leader touches it).
-  std::map<std::pair<std::string, int64_t>, TimeMs> enqueued_in_tx_;  // -> run_at
+  // Keyed by the kind constants of incident_changes.h, so the views stay valid.
+  std::map<std::pair<std::string_view, int64_t>, TimeMs> enqueued_in_tx_;  // -> run_at
 };
 
 }  // namespace quell::engine

@@ -44,11 +44,17 @@ Result<int64_t> WriteBackTx::CountFiringAlerts(int64_t incident_id) {
   return inner_->CountFiringAlerts(incident_id);
 }
 
-Result<std::optional<Incident>> WriteBackTx::FindIncident(int64_t id) {
-  if (auto cached = incidents_.find(id); cached != incidents_.end()) return cached->second;
+Result<Incident*> WriteBackTx::CachedIncident(int64_t id) {
+  if (auto cached = incidents_.find(id); cached != incidents_.end()) return &cached->second;
   QUELL_ASSIGN_OR_RETURN(auto found, inner_->FindIncident(id));
-  if (found) incidents_.emplace(id, *found);
-  return found;
+  if (!found) return nullptr;
+  return &incidents_.emplace(id, std::move(*found)).first->second;
+}
+
+Result<std::optional<Incident>> WriteBackTx::FindIncident(int64_t id) {
+  QUELL_ASSIGN_OR_RETURN(Incident* cached, CachedIncident(id));
+  if (!cached) return std::nullopt;
+  return *cached;
 }
 
 Result<std::optional<Incident>> WriteBackTx::FindLatestIncidentByGroup(
@@ -87,12 +93,11 @@ Result<int64_t> WriteBackTx::InsertIncident(const Incident& incident) {
 
 Status WriteBackTx::UpdateIncident(const Incident& incident) {
   // The stored analysis stays as it is (StoreTx::UpdateIncident), so the cached one does too.
-  QUELL_ASSIGN_OR_RETURN(auto stored, FindIncident(incident.id));
-  if (!stored) return NotFound("no incident " + std::to_string(incident.id));
-  Incident& row = incidents_.at(incident.id);
-  std::string analysis = std::move(row.analysis_json);
-  row = incident;
-  row.analysis_json = std::move(analysis);
+  QUELL_ASSIGN_OR_RETURN(Incident* row, CachedIncident(incident.id));
+  if (!row) return NotFound("no incident " + std::to_string(incident.id));
+  std::string analysis = std::move(row->analysis_json);
+  *row = incident;
+  row->analysis_json = std::move(analysis);
   dirty_incidents_.insert(incident.id);
   return Status::Ok();
 }

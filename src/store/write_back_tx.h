@@ -58,6 +58,9 @@ class WriteBackTx final : public StoreTx {
     TimeMs last_at = 0;
   };
 
+  // The transaction's copy of incident `id`, read from the wrapped transaction at first use;
+  // null if there is none.
+  Result<model::Incident*> CachedIncident(int64_t id);
   // Writes changed incidents, alerts and pending bumps to the wrapped transaction.
   Status Flush();
   Status FlushBump(const EventKey& key);

@@ -251,7 +251,6 @@ enum WriteStatement : uint8_t {
   kAppendEvent,
   kBumpEvent,
   kEnqueueJob,
-  kUpdateIncidentState,
   kTouchIncident,
   kSetAnalysis,
   kLeaseJob,
@@ -280,11 +279,12 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     "opened_at, updated_at, last_alert_at, acked_at, acked_by, resolved_at, resolved_by, "
     "alert_count, firing_count, flapping, analysis, silenced_until, escalated_at, id) VALUES "
     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-    // kUpdateIncident: no longer written (kUpdateIncidentState is), replayed from older logs.
+    // kUpdateIncident. group_key and opened_at never change: not rewriting them spares their
+    // indexes. The analysis (?17) has its own table and statement (kSetAnalysis).
     "UPDATE incidents SET title = ?2, status = ?3, severity = ?4, services = ?5, "
     "environment = ?6, updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
     "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, firing_count = ?15, flapping = ?16, "
-    "analysis = ?17, silenced_until = ?18, escalated_at = ?19 WHERE id = ?20",
+    "silenced_until = ?18, escalated_at = ?19 WHERE id = ?20",
     // kInsertDeploy
     "INSERT INTO deploys (service, environment, version, commit_sha, author, started_at, "
     "finished_at, status, description, url, received_at, raw, id) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -301,20 +301,16 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     "INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) VALUES (?1, ?2, ?3, ?4, "
     "?5) ON CONFLICT (dedup_key) WHERE dedup_key != '' AND leased_until = 0 DO UPDATE SET "
     "run_at = excluded.run_at WHERE excluded.run_at < run_at",
-    // kUpdateIncidentState. group_key and opened_at never change: not rewriting them spares
-    // their indexes.
-    "UPDATE incidents SET title = ?2, status = ?3, severity = ?4, services = ?5, "
-    "environment = ?6, updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
-    "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, firing_count = ?15, flapping = ?16, "
-    "silenced_until = ?18, escalated_at = ?19 WHERE id = ?20",
     // kTouchIncident
     "UPDATE incidents SET updated_at = ?2 WHERE id = ?1",
     // kSetAnalysis. Apart from the incident row, which every alert rewrites: SQLite rewrites a
     // whole row on any update, and the analysis is most of an incident's bytes.
     "INSERT INTO incident_analyses (incident_id, analysis) VALUES (?1, ?2) ON CONFLICT "
     "(incident_id) DO UPDATE SET analysis = excluded.analysis",
-    // kLeaseJob
-    "UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 WHERE id = ?1",
+    // kLeaseJob. The condition repeats the claim's: a CLI process writing directly between
+    // the claim's read and this write must not make a job run twice.
+    "UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 WHERE id = ?1 AND "
+    "run_at <= ?3 AND leased_until < ?3",
     // kDeleteJob
     "DELETE FROM jobs WHERE id = ?1",
     // kMergeRetriedJob: newer work for the job's key is pending: it takes the retry's run_at.
@@ -368,6 +364,13 @@ struct Batch {
   // that a big one does not grow (and page in) a fresh buffer each time.
   std::string record;
 };
+
+// dedup_key -> run_at maps keep the earliest run_at per key.
+void KeepEarliest(std::unordered_map<std::string, TimeMs>& jobs, const std::string& key,
+                  TimeMs run_at) {
+  auto [entry, added] = jobs.emplace(key, run_at);
+  if (!added) entry->second = std::min(entry->second, run_at);
+}
 
 // Starts the batch's SQLite transaction if it is not running.
 Status OpenBatch(SqliteDb& db, Batch& batch) {
@@ -465,7 +468,7 @@ class SqliteTx final : public StoreTx {
   }
 
   Status UpdateIncident(const Incident& incident) override {
-    RedoOp op(kUpdateIncidentState);
+    RedoOp op(kUpdateIncident);
     BindIncident(op, incident);
     op.Bind(20, incident.id);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
@@ -481,8 +484,7 @@ class SqliteTx final : public StoreTx {
     if (changed == 0) return NotFound("no incident " + std::to_string(incident_id));
     RedoOp op(kSetAnalysis);
     op.Bind(1, incident_id).Bind(2, analysis_json);
-    QUELL_ASSIGN_OR_RETURN(changed, Write(op, 0));
-    return Status::Ok();
+    return Apply(op);
   }
 
   Result<std::vector<Incident>> FindOpenIncidentsWithService(const std::string& service) override {
@@ -550,16 +552,11 @@ class SqliteTx final : public StoreTx {
         .Bind(3, job.dedup_key)
         .Bind(4, job.run_at)
         .Bind(5, job.payload);
-    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
-    (void)changed;  // 0 when a pending job was kept as it was
+    QUELL_RETURN_IF_ERROR(Apply(op));  // changes nothing when a pending job was kept as it was
     // Either way a pending job with run_at <= job.run_at now exists; known once committed.
-    if (cacheable) {
-      auto [entry, added] = enqueued_.emplace(job.dedup_key, job.run_at);
-      if (!added) entry->second = std::min(entry->second, job.run_at);
-    }
+    if (cacheable) KeepEarliest(enqueued_, job.dedup_key, job.run_at);
     return Status::Ok();
   }
-
 
   // The outbox's own writes (SqliteStore's job methods), recorded in the log like the rest, so
   // a replay changes the jobs table exactly as the original run did.
@@ -572,9 +569,10 @@ class SqliteTx final : public StoreTx {
     if (!due) return std::nullopt;
     Job& job = *due;
     RedoOp op(kLeaseJob);
-    op.Bind(1, job.id).Bind(2, now + lease_ms);
-    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
-    (void)changed;
+    op.Bind(1, job.id).Bind(2, now + lease_ms).Bind(3, now);
+    QUELL_ASSIGN_OR_RETURN(int64_t leased, Write(op, 0));
+    if (leased == 0) return std::nullopt;  // taken meanwhile
+    if (batch_) batch_->pending_jobs.erase(job.dedup_key);  // it may have been the pending one
     ++job.attempts;
     return job;
   }
@@ -582,9 +580,7 @@ class SqliteTx final : public StoreTx {
   Status DeleteJob(int64_t job_id) {
     RedoOp op(kDeleteJob);
     op.Bind(1, job_id);
-    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
-    (void)changed;
-    return Status::Ok();
+    return Apply(op);
   }
 
   Status ReleaseJob(int64_t job_id, TimeMs run_at, const std::string& error,
@@ -595,9 +591,7 @@ class SqliteTx final : public StoreTx {
     if (merged > 0) return DeleteJob(job_id);
     RedoOp release(kReleaseJob);
     release.Bind(1, job_id).Bind(2, run_at).Bind(3, error).Bind(4, int64_t{count_attempt ? 0 : 1});
-    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(release, 0));
-    (void)changed;
-    return Status::Ok();
+    return Apply(release);
   }
 
   Status Commit() override {
@@ -612,10 +606,7 @@ class SqliteTx final : public StoreTx {
         ++batch_->next_seq;
         batch_->pending = true;
       }
-      for (auto& [key, run_at] : enqueued_) {
-        auto [entry, added] = batch_->pending_jobs.emplace(key, run_at);
-        if (!added) entry->second = std::min(entry->second, run_at);
-      }
+      for (const auto& [key, run_at] : enqueued_) KeepEarliest(batch_->pending_jobs, key, run_at);
     }
     done_ = true;
     owner_ = std::thread::id();
@@ -630,6 +621,11 @@ class SqliteTx final : public StoreTx {
     QUELL_ASSIGN_OR_RETURN(int64_t result, RunWrite(db_, op, id_param));
     if (batch_) op.AppendTo(batch_->record);
     return result;
+  }
+  // A write whose row count does not matter.
+  Status Apply(RedoOp& op) {
+    auto written = Write(op, 0);
+    return written ? Status::Ok() : written.error();
   }
 
   SqliteDb& db_;
@@ -924,7 +920,6 @@ class SqliteStore final : public Store {
   Result<std::optional<Job>> ClaimJob(TimeMs now, TimeMs lease_ms) override {
     QUELL_ASSIGN_OR_RETURN(auto tx, BeginWrite(/*open_batch=*/false));
     QUELL_ASSIGN_OR_RETURN(auto job, tx->LeaseDueJob(now, lease_ms));
-    if (job) batch_.pending_jobs.erase(job->dedup_key);  // it may have been the pending one
     QUELL_RETURN_IF_ERROR(tx->Commit());
     return job;
   }
