@@ -44,6 +44,7 @@ engine::EngineOptions EngineOptionsFrom(const config::Config& c) {
   o.reopen_window_ms = c.reopen_window_ms;
   o.flap_window_ms = c.flap_window_ms;
   o.flap_threshold = c.flap_threshold;
+  o.burst_window_ms = c.burst_window_ms;
   o.auto_resolve = c.auto_resolve;
   o.group_related_services = c.group_related_services;
   o.analyze_delay_ms = c.analyze_delay_ms;

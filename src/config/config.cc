@@ -159,6 +159,10 @@ const std::vector<Option>& Options() {
         DurationSetter(&Config::flap_window_ms));
     add("grouping.flap_threshold", "4", "flips within flap_window that mark an incident flapping",
         IntSetter(&Config::flap_threshold, 2, 1000));
+    add("grouping.burst_window", "1m",
+        "new alerts joining an incident this soon after its newest alert_fired entry count on "
+        "that entry (0: one timeline entry per alert)",
+        DurationSetter(&Config::burst_window_ms));
     add("grouping.auto_resolve", "true", "resolve an incident when all its alerts resolved",
         BoolSetter(&Config::auto_resolve));
     add("grouping.related_services", "true",

@@ -37,6 +37,7 @@ struct Config {
   TimeMs reopen_window_ms = 15 * kMinuteMs;
   TimeMs flap_window_ms = 10 * kMinuteMs;
   int flap_threshold = 4;
+  TimeMs burst_window_ms = kMinuteMs;
   bool auto_resolve = true;
   bool group_related_services = true;
   TimeMs analyze_delay_ms = 2 * kSecondMs;

@@ -179,13 +179,26 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
   row.last_seen = now;
   row.count = 1;
   QUELL_ASSIGN_OR_RETURN(row.id, tx.InsertAlert(row));
-  QUELL_RETURN_IF_ERROR(AppendIncidentEvent(tx, incident.id, EventKind::kAlertFired, kSystemActor,
-                                            alert.fingerprint, alert.message, now));
+  QUELL_RETURN_IF_ERROR(RecordNewAlertEvent(tx, incident.id, alert,
+                                            result.outcome == IngestOutcome::kJoined, now));
   QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kAnalyzeJob, incident.id, now));
   const bool update = result.outcome == IngestOutcome::kJoined;
   QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kNotifyJob, incident.id,
                                     update ? now + options_.notify_update_delay_ms : now));
   return result;
+}
+
+// A new alert's timeline entry; in a burst, a count on the incident's newest alert_fired entry.
+Status Engine::RecordNewAlertEvent(store::StoreTx& tx, int64_t incident_id,
+                                   const model::NormalizedAlert& alert, bool joined, TimeMs now) {
+  if (joined && options_.burst_window_ms > 0) {
+    QUELL_ASSIGN_OR_RETURN(bool counted,
+                           tx.BumpRecentEvent(incident_id, EventKind::kAlertFired,
+                                              now - options_.burst_window_ms, now, 1));
+    if (counted) return Status::Ok();
+  }
+  return AppendIncidentEvent(tx, incident_id, EventKind::kAlertFired, kSystemActor,
+                             alert.fingerprint, alert.message, now);
 }
 
 bool Engine::Joinable(const model::Incident& incident, TimeMs now) const {

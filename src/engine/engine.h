@@ -53,6 +53,10 @@ struct EngineOptions {
   // as flapping: one timeline entry, and no notifications for further flips.
   TimeMs flap_window_ms = 10 * kMinuteMs;
   int flap_threshold = 4;
+  // A new alert that joins an incident within this time of the incident's newest alert_fired
+  // timeline entry counts on that entry instead of adding its own, so a storm of distinct
+  // alerts is a few counted entries, not thousands (0: one entry per alert).
+  TimeMs burst_window_ms = kMinuteMs;
   // Resolve an incident automatically when all its alerts are resolved.
   bool auto_resolve = true;
   // With "service" in group_by: an alert whose own group has no joinable incident joins the
@@ -182,6 +186,8 @@ class Engine {
                                      TimeMs now);
   // An open incident that a new alert with this group key may join, if any.
   bool Joinable(const model::Incident& incident, TimeMs now) const;
+  Status RecordNewAlertEvent(store::StoreTx& tx, int64_t incident_id,
+                             const model::NormalizedAlert& alert, bool joined, TimeMs now);
   // The joinable incident of a topology neighbour's group, most recently active first.
   Result<std::optional<model::Incident>> FindRelatedIncident(store::StoreTx& tx,
                                                              const model::NormalizedAlert& alert,

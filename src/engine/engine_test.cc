@@ -152,6 +152,48 @@ TEST_F(EngineTest, RelatedAlertJoinsWithinWindowOnly) {
   EXPECT_NE(late.incident_id, first.incident_id);
 }
 
+TEST_F(EngineTest, ABurstOfNewAlertsIsOneCountedTimelineEntry) {
+  // Distinct words, not numbers: fingerprints mask numbers, and these must be new alerts.
+  const std::vector<std::string> hosts = {"alpha", "beta", "gamma", "delta", "epsilon",
+                                          "zeta",  "eta",  "theta", "iota",  "kappa"};
+  auto first = Send(Alert("api", "Redis timeout"));
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(30 * kSecondMs);  // each within burst_window (1m) of the previous one
+    EXPECT_EQ(Send(Alert("api", "HTTP 500 on " + hosts[i])).incident_id, first.incident_id);
+  }
+  auto fired = Events(first.incident_id, EventKind::kAlertFired);
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_EQ(fired[0].count, 6);
+  EXPECT_EQ(fired[0].note, "Redis timeout");  // named after the burst's first alert
+  EXPECT_EQ(fired[0].last_at, clock_.Now());
+  EXPECT_EQ(Incident(first.incident_id).alert_count, 6);
+
+  clock_.Advance(2 * kMinuteMs);  // a quiet spell: the next alert starts a new entry
+  Send(Alert("api", "Disk full"));
+  fired = Events(first.incident_id, EventKind::kAlertFired);
+  ASSERT_EQ(fired.size(), 2u);
+  EXPECT_EQ(fired[1].note, "Disk full");
+  EXPECT_EQ(fired[1].count, 1);
+
+  // A batch is counted the same way.
+  std::vector<model::NormalizedAlert> batch;
+  for (const auto& host : hosts) batch.push_back(Alert("api", "queue stuck on " + host));
+  ASSERT_TRUE(engine_->Ingest(batch));
+  fired = Events(first.incident_id, EventKind::kAlertFired);
+  ASSERT_EQ(fired.size(), 2u);
+  EXPECT_EQ(fired[1].count, 11);
+}
+
+TEST_F(EngineTest, BurstWindowZeroKeepsOneTimelineEntryPerAlert) {
+  EngineOptions options;
+  options.burst_window_ms = 0;
+  Open(options);
+  auto first = Send(Alert("api", "Redis timeout"));
+  Send(Alert("api", "HTTP 500"));
+  Send(Alert("api", "Disk full"));
+  EXPECT_EQ(Events(first.incident_id, EventKind::kAlertFired).size(), 3u);
+}
+
 TEST_F(EngineTest, MaximumIncidentAgeStartsANewIncident) {
   auto first = Send(Alert("api", "error 0"));
   int64_t last_incident = first.incident_id;

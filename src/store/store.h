@@ -116,6 +116,11 @@ class StoreTx {
   // appends one).
   virtual Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind,
                                  const std::string& fingerprint, TimeMs at, int64_t times) = 0;
+  // Counts `times` more occurrences on the newest (incident, kind) event, whatever its
+  // fingerprint, if its last_at >= since: count += times, last_at = at. Returns false when
+  // there is no such event or the newest one is older (the caller appends one).
+  virtual Result<bool> BumpRecentEvent(int64_t incident_id, model::EventKind kind, TimeMs since,
+                                       TimeMs at, int64_t times) = 0;
 
   // Enqueues a job. If a pending job with the same non-empty dedup_key exists, it is kept and
   // its run_at moved to min(existing, job.run_at): pending work coalesces.

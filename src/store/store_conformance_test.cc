@@ -201,6 +201,45 @@ TEST_P(StoreConformance, BumpEventCollapsesRepeats) {
   EXPECT_EQ((*events)[0].last_at, 9);
 }
 
+// Bursts of new alerts count on the newest entry of their kind while it is recent, whatever
+// its fingerprint; an entry appended in between takes the later counts.
+TEST_P(StoreConformance, BumpRecentEventCountsOnTheNewestEntryWhileItIsRecent) {
+  int64_t id = InsertIncident("k", {"api"});
+  auto tx = Begin();
+  EXPECT_FALSE(*tx->BumpRecentEvent(id, EventKind::kAlertFired, 0, 5, 1));
+  model::Event e;
+  e.incident_id = id;
+  e.kind = EventKind::kAlertFired;
+  e.fingerprint = "first";
+  e.at = e.last_at = 10;
+  ASSERT_TRUE(tx->AppendEvent(e));
+  EXPECT_FALSE(*tx->BumpRecentEvent(id, EventKind::kAlertFired, 11, 12, 1));  // too old
+  EXPECT_FALSE(*tx->BumpRecentEvent(id, EventKind::kAlertRepeated, 0, 12, 1));  // other kind
+  EXPECT_TRUE(*tx->BumpRecentEvent(id, EventKind::kAlertFired, 10, 12, 1));
+  EXPECT_TRUE(*tx->BumpRecentEvent(id, EventKind::kAlertFired, 12, 13, 2));
+  e.fingerprint = "second";
+  e.at = e.last_at = 20;
+  ASSERT_TRUE(tx->AppendEvent(e));
+  EXPECT_TRUE(*tx->BumpRecentEvent(id, EventKind::kAlertFired, 15, 21, 1));
+  ASSERT_TRUE(tx->Commit().ok());
+
+  tx = Begin();  // the recent check holds across transactions too
+  EXPECT_FALSE(*tx->BumpRecentEvent(id, EventKind::kAlertFired, 22, 30, 1));
+  EXPECT_TRUE(*tx->BumpRecentEvent(id, EventKind::kAlertFired, 21, 30, 1));
+  ASSERT_TRUE(tx->Commit().ok());
+
+  auto events = store_->ListEvents(id);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].fingerprint, "first");
+  EXPECT_EQ((*events)[0].count, 4);
+  EXPECT_EQ((*events)[0].at, 10);
+  EXPECT_EQ((*events)[0].last_at, 13);
+  EXPECT_EQ((*events)[1].fingerprint, "second");
+  EXPECT_EQ((*events)[1].count, 3);
+  EXPECT_EQ((*events)[1].last_at, 30);
+}
+
 TEST_P(StoreConformance, AnalysisIsWrittenOnlyBySetAnalysis) {
   auto tx = Begin();
   auto id = tx->InsertIncident(SampleIncident("k", {"api"}));

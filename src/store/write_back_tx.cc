@@ -134,6 +134,11 @@ Result<int64_t> WriteBackTx::AppendEvent(const model::Event& event) {
       bumps_.erase(key);
     }
   }
+  if (auto recent = recent_bumps_.find({event.incident_id, event.kind});
+      recent != recent_bumps_.end()) {
+    QUELL_RETURN_IF_ERROR(FlushRecentBump(recent->first));
+    recent_bumps_.erase(recent);
+  }
   return inner_->AppendEvent(event);
 }
 
@@ -148,6 +153,18 @@ Result<bool> WriteBackTx::BumpEvent(int64_t incident_id, model::EventKind kind,
   QUELL_ASSIGN_OR_RETURN(bool bumped,
                          inner_->BumpEvent(incident_id, kind, fingerprint, at, times));
   if (bumped) bumps_.emplace(std::move(key), PendingBump{});
+  return bumped;
+}
+
+Result<bool> WriteBackTx::BumpRecentEvent(int64_t incident_id, model::EventKind kind,
+                                          TimeMs since, TimeMs at, int64_t times) {
+  if (auto known = recent_bumps_.find({incident_id, kind}); known != recent_bumps_.end()) {
+    known->second.times += times;
+    known->second.last_at = std::max(known->second.last_at, at);
+    return true;
+  }
+  QUELL_ASSIGN_OR_RETURN(bool bumped, inner_->BumpRecentEvent(incident_id, kind, since, at, times));
+  if (bumped) recent_bumps_.emplace(std::pair{incident_id, kind}, PendingBump{});
   return bumped;
 }
 
@@ -169,6 +186,17 @@ Status WriteBackTx::FlushBump(const EventKey& key) {
   return Status::Ok();
 }
 
+Status WriteBackTx::FlushRecentBump(const std::pair<int64_t, model::EventKind>& key) {
+  PendingBump& pending = recent_bumps_.at(key);
+  if (pending.times == 0) return Status::Ok();
+  // since 0: the entry found at the first bump is still the newest of its pair.
+  QUELL_ASSIGN_OR_RETURN(bool bumped, inner_->BumpRecentEvent(key.first, key.second, 0,
+                                                              pending.last_at, pending.times));
+  if (!bumped) return Internal("timeline entry vanished during the transaction");
+  pending = PendingBump{};
+  return Status::Ok();
+}
+
 Status WriteBackTx::Flush() {
   for (int64_t id : dirty_alerts_) QUELL_RETURN_IF_ERROR(inner_->UpdateAlert(alerts_.at(id)));
   dirty_alerts_.clear();
@@ -176,6 +204,7 @@ Status WriteBackTx::Flush() {
     QUELL_RETURN_IF_ERROR(inner_->UpdateIncident(incidents_.at(id)));
   dirty_incidents_.clear();
   for (const auto& entry : bumps_) QUELL_RETURN_IF_ERROR(FlushBump(entry.first));
+  for (const auto& entry : recent_bumps_) QUELL_RETURN_IF_ERROR(FlushRecentBump(entry.first));
   return Status::Ok();
 }
 

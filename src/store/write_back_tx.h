@@ -47,6 +47,8 @@ class WriteBackTx final : public StoreTx {
   Result<int64_t> AppendEvent(const model::Event& event) override;
   Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind,
                          const std::string& fingerprint, TimeMs at, int64_t times) override;
+  Result<bool> BumpRecentEvent(int64_t incident_id, model::EventKind kind, TimeMs since,
+                               TimeMs at, int64_t times) override;
   Status EnqueueJob(const model::Job& job) override;
   Status Commit() override;
 
@@ -64,6 +66,7 @@ class WriteBackTx final : public StoreTx {
   // Writes changed incidents, alerts and pending bumps to the wrapped transaction.
   Status Flush();
   Status FlushBump(const EventKey& key);
+  Status FlushRecentBump(const std::pair<int64_t, model::EventKind>& key);
 
   std::unique_ptr<StoreTx> inner_;
   // Rows read or updated in this transaction (and incidents inserted), by id; `dirty_*` are
@@ -78,6 +81,9 @@ class WriteBackTx final : public StoreTx {
   std::unordered_map<std::string, int64_t> latest_incident_;
   // Timeline entries known to exist in this transaction, with the bumps not yet written.
   std::map<EventKey, PendingBump> bumps_;
+  // The same for BumpRecentEvent, by (incident, kind): the newest entry of the pair was
+  // recent when first bumped, and stays the newest until an AppendEvent of the pair.
+  std::map<std::pair<int64_t, model::EventKind>, PendingBump> recent_bumps_;
 };
 
 }  // namespace quell::store

@@ -257,6 +257,7 @@ enum WriteStatement : uint8_t {
   kDeleteJob,
   kMergeRetriedJob,
   kReleaseJob,
+  kBumpRecentEvent,  // new statements go last: the redo log stores these numbers
   kWriteStatementEnd,
 };
 
@@ -319,6 +320,9 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     // kReleaseJob
     "UPDATE jobs SET leased_until = 0, run_at = ?2, last_error = ?3, attempts = max(0, "
     "attempts - ?4) WHERE id = ?1",
+    // kBumpRecentEvent
+    "UPDATE events SET count = count + ?5, last_at = ?4 WHERE id = (SELECT id FROM events WHERE "
+    "incident_id = ?1 AND kind = +?2 ORDER BY id DESC LIMIT 1) AND last_at >= ?3",
 };
 
 // Runs one write statement. Returns the new row id when `id_param` names the id parameter of
@@ -534,6 +538,18 @@ class SqliteTx final : public StoreTx {
     op.Bind(1, incident_id)
         .Bind(2, std::string_view(EventKindText(kind)))
         .Bind(3, fingerprint)
+        .Bind(4, at)
+        .Bind(5, times);
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
+    return changed > 0;
+  }
+
+  Result<bool> BumpRecentEvent(int64_t incident_id, model::EventKind kind, TimeMs since,
+                               TimeMs at, int64_t times) override {
+    RedoOp op(kBumpRecentEvent);
+    op.Bind(1, incident_id)
+        .Bind(2, std::string_view(EventKindText(kind)))
+        .Bind(3, since)
         .Bind(4, at)
         .Bind(5, times);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
