@@ -192,6 +192,15 @@ UPDATE incidents SET analysis = '' WHERE analysis != '';
 DROP INDEX events_by_kind_time;
 CREATE INDEX events_notified_by_time ON events(at) WHERE kind = 'notified';
 )sql",
+      // 11: alerts are found by an integer key of their fingerprint (sqlite_db.h, FingerprintKey),
+      // checked against the text: the text index was twice the size, and in a storm of new
+      // alerts every commit rewrote most of its pages.
+      R"sql(
+ALTER TABLE alerts ADD COLUMN fp_key INTEGER NOT NULL DEFAULT 0;
+UPDATE alerts SET fp_key = quell_fp_key(fingerprint);
+DROP INDEX alerts_by_fingerprint;
+CREATE INDEX alerts_by_fp_key ON alerts(fp_key);
+)sql",
   };
   return migrations;
 }

@@ -1,6 +1,22 @@
 #include "store/sqlite/sqlite_db.h"
 
+#include "common/hash.h"
+
 namespace quell::store {
+
+int64_t FingerprintKey(std::string_view fingerprint) {
+  return static_cast<int64_t>(Xxh3(fingerprint));
+}
+
+namespace {
+
+void FingerprintKeyFunction(sqlite3_context* context, int, sqlite3_value** args) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  const auto size = static_cast<size_t>(sqlite3_value_bytes(args[0]));
+  sqlite3_result_int64(context, FingerprintKey(std::string_view(text ? text : "", size)));
+}
+
+}  // namespace
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -78,6 +94,10 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, bool c
   }
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
   sqlite3_busy_timeout(raw, 10000);
+  rc = sqlite3_create_function_v2(raw, "quell_fp_key", 1,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                  FingerprintKeyFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(SqliteError(raw, rc, "cannot register quell_fp_key"));
   // A 64 MiB page cache keeps the hot indexes in memory; temp data never touches disk.
   QUELL_RETURN_IF_ERROR(db->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; "

@@ -48,6 +48,11 @@ class SqliteStatement {
   sqlite3_stmt* stmt_;
 };
 
+// The integer key alerts are indexed by instead of their fingerprint text (schema.cc, 11): half
+// the index size, so a storm of new alerts, each a random insert into that index, writes half
+// the pages. Every connection has it as the SQL function quell_fp_key(text).
+int64_t FingerprintKey(std::string_view fingerprint);
+
 class SqliteDb {
  public:
   // Opens (creating if asked) the database file with the pragmas Quell relies on: WAL,

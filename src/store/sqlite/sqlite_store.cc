@@ -266,8 +266,9 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     // kInsertAlert
     "INSERT INTO alerts (incident_id, fingerprint, source, status, service, environment, name, "
     "message, severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, "
-    "first_seen, last_seen, count, flips, flip_window_start, id) VALUES (?1, ?2, ?3, ?4, ?5, "
-    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    "first_seen, last_seen, count, flips, flip_window_start, id, fp_key) VALUES (?1, ?2, ?3, ?4, "
+    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+    "quell_fp_key(?2))",
     // kUpdateAlert. A row's identity (incident_id, fingerprint) is fixed at insert: leaving
     // those columns out of SET spares SQLite rewriting both alert indexes on every repeat. ?1
     // and ?2 are bound by BindAlert but not referenced here, which SQLite allows.
@@ -413,9 +414,9 @@ class SqliteTx final : public StoreTx {
 
   Result<std::optional<Alert>> FindLatestAlert(const std::string& fingerprint) override {
     QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("SELECT " ALERT_COLUMNS " FROM alerts WHERE fingerprint = ?1 "
-                             "ORDER BY id DESC LIMIT 1"));
-    s->Bind(1, fingerprint);
+        auto* s, db_.Prepare("SELECT " ALERT_COLUMNS " FROM alerts WHERE fp_key = ?2 AND "
+                             "fingerprint = ?1 ORDER BY id DESC LIMIT 1"));
+    s->Bind(1, fingerprint).Bind(2, FingerprintKey(fingerprint));
     return QueryOne(*s, ReadAlert);
   }
 
