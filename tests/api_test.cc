@@ -116,6 +116,44 @@ TEST_F(ApiTest, PaginationWithCursor) {
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_GT(seen[i - 1], seen[i]);  // newest first
 }
 
+// A storm puts thousands of alerts into one incident: its detail carries the first page and
+// the rest is read page by page.
+TEST_F(ApiTest, AnIncidentsAlertsArePaged) {
+  std::string batch = "[";
+  for (int i = 0; i < 7; ++i) {
+    if (i) batch += ",";
+    // Distinct labels, so that each is a new alert (numbers in the text would be masked).
+    batch += R"({"service":"paged","environment":"storm","error":"disk full","labels":{"host":"h)" +
+             std::string(1, static_cast<char>('a' + i)) + R"("}})";
+  }
+  auto posted = PostJson("/api/v1/alerts", batch + "]", 202);
+  int64_t id = posted.at("results").as_array()[0].at("incident_id").as_int64();
+  const std::string base = "/api/v1/incidents/" + std::to_string(id);
+
+  auto detail = GetJson(base + "?alerts_limit=3");
+  EXPECT_EQ(detail.at("alert_count").as_int64(), 7);
+  ASSERT_EQ(detail.at("alerts").as_array().size(), 3u);
+  ASSERT_TRUE(detail.at("alerts_next_cursor").is_string());
+  EXPECT_EQ(GetJson(base).at("alerts").as_array().size(), 7u);  // default page: 200
+  EXPECT_TRUE(GetJson(base).at("alerts_next_cursor").is_null());
+
+  std::vector<std::string> hosts;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto list = GetJson(base + "/alerts?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    for (const auto& a : list.at("alerts").as_array())
+      hosts.emplace_back(a.at("labels").at("host").as_string());
+    if (list.at("next_cursor").is_null()) break;
+    cursor = std::string(list.at("next_cursor").as_string());
+  }
+  EXPECT_EQ(hosts, (std::vector<std::string>{"ha", "hb", "hc", "hd", "he", "hf", "hg"}));
+
+  auto bad = GetJson(base + "/alerts?cursor=abc", 400);
+  EXPECT_EQ(bad.at("error").at("field"), "cursor");
+  EXPECT_EQ(GetJson(base + "?alerts_limit=0", 400).at("error").at("field"), "alerts_limit");
+  GetJson("/api/v1/incidents/999999/alerts", 404);
+}
+
 TEST_F(ApiTest, ActionsWriteTimelineEvents) {
   auto first = PostJson("/api/v1/alerts", R"({"service":"payments","error":"queue stuck"})", 202);
   std::string base = "/api/v1/incidents/" + std::to_string(first.at("incident_id").as_int64());

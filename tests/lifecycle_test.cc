@@ -142,15 +142,23 @@ TEST(Lifecycle, KillDuringConcurrentIngestLosesNoAcknowledgedAlert) {
   ASSERT_TRUE(server.Start()) << server.log();
   size_t verified = 0;
   for (const auto& [incident, fingerprints] : acked) {
-    auto r = server.Get("/api/v1/incidents/" + std::to_string(incident), token);
-    ASSERT_EQ(r.status, 200) << "incident " << incident << " lost";
+    // Every alert of the incident, page by page.
     std::set<std::string> stored;
-    boost::system::error_code ec;
-    auto detail = json::parse(r.body, ec);
-    ASSERT_FALSE(ec) << r.body.substr(0, 300);
-    ASSERT_TRUE(detail.is_object()) << r.body.substr(0, 300);
-    for (const auto& a : detail.at("alerts").as_array())
-      stored.emplace(a.at("fingerprint").as_string());
+    std::string cursor;
+    for (;;) {
+      auto r = server.Get("/api/v1/incidents/" + std::to_string(incident) +
+                              "/alerts?limit=1000" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                          token);
+      ASSERT_EQ(r.status, 200) << "incident " << incident << " lost";
+      boost::system::error_code ec;
+      auto page = json::parse(r.body, ec);
+      ASSERT_FALSE(ec) << r.body.substr(0, 300);
+      ASSERT_TRUE(page.is_object()) << r.body.substr(0, 300);
+      for (const auto& a : page.at("alerts").as_array())
+        stored.emplace(a.at("fingerprint").as_string());
+      if (page.at("next_cursor").is_null()) break;
+      cursor = std::string(page.at("next_cursor").as_string());
+    }
     for (const auto& fp : fingerprints) {
       EXPECT_TRUE(stored.count(fp)) << "acknowledged alert " << fp << " lost";
       ++verified;

@@ -358,7 +358,9 @@ async function renderIncident(id) {
               h('a', { href: '#/incidents/' + m.incident_id }, '#' + m.incident_id + ' ' + m.title),
               ' · ' + Math.round(m.score * 100) + '%', m.resolution_note ? h('div', { class: 'muted' }, 'Resolved with: ' + m.resolution_note) : '')))
               : h('p', { class: 'muted' }, 'None among resolved incidents.')))),
-      h('section', { class: 'card', 'aria-labelledby': 'al-h' }, h('h2', { id: 'al-h' }, 'Alerts (' + incident.alerts.length + ')'), alertsTable(incident.alerts)),
+      h('section', { class: 'card', 'aria-labelledby': 'al-h' }, h('h2', { id: 'al-h' }, 'Alerts (' + num(incident.alert_count) + ')'),
+        incident.alerts_next_cursor ? h('p', { class: 'muted' }, 'The first ' + num(incident.alerts.length) + ' are shown; GET /api/v1/incidents/' + incident.id + '/alerts pages through all of them.') : '',
+        alertsTable(incident.alerts)),
       h('section', { class: 'card', 'aria-labelledby': 'log-h' }, h('h2', { id: 'log-h' }, 'Log templates'),
         tpl.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Service', 'Count', 'Trend', 'Level', 'Template'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, tpl.map((t) => h('tr', {}, h('td', {}, t.service), h('td', {}, num(t.count)), h('td', {}, sparkline(t.series)),

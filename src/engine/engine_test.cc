@@ -120,7 +120,7 @@ TEST_F(EngineTest, RepeatsFoldIntoOneAlertAndOneCountedTimelineEntry) {
     EXPECT_TRUE(r.duplicate());
     EXPECT_EQ(r.incident_id, first.incident_id);
   }
-  auto alerts = store_->ListAlerts(first.incident_id, 0);
+  auto alerts = store_->ListAlerts(first.incident_id, 0, 0);
   ASSERT_TRUE(alerts);
   ASSERT_EQ(alerts->size(), 1u);
   EXPECT_EQ((*alerts)[0].count, 6);

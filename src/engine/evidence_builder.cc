@@ -47,7 +47,7 @@ Result<analysis::EvidencePack> BuildEvidence(store::Store& store, const model::T
   QUELL_ASSIGN_OR_RETURN(auto incident, store.GetIncident(incident_id));
   if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
   pack.incident = std::move(*incident);
-  QUELL_ASSIGN_OR_RETURN(pack.alerts, store.ListAlerts(incident_id, options.alerts_limit));
+  QUELL_ASSIGN_OR_RETURN(pack.alerts, store.ListAlerts(incident_id, options.alerts_limit, 0));
 
   TimeMs first_symptom = pack.incident.opened_at;
   for (const auto& a : pack.alerts) {
@@ -73,7 +73,7 @@ Result<analysis::EvidencePack> BuildEvidence(store::Store& store, const model::T
   std::vector<analysis::similar::IncidentFeatures> past;
   for (const auto& r : resolved) {
     if (r.id == incident_id) continue;
-    QUELL_ASSIGN_OR_RETURN(auto alerts, store.ListAlerts(r.id, options.similar_alerts_limit));
+    QUELL_ASSIGN_OR_RETURN(auto alerts, store.ListAlerts(r.id, options.similar_alerts_limit, 0));
     QUELL_ASSIGN_OR_RETURN(auto events, store.ListEvents(r.id));
     past.push_back(Features(r, alerts, events));
   }

@@ -65,12 +65,13 @@ Result<TimeMs> TimeQueryParam(const HttpRequest& request, const char* name, Time
   return *parsed;
 }
 
-Result<int> LimitQueryParam(const HttpRequest& request, int default_limit, int max) {
-  std::string text = request.Query("limit");
+Result<int> LimitQueryParam(const HttpRequest& request, int default_limit, int max,
+                            const std::string& name) {
+  std::string text = request.Query(name);
   if (text.empty()) return default_limit;
   if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos ||
       std::stoi(text) <= 0)
-    return Error(InvalidArgument("limit must be a positive integer", "limit"));
+    return Error(InvalidArgument(name + " must be a positive integer", name));
   return std::min(std::stoi(text), max);
 }
 

@@ -1,5 +1,7 @@
 // Incidents: GET /api/v1/incidents?status=&service=&limit=&cursor=,
-// GET /api/v1/incidents/{id} (with alerts and timeline), POST /api/v1/incidents/{id}/{action}
+// GET /api/v1/incidents/{id}?alerts_limit= (with its first alerts and the timeline),
+// GET /api/v1/incidents/{id}/alerts?limit=&cursor= (all its alerts, page by page),
+// POST /api/v1/incidents/{id}/{action}
 // with {"actor": "...", "note": "..."} where action is ack | unack | resolve | reopen,
 // POST /api/v1/incidents/{id}/analyze (re-run the analyst), GET /api/v1/incidents/{id}/similar.
 #include <charconv>
@@ -20,6 +22,9 @@ namespace {
 namespace json = boost::json;
 
 constexpr int kMaxPageSize = 500;
+// An incident's alerts in one answer: a storm puts thousands into one incident.
+constexpr int kDefaultAlertsPage = 200;
+constexpr int kMaxAlertsPage = 1000;
 
 Result<int64_t> ParseId(const std::string& text, const std::string& field) {
   int64_t id = 0;
@@ -57,23 +62,69 @@ void ListIncidents(store::Store& store, HttpRequest& request, Responder respond)
   respond(JsonResponse(200, json::object{{"incidents", std::move(items)}, {"next_cursor", next}}));
 }
 
-void GetIncident(store::Store& store, const PathParams& params, Responder respond) {
-  auto id = ParseId(params.at("id"), "id");
-  if (!id) return respond(ErrorResponse(id.error()));
-  auto incident = store.GetIncident(*id);
+// A page of an incident's alerts, oldest first, after the alert id `cursor` (0: from the
+// start), and the cursor of the next page (null after the last).
+struct AlertsPage {
+  json::array alerts;
+  json::value next_cursor = nullptr;
+};
+
+Result<AlertsPage> ReadAlertsPage(store::Store& store, int64_t incident_id, int limit,
+                                  int64_t cursor) {
+  // One more than asked for tells whether another page follows.
+  QUELL_ASSIGN_OR_RETURN(auto alerts,
+                         store.ListAlerts(incident_id, static_cast<size_t>(limit) + 1, cursor));
+  AlertsPage page;
+  const bool more = alerts.size() > static_cast<size_t>(limit);
+  if (more) alerts.pop_back();
+  for (const auto& a : alerts) page.alerts.push_back(model::AlertToJson(a));
+  if (more) page.next_cursor = std::to_string(alerts.back().id);
+  return page;
+}
+
+// The incident named by the path, or the error to answer with.
+Result<model::Incident> PathIncident(store::Store& store, const PathParams& params) {
+  QUELL_ASSIGN_OR_RETURN(int64_t id, ParseId(params.at("id"), "id"));
+  QUELL_ASSIGN_OR_RETURN(auto incident, store.GetIncident(id));
+  if (!incident) return Error(NotFound("no incident " + params.at("id")));
+  return std::move(*incident);
+}
+
+void GetIncident(store::Store& store, HttpRequest& request, const PathParams& params,
+                 Responder respond) {
+  auto limit = LimitQueryParam(request, kDefaultAlertsPage, kMaxAlertsPage, "alerts_limit");
+  if (!limit) return respond(ErrorResponse(limit.error()));
+  auto incident = PathIncident(store, params);
   if (!incident) return respond(ErrorResponse(incident.error()));
-  if (!*incident) return respond(ErrorResponse(NotFound("no incident " + params.at("id"))));
-  auto alerts = store.ListAlerts(*id, 0);
-  if (!alerts) return respond(ErrorResponse(alerts.error()));
-  auto events = store.ListEvents(*id);
+  auto page = ReadAlertsPage(store, incident->id, *limit, 0);
+  if (!page) return respond(ErrorResponse(page.error()));
+  auto events = store.ListEvents(incident->id);
   if (!events) return respond(ErrorResponse(events.error()));
-  json::object body = model::IncidentToJson(**incident).as_object();
-  json::array alert_items, event_items;
-  for (const auto& a : *alerts) alert_items.push_back(model::AlertToJson(a));
+  json::object body = model::IncidentToJson(*incident).as_object();
+  json::array event_items;
   for (const auto& e : *events) event_items.push_back(model::EventToJson(e));
-  body["alerts"] = std::move(alert_items);
+  body["alerts"] = std::move(page->alerts);
+  body["alerts_next_cursor"] = std::move(page->next_cursor);
   body["timeline"] = std::move(event_items);
   respond(JsonResponse(200, body));
+}
+
+void ListIncidentAlerts(store::Store& store, HttpRequest& request, const PathParams& params,
+                        Responder respond) {
+  auto limit = LimitQueryParam(request, kDefaultAlertsPage, kMaxAlertsPage);
+  if (!limit) return respond(ErrorResponse(limit.error()));
+  int64_t cursor = 0;
+  if (std::string text = request.Query("cursor"); !text.empty()) {
+    auto parsed = ParseId(text, "cursor");
+    if (!parsed) return respond(ErrorResponse(parsed.error()));
+    cursor = *parsed;
+  }
+  auto incident = PathIncident(store, params);
+  if (!incident) return respond(ErrorResponse(incident.error()));
+  auto page = ReadAlertsPage(store, incident->id, *limit, cursor);
+  if (!page) return respond(ErrorResponse(page.error()));
+  respond(JsonResponse(200, json::object{{"alerts", std::move(page->alerts)},
+                                         {"next_cursor", std::move(page->next_cursor)}}));
 }
 
 struct ActionBody {
@@ -166,8 +217,12 @@ void AddIncidentRoutes(Router& router, const ApiDeps& deps) {
                 ListIncidents(store, request, std::move(respond));
               }});
   router.Add({"GET", "/api/v1/incidents/{id}", store::Scope::kRead,
-              [&store](HttpRequest&, const PathParams& params, Responder respond) {
-                GetIncident(store, params, std::move(respond));
+              [&store](HttpRequest& request, const PathParams& params, Responder respond) {
+                GetIncident(store, request, params, std::move(respond));
+              }});
+  router.Add({"GET", "/api/v1/incidents/{id}/alerts", store::Scope::kRead,
+              [&store](HttpRequest& request, const PathParams& params, Responder respond) {
+                ListIncidentAlerts(store, request, params, std::move(respond));
               }});
   router.Add({"POST", "/api/v1/incidents/{id}/{action}", store::Scope::kAdmin,
               [&engine](HttpRequest& request, const PathParams& params, Responder respond) {

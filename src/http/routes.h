@@ -54,7 +54,9 @@ void AddStatsRoutes(Router& router, const ApiDeps& deps);
 // Query parameters shared by the list routes: a time (RFC 3339 or epoch s/ms; `fallback` when
 // absent) and a positive page size (default when absent, capped at `max`). Errors name them.
 Result<TimeMs> TimeQueryParam(const HttpRequest& request, const char* name, TimeMs fallback);
-Result<int> LimitQueryParam(const HttpRequest& request, int default_limit, int max);
+// The positive integer query parameter `name` (default_limit when absent), capped at max.
+Result<int> LimitQueryParam(const HttpRequest& request, int default_limit, int max,
+                            const std::string& name = "limit");
 
 // Ok if the request's Content-Type is application/json (parameters allowed); else a Status
 // the caller answers with 415.

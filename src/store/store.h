@@ -141,9 +141,10 @@ class Store {
   virtual Result<std::optional<model::Incident>> GetIncident(int64_t id) = 0;
   // Newest first (by id).
   virtual Result<std::vector<model::Incident>> ListIncidents(const IncidentQuery& query) = 0;
-  // Oldest first; at most `limit` alerts (0: all of them). Analysis reads the first alerts of
-  // a large incident, not all of its thousands.
-  virtual Result<std::vector<model::Alert>> ListAlerts(int64_t incident_id, size_t limit) = 0;
+  // Oldest first, those with id > after_id; at most `limit` alerts (0: all of them). Analysis
+  // reads the first alerts of a large incident, not all of its thousands; the API pages.
+  virtual Result<std::vector<model::Alert>> ListAlerts(int64_t incident_id, size_t limit,
+                                                       int64_t after_id) = 0;
   // Oldest first.
   virtual Result<std::vector<model::Event>> ListEvents(int64_t incident_id) = 0;
   virtual Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) = 0;

@@ -125,7 +125,7 @@ TEST_P(StoreConformance, IncidentAndAlertRoundTripEveryField) {
   EXPECT_TRUE((*got)->flapping);
   EXPECT_EQ((*got)->acked_by, "alice");
   EXPECT_EQ((*got)->analysis_json, incident.analysis_json);
-  auto alerts = store_->ListAlerts(*id, 0);
+  auto alerts = store_->ListAlerts(*id, 0, 0);
   ASSERT_TRUE(alerts);
   ASSERT_EQ(alerts->size(), 1u);
   const auto& a = (*alerts)[0];
@@ -310,7 +310,7 @@ TEST_P(StoreConformance, TransactionReadsItsOwnWrites) {
   ASSERT_TRUE(tx->Commit().ok());
 
   EXPECT_EQ((*store_->GetIncident(*id))->services, (std::vector<std::string>{"api", "db"}));
-  auto alerts = store_->ListAlerts(*id, 0);
+  auto alerts = store_->ListAlerts(*id, 0, 0);
   ASSERT_EQ(alerts->size(), 1u);
   EXPECT_EQ((*alerts)[0].count, 2);
   auto events = store_->ListEvents(*id);
@@ -321,7 +321,7 @@ TEST_P(StoreConformance, TransactionReadsItsOwnWrites) {
   EXPECT_EQ((*events)[1].last_at, 9);
 }
 
-TEST_P(StoreConformance, ListAlertsTakesTheFirstUpToTheLimit) {
+TEST_P(StoreConformance, ListAlertsPagesOldestFirst) {
   int64_t id = InsertIncident("k", {"api"});
   auto tx = Begin();
   for (int i = 0; i < 5; ++i) {
@@ -331,11 +331,18 @@ TEST_P(StoreConformance, ListAlertsTakesTheFirstUpToTheLimit) {
     ASSERT_TRUE(tx->InsertAlert(alert));
   }
   ASSERT_TRUE(tx->Commit().ok());
-  auto first = store_->ListAlerts(id, 2);
+  auto first = store_->ListAlerts(id, 2, 0);
   ASSERT_EQ(first->size(), 2u);
   EXPECT_EQ((*first)[0].data.fingerprint, "fp0");
   EXPECT_EQ((*first)[1].data.fingerprint, "fp1");
-  EXPECT_EQ(store_->ListAlerts(id, 0)->size(), 5u);
+  EXPECT_EQ(store_->ListAlerts(id, 0, 0)->size(), 5u);
+  auto next = store_->ListAlerts(id, 2, (*first)[1].id);  // the page after the first
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_EQ((*next)[0].data.fingerprint, "fp2");
+  EXPECT_EQ((*next)[1].data.fingerprint, "fp3");
+  auto rest = store_->ListAlerts(id, 0, (*next)[1].id);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].data.fingerprint, "fp4");
 }
 
 TEST_P(StoreConformance, StatsCountAlertsIncidentsAndNotificationsInTheWindow) {

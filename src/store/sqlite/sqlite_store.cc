@@ -732,12 +732,15 @@ class SqliteStore final : public Store {
     return CollectRows(*s, [](const SqliteStatement& row) { return ReadIncident(row); });
   }
 
-  Result<std::vector<Alert>> ListAlerts(int64_t incident_id, size_t limit) override {
+  Result<std::vector<Alert>> ListAlerts(int64_t incident_id, size_t limit,
+                                        int64_t after_id) override {
     Reader r(*this, Sees::kBatch);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " ALERT_COLUMNS
-                                                   " FROM alerts WHERE incident_id = ?1 "
-                                                   "ORDER BY id LIMIT ?2"));
-    s->Bind(1, incident_id).Bind(2, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
+                                                   " FROM alerts WHERE incident_id = ?1 AND "
+                                                   "id > ?3 ORDER BY id LIMIT ?2"));
+    s->Bind(1, incident_id)
+        .Bind(2, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit))
+        .Bind(3, after_id);
     return CollectRows(*s, [](const SqliteStatement& row) { return ReadAlert(row); });
   }
 
