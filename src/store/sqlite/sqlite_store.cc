@@ -535,26 +535,12 @@ class SqliteTx final : public StoreTx {
 
   Result<bool> BumpEvent(int64_t incident_id, model::EventKind kind, const std::string& fingerprint,
                          TimeMs at, int64_t times) override {
-    RedoOp op(kBumpEvent);
-    op.Bind(1, incident_id)
-        .Bind(2, std::string_view(EventKindText(kind)))
-        .Bind(3, fingerprint)
-        .Bind(4, at)
-        .Bind(5, times);
-    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
-    return changed > 0;
+    return Bump(kBumpEvent, incident_id, kind, std::string_view(fingerprint), at, times);
   }
 
   Result<bool> BumpRecentEvent(int64_t incident_id, model::EventKind kind, TimeMs since,
                                TimeMs at, int64_t times) override {
-    RedoOp op(kBumpRecentEvent);
-    op.Bind(1, incident_id)
-        .Bind(2, std::string_view(EventKindText(kind)))
-        .Bind(3, since)
-        .Bind(4, at)
-        .Bind(5, times);
-    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
-    return changed > 0;
+    return Bump(kBumpRecentEvent, incident_id, kind, since, at, times);
   }
 
   Status EnqueueJob(const Job& job) override {
@@ -638,6 +624,20 @@ class SqliteTx final : public StoreTx {
     QUELL_ASSIGN_OR_RETURN(int64_t result, RunWrite(db_, op, id_param));
     if (batch_) op.AppendTo(batch_->record);
     return result;
+  }
+  // The bump statements: ?3 picks the entry (its fingerprint, or the time it must be newer
+  // than). True when an entry was bumped.
+  template <typename Match>
+  Result<bool> Bump(WriteStatement statement, int64_t incident_id, model::EventKind kind,
+                    Match match, TimeMs at, int64_t times) {
+    RedoOp op(statement);
+    op.Bind(1, incident_id)
+        .Bind(2, std::string_view(EventKindText(kind)))
+        .Bind(3, match)
+        .Bind(4, at)
+        .Bind(5, times);
+    QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
+    return changed > 0;
   }
   // A write whose row count does not matter.
   Status Apply(RedoOp& op) {
