@@ -37,6 +37,7 @@ struct Target {
   std::string auth;  // header line
   std::string path;
   std::string dir;
+  bool quell_body = false;  // sent Quell's generic format (else Alertmanager's API v2)
 };
 
 uint16_t FreePort() {
@@ -92,18 +93,31 @@ long PeakRssKiB(pid_t pid) {
   return 0;
 }
 
-double CpuSeconds(pid_t pid) {
+// Fields of /proc/PID/stat after the command: [0] is field 3 (state).
+std::vector<std::string> StatFields(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   size_t close = text.rfind(')');
-  std::istringstream fields(text.substr(close + 2));
-  std::string f;
-  long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::atol(f.c_str());
-    if (i == 15) stime = std::atol(f.c_str());
+  std::vector<std::string> fields;
+  if (close == std::string::npos) return fields;
+  std::istringstream in_fields(text.substr(close + 2));
+  for (std::string f; in_fields >> f;) fields.push_back(f);
+  return fields;
+}
+
+// CPU time of the process and its live children (nginx answers in worker processes).
+double CpuSeconds(pid_t pid) {
+  auto cpu = [](const std::vector<std::string>& f) {  // utime + stime
+    return f.size() > 12 ? std::atol(f[11].c_str()) + std::atol(f[12].c_str()) : 0L;
+  };
+  long ticks = cpu(StatFields(pid));
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto f = StatFields(std::atoi(name.c_str()));
+    if (f.size() > 1 && std::atoi(f[1].c_str()) == pid) ticks += cpu(f);
   }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 Target StartQuell(const std::string& binary) {
@@ -123,6 +137,7 @@ Target StartQuell(const std::string& binary) {
   token.erase(token.find_last_not_of("\n") + 1);
   t.auth = "Authorization: Bearer " + token;
   t.path = "/api/v1/alerts";
+  t.quell_body = true;
   return t;
 }
 
@@ -146,6 +161,37 @@ Target StartAlertmanager() {
   return t;
 }
 
+// nginx answering every request with a fixed 202 and doing nothing else: no parsing, no
+// storage. What it reaches is the ceiling of any HTTP server on this machine under this load
+// generator, which shares the same two cores.
+Target StartNullServer() {
+  Target t;
+  t.name = "nginx-null";
+  char tmpl[] = "/tmp/nginx_bench_XXXXXX";
+  t.dir = ::mkdtemp(tmpl);
+  t.port = FreePort();
+  std::ofstream(t.dir + "/nginx.conf")
+      << "daemon off;\nworker_processes 2;\npid " << t.dir << "/nginx.pid;\n"
+      << "error_log " << t.dir << "/error.log;\nevents { worker_connections 1024; }\n"
+      << "http {\n  access_log off;\n  client_max_body_size 2m;\n"
+      << "  client_body_buffer_size 2m;\n  client_body_temp_path " << t.dir << "/body;\n"
+      << "  proxy_temp_path " << t.dir << "/proxy;\n  fastcgi_temp_path " << t.dir << "/fastcgi;\n"
+      << "  keepalive_requests 100000000;\n"
+      << "  server {\n    listen 127.0.0.1:" << t.port << ";\n"
+      << "    location = /ready { return 200 'ok'; }\n"
+      << "    location / { default_type application/json; return 202 '{\"accepted\":true}'; }\n"
+      << "  }\n}\n";
+  t.pid = Spawn({"nginx", "-p", t.dir, "-c", t.dir + "/nginx.conf", "-e", t.dir + "/error.log"},
+                t.dir + "/log");
+  if (!WaitReady(t.port, "/ready")) {
+    std::fprintf(stderr, "nginx did not start:\n%s\n", ReadFile(t.dir + "/error.log").c_str());
+    std::exit(1);
+  }
+  t.path = "/api/v1/alerts";
+  t.quell_body = true;
+  return t;
+}
+
 void StopTarget(Target& t) {
   ::kill(t.pid, SIGTERM);
   int status;
@@ -157,7 +203,7 @@ void StopTarget(Target& t) {
 std::string AlertJson(const Target& t, uint64_t k) {
   std::string svc = "svc-" + std::to_string(k % 50), name = "Alert" + std::to_string(k % 20);
   std::string instance = "host-" + std::to_string(k);
-  if (t.name == "quell") {
+  if (t.quell_body) {
     return R"({"service":")" + svc + R"(","environment":"prod","title":")" + name +
            R"(","severity":"high","labels":{"instance":")" + instance +
            R"(","job":"api","team":"t)" + std::to_string(k % 5) +
@@ -172,7 +218,7 @@ std::string AlertJson(const Target& t, uint64_t k) {
 
 std::string Body(const Target& t, uint64_t first, int batch, bool duplicates) {
   // Alertmanager's API takes arrays only; Quell's single alerts are sent as one object.
-  if (batch == 1 && t.name == "quell") return AlertJson(t, duplicates ? first % 100 : first);
+  if (batch == 1 && t.quell_body) return AlertJson(t, duplicates ? first % 100 : first);
   std::string body = "[";
   for (int i = 0; i < batch; ++i) {
     if (i) body += ",";
@@ -294,15 +340,17 @@ int main(int argc, char** argv) {
   std::string quell = "build/release/quell";
   double seconds = 5;
   bool with_am = true;
+  bool with_ceiling = true;
   std::string only;  // run only scenarios whose label contains this
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quell" && i + 1 < argc) quell = argv[++i];
     else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
     else if (a == "--no-alertmanager") with_am = false;
+    else if (a == "--no-ceiling") with_ceiling = false;
     else if (a == "--only" && i + 1 < argc) only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--quell PATH] [--seconds N] [--no-alertmanager] [--only LABEL-PART]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quell PATH] [--seconds N] [--no-alertmanager] [--no-ceiling] [--only LABEL-PART]\n", argv[0]);
       return 2;
     }
   }
@@ -320,20 +368,28 @@ int main(int argc, char** argv) {
               "p99 ms", "cpu", "rss MiB", "errors");
   for (const auto& s : scenarios) {
     if (!only.empty() && s.label.find(only) == std::string::npos) continue;
-    double rates[2] = {0, 0};
-    const bool compare = with_am && s.path == Path::kAlerts;
-    for (int which = 0; which < (compare ? 2 : 1); ++which) {
-      Target t = which == 0 ? StartQuell(quell) : StartAlertmanager();
+    // Quell, then (alert scenarios) Alertmanager and the null server in the same run.
+    const bool compare = s.path == Path::kAlerts;
+    std::vector<Target (*)()> others;
+    if (compare && with_am) others.push_back(StartAlertmanager);
+    if (compare && with_ceiling) others.push_back(StartNullServer);
+    double rates[3] = {0, 0, 0};
+    for (size_t which = 0; which <= others.size(); ++which) {
+      Target t = which == 0 ? StartQuell(quell) : others[which - 1]();
       Figures f = Run(t, s, seconds);
       StopTarget(t);
-      rates[which] = f.alerts_per_s;
+      rates[t.name == "quell" ? 0 : t.name == "alertmanager" ? 1 : 2] = f.alerts_per_s;
       std::printf("%-24s %-13s %12.0f %9.2f %9.2f %6.2f %9.1f %7llu\n", s.label.c_str(),
                   t.name.c_str(), f.alerts_per_s, f.p50_ms, f.p99_ms, f.cpu, f.rss_kib / 1024.0,
                   static_cast<unsigned long long>(f.errors));
       std::fflush(stdout);
     }
-    if (compare && rates[1] > 0 && s.rate == 0)
-      std::printf("%-24s ratio quell/alertmanager = %.2fx\n", s.label.c_str(), rates[0] / rates[1]);
+    if (s.rate == 0 && rates[1] > 0) {
+      std::printf("%-24s ratio quell/alertmanager = %.2fx", s.label.c_str(), rates[0] / rates[1]);
+      if (rates[2] > 0)
+        std::printf("; ceiling nginx-null/alertmanager = %.2fx", rates[2] / rates[1]);
+      std::printf("\n");
+    }
   }
   return 0;
 }

@@ -11,7 +11,7 @@ pkgs=(g++ cmake ninja-build pkg-config ccache lld libboost1.81-dev libboost-json
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(curl sqlite3 prometheus-alertmanager chromium)
+  pkgs+=(curl sqlite3 prometheus-alertmanager nginx-light chromium)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
