@@ -186,6 +186,17 @@ Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t inciden
 
 Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,
                                     const std::string& note, TimeMs silence_ms) {
+  QUELL_ASSIGN_OR_RETURN(model::Incident incident,
+                         ApplyAction(incident_id, action, actor, note, silence_ms));
+  // Transaction reads carry no analysis (store.h); whoever acted is shown the whole incident.
+  QUELL_ASSIGN_OR_RETURN(auto stored, store_.GetIncident(incident_id));
+  if (stored) incident.analysis_json = std::move(stored->analysis_json);
+  return incident;
+}
+
+Result<model::Incident> Engine::ApplyAction(int64_t incident_id, Action action,
+                                            const std::string& actor, const std::string& note,
+                                            TimeMs silence_ms) {
   using model::IncidentStatus;
   QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
   QUELL_ASSIGN_OR_RETURN(auto found, tx->FindIncident(incident_id));

@@ -169,6 +169,9 @@ class Engine {
     IngestCallback done;
   };
 
+  // Act without the analysis: the action's own transaction.
+  Result<model::Incident> ApplyAction(int64_t incident_id, Action action, const std::string& actor,
+                                      const std::string& note, TimeMs silence_ms);
   // Commits queued batches until the queue is empty. Called by the leader without mu_ held.
   void LeadCommits(std::unique_lock<std::mutex>& lock);
   // Runs batches in one transaction; on failure retries each alone so one bad batch cannot

@@ -505,5 +505,18 @@ TEST_F(EngineTest, AChangingIncidentIsAnalysedAgainOnlyAfterTheMinimumInterval) 
   EXPECT_FALSE(engine_->AnalysisWait(first.incident_id + 1000));
 }
 
+TEST_F(EngineTest, AnActionAnswersWithTheIncidentsAnalysis) {
+  auto first = Send(Alert("api", "Redis timeout"));
+  analysis::BuiltinAnalyst analyst;
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, false));
+  // The action's transaction reads the incident without its analysis (store.h); the answer
+  // still carries it, as GET /incidents/{id} would.
+  auto acked = engine_->Act(first.incident_id, Action::kAck, "alice", "");
+  ASSERT_TRUE(acked);
+  EXPECT_EQ(acked->status, model::IncidentStatus::kAcknowledged);
+  ASSERT_FALSE(acked->analysis_json.empty());
+  EXPECT_NE(acked->analysis_json.find("root_cause"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace quell::engine

@@ -88,6 +88,8 @@ class StoreTx {
   // Number of alerts of an incident that are firing.
   virtual Result<int64_t> CountFiringAlerts(int64_t incident_id) = 0;
 
+  // Incidents read through a transaction carry no analysis (analysis_json is empty): ingest
+  // reads an incident for every alert and never needs it. Store::GetIncident has it.
   virtual Result<std::optional<model::Incident>> FindIncident(int64_t id) = 0;
   // The most recently opened incident with this group key, whatever its status.
   virtual Result<std::optional<model::Incident>> FindLatestIncidentByGroup(

@@ -92,12 +92,10 @@ Result<int64_t> WriteBackTx::InsertIncident(const Incident& incident) {
 }
 
 Status WriteBackTx::UpdateIncident(const Incident& incident) {
-  // The stored analysis stays as it is (StoreTx::UpdateIncident), so the cached one does too.
   QUELL_ASSIGN_OR_RETURN(Incident* row, CachedIncident(incident.id));
   if (!row) return NotFound("no incident " + std::to_string(incident.id));
-  std::string analysis = std::move(row->analysis_json);
   *row = incident;
-  row->analysis_json = std::move(analysis);
+  row->analysis_json.clear();  // transaction reads carry no analysis (store.h)
   dirty_incidents_.insert(incident.id);
   return Status::Ok();
 }
@@ -105,10 +103,8 @@ Status WriteBackTx::UpdateIncident(const Incident& incident) {
 Status WriteBackTx::SetAnalysis(int64_t incident_id, const std::string& analysis_json,
                                 TimeMs updated_at) {
   QUELL_RETURN_IF_ERROR(inner_->SetAnalysis(incident_id, analysis_json, updated_at));
-  if (auto cached = incidents_.find(incident_id); cached != incidents_.end()) {
-    cached->second.analysis_json = analysis_json;
+  if (auto cached = incidents_.find(incident_id); cached != incidents_.end())
     cached->second.updated_at = updated_at;
-  }
   return Status::Ok();
 }
 

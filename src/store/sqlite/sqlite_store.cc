@@ -30,6 +30,12 @@ using model::Job;
   "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
   "flapping, coalesce((SELECT a.analysis FROM incident_analyses AS a WHERE a.incident_id = " \
   "incidents.id), ''), silenced_until, escalated_at"
+// The same columns for reads inside the write transaction, which carry no analysis (store.h):
+// the analysis subquery copied ~7 KiB per incident read on the ingest path, for nothing.
+#define INCIDENT_ROW_COLUMNS                                                                 \
+  "id, group_key, title, status, severity, services, environment, opened_at, updated_at, "   \
+  "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
+  "flapping, '', silenced_until, escalated_at"
 #define ALERT_COLUMNS                                                                     \
   "id, incident_id, fingerprint, source, status, service, environment, name, message, "   \
   "severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, first_seen, " \
@@ -444,12 +450,15 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<std::optional<Incident>> FindIncident(int64_t id) override {
-    return QueryIncident(db_, id);
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE id = ?1"));
+    s->Bind(1, id);
+    return QueryOne(*s, ReadIncident);
   }
 
   Result<std::optional<Incident>> FindLatestIncidentByGroup(const std::string& group_key) override {
     QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE group_key = ?1 "
+        auto* s, db_.Prepare("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE group_key = ?1 "
                              "ORDER BY id DESC LIMIT 1"));
     s->Bind(1, group_key);
     return QueryOne(*s, ReadIncident);
@@ -458,7 +467,7 @@ class SqliteTx final : public StoreTx {
   Result<std::optional<Incident>> FindLatestIncidentWithService(
       const std::string& service) override {
     QUELL_ASSIGN_OR_RETURN(auto* s,
-                           db_.Prepare("SELECT " INCIDENT_COLUMNS
+                           db_.Prepare("SELECT " INCIDENT_ROW_COLUMNS
                                        " FROM incidents WHERE id = (SELECT max(incident_id) "
                                        "FROM incident_services WHERE service = ?1)"));
     s->Bind(1, service);
@@ -494,7 +503,7 @@ class SqliteTx final : public StoreTx {
 
   Result<std::vector<Incident>> FindOpenIncidentsWithService(const std::string& service) override {
     QUELL_ASSIGN_OR_RETURN(
-        auto* s, db_.Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id IN (SELECT "
+        auto* s, db_.Prepare("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE id IN (SELECT "
                              "incident_id FROM incident_services WHERE service = ?1) AND status "
                              "!= 'resolved' ORDER BY id"));
     s->Bind(1, service);
