@@ -230,5 +230,84 @@ TEST_F(RedoLogTest, ASecondStoreOnTheSameFileWritesDirectly) {
   EXPECT_EQ(*(*serve)->CountIncidents(std::nullopt), 2);
 }
 
+// The serving store keeps the incidents its transactions read from one to the next; a change
+// another process commits between two batches must still be seen, not the kept copy.
+TEST_F(RedoLogTest, KeptIncidentsFollowChangesFromAnotherProcess) {
+  auto serve = OpenStore(dir_, 50);
+  ASSERT_TRUE(serve);
+  const int64_t id = CommitIncident(**serve, "shared");
+  {  // read (and keep) it inside a batch
+    auto tx = (*serve)->Begin();
+    ASSERT_TRUE(tx);
+    auto found = (*tx)->FindLatestIncidentByGroup("shared");
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->title, "shared");
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto cli = OpenStore(dir_, 50);  // the log is taken: writes directly, once the batch commits
+  ASSERT_TRUE(cli);
+  {
+    auto tx = (*cli)->Begin();
+    ASSERT_TRUE(tx) << tx.error().ToString();
+    auto row = (*tx)->FindIncident(id);
+    ASSERT_TRUE(row && *row);
+    model::Incident changed = **row;
+    changed.title = "renamed elsewhere";
+    changed.status = model::IncidentStatus::kAcknowledged;
+    ASSERT_TRUE((*tx)->UpdateIncident(changed).ok());
+    auto newer = (*tx)->InsertIncident(NewIncident("shared"));  // now the group's latest
+    ASSERT_TRUE(newer);
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto tx = (*serve)->Begin();
+  ASSERT_TRUE(tx);
+  auto found = (*tx)->FindIncident(id);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->title, "renamed elsewhere");
+  EXPECT_EQ((*found)->status, model::IncidentStatus::kAcknowledged);
+  auto latest = (*tx)->FindLatestIncidentByGroup("shared");
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_GT((*latest)->id, id);
+}
+
+// Within the serving store, what a transaction wrote is what the next one reads.
+TEST_F(RedoLogTest, KeptIncidentsFollowTheStoresOwnWritesAndRollbacks) {
+  auto serve = OpenStore(dir_, 60000);  // one long batch
+  ASSERT_TRUE(serve);
+  const int64_t id = CommitIncident(**serve, "own");
+  {
+    auto tx = (*serve)->Begin();
+    ASSERT_TRUE(tx);
+    model::Incident row = **(*tx)->FindLatestIncidentByGroup("own");
+    row.alert_count = 7;
+    row.group_key = "not rewritten";  // UpdateIncident keeps the stored group key
+    ASSERT_TRUE((*tx)->UpdateIncident(row).ok());
+    ASSERT_TRUE((*tx)->SetAnalysis(id, R"({"root_cause":"x"})", 4242).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  {
+    auto tx = (*serve)->Begin();
+    ASSERT_TRUE(tx);
+    model::Incident row = **(*tx)->FindIncident(id);
+    EXPECT_EQ(row.alert_count, 7);
+    EXPECT_EQ(row.group_key, "own");
+    EXPECT_EQ(row.updated_at, 4242);
+    EXPECT_EQ(row.analysis_json, "");
+    // A transaction that changes the incident and is dropped: none of it is seen.
+    row.alert_count = 99;
+    ASSERT_TRUE((*tx)->UpdateIncident(row).ok());
+    ASSERT_TRUE((*tx)->InsertIncident(NewIncident("own")));
+  }
+  auto tx = (*serve)->Begin();
+  ASSERT_TRUE(tx);
+  EXPECT_EQ((*(*tx)->FindIncident(id))->alert_count, 7);
+  EXPECT_EQ((*(*tx)->FindLatestIncidentByGroup("own"))->id, id);
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto stored = (*serve)->GetIncident(id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->alert_count, 7);
+  EXPECT_EQ((*stored)->analysis_json, R"({"root_cause":"x"})");
+}
+
 }  // namespace
 }  // namespace quell::store

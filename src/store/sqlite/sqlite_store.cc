@@ -327,9 +327,10 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     // kReleaseJob
     "UPDATE jobs SET leased_until = 0, run_at = ?2, last_error = ?3, attempts = max(0, "
     "attempts - ?4) WHERE id = ?1",
-    // kBumpRecentEvent
-    "UPDATE events SET count = count + ?5, last_at = ?4 WHERE id = (SELECT id FROM events WHERE "
-    "incident_id = ?1 AND kind = +?2 ORDER BY id DESC LIMIT 1) AND last_at >= ?3",
+    // kBumpRecentEvent. max(id), not ORDER BY id DESC LIMIT 1: the index orders the pair's
+    // entries by fingerprint, so the latter sorted them in a temporary B-tree on every bump.
+    "UPDATE events SET count = count + ?5, last_at = ?4 WHERE id = (SELECT max(id) FROM events "
+    "WHERE incident_id = ?1 AND kind = +?2) AND last_at >= ?3",
 };
 
 // Runs one write statement. Returns the new row id when `id_param` names the id parameter of
@@ -358,6 +359,28 @@ Status ReplayRecord(SqliteDb& db, std::string_view payload) {
   return Status::Ok();
 }
 
+// Incidents the write transactions read and wrote, kept from one transaction to the next:
+// ingest reads the same few incidents (by group key) with every transaction. Trusted only while
+// the batch's SQLite transaction is open (nobody else can write then); forgotten when another
+// connection committed before it opened (PRAGMA data_version), on any rollback, and when large.
+struct HotIncidents {
+  static constexpr size_t kMaxIncidents = 10000;
+  std::unordered_map<int64_t, Incident> by_id;
+  std::unordered_map<std::string, int64_t> latest_by_group;  // group key -> id, 0: none
+  int64_t data_version = -1;
+
+  void Clear() {
+    by_id.clear();
+    latest_by_group.clear();
+  }
+  // Keeps a row read or written inside the batch (without its analysis: store.h).
+  void Keep(const Incident& incident) {
+    if (by_id.size() >= kMaxIncidents) Clear();
+    Incident& row = by_id[incident.id] = incident;
+    row.analysis_json.clear();
+  }
+};
+
 // The batch: write transactions that committed into the open SQLite transaction and the redo
 // log, not yet into SQLite. Guarded by the store's write lock.
 struct Batch {
@@ -374,6 +397,7 @@ struct Batch {
   // The redo record being built by the transaction in progress; kept between transactions so
   // that a big one does not grow (and page in) a fresh buffer each time.
   std::string record;
+  HotIncidents hot;
 };
 
 // dedup_key -> run_at maps keep the earliest run_at per key.
@@ -388,6 +412,15 @@ Status OpenBatch(SqliteDb& db, Batch& batch) {
   if (batch.open) return Status::Ok();
   QUELL_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   batch.open = true;
+  // Another process (a CLI beside the server) may have written since the last batch.
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("PRAGMA data_version"));
+  QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
+  const int64_t version = row ? s->Int(0) : -1;
+  s->Reset();
+  if (version != batch.hot.data_version) {
+    batch.hot.Clear();
+    batch.hot.data_version = version;
+  }
   return Status::Ok();
 }
 
@@ -450,18 +483,36 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<std::optional<Incident>> FindIncident(int64_t id) override {
+    HotIncidents* hot = Hot();
+    if (hot) {
+      if (auto known = hot->by_id.find(id); known != hot->by_id.end()) return known->second;
+    }
     QUELL_ASSIGN_OR_RETURN(
         auto* s, db_.Prepare("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE id = ?1"));
     s->Bind(1, id);
-    return QueryOne(*s, ReadIncident);
+    QUELL_ASSIGN_OR_RETURN(auto found, QueryOne(*s, ReadIncident));
+    if (hot && found) hot->Keep(*found);
+    return found;
   }
 
   Result<std::optional<Incident>> FindLatestIncidentByGroup(const std::string& group_key) override {
+    HotIncidents* hot = Hot();
+    if (hot) {
+      if (auto known = hot->latest_by_group.find(group_key); known != hot->latest_by_group.end()) {
+        if (known->second == 0) return std::optional<Incident>();
+        if (auto row = hot->by_id.find(known->second); row != hot->by_id.end()) return row->second;
+      }
+    }
     QUELL_ASSIGN_OR_RETURN(
         auto* s, db_.Prepare("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE group_key = ?1 "
                              "ORDER BY id DESC LIMIT 1"));
     s->Bind(1, group_key);
-    return QueryOne(*s, ReadIncident);
+    QUELL_ASSIGN_OR_RETURN(auto found, QueryOne(*s, ReadIncident));
+    if (hot) {
+      if (found) hot->Keep(*found);
+      hot->latest_by_group[group_key] = found ? found->id : 0;
+    }
+    return found;
   }
 
   Result<std::optional<Incident>> FindLatestIncidentWithService(
@@ -478,7 +529,14 @@ class SqliteTx final : public StoreTx {
     RedoOp op(kInsertIncident);
     BindIncident(op, incident);
     op.BindNull(20);
-    return Write(op, 20);
+    QUELL_ASSIGN_OR_RETURN(int64_t id, Write(op, 20));
+    if (HotIncidents* hot = Hot()) {
+      Incident row = incident;
+      row.id = id;
+      hot->Keep(row);
+      hot->latest_by_group[incident.group_key] = id;  // the newest id: the latest of its group
+    }
+    return id;
   }
 
   Status UpdateIncident(const Incident& incident) override {
@@ -487,6 +545,15 @@ class SqliteTx final : public StoreTx {
     op.Bind(20, incident.id);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
     if (changed == 0) return NotFound("no incident " + std::to_string(incident.id));
+    if (HotIncidents* hot = Hot()) {
+      // group_key and opened_at are not rewritten (kUpdateIncident): keep the stored ones.
+      if (auto known = hot->by_id.find(incident.id); known != hot->by_id.end()) {
+        Incident row = incident;
+        row.group_key = known->second.group_key;
+        row.opened_at = known->second.opened_at;
+        hot->Keep(row);
+      }
+    }
     return Status::Ok();
   }
 
@@ -496,6 +563,10 @@ class SqliteTx final : public StoreTx {
     touch.Bind(1, incident_id).Bind(2, updated_at);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(touch, 0));
     if (changed == 0) return NotFound("no incident " + std::to_string(incident_id));
+    if (HotIncidents* hot = Hot()) {
+      if (auto known = hot->by_id.find(incident_id); known != hot->by_id.end())
+        known->second.updated_at = updated_at;
+    }
     RedoOp op(kSetAnalysis);
     op.Bind(1, incident_id).Bind(2, analysis_json);
     return Apply(op);
@@ -627,6 +698,10 @@ class SqliteTx final : public StoreTx {
   }
 
  private:
+  // The incidents kept across transactions, when they can be trusted: inside the batch's open
+  // SQLite transaction (HotIncidents).
+  HotIncidents* Hot() { return batch_ && batch_->open ? &batch_->hot : nullptr; }
+
   Result<int64_t> Write(RedoOp& op, int id_param) {
     if (batch_) QUELL_RETURN_IF_ERROR(OpenBatch(db_, *batch_));
     wrote_ = true;
@@ -1065,6 +1140,7 @@ class SqliteStore final : public Store {
   // does not hold (after a crash, or after a failed batch). Called with write_mu_ held.
   Status Recover() {
     batch_.pending_jobs.clear();
+    batch_.hot.Clear();
     if (batch_.open) {
       (void)writer_->Exec("ROLLBACK");
       batch_.open = false;
