@@ -242,6 +242,9 @@ TEST_F(RedoLogTest, KeptIncidentsFollowChangesFromAnotherProcess) {
     auto found = (*tx)->FindLatestIncidentByGroup("shared");
     ASSERT_TRUE(found && *found);
     EXPECT_EQ((*found)->title, "shared");
+    auto alert = (*tx)->FindLatestAlert("fp-shared");
+    ASSERT_TRUE(alert && *alert);
+    EXPECT_EQ((*alert)->count, 0);
     ASSERT_TRUE((*tx)->Commit().ok());
   }
   auto cli = OpenStore(dir_, 50);  // the log is taken: writes directly, once the batch commits
@@ -257,6 +260,9 @@ TEST_F(RedoLogTest, KeptIncidentsFollowChangesFromAnotherProcess) {
     ASSERT_TRUE((*tx)->UpdateIncident(changed).ok());
     auto newer = (*tx)->InsertIncident(NewIncident("shared"));  // now the group's latest
     ASSERT_TRUE(newer);
+    model::Alert alert = **(*tx)->FindLatestAlert("fp-shared");
+    alert.count = 5;
+    ASSERT_TRUE((*tx)->UpdateAlert(alert).ok());
     ASSERT_TRUE((*tx)->Commit().ok());
   }
   auto tx = (*serve)->Begin();
@@ -268,6 +274,7 @@ TEST_F(RedoLogTest, KeptIncidentsFollowChangesFromAnotherProcess) {
   auto latest = (*tx)->FindLatestIncidentByGroup("shared");
   ASSERT_TRUE(latest && *latest);
   EXPECT_GT((*latest)->id, id);
+  EXPECT_EQ((*(*tx)->FindLatestAlert("fp-shared"))->count, 5);
 }
 
 // Within the serving store, what a transaction wrote is what the next one reads.
@@ -283,6 +290,10 @@ TEST_F(RedoLogTest, KeptIncidentsFollowTheStoresOwnWritesAndRollbacks) {
     row.group_key = "not rewritten";  // UpdateIncident keeps the stored group key
     ASSERT_TRUE((*tx)->UpdateIncident(row).ok());
     ASSERT_TRUE((*tx)->SetAnalysis(id, R"({"root_cause":"x"})", 4242).ok());
+    model::Alert alert = **(*tx)->FindLatestAlert("fp-own");
+    alert.count = 3;
+    alert.incident_id = id + 1000;  // UpdateAlert keeps the stored incident
+    ASSERT_TRUE((*tx)->UpdateAlert(alert).ok());
     ASSERT_TRUE((*tx)->Commit().ok());
   }
   {
@@ -293,15 +304,26 @@ TEST_F(RedoLogTest, KeptIncidentsFollowTheStoresOwnWritesAndRollbacks) {
     EXPECT_EQ(row.group_key, "own");
     EXPECT_EQ(row.updated_at, 4242);
     EXPECT_EQ(row.analysis_json, "");
-    // A transaction that changes the incident and is dropped: none of it is seen.
+    model::Alert alert = **(*tx)->FindLatestAlert("fp-own");
+    EXPECT_EQ(alert.count, 3);
+    EXPECT_EQ(alert.incident_id, id);
+    // A transaction that changes the incident and the alert and is dropped: none of it is seen.
     row.alert_count = 99;
     ASSERT_TRUE((*tx)->UpdateIncident(row).ok());
     ASSERT_TRUE((*tx)->InsertIncident(NewIncident("own")));
+    alert.count = 99;
+    ASSERT_TRUE((*tx)->UpdateAlert(alert).ok());
+    model::Alert newer = alert;
+    newer.count = 1;
+    ASSERT_TRUE((*tx)->InsertAlert(newer));
   }
   auto tx = (*serve)->Begin();
   ASSERT_TRUE(tx);
   EXPECT_EQ((*(*tx)->FindIncident(id))->alert_count, 7);
   EXPECT_EQ((*(*tx)->FindLatestIncidentByGroup("own"))->id, id);
+  auto alert = (*tx)->FindLatestAlert("fp-own");
+  ASSERT_TRUE(alert && *alert);
+  EXPECT_EQ((*alert)->count, 3);
   ASSERT_TRUE((*tx)->Commit().ok());
   auto stored = (*serve)->GetIncident(id);
   ASSERT_TRUE(stored && *stored);

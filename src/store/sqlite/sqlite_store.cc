@@ -359,25 +359,46 @@ Status ReplayRecord(SqliteDb& db, std::string_view payload) {
   return Status::Ok();
 }
 
-// Incidents the write transactions read and wrote, kept from one transaction to the next:
-// ingest reads the same few incidents (by group key) with every transaction. Trusted only while
-// the batch's SQLite transaction is open (nobody else can write then); forgotten when another
-// connection committed before it opened (PRAGMA data_version), on any rollback, and when large.
-struct HotIncidents {
-  static constexpr size_t kMaxIncidents = 10000;
-  std::unordered_map<int64_t, Incident> by_id;
-  std::unordered_map<std::string, int64_t> latest_by_group;  // group key -> id, 0: none
+// Rows by key, all forgotten at once when there are too many: a storm of new rows must not
+// grow memory without bound (the next transactions read them back).
+template <typename Key, typename Row>
+class KeptRows {
+ public:
+  explicit KeptRows(size_t max_rows) : max_rows_(max_rows) {}
+  Row* Find(const Key& key) {
+    auto found = rows_.find(key);
+    return found == rows_.end() ? nullptr : &found->second;
+  }
+  Row& Keep(const Key& key, Row row) {
+    if (rows_.size() >= max_rows_) rows_.clear();
+    return rows_.insert_or_assign(key, std::move(row)).first->second;
+  }
+  void Clear() { rows_.clear(); }
+
+ private:
+  size_t max_rows_;
+  std::unordered_map<Key, Row> rows_;
+};
+
+// Rows the write transactions read and wrote, kept from one transaction to the next: ingest
+// reads the same incidents (by group key) and, for repeats, the same alerts (by fingerprint)
+// with every transaction. Trusted only while the batch's SQLite transaction is open (nobody
+// else can write then); forgotten when another connection committed before it opened (PRAGMA
+// data_version) and on any rollback. Rows are kept as a transaction reads them: incidents
+// without their analysis (store.h).
+struct HotRows {
+  KeptRows<int64_t, Incident> incidents{10000};
+  KeptRows<std::string, int64_t> latest_incident{10000};  // group key -> id, 0: none
+  KeptRows<std::string, Alert> latest_alert{10000};       // fingerprint -> newest row
   int64_t data_version = -1;
 
   void Clear() {
-    by_id.clear();
-    latest_by_group.clear();
+    incidents.Clear();
+    latest_incident.Clear();
+    latest_alert.Clear();
   }
-  // Keeps a row read or written inside the batch (without its analysis: store.h).
-  void Keep(const Incident& incident) {
-    if (by_id.size() >= kMaxIncidents) Clear();
-    Incident& row = by_id[incident.id] = incident;
-    row.analysis_json.clear();
+  void KeepIncident(const Incident& incident) {
+    incidents.Keep(incident.id, incident).analysis_json.clear();
   }
 };
 
@@ -397,7 +418,7 @@ struct Batch {
   // The redo record being built by the transaction in progress; kept between transactions so
   // that a big one does not grow (and page in) a fresh buffer each time.
   std::string record;
-  HotIncidents hot;
+  HotRows hot;
 };
 
 // dedup_key -> run_at maps keep the earliest run_at per key.
@@ -452,18 +473,29 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<std::optional<Alert>> FindLatestAlert(const std::string& fingerprint) override {
+    HotRows* hot = Hot();
+    if (hot) {
+      if (const Alert* kept = hot->latest_alert.Find(fingerprint)) return *kept;
+    }
     QUELL_ASSIGN_OR_RETURN(
         auto* s, db_.Prepare("SELECT " ALERT_COLUMNS " FROM alerts WHERE fp_key = ?2 AND "
                              "fingerprint = ?1 ORDER BY id DESC LIMIT 1"));
     s->Bind(1, fingerprint).Bind(2, FingerprintKey(fingerprint));
-    return QueryOne(*s, ReadAlert);
+    QUELL_ASSIGN_OR_RETURN(auto found, QueryOne(*s, ReadAlert));
+    if (hot && found) hot->latest_alert.Keep(fingerprint, *found);
+    return found;
   }
 
   Result<int64_t> InsertAlert(const Alert& alert) override {
     RedoOp op(kInsertAlert);
     BindAlert(op, alert);
     op.BindNull(22);
-    return Write(op, 22);
+    QUELL_ASSIGN_OR_RETURN(int64_t id, Write(op, 22));
+    if (HotRows* hot = Hot()) {  // the newest id: its fingerprint's latest row
+      Alert& kept = hot->latest_alert.Keep(alert.data.fingerprint, alert);
+      kept.id = id;
+    }
+    return id;
   }
 
   Status UpdateAlert(const Alert& alert) override {
@@ -472,6 +504,16 @@ class SqliteTx final : public StoreTx {
     op.Bind(22, alert.id);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
     if (changed == 0) return NotFound("no alert " + std::to_string(alert.id));
+    if (HotRows* hot = Hot()) {
+      // Only the kept row can be stale; incident_id and fingerprint are not rewritten
+      // (kUpdateAlert), so they stay as stored.
+      Alert* kept = hot->latest_alert.Find(alert.data.fingerprint);
+      if (kept && kept->id == alert.id) {
+        const int64_t incident_id = kept->incident_id;
+        *kept = alert;
+        kept->incident_id = incident_id;
+      }
+    }
     return Status::Ok();
   }
 
@@ -483,24 +525,24 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<std::optional<Incident>> FindIncident(int64_t id) override {
-    HotIncidents* hot = Hot();
+    HotRows* hot = Hot();
     if (hot) {
-      if (auto known = hot->by_id.find(id); known != hot->by_id.end()) return known->second;
+      if (const Incident* kept = hot->incidents.Find(id)) return *kept;
     }
     QUELL_ASSIGN_OR_RETURN(
         auto* s, db_.Prepare("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE id = ?1"));
     s->Bind(1, id);
     QUELL_ASSIGN_OR_RETURN(auto found, QueryOne(*s, ReadIncident));
-    if (hot && found) hot->Keep(*found);
+    if (hot && found) hot->KeepIncident(*found);
     return found;
   }
 
   Result<std::optional<Incident>> FindLatestIncidentByGroup(const std::string& group_key) override {
-    HotIncidents* hot = Hot();
+    HotRows* hot = Hot();
     if (hot) {
-      if (auto known = hot->latest_by_group.find(group_key); known != hot->latest_by_group.end()) {
-        if (known->second == 0) return std::optional<Incident>();
-        if (auto row = hot->by_id.find(known->second); row != hot->by_id.end()) return row->second;
+      if (const int64_t* id = hot->latest_incident.Find(group_key)) {
+        if (*id == 0) return std::optional<Incident>();
+        if (const Incident* kept = hot->incidents.Find(*id)) return *kept;
       }
     }
     QUELL_ASSIGN_OR_RETURN(
@@ -509,8 +551,8 @@ class SqliteTx final : public StoreTx {
     s->Bind(1, group_key);
     QUELL_ASSIGN_OR_RETURN(auto found, QueryOne(*s, ReadIncident));
     if (hot) {
-      if (found) hot->Keep(*found);
-      hot->latest_by_group[group_key] = found ? found->id : 0;
+      if (found) hot->KeepIncident(*found);
+      hot->latest_incident.Keep(group_key, found ? found->id : 0);
     }
     return found;
   }
@@ -530,11 +572,11 @@ class SqliteTx final : public StoreTx {
     BindIncident(op, incident);
     op.BindNull(20);
     QUELL_ASSIGN_OR_RETURN(int64_t id, Write(op, 20));
-    if (HotIncidents* hot = Hot()) {
-      Incident row = incident;
-      row.id = id;
-      hot->Keep(row);
-      hot->latest_by_group[incident.group_key] = id;  // the newest id: the latest of its group
+    if (HotRows* hot = Hot()) {
+      Incident& kept = hot->incidents.Keep(id, incident);
+      kept.id = id;
+      kept.analysis_json.clear();
+      hot->latest_incident.Keep(incident.group_key, id);  // the newest id: its group's latest
     }
     return id;
   }
@@ -545,13 +587,15 @@ class SqliteTx final : public StoreTx {
     op.Bind(20, incident.id);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(op, 0));
     if (changed == 0) return NotFound("no incident " + std::to_string(incident.id));
-    if (HotIncidents* hot = Hot()) {
+    if (HotRows* hot = Hot()) {
       // group_key and opened_at are not rewritten (kUpdateIncident): keep the stored ones.
-      if (auto known = hot->by_id.find(incident.id); known != hot->by_id.end()) {
-        Incident row = incident;
-        row.group_key = known->second.group_key;
-        row.opened_at = known->second.opened_at;
-        hot->Keep(row);
+      if (Incident* kept = hot->incidents.Find(incident.id)) {
+        std::string group_key = std::move(kept->group_key);
+        const TimeMs opened_at = kept->opened_at;
+        *kept = incident;
+        kept->group_key = std::move(group_key);
+        kept->opened_at = opened_at;
+        kept->analysis_json.clear();
       }
     }
     return Status::Ok();
@@ -563,9 +607,8 @@ class SqliteTx final : public StoreTx {
     touch.Bind(1, incident_id).Bind(2, updated_at);
     QUELL_ASSIGN_OR_RETURN(int64_t changed, Write(touch, 0));
     if (changed == 0) return NotFound("no incident " + std::to_string(incident_id));
-    if (HotIncidents* hot = Hot()) {
-      if (auto known = hot->by_id.find(incident_id); known != hot->by_id.end())
-        known->second.updated_at = updated_at;
+    if (HotRows* hot = Hot()) {
+      if (Incident* kept = hot->incidents.Find(incident_id)) kept->updated_at = updated_at;
     }
     RedoOp op(kSetAnalysis);
     op.Bind(1, incident_id).Bind(2, analysis_json);
@@ -698,9 +741,9 @@ class SqliteTx final : public StoreTx {
   }
 
  private:
-  // The incidents kept across transactions, when they can be trusted: inside the batch's open
-  // SQLite transaction (HotIncidents).
-  HotIncidents* Hot() { return batch_ && batch_->open ? &batch_->hot : nullptr; }
+  // The rows kept across transactions, when they can be trusted: inside the batch's open
+  // SQLite transaction (HotRows).
+  HotRows* Hot() { return batch_ && batch_->open ? &batch_->hot : nullptr; }
 
   Result<int64_t> Write(RedoOp& op, int id_param) {
     if (batch_) QUELL_RETURN_IF_ERROR(OpenBatch(db_, *batch_));
