@@ -329,6 +329,23 @@ TEST_F(RedoLogTest, KeptIncidentsFollowTheStoresOwnWritesAndRollbacks) {
   ASSERT_TRUE(stored && *stored);
   EXPECT_EQ((*stored)->alert_count, 7);
   EXPECT_EQ((*stored)->analysis_json, R"({"root_cause":"x"})");
+  // A newer row too large to keep (a long stack trace) replaces the kept one all the same.
+  {
+    auto big_tx = (*serve)->Begin();
+    ASSERT_TRUE(big_tx);
+    model::Alert big = **(*big_tx)->FindLatestAlert("fp-own");
+    big.data.raw_json = std::string(100000, 'x');
+    big.count = 1;
+    auto big_id = (*big_tx)->InsertAlert(big);
+    ASSERT_TRUE(big_id);
+    ASSERT_TRUE((*big_tx)->Commit().ok());
+    auto next_tx = (*serve)->Begin();
+    ASSERT_TRUE(next_tx);
+    auto latest = (*next_tx)->FindLatestAlert("fp-own");
+    ASSERT_TRUE(latest && *latest);
+    EXPECT_EQ((*latest)->id, *big_id);
+    EXPECT_EQ((*latest)->data.raw_json.size(), 100000u);
+  }
 }
 
 }  // namespace

@@ -373,6 +373,7 @@ class KeptRows {
     if (rows_.size() >= max_rows_) rows_.clear();
     return rows_.insert_or_assign(key, std::move(row)).first->second;
   }
+  void Erase(const Key& key) { rows_.erase(key); }
   void Clear() { rows_.clear(); }
 
  private:
@@ -389,8 +390,11 @@ class KeptRows {
 struct HotRows {
   KeptRows<int64_t, Incident> incidents{10000};
   KeptRows<std::string, int64_t> latest_incident{10000};  // group key -> id, 0: none
-  KeptRows<std::string, Alert> latest_alert{10000};       // fingerprint -> newest row
+  KeptRows<std::string, Alert> latest_alert{5000};        // fingerprint -> newest row
   int64_t data_version = -1;
+  // Alerts with a larger payload (a Sentry event with its stack trace, say) are read afresh:
+  // 5,000 of them must not cost gigabytes.
+  static constexpr size_t kMaxKeptAlertBytes = 4096;
 
   void Clear() {
     incidents.Clear();
@@ -399,6 +403,14 @@ struct HotRows {
   }
   void KeepIncident(const Incident& incident) {
     incidents.Keep(incident.id, incident).analysis_json.clear();
+  }
+  // Keeps `alert` as its fingerprint's newest row (with id `id`), or forgets the fingerprint's
+  // kept row when `alert` is too large to keep.
+  void KeepAlert(const Alert& alert, int64_t id) {
+    const std::string& fingerprint = alert.data.fingerprint;
+    if (alert.data.raw_json.size() + alert.data.message.size() > kMaxKeptAlertBytes)
+      return latest_alert.Erase(fingerprint);
+    latest_alert.Keep(fingerprint, alert).id = id;
   }
 };
 
@@ -482,7 +494,7 @@ class SqliteTx final : public StoreTx {
                              "fingerprint = ?1 ORDER BY id DESC LIMIT 1"));
     s->Bind(1, fingerprint).Bind(2, FingerprintKey(fingerprint));
     QUELL_ASSIGN_OR_RETURN(auto found, QueryOne(*s, ReadAlert));
-    if (hot && found) hot->latest_alert.Keep(fingerprint, *found);
+    if (hot && found) hot->KeepAlert(*found, found->id);
     return found;
   }
 
@@ -491,10 +503,7 @@ class SqliteTx final : public StoreTx {
     BindAlert(op, alert);
     op.BindNull(22);
     QUELL_ASSIGN_OR_RETURN(int64_t id, Write(op, 22));
-    if (HotRows* hot = Hot()) {  // the newest id: its fingerprint's latest row
-      Alert& kept = hot->latest_alert.Keep(alert.data.fingerprint, alert);
-      kept.id = id;
-    }
+    if (HotRows* hot = Hot()) hot->KeepAlert(alert, id);  // the newest id: its latest row
     return id;
   }
 
@@ -509,9 +518,9 @@ class SqliteTx final : public StoreTx {
       // (kUpdateAlert), so they stay as stored.
       Alert* kept = hot->latest_alert.Find(alert.data.fingerprint);
       if (kept && kept->id == alert.id) {
-        const int64_t incident_id = kept->incident_id;
-        *kept = alert;
-        kept->incident_id = incident_id;
+        Alert row = alert;
+        row.incident_id = kept->incident_id;
+        hot->KeepAlert(row, alert.id);
       }
     }
     return Status::Ok();
