@@ -232,7 +232,7 @@ TEST_F(RedoLogTest, ASecondStoreOnTheSameFileWritesDirectly) {
 
 // The serving store keeps the incidents its transactions read from one to the next; a change
 // another process commits between two batches must still be seen, not the kept copy.
-TEST_F(RedoLogTest, KeptIncidentsFollowChangesFromAnotherProcess) {
+TEST_F(RedoLogTest, KeptRowsFollowChangesFromAnotherProcess) {
   auto serve = OpenStore(dir_, 50);
   ASSERT_TRUE(serve);
   const int64_t id = CommitIncident(**serve, "shared");
@@ -278,7 +278,7 @@ TEST_F(RedoLogTest, KeptIncidentsFollowChangesFromAnotherProcess) {
 }
 
 // Within the serving store, what a transaction wrote is what the next one reads.
-TEST_F(RedoLogTest, KeptIncidentsFollowTheStoresOwnWritesAndRollbacks) {
+TEST_F(RedoLogTest, KeptRowsFollowTheStoresOwnWritesAndRollbacks) {
   auto serve = OpenStore(dir_, 60000);  // one long batch
   ASSERT_TRUE(serve);
   const int64_t id = CommitIncident(**serve, "own");
