@@ -46,10 +46,17 @@ Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& 
 }
 
 Result<TimeMs> Engine::AnalysisWait(int64_t incident_id) {
-  QUELL_ASSIGN_OR_RETURN(auto incident, store_.GetIncident(incident_id));
-  if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
-  if (incident->analysis_json.empty()) return TimeMs{0};
-  auto previous = model::AnalysisFromJsonText(incident->analysis_json);
+  // Read in a transaction: a plain store read would first commit the store's batch, and in an
+  // alert storm this runs for every analyze job of every incident.
+  std::optional<std::string> analysis;
+  {
+    QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+    QUELL_ASSIGN_OR_RETURN(auto incident, tx->FindIncident(incident_id));
+    if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
+    QUELL_ASSIGN_OR_RETURN(analysis, tx->FindAnalysis(incident_id));
+  }  // nothing written: dropping the transaction undoes nothing
+  if (!analysis || analysis->empty()) return TimeMs{0};
+  auto previous = model::AnalysisFromJsonText(*analysis);
   if (!previous) return TimeMs{0};
   const TimeMs due = previous->created_at + options_.analyze_min_interval_ms;
   return std::max(TimeMs{0}, due - clock_.Now());

@@ -105,6 +105,9 @@ class StoreTx {
   // Stores an incident's analysis (Incident::analysis_json) and its updated_at.
   virtual Status SetAnalysis(int64_t incident_id, const std::string& analysis_json,
                              TimeMs updated_at) = 0;
+  // An incident's analysis alone, as this transaction sees it (none if never analysed). Unlike
+  // Store::GetIncident it does not make the store commit what it has batched.
+  virtual Result<std::optional<std::string>> FindAnalysis(int64_t incident_id) = 0;
 
   // Open (triggered or acknowledged) incidents whose services include `service`.
   virtual Result<std::vector<model::Incident>> FindOpenIncidentsWithService(

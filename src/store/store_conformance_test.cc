@@ -244,7 +244,13 @@ TEST_P(StoreConformance, AnalysisIsWrittenOnlyBySetAnalysis) {
   auto tx = Begin();
   auto id = tx->InsertIncident(SampleIncident("k", {"api"}));
   ASSERT_TRUE(id);
+  auto none = tx->FindAnalysis(*id);
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
   ASSERT_TRUE(tx->SetAnalysis(*id, R"({"root_cause":"redis"})", 77).ok());
+  auto set = tx->FindAnalysis(*id);
+  ASSERT_TRUE(set && *set);
+  EXPECT_EQ(**set, R"({"root_cause":"redis"})");
   // Reads inside a transaction carry no analysis (store.h); the rest is current.
   model::Incident incident = **tx->FindIncident(*id);
   EXPECT_EQ(incident.analysis_json, "");
@@ -264,6 +270,10 @@ TEST_P(StoreConformance, AnalysisIsWrittenOnlyBySetAnalysis) {
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->analysis_json, R"({"root_cause":"redis"})");
   EXPECT_EQ((*got)->alert_count, 9);
+  auto next = Begin();
+  auto stored = next->FindAnalysis(*id);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ(**stored, R"({"root_cause":"redis"})");
 }
 
 TEST_P(StoreConformance, TransactionReadsItsOwnWrites) {

@@ -40,6 +40,9 @@ class WriteBackTx final : public StoreTx {
   Status UpdateIncident(const model::Incident& incident) override;
   Status SetAnalysis(int64_t incident_id, const std::string& analysis_json,
                      TimeMs updated_at) override;
+  Result<std::optional<std::string>> FindAnalysis(int64_t incident_id) override {
+    return inner_->FindAnalysis(incident_id);  // SetAnalysis writes through at once
+  }
   Result<std::vector<model::Incident>> FindOpenIncidentsWithService(
       const std::string& service) override;
 

@@ -624,6 +624,13 @@ class SqliteTx final : public StoreTx {
     return Apply(op);
   }
 
+  Result<std::optional<std::string>> FindAnalysis(int64_t incident_id) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto* s, db_.Prepare("SELECT analysis FROM incident_analyses WHERE incident_id = ?1"));
+    s->Bind(1, incident_id);
+    return QueryOne(*s, [](const SqliteStatement& row) { return row.Text(0); });
+  }
+
   Result<std::vector<Incident>> FindOpenIncidentsWithService(const std::string& service) override {
     QUELL_ASSIGN_OR_RETURN(
         auto* s, db_.Prepare("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE id IN (SELECT "
