@@ -1,6 +1,7 @@
 // One conformance suite for every Store backend: each backend adds one factory line at the end.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -28,9 +29,12 @@ struct Backend {
 class StoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    // A parameterised test's name is "Test/param": one directory level, not two, so that
+    // TearDown removes all of it.
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
     dir_ = (std::filesystem::temp_directory_path() /
-            ("quell_store_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+            ("quell_store_" + std::to_string(::getpid()) + "_" + name))
                .string();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
