@@ -503,7 +503,9 @@ class SqliteTx final : public StoreTx {
     BindAlert(op, alert);
     op.BindNull(22);
     QUELL_ASSIGN_OR_RETURN(int64_t id, Write(op, 22));
-    if (HotRows* hot = Hot()) hot->KeepAlert(alert, id);  // the newest id: its latest row
+    // The kept row (if any) is no longer its fingerprint's newest. The new one is not kept: in a
+    // storm of new alerts that would copy every one for nothing; a repeat reads it back once.
+    if (HotRows* hot = Hot()) hot->latest_alert.Erase(alert.data.fingerprint);
     return id;
   }
 
