@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "alert_bodies.h"
 #include "load_client.h"
 
 namespace quell::bench {
@@ -201,19 +202,7 @@ void StopTarget(Target& t) {
 
 // Alert number k as one JSON item in the target's format. Distinct k -> distinct identity.
 std::string AlertJson(const Target& t, uint64_t k) {
-  std::string svc = "svc-" + std::to_string(k % 50), name = "Alert" + std::to_string(k % 20);
-  std::string instance = "host-" + std::to_string(k);
-  if (t.quell_body) {
-    return R"({"service":")" + svc + R"(","environment":"prod","title":")" + name +
-           R"(","severity":"high","labels":{"instance":")" + instance +
-           R"(","job":"api","team":"t)" + std::to_string(k % 5) +
-           R"("},"annotations":{"summary":"Latency high on )" + instance +
-           R"("},"latency":4200})";
-  }
-  return R"({"labels":{"alertname":")" + name + R"(","service":")" + svc + R"(","instance":")" +
-         instance + R"(","job":"api","severity":"high","team":"t)" + std::to_string(k % 5) +
-         R"("},"annotations":{"summary":"Latency high on )" + instance +
-         R"(","description":"p99 above 4s"},"generatorURL":"http://prometheus:9090/graph"})";
+  return t.quell_body ? GenericAlertJson(k) : AlertmanagerAlertJson(k);
 }
 
 std::string Body(const Target& t, uint64_t first, int batch, bool duplicates) {

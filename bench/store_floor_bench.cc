@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <string>
 
+#include "alert_bodies.h"
 #include "common/hash.h"
 #include "model/alert.h"
 #include "model/incident.h"
@@ -29,15 +30,6 @@ namespace quell::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string RawAlert(uint64_t k) {
-  const std::string instance = "host-" + std::to_string(k);
-  return R"({"service":"svc-)" + std::to_string(k % 50) +
-         R"(","environment":"prod","title":"Alert)" + std::to_string(k % 20) +
-         R"(","severity":"high","labels":{"instance":")" + instance +
-         R"(","job":"api","team":"t)" + std::to_string(k % 5) +
-         R"("},"annotations":{"summary":"Latency high on )" + instance + R"("},"latency":4200})";
-}
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
@@ -65,7 +57,7 @@ double SqliteMinimal(const std::string& dir, uint64_t rows, uint64_t tx_rows) {
     for (uint64_t end = std::min(rows, k + tx_rows); k < end; ++k) {
       auto stmt = (*db)->Prepare("INSERT INTO alerts (incident_id, fp_key, raw) VALUES (?1, ?2, ?3)");
       if (!stmt) Check(stmt.error(), "prepare");
-      const std::string raw = RawAlert(k);
+      const std::string raw = GenericAlertJson(k);
       (*stmt)->Bind(1, static_cast<int64_t>(k % 50 + 1))
           .Bind(2, static_cast<int64_t>(Xxh3(raw)))
           .BindUncopied(3, raw);
@@ -100,7 +92,7 @@ double QuellStore(const std::string& dir, uint64_t rows) {
     for (uint64_t end = std::min(rows, k + 100); k < end; ++k) {
       model::Alert alert;
       alert.incident_id = static_cast<int64_t>(k % 50 + 1);
-      alert.data.raw_json = RawAlert(k);
+      alert.data.raw_json = GenericAlertJson(k);
       alert.data.fingerprint = Hex16(Xxh3(alert.data.raw_json));
       alert.data.service = "svc-" + std::to_string(k % 50);
       alert.data.environment = "prod";

@@ -25,17 +25,17 @@ using model::Job;
 
 // ---- Row mapping: one column list and one reader per table. ----
 
-#define INCIDENT_COLUMNS                                                                     \
+// An incident's columns around its analysis, which lives in its own table.
+#define INCIDENT_COLUMNS_WITH(analysis)                                                      \
   "id, group_key, title, status, severity, services, environment, opened_at, updated_at, "   \
   "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
-  "flapping, coalesce((SELECT a.analysis FROM incident_analyses AS a WHERE a.incident_id = " \
-  "incidents.id), ''), silenced_until, escalated_at"
-// The same columns for reads inside the write transaction, which carry no analysis (store.h):
-// the analysis subquery copied ~7 KiB per incident read on the ingest path, for nothing.
-#define INCIDENT_ROW_COLUMNS                                                                 \
-  "id, group_key, title, status, severity, services, environment, opened_at, updated_at, "   \
-  "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
-  "flapping, '', silenced_until, escalated_at"
+  "flapping, " analysis ", silenced_until, escalated_at"
+#define INCIDENT_COLUMNS                                                                  \
+  INCIDENT_COLUMNS_WITH("coalesce((SELECT a.analysis FROM incident_analyses AS a WHERE " \
+                        "a.incident_id = incidents.id), '')")
+// Reads inside the write transaction carry no analysis (store.h): the subquery copied ~7 KiB
+// per incident read on the ingest path, for nothing.
+#define INCIDENT_ROW_COLUMNS INCIDENT_COLUMNS_WITH("''")
 #define ALERT_COLUMNS                                                                     \
   "id, incident_id, fingerprint, source, status, service, environment, name, message, "   \
   "severity, labels, annotations, metrics, deploy, starts_at, ends_at, raw, first_seen, " \
@@ -404,13 +404,13 @@ struct HotRows {
   void KeepIncident(const Incident& incident) {
     incidents.Keep(incident.id, incident).analysis_json.clear();
   }
-  // Keeps `alert` as its fingerprint's newest row (with id `id`), or forgets the fingerprint's
-  // kept row when `alert` is too large to keep.
-  void KeepAlert(const Alert& alert, int64_t id) {
-    const std::string& fingerprint = alert.data.fingerprint;
+  // Keeps `alert` as its fingerprint's newest row, or forgets the fingerprint's kept row when
+  // `alert` is too large to keep.
+  void KeepAlert(Alert alert) {
     if (alert.data.raw_json.size() + alert.data.message.size() > kMaxKeptAlertBytes)
-      return latest_alert.Erase(fingerprint);
-    latest_alert.Keep(fingerprint, alert).id = id;
+      return latest_alert.Erase(alert.data.fingerprint);
+    std::string fingerprint = alert.data.fingerprint;
+    latest_alert.Keep(fingerprint, std::move(alert));
   }
 };
 
@@ -494,7 +494,7 @@ class SqliteTx final : public StoreTx {
                              "fingerprint = ?1 ORDER BY id DESC LIMIT 1"));
     s->Bind(1, fingerprint).Bind(2, FingerprintKey(fingerprint));
     QUELL_ASSIGN_OR_RETURN(auto found, QueryOne(*s, ReadAlert));
-    if (hot && found) hot->KeepAlert(*found, found->id);
+    if (hot && found) hot->KeepAlert(*found);
     return found;
   }
 
@@ -522,7 +522,7 @@ class SqliteTx final : public StoreTx {
       if (kept && kept->id == alert.id) {
         Alert row = alert;
         row.incident_id = kept->incident_id;
-        hot->KeepAlert(row, alert.id);
+        hot->KeepAlert(std::move(row));
       }
     }
     return Status::Ok();
