@@ -16,6 +16,7 @@ namespace json = boost::json;
 // A tool answer must leave room in num_ctx for the rest of the conversation.
 constexpr size_t kMaxToolContent = 6000;
 constexpr int kMaxLogLines = 20;
+constexpr size_t kMaxLineText = 400;  // bytes of one log line, after redaction
 
 const char* kWindowParams =
     R"("since": {"type": "string", "description": "RFC 3339 time; default: two hours before the incident"},
@@ -58,9 +59,11 @@ ToolOutcome Failed(const std::string& why) {
   return {json::serialize(json::object{{"error", why}}), "error: " + why};
 }
 
-ToolOutcome Answer(json::value content, std::string summary, bool redact_ips) {
-  std::string text = Redact(json::serialize(content), redact_ips);
-  if (text.size() > kMaxToolContent) text = text.substr(0, kMaxToolContent) + " …(truncated)";
+// `content` holds values each redacted before it was cut or put in: serialising escapes the
+// quotes the patterns look for, and a header value would run on over the JSON that follows.
+ToolOutcome Answer(const json::value& content, std::string summary) {
+  std::string text = json::serialize(content);
+  if (text.size() > kMaxToolContent) text = TruncateUtf8(text, kMaxToolContent) + " …(truncated)";
   return {std::move(text), std::move(summary)};
 }
 
@@ -105,10 +108,11 @@ ToolOutcome RunTool(const ToolCall& call, const EvidencePack& pack,
                                      kMaxLogLines);
     json::array out;
     for (const auto& l : lines)
-      out.push_back(json::object{
-          {"ts", FormatRfc3339(l.ts)}, {"level", l.level}, {"message", l.message.substr(0, 400)}});
+      out.push_back(json::object{{"ts", FormatRfc3339(l.ts)},
+                                 {"level", l.level},
+                                 {"message", RedactAndCut(l.message, kMaxLineText, redact_ips)}});
     return Answer(json::object{{"lines", std::move(out)}},
-                  fmt::format("{} matching line(s)", lines.size()), redact_ips);
+                  fmt::format("{} matching line(s)", lines.size()));
   }
   if (call.name == "list_deploys" && sources.list_deploys) {
     auto window = WindowFrom(args, pack);
@@ -118,14 +122,15 @@ ToolOutcome RunTool(const ToolCall& call, const EvidencePack& pack,
     auto deploys = sources.list_deploys(services, window->since, window->until);
     json::array out;
     for (const auto& d : deploys)
-      out.push_back(json::object{{"id", d.id},
+      out.push_back(json::object{{"id", Redact(d.id, redact_ips)},
                                  {"service", d.service},
-                                 {"status", d.status},
-                                 {"author", d.author},
-                                 {"commit", d.commit},
+                                 {"version", Redact(d.version, redact_ips)},
+                                 {"status", Redact(d.status, redact_ips)},
+                                 {"author", Redact(d.author, redact_ips)},
+                                 {"commit", Redact(d.commit, redact_ips)},
                                  {"at", d.at ? FormatRfc3339(d.at) : ""}});
     return Answer(json::object{{"deploys", std::move(out)}},
-                  fmt::format("{} deploy(s)", deploys.size()), redact_ips);
+                  fmt::format("{} deploy(s)", deploys.size()));
   }
   if (call.name == "similar_incidents") {
     if (std::string id = Arg(args, "incident");
@@ -134,11 +139,11 @@ ToolOutcome RunTool(const ToolCall& call, const EvidencePack& pack,
     json::array out;
     for (const auto& m : pack.similar)
       out.push_back(json::object{{"incident", m.incident_id},
-                                 {"title", m.title},
+                                 {"title", Redact(m.title, redact_ips)},
                                  {"score", m.score},
-                                 {"resolution", m.resolution_note}});
+                                 {"resolution", Redact(m.resolution_note, redact_ips)}});
     return Answer(json::object{{"similar", std::move(out)}},
-                  fmt::format("{} similar incident(s)", pack.similar.size()), redact_ips);
+                  fmt::format("{} similar incident(s)", pack.similar.size()));
   }
   if (call.name == "get_topology") {
     json::object out;
@@ -148,8 +153,7 @@ ToolOutcome RunTool(const ToolCall& call, const EvidencePack& pack,
       out[service] = std::move(d);
     }
     const size_t n = out.size();
-    return Answer(json::object{{"depends_on", std::move(out)}}, fmt::format("{} service(s)", n),
-                  redact_ips);
+    return Answer(json::object{{"depends_on", std::move(out)}}, fmt::format("{} service(s)", n));
   }
   return Failed("unknown tool '" + call.name + "'");
 }

@@ -361,14 +361,48 @@ TEST(Prompt, WithinBudget) {
   EXPECT_NE(roomy.user.find("## Alerts"), std::string::npos);
 }
 
-TEST(Redaction, SecretsAndPersonalData) {
-  EXPECT_EQ(Redact("login failed password=hunter2 for alice@example.org"),
-            "login failed password=<redacted> for <email>");
-  EXPECT_EQ(Redact(R"({"api_key": "sk-123456"})"), R"({"api_key": "<redacted>"})");
-  EXPECT_EQ(Redact("Authorization: Bearer abc.def.ghi"), "Authorization: Bearer ***");
-  EXPECT_EQ(Redact("key AKIAABCDEFGHIJKLMNOP"), "key <aws key>");
-  EXPECT_EQ(Redact("from 10.1.2.3", /*redact_ips=*/true), "from <ip>");
-  EXPECT_EQ(Redact("from 10.1.2.3"), "from 10.1.2.3");
+// Values are redacted before they are cut: a private key cut to the sample length loses its
+// END line, and the section text around it must not carry its body either.
+TEST(Prompt, ValuesAreRedactedBeforeTheyAreCut) {
+  std::string pem = "-----BEGIN PRIVATE KEY-----\n";
+  for (int i = 0; i < 10; ++i) pem += "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCSynthPemBody\n";
+  pem += "-----END PRIVATE KEY-----";
+  EvidencePack pack = SeedPack();
+  pack.alerts[0].data.message = R"(upstream said {\"password\":\"SynthEscaped\"})";
+  LogTemplateEvidence t;
+  t.service = "api-gateway";
+  t.text = "loaded key <*>";
+  t.level = "ERROR";
+  t.count = 3;
+  t.is_new = true;
+  t.samples = {"loaded key " + pem};  // the sample is cut to 200 bytes
+  pack.log_templates = {t};
+  pack.error_lines = {{"api-gateway", pack.now, "ERROR", "tls setup failed: " + pem + pem, ""}};
+  BuiltinAnalyst builtin;
+  auto analysis = builtin.Analyze(pack);
+  ASSERT_TRUE(analysis);
+  Prompt p = BuildPrompt(pack, *analysis, 8000);
+  EXPECT_EQ(p.user.find("SynthPemBody"), std::string::npos) << p.user;
+  EXPECT_EQ(p.user.find("SynthEscaped"), std::string::npos) << p.user;
+  EXPECT_NE(p.user.find("loaded key <private key>"), std::string::npos) << p.user;
+}
+
+TEST(InvestigationTools, LogLinesAreRedactedBeforeTheyAreCutAndSerialised) {
+  std::string pem = "-----BEGIN RSA PRIVATE KEY-----\n";
+  for (int i = 0; i < 12; ++i) pem += "MIIEowIBAAKCAQEAsynthRsaBody0123456789\n";
+  pem += "-----END RSA PRIVATE KEY-----";
+  InvestigationSources sources;
+  sources.search_logs = [&](const std::string& service, TimeMs, TimeMs, const std::string&, int) {
+    return std::vector<LogLineEvidence>{
+        {service, 1'800'000'000'000, "ERROR", R"(login password="SynthQuoted" rejected)", ""},
+        {service, 1'800'000'000'000, "ERROR", "key " + pem, ""}};
+  };
+  auto outcome = RunTool({"", "search_logs", R"({"service":"api-gateway"})"}, SeedPack(), sources);
+  EXPECT_EQ(outcome.summary, "2 matching line(s)");
+  EXPECT_EQ(outcome.content.find("SynthQuoted"), std::string::npos) << outcome.content;
+  EXPECT_EQ(outcome.content.find("synthRsaBody"), std::string::npos) << outcome.content;
+  EXPECT_NE(outcome.content.find("<private key>"), std::string::npos) << outcome.content;
+  EXPECT_TRUE(json::parse(outcome.content).is_object());
 }
 
 }  // namespace
