@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "analysis/logmine/token_pattern.h"
@@ -35,10 +37,15 @@ TokenKind KindOf(std::string_view token) {
   return IsWildcardLike(token) ? TokenKind::kWildcard : TokenKind::kPattern;
 }
 
-// The tree key of a leading token: tokens with digits share the wildcard child, as in Drain.
-std::string_view TreeKey(std::string_view token) {
+// The tree key of a leading token: tokens with digits share the wildcard child, as in Drain;
+// with `plain_words_only`, so do tokens with punctuation other than '_' and '-'.
+std::string_view TreeKey(std::string_view token, bool plain_words_only) {
   for (char c : token) {
     if (c >= '0' && c <= '9') return kWildcard;
+    if (plain_words_only && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                              c == '-')) {
+      return kWildcard;
+    }
   }
   return token;
 }
@@ -97,7 +104,7 @@ std::vector<std::string> TemplateMiner::PathFor(const MaskedTokens& tokens) cons
   path.push_back(std::to_string(tokens.size()));
   size_t prefix = std::min(tokens.size() > 0 ? tokens.size() - 1 : 0,
                            static_cast<size_t>(options_.depth - 2));
-  for (size_t i = 0; i < prefix; ++i) path.emplace_back(TreeKey(tokens[i]));
+  for (size_t i = 0; i < prefix; ++i) path.emplace_back(TreeKey(tokens[i], options_.key_plain_words_only));
   return path;
 }
 
@@ -109,7 +116,7 @@ const TemplateMiner::Node* TemplateMiner::FindLeaf(const MaskedTokens& tokens) c
   size_t prefix = std::min(tokens.size() > 0 ? tokens.size() - 1 : 0,
                            static_cast<size_t>(options_.depth - 2));
   for (size_t i = 0; i < prefix; ++i) {
-    const Node* next = node->Child(TreeKey(tokens[i]));
+    const Node* next = node->Child(TreeKey(tokens[i], options_.key_plain_words_only));
     if (next == nullptr) next = node->Child(kWildcard);
     if (next == nullptr) return nullptr;
     node = next;
@@ -194,8 +201,10 @@ TemplateMiner::ClusterSlot* TemplateMiner::CreateCluster(const MaskedTokens& tok
 TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot* fresh) {
   if (options_.merge_distinct_values < 2) return fresh;
   const std::vector<std::string>& mine = fresh->cluster.tokens;
-  // Siblings differing from `fresh` at exactly one position, grouped by that position.
-  std::unordered_map<size_t, std::vector<ClusterSlot*>> by_position;
+  const size_t max_positions = static_cast<size_t>(std::max(options_.merge_max_positions, 1));
+  // Siblings differing from `fresh` in a few word positions only, grouped by those positions.
+  std::map<std::vector<size_t>, std::vector<ClusterSlot*>> by_positions;
+  std::vector<size_t> diff_at;
   for (uint64_t id : leaf->cluster_ids) {
     if (id == fresh->cluster.id) continue;
     auto it = clusters_.find(id);
@@ -203,37 +212,49 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
     ClusterSlot* other = it->second.get();
     const std::vector<std::string>& theirs = other->cluster.tokens;
     if (theirs.size() != mine.size()) continue;
-    size_t diff_at = mine.size();
-    int diffs = 0;
+    diff_at.clear();
     size_t shared_constants = 0;
-    for (size_t i = 0; i < mine.size() && diffs < 2; ++i) {
+    bool words_only = true;
+    for (size_t i = 0; i < mine.size() && diff_at.size() <= max_positions; ++i) {
       if (mine[i] == theirs[i]) {
         shared_constants += fresh->kinds[i] == TokenKind::kWildcard ? 0 : 1;
       } else {
-        ++diffs;
-        diff_at = i;
+        diff_at.push_back(i);
+        // Only word-for-word alternatives count; a template that already generalised the
+        // position absorbs the line through ordinary matching instead.
+        words_only &= fresh->kinds[i] == TokenKind::kConstant &&
+                      other->kinds[i] == TokenKind::kConstant;
       }
     }
-    // Only word-for-word alternatives count; a template that already generalised the
-    // position absorbs the line through ordinary matching instead.
-    if (diffs != 1 || shared_constants == 0 || fresh->kinds[diff_at] != TokenKind::kConstant ||
-        other->kinds[diff_at] != TokenKind::kConstant) {
+    if (diff_at.empty() || diff_at.size() > max_positions || !words_only ||
+        shared_constants <= diff_at.size() - 1 || shared_constants == 0) {
       continue;
     }
-    by_position[diff_at].push_back(other);
+    by_positions[diff_at].push_back(other);
   }
-  for (auto& [position, group] : by_position) {
-    if (group.size() + 1 < static_cast<size_t>(options_.merge_distinct_values)) continue;
-    // The oldest cluster survives so that ids stay stable.
+  const size_t needed = static_cast<size_t>(options_.merge_distinct_values);
+  for (auto& [positions, group] : by_positions) {
+    if (group.size() + 1 < needed) continue;
     group.push_back(fresh);
+    // Every position must show many different words, not a pair repeated.
+    bool many_values = true;
+    for (size_t position : positions) {
+      std::set<std::string_view> values;
+      for (const ClusterSlot* g : group) values.insert(g->cluster.tokens[position]);
+      many_values &= values.size() >= needed;
+    }
+    if (!many_values) continue;
+    // The oldest cluster survives so that ids stay stable.
     std::sort(group.begin(), group.end(),
               [](const ClusterSlot* a, const ClusterSlot* b) { return a->cluster.id < b->cluster.id; });
     ClusterSlot* survivor = group.front();
-    std::string merged = survivor->cluster.tokens[position];
-    for (size_t g = 1; g < group.size(); ++g) {
-      merged = MergeTokens(merged, group[g]->cluster.tokens[position]);
+    for (size_t position : positions) {
+      std::string merged = survivor->cluster.tokens[position];
+      for (size_t g = 1; g < group.size(); ++g) {
+        merged = MergeTokens(merged, group[g]->cluster.tokens[position]);
+      }
+      survivor->cluster.tokens[position] = merged;
     }
-    survivor->cluster.tokens[position] = merged;
     survivor->Reclassify();
     for (size_t g = 1; g < group.size(); ++g) {
       ClusterSlot* gone = group[g];
@@ -300,7 +321,7 @@ void TemplateMiner::RememberSignature(uint64_t signature, uint64_t cluster_id) {
 }
 
 AddResult TemplateMiner::Add(std::string_view message) {
-  MaskTokens(message, &scratch_);
+  MaskTokens(message, &scratch_, options_.mask);
   const uint64_t signature = Xxh3(scratch_.Joined());
   if (auto hit = signatures_.find(signature); hit != signatures_.end()) {
     if (ClusterSlot* slot = Live(hit->second)) {
@@ -342,7 +363,7 @@ AddResult TemplateMiner::Add(std::string_view message) {
 
 std::optional<uint64_t> TemplateMiner::Match(std::string_view message) const {
   MaskedTokens tokens;
-  MaskTokens(message, &tokens);
+  MaskTokens(message, &tokens, options_.mask);
   if (auto hit = signatures_.find(Xxh3(tokens.Joined())); hit != signatures_.end()) {
     if (const ClusterSlot* slot = Live(hit->second)) return slot->cluster.id;
   }

@@ -51,6 +51,19 @@ struct MinerOptions {
   // Fewer distinct words at a position (error/ok, startup/shutdown) stay separate templates.
   // 0 disables.
   int merge_distinct_values = 3;
+  // The merge above also applies to clusters that differ at up to this many positions at once
+  // (a user name and a host name in one line), when every such position has at least
+  // merge_distinct_values different words and the clusters share more constant tokens than they
+  // differ in. 1 merges single positions only.
+  int merge_max_positions = 1;
+  // Only plain words (letters, digits, '_' and '-', no digit) key the prefix tree; tokens with
+  // other punctuation (host names, dotted or slashed names, quoted values) go to the wildcard
+  // child, so that a word variable at the front of a line does not split its template.
+  bool key_plain_words_only = true;
+  // Which typed-masking rules apply (token_masker.h).
+  MaskOptions mask;
+
+  bool operator==(const MinerOptions&) const = default;
 };
 
 // One template and its statistics.

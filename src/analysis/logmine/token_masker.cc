@@ -75,7 +75,7 @@ bool IsNumberLike(std::string_view s) {
 }
 
 // host:port where the host part holds a digit (an IP or a numbered host name).
-bool IsHostPort(std::string_view s) {
+bool IsHostPort(std::string_view s, const MaskOptions& o) {
   size_t colon = s.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
   std::string_view port = s.substr(colon + 1);
@@ -87,7 +87,7 @@ bool IsHostPort(std::string_view s) {
   for (char c : host) {
     if (!IsAlpha(c) && !IsDigit(c) && c != '.' && c != '-' && c != '_' && c != '/') return false;
   }
-  return HasDigit(host);
+  return HasDigit(host) || (o.mask_named_endpoints && host.find('.') != std::string_view::npos);
 }
 
 // MAC addresses and similar colon/dash-separated hex groups: FF:F2:9F:16:E2:23.
@@ -121,13 +121,13 @@ bool IsAllHex(std::string_view s) {
 }
 
 // A piece that is a variable as a whole.
-bool IsWholeVariable(std::string_view s) {
+bool IsWholeVariable(std::string_view s, const MaskOptions& o) {
   if (s.empty()) return false;
   if (s[0] == '/' && s.size() >= 2) return true;                     // absolute path
   if (s.find("://") != std::string_view::npos) return true;           // URL
   if (s.size() >= 3 && IsAlpha(s[0]) && s[1] == ':' && s[2] == '\\') return true;  // C:\ path
   if (IsNumberLike(s)) return true;
-  if (IsHostPort(s)) return true;
+  if (IsHostPort(s, o)) return true;
   if (IsHexGroups(s)) return true;
   return IsLongHex(s);
 }
@@ -165,34 +165,35 @@ size_t WordDashPrefix(std::string_view s) {
 }
 
 // Masks a piece without separators.
-void MaskAtom(std::string_view a, std::string* out) {
+void MaskAtom(std::string_view a, const MaskOptions& o, std::string* out) {
   if (a.empty()) return;
   if (!HasDigit(a)) {
     if (a[0] == '/' && a.size() >= 2) {
       out->append(kWildcard);
-    } else if (a == "true" || a == "false" || a == "null") {
+    } else if (o.mask_booleans && (a == "true" || a == "false" || a == "null")) {
       out->append(kWildcard);
     } else {
       out->append(a);
     }
     return;
   }
-  if (IsWholeVariable(a)) {
+  if (IsWholeVariable(a, o)) {
     out->append(kWildcard);
     return;
   }
-  if (IsNameWithDigits(a)) {
+  if (o.keep_names_with_digits && IsNameWithDigits(a)) {
     out->append(a);
     return;
   }
-  if (size_t prefix = WordDashPrefix(a); prefix > 0) {
+  if (size_t prefix = o.keep_word_prefix ? WordDashPrefix(a) : 0; prefix > 0) {
     out->append(a.substr(0, prefix));
   }
   out->append(kWildcard);
 }
 
 // Masks a piece between hard separators: first as a whole, else split on ':'.
-void MaskPiece(std::string_view p, bool is_key, bool after_equals, std::string* out) {
+void MaskPiece(std::string_view p, bool is_key, bool after_equals, const MaskOptions& o,
+               std::string* out) {
   if (p.empty()) return;
   // Trailing sentence punctuation stays literal: "port 55904." -> "port <*>.".
   size_t end = p.size();
@@ -207,11 +208,11 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, std::string* 
     return;
   }
   // After '=', hex without digits is still a value (mask=ffffffff).
-  if (IsWholeVariable(core) || (after_equals && core.size() >= 8 && IsAllHex(core))) {
+  if (IsWholeVariable(core, o) || (after_equals && core.size() >= 8 && IsAllHex(core))) {
     out->append(kWildcard);
   } else if (core.find(':') == std::string_view::npos) {
-    MaskAtom(core, out);
-  } else if (size_t prefix = WordDashPrefix(core); prefix > 0) {
+    MaskAtom(core, o, out);
+  } else if (size_t prefix = o.keep_word_prefix ? WordDashPrefix(core) : 0; prefix > 0) {
     out->append(core.substr(0, prefix));
     out->append(kWildcard);
   } else {
@@ -222,12 +223,12 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, std::string* 
       if (colon != std::string_view::npos) {
         size_t port_end = colon + 1;
         while (port_end < core.size() && IsDigit(core[port_end])) ++port_end;
-        if (port_end > colon + 1 && IsHostPort(core.substr(start, port_end - start))) {
+        if (port_end > colon + 1 && IsHostPort(core.substr(start, port_end - start), o)) {
           out->append(kWildcard);
           if (port_end == core.size()) break;
           colon = port_end;
           if (core[colon] != ':') {
-            MaskAtom(core.substr(colon), out);
+            MaskAtom(core.substr(colon), o, out);
             break;
           }
           out->push_back(':');
@@ -238,7 +239,7 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, std::string* 
       std::string_view part = core.substr(start, colon == std::string_view::npos
                                                      ? std::string_view::npos
                                                      : colon - start);
-      MaskAtom(part, out);
+      MaskAtom(part, o, out);
       if (colon == std::string_view::npos) break;
       out->push_back(':');
       start = colon + 1;
@@ -284,7 +285,7 @@ bool HasWordAt(std::string_view t, size_t i, std::string_view word) {
 
 // Decides from the classes seen in a token (OR-ed) whether it needs masking at all: plain
 // words (no digit, no key/value separator, no path, no dot run, no true/false/null) are copied.
-bool NeedsMasking(std::string_view t, uint8_t classes) {
+bool NeedsMasking(std::string_view t, uint8_t classes, const MaskOptions& o) {
   if (classes & kValueChar) return true;
   if ((classes & kSlashChar) && t.size() >= 2) {
     if (t[0] == '/') return true;
@@ -301,7 +302,7 @@ bool NeedsMasking(std::string_view t, uint8_t classes) {
       if (t[i] == '.' && t[i + 1] == '.') return true;
     }
   }
-  if ((classes & kBoolStart) && t.size() >= 4) {
+  if (o.mask_booleans && (classes & kBoolStart) && t.size() >= 4) {
     for (size_t i = 0; i + 4 <= t.size(); ++i) {
       if (HasWordAt(t, i, "true") || HasWordAt(t, i, "false") || HasWordAt(t, i, "null")) {
         return true;
@@ -311,17 +312,17 @@ bool NeedsMasking(std::string_view t, uint8_t classes) {
   return false;
 }
 
-bool IsPlainWord(std::string_view t) {
+bool IsPlainWord(std::string_view t, const MaskOptions& o) {
   uint8_t classes = 0;
   for (char c : t) classes |= ClassOf(c);
-  return !NeedsMasking(t, classes);
+  return !NeedsMasking(t, classes, o);
 }
 
 }  // namespace
 
-void MaskOneToken(std::string_view token, std::string* out) {
+void MaskOneToken(std::string_view token, std::string* out, const MaskOptions& options) {
   if (token.empty()) return;
-  if (IsPlainWord(token)) {
+  if (IsPlainWord(token, options)) {
     out->append(token);
     return;
   }
@@ -343,7 +344,7 @@ void MaskOneToken(std::string_view token, std::string* out) {
     if (at_end || sep_len > 0) {
       std::string_view piece = token.substr(start, i - start);
       bool is_key = !at_end && token[i] == '=' && !piece.empty();
-      MaskPiece(piece, is_key, after_equals, out);
+      MaskPiece(piece, is_key, after_equals, options, out);
       if (at_end) break;
       out->append(token.substr(i, sep_len));
       after_equals = token[i] == '=';
@@ -448,7 +449,7 @@ size_t SpelledDateEnd(std::string_view s, size_t begin) {
 
 }  // namespace
 
-void MaskTokens(std::string_view message, MaskedTokens* out) {
+void MaskTokens(std::string_view message, MaskedTokens* out, const MaskOptions& options) {
   out->Clear();
   size_t previous_begin = 0, previous_size = 0;  // the raw token before the current one
   size_t i = 0;
@@ -469,7 +470,7 @@ void MaskTokens(std::string_view message, MaskedTokens* out) {
     previous_begin = begin;
     previous_size = i - begin;
     // "5.2 KB," after a number: the unit belongs to the value, its punctuation stays.
-    if (!out->empty() && (*out)[out->size() - 1] == kWildcard) {
+    if (options.join_size_units && !out->empty() && (*out)[out->size() - 1] == kWildcard) {
       size_t unit_end = token.size();
       while (unit_end > 0 && (token[unit_end - 1] == ',' || token[unit_end - 1] == ')' ||
                               token[unit_end - 1] == ';' || token[unit_end - 1] == '.')) {
@@ -481,7 +482,7 @@ void MaskTokens(std::string_view message, MaskedTokens* out) {
         continue;
       }
     }
-    if (token.size() == 3 && (IsMonth(token) || IsWeekday(token))) {
+    if (options.mask_spelled_dates && token.size() == 3 && (IsMonth(token) || IsWeekday(token))) {
       if (size_t end = SpelledDateEnd(message, begin); end > 0) {
         out->AddToken(kWildcard);
         i = end;
@@ -489,8 +490,8 @@ void MaskTokens(std::string_view message, MaskedTokens* out) {
       }
     }
     out->BeginToken();
-    if (NeedsMasking(token, classes)) {
-      MaskOneToken(token, out->mutable_text());
+    if (NeedsMasking(token, classes, options)) {
+      MaskOneToken(token, out->mutable_text(), options);
     } else {
       out->mutable_text()->append(token);
     }

@@ -17,6 +17,19 @@
 
 namespace quell::analysis::logmine {
 
+// Masking rules that can be switched. The defaults are the ones leave-one-system-out selection
+// chose (bench/logmine_accuracy_bench.cc --cv, docs/logmine.md).
+struct MaskOptions {
+  bool keep_names_with_digits = true;  // eth1, ssh2, Slf4jLogger stay words
+  bool keep_word_prefix = true;        // node-129 -> node-<*>, core.2275 -> core.<*> (else <*>)
+  bool mask_booleans = true;           // true / false / null are values
+  bool join_size_units = true;         // "5.2 KB" -> "<*>" (the unit token joins the number)
+  bool mask_spelled_dates = true;      // "Fri Jun 17 07:07:00 2005" -> "<*>"
+  bool mask_named_endpoints = false;   // www.example.com:443 -> <*> (dotted host, no digit)
+
+  bool operator==(const MaskOptions&) const = default;
+};
+
 // The wildcard that stands for one variable in a template.
 inline constexpr std::string_view kWildcard = "<*>";
 
@@ -63,9 +76,9 @@ class MaskedTokens {
 };
 
 // Splits `message` on ASCII whitespace and masks variables into `out` (cleared first).
-void MaskTokens(std::string_view message, MaskedTokens* out);
+void MaskTokens(std::string_view message, MaskedTokens* out, const MaskOptions& options = {});
 
 // Masks one whitespace-free token, appending the result to `out`. Exposed for tests.
-void MaskOneToken(std::string_view token, std::string* out);
+void MaskOneToken(std::string_view token, std::string* out, const MaskOptions& options = {});
 
 }  // namespace quell::analysis::logmine
