@@ -5,11 +5,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
-#include <set>
 
 #include "analysis/llm/merge.h"
 #include "analysis/llm/prompt.h"
-#include "analysis/topology/service_ranking.h"
 #include "model/json_codec.h"
 
 namespace quell::analysis::llm {
@@ -56,41 +54,6 @@ const std::string& AnalysisJsonSchema() {
   "required": ["root_cause", "severity", "impact", "recommended_actions", "confidence", "summary"]
 })";
   return schema;
-}
-
-int GroundAnalysis(const EvidencePack& pack, model::Analysis& a) {
-  std::set<std::string> services(pack.incident.services.begin(), pack.incident.services.end());
-  for (const auto& al : pack.alerts) services.insert(al.data.service);
-  for (const auto& [s, deps] : pack.topology.depends_on()) {
-    services.insert(s);
-    services.insert(deps.begin(), deps.end());
-  }
-  for (const auto& t : pack.log_templates) services.insert(t.service);
-  // Dependencies the evidence names ("Redis timeout") are grounded too.
-  std::vector<std::string> known(services.begin(), services.end());
-  for (const auto& al : pack.alerts)
-    for (const auto& name :
-         topology::NamedDependencies(al.data.message + " " + al.data.name, known))
-      services.insert(name);
-  for (const auto& t : pack.log_templates)
-    for (const auto& name : topology::NamedDependencies(t.text, known)) services.insert(name);
-  std::set<std::string> deploys;
-  for (const auto& d : pack.deploys) {
-    deploys.insert(d.id);
-    deploys.insert(d.version);
-    services.insert(d.service);
-  }
-  for (const auto& al : pack.alerts)
-    if (!al.data.deploy.empty()) deploys.insert(al.data.deploy);
-  int dropped = 0;
-  auto& ds = a.deploy_suspects;
-  dropped += static_cast<int>(
-      std::erase_if(ds, [&](const model::Suspect& s) { return !deploys.count(s.id); }));
-  auto& ss = a.service_suspects;
-  dropped += static_cast<int>(
-      std::erase_if(ss, [&](const model::Suspect& s) { return !services.count(s.service); }));
-  a.confidence = std::clamp(a.confidence, 0.0, 1.0);
-  return dropped;
 }
 
 LlmAnalyst::LlmAnalyst(std::unique_ptr<LlmClient> client, Analyst& builtin, LlmOptions options,
@@ -204,6 +167,11 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
                         "",
                         ""});
   }
+  // What the answer may name: the pack and everything the model has read so far.
+  std::vector<std::string> seen;
+  for (const auto& m : messages) seen.push_back(m.content);
+  const EvidenceNames names(pack, seen);
+  // One answer, and at most one more when it is invalid or names what the evidence does not.
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto answer = Chat({messages, AnalysisJsonSchema(), {}});
     if (!answer) return fallback(answer.error().message() + tools_note);
@@ -228,6 +196,22 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
         continue;
       }
       return fallback("invalid answer twice: " + parsed.error().ToString() + tools_note);
+    }
+    if (auto ungrounded = FindUngroundedNames(*parsed, names); !ungrounded.empty()) {
+      const std::string which = DescribeUngrounded(ungrounded);
+      if (attempt == 0) {
+        messages.push_back({"assistant", content, {}, "", ""});
+        messages.push_back(
+            {"user",
+             "Your previous answer names what is not in the evidence: " + which +
+                 ". Name only the services, hosts and deploys the evidence names. Answer again "
+                 "with one JSON object that matches the schema.",
+             {},
+             "",
+             ""});
+        continue;
+      }
+      return fallback("its answer named what is not in the evidence, twice: " + which + tools_note);
     }
     // Only the public fields come from the model; the rest is ours to fill.
     model::Analysis out;

@@ -7,8 +7,10 @@
 //    at most `max_tool_steps` rounds and `tools_budget_s` seconds; then it must answer;
 //  - the answer must match the Analysis JSON schema (the request carries it); an invalid answer
 //    is asked again once, quoting the error, then given up;
-//  - grounding: suspects naming deploys or services absent from the evidence are dropped;
-//    confidence is clamped to [0, 1];
+//  - grounding (grounding.h): suspects naming deploys or services absent from the evidence are
+//    dropped and confidence is clamped to [0, 1]; free text (root_cause, summary, impact,
+//    recommended_actions) naming a deploy, service or host absent from the evidence is asked
+//    again once, quoting the names, then given up (the built-in answer stands);
 //  - when both answered, the stored record is the primary one (`primary`) with the other in
 //    `secondary` and their agreement (merge.h);
 //  - on no answer, an HTTP error, a cut-off answer (done_reason/finish_reason "length") or
@@ -24,6 +26,7 @@
 
 #include "analysis/analyst.h"
 #include "analysis/llm/concurrency_limit.h"
+#include "analysis/llm/grounding.h"
 #include "analysis/llm/investigation_tools.h"
 #include "analysis/llm/llm_client.h"
 
@@ -81,9 +84,5 @@ class LlmAnalyst final : public Analyst {
   mutable std::mutex mu_;
   LlmReadiness readiness_;  // guarded by mu_
 };
-
-// Drops suspects that cite deploys or services not in the pack; clamps confidence. Returns how
-// many claims were dropped.
-int GroundAnalysis(const EvidencePack& pack, model::Analysis& analysis);
 
 }  // namespace quell::analysis::llm

@@ -87,8 +87,13 @@ class LlmAnalystTest : public ::testing::TestWithParam<const char*> {
           {service, 1'800'000'000'000, "ERROR", "redis pool exhausted token=abc123secret", ""}};
     };
     s.list_deploys = [](const std::vector<std::string>&, TimeMs, TimeMs) {
-      return std::vector<deploys::DeployFacts>{
-          {"441", "api-gateway", "441", "succeeded", "alice", "abc", 0}};
+      deploys::DeployFacts d;  // by member: DeployFacts grows fields
+      d.id = d.version = "441";
+      d.service = "api-gateway";
+      d.status = "succeeded";
+      d.author = "alice";
+      d.commit = "abc";
+      return std::vector<deploys::DeployFacts>{d};
     };
     LlmOptions options;
     options.tools = true;
@@ -145,6 +150,41 @@ TEST_P(LlmAnalystTest, InvalidAnswerIsRetriedOnceWithTheError) {
   auto requests = fake_.requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_NE(requests[1].find("previous answer was invalid"), std::string::npos);
+}
+
+// Grounding covers the free text: a name the evidence does not have is quoted back once.
+TEST_P(LlmAnalystTest, AnswerNamingWhatTheEvidenceDoesNotIsAskedAgainWithTheNames) {
+  const std::string made_up = R"({"root_cause":"The mars-rover service broke after deploy #999",
+    "severity":"high","impact":"x","recommended_actions":["Roll back deployment #999"],
+    "confidence":0.8,"summary":"x"})";
+  fake_.Push({200, Reply(made_up)});
+  fake_.Push({200, Reply(kGoodAnswer)});
+  auto a = Run(Client());
+  EXPECT_EQ(a.analyzer, Name()) << a.llm_note;
+  EXPECT_EQ(a.root_cause, "Redis connection pool exhausted after deploy 441");
+  auto requests = fake_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_NE(requests[1].find("names what is not in the evidence: service 'mars-rover' "
+                             "(root_cause); deploy '999' (root_cause)"),
+            std::string::npos)
+      << requests[1];
+}
+
+TEST_P(LlmAnalystTest, AnswerUngroundedTwiceKeepsTheBuiltinAnalysisAndSaysWhy) {
+  const std::string made_up = R"({"root_cause":"Pool exhausted","severity":"high",
+    "impact":"x","recommended_actions":["Restart db-7.prod.internal"],"confidence":0.8,
+    "summary":"x"})";
+  fake_.Push({200, Reply(made_up)});
+  fake_.Push({200, Reply(made_up)});
+  auto a = Run(Client());
+  EXPECT_EQ(a.analyzer, "builtin");
+  EXPECT_EQ(a.root_cause, kBuiltinRootCause);
+  EXPECT_TRUE(a.secondary.empty());
+  EXPECT_NE(a.llm_note.find("not used: its answer named what is not in the evidence, twice: host "
+                            "'db-7.prod.internal' (recommended_actions)"),
+            std::string::npos)
+      << a.llm_note;
+  EXPECT_EQ(fake_.requests().size(), 2u);
 }
 
 TEST_P(LlmAnalystTest, FailuresKeepTheBuiltinAnalysisAndSayWhy) {
