@@ -103,9 +103,17 @@ int main(int argc, char** argv) {
     analyze->add_option("--llm", analyze_options.llm,
                         "none | ollama | openai: also ask a model (falls back to the built-in answer); "
                         "openai takes its key from QUELL_LLM_API_KEY");
-    analyze->add_option("--model", analyze_options.model, "model name (default gemma4:e4b)");
+    // Like `quell serve`, the model server settings come from QUELL_LLM_* when the flags are
+    // absent (flags win); the key only ever from QUELL_LLM_API_KEY.
+    analyze->add_option("--model", analyze_options.model, "model name (default gemma4:e4b)")
+        ->envname("QUELL_LLM_MODEL");
     analyze->add_option("--llm-url", analyze_options.llm_url,
-                        "model server (default http://127.0.0.1:11434)");
+                        "model server (default http://127.0.0.1:11434)")
+        ->envname("QUELL_LLM_URL");
+    analyze->add_option("--llm-timeout", analyze_options.timeout_s,
+                        "seconds one model answer may take (default 120)")
+        ->envname("QUELL_LLM_TIMEOUT_S")
+        ->check(CLI::Range(1, 3600));
     analyze->add_option("bundle", analyze_options.path,
                         "Bundle JSON file ('-' for stdin): {alerts, deploys, logs, topology}, or "
                         "a single alert object")
