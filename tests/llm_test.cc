@@ -237,5 +237,20 @@ TEST(LlmAnalyzeCommand, OfflineWithAnOpenAiCompatibleServer) {
   EXPECT_EQ(llm.recorded().at(0).authorization, "Bearer sk-offline");
 }
 
+// Without flags the model server settings come from QUELL_LLM_*; a flag wins over its variable.
+TEST(LlmAnalyzeCommand, SettingsFromTheEnvironmentWhenTheFlagsAreAbsent) {
+  FakeOllama ollama;
+  ollama.SetModels({"env-model"});
+  ollama.Push({200, OllamaReply(kAnswer)});
+  ollama.Push({200, OllamaReply(kAnswer)});
+  ScopedEnv url("QUELL_LLM_URL", ollama.url().c_str());
+  ScopedEnv model("QUELL_LLM_MODEL", "env-model");
+  auto from_env = json::parse(AnalyzeOffline("--llm ollama"));
+  EXPECT_EQ(from_env.at("analyzer"), "ollama:env-model");
+  auto flag_wins = json::parse(AnalyzeOffline("--llm ollama --model flag-model"));
+  EXPECT_EQ(flag_wins.at("analyzer"), "ollama:flag-model");
+  EXPECT_EQ(ollama.requests().size(), 2u);  // both reached the server named by QUELL_LLM_URL
+}
+
 }  // namespace
 }  // namespace quell::testing
