@@ -31,14 +31,38 @@ Result<std::vector<std::shared_ptr<const re2::RE2>>> Patterns(const json::object
   return out;
 }
 
+Result<std::vector<MetricCondition>> Metrics(const json::object& o, const char* key,
+                                             const std::string& path) {
+  std::vector<MetricCondition> out;
+  const json::value* metrics = o.if_contains(key);
+  if (!metrics) return out;
+  if (!metrics->is_array())
+    return Error(InvalidArgument(path + key + " must be an array", path + key));
+  for (const auto& m : metrics->get_array()) {
+    if (!m.is_object() || !m.as_object().if_contains("value") ||
+        !m.as_object().at("value").is_number())
+      return Error(InvalidArgument(path + key + " entries need name, op and a numeric value",
+                                   path + key));
+    const auto& mo = m.as_object();
+    std::string op = mo.if_contains("op") && mo.at("op").is_string()
+                         ? std::string(mo.at("op").get_string()) : ">";
+    if (op != ">" && op != "<")
+      return Error(InvalidArgument(path + key + " op must be > or <", path + key));
+    std::string name = mo.if_contains("name") && mo.at("name").is_string()
+                           ? std::string(mo.at("name").get_string()) : "";
+    out.push_back({name, op == ">", mo.at("value").to_number<double>()});
+  }
+  return out;
+}
+
 std::string StringOr(const json::object& o, const char* key, std::string fallback = {}) {
   const json::value* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->get_string()) : fallback;
 }
 
-void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
+double NumberOr(const json::object& o, const char* key, double fallback) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_number() ? v->to_number<double>() : fallback;
 }
 
 bool MetricMatches(const model::Metrics& metrics, const MetricCondition& c, std::string* seen) {
@@ -57,6 +81,65 @@ double LatencyMs(const model::Metrics& metrics) {
     if (name.find("latency") != std::string::npos || name.find("duration") != std::string::npos)
       return value;
   return 0;
+}
+
+// Replaces {name} and {name|fallback} placeholders; unknown names stay as written.
+struct TemplateValues {
+  std::string service, dependency, display, deploy, exception, latency_note;
+  bool has_dependency = false;
+};
+
+std::string Render(std::string_view text, const TemplateValues& v) {
+  std::string out;
+  out.reserve(text.size() + 32);
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t open = text.find('{', at);
+    const size_t close = open == std::string_view::npos ? open : text.find('}', open);
+    if (close == std::string_view::npos) {
+      out.append(text.substr(at));
+      break;
+    }
+    out.append(text.substr(at, open - at));
+    std::string_view token = text.substr(open + 1, close - open - 1);
+    std::string_view fallback;
+    bool has_fallback = false;
+    if (size_t bar = token.find('|'); bar != std::string_view::npos) {
+      fallback = token.substr(bar + 1);
+      token = token.substr(0, bar);
+      has_fallback = true;
+    }
+    if (token == "service") {
+      out += v.service;
+    } else if (token == "Dependency" || token == "dependency") {
+      if (!v.has_dependency && has_fallback) out += fallback;
+      else out += token == "Dependency" ? v.display : v.dependency;
+    } else if (token == "deploy") {
+      out += v.deploy;
+    } else if (token == "after_deploy") {
+      if (!v.deploy.empty()) out += " after deployment #" + v.deploy;
+    } else if (token == "exception") {
+      out += v.exception;
+    } else if (token == "latency_note") {
+      out += v.latency_note;
+    } else {
+      out.append(text.substr(open, close - open + 1));
+    }
+    at = close + 1;
+  }
+  return out;
+}
+
+// One pattern list as a single alternation, so a text is scanned once per group.
+std::shared_ptr<const re2::RE2> Combined(const std::vector<std::shared_ptr<const re2::RE2>>& list) {
+  if (list.empty()) return nullptr;
+  std::string joined;
+  for (const auto& re : list) {
+    if (!joined.empty()) joined += '|';
+    joined += "(?:" + re->pattern() + ")";
+  }
+  auto re = std::make_shared<re2::RE2>(joined, RE2::Quiet);
+  return re->ok() ? re : nullptr;
 }
 
 }  // namespace
@@ -91,23 +174,55 @@ Result<FailureRules> FailureRules::Parse(std::string_view text) {
     rule.id = StringOr(o, "id");
     if (rule.id.empty()) return Error(InvalidArgument(path + "id is required", path + "id"));
     rule.name = StringOr(o, "name", rule.id);
-    QUELL_ASSIGN_OR_RETURN(rule.text, Patterns(o, "text", path));
-    QUELL_ASSIGN_OR_RETURN(rule.exceptions, Patterns(o, "exceptions", path));
-    if (const json::value* metrics = o.if_contains("metrics"); metrics && metrics->is_array()) {
-      for (const auto& m : metrics->get_array()) {
-        if (!m.is_object() || !m.as_object().if_contains("value") ||
-            !m.as_object().at("value").is_number())
-          return Error(InvalidArgument(path + "metrics entries need name, op and a numeric value",
-                                       path + "metrics"));
-        std::string op = StringOr(m.as_object(), "op", ">");
-        if (op != ">" && op != "<")
-          return Error(InvalidArgument(path + "metrics op must be > or <", path + "metrics"));
-        rule.metrics.push_back({StringOr(m.as_object(), "name"), op == ">",
-                                m.as_object().at("value").to_number<double>()});
+    if (const json::value* groups = o.if_contains("evidence")) {
+      if (!groups->is_array())
+        return Error(InvalidArgument(path + "evidence must be an array", path + "evidence"));
+      for (size_t j = 0; j < groups->get_array().size(); ++j) {
+        const std::string at = path + "evidence[" + std::to_string(j) + "].";
+        const auto& g = groups->get_array()[j];
+        if (!g.is_object())
+          return Error(InvalidArgument(at + " must be an object", path + "evidence"));
+        EvidenceGroup group;
+        group.why = StringOr(g.get_object(), "why", rule.name);
+        QUELL_ASSIGN_OR_RETURN(group.text, Patterns(g.get_object(), "text", at));
+        QUELL_ASSIGN_OR_RETURN(group.exceptions, Patterns(g.get_object(), "exceptions", at));
+        QUELL_ASSIGN_OR_RETURN(group.metrics, Metrics(g.get_object(), "metrics", at));
+        if (group.text.empty() && group.exceptions.empty() && group.metrics.empty())
+          return Error(InvalidArgument(at + " needs text, exceptions or metrics", at + "text"));
+        group.specificity = std::clamp(NumberOr(g.get_object(), "specificity", 0.75), 0.0, 1.0);
+        rule.evidence.push_back(std::move(group));
       }
     }
-    if (rule.text.empty() && rule.exceptions.empty() && rule.metrics.empty())
-      return Error(InvalidArgument(path + " needs text, exceptions or metrics matchers", path + "text"));
+    // Legacy matchers: text and exceptions are one group each, metrics support and match alone.
+    EvidenceGroup legacy_text, legacy_exceptions;
+    legacy_text.why = legacy_exceptions.why = rule.name;
+    QUELL_ASSIGN_OR_RETURN(legacy_text.text, Patterns(o, "text", path));
+    QUELL_ASSIGN_OR_RETURN(legacy_exceptions.exceptions, Patterns(o, "exceptions", path));
+    if (!legacy_text.text.empty()) rule.evidence.push_back(std::move(legacy_text));
+    if (!legacy_exceptions.exceptions.empty()) rule.evidence.push_back(std::move(legacy_exceptions));
+    QUELL_ASSIGN_OR_RETURN(auto legacy_metrics, Metrics(o, "metrics", path));
+    for (const auto& m : legacy_metrics) {
+      EvidenceGroup alone;
+      alone.why = rule.name + " (a metric alone)";
+      alone.metrics = {m};
+      alone.specificity = kLegacyMetricSpecificity;
+      rule.evidence.push_back(std::move(alone));
+    }
+    QUELL_ASSIGN_OR_RETURN(rule.supporting_metrics, Metrics(o, "supporting_metrics", path));
+    rule.supporting_metrics.insert(rule.supporting_metrics.end(), legacy_metrics.begin(),
+                                   legacy_metrics.end());
+    EvidenceGroup generic;
+    generic.why = "only generic words of " + rule.name;
+    generic.generic = true;
+    generic.specificity = kGenericSpecificity;
+    QUELL_ASSIGN_OR_RETURN(generic.text, Patterns(o, "generic", path));
+    if (!generic.text.empty()) rule.evidence.push_back(std::move(generic));
+    if (rule.evidence.empty())
+      return Error(InvalidArgument(
+          path + " needs evidence, text, exceptions, generic or metrics matchers", path + "text"));
+    for (auto& group : rule.evidence) group.text_any = Combined(group.text);
+    if (const json::value* d = o.if_contains("supported_by_deploy"); d && d->is_bool())
+      rule.supported_by_deploy = d->get_bool();
     if (const json::value* w = o.if_contains("weight"); w && w->is_number())
       rule.weight = std::clamp(w->to_number<double>(), 0.0, 1.0);
     rule.root_cause = StringOr(o, "root_cause");
@@ -145,67 +260,145 @@ void FailureRules::Merge(const FailureRules& other) {
 }
 
 std::vector<Hypothesis> FailureRules::Match(const Signals& s) const {
-  const std::string dependency = s.dependency.empty() ? "upstream" : s.dependency;
-  const std::string display = s.dependency.empty() ? "upstream" : DependencyDisplayName(dependency);
-  const double latency = LatencyMs(s.metrics);
-  std::vector<Hypothesis> out;
-  for (const auto& rule : rules_) {
-    Hypothesis h;
-    bool text_hit = false, exception_hit = false, metric_hit = false;
-    for (const auto& re : rule.text) {
-      for (const auto& t : s.texts) {
-        if (RE2::PartialMatch(t, *re)) {
-          text_hit = true;
-          h.matched.push_back("\"" + t.substr(0, 120) + "\" matches " + rule.name);
-          break;
+  // What holds besides the texts, and which texts each group's patterns match.
+  struct GroupState {
+    bool holds = false;                // exceptions and metrics conditions
+    std::string exception;             // the exception type that matched
+    std::vector<std::string> metrics;  // the metric conditions seen
+    std::vector<size_t> texts;         // indices of the texts its patterns match
+  };
+  std::vector<std::vector<GroupState>> state(rules_.size());
+  std::vector<double> best(s.texts.size(), -1);  // the most specific reading of each text
+  for (size_t r = 0; r < rules_.size(); ++r) {
+    state[r].resize(rules_[r].evidence.size());
+    for (size_t g = 0; g < rules_[r].evidence.size(); ++g) {
+      const EvidenceGroup& group = rules_[r].evidence[g];
+      GroupState& st = state[r][g];
+      bool ok = true;
+      if (!group.exceptions.empty()) {
+        ok = false;
+        for (const auto& re : group.exceptions) {
+          for (const auto& e : s.exception_types)
+            if (RE2::PartialMatch(e, *re)) {
+              st.exception = e;
+              ok = true;
+              break;
+            }
+          if (ok) break;
         }
       }
-      if (text_hit) break;
+      for (const auto& m : group.metrics) {
+        if (!ok) break;
+        std::string seen;
+        ok = MetricMatches(s.metrics, m, &seen);
+        if (ok) st.metrics.push_back(std::move(seen));
+      }
+      if (!ok) continue;
+      if (group.text.empty()) {
+        st.holds = true;
+        continue;
+      }
+      for (size_t t = 0; t < s.texts.size(); ++t) {
+        const bool hit = group.text_any ? RE2::PartialMatch(s.texts[t], *group.text_any)
+                                        : std::any_of(group.text.begin(), group.text.end(),
+                                                      [&](const auto& re) {
+                                                        return RE2::PartialMatch(s.texts[t], *re);
+                                                      });
+        if (!hit) continue;
+        st.texts.push_back(t);
+        best[t] = std::max(best[t], group.specificity);
+      }
+      st.holds = !st.texts.empty();
     }
-    std::string exception;
-    for (const auto& re : rule.exceptions)
-      for (const auto& e : s.exception_types)
-        if (!exception_hit && RE2::PartialMatch(e, *re)) {
-          exception_hit = true;
-          exception = e;
-          h.matched.push_back("exception " + e);
+  }
+
+  const std::string dependency = s.dependency.empty() ? "upstream" : s.dependency;
+  const double latency = LatencyMs(s.metrics);
+  TemplateValues values;
+  values.service = s.service;
+  values.dependency = dependency;
+  values.display = s.dependency.empty() ? "upstream" : DependencyDisplayName(dependency);
+  values.has_dependency = !s.dependency.empty();
+  values.deploy = s.deploy;
+  values.latency_note = latency > 0 ? fmt::format(" (latency {:g} ms)", latency) : "";
+  std::vector<Hypothesis> out;
+  for (size_t r = 0; r < rules_.size(); ++r) {
+    const FailureRule& rule = rules_[r];
+    // The best group that holds on texts no more specific group explains.
+    int chosen = -1;
+    size_t chosen_text = 0;
+    for (size_t g = 0; g < rule.evidence.size(); ++g) {
+      const EvidenceGroup& group = rule.evidence[g];
+      const GroupState& st = state[r][g];
+      if (!st.holds) continue;
+      size_t text = 0;
+      if (!group.text.empty()) {
+        auto own = std::find_if(st.texts.begin(), st.texts.end(), [&](size_t t) {
+          return group.specificity + 1e-9 >= best[t];
+        });
+        if (own == st.texts.end()) continue;  // every text it matched reads better elsewhere
+        text = *own;
+      }
+      const bool better =
+          chosen < 0 ||
+          (rule.evidence[chosen].generic && !group.generic) ||
+          (rule.evidence[chosen].generic == group.generic &&
+           group.specificity > rule.evidence[chosen].specificity);
+      if (better) {
+        chosen = static_cast<int>(g);
+        chosen_text = text;
+      }
+    }
+    if (chosen < 0) continue;
+    const EvidenceGroup& group = rule.evidence[chosen];
+    const GroupState& st = state[r][chosen];
+    Hypothesis h;
+    h.rule_id = rule.id;
+    h.specificity = group.specificity;
+    h.generic = group.generic;
+    h.why = group.why;
+    values.exception = st.exception;
+    if (!group.text.empty()) {
+      const std::string& t = s.texts[chosen_text];
+      h.matched.push_back("\"" + t.substr(0, 120) + "\" matches " + rule.name + ": " + group.why);
+      if (values.exception.empty())
+        for (const auto& re : group.text) {
+          std::string captured;
+          if (re->NumberOfCapturingGroups() >= 1 && RE2::PartialMatch(t, *re, &captured)) {
+            values.exception = captured;
+            break;
+          }
         }
-    for (const auto& m : rule.metrics) {
+    }
+    if (!st.exception.empty()) h.matched.push_back("exception " + st.exception);
+    h.matched.insert(h.matched.end(), st.metrics.begin(), st.metrics.end());
+    double strength = group.specificity;
+    // Supporting metrics add to evidence of another kind; a metric group already counted them.
+    for (const auto& m : group.metrics.empty() ? rule.supporting_metrics
+                                               : std::vector<MetricCondition>{}) {
       std::string seen;
       if (MetricMatches(s.metrics, m, &seen)) {
-        metric_hit = true;
-        h.matched.push_back(seen);
+        strength += 0.15;
+        if (std::find(h.matched.begin(), h.matched.end(), seen) == h.matched.end())
+          h.matched.push_back(seen);
         break;
       }
     }
-    if (!text_hit && !exception_hit && !metric_hit) continue;
-    // Words and exception types carry the diagnosis; a metric alone is weaker.
-    double strength = (text_hit || exception_hit ? 0.75 : 0.45) + (metric_hit ? 0.25 : 0.0);
-    h.rule_id = rule.id;
+    if (rule.supported_by_deploy && !s.deploy.empty()) strength += 0.1;
     h.score = rule.weight * std::min(1.0, strength);
     h.severity = rule.severity;
-    auto render = [&](std::string text) {
-      ReplaceAll(text, "{after_deploy}",
-                 s.deploy.empty() ? "" : " after deployment #" + s.deploy);
-      ReplaceAll(text, "{latency_note}",
-                 latency > 0 ? fmt::format(" (latency {:g} ms)", latency) : "");
-      ReplaceAll(text, "{service}", s.service);
-      ReplaceAll(text, "{Dependency}", display);
-      ReplaceAll(text, "{dependency}", dependency);
-      ReplaceAll(text, "{deploy}", s.deploy);
-      ReplaceAll(text, "{exception}", exception);
-      return text;
-    };
-    h.root_cause = render(rule.root_cause);
-    h.impact = render(rule.impact);
+    h.root_cause = Render(rule.root_cause, values);
+    h.impact = Render(rule.impact, values);
     for (const auto& action : rule.actions) {
       if (s.deploy.empty() && action.find("{deploy}") != std::string::npos) continue;
-      h.actions.push_back(render(action));
+      h.actions.push_back(Render(action, values));
     }
     out.push_back(std::move(h));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
+  std::stable_sort(out.begin(), out.end(), [](const Hypothesis& a, const Hypothesis& b) {
+    if (a.generic != b.generic) return !a.generic;
+    return a.score > b.score;
+  });
   return out;
 }
 

@@ -1,15 +1,36 @@
 // The failure knowledge base: patterns of common failures (timeouts, connection-pool exhaustion,
-// out of memory, disk full, expired certificates, DNS, rate limits, deadlocks, bad configuration,
-// a dependency down, crash loops, slow queries, ...) mapped to a root-cause hypothesis and
-// recommended actions. Shipped as data (data/knowledge/failures.json, compiled in) and
-// extensible: a user file adds rules or replaces rules with the same id.
+// out of memory, disk full, expired certificates, DNS, rate limits, deadlocks, lock contention,
+// bad configuration, a dependency down, a slow upstream behind a proxy, crash loops, slow
+// queries, ...) mapped to a root-cause hypothesis and recommended actions. Shipped as data
+// (data/knowledge/failures.json, compiled in) and extensible: a user file adds rules or replaces
+// rules with the same id.
 //
-// Rule JSON: {id, name, text: [RE2 patterns over error texts and log templates],
-// exceptions: [RE2 patterns over exception types], metrics: [{name, op: ">"|"<", value}],
-// weight (0..1), root_cause, impact, actions: [templates], severity}. Templates may use
-// {service}, {dependency}, {Dependency} (display name), {deploy}, {after_deploy}
-// (" after deployment #441" or nothing), {exception} and {latency_note}; an action that names
-// {deploy} is dropped when no deploy is suspected. Immutable after construction; thread-safe.
+// Rule JSON: {id, name, evidence: [group], generic: [RE2 patterns], supporting_metrics:
+// [{name, op: ">"|"<", value}], supported_by_deploy: bool, weight (0..1), root_cause, impact,
+// actions: [templates], severity}.
+//   A group is what the rule needs to be diagnosed: {why, text: [RE2 over error texts and log
+//   templates], exceptions: [RE2 over exception types], metrics: [conditions], specificity
+//   (0..1)}. Every kind the group lists must hold (a text pattern matches one text, an exception
+//   pattern one exception type, and every metric condition holds). `specificity` says how much
+//   the group singles out this failure: 0.95 for a message only this failure writes ("canceling
+//   statement due to statement timeout"), ~0.75 for a combination that points at it, 0.5 for a
+//   metric alone.
+//   `generic` patterns are words many failures share ("timeout"): a rule matched only through
+//   them is a generic diagnosis (specificity 0.3, Hypothesis::generic).
+//   Legacy fields still load: `text` and `exceptions` are one group each (specificity 0.75),
+//   `metrics` support the rule and alone are a group (specificity 0.45).
+// The more specific reading of a text wins: a text that a group of specificity s matches counts
+// for another group only when that group's specificity is at least s (a statement timeout is a
+// slow query, not a pool timing out; "timeout" in it is not a generic timeout). Groups whose
+// other conditions fail do not claim texts.
+// Score = weight x min(1, specificity + 0.15 if a supporting metric holds + 0.1 if
+// supported_by_deploy and a deploy is suspected). Specific hypotheses rank before generic ones.
+//
+// Templates may use {service}, {dependency}, {Dependency} (display name), {deploy},
+// {after_deploy} (" after deployment #441" or nothing), {exception} (the exception type, or the
+// first group a text pattern captured), {latency_note}; {Dependency|fallback} renders the
+// fallback when no dependency is known. An action that names {deploy} is dropped when no deploy
+// is suspected. Immutable after construction; thread-safe.
 #pragma once
 
 #include <memory>
@@ -32,12 +53,27 @@ struct MetricCondition {
   double value = 0;
 };
 
-struct FailureRule {
-  std::string id;
-  std::string name;
+// One way of recognising a failure; every kind listed must hold.
+struct EvidenceGroup {
+  std::string why;  // what this evidence means, for the analysis ("a named pool cannot ...")
   std::vector<std::shared_ptr<const re2::RE2>> text;
   std::vector<std::shared_ptr<const re2::RE2>> exceptions;
   std::vector<MetricCondition> metrics;
+  double specificity = 0.75;
+  bool generic = false;
+  std::shared_ptr<const re2::RE2> text_any;  // `text` as one alternation (set by Parse)
+};
+
+// Specificity of a match on generic words only, and of a legacy metric-only rule.
+inline constexpr double kGenericSpecificity = 0.3;
+inline constexpr double kLegacyMetricSpecificity = 0.45;
+
+struct FailureRule {
+  std::string id;
+  std::string name;
+  std::vector<EvidenceGroup> evidence;  // generic patterns are the last group, generic = true
+  std::vector<MetricCondition> supporting_metrics;
+  bool supported_by_deploy = false;
   double weight = 0.5;
   std::string root_cause;
   std::string impact;
@@ -61,7 +97,10 @@ struct Hypothesis {
   std::string impact;
   std::vector<std::string> actions;
   model::Severity severity = model::Severity::kUnknown;
-  double score = 0;                    // weight x how much of the rule matched
+  double score = 0;                    // weight x (specificity + support)
+  double specificity = 0;              // of the best group that held
+  bool generic = false;                // only generic words matched
+  std::string why;                     // that group's meaning
   std::vector<std::string> matched;    // what matched, for the evidence list
 };
 
@@ -76,7 +115,7 @@ class FailureRules {
   void Merge(const FailureRules& other);
   const std::vector<FailureRule>& rules() const { return rules_; }
 
-  // Matching rules, best first.
+  // Matching rules: specific ones first, then by score.
   std::vector<Hypothesis> Match(const Signals& signals) const;
 
  private:

@@ -36,12 +36,26 @@ TEST(FailureRules, SeedExample) {
                                                    "Inspect slow Redis queries",
                                                    "Increase connection pool size"}));
   EXPECT_EQ(top.severity, model::Severity::kHigh);
-  EXPECT_GT(top.score, 0.85);
+  // The specific evidence: a named datastore client timing out far above a datastore call's
+  // normal latency, right after a deploy. Not a generic timeout.
+  EXPECT_FALSE(top.generic);
+  EXPECT_DOUBLE_EQ(top.specificity, 0.75);
+  EXPECT_NE(top.why.find("datastore client times out"), std::string::npos) << top.why;
+  EXPECT_DOUBLE_EQ(top.score, 0.9 * (0.75 + 0.1));  // weight x (specificity + the deploy)
   EXPECT_EQ(top.impact, "api-gateway requests are slow or failing (latency 4200 ms)");
 }
 
+TEST(FailureRules, ANamedDatastoreTimeoutWithoutHighLatencyIsOnlyAGenericTimeout) {
+  Signals s{"api", {"Redis timeout"}, {}, {{"latency", 300}}, "redis", ""};
+  auto hypotheses = FailureRules::Defaults().Match(s);
+  ASSERT_EQ(hypotheses.size(), 1u);
+  EXPECT_EQ(hypotheses[0].rule_id, "timeout");
+  EXPECT_TRUE(hypotheses[0].generic);
+  EXPECT_EQ(hypotheses[0].root_cause, "Requests from api to Redis time out");
+}
+
 TEST(FailureRules, WithoutADeployRollbackActionsAreDropped) {
-  Signals s{"api", {"Redis timeout"}, {}, {}, "redis", ""};
+  Signals s{"api", {"Redis timeout"}, {}, {{"latency", 4200}}, "redis", ""};
   auto top = FailureRules::Defaults().Match(s).at(0);
   EXPECT_EQ(top.root_cause, "Possible Redis connection pool exhaustion");
   EXPECT_EQ(top.actions.front(), "Inspect slow Redis queries");
@@ -70,12 +84,30 @@ INSTANTIATE_TEST_SUITE_P(
                "connection_pool_exhaustion"},
         Family{"dial tcp 10.0.3.4:6379: connect: connection refused", "dependency_down"},
         Family{"context deadline exceeded while calling inventory", "timeout"},
+        Family{"ERROR: canceling statement due to statement timeout", "slow_queries"},
+        Family{"Query execution was interrupted, maximum statement execution time exceeded",
+               "slow_queries"},
+        Family{"upstream request timeout", "upstream_timeout"},
+        Family{"upstream timed out (110: Connection timed out) while reading response header "
+               "from upstream", "upstream_timeout"},
+        Family{"Lock wait timeout exceeded; try restarting transaction", "lock_contention"},
+        Family{"ERROR: canceling statement due to lock timeout", "lock_contention"},
+        Family{"Timeout: Pool empty. Unable to fetch a connection in 30 seconds, none available",
+               "connection_pool_exhaustion"},
+        Family{"QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30",
+               "connection_pool_exhaustion"},
+        Family{"redis.clients.jedis.exceptions.JedisConnectionException: Could not get a resource "
+               "from the pool", "connection_pool_exhaustion"},
+        Family{"FATAL: sorry, too many clients already", "connection_limit"},
+        Family{"no healthy upstream", "dependency_down"},
+        Family{"java.lang.NullPointerException: Cannot invoke \"String.length()\"", "code_defect"},
         Family{"java.lang.OutOfMemoryError: Java heap space", "out_of_memory"},
         Family{"write /var/lib/postgresql/data/base: No space left on device", "disk_full"},
         Family{"x509: certificate has expired or is not yet valid", "certificate_expired"},
         Family{"dial tcp: lookup payments.internal: no such host", "dns_failure"},
         Family{"upstream returned 429 Too Many Requests", "rate_limited"},
         Family{"ERROR: deadlock detected", "deadlock"},
+        Family{"Deadlock found when trying to get lock; try restarting transaction", "deadlock"},
         Family{"failed to load config: missing required environment variable DATABASE_URL",
                "bad_configuration"},
         Family{"Back-off restarting failed container api in pod api-7f9c", "crash_loop"},
@@ -85,7 +117,92 @@ INSTANTIATE_TEST_SUITE_P(
         Family{"HTTP 503 rate above 5% on /checkout", "error_rate_spike"},
         Family{"401 Unauthorized: token expired", "auth_failures"},
         Family{"accept4: too many open files", "fd_exhaustion"}),
-    [](const ::testing::TestParamInfo<Family>& param) { return std::string(param.param.rule); });
+    [](const ::testing::TestParamInfo<Family>& param) {
+      return std::string(param.param.rule) + "_" + std::to_string(param.index);
+    });
+
+// The confusions of issue 17: each message names its own failure, and its generic words
+// ("timeout", a datastore's name) do not make it another rule's evidence, even with a latency
+// far above normal and a deploy that would support pool exhaustion.
+TEST(FailureRules, TheMoreSpecificReadingOfATextWins) {
+  struct Case {
+    const char* text;
+    const char* rule;
+  };
+  for (const Case& c : {Case{"org.postgresql.util.PSQLException: ERROR: canceling statement due to "
+                             "statement timeout", "slow_queries"},
+                        Case{"postgres: canceling statement due to statement timeout", "slow_queries"},
+                        Case{"upstream request timeout", "upstream_timeout"},
+                        Case{"mysql: Lock wait timeout exceeded; try restarting transaction",
+                             "lock_contention"},
+                        Case{"HikariPool-1 - Connection is not available, request timed out after "
+                             "30000ms.", "connection_pool_exhaustion"}}) {
+    Signals s{"orders", {c.text}, {}, {{"latency", 30000}}, "postgres", "318"};
+    auto hypotheses = FailureRules::Defaults().Match(s);
+    ASSERT_FALSE(hypotheses.empty()) << c.text;
+    EXPECT_EQ(hypotheses[0].rule_id, c.rule) << c.text;
+    EXPECT_FALSE(hypotheses[0].generic) << c.text;
+    EXPECT_GE(hypotheses[0].specificity, 0.9) << c.text;
+    for (size_t i = 1; i < hypotheses.size(); ++i)
+      EXPECT_NE(hypotheses[i].rule_id, "connection_pool_exhaustion") << c.text;
+    for (const auto& h : hypotheses) EXPECT_NE(h.rule_id, "timeout") << c.text;
+  }
+}
+
+TEST(FailureRules, GenericWordsOnlyGiveALowScoringGenericDiagnosis) {
+  Signals s{"reports", {"request timeout after 1500ms", "HTTP 500 on /export"}, {},
+            {{"latency", 1500}}, "", ""};
+  auto hypotheses = FailureRules::Defaults().Match(s);
+  ASSERT_EQ(hypotheses.size(), 2u);
+  for (const auto& h : hypotheses) {
+    EXPECT_TRUE(h.generic) << h.rule_id;
+    EXPECT_DOUBLE_EQ(h.specificity, kGenericSpecificity);
+    EXPECT_LT(h.score, 0.35) << h.rule_id;  // below what the analyst takes as a diagnosis
+  }
+  EXPECT_EQ(hypotheses[0].rule_id, "timeout");
+  // Any specific reading outranks generic ones, whatever their scores.
+  s.texts.push_back("cpu throttling above 90%");
+  hypotheses = FailureRules::Defaults().Match(s);
+  ASSERT_EQ(hypotheses.size(), 3u);
+  EXPECT_EQ(hypotheses[0].rule_id, "cpu_saturation");
+  EXPECT_FALSE(hypotheses[0].generic);
+}
+
+TEST(FailureRules, EvidenceGroupsNeedEveryConditionTheyList) {
+  auto parsed = FailureRules::Parse(R"({"rules":[
+    {"id":"slow_disk","evidence":[{"why":"fsync is slow","text":["(?i)fsync"],
+      "metrics":[{"name":"disk_latency","op":">","value":100}],"specificity":0.9}],
+     "generic":["(?i)slow"],"root_cause":"{Dependency|The volume} of {service} is slow"}]})");
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  Signals s{"db", {"slow fsync"}, {}, {{"disk_latency_ms", 250}}, "", ""};
+  auto h = parsed->Match(s).at(0);
+  EXPECT_FALSE(h.generic);
+  EXPECT_EQ(h.why, "fsync is slow");
+  EXPECT_EQ(h.root_cause, "The volume of db is slow");
+  s.metrics = {{"disk_latency_ms", 20}};  // the metric condition fails: generic words remain
+  h = parsed->Match(s).at(0);
+  EXPECT_TRUE(h.generic);
+  s.dependency = "ebs";
+  EXPECT_EQ(parsed->Match(s).at(0).root_cause, "ebs of db is slow");
+}
+
+// Every shipped rule can be diagnosed specifically: a rule made only of generic words is a
+// symptom, and the shipped ones are exactly the two listed here.
+TEST(FailureRules, ShippedRulesSaySpecificityOfEachGroup) {
+  std::vector<std::string> generic_only;
+  for (const auto& rule : FailureRules::Defaults().rules()) {
+    bool specific = false;
+    for (const auto& g : rule.evidence) {
+      specific |= !g.generic;
+      if (!g.generic) {
+        EXPECT_FALSE(g.why.empty()) << rule.id;
+        EXPECT_GE(g.specificity, 0.5) << rule.id;
+      }
+    }
+    if (!specific) generic_only.push_back(rule.id);
+  }
+  EXPECT_EQ(generic_only, (std::vector<std::string>{"timeout", "error_rate_spike"}));
+}
 
 TEST(FailureRules, NearMissesDoNotMatch) {
   Signals s;
@@ -123,6 +240,10 @@ TEST(FailureRules, MalformedFilesNameTheRuleAndField) {
   check(R"({"rules":[{"id":"a","text":["(unclosed"],"root_cause":"y"}]})", "rules[0].text[0]");
   check(R"({"rules":[{"id":"a","text":["x"]}]})", "rules[0].root_cause");
   check(R"({"rules":[{"id":"a","root_cause":"y"}]})", "rules[0].text");
+  check(R"({"rules":[{"id":"a","evidence":[{"why":"w"}],"root_cause":"y"}]})",
+        "rules[0].evidence[0].text");
+  check(R"({"rules":[{"id":"a","evidence":[{"text":["(x"]}],"root_cause":"y"}]})",
+        "rules[0].evidence[0].text[0]");
 }
 
 }  // namespace
