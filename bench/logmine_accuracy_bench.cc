@@ -180,6 +180,8 @@ std::vector<Axis> Grid() {
        [](lm::MinerOptions* o, double v) { o->merge_max_positions = static_cast<int>(v); }},
       {"key_plain_words", {0, 1},
        [](lm::MinerOptions* o, double v) { o->key_plain_words_only = v != 0; }},
+      {"merge_across_tree", {0, 1},
+       [](lm::MinerOptions* o, double v) { o->merge_across_tree = v != 0; }},
   };
 }
 

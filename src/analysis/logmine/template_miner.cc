@@ -99,13 +99,38 @@ TemplateMiner& TemplateMiner::operator=(TemplateMiner&&) noexcept = default;
 
 // The last token never keys the tree (as in Drain3), so "removing chargen" and "removing echo"
 // meet in one leaf.
-std::vector<std::string> TemplateMiner::PathFor(const MaskedTokens& tokens) const {
+template <typename Tokens>
+std::vector<std::string> TemplateMiner::PathFor(const Tokens& tokens) const {
   std::vector<std::string> path;
   path.push_back(std::to_string(tokens.size()));
   size_t prefix = std::min(tokens.size() > 0 ? tokens.size() - 1 : 0,
                            static_cast<size_t>(options_.depth - 2));
-  for (size_t i = 0; i < prefix; ++i) path.emplace_back(TreeKey(tokens[i], options_.key_plain_words_only));
+  for (size_t i = 0; i < prefix; ++i) {
+    path.emplace_back(TreeKey(tokens[i], options_.key_plain_words_only));
+  }
   return path;
+}
+
+TemplateMiner::Node* TemplateMiner::LeafOf(const Cluster& cluster) {
+  Node* node = root_.get();
+  for (const std::string& key : cluster.path) {
+    auto child = node->children.find(key);
+    if (child == node->children.end()) return nullptr;
+    node = child->second.get();
+  }
+  return node;
+}
+
+void TemplateMiner::Unlink(const Cluster& cluster) {
+  if (Node* leaf = LeafOf(cluster)) {
+    auto& ids = leaf->cluster_ids;
+    ids.erase(std::remove(ids.begin(), ids.end(), cluster.id), ids.end());
+  }
+}
+
+void TemplateMiner::CollectClusterIds(const Node* node, std::vector<uint64_t>* out) const {
+  out->insert(out->end(), node->cluster_ids.begin(), node->cluster_ids.end());
+  for (const auto& [key, child] : node->children) CollectClusterIds(child.get(), out);
 }
 
 const TemplateMiner::Node* TemplateMiner::FindLeaf(const MaskedTokens& tokens) const {
@@ -205,7 +230,15 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
   // Siblings differing from `fresh` in a few word positions only, grouped by those positions.
   std::map<std::vector<size_t>, std::vector<ClusterSlot*>> by_positions;
   std::vector<size_t> diff_at;
-  for (uint64_t id : leaf->cluster_ids) {
+  // Candidates: the clusters of the leaf, or of every leaf of the same token count (a word
+  // variable among the leading tokens sends its lines down different branches of the tree).
+  std::vector<uint64_t> candidates;
+  if (options_.merge_across_tree) {
+    CollectClusterIds(root_->Child(fresh->cluster.path[0]), &candidates);
+  } else {
+    candidates = leaf->cluster_ids;
+  }
+  for (uint64_t id : candidates) {
     if (id == fresh->cluster.id) continue;
     auto it = clusters_.find(id);
     if (it == clusters_.end()) continue;
@@ -236,14 +269,18 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
   for (auto& [positions, group] : by_positions) {
     if (group.size() + 1 < needed) continue;
     group.push_back(fresh);
-    // Every position must show many different words, not a pair repeated.
-    bool many_values = true;
+    // Every position must show many different words, not a pair repeated; and positions that
+    // share words are one enumeration seen in several slots ("from NEW to RUNNING", "from
+    // RUNNING to DONE": state changes, constants of their templates), not independent variables.
+    bool variables = true;
+    std::set<std::string_view> seen_elsewhere;
     for (size_t position : positions) {
       std::set<std::string_view> values;
       for (const ClusterSlot* g : group) values.insert(g->cluster.tokens[position]);
-      many_values &= values.size() >= needed;
+      variables &= values.size() >= needed;
+      for (std::string_view v : values) variables &= seen_elsewhere.insert(v).second;
     }
-    if (!many_values) continue;
+    if (!variables) continue;
     // The oldest cluster survives so that ids stay stable.
     std::sort(group.begin(), group.end(),
               [](const ClusterSlot* a, const ClusterSlot* b) { return a->cluster.id < b->cluster.id; });
@@ -262,9 +299,16 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
       survivor->cluster.count += gone->cluster.count;
       merged_into_[gone_id] = survivor->cluster.id;
       recency_.erase(gone->recency);
-      auto& ids = leaf->cluster_ids;
-      ids.erase(std::remove(ids.begin(), ids.end(), gone_id), ids.end());
+      Unlink(gone->cluster);
       clusters_.erase(gone_id);
+    }
+    // A variable among the leading tokens moves the survivor to the wildcard branch, where the
+    // lines with new values of that variable look for it.
+    if (std::vector<std::string> path = PathFor(survivor->cluster.tokens);
+        path != survivor->cluster.path) {
+      Unlink(survivor->cluster);
+      survivor->cluster.path = std::move(path);
+      LeafForNewCluster(&survivor->cluster.path)->cluster_ids.push_back(survivor->cluster.id);
     }
     Touch(survivor);
     return survivor;
@@ -302,14 +346,7 @@ void TemplateMiner::EvictIfNeeded() {
     recency_.pop_front();
     auto it = clusters_.find(victim);
     // Remove the id from its leaf; signature-cache entries die lazily (lookups check liveness).
-    Node* node = root_.get();
-    for (const std::string& key : it->second->cluster.path) {
-      auto child = node->children.find(key);
-      if (child == node->children.end()) break;
-      node = child->second.get();
-    }
-    auto& ids = node->cluster_ids;
-    ids.erase(std::remove(ids.begin(), ids.end(), victim), ids.end());
+    Unlink(it->second->cluster);
     clusters_.erase(it);
     ++evicted_;
   }

@@ -33,7 +33,7 @@ namespace quell::analysis::logmine {
 struct MinerOptions {
   // Tree depth as in Drain (root, length layer and leaf count): depth-2 leading tokens key the
   // tree. Minimum 3.
-  int depth = 4;
+  int depth = 3;
   // A message joins the most similar cluster when the share of the cluster's constant tokens it
   // matches is at least this.
   // High on purpose: variables are found by their type (masking) or by their many values
@@ -55,11 +55,14 @@ struct MinerOptions {
   // (a user name and a host name in one line), when every such position has at least
   // merge_distinct_values different words and the clusters share more constant tokens than they
   // differ in. 1 merges single positions only.
-  int merge_max_positions = 1;
+  int merge_max_positions = 2;
   // Only plain words (letters, digits, '_' and '-', no digit) key the prefix tree; tokens with
   // other punctuation (host names, dotted or slashed names, quoted values) go to the wildcard
   // child, so that a word variable at the front of a line does not split its template.
-  bool key_plain_words_only = true;
+  bool key_plain_words_only = false;
+  // The merge above looks at every cluster of the same token count, not only those of the new
+  // cluster's leaf, so that a word variable among the leading (tree-key) tokens is found too.
+  bool merge_across_tree = false;
   // Which typed-masking rules apply (token_masker.h).
   MaskOptions mask;
 
@@ -120,7 +123,12 @@ class TemplateMiner {
   // Descends the tree for `tokens`; nullptr when the path does not exist.
   const Node* FindLeaf(const MaskedTokens& tokens) const;
   Node* LeafForNewCluster(std::vector<std::string>* path);
-  std::vector<std::string> PathFor(const MaskedTokens& tokens) const;
+  // Tree keys for a token sequence (MaskedTokens or a template's tokens).
+  template <typename Tokens>
+  std::vector<std::string> PathFor(const Tokens& tokens) const;
+  Node* LeafOf(const Cluster& cluster);  // nullptr when its path is gone
+  void Unlink(const Cluster& cluster);   // removes the cluster's id from its leaf
+  void CollectClusterIds(const Node* node, std::vector<uint64_t>* out) const;
   // Best cluster in `leaf` for `tokens` with its similarity.
   ClusterSlot* BestMatch(const Node* leaf, const MaskedTokens& tokens, double* similarity) const;
   ClusterSlot* CreateCluster(const MaskedTokens& tokens, Node** leaf);
