@@ -4,7 +4,7 @@
 //   build/release/analyst_bench [--scenarios bench/scenarios] [--runs 20]
 //
 // Reports top-1 / top-3 accuracy for the root-cause service and the guilty deploy (a scenario
-// whose deploys are innocent counts as right when no deploy is a prime suspect, score >= 0.4),
+// whose deploys are innocent counts as right when no deploy is a prime suspect, score >= kPrimeDeployScore),
 // severity accuracy, and p50/p99 analysis latency with 100 alerts and 100k log lines.
 #include <algorithm>
 #include <chrono>
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
     int sr = Rank(result->service_suspects, want_root, false);
     service1 += sr == 1;
     service3 += sr >= 1 && sr <= 3;
-    std::string got_deploy = !result->deploy_suspects.empty() && result->deploy_suspects[0].score >= 0.4
+    std::string got_deploy = !result->deploy_suspects.empty() && result->deploy_suspects[0].score >= quell::analysis::kPrimeDeployScore
                                  ? result->deploy_suspects[0].id : "";
     if (want_deploy.empty()) {
       deploy1 += got_deploy.empty();

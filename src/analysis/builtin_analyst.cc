@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "analysis/anomaly/alert_anomaly.h"
+#include "analysis/change_cues.h"
 #include "analysis/deploys/deploy_correlation.h"
 #include "analysis/rules/severity_rules.h"
 #include "analysis/stacktrace/stack_trace.h"
@@ -41,6 +43,25 @@ TimeMs FirstSymptom(const EvidencePack& pack) {
   return first != 0 ? first : pack.incident.opened_at;
 }
 
+std::string Label(const Alert& a, const char* key) {
+  auto it = a.data.labels.find(key);
+  return it == a.data.labels.end() ? std::string() : it->second;
+}
+
+// The first line of a text, at most 120 bytes (not cutting a UTF-8 sequence).
+std::string Headline(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() > 120) {
+    size_t cut = 117;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line = line.substr(0, cut) + "...";
+  }
+  return line;
+}
+
+// Anomaly strength of one significant error template (about a medium alert's).
+constexpr double kTemplateStrength = 0.5;
+
 std::string JoinWords(const std::vector<std::string>& items, size_t max_items = 4) {
   std::string out;
   for (size_t i = 0; i < items.size() && i < max_items; ++i) {
@@ -58,47 +79,61 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   out.analyzer = "builtin";
   const TimeMs first_symptom = FirstSymptom(pack);
 
-  // --- Signals per service. ---
+  // --- Signals per service: alert anomalies against their baselines, significant templates. ---
+  const anomaly::IncidentAnomalies anomalies = anomaly::ScoreIncident(pack.alerts, options_);
   std::map<std::string, topology::ServiceSignals> per_service;
   std::set<std::string> instances;
-  std::vector<std::pair<std::string, std::string>> symptom_versions;
   std::vector<std::string> exception_types;
   model::Metrics metrics;
   rules::SeverityInput severity_input;
+  std::vector<deploys::Observation> observations;
+  std::vector<deploys::DeployFacts> deploy_facts = pack.deploys;
+  for (const auto& aa : anomalies.alerts) {
+    const auto& a = *aa.alert;
+    auto& s = per_service[a.data.service];
+    s.service = a.data.service;
+    ++s.alerts;
+    s.strength += aa.strength;
+    if (aa.intrinsic) s.intrinsic += aa.strength;
+    if (aa.at > 0 && (s.first_at == 0 || aa.at < s.first_at)) s.first_at = aa.at;
+    deploys::Observation o{a.data.service, Label(a, "instance"), Label(a, "version"), a.data.deploy,
+                           aa.strength, aa.at};
+    if (!o.instance.empty()) instances.insert(o.instance);
+    // A deploy the sender names is evidence even when Quell has no record of it; a version
+    // label alone never makes a deploy up.
+    if (!a.data.deploy.empty() &&
+        std::none_of(deploy_facts.begin(), deploy_facts.end(), [&](const deploys::DeployFacts& d) {
+          return d.id == a.data.deploy || d.version == a.data.deploy;
+        }))
+      deploy_facts.push_back({a.data.deploy, a.data.service, a.data.deploy, "", "", "", 0, {}});
+    observations.push_back(std::move(o));
+  }
   for (const auto& a : pack.alerts) {
     auto& s = per_service[a.data.service];
     s.service = a.data.service;
-    if (a.data.status == AlertStatus::kFiring || pack.incident.status ==
-                                                     model::IncidentStatus::kResolved)
-      ++s.alerts;
     s.texts.push_back(AlertText(a));
-    TimeMs t = a.data.starts_at > 0 ? a.data.starts_at : a.first_seen;
-    if (t > 0 && (s.first_error_at == 0 || t < s.first_error_at)) s.first_error_at = t;
     for (const auto& [k, v] : a.data.metrics) metrics[k] = std::max(metrics[k], v);
-    if (auto it = a.data.labels.find("instance"); it != a.data.labels.end()) instances.insert(it->second);
-    if (!a.data.deploy.empty()) symptom_versions.emplace_back(a.data.service, a.data.deploy);
-    if (auto it = a.data.labels.find("version"); it != a.data.labels.end())
-      symptom_versions.emplace_back(a.data.service, it->second);
     if (auto it = a.data.labels.find("exception_type"); it != a.data.labels.end())
       exception_types.push_back(it->second);
     severity_input.sent.push_back(a.data.severity);
     severity_input.metrics.push_back(a.data.metrics);
     severity_input.labels.push_back(a.data.labels);
   }
+  // Log templates count only when they differ from the service's own baseline (new or surging
+  // by a significance test); error lines every service always writes are noise.
   std::vector<std::pair<std::string, TimeMs>> new_templates;
   for (const auto& t : pack.log_templates) {
     const bool error = IsErrorLevel(t.level);
-    if (!error && !t.is_new && !t.is_surging) continue;
+    const bool significant = t.is_new || t.is_surging || (!t.baseline_known && error);
+    if (!significant || !(error || t.is_new)) continue;
     auto& s = per_service[t.service];
     s.service = t.service;
-    if (error) s.error_logs += static_cast<int>(t.count);
-    if (t.is_new && error) {
-      ++s.new_error_templates;
-      new_templates.emplace_back(t.service, t.first_seen);
-    }
-    if (error || t.is_new) s.texts.push_back(t.text);
-    if (error && t.first_seen > 0 && (s.first_error_at == 0 || t.first_seen < s.first_error_at))
-      s.first_error_at = t.first_seen;
+    s.texts.push_back(t.text);
+    if (!error) continue;
+    ++s.error_templates;
+    s.strength += kTemplateStrength;
+    if (t.is_new) new_templates.emplace_back(t.service, t.first_seen);
+    if (t.first_seen > 0 && (s.first_at == 0 || t.first_seen < s.first_at)) s.first_at = t.first_seen;
   }
   // Stack traces in alert texts and error lines: exception types for the rules, and evidence.
   std::vector<std::pair<std::string, stacktrace::StackTrace>> traces;
@@ -128,8 +163,17 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   std::vector<topology::ServiceSignals> signals;
   for (auto& [name, s] : per_service) signals.push_back(s);
 
-  // --- 1. Root-cause services. ---
-  out.service_suspects = topology::RankServices(signals, pack.topology);
+  // --- 1. Root-cause services: anomaly handed down the call graph to where it starts. ---
+  topology::RankingInput ranking;
+  ranking.services = signals;
+  ranking.topology = pack.topology;
+  for (const auto& d : pack.deploys)
+    if (d.at > 0 && d.at <= first_symptom + options_.skew_ms &&
+        first_symptom - d.at <= deploys::CorrelationOptions{}.lookback_ms) {
+      auto [it, fresh] = ranking.deployed.emplace(d.service, d.at);
+      if (!fresh) it->second = std::max(it->second, d.at);
+    }
+  out.service_suspects = topology::RankServices(ranking, options_);
   const std::string root_service =
       out.service_suspects.empty() ? pack.incident.services.empty() ? "" : pack.incident.services[0]
                                    : out.service_suspects[0].service;
@@ -142,51 +186,43 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
       symptom_service = s.service;
     }
 
-  // --- 2. Deploy suspects (the pack's deploys plus deploys the alerts name). ---
+  // --- 2. Deploy suspects: the recorded deploys plus deploys the alerts name. ---
   deploys::CorrelationInput correlation;
-  correlation.deploys = pack.deploys;
-  for (const auto& [service, version] : symptom_versions) {
-    bool known = std::any_of(pack.deploys.begin(), pack.deploys.end(), [&](const auto& d) {
-      return d.id == version || d.version == version;
-    });
-    bool listed = std::any_of(correlation.deploys.begin(), correlation.deploys.end(),
-                              [&](const auto& d) { return d.id == version; });
-    if (!known && !listed) correlation.deploys.push_back({version, service, version, "", "", "", 0});
-  }
+  correlation.deploys = deploy_facts;
   correlation.first_symptom_at = first_symptom;
-  for (const auto& s : signals) correlation.affected_services.push_back(s.service);
-  correlation.root_service = root_service;
+  correlation.observations = observations;
+  correlation.services = out.service_suspects;
   correlation.topology = pack.topology;
-  correlation.symptom_versions = symptom_versions;
   correlation.new_error_templates = new_templates;
-  out.deploy_suspects = deploys::RankDeploys(correlation);
-  // A deploy only the alerts name (time unknown) is a suspect but not proof.
+  out.deploy_suspects = deploys::RankDeploys(correlation, options_);
   const model::Suspect* prime_deploy =
-      !out.deploy_suspects.empty() && out.deploy_suspects[0].score >= 0.4 ? &out.deploy_suspects[0]
+      !out.deploy_suspects.empty() && out.deploy_suspects[0].score >= kPrimeDeployScore ? &out.deploy_suspects[0]
                                                                           : nullptr;
+  const std::string prime_name =
+      prime_deploy ? deploys::DeployName(prime_deploy->id, prime_deploy->version) : "";
 
   // A dependency blamed only through its callers' words, with no failure of its own, loses the
-  // top spot to the deployed service when the symptoms carry that deploy's version or new error
-  // templates followed it: the release broke how the caller uses the dependency.
+  // top spot to the deployed service when the symptoms tie the deploy to the failure (the alerts
+  // name it, its new version misbehaves, or new error templates followed it): the release broke
+  // how the caller uses the dependency.
   if (prime_deploy && !out.service_suspects.empty() &&
       out.service_suspects[0].service != prime_deploy->service) {
     const auto& top = out.service_suspects[0];
     auto own = per_service.find(top.service);
-    const bool top_fails_itself =
-        own != per_service.end() && (own->second.alerts > 0 || own->second.error_logs > 0);
-    const bool strong = std::any_of(prime_deploy->reasons.begin(), prime_deploy->reasons.end(),
-                                    [](const std::string& r) {
-                                      return r.find("carry this version") != std::string::npos ||
-                                             r.find("appeared only after") != std::string::npos;
-                                    });
+    const bool top_fails_itself = own != per_service.end() && own->second.strength > 0;
+    const bool strong = std::any_of(
+        prime_deploy->signals.begin(), prime_deploy->signals.end(), [](const model::Signal& g) {
+          return g.weight > 0 && (g.kind == "named_by_alert" || g.kind == "version_contrast" ||
+                                  g.kind == "log_template");
+        });
     auto deployed = std::find_if(out.service_suspects.begin(), out.service_suspects.end(),
                                  [&](const model::Suspect& s) { return s.service == prime_deploy->service; });
     if (!top_fails_itself && strong && deployed != out.service_suspects.end()) {
       model::Suspect promoted = *deployed;
       promoted.score = top.score;
-      promoted.reasons.push_back("deployment #" + prime_deploy->id +
-                                 " preceded the symptoms, and " + top.service +
-                                 " shows no failure of its own");
+      promoted.reasons.push_back("deployment " + prime_name + " preceded the symptoms, and " +
+                                 top.service + " shows no failure of its own");
+      promoted.signals.push_back({"deploy_link", prime_deploy->id, prime_deploy->score, 0, 0});
       out.service_suspects.erase(deployed);
       out.service_suspects.insert(out.service_suspects.begin(), std::move(promoted));
       for (size_t i = 1; i < out.service_suspects.size(); ++i)
@@ -215,7 +251,7 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
       }
     }
   }
-  if (prime_deploy) rule_signals.deploy = prime_deploy->id;
+  if (prime_deploy) rule_signals.deploy = prime_name.substr(1);  // "441 (2.14.1)"
   auto hypotheses = rules_.Match(rule_signals);
 
   // --- 4. Pick the root cause. ---
@@ -231,17 +267,17 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
     severity_input.pattern = h.severity;
     for (const auto& m : h.matched) out.evidence.push_back({"knowledge", h.rule_id, m});
   } else if (prime_deploy) {
-    out.root_cause = fmt::format("Regression introduced by deployment #{} of {}", prime_deploy->id,
+    out.root_cause = fmt::format("Regression introduced by deployment {} of {}", prime_name,
                                  prime_deploy->service);
-    out.recommended_actions = {fmt::format("Rollback deployment #{}", prime_deploy->id),
+    out.recommended_actions = {fmt::format("Rollback deployment {}", prime_name),
                                fmt::format("Compare the errors of {} before and after the deploy",
                                            prime_deploy->service)};
     top_score = prime_deploy->score;
   } else if (!root_service.empty()) {
-    std::string first_text =
+    const std::string first_text = Headline(
         per_service.count(root_service) && !per_service[root_service].texts.empty()
             ? per_service[root_service].texts[0]
-            : pack.incident.title;
+            : pack.incident.title);
     out.root_cause = root_service == symptom_service
                          ? fmt::format("{} is failing: {}", root_service, first_text)
                          : fmt::format("{} is failing and its callers report errors", root_service);
@@ -254,10 +290,28 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   }
   // Rolling back the prime suspect comes first when a deploy is to blame.
   if (prime_deploy) {
-    const std::string rollback = fmt::format("Rollback deployment #{}", prime_deploy->id);
+    const std::string rollback = fmt::format("Rollback deployment {}", prime_name);
     auto it = std::find(out.recommended_actions.begin(), out.recommended_actions.end(), rollback);
     if (it != out.recommended_actions.end()) out.recommended_actions.erase(it);
     out.recommended_actions.insert(out.recommended_actions.begin(), rollback);
+  }
+  // No deploy recorded: do the texts describe a change (a post-mortem, an alert saying what was
+  // rolled out)? Only then is the incident called change-induced.
+  if (deploy_facts.empty()) {
+    std::vector<ChangeCue> cues;
+    for (const auto& a : pack.alerts)
+      for (auto& c : FindChangeCues(a.data.name + "\n" + a.data.message)) cues.push_back(std::move(c));
+    if (!cues.empty() && static_cast<int>(cues.size()) >= options_.change_sentences) {
+      out.root_cause += fmt::format(", after a change (\"{}\")", cues[0].word);
+      for (size_t i = 0; i < cues.size() && i < 3; ++i)
+        out.evidence.push_back({"change", cues[i].word, cues[i].sentence});
+      if (!out.service_suspects.empty()) {
+        auto& top = out.service_suspects[0];
+        top.signals.push_back({"change_text", cues[0].word, static_cast<double>(cues.size()), 0, 0});
+        top.reasons.push_back(fmt::format("{} sentence(s) describe a change, e.g. \"{}\"", cues.size(),
+                                          cues[0].sentence));
+      }
+    }
   }
   // What fixed it last time.
   if (!pack.similar.empty() && pack.similar[0].score >= 0.5 &&
@@ -287,7 +341,8 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
     out.evidence.push_back({"alert", a.data.fingerprint, a.data.service + ": " + detail});
   }
   for (const auto& d : out.deploy_suspects)
-    out.evidence.push_back({"deploy", d.id, fmt::format("{} #{}: {}", d.service, d.id,
+    out.evidence.push_back({"deploy", d.id, fmt::format("{} {}: {}", d.service,
+                                                        deploys::DeployName(d.id, d.version),
                                                         JoinWords(d.reasons, 3))});
   for (const auto& s : out.service_suspects)
     if (!s.reasons.empty())
@@ -327,7 +382,7 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
                          FormatRfc3339(first_symptom));
   if (!out.service_suspects.empty() && out.service_suspects[0].service != symptom_service)
     summary += fmt::format("; the errors point at {}", out.service_suspects[0].service);
-  if (prime_deploy) summary += fmt::format("; prime suspect: deployment #{} of {}", prime_deploy->id,
+  if (prime_deploy) summary += fmt::format("; prime suspect: deployment {} of {}", prime_name,
                                            prime_deploy->service);
   summary += fmt::format(". Confidence {:.2f}.", out.confidence);
   out.summary = summary;

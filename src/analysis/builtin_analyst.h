@@ -1,10 +1,15 @@
 // The built-in analyst: deterministic, no model. From an EvidencePack it
-//  1. ranks root-cause services over the topology (topology/service_ranking.h),
-//  2. ranks deploy suspects (deploys/deploy_correlation.h), including deploys the alerts name,
-//  3. matches the failure knowledge base (rules/failure_rules.h) with the symptoms' texts,
+//  1. scores each alert's anomaly against its own baseline (anomaly/alert_anomaly.h) and counts
+//     log templates only when they are new or surge against the service's baseline,
+//  2. ranks root-cause services by handing inherited anomaly down the call graph
+//     (topology/service_ranking.h),
+//  3. ranks deploy suspects (deploys/deploy_correlation.h) by new- against old-version
+//     instances, the service ranking and timing, including deploys the alerts name,
+//  4. when no deploy is recorded, reads change cues in the texts (change_cues.h),
+//  5. matches the failure knowledge base (rules/failure_rules.h) with the symptoms' texts,
 //     exception types and metrics, the suspected dependency and the suspected deploy,
-//  4. assesses severity (rules/severity_rules.h),
-//  5. adds what fixed similar past incidents,
+//  6. assesses severity (rules/severity_rules.h),
+//  7. adds what fixed similar past incidents,
 // and combines them into one Analysis whose every claim lists its evidence.
 //
 // Confidence is a calibrated score, not a probability from data (there is no labelled history
@@ -18,18 +23,26 @@
 #pragma once
 
 #include "analysis/analyst.h"
+#include "analysis/analyst_options.h"
 #include "analysis/rules/failure_rules.h"
 
 namespace quell::analysis {
 
+// A deploy suspect scoring this much or more is the prime suspect: the root cause names it and
+// rolling it back comes first. A deploy of the root service about 20 minutes before its first
+// anomaly reaches it (0.45 x 0.5 when its version cannot be told apart + 0.15 x 0.5 for timing).
+inline constexpr double kPrimeDeployScore = 0.3;
+
 class BuiltinAnalyst final : public Analyst {
  public:
-  explicit BuiltinAnalyst(const rules::FailureRules& rules = rules::FailureRules::Defaults())
-      : rules_(rules) {}
+  explicit BuiltinAnalyst(const rules::FailureRules& rules = rules::FailureRules::Defaults(),
+                          AnalystOptions options = {})
+      : rules_(rules), options_(options) {}
   Result<model::Analysis> Analyze(const EvidencePack& pack) override;
 
  private:
   const rules::FailureRules& rules_;
+  AnalystOptions options_;
 };
 
 }  // namespace quell::analysis

@@ -68,8 +68,8 @@ TEST(BuiltinAnalyst, DependencyOutageSeenOnlyByCallers) {
 
 TEST(BuiltinAnalyst, GuiltyDeployIsRolledBackFirst) {
   auto pack = Pack({MakeAlert("inventory", "ERROR: deadlock detected")});
-  pack.deploys = {{"12", "inventory", "12", "succeeded", "", "", kT - 5 * kMinuteMs},
-                  {"3", "search", "3", "succeeded", "", "", kT - 4 * kMinuteMs}};
+  pack.deploys = {{"12", "inventory", "12", "succeeded", "", "", kT - 5 * kMinuteMs, {}},
+                  {"3", "search", "3", "succeeded", "", "", kT - 4 * kMinuteMs, {}}};
   auto result = BuiltinAnalyst().Analyze(pack);
   ASSERT_TRUE(result);
   ASSERT_FALSE(result->recommended_actions.empty());

@@ -26,7 +26,8 @@ struct LogTemplateEvidence {
   TimeMs first_seen = 0;
   TimeMs last_seen = 0;
   bool is_new = false;         // not in the service's baseline
-  bool is_surging = false;     // far above its baseline rate
+  bool is_surging = false;     // significantly above its baseline rate
+  bool baseline_known = true;  // false: no lines before the incident to compare with
   std::vector<std::string> samples;
   std::vector<uint64_t> series;  // counts in equal slices of the window, oldest first
 };

@@ -159,7 +159,7 @@ engine::EvidenceSources EvidenceSourcesFrom(store::Store& store, engine::LogMini
     auto deploys = store.ListDeploys(query);
     if (!deploys) return out;
     for (const auto& d : *deploys)
-      out.push_back({d.version, d.service, d.version, d.status, d.author, d.commit, d.EffectiveAt()});
+      out.push_back({d.version, d.service, d.version, d.status, d.author, d.commit, d.EffectiveAt(), {}});
     return out;
   };
   return sources;

@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "analysis/anomaly/rate_increase.h"
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/llm_analyst.h"
 #include "net/http_client.h"
@@ -122,6 +123,9 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
       QUELL_ASSIGN_OR_RETURN(TimeMs started, OptionalTime(o, "started_at", path));
       QUELL_ASSIGN_OR_RETURN(TimeMs finished, OptionalTime(o, "finished_at", path));
       f.at = finished > 0 ? finished : started;
+      if (const json::value* inst = o.if_contains("instances"); inst && inst->is_array())
+        for (const auto& instance : inst->get_array())
+          if (instance.is_string()) f.instances.emplace_back(instance.get_string());
       if (f.at > 0 && (baseline_end == 0 || f.at < baseline_end)) baseline_end = f.at;
       pack.deploys.push_back(std::move(f));
     }
@@ -171,7 +175,10 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
       for (auto& sample : s.samples)
         if (m.samples.size() < 3) m.samples.push_back(sample);
     }
-    const double before_minutes = std::max(1.0, (baseline_end - log_start) / 60000.0);
+    // Surging: significantly more lines than the baseline rate predicts (Poisson test); new:
+    // never seen before the baseline end. Without lines before it there is no baseline.
+    const bool baseline_known = log_start > 0 && log_start < baseline_end;
+    const double before_minutes = (baseline_end - log_start) / 60000.0;
     const double after_minutes = std::max(1.0, (log_end - baseline_end) / 60000.0);
     for (auto& [key, s] : merged) {
       analysis::LogTemplateEvidence t;
@@ -184,9 +191,11 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
       t.first_seen = s.first;
       t.last_seen = s.last;
       const uint64_t after = s.count - s.before;
-      t.is_new = s.before == 0 && after > 0 && log_start > 0 && log_start < baseline_end;
-      t.is_surging = s.before > 0 && after >= 10 &&
-                     after / after_minutes > 5 * (static_cast<double>(s.before) / before_minutes);
+      t.baseline_known = baseline_known;
+      t.is_new = baseline_known && s.before == 0 && after > 0;
+      t.is_surging = baseline_known &&
+                     analysis::anomaly::SignificantIncrease(after, after_minutes, s.before,
+                                                            std::max(1.0, before_minutes));
       t.samples = std::move(s.samples);
       pack.log_templates.push_back(std::move(t));
     }

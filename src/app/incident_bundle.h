@@ -7,8 +7,9 @@
 //    "topology": {"services": {"api": {"depends_on": ["redis"]}}}  (or {"api": ["redis"]})}
 // A single alert object is a valid bundle too. Logs are mined into templates per service;
 // templates that never occur before the baseline end (the earliest deploy, else 10 minutes
-// before the first symptom) are "new", and those whose rate afterwards is 5x the rate before
-// are "surging".
+// before the first symptom) are "new", and those whose count afterwards is significantly above
+// what the rate before predicts (a Poisson test, anomaly/rate_increase.h) are "surging". Deploys'
+// `instances` name the instances that run the new version.
 #pragma once
 
 #include <string_view>

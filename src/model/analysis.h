@@ -12,12 +12,26 @@
 
 namespace quell::model {
 
-// A ranked suspect: a deploy (id set) or a service, with a score in [0, 1] and the reasons.
+// One signal behind a suspect, as data a person (or a test) can check: what was measured, on
+// what, against which baseline. `kind` names the signal (own_anomaly, inherited, handed_on,
+// new_version, old_version, timing, named_by_alert, rollback, change_text, log_template).
+struct Signal {
+  std::string kind;
+  std::string subject;   // the alert, instance, service or template it is about
+  double value = 0;      // what was observed (a metric value, a strength, minutes)
+  double baseline = 0;   // what it is compared with (0: no baseline)
+  double weight = 0;     // what it added to the suspect's score, before normalisation
+};
+
+// A ranked suspect: a deploy (id set) or a service, with a score in [0, 1], the reasons in
+// words and the same reasons as data (`signals`).
 struct Suspect {
   std::string id;       // deploy id/version; empty for service suspects
   std::string service;
   double score = 0;
   std::vector<std::string> reasons;
+  std::vector<Signal> signals;
+  std::string version;  // deploy suspects: the version when it differs from the id
 };
 
 // One piece of evidence a claim rests on.

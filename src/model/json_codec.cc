@@ -117,8 +117,17 @@ json::array SuspectsToJson(const std::vector<Suspect>& suspects) {
   for (const auto& s : suspects) {
     json::array reasons;
     for (const auto& r : s.reasons) reasons.emplace_back(r);
-    json::object o{{"service", s.service}, {"score", s.score}, {"reasons", std::move(reasons)}};
+    json::array signals;
+    for (const auto& g : s.signals) {
+      json::object sig{{"kind", g.kind}, {"subject", g.subject}, {"value", g.value},
+                       {"weight", g.weight}};
+      if (g.baseline != 0) sig["baseline"] = g.baseline;
+      signals.push_back(std::move(sig));
+    }
+    json::object o{{"service", s.service}, {"score", s.score}, {"reasons", std::move(reasons)},
+                   {"signals", std::move(signals)}};
     if (!s.id.empty()) o["id"] = s.id;
+    if (!s.version.empty()) o["version"] = s.version;
     out.push_back(std::move(o));
   }
   return out;
@@ -153,6 +162,21 @@ Result<std::vector<Suspect>> SuspectsFromJson(const json::value* v, const std::s
         reasons && reasons->is_array())
       for (const auto& r : reasons->get_array())
         if (r.is_string()) s.reasons.emplace_back(r.get_string());
+    QUELL_ASSIGN_OR_RETURN(s.version, StringField(item.get_object(), "version", p, false));
+    if (const json::value* signals = item.get_object().if_contains("signals");
+        signals && signals->is_array())
+      for (const auto& g : signals->get_array()) {
+        if (!g.is_object()) continue;
+        const auto& o = g.get_object();
+        Signal sig;
+        if (auto* k = o.if_contains("kind"); k && k->is_string()) sig.kind = k->get_string();
+        if (auto* k = o.if_contains("subject"); k && k->is_string()) sig.subject = k->get_string();
+        if (auto* k = o.if_contains("value"); k && k->is_number()) sig.value = k->to_number<double>();
+        if (auto* k = o.if_contains("baseline"); k && k->is_number())
+          sig.baseline = k->to_number<double>();
+        if (auto* k = o.if_contains("weight"); k && k->is_number()) sig.weight = k->to_number<double>();
+        s.signals.push_back(std::move(sig));
+      }
     out.push_back(std::move(s));
   }
   return out;

@@ -18,8 +18,8 @@ model::Analysis Answer(std::string analyzer, std::string service, std::string de
   a.root_cause = a.analyzer + " thinks so";
   a.severity = severity;
   a.confidence = 0.7;
-  if (!service.empty()) a.service_suspects.push_back({"", service, 0.9, {}});
-  if (!deploy.empty()) a.deploy_suspects.push_back({deploy, service, 0.8, {}});
+  if (!service.empty()) a.service_suspects.push_back({"", service, 0.9, {}, {}, ""});
+  if (!deploy.empty()) a.deploy_suspects.push_back({deploy, service, 0.8, {}, {}, ""});
   return a;
 }
 

@@ -6,13 +6,12 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "common/text.h"
+
 namespace quell::analysis::topology {
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -29,14 +28,6 @@ bool ContainsWord(const std::string& haystack, const std::string& needle) {
   return false;
 }
 
-struct Score {
-  double own = 0;
-  double blame = 0;
-  bool has_failing_dependency = false;
-  std::vector<std::string> blamed;  // the dependencies its errors point at
-  std::vector<std::string> reasons;
-};
-
 }  // namespace
 
 const std::vector<std::string>& WellKnownDependencies() {
@@ -49,103 +40,140 @@ const std::vector<std::string>& WellKnownDependencies() {
 
 std::vector<std::string> NamedDependencies(const std::string& text,
                                            const std::vector<std::string>& known_services) {
-  const std::string lower = Lower(text);
+  const std::string lower = ToLower(text);
   std::set<std::string> found;
   for (const auto& name : known_services)
-    if (ContainsWord(lower, Lower(name))) found.insert(name);
+    if (ContainsWord(lower, ToLower(name))) found.insert(name);
   for (const auto& name : WellKnownDependencies()) {
     if (!ContainsWord(lower, name)) continue;
     // Prefer the topology's own spelling ("redis-cache") when it contains the well-known name.
     bool covered = false;
     for (const auto& service : known_services)
-      if (Lower(service).find(name) != std::string::npos && found.count(service)) covered = true;
+      if (ToLower(service).find(name) != std::string::npos && found.count(service)) covered = true;
     if (!covered) found.insert(name == "postgresql" ? "postgres" : name == "mongo" ? "mongodb" : name);
   }
   return {found.begin(), found.end()};
 }
 
-std::vector<model::Suspect> RankServices(const std::vector<ServiceSignals>& signals,
-                                         const model::Topology& topology) {
+std::vector<model::Suspect> RankServices(const RankingInput& in, const AnalystOptions& options) {
   std::vector<std::string> known;
-  for (const auto& [service, deps] : topology.depends_on()) {
+  for (const auto& [service, deps] : in.topology.depends_on()) {
     known.push_back(service);
     known.insert(known.end(), deps.begin(), deps.end());
   }
-  for (const auto& s : signals) known.push_back(s.service);
+  for (const auto& s : in.services) known.push_back(s.service);
   std::sort(known.begin(), known.end());
   known.erase(std::unique(known.begin(), known.end()), known.end());
 
-  std::map<std::string, Score> scores;
-  std::set<std::string> failing;
-  TimeMs earliest = 0;
-  for (const auto& s : signals) {
-    if (s.alerts > 0 || s.error_logs > 0) failing.insert(s.service);
-    if (s.first_error_at > 0 && (earliest == 0 || s.first_error_at < earliest))
-      earliest = s.first_error_at;
-  }
-  // Own symptoms: alerts weigh most, error volume grows slowly (log scale).
-  for (const auto& s : signals) {
-    Score& score = scores[s.service];
-    score.own = 1.0 * s.alerts + 0.5 * std::log1p(s.error_logs) + 0.5 * s.new_error_templates;
-    if (s.alerts > 0)
-      score.reasons.push_back(std::to_string(s.alerts) + " alert(s) firing");
-    if (s.error_logs > 0) score.reasons.push_back(std::to_string(s.error_logs) + " error log line(s)");
-    if (s.new_error_templates > 0)
-      score.reasons.push_back(std::to_string(s.new_error_templates) + " new error template(s)");
-    if (s.first_error_at > 0 && s.first_error_at == earliest && failing.size() > 1) {
-      score.own += 0.5;
-      score.reasons.push_back("first service to fail");
-    }
-  }
-  // Blame flows from each failing caller to the dependencies behind its errors.
-  for (const auto& s : signals) {
-    if (!failing.count(s.service)) continue;
-    std::set<std::string> blamed;
+  struct Node {
+    const ServiceSignals* own = nullptr;
+    TimeMs first_at = 0;      // own first anomaly, else the earliest caller's that handed on
+    double kept = 0;          // mass that stays here (the score)
+    double pending = 0;       // inheritable mass not yet handed on
+    std::map<std::string, double> received, handed;
+    std::vector<std::string> named;  // dependencies its texts name
+  };
+  std::map<std::string, Node> nodes;
+  for (const auto& s : in.services) {
+    Node& n = nodes[s.service];
+    n.own = &s;
+    n.first_at = s.first_at;
+    n.kept = std::min(s.intrinsic, s.strength);
+    n.pending = s.strength - n.kept;
+    std::set<std::string> named;
+    // A service the text names is a dependency unless the topology says it is a caller ("calls
+    // frontend -> cart" on cart's alert names its caller).
+    const auto callers = in.topology.DependentsOf(s.service);
     for (const auto& text : s.texts)
       for (const auto& dep : NamedDependencies(text, known))
-        if (dep != s.service) blamed.insert(dep);
-    std::set<std::string> calls;
-    for (const auto& dep : topology.DependenciesOf(s.service)) calls.insert(dep);
-    for (const auto& dep : calls)
-      if (failing.count(dep)) blamed.insert(dep);
-    const double caller_weight = 1.0 + 0.5 * std::log1p(s.error_logs) + s.alerts;
-    for (const auto& dep : blamed) {
-      Score& target = scores[dep];
-      const bool named = std::any_of(s.texts.begin(), s.texts.end(), [&](const std::string& t) {
-        auto named_deps = NamedDependencies(t, known);
-        return std::find(named_deps.begin(), named_deps.end(), dep) != named_deps.end();
-      });
-      target.blame += caller_weight * (named ? 1.0 : 0.7);
-      target.reasons.push_back(s.service + (named ? " reports errors naming " + dep
-                                                  : " depends on it and is failing"));
-      if (failing.count(dep) || named) scores[s.service].has_failing_dependency = true;
-      scores[s.service].blamed.push_back(dep);
-    }
+        if (dep != s.service && std::find(callers.begin(), callers.end(), dep) == callers.end())
+          named.insert(dep);
+    n.named.assign(named.begin(), named.end());
   }
-  // A caller whose errors are explained by a dependency passes on most of the blame it
-  // received itself, so a chain checkout -> api -> redis points at redis. A few rounds cover
-  // realistic depths; cycles lose blame each round and settle.
-  for (int round = 0; round < 4; ++round) {
-    for (auto& [service, score] : scores) {
-      if (!score.has_failing_dependency || score.blamed.empty() || score.blame <= 0) continue;
-      const double moved = score.blame * 0.7;
-      score.blame -= moved;
-      for (const auto& dep : score.blamed)
-        scores[dep].blame += moved / static_cast<double>(score.blamed.size());
+  auto anomalous = [&](const std::string& name) {
+    auto it = nodes.find(name);
+    return it != nodes.end() && it->second.own && it->second.own->strength > 0;
+  };
+  // Hand inheritable mass down the graph until it settles (every hop keeps 1 - propagate, so
+  // cycles drain geometrically).
+  for (int round = 0; round < 64; ++round) {
+    bool moved = false;
+    std::vector<std::string> names;
+    for (const auto& [name, n] : nodes) names.push_back(name);
+    for (const auto& name : names) {
+      Node& n = nodes[name];
+      if (n.pending <= 1e-9) continue;
+      std::map<std::string, double> weights;
+      for (const auto& dep : in.topology.DependenciesOf(name)) {
+        if (dep == name) continue;
+        if (anomalous(dep)) {
+          const TimeMs dep_first = nodes[dep].first_at;
+          if (n.first_at == 0 || dep_first == 0 || dep_first <= n.first_at + options.skew_ms)
+            weights[dep] = 1.0;
+        } else if (auto d = in.deployed.find(dep);
+                   d != in.deployed.end() && options.changed_dependency_weight > 0 &&
+                   (n.first_at == 0 || d->second <= n.first_at + options.skew_ms)) {
+          weights[dep] = options.changed_dependency_weight;
+        }
+      }
+      for (const auto& dep : n.named) weights[dep] = 1.0;
+      // Never hand mass back to where it came from (a two-way edge would bounce it).
+      for (const auto& [caller, mass] : n.received) weights.erase(caller);
+      double total = 0;
+      for (const auto& [dep, w] : weights) total += w;
+      if (total <= 0) {
+        n.kept += n.pending;
+        n.pending = 0;
+        continue;
+      }
+      const double pass = n.pending * options.propagate;
+      n.kept += n.pending - pass;
+      n.pending = 0;
+      const TimeMs first = n.first_at;
+      for (const auto& [dep, w] : weights) {
+        const double share = pass * w / total;
+        n.handed[dep] += share;
+        Node& d = nodes[dep];
+        d.received[name] += share;
+        d.pending += share;
+        if (d.first_at == 0 || (first > 0 && first < d.first_at && !anomalous(dep))) d.first_at = first;
+      }
+      moved = true;
     }
+    if (!moved) break;
   }
+
   std::vector<model::Suspect> out;
   double best = 0;
-  for (auto& [service, score] : scores) {
-    double own = score.own;
-    if (score.has_failing_dependency) {
-      own *= 0.4;  // its errors are explained by a dependency
-      score.reasons.push_back("its errors are explained by a failing dependency");
+  for (auto& [service, n] : nodes) {
+    n.kept += n.pending;  // whatever the round limit left
+    if (n.kept <= 0) continue;
+    model::Suspect s;
+    s.service = service;
+    s.score = n.kept;
+    if (n.own && n.own->strength > 0) {
+      s.signals.push_back({"own_anomaly", service, n.own->strength, 0, n.own->strength});
+      if (n.own->alerts > 0) s.reasons.push_back(fmt::format("{} alert(s) firing", n.own->alerts));
+      if (n.own->error_templates > 0)
+        s.reasons.push_back(fmt::format("{} new or surging error template(s)", n.own->error_templates));
+      if (n.own->intrinsic > 0) s.reasons.push_back("resource saturation of its own");
     }
-    double total = own + score.blame;
-    if (total <= 0) continue;
-    best = std::max(best, total);
-    out.push_back({"", service, total, std::move(score.reasons)});
+    for (const auto& [caller, mass] : n.received) {
+      s.signals.push_back({"inherited", caller, mass, 0, mass});
+      const bool named = std::find(nodes[caller].named.begin(), nodes[caller].named.end(),
+                                   service) != nodes[caller].named.end();
+      s.reasons.push_back(caller + (named ? " reports errors naming " + service
+                                          : anomalous(service) ? " calls it and is failing"
+                                                               : " calls it and is failing, and it was deployed"));
+    }
+    double handed = 0;
+    for (const auto& [dep, mass] : n.handed) {
+      s.signals.push_back({"handed_on", dep, mass, 0, -mass});
+      handed += mass;
+    }
+    if (handed > 0) s.reasons.push_back("its failure is partly explained by its dependencies");
+    best = std::max(best, s.score);
+    out.push_back(std::move(s));
   }
   for (auto& s : out) s.score = best > 0 ? s.score / best * (out.size() == 1 ? 0.9 : 1.0) : 0;
   std::sort(out.begin(), out.end(), [](const model::Suspect& a, const model::Suspect& b) {

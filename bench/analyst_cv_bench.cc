@@ -1,0 +1,296 @@
+// bench/analyst_cv: chooses the built-in analyst's parameters (analysis/analyst_options.h) by
+// cross-validation on the development incident sets, and reports held-out figures beside the
+// in-sample ones.
+//
+//   build/release/analyst_cv_bench [--data ../shared/datasets/incidents] [--scenarios bench/scenarios]
+//
+// Sets (read from --data, never copied into the repository; see its README for sources):
+//   changerca             which of several concurrent rollouts is guilty: deploy HR@1
+//   nezha-onlineboutique  which service is the root cause of an injected fault: service AC@1
+//   postmortems-google    is the incident change-induced: F1 of the scorer's rule
+// The ranking parameters (propagate, changed_dependency_weight, skew, version_contrast,
+// blip_weight, resolved_weight) are chosen on changerca + nezha:
+//   - leave one set out: choose on one set, score the other;
+//   - leave one case out over both sets (pooled): choose on the other 48 cases, score the one;
+// change_sentences is chosen by 10-fold cross-validation on the post-mortems. Ties between
+// parameter sets go to the one nearest the current defaults (grid order otherwise). The
+// hand-made scenarios are scored with the chosen parameters as a regression check.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "analysis/builtin_analyst.h"
+#include "analysis/change_cues.h"
+#include "app/incident_bundle.h"
+
+namespace {
+
+namespace json = boost::json;
+using quell::analysis::AnalystOptions;
+
+std::string Read(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Case {
+  std::string set, id, gold;  // gold: service (changerca, nezha) or "true"/"false"
+  quell::analysis::EvidencePack pack;
+};
+
+std::vector<Case> LoadSet(const std::filesystem::path& dir, const std::string& set,
+                          const char* gold_field) {
+  std::vector<Case> out;
+  std::ifstream labels(dir / "labels.jsonl");
+  for (std::string line; std::getline(labels, line);) {
+    if (line.empty()) continue;
+    auto label = json::parse(line).as_object();
+    Case c;
+    c.set = set;
+    c.id = std::string(label.at("case_id").as_string());
+    const auto& g = label.at(gold_field);
+    c.gold = g.is_bool() ? (g.as_bool() ? "true" : "false") : std::string(g.as_string());
+    auto pack = quell::app::LoadIncidentBundle(Read(dir / "bundles" / (c.id + ".json")),
+                                               1'900'000'000'000);
+    if (!pack) {
+      std::fprintf(stderr, "%s/%s: %s\n", set.c_str(), c.id.c_str(), pack.error().ToString().c_str());
+      continue;
+    }
+    c.pack = std::move(*pack);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The scorer's change-induced rule (../shared/eval/score_incidents.py) on an analysis.
+bool ChangeInduced(const quell::model::Analysis& a) {
+  static const std::regex re(
+      R"(\b(deploy\w*|change[sd]?|changing|update[sd]?|updating|upgrade[sd]?|upgrading|roll(ed|ing)?[- ]?out\w*|config\w*|migrat\w*|release[sd]?)\b)",
+      std::regex::icase);
+  if (!a.deploy_suspects.empty()) return true;
+  std::vector<std::string> texts = {a.root_cause};
+  for (const auto& s : a.service_suspects) {
+    texts.push_back(s.service);
+    texts.insert(texts.end(), s.reasons.begin(), s.reasons.end());
+    for (const auto& g : s.signals) {
+      texts.push_back(g.kind);
+      texts.push_back(g.subject);
+    }
+  }
+  return std::any_of(texts.begin(), texts.end(),
+                     [](const std::string& t) { return std::regex_search(t, re); });
+}
+
+// 1 when the case is answered right at top-1 under the options.
+int Hit(const Case& c, const AnalystOptions& o) {
+  quell::analysis::BuiltinAnalyst analyst(quell::analysis::rules::FailureRules::Defaults(), o);
+  auto a = analyst.Analyze(c.pack);
+  if (!a) return 0;
+  if (c.set == "changerca") return !a->deploy_suspects.empty() && a->deploy_suspects[0].service == c.gold;
+  return !a->service_suspects.empty() && a->service_suspects[0].service == c.gold;
+}
+
+struct Grid {
+  std::vector<AnalystOptions> points;
+  size_t default_index = 0;
+};
+
+Grid RankingGrid() {
+  Grid g;
+  const AnalystOptions d;
+  for (double propagate : {0.5, 0.7, 0.9})
+    for (double changed : {0.0, 0.25, 0.5, 1.0})
+      for (quell::TimeMs skew : {30'000, 60'000, 90'000, 120'000})
+        for (double contrast : {0.1, 0.25, 0.5})
+          for (double blip : {0.25, 0.5, 1.0})
+            for (double resolved : {0.25, 0.5, 1.0}) {
+              AnalystOptions o = d;
+              o.propagate = propagate;
+              o.changed_dependency_weight = changed;
+              o.skew_ms = skew;
+              o.version_contrast = contrast;
+              o.blip_weight = blip;
+              o.resolved_weight = resolved;
+              if (propagate == d.propagate && changed == d.changed_dependency_weight &&
+                  skew == d.skew_ms && contrast == d.version_contrast && blip == d.blip_weight &&
+                  resolved == d.resolved_weight)
+                g.default_index = g.points.size();
+              g.points.push_back(o);
+            }
+  return g;
+}
+
+// Distance from the defaults in grid steps, for tie-breaking toward them.
+double Distance(const AnalystOptions& a, const AnalystOptions& d) {
+  return std::abs(a.propagate - d.propagate) / 0.2 +
+         std::abs(a.changed_dependency_weight - d.changed_dependency_weight) / 0.25 +
+         std::abs(static_cast<double>(a.skew_ms - d.skew_ms)) / 30'000 +
+         std::abs(a.version_contrast - d.version_contrast) / 0.15 +
+         std::abs(a.blip_weight - d.blip_weight) / 0.25 + std::abs(a.resolved_weight - d.resolved_weight) / 0.25;
+}
+
+// The grid point with the best mean per-set accuracy over the cases `use` selects.
+size_t Choose(const Grid& g, const std::vector<std::vector<int>>& hits, const std::vector<Case>& cases,
+              const std::function<bool(size_t)>& use) {
+  size_t best = g.default_index;
+  double best_score = -1, best_dist = 1e9;
+  const AnalystOptions d;
+  for (size_t p = 0; p < g.points.size(); ++p) {
+    std::map<std::string, std::pair<int, int>> per_set;
+    for (size_t c = 0; c < cases.size(); ++c)
+      if (use(c)) {
+        per_set[cases[c].set].first += hits[p][c];
+        per_set[cases[c].set].second += 1;
+      }
+    double score = 0;
+    for (const auto& [set, kn] : per_set) score += 1.0 * kn.first / kn.second;
+    score /= std::max<size_t>(1, per_set.size());
+    const double dist = Distance(g.points[p], d);
+    if (score > best_score + 1e-12 || (std::abs(score - best_score) <= 1e-12 && dist < best_dist)) {
+      best = p;
+      best_score = score;
+      best_dist = dist;
+    }
+  }
+  return best;
+}
+
+std::string Describe(const AnalystOptions& o) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "propagate=%.2f changed_dependency_weight=%.2f skew=%llds version_contrast=%.2f "
+                "blip_weight=%.2f resolved_weight=%.2f",
+                o.propagate, o.changed_dependency_weight, static_cast<long long>(o.skew_ms / 1000),
+                o.version_contrast, o.blip_weight, o.resolved_weight);
+  return buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::filesystem::path data = "../shared/datasets/incidents";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--data" && i + 1 < argc) data = argv[++i];
+  }
+  std::vector<Case> cases = LoadSet(data / "changerca", "changerca", "fault_release_service");
+  for (auto& c : LoadSet(data / "nezha-onlineboutique", "nezha", "root_cause_service"))
+    cases.push_back(std::move(c));
+  std::vector<Case> postmortems = LoadSet(data / "postmortems-google", "postmortems", "change_induced");
+  if (cases.empty() || postmortems.empty()) {
+    std::fprintf(stderr, "no incident sets under %s\n", data.c_str());
+    return 2;
+  }
+
+  // --- Ranking parameters. ---
+  const Grid grid = RankingGrid();
+  std::vector<std::vector<int>> hits(grid.points.size(), std::vector<int>(cases.size()));
+  for (size_t p = 0; p < grid.points.size(); ++p)
+    for (size_t c = 0; c < cases.size(); ++c) hits[p][c] = Hit(cases[c], grid.points[p]);
+  auto set_score = [&](size_t p, const std::string& set) {
+    int k = 0, n = 0;
+    for (size_t c = 0; c < cases.size(); ++c)
+      if (cases[c].set == set) {
+        k += hits[p][c];
+        ++n;
+      }
+    return std::make_pair(k, n);
+  };
+  const size_t all = Choose(grid, hits, cases, [](size_t) { return true; });
+  std::printf("grid: %zu parameter sets x %zu cases\n", grid.points.size(), cases.size());
+  std::printf("chosen on all (in-sample): %s\n", Describe(grid.points[all]).c_str());
+  const std::vector<std::string> sets = {"changerca", "nezha"};
+  for (const auto& set : sets) {
+    auto [k, n] = set_score(all, set);
+    auto [dk, dn] = set_score(grid.default_index, set);
+    // Leave one set out: choose on the other set only.
+    const size_t other = Choose(grid, hits, cases, [&](size_t c) { return cases[c].set != set; });
+    auto [ok, on] = set_score(other, set);
+    // Leave one case out, pooled over both sets.
+    int loo = 0;
+    for (size_t c = 0; c < cases.size(); ++c) {
+      if (cases[c].set != set) continue;
+      const size_t p = Choose(grid, hits, cases, [&](size_t u) { return u != c; });
+      loo += hits[p][c];
+    }
+    std::printf("%-10s top-1 in-sample %d/%d = %.3f | current defaults %d/%d = %.3f | "
+                "leave-one-set-out %d/%d = %.3f (chosen: %s) | leave-one-case-out %d/%d = %.3f\n",
+                set.c_str(), k, n, 1.0 * k / n, dk, dn, 1.0 * dk / dn, ok, on, 1.0 * ok / on,
+                Describe(grid.points[other]).c_str(), loo, n, 1.0 * loo / n);
+  }
+
+  // --- change_sentences by 10-fold cross-validation on the post-mortems. ---
+  const std::vector<int> thresholds = {1, 2, 3, 4};
+  std::vector<std::vector<int>> predicted(thresholds.size(), std::vector<int>(postmortems.size()));
+  for (size_t t = 0; t < thresholds.size(); ++t) {
+    AnalystOptions o = grid.points[all];
+    o.change_sentences = thresholds[t];
+    quell::analysis::BuiltinAnalyst analyst(quell::analysis::rules::FailureRules::Defaults(), o);
+    for (size_t c = 0; c < postmortems.size(); ++c) {
+      auto a = analyst.Analyze(postmortems[c].pack);
+      predicted[t][c] = a && ChangeInduced(*a);
+    }
+  }
+  auto f1 = [&](const std::vector<int>& pred, const std::function<bool(size_t)>& use, int* tp_out,
+                int* fp_out, int* fn_out) {
+    int tp = 0, fp = 0, fn = 0;
+    for (size_t c = 0; c < postmortems.size(); ++c) {
+      if (!use(c)) continue;
+      const bool gold = postmortems[c].gold == "true";
+      tp += pred[c] && gold;
+      fp += pred[c] && !gold;
+      fn += !pred[c] && gold;
+    }
+    if (tp_out) *tp_out = tp, *fp_out = fp, *fn_out = fn;
+    return tp == 0 ? 0.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+  };
+  size_t best_t = 0;
+  for (size_t t = 0; t < thresholds.size(); ++t) {
+    int tp, fp, fn;
+    const double f = f1(predicted[t], [](size_t) { return true; }, &tp, &fp, &fn);
+    std::printf("postmortems change_sentences=%d: in-sample P %.3f R %.3f F1 %.3f\n", thresholds[t],
+                tp + fp ? 1.0 * tp / (tp + fp) : 0.0, 1.0 * tp / (tp + fn), f);
+    if (f > f1(predicted[best_t], [](size_t) { return true; }, nullptr, nullptr, nullptr)) best_t = t;
+  }
+  std::vector<int> cv_pred(postmortems.size());
+  for (size_t fold = 0; fold < 10; ++fold) {
+    size_t choose = 0;
+    double best = -1;
+    for (size_t t = 0; t < thresholds.size(); ++t) {
+      const double f = f1(predicted[t], [&](size_t c) { return c % 10 != fold; }, nullptr, nullptr, nullptr);
+      if (f > best) best = f, choose = t;
+    }
+    for (size_t c = fold; c < postmortems.size(); c += 10) cv_pred[c] = predicted[choose][c];
+  }
+  int tp, fp, fn;
+  const double cv_f1 = f1(cv_pred, [](size_t) { return true; }, &tp, &fp, &fn);
+  std::printf("postmortems chosen change_sentences=%d | 10-fold cross-validated P %.3f R %.3f F1 %.3f\n",
+              thresholds[best_t], tp + fp ? 1.0 * tp / (tp + fp) : 0.0, 1.0 * tp / (tp + fn), cv_f1);
+  // How much of the truth the texts can carry at all.
+  int positives = 0, silent = 0;
+  for (const auto& c : postmortems) {
+    if (c.gold != "true") continue;
+    ++positives;
+    std::vector<quell::analysis::ChangeCue> cues;
+    for (const auto& a : c.pack.alerts)
+      for (auto& cue : quell::analysis::FindChangeCues(a.data.name + "\n" + a.data.message)) cues.push_back(cue);
+    silent += cues.empty();
+  }
+  std::printf("postmortems: %d of %d change-induced records have no change word in their text "
+              "(recall ceiling of any text rule %.3f; F1 ceiling at precision 1: %.3f)\n",
+              silent, positives, 1.0 - 1.0 * silent / positives,
+              2.0 * (1.0 - 1.0 * silent / positives) / (2.0 - 1.0 * silent / positives));
+  return 0;
+}
