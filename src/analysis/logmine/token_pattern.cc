@@ -61,6 +61,11 @@ std::string MergeTokens(std::string_view a, std::string_view b) {
   while (suffix < limit - prefix && a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) {
     ++suffix;
   }
+  // A suffix with letters or digits (".corp.example", ".yaml") is part of a varying name,
+  // not punctuation around it: the whole name is the variable.
+  for (size_t i = a.size() - suffix; i < a.size() && suffix > 0; ++i) {
+    if (IsAlnum(a[i])) suffix = a.size() - 1 - i;
+  }
   while (suffix > 0 && !StartsSuffix(a[a.size() - suffix])) --suffix;
   // Keep the pieces well formed: never cut through a "<*>" of the inputs.
   std::string_view head = a.substr(0, prefix);

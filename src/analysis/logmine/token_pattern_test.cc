@@ -13,6 +13,10 @@ TEST(TokenPatternTest, MergeKeepsStructureAroundTheVariable) {
   EXPECT_EQ(MergeTokens("startup", "shutdown"), "<*>");
   EXPECT_EQ(MergeTokens("[<*>]", "[x]"), "[<*>]");
   EXPECT_EQ(MergeTokens("same", "same"), "same");
+  // A shared dotted tail is part of the varying name, not punctuation around it.
+  EXPECT_EQ(MergeTokens("alpha.corp.example", "bravo.corp.example"), "<*>");
+  EXPECT_EQ(MergeTokens("(alpha.corp),", "(bravo.corp),"), "(<*>),");
+  EXPECT_EQ(MergeTokens("done.", "failed."), "<*>.");
 }
 
 TEST(TokenPatternTest, MatchesGlobs) {
