@@ -223,6 +223,8 @@ Result<FailureRules> FailureRules::Parse(std::string_view text) {
     for (auto& group : rule.evidence) group.text_any = Combined(group.text);
     if (const json::value* d = o.if_contains("supported_by_deploy"); d && d->is_bool())
       rule.supported_by_deploy = d->get_bool();
+    if (const json::value* d = o.if_contains("symptom"); d && d->is_bool())
+      rule.symptom = d->get_bool();
     if (const json::value* w = o.if_contains("weight"); w && w->is_number())
       rule.weight = std::clamp(w->to_number<double>(), 0.0, 1.0);
     rule.root_cause = StringOr(o, "root_cause");
@@ -356,6 +358,7 @@ std::vector<Hypothesis> FailureRules::Match(const Signals& s) const {
     h.rule_id = rule.id;
     h.specificity = group.specificity;
     h.generic = group.generic;
+    h.symptom = rule.symptom;
     h.why = group.why;
     values.exception = st.exception;
     if (!group.text.empty()) {
@@ -397,6 +400,7 @@ std::vector<Hypothesis> FailureRules::Match(const Signals& s) const {
   }
   std::stable_sort(out.begin(), out.end(), [](const Hypothesis& a, const Hypothesis& b) {
     if (a.generic != b.generic) return !a.generic;
+    if (a.symptom != b.symptom) return !a.symptom;
     return a.score > b.score;
   });
   return out;

@@ -6,8 +6,8 @@
 // rules with the same id.
 //
 // Rule JSON: {id, name, evidence: [group], generic: [RE2 patterns], supporting_metrics:
-// [{name, op: ">"|"<", value}], supported_by_deploy: bool, weight (0..1), root_cause, impact,
-// actions: [templates], severity}.
+// [{name, op: ">"|"<", value}], supported_by_deploy: bool, symptom: bool, weight (0..1),
+// root_cause, impact, actions: [templates], severity}.
 //   A group is what the rule needs to be diagnosed: {why, text: [RE2 over error texts and log
 //   templates], exceptions: [RE2 over exception types], metrics: [conditions], specificity
 //   (0..1)}. Every kind the group lists must hold (a text pattern matches one text, an exception
@@ -24,7 +24,9 @@
 // slow query, not a pool timing out; "timeout" in it is not a generic timeout). Groups whose
 // other conditions fail do not claim texts.
 // Score = weight x min(1, specificity + 0.15 if a supporting metric holds + 0.1 if
-// supported_by_deploy and a deploy is suspected). Specific hypotheses rank before generic ones.
+// supported_by_deploy and a deploy is suspected). Specific hypotheses rank before generic ones,
+// and causes before `symptom` rules: a rule for how many failures show (a crash loop) yields to
+// a specific cause that holds too (bad configuration, out of memory, a code defect).
 //
 // Templates may use {service}, {dependency}, {Dependency} (display name), {deploy},
 // {after_deploy} (" after deployment #441" or nothing), {exception} (the exception type, or the
@@ -74,6 +76,7 @@ struct FailureRule {
   std::vector<EvidenceGroup> evidence;  // generic patterns are the last group, generic = true
   std::vector<MetricCondition> supporting_metrics;
   bool supported_by_deploy = false;
+  bool symptom = false;  // how other failures show; ranks after the causes that hold
   double weight = 0.5;
   std::string root_cause;
   std::string impact;
@@ -100,6 +103,7 @@ struct Hypothesis {
   double score = 0;                    // weight x (specificity + support)
   double specificity = 0;              // of the best group that held
   bool generic = false;                // only generic words matched
+  bool symptom = false;                // the rule describes a symptom, not a cause
   std::string why;                     // that group's meaning
   std::vector<std::string> matched;    // what matched, for the evidence list
 };
@@ -115,7 +119,7 @@ class FailureRules {
   void Merge(const FailureRules& other);
   const std::vector<FailureRule>& rules() const { return rules_; }
 
-  // Matching rules: specific ones first, then by score.
+  // Matching rules: specific ones first, causes before symptoms, then by score.
   std::vector<Hypothesis> Match(const Signals& signals) const;
 
  private:

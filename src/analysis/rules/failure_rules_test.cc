@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -166,6 +167,28 @@ TEST(FailureRules, GenericWordsOnlyGiveALowScoringGenericDiagnosis) {
   ASSERT_EQ(hypotheses.size(), 3u);
   EXPECT_EQ(hypotheses[0].rule_id, "cpu_saturation");
   EXPECT_FALSE(hypotheses[0].generic);
+}
+
+// A crash loop is how a bad configuration, running out of memory or a code defect shows: the
+// cause is the diagnosis even when the crash loop scores higher (restarts, a deploy).
+TEST(FailureRules, ASymptomRuleYieldsToACauseThatHolds) {
+  for (const char* cause : {"failed to load config: missing required environment variable X",
+                            "java.lang.OutOfMemoryError: Java heap space",
+                            "TypeError: cannot read properties of undefined"}) {
+    Signals s{"mailer", {"Back-off restarting failed container mailer", cause}, {},
+              {{"restarts", 6}}, "", "51"};
+    auto hypotheses = FailureRules::Defaults().Match(s);
+    ASSERT_GE(hypotheses.size(), 2u) << cause;
+    EXPECT_NE(hypotheses[0].rule_id, "crash_loop") << cause;
+    EXPECT_FALSE(hypotheses[0].symptom) << cause;
+    auto loop = std::find_if(hypotheses.begin(), hypotheses.end(),
+                             [](const Hypothesis& h) { return h.rule_id == "crash_loop"; });
+    ASSERT_NE(loop, hypotheses.end()) << cause;
+    EXPECT_TRUE(loop->symptom);
+  }
+  // Alone, the symptom is still the diagnosis.
+  Signals alone{"mailer", {"Back-off restarting failed container mailer"}, {}, {}, "", ""};
+  EXPECT_EQ(FailureRules::Defaults().Match(alone).at(0).rule_id, "crash_loop");
 }
 
 TEST(FailureRules, EvidenceGroupsNeedEveryConditionTheyList) {
