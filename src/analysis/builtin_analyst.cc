@@ -257,15 +257,26 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   // --- 4. Pick the root cause. ---
   double top_score = 0, runner_up = 0;
   std::string impact;
-  if (!hypotheses.empty() && hypotheses[0].score >= 0.35) {
+  // A match on generic words only ("timeout") is still the best reading of the texts, but a weak
+  // one: the cause says so and the confidence stays low (capped below).
+  const bool generic_diagnosis = !hypotheses.empty() && hypotheses[0].generic;
+  if (!hypotheses.empty() && (generic_diagnosis || hypotheses[0].score >= 0.35)) {
     const auto& h = hypotheses[0];
-    out.root_cause = h.root_cause;
+    out.root_cause = generic_diagnosis ? "Possibly (generic evidence only): " + h.root_cause
+                                       : h.root_cause;
     out.recommended_actions = h.actions;
     impact = h.impact;
     top_score = h.score;
     runner_up = hypotheses.size() > 1 ? hypotheses[1].score : 0;
     severity_input.pattern = h.severity;
+    // A symptom the cause explains still tells how bad it is (a crash loop takes a service down).
+    for (const auto& other : hypotheses)
+      if (other.symptom && !other.generic)
+        severity_input.pattern = model::MaxSeverity(severity_input.pattern, other.severity);
     for (const auto& m : h.matched) out.evidence.push_back({"knowledge", h.rule_id, m});
+    out.evidence.push_back({"knowledge", h.rule_id,
+                            fmt::format("{} diagnosis, specificity {:.2f}: {}",
+                                        h.generic ? "generic" : "specific", h.specificity, h.why)});
   } else if (prime_deploy) {
     out.root_cause = fmt::format("Regression introduced by deployment {} of {}", prime_name,
                                  prime_deploy->service);
@@ -368,6 +379,7 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   out.confidence = std::clamp(0.2 + 0.45 * top_score + 0.15 * agreement + 0.1 * coverage -
                                   0.2 * ambiguity * top_score,
                               0.05, 0.95);
+  if (generic_diagnosis) out.confidence = std::min(out.confidence, kGenericConfidence);
 
   // --- Impact and summary. ---
   std::vector<std::string> services(pack.incident.services.begin(), pack.incident.services.end());
@@ -387,6 +399,12 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   summary += fmt::format(". Confidence {:.2f}.", out.confidence);
   out.summary = summary;
   return out;
+}
+
+std::string DiagnosedRule(const model::Analysis& analysis) {
+  for (const auto& e : analysis.evidence)
+    if (e.kind == "knowledge") return e.ref;
+  return "";
 }
 
 }  // namespace quell::analysis

@@ -19,7 +19,8 @@
 // suspect; a deploy suspect scores >= 0.4), coverage is min(1, kinds of evidence / 4), and
 // ambiguity is how close the runner-up hypothesis (from another rule) comes to the top one.
 // Thin evidence (one alert, no logs, no deploy) therefore stays around 0.5-0.6; agreeing
-// signals reach 0.8-0.9. Thread-compatible.
+// signals reach 0.8-0.9. A diagnosis on generic words only is capped at kGenericConfidence.
+// Thread-compatible.
 #pragma once
 
 #include "analysis/analyst.h"
@@ -32,6 +33,14 @@ namespace quell::analysis {
 // rolling it back comes first. A deploy of the root service about 20 minutes before its first
 // anomaly reaches it (0.45 x 0.5 when its version cannot be told apart + 0.15 x 0.5 for timing).
 inline constexpr double kPrimeDeployScore = 0.3;
+
+// The highest confidence of a diagnosis that matched only generic words ("timeout"): many
+// failures write them, so it is a lead, not an answer.
+inline constexpr double kGenericConfidence = 0.35;
+
+// The knowledge-base rule the analysis diagnosed (the ref of its "knowledge" evidence), or ""
+// when no rule was used.
+std::string DiagnosedRule(const model::Analysis& analysis);
 
 class BuiltinAnalyst final : public Analyst {
  public:
