@@ -5,7 +5,8 @@
 //
 // Reports top-1 / top-3 accuracy for the root-cause service and the guilty deploy (a scenario
 // whose deploys are innocent counts as right when no deploy is a prime suspect, score >= kPrimeDeployScore),
-// severity accuracy, and p50/p99 analysis latency with 100 alerts and 100k log lines.
+// severity accuracy, the diagnosis (the knowledge-base rule used, generic or not) and p50/p99
+// analysis latency with 100 alerts and 100k log lines.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include <boost/json.hpp>
 
 #include "analysis/builtin_analyst.h"
+#include "app/analyst_scenario.h"
 #include "app/incident_bundle.h"
 #include "common/time_format.h"
 
@@ -81,58 +83,59 @@ int main(int argc, char** argv) {
     if (a == "--scenarios" && i + 1 < argc) dir = argv[++i];
     else if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
   }
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    if (e.path().extension() == ".json") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
+  const std::vector<std::filesystem::path> files = quell::app::ScenarioFiles(dir);
   if (files.empty()) {
     std::fprintf(stderr, "no scenarios in %s\n", dir.c_str());
     return 2;
   }
   quell::analysis::BuiltinAnalyst analyst;
-  int service1 = 0, service3 = 0, deploy1 = 0, deploy3 = 0, severity_ok = 0, n = 0;
-  std::printf("%-42s %-14s %-14s %-16s %-16s %-9s %-9s %5s\n", "scenario", "root (want)",
-              "root (got)", "deploy (want)", "deploy (got)", "sev want", "sev got", "conf");
+  std::vector<std::string> known_misses;
+  int service1 = 0, service3 = 0, deploy1 = 0, deploy3 = 0, severity_ok = 0, rule_ok = 0, n = 0;
+  std::printf("%-42s %-14s %-14s %-16s %-16s %-9s %-9s %-28s %-28s %5s\n", "scenario",
+              "root (want)", "root (got)", "deploy (want)", "deploy (got)", "sev want", "sev got",
+              "rule (want)", "rule (got)", "conf");
   for (const auto& f : files) {
-    std::string text = Read(f);
-    json::value doc = json::parse(text);
-    const auto& want = doc.at("expected").as_object();
-    auto pack = quell::app::LoadIncidentBundle(text, 1795500000000 + 3600000);
-    if (!pack) {
-      std::printf("%s: %s\n", f.filename().c_str(), pack.error().ToString().c_str());
+    auto run = quell::app::RunScenario(Read(f), analyst);
+    if (!run) {
+      std::printf("%s: %s\n", f.filename().c_str(), run.error().ToString().c_str());
       continue;
     }
-    auto result = analyst.Analyze(*pack);
-    if (!result) continue;
+    const auto& want = run->want;
+    const auto& got = run->got;
+    const auto& result = run->analysis;
     ++n;
-    std::string want_root(want.at("root_service").as_string());
-    std::string want_deploy = want.at("deploy").is_null() ? "" : std::string(want.at("deploy").as_string());
-    std::string want_sev(want.at("severity").as_string());
-    int sr = Rank(result->service_suspects, want_root, false);
+    for (const auto& [field, why] : run->known_misses)
+      known_misses.push_back(f.stem().string() + " " + field + ": " + why);
+    int sr = Rank(result.service_suspects, want.root_service, false);
     service1 += sr == 1;
     service3 += sr >= 1 && sr <= 3;
-    std::string got_deploy = !result->deploy_suspects.empty() && result->deploy_suspects[0].score >= quell::analysis::kPrimeDeployScore
-                                 ? result->deploy_suspects[0].id : "";
-    if (want_deploy.empty()) {
-      deploy1 += got_deploy.empty();
-      deploy3 += got_deploy.empty();
+    if (want.deploy.empty()) {
+      deploy1 += got.deploy.empty();
+      deploy3 += got.deploy.empty();
     } else {
-      int dr = Rank(result->deploy_suspects, want_deploy, true);
-      deploy1 += dr == 1 && got_deploy == want_deploy;
+      int dr = Rank(result.deploy_suspects, want.deploy, true);
+      deploy1 += dr == 1 && got.deploy == want.deploy;
       deploy3 += dr >= 1 && dr <= 3;
     }
-    std::string got_sev = quell::model::SeverityName(result->severity);
-    severity_ok += got_sev == want_sev;
-    std::printf("%-42s %-14s %-14s %-16s %-16s %-9s %-9s %5.2f\n", f.stem().c_str(), want_root.c_str(),
-                result->service_suspects.empty() ? "-" : result->service_suspects[0].service.c_str(),
-                want_deploy.empty() ? "(none)" : want_deploy.c_str(),
-                got_deploy.empty() ? "(none)" : got_deploy.c_str(), want_sev.c_str(), got_sev.c_str(),
-                result->confidence);
+    severity_ok += got.severity == want.severity;
+    // A generic diagnosis is right only when it is the expected rule and says it is generic.
+    const bool rule_right = got.rule == want.rule && got.generic == want.generic;
+    rule_ok += rule_right;
+    auto rule = [](const quell::app::ScenarioAnswer& a) {
+      return a.rule + (a.generic ? " (generic)" : "");
+    };
+    std::printf("%-42s %-14s %-14s %-16s %-16s %-9s %-9s %-28s %-28s %5.2f\n", f.stem().c_str(),
+                want.root_service.c_str(), got.root_service.empty() ? "-" : got.root_service.c_str(),
+                want.deploy.empty() ? "(none)" : want.deploy.c_str(),
+                got.deploy.empty() ? "(none)" : got.deploy.c_str(), want.severity.c_str(),
+                got.severity.c_str(), rule(want).c_str(), rule(got).c_str(), result.confidence);
   }
+  if (n == 0) return 1;
   std::printf("\nscenarios %d | root service top-1 %.2f top-3 %.2f | guilty deploy top-1 %.2f "
-              "top-3 %.2f | severity %.2f\n",
+              "top-3 %.2f | severity %.2f | rule %.2f\n",
               n, 1.0 * service1 / n, 1.0 * service3 / n, 1.0 * deploy1 / n, 1.0 * deploy3 / n,
-              1.0 * severity_ok / n);
+              1.0 * severity_ok / n, 1.0 * rule_ok / n);
+  for (const auto& miss : known_misses) std::printf("known miss: %s\n", miss.c_str());
 
   // Latency on a large incident.
   const std::string big = LargeBundle();
