@@ -1,18 +1,20 @@
 // `quell logmine FILE [--format F] [--out templates.csv] [--structured lines.csv]`: mines log
 // templates from a file and prints them with their counts, most frequent first.
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
+#include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/logmine/csv.h"
 #include "analysis/logmine/line_splitter.h"
 #include "analysis/logmine/template_miner.h"
 #include "cli/commands.h"
+#include "cli/id_spill.h"
+#include "cli/line_stream.h"
 #include "common/status.h"
 
 namespace quell::cli {
@@ -20,54 +22,93 @@ namespace {
 
 namespace lm = quell::analysis::logmine;
 
-Result<std::string> ReadInput(const std::string& path) {
-  if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(NotFound("cannot open " + path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+Result<File> CreateFile(const std::string& path) {
+  File f(std::fopen(path.c_str(), "wb"));
+  if (!f) return Error(Internal("cannot write " + path));
+  return f;
 }
 
-Status WriteFile(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Internal("cannot write " + path);
-  out << data;
-  out.close();
-  if (!out) return Internal("cannot write " + path);
-  return Status::Ok();
+Status Close(File f, const std::string& path) {
+  const bool ok = std::ferror(f.get()) == 0 && std::fclose(f.release()) == 0;
+  return ok ? Status::Ok() : Internal("cannot write " + path);
+}
+
+Status WriteTemplates(const std::vector<const lm::Cluster*>& clusters, const std::string& path) {
+  QUELL_ASSIGN_OR_RETURN(File f, CreateFile(path));
+  std::string csv = "EventId,EventTemplate,Occurrences\n";
+  for (const lm::Cluster* c : clusters) {
+    csv += "E" + std::to_string(c->id) + ",";
+    lm::AppendCsvField(c->Template(), &csv);
+    csv += "," + std::to_string(c->count) + "\n";
+  }
+  std::fwrite(csv.data(), 1, csv.size(), f.get());
+  return Close(std::move(f), path);
+}
+
+// LineId,EventTemplate for every line, from the ids recorded while mining: each names its final
+// template (merges resolved), escaped once per surviving cluster (keyed by the survivor, since
+// far more clusters are created and absorbed on a long file than survive).
+Status WriteStructured(const lm::TemplateMiner& miner, IdSpill& ids, const std::string& path) {
+  QUELL_RETURN_IF_ERROR(ids.StartReading());
+  QUELL_ASSIGN_OR_RETURN(File f, CreateFile(path));
+  std::unordered_map<uint64_t, std::string> fields;
+  std::string out = "LineId,EventTemplate\n";
+  uint64_t id = 0;
+  for (uint64_t line = 1; ids.Next(&id); ++line) {
+    const lm::Cluster* cluster = miner.Find(id);
+    auto [it, fresh] = fields.try_emplace(cluster->id);
+    if (fresh) {
+      lm::AppendCsvField(cluster->Template(), &it->second);
+      it->second.push_back('\n');
+    }
+    char number[24];
+    out.append(number, std::to_chars(number, number + sizeof(number), line).ptr);
+    out.push_back(',');
+    out.append(it->second);
+    if (out.size() >= (1 << 20)) {
+      std::fwrite(out.data(), 1, out.size(), f.get());
+      out.clear();
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), f.get());
+  return Close(std::move(f), path);
 }
 
 }  // namespace
 
 int RunLogmine(const LogmineOptions& options) {
+  auto fail = [](const Status& s, int code) {
+    std::fprintf(stderr, "quell logmine: %s\n", s.message().c_str());
+    return code;
+  };
   auto splitter = lm::LineSplitter::Create(options.format);
-  if (!splitter) {
-    std::fprintf(stderr, "quell logmine: %s\n", splitter.error().message().c_str());
-    return 2;
-  }
-  auto input = ReadInput(options.file);
-  if (!input) {
-    std::fprintf(stderr, "quell logmine: %s\n", input.error().message().c_str());
-    return 1;
+  if (!splitter) return fail(splitter.error(), 2);
+  auto input = LineStream::Open(options.file);
+  if (!input) return fail(input.error(), 1);
+  // Ids go to a temporary file, so memory does not grow with the input.
+  std::optional<IdSpill> ids;
+  if (!options.structured_csv.empty()) {
+    auto spill = IdSpill::Create();
+    if (!spill) return fail(spill.error(), 1);
+    ids.emplace(std::move(*spill));
   }
 
   lm::TemplateMiner miner;
-  std::vector<uint64_t> line_clusters;
-  size_t unfit = 0;
-  std::string_view text = *input;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) nl = text.size();
+  size_t lines = 0, unfit = 0;
+  std::string_view line;
+  while (input->Next(&line)) {
     bool fits = true;
-    std::string_view message = splitter->Message(text.substr(start, nl - start), &fits);
-    line_clusters.push_back(miner.Add(message).cluster_id);
+    const uint64_t id = miner.Add(splitter->Message(line, &fits)).cluster_id;
+    if (ids) ids->Append(id);
+    ++lines;
     unfit += fits ? 0 : 1;
-    start = nl + 1;
   }
+  if (input->failed()) return fail(Internal("cannot read " + options.file), 1);
 
   // Final templates (clusters merged along the way resolve to their survivors).
   std::vector<const lm::Cluster*> clusters = miner.Clusters();
@@ -78,33 +119,16 @@ int RunLogmine(const LogmineOptions& options) {
     std::printf("%8llu  E%llu  %s\n", static_cast<unsigned long long>(c->count),
                 static_cast<unsigned long long>(c->id), c->Template().c_str());
   }
-  std::fprintf(stderr, "quell logmine: %zu lines, %zu templates", line_clusters.size(),
-               clusters.size());
+  std::fprintf(stderr, "quell logmine: %zu lines, %zu templates", lines, clusters.size());
   if (!options.format.empty()) std::fprintf(stderr, ", %zu lines did not fit --format", unfit);
   std::fprintf(stderr, "\n");
 
   if (!options.out_csv.empty()) {
-    std::string csv = "EventId,EventTemplate,Occurrences\n";
-    for (const lm::Cluster* c : clusters) {
-      csv += "E" + std::to_string(c->id) + ",";
-      lm::AppendCsvField(c->Template(), &csv);
-      csv += "," + std::to_string(c->count) + "\n";
-    }
-    if (Status s = WriteFile(options.out_csv, csv); !s.ok()) {
-      std::fprintf(stderr, "quell logmine: %s\n", s.message().c_str());
-      return 1;
-    }
+    if (Status s = WriteTemplates(clusters, options.out_csv); !s.ok()) return fail(s, 1);
   }
-  if (!options.structured_csv.empty()) {
-    std::string csv = "LineId,EventTemplate\n";
-    for (size_t i = 0; i < line_clusters.size(); ++i) {
-      csv += std::to_string(i + 1) + ",";
-      lm::AppendCsvField(miner.Find(line_clusters[i])->Template(), &csv);
-      csv += "\n";
-    }
-    if (Status s = WriteFile(options.structured_csv, csv); !s.ok()) {
-      std::fprintf(stderr, "quell logmine: %s\n", s.message().c_str());
-      return 1;
+  if (ids) {
+    if (Status s = WriteStructured(miner, *ids, options.structured_csv); !s.ok()) {
+      return fail(s, 1);
     }
   }
   return 0;

@@ -11,14 +11,25 @@
 
 namespace quell::analysis::logmine {
 
+namespace {
+
+// Lets the tree look keys up by string_view without building a string per lookup.
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+};
+
+}  // namespace
+
 // A prefix-tree node. The root's children are keyed by token count (as decimal text); deeper
-// nodes by a leading token. Leaves hold the ids of their clusters.
+// nodes by a leading token. Leaves hold their clusters (pointers, so that matching needs no
+// lookup by id; a cluster leaves its leaf before it is destroyed).
 struct TemplateMiner::Node {
-  std::unordered_map<std::string, std::unique_ptr<Node>> children;
-  std::vector<uint64_t> cluster_ids;
+  std::unordered_map<std::string, std::unique_ptr<Node>, KeyHash, std::equal_to<>> children;
+  std::vector<ClusterSlot*> clusters;
 
   const Node* Child(std::string_view key) const {
-    auto it = children.find(std::string(key));
+    auto it = children.find(key);
     return it == children.end() ? nullptr : it->second.get();
   }
 };
@@ -123,14 +134,16 @@ TemplateMiner::Node* TemplateMiner::LeafOf(const Cluster& cluster) {
 
 void TemplateMiner::Unlink(const Cluster& cluster) {
   if (Node* leaf = LeafOf(cluster)) {
-    auto& ids = leaf->cluster_ids;
-    ids.erase(std::remove(ids.begin(), ids.end(), cluster.id), ids.end());
+    auto& slots = leaf->clusters;
+    slots.erase(std::remove_if(slots.begin(), slots.end(),
+                               [&](const ClusterSlot* s) { return s->cluster.id == cluster.id; }),
+                slots.end());
   }
 }
 
-void TemplateMiner::CollectClusterIds(const Node* node, std::vector<uint64_t>* out) const {
-  out->insert(out->end(), node->cluster_ids.begin(), node->cluster_ids.end());
-  for (const auto& [key, child] : node->children) CollectClusterIds(child.get(), out);
+void TemplateMiner::CollectClusters(const Node* node, std::vector<ClusterSlot*>* out) const {
+  out->insert(out->end(), node->clusters.begin(), node->clusters.end());
+  for (const auto& [key, child] : node->children) CollectClusters(child.get(), out);
 }
 
 const TemplateMiner::Node* TemplateMiner::FindLeaf(const MaskedTokens& tokens) const {
@@ -181,18 +194,27 @@ TemplateMiner::ClusterSlot* TemplateMiner::Live(uint64_t id) const {
 }
 
 TemplateMiner::ClusterSlot* TemplateMiner::BestMatch(const Node* leaf, const MaskedTokens& tokens,
-                                                     double* similarity) const {
+                                                     double floor, double* similarity) const {
   ClusterSlot* best = nullptr;
   double best_sim = -1.0;
-  for (uint64_t id : leaf->cluster_ids) {
-    auto it = clusters_.find(id);
-    if (it == clusters_.end()) continue;
-    ClusterSlot* slot = it->second.get();
+  for (ClusterSlot* slot : leaf->clusters) {
     if (slot->cluster.tokens.size() != tokens.size()) continue;
-    size_t matched = 0;
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      if (slot->kinds[i] != TokenKind::kWildcard && slot->Fits(i, tokens[i])) ++matched;
+    // A cluster stops being scored once it can no longer reach the floor or beat the best so
+    // far (a tie still counts: it may win on weight). Most of a leaf's clusters stop early.
+    const double weight = static_cast<double>(slot->weight);
+    const double bar = std::max(floor, best_sim);
+    size_t matched = 0, missed = 0;
+    bool hopeless = false;
+    for (size_t i = 0; i < tokens.size() && !hopeless; ++i) {
+      if (slot->kinds[i] == TokenKind::kWildcard) continue;
+      if (slot->Fits(i, tokens[i])) {
+        ++matched;
+      } else {
+        ++missed;
+        hopeless = static_cast<double>(slot->weight - missed) / weight < bar;
+      }
     }
+    if (hopeless) continue;
     double sim = slot->weight == 0
                      ? 1.0
                      : static_cast<double>(matched) / static_cast<double>(slot->weight);
@@ -217,7 +239,7 @@ TemplateMiner::ClusterSlot* TemplateMiner::CreateCluster(const MaskedTokens& tok
   slot->Reclassify();
   c.path = PathFor(tokens);
   *leaf = LeafForNewCluster(&c.path);
-  (*leaf)->cluster_ids.push_back(c.id);
+  (*leaf)->clusters.push_back(slot);
   slot->recency = recency_.insert(recency_.end(), c.id);
   clusters_.emplace(c.id, std::move(owned));
   return slot;
@@ -232,17 +254,14 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
   std::vector<size_t> diff_at;
   // Candidates: the clusters of the leaf, or of every leaf of the same token count (a word
   // variable among the leading tokens sends its lines down different branches of the tree).
-  std::vector<uint64_t> candidates;
+  std::vector<ClusterSlot*> candidates;
   if (options_.merge_across_tree) {
-    CollectClusterIds(root_->Child(fresh->cluster.path[0]), &candidates);
+    CollectClusters(root_->Child(fresh->cluster.path[0]), &candidates);
   } else {
-    candidates = leaf->cluster_ids;
+    candidates = leaf->clusters;
   }
-  for (uint64_t id : candidates) {
-    if (id == fresh->cluster.id) continue;
-    auto it = clusters_.find(id);
-    if (it == clusters_.end()) continue;
-    ClusterSlot* other = it->second.get();
+  for (ClusterSlot* other : candidates) {
+    if (other == fresh) continue;
     const std::vector<std::string>& theirs = other->cluster.tokens;
     if (theirs.size() != mine.size()) continue;
     diff_at.clear();
@@ -308,7 +327,7 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
         path != survivor->cluster.path) {
       Unlink(survivor->cluster);
       survivor->cluster.path = std::move(path);
-      LeafForNewCluster(&survivor->cluster.path)->cluster_ids.push_back(survivor->cluster.id);
+      LeafForNewCluster(&survivor->cluster.path)->clusters.push_back(survivor);
     }
     Touch(survivor);
     return survivor;
@@ -327,7 +346,7 @@ Status TemplateMiner::RestoreCluster(Cluster cluster) {
   owned->cluster = std::move(cluster);
   Cluster& c = owned->cluster;
   owned->Reclassify();
-  LeafForNewCluster(&c.path)->cluster_ids.push_back(c.id);
+  LeafForNewCluster(&c.path)->clusters.push_back(owned.get());
   owned->recency = recency_.insert(recency_.end(), c.id);
   next_id_ = std::max(next_id_, c.id + 1);
   uint64_t id = c.id;
@@ -370,7 +389,8 @@ AddResult TemplateMiner::Add(std::string_view message) {
   AddResult result;
   double sim = 0;
   const Node* leaf = FindLeaf(scratch_);
-  ClusterSlot* best = leaf == nullptr ? nullptr : BestMatch(leaf, scratch_, &sim);
+  ClusterSlot* best = leaf == nullptr ? nullptr
+                                      : BestMatch(leaf, scratch_, options_.similarity_threshold, &sim);
   if (best != nullptr && sim >= options_.similarity_threshold) {
     Cluster& c = best->cluster;
     ++c.count;
@@ -408,10 +428,7 @@ std::optional<uint64_t> TemplateMiner::Match(std::string_view message) const {
   if (leaf == nullptr) return std::nullopt;
   // Drain3 semantics: a perfect fit of every template token; the most specific template wins.
   const ClusterSlot* best = nullptr;
-  for (uint64_t id : leaf->cluster_ids) {
-    auto it = clusters_.find(id);
-    if (it == clusters_.end()) continue;
-    const ClusterSlot* slot = it->second.get();
+  for (const ClusterSlot* slot : leaf->clusters) {
     if (slot->cluster.tokens.size() != tokens.size()) continue;
     bool fits = true;
     for (size_t i = 0; i < tokens.size() && fits; ++i) fits = slot->Fits(i, tokens[i]);

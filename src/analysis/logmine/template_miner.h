@@ -128,9 +128,11 @@ class TemplateMiner {
   std::vector<std::string> PathFor(const Tokens& tokens) const;
   Node* LeafOf(const Cluster& cluster);  // nullptr when its path is gone
   void Unlink(const Cluster& cluster);   // removes the cluster's id from its leaf
-  void CollectClusterIds(const Node* node, std::vector<uint64_t>* out) const;
-  // Best cluster in `leaf` for `tokens` with its similarity.
-  ClusterSlot* BestMatch(const Node* leaf, const MaskedTokens& tokens, double* similarity) const;
+  void CollectClusters(const Node* node, std::vector<ClusterSlot*>* out) const;
+  // Best cluster in `leaf` for `tokens` with its similarity; nullptr or a similarity below
+  // `floor` when no cluster reaches `floor` (such clusters are not fully scored).
+  ClusterSlot* BestMatch(const Node* leaf, const MaskedTokens& tokens, double floor,
+                         double* similarity) const;
   ClusterSlot* CreateCluster(const MaskedTokens& tokens, Node** leaf);
   // Absorbs the clusters of `leaf` that differ from `fresh` at one position only, when there
   // are enough of them. Returns the surviving cluster.

@@ -1,0 +1,42 @@
+// LineStream: the lines of a file (or stdin) read block by block, so that memory stays the same
+// however long the file is. Lines are split at '\n' only (a '\r' stays part of the line), and a
+// final line without '\n' still counts.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace quell::cli {
+
+class LineStream {
+ public:
+  // "-" reads stdin.
+  static Result<LineStream> Open(const std::string& path);
+
+  // The next line without its '\n'; false at the end of the input. The view stays valid until
+  // the next call.
+  bool Next(std::string_view* line);
+  // True when reading failed (rather than reaching the end).
+  bool failed() const { return failed_; }
+
+ private:
+  struct Closer {
+    void operator()(std::FILE* f) const;
+  };
+  explicit LineStream(std::FILE* f);
+  // Moves the unread tail to the front and reads more; false when nothing more came.
+  bool Refill();
+
+  std::unique_ptr<std::FILE, Closer> file_;
+  std::string buffer_;
+  size_t begin_ = 0;  // first unread byte
+  size_t end_ = 0;    // end of the bytes read
+  bool eof_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace quell::cli
