@@ -14,8 +14,8 @@ TEST(AnalysisJson, RoundTripsThePublicShape) {
   a.impact = "Checkout API latency increased significantly";
   a.recommended_actions = {"Rollback deployment #441", "Inspect slow Redis queries"};
   a.confidence = 0.8234;
-  a.deploy_suspects = {{"441", "api-gateway", 0.9, {"deployed 8 min before"}}};
-  a.service_suspects = {{"", "redis", 1.0, {"api reports errors naming redis"}}};
+  a.deploy_suspects = {{"441", "api-gateway", 0.9, {"deployed 8 min before"}, {}, ""}};
+  a.service_suspects = {{"", "redis", 1.0, {"api reports errors naming redis"}, {}, ""}};
   a.evidence = {{"alert", "5e1f", "Redis timeout, latency 4200"}};
   a.analyzer = "builtin";
   auto json = AnalysisToJson(a);
