@@ -17,14 +17,18 @@ struct AnalystOptions {
   double changed_dependency_weight = 0.5;
   // A dependency whose first anomaly comes this much after its caller's still explains it
   // (alert rules evaluate once a minute or so; clocks and scrape intervals differ).
-  TimeMs skew_ms = kMinuteMs;
+  TimeMs skew_ms = 30'000;
   // A deploy's new-version instances must look this much worse (mean anomaly strength, 0..1.5)
   // than the same service's old-version instances for the deploy to be blamed for them.
   double version_contrast = 0.25;
+  // Extra share of its score for the service whose own anomaly began first (ties included),
+  // when another service's began later: the origin of a cascade usually shows first, and the
+  // call graph a sender gives is often incomplete. 0 turns it off.
+  double onset_weight = 1.0;
   // Weight of an alert whose condition held for a single evaluation (a blip: a cold start).
-  double blip_weight = 0.5;
+  double blip_weight = 0.25;
   // Weight of an alert that fired in the incident window and has resolved since.
-  double resolved_weight = 0.5;
+  double resolved_weight = 1.0;
   // Sentences describing a change needed before the analyst calls an incident change-induced
   // when no deploy is recorded (texts of post-mortems and alerts).
   int change_sentences = 1;

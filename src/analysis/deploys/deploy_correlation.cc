@@ -104,7 +104,8 @@ std::vector<model::Suspect> RankDeploys(const CorrelationInput& in, const Analys
                                                  service_score));
     }
     if (new_n) {
-      const double w = kNewVersionWeight * std::min(1.0, new_sum);
+      // Failing new-version instances say little when the old ones fail as much.
+      const double w = kNewVersionWeight * std::min(1.0, new_sum) * (old_n ? version_factor : 1.0);
       score += w;
       // The new version's mean anomaly against the old version's as its baseline.
       s.signals.push_back({"version_contrast", d.service, new_mean, old_mean, w});

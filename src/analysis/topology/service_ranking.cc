@@ -143,11 +143,23 @@ std::vector<model::Suspect> RankServices(const RankingInput& in, const AnalystOp
     if (!moved) break;
   }
 
+  // The first to show an anomaly, when not all began together.
+  TimeMs earliest = 0, latest = 0;
+  for (const auto& s : in.services)
+    if (s.strength > 0 && s.first_at > 0) {
+      earliest = earliest == 0 ? s.first_at : std::min(earliest, s.first_at);
+      latest = std::max(latest, s.first_at);
+    }
   std::vector<model::Suspect> out;
   double best = 0;
   for (auto& [service, n] : nodes) {
     n.kept += n.pending;  // whatever the round limit left
     if (n.kept <= 0) continue;
+    // Only for a service its dependencies do not explain: a caller that fails first because a
+    // dependency it names broke is still not the origin.
+    const bool first = latest > earliest && n.own && n.own->strength > 0 &&
+                       n.own->first_at == earliest && n.handed.empty();
+    if (first && options.onset_weight > 0) n.kept *= 1 + options.onset_weight;
     model::Suspect s;
     s.service = service;
     s.score = n.kept;
@@ -157,6 +169,10 @@ std::vector<model::Suspect> RankServices(const RankingInput& in, const AnalystOp
       if (n.own->error_templates > 0)
         s.reasons.push_back(fmt::format("{} new or surging error template(s)", n.own->error_templates));
       if (n.own->intrinsic > 0) s.reasons.push_back("resource saturation of its own");
+      if (first) {
+        s.signals.push_back({"first_onset", service, 1, 0, options.onset_weight});
+        s.reasons.push_back("its anomaly began first");
+      }
     }
     for (const auto& [caller, mass] : n.received) {
       s.signals.push_back({"inherited", caller, mass, 0, mass});
