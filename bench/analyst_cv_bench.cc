@@ -96,13 +96,59 @@ bool ChangeInduced(const quell::model::Analysis& a) {
                      [](const std::string& t) { return std::regex_search(t, re); });
 }
 
-// 1 when the case is answered right at top-1 under the options.
+// Whether the analysis answers the case right at top-1: the guilty rollout's service
+// (changerca), the root-cause service (nezha).
+bool Right(const Case& c, const quell::model::Analysis& a) {
+  if (c.set == "changerca") return !a.deploy_suspects.empty() && a.deploy_suspects[0].service == c.gold;
+  return !a.service_suspects.empty() && a.service_suspects[0].service == c.gold;
+}
+
 int Hit(const Case& c, const AnalystOptions& o) {
   quell::analysis::BuiltinAnalyst analyst(quell::analysis::rules::FailureRules::Defaults(), o);
   auto a = analyst.Analyze(c.pack);
-  if (!a) return 0;
-  if (c.set == "changerca") return !a->deploy_suspects.empty() && a->deploy_suspects[0].service == c.gold;
-  return !a->service_suspects.empty() && a->service_suspects[0].service == c.gold;
+  return a && Right(c, *a);
+}
+
+struct Scored {
+  double confidence;
+  bool right;
+};
+
+// Prints confidence buckets against the share answered right, and the expected calibration
+// error (the bucket-weighted gap between the two).
+void PrintReliability(const char* title, const std::vector<Scored>& scored) {
+  if (scored.empty()) return;
+  std::map<int, std::vector<Scored>> buckets;
+  for (const auto& s : scored) buckets[std::min(9, static_cast<int>(s.confidence * 10))].push_back(s);
+  double gap = 0;
+  std::printf("%s (%zu cases)\n  confidence  n   mean confidence  share right\n", title, scored.size());
+  for (const auto& [b, v] : buckets) {
+    double conf = 0, right = 0;
+    for (const auto& s : v) conf += s.confidence, right += s.right;
+    gap += std::abs(conf - right);
+    std::printf("  %.1f-%.1f  %3zu   %.2f             %.2f\n", b / 10.0, (b + 1) / 10.0, v.size(),
+                conf / v.size(), right / v.size());
+  }
+  std::printf("  expected calibration error %.3f\n", gap / scored.size());
+}
+
+// Logistic (Platt) recalibration in logit space, fitted by Newton's method with a ridge toward
+// the identity map, so that a few cases cannot bend it far.
+std::pair<double, double> FitPlatt(const std::vector<Scored>& scored) {
+  auto logit = [](double p) { return std::log(p / (1 - p)); };
+  double a = 1, b = 0;
+  for (int it = 0; it < 100; ++it) {
+    double ga = a - 1, gb = b, haa = 1, hab = 0, hbb = 1;  // the ridge (weight 1)
+    for (const auto& s : scored) {
+      const double x = logit(s.confidence), p = 1 / (1 + std::exp(-(a * x + b))), w = p * (1 - p);
+      ga += (p - s.right) * x, gb += p - s.right;
+      haa += w * x * x, hab += w * x, hbb += w;
+    }
+    const double det = haa * hbb - hab * hab;
+    a -= (hbb * ga - hab * gb) / det;
+    b -= (haa * gb - hab * ga) / det;
+  }
+  return {a, b};
 }
 
 struct Grid {
@@ -353,5 +399,34 @@ int main(int argc, char** argv) {
               "(recall ceiling of any text rule %.3f; F1 ceiling at precision 1: %.3f)\n",
               silent, positives, 1.0 - 1.0 * silent / positives,
               2.0 * (1.0 - 1.0 * silent / positives) / (2.0 - 1.0 * silent / positives));
+
+  // --- Confidence against being right (changerca + nezha, current defaults). ---
+  std::vector<Scored> all_scored, specific;
+  {
+    quell::analysis::BuiltinAnalyst analyst(quell::analysis::rules::FailureRules::Defaults(), AnalystOptions{});
+    for (const auto& c : cases) {
+      auto a = analyst.Analyze(c.pack);
+      if (!a) continue;
+      const Scored s{a->confidence, Right(c, *a)};
+      all_scored.push_back(s);
+      if (a->confidence > quell::analysis::kGenericConfidence) specific.push_back(s);
+    }
+  }
+  PrintReliability("reliability, every case", all_scored);
+  PrintReliability("reliability, specific diagnoses (above the generic cap)", specific);
+  // What a fitted recalibration would give on cases it was not fitted on.
+  std::vector<Scored> held_out;
+  for (size_t i = 0; i < specific.size(); ++i) {
+    std::vector<Scored> rest = specific;
+    rest.erase(rest.begin() + static_cast<long>(i));
+    const auto [a, b] = FitPlatt(rest);
+    const double x = std::log(specific[i].confidence / (1 - specific[i].confidence));
+    held_out.push_back({1 / (1 + std::exp(-(a * x + b))), specific[i].right});
+  }
+  const auto [pa, pb] = FitPlatt(specific);
+  std::printf("Platt recalibration fitted on all specific diagnoses: slope %.2f intercept %.2f "
+              "(0.5 -> %.2f, 0.8 -> %.2f)\n", pa, pb, 1 / (1 + std::exp(-pb)),
+              1 / (1 + std::exp(-(pa * std::log(4.0) + pb))));
+  PrintReliability("reliability, specific diagnoses, Platt fitted leaving the case out", held_out);
   return 0;
 }
