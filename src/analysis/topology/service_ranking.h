@@ -10,9 +10,12 @@
 //    AnalystOptions::changed_dependency_weight.
 // Mass handed to a dependency is handed on again from there, so a chain checkout -> api ->
 // redis points at redis; a service whose dependencies look normal keeps everything it holds:
-// it is the origin. This is a personalised random walk over the anomaly graph (as in MicroRCA)
+// it is the origin. The service whose own anomaly began first (when another's began later) and
+// that hands nothing on keeps (1 + AnalystOptions::onset_weight) times its mass: the origin of a
+// cascade usually shows first, and the call graph a sender gives is often incomplete.
+// This is a personalised random walk over the anomaly graph (as in MicroRCA)
 // with the walk's restart mass being each service's own deviation. Each suspect carries its
-// reasons as data (`signals`: own_anomaly, inherited, handed_on). Pure.
+// reasons as data (`signals`: own_anomaly, first_onset, inherited, handed_on). Pure.
 #pragma once
 
 #include <map>
