@@ -35,73 +35,16 @@
 #include "analysis/change_cues.h"
 #include "app/analyst_scenario.h"
 #include "app/incident_bundle.h"
+#include "incident_sets.h"
 
 namespace {
 
-namespace json = boost::json;
 using quell::analysis::AnalystOptions;
-
-std::string Read(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Case {
-  std::string set, id, gold;  // gold: service (changerca, nezha) or "true"/"false"
-  quell::analysis::EvidencePack pack;
-};
-
-std::vector<Case> LoadSet(const std::filesystem::path& dir, const std::string& set,
-                          const char* gold_field) {
-  std::vector<Case> out;
-  std::ifstream labels(dir / "labels.jsonl");
-  for (std::string line; std::getline(labels, line);) {
-    if (line.empty()) continue;
-    auto label = json::parse(line).as_object();
-    Case c;
-    c.set = set;
-    c.id = std::string(label.at("case_id").as_string());
-    const auto& g = label.at(gold_field);
-    c.gold = g.is_bool() ? (g.as_bool() ? "true" : "false") : std::string(g.as_string());
-    auto pack = quell::app::LoadIncidentBundle(Read(dir / "bundles" / (c.id + ".json")),
-                                               1'900'000'000'000);
-    if (!pack) {
-      std::fprintf(stderr, "%s/%s: %s\n", set.c_str(), c.id.c_str(), pack.error().ToString().c_str());
-      continue;
-    }
-    c.pack = std::move(*pack);
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-// The scorer's change-induced rule (../shared/eval/score_incidents.py) on an analysis.
-bool ChangeInduced(const quell::model::Analysis& a) {
-  static const std::regex re(
-      R"(\b(deploy\w*|change[sd]?|changing|update[sd]?|updating|upgrade[sd]?|upgrading|roll(ed|ing)?[- ]?out\w*|config\w*|migrat\w*|release[sd]?)\b)",
-      std::regex::icase);
-  if (!a.deploy_suspects.empty()) return true;
-  std::vector<std::string> texts = {a.root_cause};
-  for (const auto& s : a.service_suspects) {
-    texts.push_back(s.service);
-    texts.insert(texts.end(), s.reasons.begin(), s.reasons.end());
-    for (const auto& g : s.signals) {
-      texts.push_back(g.kind);
-      texts.push_back(g.subject);
-    }
-  }
-  return std::any_of(texts.begin(), texts.end(),
-                     [](const std::string& t) { return std::regex_search(t, re); });
-}
-
-// Whether the analysis answers the case right at top-1: the guilty rollout's service
-// (changerca), the root-cause service (nezha).
-bool Right(const Case& c, const quell::model::Analysis& a) {
-  if (c.set == "changerca") return !a.deploy_suspects.empty() && a.deploy_suspects[0].service == c.gold;
-  return !a.service_suspects.empty() && a.service_suspects[0].service == c.gold;
-}
+using quell::bench::Case;
+using quell::bench::ChangeInduced;
+using quell::bench::LoadSet;
+using quell::bench::Read;
+using quell::bench::Right;
 
 int Hit(const Case& c, const AnalystOptions& o) {
   quell::analysis::BuiltinAnalyst analyst(quell::analysis::rules::FailureRules::Defaults(), o);

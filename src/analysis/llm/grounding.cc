@@ -144,8 +144,8 @@ void Check(std::string_view text, const char* field, const EvidenceNames& names,
     const std::string& w = words[i].text;
     const std::string prev = i > 0 ? words[i - 1].text : "";
     const std::string next = i + 1 < words.size() ? words[i + 1].text : "";
-    if (words[i].after_hash) {  // "#441": a deploy or an incident
-      if (!names.HasDeployRef(w)) add("deploy", w);
+    if (words[i].after_hash) {  // "#441": a deploy or an incident, ours or the sender's
+      if (!names.HasDeployRef(w) && !names.Mentions(w)) add("deploy", w);
       continue;
     }
     if (IsDeployWord(prev) && HasDigit(w) && !IsTimeUnit(next)) {  // "deploy 441", "release v2"

@@ -85,6 +85,16 @@ TEST(Grounding, MadeUpServiceHostAndDeployInEachFieldFail) {
             "host 'redis-3' (root_cause); host 'api-gateway-0000-zz' (root_cause)");
 }
 
+TEST(Grounding, AReferenceTheAlertsCarryPasses) {
+  // Senders number their own incidents and tickets; repeating one is not making up a deploy.
+  EvidencePack pack = Pack();
+  pack.alerts[0].data.message = "Google Cloud Networking Incident #17002: packet loss";
+  const auto names = EvidenceNames(pack);
+  EXPECT_EQ(DescribeUngrounded(FindUngroundedNames(Answer("Packet loss (incident #17002)"), names)), "");
+  EXPECT_EQ(DescribeUngrounded(FindUngroundedNames(Answer("Packet loss after deploy #17003"), names)),
+            "deploy '17003' (root_cause)");
+}
+
 TEST(Grounding, WhatTheModelReadInToolResultsCounts) {
   const auto a = Answer("Disk full on db-7.prod.internal");
   EXPECT_NE(Ungrounded(a), "");
