@@ -84,6 +84,20 @@ TEST(AnalysisOnTheServer, JobStoresAnalysisAndSimilarIncidentsCarryTheirFix) {
   bool analysis_event = false;
   for (const auto& e : incident.at("timeline").as_array()) analysis_event |= e.at("kind") == "analysis";
   EXPECT_TRUE(analysis_event);
+  // The alert carried no severity: the incident's is the analysis's (latency 4200 ms: high),
+  // in the detail, the list and a timeline entry that says why.
+  EXPECT_EQ(incident.at("alert_severity"), "unknown");
+  EXPECT_EQ(incident.at("analysis").at("severity"), "high");
+  EXPECT_EQ(incident.at("severity"), "high") << incident;
+  std::string severity_note;
+  for (const auto& e : incident.at("timeline").as_array())
+    if (e.at("kind") == "severity_changed") severity_note = json::value_to<std::string>(e.at("note"));
+  EXPECT_NE(severity_note.find("unknown -> high: the analysis says high (latency 4200 above 1000"),
+            std::string::npos)
+      << incident.at("timeline");
+  auto list = json::parse(server.Get("/api/v1/incidents", token).body);
+  ASSERT_EQ(list.at("incidents").as_array().size(), 1u) << list;
+  EXPECT_EQ(list.at("incidents").at(0).at("severity"), "high");
 
   // Resolve it with a note; a later, similar incident finds it.
   auto resolved = server.Post("/api/v1/incidents/" + first_id + "/resolve",

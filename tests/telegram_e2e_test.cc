@@ -150,6 +150,41 @@ TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
   EXPECT_EQ(quell.Stop(), 0);
 }
 
+// An alert without a severity: the card takes the analysis's severity (latency 8200 ms:
+// critical) in place of UNKNOWN, on the one card of the incident.
+TEST(TelegramEndToEnd, TheCardShowsTheAnalysisSeverityWhenTheAlertCarriesNone) {
+  ServerProcess quell;
+  Emulator telegram(quell.data_dir());
+  ASSERT_TRUE(telegram.installed) << "telegram-test-api is not installed: run scripts/deps.sh --test";
+  ASSERT_TRUE(telegram.ready) << "the emulator did not start";
+  httplib::Client& emulator = *telegram.client;
+  ASSERT_TRUE(quell.Start({"--set", std::string("telegram.bot_token=") + kToken,
+                           "--set", "telegram.chat_ids=" + std::to_string(kChat),
+                           "--set", "telegram.api_url=" + telegram.url(),
+                           "--set", "analysis.delay=0s"}))
+      << quell.log();
+  const std::string token = quell.admin_token();
+  auto ingested = quell.Post("/api/v1/alerts",
+                             R"({"service":"checkout","error":"HTTP 5xx from upstream","latency":8200})",
+                             token);
+  ASSERT_EQ(ingested.status, 202) << ingested.body;
+  const int64_t incident = json::parse(ingested.body).at("incident_id").as_int64();
+
+  std::string text;
+  ASSERT_TRUE(Eventually([&] {
+    auto messages = BotMessages(emulator);
+    if (messages.size() != 1) return false;
+    text = std::string(messages.front().at("message").at("text").as_string());
+    return text.find("[CRITICAL]") != std::string::npos;
+  })) << text << "\n" << quell.log();
+  EXPECT_EQ(text.find("UNKNOWN"), std::string::npos) << text;
+  auto detail = json::parse(quell.Get("/api/v1/incidents/" + std::to_string(incident), token).body);
+  EXPECT_EQ(detail.at("severity"), "critical");
+  EXPECT_EQ(detail.at("analysis").at("severity"), "critical");
+  EXPECT_EQ(BotMessages(emulator).size(), 1u);
+  EXPECT_EQ(quell.Stop(), 0);
+}
+
 // Webhook mode: Telegram POSTs updates to /telegram/webhook with the secret it was given. (The
 // emulator does not send the secret header, so the test posts the update itself.)
 TEST(TelegramEndToEnd, WebhookModeActsOnlyWithTheSecret) {

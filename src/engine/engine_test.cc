@@ -433,6 +433,125 @@ TEST_F(EngineTest, BatchIsOneUnit) {
   EXPECT_EQ(duplicates, 99);
 }
 
+// An analyst that says what the test wants, with one severity reason.
+class FixedSeverityAnalyst : public analysis::Analyst {
+ public:
+  model::Severity severity = model::Severity::kCritical;
+  std::string reason = "latency 8200 above 5000 -> critical";
+  Result<model::Analysis> Analyze(const analysis::EvidencePack&) override {
+    model::Analysis a;
+    a.root_cause = "Redis is slow";
+    a.severity = severity;
+    a.analyzer = "fixed";
+    if (!reason.empty()) {
+      a.evidence.push_back({"severity", "", "the failure pattern -> medium"});
+      a.evidence.push_back({"severity", "", reason});
+    }
+    return a;
+  }
+};
+
+TEST_F(EngineTest, WithoutSendersSeveritiesTheIncidentFollowsTheAnalysisUpAndDown) {
+  auto first = Send(Alert("api", "Redis timeout"));  // no severity from the sender
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kUnknown);
+  FixedSeverityAnalyst analyst;
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, true));
+  auto incident = Incident(first.incident_id);
+  EXPECT_EQ(incident.severity, model::Severity::kCritical);
+  EXPECT_EQ(incident.alert_severity, model::Severity::kUnknown);
+  EXPECT_EQ(incident.updated_at, clock_.Now());
+  auto changes = Events(first.incident_id, EventKind::kSeverityChanged);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].actor, "fixed");
+  EXPECT_EQ(changes[0].note,
+            "unknown -> critical: the analysis says critical (latency 8200 above 5000 -> "
+            "critical); no alert carries a severity from its sender");
+  // The card shows the new severity: a notification is pending.
+  auto job = store_->ClaimJob(clock_.Now(), kMinuteMs);
+  ASSERT_TRUE(job && *job);
+
+  // The same severity again: no entry. A lower one: the incident follows it down.
+  clock_.Advance(kMinuteMs);
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, true));
+  EXPECT_EQ(Events(first.incident_id, EventKind::kSeverityChanged).size(), 1u);
+  analyst.severity = model::Severity::kMedium;
+  analyst.reason = "";
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, true));
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kMedium);
+  changes = Events(first.incident_id, EventKind::kSeverityChanged);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1].note,
+            "critical -> medium: the analysis says medium; no alert carries a severity from its "
+            "sender");
+
+  // An analysis with no severity changes nothing.
+  analyst.severity = model::Severity::kUnknown;
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, true));
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kMedium);
+  EXPECT_EQ(Events(first.incident_id, EventKind::kSeverityChanged).size(), 2u);
+
+  // A new alert without a severity keeps what the analysis said.
+  Send(Alert("api", "disk full"));
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kMedium);
+}
+
+TEST_F(EngineTest, SendersSeveritiesAreAFloorTheAnalysisMayRaiseButNotLower) {
+  auto low = Alert("api", "Redis timeout");
+  low.severity = model::Severity::kLow;
+  auto first = Send(low);
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kLow);
+  EXPECT_EQ(Incident(first.incident_id).alert_severity, model::Severity::kLow);
+
+  FixedSeverityAnalyst analyst;  // says critical
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, true));
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kCritical);
+  auto changes = Events(first.incident_id, EventKind::kSeverityChanged);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].note,
+            "low -> critical: the analysis says critical (latency 8200 above 5000 -> critical); "
+            "above the senders' low");
+
+  // A sender says high: the floor rises, the incident stays critical.
+  auto high = Alert("api", "queue full");
+  high.severity = model::Severity::kHigh;
+  Send(high);
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kCritical);
+  EXPECT_EQ(Incident(first.incident_id).alert_severity, model::Severity::kHigh);
+
+  // The analysis says info: the incident goes down to the senders' high, not below.
+  analyst.severity = model::Severity::kInfo;
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, true));
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kHigh);
+  changes = Events(first.incident_id, EventKind::kSeverityChanged);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1].note,
+            "critical -> high: the analysis says info, but a sender says high and the senders' "
+            "severities are a floor");
+
+  // Once the floor decides, a still lower analysis changes nothing.
+  analyst.severity = model::Severity::kLow;
+  ASSERT_TRUE(engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, true));
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kHigh);
+  EXPECT_EQ(Events(first.incident_id, EventKind::kSeverityChanged).size(), 2u);
+}
+
+TEST_F(EngineTest, TheBuiltInAnalystsSeverityBecomesTheIncidentsWhenAlertsCarryNone) {
+  auto alert = Alert("api-gateway", "Redis timeout");
+  alert.metrics = {{"latency", 8200}};  // above 5 s: critical
+  auto first = Send(alert);
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kUnknown);
+  analysis::BuiltinAnalyst analyst;
+  auto analysed = engine_->Analyze(first.incident_id, analyst, EvidenceSources{}, false);
+  ASSERT_TRUE(analysed);
+  ASSERT_EQ(analysed->severity, model::Severity::kCritical);
+  EXPECT_EQ(Incident(first.incident_id).severity, model::Severity::kCritical);
+  auto changes = Events(first.incident_id, EventKind::kSeverityChanged);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].actor, "builtin");
+  EXPECT_NE(changes[0].note.find("latency 8200 above 5000 -> critical"), std::string::npos)
+      << changes[0].note;
+}
+
 }  // namespace
 }  // namespace quell::engine
 

@@ -10,6 +10,17 @@
 #include "model/json_codec.h"
 
 namespace quell::engine {
+namespace {
+
+// Why the analysis chose its severity: its last severity evidence (the built-in analyst lists
+// each step that raised it, the deciding one last). Empty when it gave none (a model's answer).
+std::string SeverityReason(const model::Analysis& analysis) {
+  for (auto it = analysis.evidence.rbegin(); it != analysis.evidence.rend(); ++it)
+    if (it->kind == "severity") return it->detail;
+  return "";
+}
+
+}  // namespace
 
 Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& analyst,
                                         const EvidenceSources& sources, bool force) {
@@ -31,6 +42,21 @@ Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& 
       fmt::format("{} (confidence {:.2f}, severity {})", result.root_cause, result.confidence,
                   model::SeverityName(result.severity)),
       now));
+  // The incident's own severity follows the analysis above the senders' (incident_changes.h).
+  // Read in this transaction: an alert that arrived while the analyst ran has raised it.
+  QUELL_ASSIGN_OR_RETURN(auto incident, tx->FindIncident(incident_id));
+  if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
+  const model::Severity severity = SeverityAfterAnalysis(*incident, result.severity);
+  if (severity != incident->severity) {
+    QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
+        *tx, incident_id, model::EventKind::kSeverityChanged, result.analyzer, "",
+        SeverityChangeNote(incident->severity, severity, result.severity,
+                           incident->alert_severity, SeverityReason(result)),
+        now));
+    incident->severity = severity;
+    incident->updated_at = now;
+    QUELL_RETURN_IF_ERROR(tx->UpdateIncident(*incident));
+  }
   // A tool-using investigation leaves one entry per step, so the timeline shows what the model
   // looked at; the actor is the model even when the built-in answer is primary.
   const std::string& tool_user = result.analyzer != "builtin"  ? result.analyzer

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace quell::engine {
 
 void MarkResolved(model::Incident& incident, const std::string& actor, TimeMs now) {
@@ -23,7 +25,33 @@ void AbsorbAlert(model::Incident& incident, const model::NormalizedAlert& alert)
   auto& services = incident.services;
   auto it = std::lower_bound(services.begin(), services.end(), alert.service);
   if (it == services.end() || *it != alert.service) services.insert(it, alert.service);
+  // A sender's severity is a floor: it raises the incident, an analysis never lowers it below.
+  incident.alert_severity = model::MaxSeverity(incident.alert_severity, alert.severity);
   incident.severity = model::MaxSeverity(incident.severity, alert.severity);
+}
+
+model::Severity SeverityAfterAnalysis(const model::Incident& incident, model::Severity analysed) {
+  if (analysed == model::Severity::kUnknown) return incident.severity;
+  return model::MaxSeverity(incident.alert_severity, analysed);
+}
+
+std::string SeverityChangeNote(model::Severity from, model::Severity to, model::Severity analysed,
+                               model::Severity senders, std::string_view reason) {
+  using model::SeverityName;
+  std::string note = fmt::format("{} -> {}: ", SeverityName(from), SeverityName(to));
+  if (to != analysed) {
+    // The analysis said less than a sender did: the sender's severity stands.
+    return note + fmt::format("the analysis says {}, but a sender says {} and the senders' "
+                              "severities are a floor",
+                              SeverityName(analysed), SeverityName(senders));
+  }
+  note += fmt::format("the analysis says {}", SeverityName(analysed));
+  if (!reason.empty()) note += fmt::format(" ({})", reason);
+  if (senders == model::Severity::kUnknown)
+    note += "; no alert carries a severity from its sender";
+  else if (senders != analysed)
+    note += fmt::format("; above the senders' {}", SeverityName(senders));
+  return note;
 }
 
 Status AppendIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,

@@ -17,8 +17,19 @@ inline constexpr std::string_view kSystemActor = "quell";
 
 void MarkResolved(model::Incident& incident, const std::string& actor, TimeMs now);
 void MarkReopened(model::Incident& incident);
-// Adds the alert's service to the incident's sorted service list and raises its severity.
+// Adds the alert's service to the incident's sorted service list and raises its severity (and
+// the senders' severity, alert_severity) to the alert's.
 void AbsorbAlert(model::Incident& incident, const model::NormalizedAlert& alert);
+
+// The incident's severity after an analysis that says `analysed`: the higher of the senders'
+// (alert_severity) and the analysis's, so with no sender severity it follows the analysis, up or
+// down, and the senders' severities are a floor the analysis may raise but never lower. An
+// analysis without a severity (kUnknown) leaves it as it is.
+model::Severity SeverityAfterAnalysis(const model::Incident& incident, model::Severity analysed);
+// The timeline note of such a change: "high -> critical: the analysis says critical (3 services
+// affected -> critical)", naming the senders' floor when it decided instead.
+std::string SeverityChangeNote(model::Severity from, model::Severity to, model::Severity analysed,
+                               model::Severity senders, std::string_view reason);
 
 Status AppendIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,
                            std::string_view actor, std::string_view fingerprint,

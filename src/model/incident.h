@@ -21,7 +21,10 @@ struct Incident {
   std::string group_key;
   std::string title;
   IncidentStatus status = IncidentStatus::kTriggered;
+  // The incident's severity: the higher of its senders' (alert_severity) and its latest
+  // analysis's (engine, Analyze); the analysis's alone when no sender gave one.
   Severity severity = Severity::kUnknown;
+  Severity alert_severity = Severity::kUnknown;  // the highest a sender gave (kUnknown: none)
   std::vector<std::string> services;  // sorted, unique
   std::string environment;
   TimeMs opened_at = 0;
@@ -56,7 +59,8 @@ enum class EventKind {
   kEscalated,
   kSilenced,
   kUnsilenced,
-  kComment,
+  kSeverityChanged,  // the analysis changed the incident's severity
+  kComment,          // last: the store parses kinds up to this one
 };
 const char* EventKindName(EventKind kind);
 

@@ -46,6 +46,7 @@ json::value IncidentToJson(const Incident& incident) {
       {"title", incident.title},
       {"status", IncidentStatusName(incident.status)},
       {"severity", SeverityName(incident.severity)},
+      {"alert_severity", SeverityName(incident.alert_severity)},
       {"services", std::move(services)},
       {"environment", incident.environment},
       {"group_key", incident.group_key},

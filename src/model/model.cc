@@ -95,6 +95,7 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kEscalated: return "escalated";
     case EventKind::kSilenced: return "silenced";
     case EventKind::kUnsilenced: return "unsilenced";
+    case EventKind::kSeverityChanged: return "severity_changed";
     case EventKind::kComment: return "comment";
   }
   return "comment";

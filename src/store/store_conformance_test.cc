@@ -88,6 +88,7 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
 TEST_P(StoreConformance, IncidentAndAlertRoundTripEveryField) {
   auto tx = Begin();
   auto incident = SampleIncident("service=api", {"api", "redis"});
+  incident.alert_severity = model::Severity::kMedium;
   incident.flapping = true;
   incident.acked_by = "alice";
   incident.acked_at = 3000;
@@ -126,6 +127,7 @@ TEST_P(StoreConformance, IncidentAndAlertRoundTripEveryField) {
   EXPECT_EQ((*got)->title, incident.title);
   EXPECT_EQ((*got)->services, incident.services);
   EXPECT_EQ((*got)->severity, model::Severity::kHigh);
+  EXPECT_EQ((*got)->alert_severity, model::Severity::kMedium);
   EXPECT_TRUE((*got)->flapping);
   EXPECT_EQ((*got)->acked_by, "alice");
   EXPECT_EQ((*got)->analysis_json, incident.analysis_json);
@@ -563,11 +565,23 @@ TEST_P(StoreConformance, Tokens) {
 
 TEST_P(StoreConformance, CommittedDataSurvivesReopenAndMigrationsAreIdempotent) {
   int64_t id = InsertIncident("k", {"api"});
+  {
+    // The analysis raises the severity above the senders' (engine, Analyze): both persist.
+    auto tx = Begin();
+    auto incident = *tx->FindIncident(id);
+    ASSERT_TRUE(incident);
+    incident->severity = model::Severity::kCritical;
+    incident->alert_severity = model::Severity::kLow;
+    ASSERT_TRUE(tx->UpdateIncident(*incident).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
   Reopen();
   Reopen();
   auto got = store_->GetIncident(id);
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->group_key, "k");
+  EXPECT_EQ((*got)->severity, model::Severity::kCritical);
+  EXPECT_EQ((*got)->alert_severity, model::Severity::kLow);
 }
 
 TEST_P(StoreConformance, ReadersWorkWhileAWriteTransactionIsOpen) {

@@ -201,6 +201,12 @@ UPDATE alerts SET fp_key = quell_fp_key(fingerprint);
 DROP INDEX alerts_by_fingerprint;
 CREATE INDEX alerts_by_fp_key ON alerts(fp_key);
 )sql",
+      // 12: the senders' severity apart from the incident's, which the analysis may raise (or,
+      // when no sender gave one, set). Until now the severity was the senders' alone.
+      R"sql(
+ALTER TABLE incidents ADD COLUMN alert_severity TEXT NOT NULL DEFAULT 'unknown';
+UPDATE incidents SET alert_severity = severity;
+)sql",
   };
   return migrations;
 }

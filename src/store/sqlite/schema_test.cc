@@ -63,5 +63,39 @@ TEST_F(SchemaTest, AlertsFromBeforeTheFingerprintKeyAreFoundByFingerprint) {
   EXPECT_FALSE(*(*tx)->FindLatestAlert("other-fp"));
 }
 
+// Version 12 keeps the senders' severity apart from the incident's, which an analysis may now
+// raise: before it, an incident's severity was its senders' alone.
+TEST_F(SchemaTest, IncidentsFromBeforeTheSendersSeverityKeepTheirsAsTheSenders) {
+  const std::string path = (dir_ / "quell.db").string();
+  {
+    auto db = SqliteDb::Open(path, true, false);
+    ASSERT_TRUE(db) << db.error().ToString();
+    const auto& migrations = SqliteMigrations();
+    ASSERT_GE(migrations.size(), 12u);
+    for (size_t v = 0; v < 11; ++v) ASSERT_TRUE((*db)->Exec(migrations[v]).ok()) << v;
+    ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 11").ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO incidents (group_key, title, status, severity, services, "
+                           "environment, opened_at, updated_at, last_alert_at, acked_at, "
+                           "acked_by, resolved_at, resolved_by, alert_count, firing_count, "
+                           "flapping, analysis) VALUES ('g', 't', 'triggered', 'high', "
+                           "'[\"api\"]', 'prod', 1, 1, 1, 0, '', 0, '', 1, 1, 0, ''), "
+                           "('h', 't', 'triggered', 'unknown', '[\"db\"]', 'prod', 1, 1, 1, 0, "
+                           "'', 0, '', 1, 1, 0, '')")
+                    .ok());
+  }
+  SqliteOptions options;
+  options.path = path;
+  auto store = OpenSqliteStore(options);
+  ASSERT_TRUE(store) << store.error().ToString();
+  auto high = (*store)->GetIncident(1);
+  ASSERT_TRUE(high && *high);
+  EXPECT_EQ((*high)->severity, model::Severity::kHigh);
+  EXPECT_EQ((*high)->alert_severity, model::Severity::kHigh);
+  auto unknown = (*store)->GetIncident(2);
+  ASSERT_TRUE(unknown && *unknown);
+  EXPECT_EQ((*unknown)->alert_severity, model::Severity::kUnknown);
+}
+
 }  // namespace
 }  // namespace quell::store

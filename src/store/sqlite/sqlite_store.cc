@@ -29,7 +29,7 @@ using model::Job;
 #define INCIDENT_COLUMNS_WITH(analysis)                                                      \
   "id, group_key, title, status, severity, services, environment, opened_at, updated_at, "   \
   "last_alert_at, acked_at, acked_by, resolved_at, resolved_by, alert_count, firing_count, " \
-  "flapping, " analysis ", silenced_until, escalated_at"
+  "flapping, " analysis ", silenced_until, escalated_at, alert_severity"
 #define INCIDENT_COLUMNS                                                                  \
   INCIDENT_COLUMNS_WITH("coalesce((SELECT a.analysis FROM incident_analyses AS a WHERE " \
                         "a.incident_id = incidents.id), '')")
@@ -68,11 +68,14 @@ Incident ReadIncident(const SqliteStatement& s) {
   i.analysis_json = s.Text(17);
   i.silenced_until = s.Int(18);
   i.escalated_at = s.Int(19);
+  i.alert_severity = model::ParseSeverity(s.Text(20)).value_or(model::Severity::kUnknown);
   return i;
 }
 
-// Binds the mutable incident fields as ?1..?19 (INCIDENT_COLUMNS order after id). The analysis
-// lives in its own table (schema.cc, 9), so ?17 (the old analysis column) is always empty.
+// Binds the mutable incident fields as ?1..?19 and ?21 (INCIDENT_COLUMNS order after id; ?20 is
+// the id). The analysis lives in its own table (schema.cc, 9), so ?17 (the old analysis column)
+// is always empty. alert_severity (?21) came after the redo log's records had 20 parameters: the
+// statements read a missing ?21 as ?4, the severity, which then was the senders' alone.
 template <typename Statement>
 void BindIncident(Statement& s, const Incident& i) {
   s.Bind(1, i.group_key)
@@ -93,7 +96,8 @@ void BindIncident(Statement& s, const Incident& i) {
       .Bind(16, int64_t{i.flapping ? 1 : 0})
       .Bind(17, std::string_view())
       .Bind(18, i.silenced_until)
-      .Bind(19, i.escalated_at);
+      .Bind(19, i.escalated_at)
+      .Bind(21, std::string_view(model::SeverityName(i.alert_severity)));
 }
 
 Alert ReadAlert(const SqliteStatement& s) {
@@ -285,14 +289,15 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     // kInsertIncident (triggers keep incident_services in step: schema.cc, 4)
     "INSERT INTO incidents (group_key, title, status, severity, services, environment, "
     "opened_at, updated_at, last_alert_at, acked_at, acked_by, resolved_at, resolved_by, "
-    "alert_count, firing_count, flapping, analysis, silenced_until, escalated_at, id) VALUES "
-    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    "alert_count, firing_count, flapping, analysis, silenced_until, escalated_at, id, "
+    "alert_severity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?17, ?18, ?19, ?20, coalesce(?21, ?4))",
     // kUpdateIncident. group_key and opened_at never change: not rewriting them spares their
     // indexes. The analysis (?17) has its own table and statement (kSetAnalysis).
     "UPDATE incidents SET title = ?2, status = ?3, severity = ?4, services = ?5, "
     "environment = ?6, updated_at = ?8, last_alert_at = ?9, acked_at = ?10, acked_by = ?11, "
     "resolved_at = ?12, resolved_by = ?13, alert_count = ?14, firing_count = ?15, flapping = ?16, "
-    "silenced_until = ?18, escalated_at = ?19 WHERE id = ?20",
+    "silenced_until = ?18, escalated_at = ?19, alert_severity = coalesce(?21, ?4) WHERE id = ?20",
     // kInsertDeploy
     "INSERT INTO deploys (service, environment, version, commit_sha, author, started_at, "
     "finished_at, status, description, url, received_at, raw, id) VALUES (?1, ?2, ?3, ?4, ?5, "
