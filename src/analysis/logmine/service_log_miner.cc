@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analysis/anomaly/rate_increase.h"
+
 namespace quell::analysis::logmine {
 
 ServiceLogMiner::ServiceLogMiner(ServiceMinerOptions options)
@@ -63,7 +65,7 @@ std::vector<TemplateReport> ServiceLogMiner::Report(TimeMs from, TimeMs to, size
   auto buckets_in = [&](TimeMs a, TimeMs b) {
     return b <= a ? 1.0 : std::max(1.0, static_cast<double>((BucketOf(b - 1) - BucketOf(a)) / width + 1));
   };
-  const double window_buckets = buckets_in(from, to);
+  const double after_buckets = buckets_in(std::max(from, baseline_end_), to);
   const double baseline_buckets = buckets_in(service_start, baseline_end_);
 
   std::vector<TemplateReport> out;
@@ -82,6 +84,7 @@ std::vector<TemplateReport> ServiceLogMiner::Report(TimeMs from, TimeMs to, size
       for (auto it = s->buckets.lower_bound(BucketOf(from)); it != s->buckets.end() && it->first < to;
            ++it) {
         r.window_count += it->second;
+        if (it->first >= baseline_end_) r.after_count += it->second;
         // A bucket starting before `from` (the window begins inside it) goes to the first slice.
         const TimeMs offset = std::max<TimeMs>(0, it->first - from);
         const size_t slice = to > from ? static_cast<size_t>(offset * static_cast<TimeMs>(TemplateReport::kSeriesSlices) /
@@ -100,10 +103,10 @@ std::vector<TemplateReport> ServiceLogMiner::Report(TimeMs from, TimeMs to, size
     }
     if (r.window_count == 0) continue;
     r.is_new = baseline_end_ > 0 && r.first_seen >= baseline_end_;
-    const double window_rate = static_cast<double>(r.window_count) / window_buckets;
-    const double baseline_rate = static_cast<double>(r.baseline_count) / baseline_buckets;
-    r.is_surging = !r.is_new && baseline_end_ > 0 && r.window_count >= options_.surge_min_count &&
-                   window_rate >= options_.surge_ratio * baseline_rate;
+    r.is_surging = !r.is_new && baseline_end_ > 0 && r.after_count > 0 &&
+                   anomaly::SignificantIncrease(r.after_count, after_buckets * width / 60000.0,
+                                                r.baseline_count, baseline_buckets * width / 60000.0,
+                                                options_.surge_alpha);
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const TemplateReport& a, const TemplateReport& b) {

@@ -30,10 +30,11 @@ struct ServiceMinerOptions {
   TimeMs bucket_width = kMinuteMs;
   size_t retention_buckets = 24 * 60;  // buckets kept per template (one day of minutes)
   size_t samples_per_template = 3;
-  // Surging: the recent rate is at least `surge_ratio` times the baseline rate (per bucket) and
-  // at least `surge_min_count` lines arrived in the recent window.
-  double surge_ratio = 5.0;
-  uint64_t surge_min_count = 10;
+  // Surging: the window's lines after the baseline cut are significantly more than the
+  // template's rate before the cut predicts (a one-sided Poisson test at this level, see
+  // anomaly/rate_increase.h), so a template every service always writes stays quiet and a chatty
+  // one that grows by half is seen.
+  double surge_alpha = 1e-3;
   // When false the miner only matches known templates (match-only mode); lines that fit no
   // template are counted under id 0 ("unmatched").
   bool learn = true;
@@ -49,6 +50,7 @@ struct TemplateReport {
   static constexpr size_t kSeriesSlices = 24;
   std::vector<uint64_t> window_series;
   uint64_t baseline_count = 0;       // lines before the baseline cut
+  uint64_t after_count = 0;          // lines of the window at or after the baseline cut
   TimeMs first_seen = 0;
   TimeMs last_seen = 0;
   bool is_new = false;               // never seen before the baseline cut

@@ -60,6 +60,35 @@ TEST(ServiceLogMinerTest, SteadyRateIsNotSurging) {
   EXPECT_EQ(reports[0].window_count, 60u);
 }
 
+TEST(ServiceLogMinerTest, SurgesAreJudgedBySignificanceNotByRatio) {
+  ServiceLogMiner miner;
+  // A chatty template (100 lines a minute for an hour) and a rare one (one line in the hour).
+  for (int m = 0; m < 60; ++m) {
+    for (int i = 0; i < 100; ++i) miner.Add("cache miss for key " + std::to_string(i), kT0 + m * kMinuteMs + i);
+  }
+  miner.Add("disk latency high on volume 7", kT0 + 30 * kMinuteMs);
+  const TimeMs cut = kT0 + 60 * kMinuteMs;
+  miner.MarkBaseline(cut);
+  // The next minute: the chatty one grows by 60%, the rare one shows three times.
+  for (int i = 0; i < 160; ++i) miner.Add("cache miss for key " + std::to_string(i), cut + i);
+  for (int i = 0; i < 3; ++i) miner.Add("disk latency high on volume " + std::to_string(i), cut + 1000 * i);
+  auto reports = miner.Report(kT0, cut + kMinuteMs);
+  const TemplateReport* chatty = Find(reports, "cache miss for key <*>");
+  const TemplateReport* rare = Find(reports, "disk latency high on volume <*>");
+  ASSERT_NE(chatty, nullptr);
+  ASSERT_NE(rare, nullptr);
+  EXPECT_EQ(chatty->after_count, 160u);
+  EXPECT_EQ(chatty->window_count, 6160u);  // the window reaches back into the baseline
+  EXPECT_TRUE(chatty->is_surging);
+  EXPECT_TRUE(rare->is_surging);
+  // The same rate as before is no surge, however many lines it is.
+  ServiceLogMiner steady;
+  for (int m = 0; m < 61; ++m)
+    for (int i = 0; i < 100; ++i) steady.Add("cache miss for key " + std::to_string(i), kT0 + m * kMinuteMs + i);
+  steady.MarkBaseline(cut);
+  EXPECT_FALSE(steady.Report(kT0, cut + kMinuteMs).front().is_surging);
+}
+
 TEST(ServiceLogMinerTest, MatchOnlyCountsUnknownLinesAsUnmatched) {
   ServiceMinerOptions options;
   options.learn = false;
