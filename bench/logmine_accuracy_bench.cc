@@ -3,7 +3,7 @@
 // datasets (MinerOptions defaults); only the header format differs, as given in the dataset
 // README. The data is read at run time and never copied into the repository (research licence).
 //
-//   logmine_accuracy_bench [--data DIR] [--only NAME] [--errors N] [--detect]
+//   logmine_accuracy_bench [--data DIR] [--only NAME] [--errors N] [--detect [--header-errors N]]
 //                          [--set NAME=VALUE]...  (NAME: a parameter of the grid below)
 //   logmine_accuracy_bench --cv [--detect] [--verbose]
 //
@@ -15,6 +15,9 @@
 // and PA on the *other nine* is chosen and scored on the held-out one. The table shows those
 // held-out figures beside the in-sample figures of the combination that is best on all ten (the
 // defaults). Only held-out figures say how the miner does on a system it has never seen.
+//
+// --header-errors N (with --detect) prints the learned header and up to N lines whose detected
+// message differs from the ground truth's Content.
 //
 // --errors N prints, per dataset, up to N ground-truth templates that were not grouped exactly,
 // with what the miner produced (for development; no ground truth ever feeds the miner).
@@ -97,15 +100,25 @@ bool Load(const std::string& data_dir, const Dataset& d, Loaded* out) {
   return true;
 }
 
-// Mines `data` with `options`; fills the predicted template of every line.
-bool Mine(const Loaded& data, const lm::MinerOptions& options, bool detect,
+// Everything the grid can set: the miner's options and, with --detect, the header detector's.
+struct Params {
+  lm::MinerOptions miner;
+  lm::HeaderOptions header;
+  bool operator==(const Params&) const = default;
+};
+
+// Mines `data` with `params`; fills the predicted template of every line. With `detect` the
+// header profile is learned from the file's first lines, as `quell logmine` does.
+bool Mine(const Loaded& data, const Params& params, bool detect,
           std::vector<std::string>* predicted, size_t* unfit) {
-  auto splitter = lm::LineSplitter::Create(detect ? "" : data.spec->format);
+  auto splitter = detect ? quell::Result<lm::LineSplitter>(
+                               lm::LineSplitter::Detect(data.lines, params.header))
+                         : lm::LineSplitter::Create(data.spec->format);
   if (!splitter) {
     std::fprintf(stderr, "%s: %s\n", data.spec->name, splitter.error().ToString().c_str());
     return false;
   }
-  lm::TemplateMiner miner(options);
+  lm::TemplateMiner miner(params.miner);
   std::vector<uint64_t> ids;
   ids.reserve(data.lines.size());
   *unfit = 0;
@@ -151,45 +164,86 @@ void PrintErrors(const Loaded& data, const std::vector<std::string>& predicted, 
   }
 }
 
+// With --detect: the learned header and the lines whose detected message differs from the
+// ground truth's Content column (development aid; evaluation only).
+void PrintHeaderErrors(const Loaded& data, const Params& params, int limit) {
+  const lm::LineSplitter splitter = lm::LineSplitter::Detect(data.lines, params.header);
+  std::printf("  header:");
+  for (const lm::HeaderColumn& c : splitter.profile().columns()) {
+    std::printf(" %s(%.3f)", std::string(lm::HeaderKindName(c.kind)).c_str(), c.share);
+  }
+  std::printf("  fits %zu/%zu sample lines\n", splitter.profile().sample_fitting(),
+              splitter.profile().sample_size());
+  int wrong = 0;
+  for (size_t i = 0; i < data.lines.size(); ++i) {
+    std::string_view message = splitter.Message(data.lines[i]);
+    std::string_view truth = data.content[i];
+    while (!truth.empty() && truth.back() == ' ') truth.remove_suffix(1);
+    while (!message.empty() && message.back() == ' ') message.remove_suffix(1);
+    if (message == truth) continue;
+    if (wrong++ < limit) {
+      std::printf("    line %zu: got  '%.*s'\n              want '%.*s'\n", i + 1,
+                  static_cast<int>(std::min<size_t>(message.size(), 100)), message.data(),
+                  static_cast<int>(std::min<size_t>(truth.size(), 100)), truth.data());
+    }
+  }
+  std::printf("  %d of %zu messages differ from the ground truth's Content\n", wrong,
+              data.lines.size());
+}
+
 // One axis of the parameter grid: a name, its values and how to set them.
 struct Axis {
   const char* name;
   std::vector<double> values;
-  std::function<void(lm::MinerOptions*, double)> set;
+  std::function<void(Params*, double)> set;
 };
 
-// The grid that leave-one-system-out selects from. Every tunable of MinerOptions is here.
-std::vector<Axis> Grid() {
-  return {
+// The grid that leave-one-system-out selects from. Every tunable of MinerOptions is here, and
+// with --detect every tunable of HeaderOptions.
+std::vector<Axis> Grid(bool detect) {
+  std::vector<Axis> grid = {
       {"st", {0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95},
-       [](lm::MinerOptions* o, double v) { o->similarity_threshold = v; }},
-      {"depth", {3, 4, 5}, [](lm::MinerOptions* o, double v) { o->depth = static_cast<int>(v); }},
+       [](Params* p, double v) { p->miner.similarity_threshold = v; }},
+      {"depth", {3, 4, 5}, [](Params* p, double v) { p->miner.depth = static_cast<int>(v); }},
       {"merge", {0, 2, 3, 4, 5},
-       [](lm::MinerOptions* o, double v) { o->merge_distinct_values = static_cast<int>(v); }},
+       [](Params* p, double v) { p->miner.merge_distinct_values = static_cast<int>(v); }},
       {"names_with_digits", {0, 1},
-       [](lm::MinerOptions* o, double v) { o->mask.keep_names_with_digits = v != 0; }},
+       [](Params* p, double v) { p->miner.mask.keep_names_with_digits = v != 0; }},
       {"word_prefix", {0, 1},
-       [](lm::MinerOptions* o, double v) { o->mask.keep_word_prefix = v != 0; }},
-      {"booleans", {0, 1}, [](lm::MinerOptions* o, double v) { o->mask.mask_booleans = v != 0; }},
+       [](Params* p, double v) { p->miner.mask.keep_word_prefix = v != 0; }},
+      {"booleans", {0, 1}, [](Params* p, double v) { p->miner.mask.mask_booleans = v != 0; }},
       {"size_units", {0, 1},
-       [](lm::MinerOptions* o, double v) { o->mask.join_size_units = v != 0; }},
-      {"dates", {0, 1}, [](lm::MinerOptions* o, double v) { o->mask.mask_spelled_dates = v != 0; }},
+       [](Params* p, double v) { p->miner.mask.join_size_units = v != 0; }},
+      {"dates", {0, 1}, [](Params* p, double v) { p->miner.mask.mask_spelled_dates = v != 0; }},
       {"named_endpoints", {0, 1},
-       [](lm::MinerOptions* o, double v) { o->mask.mask_named_endpoints = v != 0; }},
+       [](Params* p, double v) { p->miner.mask.mask_named_endpoints = v != 0; }},
       {"merge_positions", {1, 2, 3, 4},
-       [](lm::MinerOptions* o, double v) { o->merge_max_positions = static_cast<int>(v); }},
+       [](Params* p, double v) { p->miner.merge_max_positions = static_cast<int>(v); }},
       {"key_plain_words", {0, 1},
-       [](lm::MinerOptions* o, double v) { o->key_plain_words_only = v != 0; }},
+       [](Params* p, double v) { p->miner.key_plain_words_only = v != 0; }},
       {"merge_across_tree", {0, 1},
-       [](lm::MinerOptions* o, double v) { o->merge_across_tree = v != 0; }},
+       [](Params* p, double v) { p->miner.merge_across_tree = v != 0; }},
   };
+  if (detect) {
+    grid.push_back({"hd_share", {0.7, 0.8, 0.85, 0.9, 0.95, 0.98},
+                    [](Params* p, double v) { p->header.min_share = v; }});
+    grid.push_back({"hd_sample", {100, 300, 1000, 2000}, [](Params* p, double v) {
+                      p->header.sample_lines = static_cast<size_t>(v);
+                    }});
+    grid.push_back({"hd_name_run", {1, 2, 3, 4}, [](Params* p, double v) {
+                      p->header.max_name_run = static_cast<int>(v);
+                    }});
+    grid.push_back({"hd_accept", {0, 0.002, 0.005, 0.01, 0.02, 0.05},
+                    [](Params* p, double v) { p->header.accept_share = v; }});
+  }
+  return grid;
 }
 
 // The values of a combination that differ from the current defaults ("defaults" when none do).
 std::string Describe(const std::vector<Axis>& grid, const std::vector<size_t>& at) {
   std::string out;
   for (size_t a = 0; a < grid.size(); ++a) {
-    lm::MinerOptions defaults, changed;
+    Params defaults, changed;
     grid[a].set(&changed, grid[a].values[at[a]]);
     if (changed == defaults) continue;
     char buf[64];
@@ -210,14 +264,14 @@ void PrintRow(const char* name, const lm::AccuracyScores& s) {
 }
 
 int CrossValidate(const std::vector<Loaded>& data, bool detect, bool verbose) {
-  const std::vector<Axis> grid = Grid();
+  const std::vector<Axis> grid = Grid(detect);
   // Scores of a combination (one value index per axis) on every dataset, computed once.
   std::map<std::vector<size_t>, std::vector<lm::AccuracyScores>> memo;
   bool failed = false;
   auto scores_of = [&](const std::vector<size_t>& combo) -> const std::vector<lm::AccuracyScores>& {
     auto it = memo.find(combo);
     if (it != memo.end()) return it->second;
-    lm::MinerOptions options;
+    Params options;
     for (size_t a = 0; a < grid.size(); ++a) grid[a].set(&options, grid[a].values[combo[a]]);
     std::vector<lm::AccuracyScores> out;
     std::vector<std::string> predicted;
@@ -235,7 +289,7 @@ int CrossValidate(const std::vector<Loaded>& data, bool detect, bool verbose) {
   for (const Axis& axis : grid) {
     size_t at = 0;
     for (size_t v = 0; v < axis.values.size(); ++v) {
-      lm::MinerOptions defaults, changed;
+      Params defaults, changed;
       axis.set(&changed, axis.values[v]);
       if (changed == defaults) at = v;
     }
@@ -336,22 +390,26 @@ int main(int argc, char** argv) {
   std::string data_dir = "/work/shared/datasets/loghub-2k";
   std::string only;
   int show_errors = 0;
+  int header_errors = -1;
   bool detect = false;  // ignore the formats: header detection only
   bool cv = false;
   bool verbose = false;
-  lm::MinerOptions options;  // the one parameter set; flags exist to study the defaults
+  Params options;  // the one parameter set; flags exist to study the defaults
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--data") && i + 1 < argc) data_dir = argv[++i];
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
     else if (!std::strcmp(argv[i], "--errors") && i + 1 < argc) show_errors = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--detect")) detect = true;
+    else if (!std::strcmp(argv[i], "--header-errors") && i + 1 < argc) {
+      header_errors = std::atoi(argv[++i]);
+    }
     else if (!std::strcmp(argv[i], "--cv")) cv = true;
     else if (!std::strcmp(argv[i], "--verbose")) verbose = true;
     else if (!std::strcmp(argv[i], "--set") && i + 1 < argc) {
       std::string assignment = argv[++i];
       size_t eq = assignment.find('=');
       bool known = false;
-      for (const Axis& axis : Grid()) {
+      for (const Axis& axis : Grid(true)) {
         if (eq != std::string::npos && assignment.substr(0, eq) == axis.name) {
           axis.set(&options, std::atof(assignment.c_str() + eq + 1));
           known = true;
@@ -359,7 +417,7 @@ int main(int argc, char** argv) {
       }
       if (!known) {
         std::fprintf(stderr, "--set NAME=VALUE, NAME one of:");
-        for (const Axis& axis : Grid()) std::fprintf(stderr, " %s", axis.name);
+        for (const Axis& axis : Grid(true)) std::fprintf(stderr, " %s", axis.name);
         std::fprintf(stderr, "\n");
         return 2;
       }
@@ -391,6 +449,7 @@ int main(int argc, char** argv) {
     sum[2] += s->f1_grouping_accuracy;
     sum[3] += s->f1_template_accuracy;
     if (show_errors > 0) PrintErrors(d, predicted, show_errors);
+    if (header_errors >= 0 && detect) PrintHeaderErrors(d, options, header_errors);
   }
   if (!data.empty()) {
     const double n = static_cast<double>(data.size());

@@ -1,7 +1,10 @@
 // Single-threaded speed of the template miner: lines/s per Loghub-2k dataset replayed 50 times
 // (100k lines, header split with the dataset's format included), then a mixed file (all ten
 // datasets interleaved line by line, replayed 50 times, 1M lines) through one miner with header
-// detection, and the process's peak resident memory. The data is read at run time from
+// detection, and the process's peak resident memory. Per dataset, header detection is timed
+// twice: with the header learned from the dataset's lines (what `quell logmine` does without
+// --format) and with the per-line heuristic alone (what it does when the lines share no header);
+// "split ns" is the header split alone (no mining), learned vs per-line. The data is read at run time from
 // /work/shared (research licence: never copied into the repository).
 //
 //   logmine_speed_bench [--data DIR] [--replay N] [--max-clusters N]
@@ -42,6 +45,23 @@ long PeakRssKb() {
   return -1;
 }
 
+// Nanoseconds per line to split `lines` (no mining), best of three passes.
+double SplitNs(const std::vector<std::string>& lines, const lm::LineSplitter& splitter) {
+  double best = 1e300;
+  size_t checksum = 0;
+  for (int pass = 0; pass < 3; ++pass) {
+    auto start = std::chrono::steady_clock::now();
+    for (int r = 0; r < 10; ++r) {
+      for (const std::string& line : lines) checksum += splitter.Message(line).size();
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    best = std::min(best, seconds * 1e9 / (10.0 * static_cast<double>(lines.size())));
+  }
+  if (checksum == 0) std::printf("(empty)\n");
+  return best;
+}
+
 // Feeds `lines` `replay` times; returns lines per second.
 double Run(const std::vector<std::string>& lines, int replay, const lm::LineSplitter& splitter,
            lm::TemplateMiner* miner) {
@@ -68,8 +88,8 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--max-clusters") && i + 1 < argc)
       options.max_clusters = static_cast<size_t>(std::atol(argv[++i]));
   }
-  std::printf("%-12s %10s %12s %12s %9s\n", "dataset", "lines", "lines/s", "detect l/s",
-              "clusters");
+  std::printf("%-12s %10s %12s %12s %12s %9s %14s\n", "dataset", "lines", "lines/s", "learned l/s",
+              "per-line l/s", "clusters", "split ns l/p");
   std::vector<std::vector<std::string>> all;
   double min_rate = 1e300;
   double total_lines = 0, total_seconds = 0;
@@ -81,14 +101,19 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto splitter = lm::LineSplitter::Create(d.format);
-    auto detect = lm::LineSplitter::Create("");
-    if (!splitter || !detect) return 1;
+    auto per_line = lm::LineSplitter::Create("");
+    if (!splitter || !per_line) return 1;
+    std::vector<std::string_view> sample(lines.begin(), lines.end());
+    const lm::LineSplitter learned = lm::LineSplitter::Detect(sample);
     lm::TemplateMiner miner(options);
     double rate = Run(lines, replay, *splitter, &miner);
-    lm::TemplateMiner miner_detect(options);
-    double rate_detect = Run(lines, replay, *detect, &miner_detect);
-    std::printf("%-12s %10zu %12.0f %12.0f %9zu\n", d.name, lines.size() * replay, rate,
-                rate_detect, miner.cluster_count());
+    lm::TemplateMiner miner_learned(options);
+    double rate_learned = Run(lines, replay, learned, &miner_learned);
+    lm::TemplateMiner miner_per_line(options);
+    double rate_per_line = Run(lines, replay, *per_line, &miner_per_line);
+    std::printf("%-12s %10zu %12.0f %12.0f %12.0f %9zu %7.0f/%-6.0f\n", d.name,
+                lines.size() * replay, rate, rate_learned, rate_per_line, miner.cluster_count(),
+                SplitNs(lines, learned), SplitNs(lines, *per_line));
     min_rate = std::min(min_rate, rate);
     total_lines += static_cast<double>(lines.size()) * replay;
     total_seconds += static_cast<double>(lines.size()) * replay / rate;

@@ -11,6 +11,7 @@ struct LogmineOptions {
   std::string format;           // Loghub header format, e.g. "<Date> <Time> <Level>: <Content>"
   std::string out_csv;          // templates CSV (EventId,EventTemplate,Occurrences)
   std::string structured_csv;   // per-line LineId,EventTemplate
+  bool explain_header = false;  // print the detected header (fields, an example split) and stop
 };
 int RunLogmine(const LogmineOptions& options);
 

@@ -1,5 +1,7 @@
 // `quell logmine FILE [--format F] [--out templates.csv] [--structured lines.csv]`: mines log
-// templates from a file and prints them with their counts, most frequent first.
+// templates from a file and prints them with their counts, most frequent first. Without --format
+// the header is learned from the file's first lines (HeaderProfile);
+// `quell logmine --explain-header FILE` prints what was learned and stops.
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -79,6 +81,52 @@ Status WriteStructured(const lm::TemplateMiner& miner, IdSpill& ids, const std::
   return Close(std::move(f), path);
 }
 
+// --explain-header: the detected header fields in order and one line split by them.
+int ExplainHeader(const lm::LineSplitter& splitter, const std::vector<std::string>& head,
+                  const LogmineOptions& options) {
+  if (head.empty()) {
+    std::printf("%s: no lines\n", options.file.c_str());
+    return 0;
+  }
+  const lm::HeaderProfile& profile = splitter.profile();
+  size_t example = 0;  // the first line that fits the profile (else the first line)
+  if (!options.format.empty()) {
+    std::printf("Header given by --format: %s\n", options.format.c_str());
+  } else if (profile.found()) {
+    std::printf("Header learned from the first %zu lines of %s: %zu fields; %zu of these %zu "
+                "lines fit them (the others are split line by line).\n",
+                profile.sample_size(), options.file.c_str(), profile.columns().size(),
+                profile.sample_fitting(), profile.sample_size());
+    std::printf("  #  %-30s %6s  %s\n", "field", "share", "example");
+    for (size_t k = 0; k < profile.columns().size(); ++k) {
+      const lm::HeaderColumn& c = profile.columns()[k];
+      std::string kind(lm::HeaderKindName(c.kind));
+      if (c.kind == lm::HeaderKind::kKeyValue) kind += " (key " + c.key + ")";
+      std::printf("%3zu  %-30s %6.3f  %s\n", k + 1, kind.c_str(), c.share, c.example.c_str());
+    }
+    std::printf("  (share: of these lines, those whose token in this field has its shape; "
+                "'-' stands for a missing value in any field)\n");
+    size_t start = 0;
+    while (example < head.size() && !profile.Fits(head[example], &start)) ++example;
+    if (example == head.size()) example = 0;
+  } else {
+    std::printf("No header common to the first %zu lines of %s: each line's header is found on "
+                "its own (leading timestamps, dates, levels, numbers, ids, bracketed names, '-' "
+                "separators and a final 'component:' tag).\n",
+                profile.sample_size(), options.file.c_str());
+  }
+  std::string_view line = head[example];
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const std::string_view message = splitter.Message(line);
+  std::string_view header = line.substr(0, line.size() - message.size());
+  if (message.data() != line.data() + header.size()) header = {};  // format did not fit
+  while (!header.empty() && (header.back() == ' ' || header.back() == '\t')) header.remove_suffix(1);
+  std::printf("Example (line %zu):\n  header:  %.*s\n  message: %.*s\n", example + 1,
+              static_cast<int>(header.size()), header.data(), static_cast<int>(message.size()),
+              message.data());
+  return 0;
+}
+
 }  // namespace
 
 int RunLogmine(const LogmineOptions& options) {
@@ -86,10 +134,30 @@ int RunLogmine(const LogmineOptions& options) {
     std::fprintf(stderr, "quell logmine: %s\n", s.message().c_str());
     return code;
   };
-  auto splitter = lm::LineSplitter::Create(options.format);
-  if (!splitter) return fail(splitter.error(), 2);
+  std::optional<lm::LineSplitter> splitter;
+  if (!options.format.empty()) {
+    auto created = lm::LineSplitter::Create(options.format);
+    if (!created) return fail(created.error(), 2);
+    splitter.emplace(std::move(*created));
+  }
   auto input = LineStream::Open(options.file);
   if (!input) return fail(input.error(), 1);
+  // Without --format the header is learned from the first lines, which are kept until then.
+  lm::HeaderOptions header_options;
+  std::vector<std::string> head;
+  std::string_view line;
+  if (!splitter || options.explain_header) {
+    const size_t keep = splitter ? 1 : header_options.sample_lines;
+    while (head.size() < keep && input->Next(&line)) head.emplace_back(line);
+  }
+  if (!splitter) {
+    std::vector<std::string_view> sample(head.begin(), head.end());
+    splitter.emplace(lm::LineSplitter::Detect(sample, header_options));
+  }
+  if (options.explain_header) {
+    if (input->failed()) return fail(Internal("cannot read " + options.file), 1);
+    return ExplainHeader(*splitter, head, options);
+  }
   // Ids go to a temporary file, so memory does not grow with the input.
   std::optional<IdSpill> ids;
   if (!options.structured_csv.empty()) {
@@ -100,14 +168,17 @@ int RunLogmine(const LogmineOptions& options) {
 
   lm::TemplateMiner miner;
   size_t lines = 0, unfit = 0;
-  std::string_view line;
-  while (input->Next(&line)) {
+  auto add = [&](std::string_view text) {
     bool fits = true;
-    const uint64_t id = miner.Add(splitter->Message(line, &fits)).cluster_id;
+    const uint64_t id = miner.Add(splitter->Message(text, &fits)).cluster_id;
     if (ids) ids->Append(id);
     ++lines;
     unfit += fits ? 0 : 1;
-  }
+  };
+  for (const std::string& kept : head) add(kept);
+  head.clear();
+  head.shrink_to_fit();
+  while (input->Next(&line)) add(line);
   if (input->failed()) return fail(Internal("cannot read " + options.file), 1);
 
   // Final templates (clusters merged along the way resolve to their survivors).

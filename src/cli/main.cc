@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
     logmine_cmd->add_option("--out", logmine.out_csv, "Write templates to this CSV file");
     logmine_cmd->add_option("--structured", logmine.structured_csv,
                             "Write LineId,EventTemplate for every input line to this CSV file");
+    logmine_cmd->add_flag("--explain-header", logmine.explain_header,
+                          "Print the header detected in the file's first lines (its fields in "
+                          "order, an example line split into header and message) and stop");
 
     // analyze
     quell::app::AnalyzeOptions analyze_options;

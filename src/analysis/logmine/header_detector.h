@@ -1,17 +1,106 @@
 // Header detection for raw log lines when no format is given.
 //
-// Recognises the usual line prefixes: timestamps and dates in their common spellings, month and
-// weekday names, log levels, numbers (pids, sequence ids), node/host names with digits,
-// bracketed thread or component names, "-" and "|" separators, a host name followed by a
-// "prog[pid]:" tag (syslog), and a final "component:" token. Pure functions, thread-safe.
+// Two levels:
+//  * HeaderProfile learns, from the first lines of a file, which leading columns are header
+//    fields. Every line is cut into whitespace tokens (a bracketed group with spaces, such as
+//    "[RMCommunicator Allocator]" or "[10/Oct/2000:13:55:36 -0700]", is one token) and each token
+//    gets a shape kind (number, time/date, month or weekday name, time zone, level, separator,
+//    bracketed name, key=value, id with digits, word, "component:" tag, other). A column is header
+//    when one family of shapes fills it in nearly every sample line (HeaderOptions::min_share):
+//    constant-shape tokens (timestamps, levels, pids, bracketed names, ids) make header columns;
+//    word columns (hosts, components, types) are header only when a constant-shape column or a
+//    "component:" tag follows them; a "component:" column closes the header. Nothing depends on
+//    the words of a particular system: only on token shapes and their statistics per column.
+//  * DetectHeaderLength is the per-line fallback for files without one common header (several
+//    programs interleaved) and for the lines that do not fit the learned profile.
+// Pure functions and immutable objects; thread-safe.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace quell::analysis::logmine {
 
-// Returns the offset where the message of `line` starts (0 when no header is recognised).
+// Per-line heuristic: the offset where the message of `line` starts (0 when no header is
+// recognised).
 size_t DetectHeaderLength(std::string_view line);
+
+// The shape of one header token.
+enum class HeaderKind : uint8_t {
+  kNumber,     // 148, 1117838570 (epoch), -1
+  kTime,       // 2015-10-18, 18:01:47,978, 2024-05-01T12:00:01.5+02:00, 1700000000.123, +0200
+  kCalendar,   // Jun, Tue, June (month and weekday names)
+  kZone,       // UTC, CEST, Z right after a time
+  kLevel,      // INFO, warn, [ERROR], <Debug>, error:, single-letter V/D/I/W/E/F
+  kSeparator,  // -, |, --, ::
+  kBracketed,  // [main], (worker-1), <12>, [2024-01-01 10:00:00]
+  kKeyValue,   // level=info, pid=7 (the key must be the same in the column)
+  kId,         // node-246, dn228, R02-M1-N0-C:J12-U11, a token with digits
+  kWord,       // combo, unix.hw, RAS, org.example.Server (no digits)
+  kTag,        // org.a.B:, sshd[24200]:, crond(pam_unix)[2915]:, file.cc:12]
+  kOther,      // anything else (quoted text, key="value with spaces")
+  kCount
+};
+std::string_view HeaderKindName(HeaderKind kind);
+
+// The kind of one token; `previous` is the kind of the token before it (kOther at the start).
+HeaderKind ClassifyHeaderToken(std::string_view token, HeaderKind previous);
+
+struct HeaderOptions {
+  // Lines the profile is learned from (the first ones of the input).
+  size_t sample_lines = 1000;
+  // Share of sample lines a column's shape family must fill to be header.
+  double min_share = 0.9;
+  // A kind seen in at least this share of a header column's sample lines is accepted there when
+  // splitting; a line with another kind in a header column falls back to the per-line heuristic.
+  double accept_share = 0.005;
+  // Most name columns (hosts, components, types: words or ids) in a row inside a header.
+  int max_name_run = 2;
+  // Columns examined; a header never has more.
+  int max_columns = 16;
+  bool operator==(const HeaderOptions&) const = default;
+};
+
+// One header column of a learned profile.
+struct HeaderColumn {
+  HeaderKind kind = HeaderKind::kOther;  // the most frequent kind in the sample
+  double share = 0;       // share of sample lines whose token here has the column's shape family
+  uint32_t accepted = 0;  // bit (1 << kind) for every kind accepted here
+  std::string key;        // key=value columns: the key
+  std::string example;    // the token in the first sample line that fits
+};
+
+class HeaderProfile {
+ public:
+  HeaderProfile() = default;
+  // Learns the header columns from sample lines (a trailing '\r' is ignored).
+  static HeaderProfile Learn(std::span<const std::string_view> sample,
+                             const HeaderOptions& options = {});
+
+  // Offset where the message of `line` starts: after the header columns when the line fits the
+  // profile; when all but a closing "component:" column fit, after a tag within the next two
+  // tokens ("syslogd 1.4.1:") or else at that column; otherwise (or without a profile)
+  // DetectHeaderLength.
+  size_t MessageStart(std::string_view line) const;
+  // Whether `line` fits the profile; sets *message_start when it does.
+  bool Fits(std::string_view line, size_t* message_start) const;
+
+  bool found() const { return !columns_.empty(); }
+  const std::vector<HeaderColumn>& columns() const { return columns_; }
+  size_t sample_size() const { return sample_size_; }
+  size_t sample_fitting() const { return sample_fitting_; }  // sample lines that fit
+
+ private:
+  enum class Match { kNo, kPartial, kFits };
+  Match MatchLine(std::string_view line, size_t* message_start) const;
+
+  std::vector<HeaderColumn> columns_;
+  size_t sample_size_ = 0;
+  size_t sample_fitting_ = 0;
+};
 
 }  // namespace quell::analysis::logmine

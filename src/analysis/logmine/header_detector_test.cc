@@ -1,0 +1,289 @@
+// Header detection from the data (HeaderProfile): one synthetic log per header shape, written
+// for these tests. Each log is a header made by a small generator plus messages of varied shapes,
+// and the test checks that every line's message is found exactly.
+#include "analysis/logmine/header_detector.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analysis/logmine/line_splitter.h"
+
+namespace quell::analysis::logmine {
+namespace {
+
+using K = HeaderKind;
+
+// Messages of varied first tokens and lengths, as a real program prints them.
+constexpr std::array<const char*, 12> kMessages = {
+    "connection from 10.0.0.7 closed",
+    "user alice logged in",
+    "Retrying request 7 of 10",
+    "disk /dev/sda1 is 91% full",
+    "GET /api/v1/items returned 200 in 12 ms",
+    "cache miss for key user:42",
+    "Shutting down worker pool",
+    "job 1234 finished: ok",
+    "[retry] backoff 250 ms",
+    "42 records flushed to segment 7",
+    "Invalid config value \"abc\" for timeout",
+    "heartbeat",
+};
+
+std::string Message(int i) { return kMessages[static_cast<size_t>(i) % kMessages.size()]; }
+
+std::string Format(const char* fmt, auto... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof(buf), fmt, args...);
+  return buf;
+}
+
+// `n` lines: header(i), a space, message i.
+std::vector<std::string> MakeLog(const std::function<std::string(int)>& header, int n = 300) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < n; ++i) lines.push_back(header(i) + " " + Message(i));
+  return lines;
+}
+
+HeaderProfile Learn(const std::vector<std::string>& lines, const HeaderOptions& options = {}) {
+  std::vector<std::string_view> views(lines.begin(), lines.end());
+  return HeaderProfile::Learn(views, options);
+}
+
+std::vector<K> Kinds(const HeaderProfile& p) {
+  std::vector<K> kinds;
+  for (const HeaderColumn& c : p.columns()) kinds.push_back(c.kind);
+  return kinds;
+}
+
+std::string Split(const HeaderProfile& p, std::string_view line) {
+  return std::string(line.substr(p.MessageStart(line)));
+}
+
+// Every line of the log splits into its generated header and message.
+void ExpectEveryMessage(const HeaderProfile& p, const std::vector<std::string>& lines) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    ASSERT_EQ(Split(p, lines[i]), Message(static_cast<int>(i))) << "line: " << lines[i];
+  }
+}
+
+const char* Level(int i) {
+  static constexpr std::array<const char*, 5> kLevels = {"INFO", "WARN", "ERROR", "DEBUG", "INFO"};
+  return kLevels[static_cast<size_t>(i) % kLevels.size()];
+}
+
+TEST(HeaderProfileTest, Iso8601WithZoneAndDotMillis) {
+  auto lines = MakeLog([](int i) {
+    return Format("2024-05-01T12:%02d:%02d.%03d+02:00 %s [worker-%d] com.acme.Billing:", i % 60,
+                  (i * 7) % 60, (i * 37) % 1000, Level(i), i % 4);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kLevel, K::kBracketed, K::kTag}));
+  EXPECT_EQ(p.sample_fitting(), lines.size());
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, IsoDateAndTimeWithCommaMillisAndUtcZone) {
+  auto lines = MakeLog([](int i) {
+    return Format("2024-05-%02d %02d:00:01,%03d UTC %s", 1 + i % 28, i % 24, i % 1000, Level(i));
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kTime, K::kZone, K::kLevel}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, SyslogWithHostAndProgramPid) {
+  // "Jun  9": a single-digit day is padded with a second space.
+  auto lines = MakeLog([](int i) {
+    return Format("Jun %2d 15:16:%02d web-%d %s[%d]:", 1 + i % 30, i % 60, i % 3,
+                  i % 2 ? "sshd" : "cron", 1000 + i);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kCalendar, K::kNumber, K::kTime, K::kId, K::kTag}));
+  ExpectEveryMessage(p, lines);
+  // A component with a space before its ':' still closes the header.
+  EXPECT_EQ(Split(p, "Jun 14 15:16:01 web-1 syslogd 1.4.1: restart."), "restart.");
+}
+
+TEST(HeaderProfileTest, EpochSecondsPidsAndNodeNames) {
+  auto lines = MakeLog([](int i) {
+    return Format("%d node-%d %d %s", 1717243201 + i * 13, i % 40, 300 + i % 9, Level(i));
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kNumber, K::kId, K::kNumber, K::kLevel}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, EpochWithFractionAndLowerCaseLevels) {
+  static constexpr std::array<const char*, 3> kLower = {"info", "warning", "error"};
+  auto lines = MakeLog([](int i) {
+    return Format("1717243201.%03d %s", i % 1000, kLower[static_cast<size_t>(i) % 3]);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kLevel}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, BracketedTimestampsAndBracketedLevels) {
+  // Apache error log: "[Mon Jun 14 15:16:01 2024] [error] [client 10.0.0.1]".
+  static constexpr std::array<const char*, 3> kLevels = {"[error]", "[notice]", "<Warning>"};
+  auto lines = MakeLog([](int i) {
+    return Format("[Mon Jun 14 15:16:%02d 2024] %s [client 10.0.%d.%d]", i % 60,
+                  kLevels[static_cast<size_t>(i) % 3], i % 5, i % 250);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kBracketed, K::kLevel, K::kBracketed}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, ThreadNamesWithSpacesAndLoggerWithDashSeparator) {
+  // log4j "%d %p [%t] %c - %m": thread names may hold spaces; the logger is a name closed by "-".
+  static constexpr std::array<const char*, 3> kThreads = {"[main]", "[RMCommunicator Allocator]",
+                                                          "[pool-1-thread-3]"};
+  static constexpr std::array<const char*, 2> kLoggers = {"org.acme.Server", "org.acme.db.Pool"};
+  auto lines = MakeLog([](int i) {
+    return Format("2015-10-18 18:01:%02d,%03d %s %s %s -", i % 60, i % 1000, Level(i),
+                  kThreads[static_cast<size_t>(i) % 3], kLoggers[static_cast<size_t>(i) % 2]);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kTime, K::kLevel, K::kBracketed, K::kWord,
+                                      K::kSeparator}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, KeyValuePrefix) {
+  auto lines = MakeLog([](int i) {
+    return Format("ts=2024-05-01T12:00:%02dZ level=%s pid=%d", i % 60, i % 2 ? "info" : "warn",
+                  100 + i % 7);
+  });
+  HeaderProfile p = Learn(lines);
+  ASSERT_EQ(Kinds(p), (std::vector<K>{K::kKeyValue, K::kKeyValue, K::kKeyValue}));
+  EXPECT_EQ(p.columns()[1].key, "level");
+  ExpectEveryMessage(p, lines);
+  // Another key in a header field: the line does not fit and is split on its own.
+  EXPECT_EQ(Split(p, "user=bob level=info pid=1 hello there"),
+            "user=bob level=info pid=1 hello there");
+}
+
+TEST(HeaderProfileTest, SingleLetterLevelsAndComponentTags) {
+  // logcat: "03-17 16:13:38.811  1702  2395 D WindowManager: ...".
+  static constexpr std::array<const char*, 4> kLetters = {"D", "I", "W", "E"};
+  auto lines = MakeLog([](int i) {
+    return Format("03-17 16:13:%02d.%03d  %d  %d %s Comp%c:", i % 60, i % 1000, 1700 + i % 3,
+                  2000 + i % 50, kLetters[static_cast<size_t>(i) % 4], 'A' + i % 5);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p),
+            (std::vector<K>{K::kTime, K::kTime, K::kNumber, K::kNumber, K::kLevel, K::kTag}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, NameColumnsBeforeALevelAndPlaceholders) {
+  // Words between constant-shape fields are header ("RAS KERNEL INFO"), a "-" placeholder column
+  // may hold the odd label, and an odd word in an id column still fits.
+  auto lines = MakeLog([](int i) {
+    const std::string label = i % 10 == 3 ? "KERNDTLB" : "-";
+    const std::string node = i == 150 ? "UNKNOWN_LOCATION" : Format("R%02d-M1-N%d", i % 64, i % 8);
+    return Format("%s %d %s RAS %s %s", label.c_str(), 1117838570 + i, node.c_str(),
+                  i % 3 ? "KERNEL" : "APP", i % 4 ? "INFO" : "FATAL");
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p),
+            (std::vector<K>{K::kSeparator, K::kNumber, K::kId, K::kWord, K::kWord, K::kLevel}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, ADominantMessageDoesNotBecomeHeader) {
+  // 95% of the lines carry one message: its words fill their columns as consistently as header
+  // fields, but at most max_name_run name columns may sit in a header and none follows here.
+  std::vector<std::string> lines;
+  for (int i = 0; i < 400; ++i) {
+    lines.push_back(Format("2024-05-01 12:00:%02d %s ", i % 60, Level(i)) +
+                    (i % 20 == 0 ? Message(i) : "instruction cache parity error corrected"));
+  }
+  HeaderProfile p = Learn(lines, {.min_share = 0.7});
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kTime, K::kLevel}));
+  EXPECT_EQ(Split(p, lines[1]), "instruction cache parity error corrected");
+}
+
+TEST(HeaderProfileTest, LinesThatDoNotFitFallBackToThePerLineHeuristic) {
+  auto lines = MakeLog([](int i) {
+    return Format("2024-05-01 12:00:%02d,000 %s [main] org.acme.App:", i % 60, Level(i));
+  });
+  HeaderProfile p = Learn(lines);
+  ASSERT_TRUE(p.found());
+  // A stack-trace line keeps its whole text; a line with another header shape loses its own.
+  EXPECT_EQ(Split(p, "\tat org.acme.App.run(App.java:42)"), "\tat org.acme.App.run(App.java:42)");
+  EXPECT_EQ(Split(p, "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user x"), "Invalid user x");
+}
+
+TEST(HeaderProfileTest, InterleavedProgramsHaveNoCommonHeader) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 300; ++i) {
+    switch (i % 3) {
+      case 0:
+        lines.push_back(Format("2024-05-01 12:00:%02d INFO ", i % 60) + Message(i));
+        break;
+      case 1:
+        lines.push_back(Format("Jun 14 15:16:%02d host app[7]: ", i % 60) + Message(i));
+        break;
+      default:
+        lines.push_back(Message(i));
+        break;
+    }
+  }
+  HeaderProfile p = Learn(lines);
+  EXPECT_FALSE(p.found());
+  // Each line's header is still found on its own.
+  EXPECT_EQ(Split(p, lines[0]), Message(0));
+  EXPECT_EQ(Split(p, lines[1]), Message(1));
+  EXPECT_EQ(Split(p, lines[2]), Message(2));
+}
+
+TEST(HeaderProfileTest, HeaderlessLogsStayWhole) {
+  auto lines = MakeLog([](int i) { return std::string(i % 2 ? "a" : "the"); });
+  HeaderProfile p = Learn(lines);
+  EXPECT_FALSE(p.found());
+  EXPECT_FALSE(Learn({}).found());
+}
+
+TEST(HeaderProfileTest, LineSplitterLearnsFromItsSample) {
+  auto lines = MakeLog([](int i) { return Format("%d %s", 1717243201 + i, Level(i)); });
+  std::vector<std::string_view> views(lines.begin(), lines.end());
+  LineSplitter splitter = LineSplitter::Detect(views);
+  EXPECT_TRUE(splitter.profile().found());
+  EXPECT_EQ(splitter.Message(lines[5] + "\r"), Message(5));
+}
+
+TEST(HeaderKindTest, ClassifiesTokenShapes) {
+  EXPECT_EQ(ClassifyHeaderToken("2024-05-01T12:00:01.5Z", K::kOther), K::kTime);
+  EXPECT_EQ(ClassifyHeaderToken("18:01:47,978", K::kOther), K::kTime);
+  EXPECT_EQ(ClassifyHeaderToken("17/06/09", K::kOther), K::kTime);
+  EXPECT_EQ(ClassifyHeaderToken("1117838570", K::kOther), K::kNumber);
+  EXPECT_EQ(ClassifyHeaderToken("-1", K::kOther), K::kNumber);
+  EXPECT_EQ(ClassifyHeaderToken("CEST", K::kTime), K::kZone);
+  EXPECT_EQ(ClassifyHeaderToken("-0700", K::kTime), K::kZone);
+  EXPECT_EQ(ClassifyHeaderToken("CEST", K::kWord), K::kWord);
+  EXPECT_EQ(ClassifyHeaderToken("Warning", K::kOther), K::kLevel);
+  EXPECT_EQ(ClassifyHeaderToken("[debug]", K::kOther), K::kLevel);
+  EXPECT_EQ(ClassifyHeaderToken("<ERROR>", K::kOther), K::kLevel);
+  EXPECT_EQ(ClassifyHeaderToken("info:", K::kOther), K::kLevel);
+  EXPECT_EQ(ClassifyHeaderToken("Information", K::kOther), K::kWord);
+  EXPECT_EQ(ClassifyHeaderToken("Jun", K::kOther), K::kCalendar);
+  EXPECT_EQ(ClassifyHeaderToken("may", K::kOther), K::kWord);
+  EXPECT_EQ(ClassifyHeaderToken("--", K::kOther), K::kSeparator);
+  EXPECT_EQ(ClassifyHeaderToken("[QuorumPeer[myid=1]/0:2181]", K::kOther), K::kBracketed);
+  EXPECT_EQ(ClassifyHeaderToken("level=info", K::kOther), K::kKeyValue);
+  EXPECT_EQ(ClassifyHeaderToken("msg=\"hi", K::kOther), K::kOther);
+  EXPECT_EQ(ClassifyHeaderToken("R02-M1-N0-C:J12-U11", K::kOther), K::kId);
+  EXPECT_EQ(ClassifyHeaderToken("unix.hw", K::kOther), K::kWord);
+  EXPECT_EQ(ClassifyHeaderToken("sshd(pam_unix)[19939]:", K::kOther), K::kTag);
+  EXPECT_EQ(ClassifyHeaderToken("server.cc:42]", K::kOther), K::kTag);
+}
+
+}  // namespace
+}  // namespace quell::analysis::logmine
