@@ -100,6 +100,15 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
     QUELL_ASSIGN_OR_RETURN(pack.topology, ingest::ParseTopologyJson(*topology));
   }
 
+  // The logs' baseline ends at the earliest deploy that has log lines before it (a deploy made
+  // before the logs begin leaves nothing to compare with), else 10 minutes before the first
+  // symptom. Bad timestamps are reported when the logs are read below.
+  TimeMs logs_begin = 0;
+  if (const json::value* logs = obj.if_contains("logs"); logs && logs->is_array())
+    for (const auto& l : logs->get_array())
+      if (l.is_object())
+        if (auto ts = OptionalTime(l.get_object(), "ts", "logs"); ts && *ts > 0)
+          logs_begin = logs_begin == 0 ? *ts : std::min(logs_begin, *ts);
   TimeMs baseline_end = 0;
   if (const json::value* deploys = obj.if_contains("deploys")) {
     if (!deploys->is_array()) return Error(InvalidArgument("deploys must be an array", "deploys"));
@@ -126,7 +135,8 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
       if (const json::value* inst = o.if_contains("instances"); inst && inst->is_array())
         for (const auto& instance : inst->get_array())
           if (instance.is_string()) f.instances.emplace_back(instance.get_string());
-      if (f.at > 0 && (baseline_end == 0 || f.at < baseline_end)) baseline_end = f.at;
+      if (f.at > 0 && logs_begin > 0 && f.at > logs_begin && (baseline_end == 0 || f.at < baseline_end))
+        baseline_end = f.at;
       pack.deploys.push_back(std::move(f));
     }
   }
