@@ -305,7 +305,7 @@ bool IsZone(std::string_view t) {
   return true;
 }
 
-bool IsTagChar(char c) {
+constexpr bool IsTagChar(char c) {
   return IsLetter(c) || IsDigit(c) || c == '.' || c == '_' || c == '$' || c == '-' || c == '/' ||
          c == '(' || c == ')' || c == '[' || c == ']' || c == '@' || c == '#' || c == ':';
 }
@@ -364,7 +364,7 @@ std::string_view HeaderKindName(HeaderKind kind) {
     case HeaderKind::kNumber:
       return "number (pid, epoch, sequence)";
     case HeaderKind::kTime:
-      return "timestamp/date";
+      return "timestamp/date/address";
     case HeaderKind::kCalendar:
       return "month/weekday";
     case HeaderKind::kZone:
@@ -391,15 +391,47 @@ std::string_view HeaderKindName(HeaderKind kind) {
   return "?";
 }
 
+namespace {
+
+// Character classes for ClassifyHeaderToken's single pass.
+enum CharClass : uint8_t {
+  kDigitChar = 1,
+  kLetterChar = 2,
+  kQuoteChar = 4,
+  kNotTagChar = 8,  // not allowed in a component tag
+  kEqualsChar = 16,
+  kOpenSquareChar = 32,
+};
+
+constexpr std::array<uint8_t, 256> MakeCharClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    uint8_t f = 0;
+    if (IsDigit(ch)) f |= kDigitChar;
+    if (IsLetter(ch)) f |= kLetterChar;
+    if (ch == '"' || ch == '\'' || ch == '`') f |= kQuoteChar;
+    if (!IsTagChar(ch)) f |= kNotTagChar;
+    if (ch == '=') f |= kEqualsChar;
+    if (ch == '[') f |= kOpenSquareChar;
+    t[static_cast<size_t>(c)] = f;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kCharClasses = MakeCharClasses();
+
+}  // namespace
+
 HeaderKind ClassifyHeaderToken(std::string_view t, HeaderKind previous) {
   if (t.empty()) return HeaderKind::kOther;
   // One pass over the characters; the word lists are consulted only for short letter-only tokens.
   size_t digits = 0, letters = 0;
-  bool has_quote = false;
+  uint8_t seen = 0;
   for (char c : t) {
-    digits += IsDigit(c) ? 1 : 0;
-    letters += IsLetter(c) ? 1 : 0;
-    has_quote |= c == '"' || c == '\'' || c == '`';
+    const uint8_t f = kCharClasses[static_cast<unsigned char>(c)];
+    digits += f & kDigitChar;
+    letters += (f & kLetterChar) >> 1;
+    seen |= f;
   }
   if (digits + letters == 0) return HeaderKind::kSeparator;
   // Bracketed: [main], <INFO>, (worker-1), [QuorumPeer[myid=1]/...], optionally followed by ':'.
@@ -421,17 +453,13 @@ HeaderKind ClassifyHeaderToken(std::string_view t, HeaderKind previous) {
     if (letters == 0 && IsNumber(t)) return HeaderKind::kNumber;
     if (IsTimeLike(t)) return HeaderKind::kTime;
   }
-  if (has_quote) return HeaderKind::kOther;
+  if (seen & kQuoteChar) return HeaderKind::kOther;
   // "component:" and "prog[pid]:" tags, and "file.cc:12]" (glog) close a header.
-  if (t.back() == ':' && core.back() != ':' && letters > 0 &&
-      std::all_of(core.begin(), core.end(), IsTagChar)) {
-    return HeaderKind::kTag;
-  }
-  if (t.back() == ']' && t.find('[') == std::string_view::npos &&
-      std::all_of(t.begin(), t.end(), IsTagChar)) {
-    return HeaderKind::kTag;
-  }
-  if (const size_t eq = t.find('='); eq != std::string_view::npos) {
+  const bool tag_chars = (seen & kNotTagChar) == 0;
+  if (tag_chars && t.back() == ':' && core.back() != ':' && letters > 0) return HeaderKind::kTag;
+  if (tag_chars && t.back() == ']' && (seen & kOpenSquareChar) == 0) return HeaderKind::kTag;
+  if (seen & kEqualsChar) {
+    const size_t eq = t.find('=');
     bool key_ok = eq > 0 && IsLetter(t[0]);
     for (size_t i = 0; key_ok && i < eq; ++i) {
       key_ok = IsLetter(t[i]) || IsDigit(t[i]) || t[i] == '_' || t[i] == '.' || t[i] == '-';

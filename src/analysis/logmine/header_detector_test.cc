@@ -155,6 +155,53 @@ TEST(HeaderProfileTest, ThreadNamesWithSpacesAndLoggerWithDashSeparator) {
   ExpectEveryMessage(p, lines);
 }
 
+TEST(HeaderProfileTest, PythonLoggingWithDashSeparators) {
+  // "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
+  static constexpr std::array<const char*, 3> kNames = {"myapp.db", "myapp.web", "auth"};
+  auto lines = MakeLog([](int i) {
+    return Format("2024-05-01 12:00:%02d,%03d - %s - %s -", i % 60, i % 1000,
+                  kNames[static_cast<size_t>(i) % 3], Level(i));
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kTime, K::kSeparator, K::kWord, K::kSeparator,
+                                      K::kLevel, K::kSeparator}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, SpringBootPaddedFields) {
+  // "%d %5p %pid --- [%15t] %-40.40logger : %m": padded level and thread, ':' alone at the end.
+  static constexpr std::array<const char*, 2> kThreads = {"[           main]", "[nio-8080-exec-1]"};
+  auto lines = MakeLog([](int i) {
+    return Format("2024-05-01T12:00:%02d.%03d+02:00 %5s 4242 --- %s c.e.demo.App%-10d :", i % 60,
+                  i % 1000, Level(i), kThreads[static_cast<size_t>(i) % 2], i % 3);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kLevel, K::kNumber, K::kSeparator, K::kBracketed,
+                                      K::kId, K::kSeparator}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, KlogSourceLocationClosesTheHeader) {
+  // glog/klog: "I0501 12:00:01.000123    17 server.go:42] message".
+  auto lines = MakeLog([](int i) {
+    return Format("%c0501 12:00:%02d.%06d    %d %s:%d]", "IWE"[i % 3], i % 60, i * 7, 1 + i % 30,
+                  i % 2 ? "server.go" : "controller.go", 10 + i % 300);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kId, K::kTime, K::kNumber, K::kTag}));
+  ExpectEveryMessage(p, lines);
+}
+
+TEST(HeaderProfileTest, AccessLogClientAndBracketedTimeWithZone) {
+  // nginx/Apache access log: the request line is the message.
+  auto lines = MakeLog([](int i) {
+    return Format("10.0.%d.%d - - [01/May/2024:12:00:%02d +0000]", i % 10, i % 250, i % 60);
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kSeparator, K::kSeparator, K::kBracketed}));
+  ExpectEveryMessage(p, lines);
+}
+
 TEST(HeaderProfileTest, KeyValuePrefix) {
   auto lines = MakeLog([](int i) {
     return Format("ts=2024-05-01T12:00:%02dZ level=%s pid=%d", i % 60, i % 2 ? "info" : "warn",
