@@ -64,6 +64,8 @@ Result<http::ServerOptions> ServerOptionsFrom(const config::Config& c) {
   o.port = static_cast<uint16_t>(std::stoi(c.listen.substr(colon + 1)));
   o.threads = c.http_threads;
   o.max_body_bytes = c.max_body_bytes;
+  o.max_header_bytes = c.max_header_bytes;
+  o.max_connections = c.max_connections;
   o.body_limits = {{"/api/v1/logs", c.logs_max_body_bytes}};
   return o;
 }
@@ -84,6 +86,23 @@ Status EnsureAdminToken(store::Store& store, const std::string& data_dir, const 
   ::close(fd);
   if (!ok) return Internal("cannot write " + path);
   return Status::Ok();
+}
+
+void RegisterServerCounters(metrics::Registry& registry,
+                            std::shared_ptr<http::ServerCounters> counters) {
+  registry.GaugeFn("quell_http_connections_open", "Open HTTP connections.", [counters] {
+    return static_cast<double>(counters->open_connections.load(std::memory_order_relaxed));
+  });
+  registry.CounterFn(
+      "quell_http_connections_refused_total",
+      "HTTP connections answered 503 and closed because max_connections were open.", [counters] {
+        return static_cast<double>(counters->refused_connections.load(std::memory_order_relaxed));
+      });
+  registry.CounterFn("quell_http_accept_errors_total",
+                     "Failed accepts (e.g. out of file descriptors); each backs off.", [counters] {
+                       return static_cast<double>(
+                           counters->accept_errors.load(std::memory_order_relaxed));
+                     });
 }
 
 void RegisterGauges(metrics::Registry& registry, store::Store& store, engine::Engine& engine) {
@@ -348,6 +367,8 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   }
   p.api = std::make_unique<http::Api>(api_deps);
   QUELL_ASSIGN_OR_RETURN(auto server_options, ServerOptionsFrom(config));
+  server_options.counters = std::make_shared<http::ServerCounters>();
+  RegisterServerCounters(*p.metrics, server_options.counters);
   p.server = http::NewHttpServer(server_options, *p.api);
   QUELL_RETURN_IF_ERROR(p.server->Start());
   return app;

@@ -33,6 +33,13 @@ bool ReadDigits(std::string_view s, size_t& pos, size_t count, int& out) {
   return true;
 }
 
+bool IsLeapYear(int year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
 bool Expect(std::string_view s, size_t& pos, char c) {
   if (pos < s.size() && s[pos] == c) {
     ++pos;
@@ -54,7 +61,10 @@ std::string FormatRfc3339(TimeMs t) {
 }
 
 Result<TimeMs> ParseRfc3339(std::string_view s) {
-  auto bad = [&] { return Error(InvalidArgument("not an RFC 3339 timestamp")); };
+  auto bad = [&] { return Error(InvalidArgument(std::string(kNotRfc3339))); };
+  auto impossible = [&](const std::string& why) {
+    return Error(InvalidArgument("not a real date and time: " + why));
+  };
   size_t pos = 0;
   int year, month, day, hour, minute, second;
   if (!ReadDigits(s, pos, 4, year) || !Expect(s, pos, '-') || !ReadDigits(s, pos, 2, month) ||
@@ -64,8 +74,13 @@ Result<TimeMs> ParseRfc3339(std::string_view s) {
   if (!ReadDigits(s, pos, 2, hour) || !Expect(s, pos, ':') || !ReadDigits(s, pos, 2, minute) ||
       !Expect(s, pos, ':') || !ReadDigits(s, pos, 2, second))
     return bad();
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-    return bad();
+  if (month < 1 || month > 12) return impossible(fmt::format("there is no month {:02d}", month));
+  if (day < 1 || day > DaysInMonth(year, month))
+    return impossible(fmt::format("{:04d}-{:02d} has no day {:02d}", year, month, day));
+  if (hour > 23) return impossible(fmt::format("there is no hour {:02d}", hour));
+  if (minute > 59) return impossible(fmt::format("there is no minute {:02d}", minute));
+  // 60 is a leap second (RFC 3339 allows it; it counts as the next minute's first).
+  if (second > 60) return impossible(fmt::format("there is no second {:02d}", second));
   int64_t millis = 0;
   if (Expect(s, pos, '.')) {
     int digits = 0;
@@ -86,6 +101,9 @@ Result<TimeMs> ParseRfc3339(std::string_view s) {
     int oh, om;
     if (!ReadDigits(s, pos, 2, oh) || !Expect(s, pos, ':') || !ReadDigits(s, pos, 2, om))
       return bad();
+    if (oh > 23 || om > 59)
+      return impossible(fmt::format("there is no offset {}{:02d}:{:02d}", sign < 0 ? '-' : '+',
+                                    oh, om));
     offset_min = sign * (oh * 60 + om);
   } else {
     return bad();
@@ -93,12 +111,23 @@ Result<TimeMs> ParseRfc3339(std::string_view s) {
   if (pos != s.size()) return bad();
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_min * 60;
-  return secs * 1000 + millis;
+  const TimeMs t = secs * 1000 + millis;
+  // 0000-01-01T00:30:00+01:00 is the year before.
+  if (t < kMinTimeMs || t > kMaxTimeMs) return impossible("outside the years 0000 to 9999");
+  return t;
 }
 
-TimeMs EpochNumberToMs(double value) {
-  if (std::fabs(value) > 1e11) return static_cast<TimeMs>(value);
-  return static_cast<TimeMs>(std::llround(value * 1000.0));
+Result<TimeMs> EpochNumberToMs(double value) {
+  // Every comparison below is false for NaN: test finiteness first. Converting a double outside
+  // int64's range to an integer is undefined behaviour, so the range is checked on the double.
+  if (!std::isfinite(value)) return Error(InvalidArgument("not a finite number"));
+  const bool in_ms = std::fabs(value) > 1e11;
+  const double ms = in_ms ? std::trunc(value) : std::round(value * 1000.0);
+  if (!(ms >= static_cast<double>(kMinTimeMs) && ms <= static_cast<double>(kMaxTimeMs)))
+    return Error(InvalidArgument(fmt::format(
+        "{} is outside the years 0000 to 9999 (epoch seconds, or milliseconds above 1e11)",
+        value)));
+  return static_cast<TimeMs>(ms);
 }
 
 Result<TimeMs> ParseDuration(std::string_view text) {

@@ -124,6 +124,16 @@ const std::vector<Option>& Options() {
           c.max_body_bytes = static_cast<size_t>(n);
           return Status::Ok();
         });
+    add("max_header_bytes", "16384",
+        "largest request line plus headers (larger: 431)",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(int64_t n, ParseInt(v, 1024, int64_t{1} << 20));
+          c.max_header_bytes = static_cast<size_t>(n);
+          return Status::Ok();
+        });
+    add("max_connections", "1024",
+        "open HTTP connections at most; more are answered 503 and closed at once",
+        IntSetter(&Config::max_connections, 1, 1'000'000));
     add("public_url", "", "URL users open the dashboard at (used in notification links)",
         StringSetter(&Config::public_url));
     add("log.level", "info", "debug | info | warn | error",

@@ -24,6 +24,8 @@ struct Config {
   std::string data_dir = "./quell-data";
   int http_threads = 2;
   size_t max_body_bytes = 1 << 20;
+  size_t max_header_bytes = 16 * 1024;
+  int max_connections = 1024;
   std::string public_url;  // how users reach the dashboard (links in notifications)
   // Logging.
   std::string log_level = "info";

@@ -26,6 +26,40 @@ struct Api::Impl {
   Router router;
   Authenticator auth;
   metrics::HistogramValue& latency;
+
+  void Count(int status, std::chrono::steady_clock::time_point started) {
+    latency.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    deps.metrics
+        .Counter("quell_http_requests_total", "HTTP responses by status code.",
+                 {{"code", std::to_string(status)}})
+        .Inc();
+  }
+
+  // The answer to a request refused on its headers alone (no route, method not allowed,
+  // credentials missing or short of the route's scope, the route's own header check), or none.
+  std::optional<HttpResponse> Refusal(const RouteMatch& match, const HttpRequest& head) {
+    if (!match.route) {
+      if (match.path_known)
+        return ErrorResponse(405, {StatusCode::kInvalidArgument,
+                                   "method " + head.method + " is not allowed here", "method"});
+      return ErrorResponse(404, NotFound("no route for " + head.path));
+    }
+    if (match.route->scope) {
+      Status checked = auth.Check(head, *match.route->scope);
+      if (!checked.ok()) {
+        if (checked.code() != StatusCode::kUnavailable)
+          spdlog::info("denied {} {} from {}: {}", head.method, head.path, head.remote_address,
+                       checked.message());
+        return ErrorResponse(checked);
+      }
+    }
+    if (match.route->check_head) {
+      Status checked = match.route->check_head(head);
+      if (!checked.ok()) return ErrorResponse(checked);
+    }
+    return std::nullopt;
+  }
 };
 
 Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
@@ -56,12 +90,16 @@ Status RequireJson(const HttpRequest& request) {
 Result<TimeMs> TimeQueryParam(const HttpRequest& request, const char* name, TimeMs fallback) {
   std::string text = request.Query(name);
   if (text.empty()) return fallback;
-  if (text.size() < 16 && text.find_first_not_of("0123456789") == std::string::npos)
-    return EpochNumberToMs(static_cast<double>(std::stoll(text)));
-  auto parsed = ParseRfc3339(text);
-  if (!parsed)
-    return Error(InvalidArgument(std::string(name) + " must be RFC 3339 or epoch seconds/milliseconds",
-                                 name));
+  const bool epoch = text.size() < 16 && text.find_first_not_of("0123456789") == std::string::npos;
+  auto parsed = epoch ? EpochNumberToMs(static_cast<double>(std::stoll(text))) : ParseRfc3339(text);
+  if (!parsed) {
+    // A syntax error gets the formats; a date that does not exist or is out of range, why.
+    return Error(InvalidArgument(
+        std::string(name) + (parsed.error().message() == kNotRfc3339
+                                 ? " must be RFC 3339 or epoch seconds/milliseconds"
+                                 : ": " + parsed.error().message()),
+        name));
+  }
   return *parsed;
 }
 
@@ -100,39 +138,35 @@ std::unique_ptr<BodyStream> Api::OpenStream(const HttpRequest& head) {
   return match.route->open_stream(head);
 }
 
+Admission Api::Admit(const HttpRequest& head) {
+  const auto started = std::chrono::steady_clock::now();
+  RouteMatch match = impl_->router.Match(head.method, head.path);
+  Admission admission;
+  admission.refusal = impl_->Refusal(match, head);
+  if (admission.refusal) {
+    impl_->Count(admission.refusal->status, started);
+    return admission;
+  }
+  const Route& route = *match.route;
+  const bool bodyless = head.method == "GET" || head.method == "HEAD" || head.method == "DELETE";
+  admission.max_body_bytes = route.max_body_bytes ? route.max_body_bytes
+                             : bodyless           ? kBodylessMaxBody
+                                                  : 0;
+  return admission;
+}
+
 void Api::Handle(HttpRequest request, Responder respond_raw) {
   // Every response is counted by status code and timed.
   const auto started = std::chrono::steady_clock::now();
   Responder respond = [impl = impl_.get(), started,
                        respond_raw = std::move(respond_raw)](HttpResponse response) {
-    impl->latency.Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    impl->deps.metrics
-        .Counter("quell_http_requests_total", "HTTP responses by status code.",
-                 {{"code", std::to_string(response.status)}})
-        .Inc();
+    impl->Count(response.status, started);
     respond_raw(std::move(response));
   };
+  // Admit has checked all this before the body was read; checked again for callers that hand
+  // requests over directly, and for a token revoked in between.
   RouteMatch match = impl_->router.Match(request.method, request.path);
-  if (!match.route) {
-    if (match.path_known) {
-      respond(ErrorResponse(405, {StatusCode::kInvalidArgument,
-                                  "method " + request.method + " is not allowed here", "method"}));
-    } else {
-      respond(ErrorResponse(404, NotFound("no route for " + request.path)));
-    }
-    return;
-  }
-  if (match.route->scope) {
-    Status auth = impl_->auth.Check(request, *match.route->scope);
-    if (!auth.ok()) {
-      if (auth.code() != StatusCode::kUnavailable)
-        spdlog::info("denied {} {} from {}: {}", request.method, request.path,
-                     request.remote_address, auth.message());
-      respond(ErrorResponse(auth));
-      return;
-    }
-  }
+  if (auto refusal = impl_->Refusal(match, request)) return respond(std::move(*refusal));
   match.route->fn(request, match.params, std::move(respond));
 }
 

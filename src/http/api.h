@@ -61,6 +61,8 @@ class Api : public Handler {
  public:
   explicit Api(ApiDeps deps);
   ~Api() override;
+  // Route, method, credentials and the route's body limit, from the headers alone.
+  Admission Admit(const HttpRequest& head) override;
   void Handle(HttpRequest request, Responder respond) override;
   std::unique_ptr<BodyStream> OpenStream(const HttpRequest& head) override;
 

@@ -144,14 +144,19 @@ void AddDashboardRoutes(Router& router, const ApiDeps&, Authenticator& auth) {
                 std::string token = request.Query("token");
                 respond(token.empty() ? LoginPage(200, "") : SignIn(auth, token));
               }});
-  router.Add({"POST", "/login", std::nullopt,
+  // Sign-in and sign-out take no credentials up front: their bodies (a form with a token, or
+  // nothing) are small.
+  constexpr size_t kFormMaxBody = 8 * 1024;
+  Route login{"POST", "/login", std::nullopt,
               [&auth](HttpRequest& request, const PathParams&, Responder respond) {
                 std::string token = FormField(request.body, "token");
                 while (!token.empty() && (token.back() == '\n' || token.back() == ' '))
                   token.pop_back();  // pasted from `cat admin.token`
                 respond(token.empty() ? LoginPage(400, "Paste a token.") : SignIn(auth, token));
-              }});
-  router.Add(
+              }};
+  login.max_body_bytes = kFormMaxBody;
+  router.Add(std::move(login));
+  Route logout(
       {"POST", "/logout", std::nullopt,
        [&auth](HttpRequest& request, const PathParams&, Responder respond) {
          // Signed in by cookie: the CSRF check applies like for any state change.
@@ -165,6 +170,8 @@ void AddDashboardRoutes(Router& router, const ApiDeps&, Authenticator& auth) {
          response.headers.emplace_back("Set-Cookie", SetCookieValue(kCsrfCookie, "", false, 0));
          respond(std::move(response));
        }});
+  logout.max_body_bytes = kFormMaxBody;
+  router.Add(std::move(logout));
   router.Add(
       {"GET", "/api/v1/me", store::Scope::kRead,
        [&auth](HttpRequest& request, const PathParams&, Responder respond) {

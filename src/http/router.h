@@ -23,7 +23,16 @@ struct Route {
   RouteFn fn;
   // Optional: take the body as a stream (Handler::OpenStream); return nullptr to take it whole.
   std::function<std::unique_ptr<BodyStream>(const HttpRequest&)> open_stream = nullptr;
+  // The largest body this route takes; 0: kBodylessMaxBody for GET, HEAD and DELETE, the
+  // server's limit (max_body_bytes, or the path's own) for other methods.
+  size_t max_body_bytes = 0;
+  // A check of the headers alone, run with authentication before any of the body is read (for
+  // routes that authenticate otherwise, e.g. by a secret header). Errors are the answer.
+  std::function<Status(const HttpRequest&)> check_head = nullptr;
 };
+
+// What a GET, HEAD or DELETE route reads of a body it ignores.
+inline constexpr size_t kBodylessMaxBody = 64 * 1024;
 
 struct RouteMatch {
   const Route* route = nullptr;   // null: no route

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -33,7 +34,6 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr size_t kDrainLimit = 8 << 20;  // bytes read and dropped after rejecting a request
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -110,6 +110,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
   void Reject(HttpResponse response);
+  void Refuse(HttpResponse response);
   template <typename Next>
   void ContinueThen(Next next);
   HttpRequest Head();
@@ -144,9 +145,10 @@ class BeastServer final : public HttpServer {
   BeastServer(const ServerOptions& options, Handler& handler)
       : options_(options),
         handler_(handler),
-        largest_body_limit_(LargestBodyLimit(options)),
+        counters_(options.counters ? options.counters : std::make_shared<ServerCounters>()),
         ioc_(std::max(1, options.threads)),
-        acceptor_(net::make_strand(ioc_)) {}
+        acceptor_(net::make_strand(ioc_)),
+        accept_timer_(acceptor_.get_executor()) {}
   ~BeastServer() override { Stop(); }
 
   Status Start() override;
@@ -155,8 +157,8 @@ class BeastServer final : public HttpServer {
 
   Handler& handler() { return handler_; }
   const ServerOptions& options() const { return options_; }
-  size_t largest_body_limit() const { return largest_body_limit_; }
   const std::shared_ptr<Gate>& gate() const { return gate_; }
+  ServerCounters& counters() { return *counters_; }
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
 
   void Register(Session* session, std::weak_ptr<Session> weak) {
@@ -176,17 +178,14 @@ class BeastServer final : public HttpServer {
   }
 
  private:
-  static size_t LargestBodyLimit(const ServerOptions& options) {
-    size_t largest = options.max_body_bytes;
-    for (const auto& [path, limit] : options.body_limits) largest = std::max(largest, limit);
-    return largest;
-  }
   void Accept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+  void RefuseConnection(tcp::socket& socket);
   std::vector<std::shared_ptr<Session>> LiveSessions();
 
   const ServerOptions options_;
   Handler& handler_;
-  const size_t largest_body_limit_;
+  const std::shared_ptr<ServerCounters> counters_;
   // Declared before the io_context: handlers still queued in it own sessions, whose destructors
   // unregister here when the io_context is destroyed.
   std::mutex mu_;
@@ -197,6 +196,11 @@ class BeastServer final : public HttpServer {
 
   net::io_context ioc_;
   tcp::acceptor acceptor_;  // on its own strand: Stop closes it while an accept may complete
+  // On the acceptor's strand, like the state below it.
+  net::steady_timer accept_timer_;     // backing off after an accept error
+  int accept_backoff_ms_ = 0;          // 0: no error since the last accepted connection
+  uint64_t accept_errors_in_row_ = 0;
+  uint64_t refused_in_burst_ = 0;      // connections refused since the limit was last reached
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
@@ -239,7 +243,10 @@ Session::Session(tcp::socket socket, BeastServer& server)
   stream_.socket().set_option(tcp::no_delay(true), ec);
 }
 
-Session::~Session() { server_.Unregister(this); }
+Session::~Session() {
+  server_.Unregister(this);
+  server_.counters().open_connections.fetch_sub(1, std::memory_order_relaxed);
+}
 
 void Session::Start() {
   server_.Register(this, weak_from_this());
@@ -254,10 +261,13 @@ void Session::Read() {
   if (closed_) return;
   if (server_.stopping()) return Close();
   parser_.emplace();
-  parser_->header_limit(kHeaderLimit);
-  // The header check uses the largest limit; OnHeader applies the route's own.
-  parser_->body_limit(server_.largest_body_limit());
-  body_limit_ = server_.largest_body_limit();
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<size_t>(server_.options().max_header_bytes, UINT32_MAX)));
+  // No body limit while the headers are read: Beast would refuse a large Content-Length before
+  // the handler could refuse the request itself (401 before 413). OnHeader sets the route's
+  // limit before any of the body is read.
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  body_limit_ = server_.options().max_body_bytes;
   // One deadline for the whole request (headers and body): a slow client cannot hold the
   // connection longer than the idle timeout.
   stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_s));
@@ -268,7 +278,19 @@ void Session::Read() {
 
 void Session::OnHeader(beast::error_code ec) {
   if (ec) return OnRead(ec);
-  // Some routes (log streams) accept larger bodies; decide before reading any of it.
+  // Route, method and credentials are checked on the headers alone: a request the handler
+  // refuses never has its body read (or waited for).
+  HttpRequest head = Head();
+  Admission admission;
+  try {
+    admission = server_.handler().Admit(head);
+  } catch (const std::exception& e) {
+    spdlog::error("handler threw while admitting a request: {}", e.what());
+    admission.refusal = ErrorResponse(500, "internal", "the request could not be admitted");
+  }
+  if (admission.refusal) return Refuse(std::move(*admission.refusal));
+  // Some routes (log streams) accept larger bodies, some methods none to speak of; decide
+  // before reading any of the body.
   std::string_view target = parser_->get().target();
   target = target.substr(0, target.find('?'));
   size_t limit = server_.options().max_body_bytes;
@@ -278,11 +300,12 @@ void Session::OnHeader(beast::error_code ec) {
       break;
     }
   }
+  if (admission.max_body_bytes > 0) limit = std::min(limit, admission.max_body_bytes);
   parser_->body_limit(limit);
   body_limit_ = limit;
   if (auto length = parser_->content_length(); length && *length > limit)
     return OnRead(bhttp::error::body_limit);
-  body_stream_ = server_.handler().OpenStream(Head());
+  body_stream_ = server_.handler().OpenStream(head);
   if (body_stream_) {
     busy_ = true;
     server_.RequestStarted();
@@ -347,6 +370,16 @@ void Session::Reject(HttpResponse response) {
   }
   body_stream_.reset();
   Write(std::move(response), true);
+}
+
+// Answers a request the handler refused on its headers. Without a body to skip the connection
+// stays open (a 404 on keep-alive); with one announced it closes after the answer, draining what
+// the client still sends, so that the refused body is never read into memory.
+void Session::Refuse(HttpResponse response) {
+  if (!parser_->is_done()) return Reject(std::move(response));
+  busy_ = true;
+  server_.RequestStarted();
+  Write(std::move(response), !parser_->get().keep_alive());
 }
 
 HttpRequest Session::Head() {
@@ -519,14 +552,72 @@ Status BeastServer::Start() {
 
 void BeastServer::Accept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-    if (stopping() || !acceptor_.is_open()) return;
-    if (!ec) {
-      std::make_shared<Session>(std::move(socket), *this)->Start();
-    } else {
-      spdlog::warn("http accept: {}", ec.message());  // e.g. out of file descriptors
-    }
-    Accept();
+    OnAccept(ec, std::move(socket));
   });
+}
+
+// On the acceptor's strand.
+void BeastServer::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (stopping() || !acceptor_.is_open()) return;
+  if (ec) {
+    // Out of file descriptors (EMFILE, ENFILE), buffers (ENOBUFS) and the like: accepting again
+    // at once would fail again at once, in a tight loop. Back off, doubling, and log once.
+    counters_->accept_errors.fetch_add(1, std::memory_order_relaxed);
+    if (accept_errors_in_row_++ == 0)
+      spdlog::warn("http accept failed: {}; backing off (logged once until accepting works again)",
+                   ec.message());
+    accept_backoff_ms_ =
+        accept_backoff_ms_ == 0
+            ? std::max(1, options_.accept_backoff_min_ms)
+            : std::min(accept_backoff_ms_ * 2, std::max(1, options_.accept_backoff_max_ms));
+    accept_timer_.expires_after(std::chrono::milliseconds(accept_backoff_ms_));
+    accept_timer_.async_wait([this](beast::error_code wait_ec) {
+      if (wait_ec || stopping() || !acceptor_.is_open()) return;
+      Accept();
+    });
+    return;
+  }
+  if (accept_errors_in_row_ > 0) {
+    spdlog::info("http accept works again after {} failed attempts", accept_errors_in_row_);
+    accept_errors_in_row_ = 0;
+    accept_backoff_ms_ = 0;
+  }
+  const int64_t open = counters_->open_connections.load(std::memory_order_relaxed);
+  if (open >= options_.max_connections) {
+    counters_->refused_connections.fetch_add(1, std::memory_order_relaxed);
+    if (refused_in_burst_++ == 0)
+      spdlog::warn("http: {} connections open, the limit (max_connections); refusing new ones "
+                   "(logged once until one is accepted again)",
+                   open);
+    RefuseConnection(socket);
+  } else {
+    if (refused_in_burst_ > 0) {
+      spdlog::info("http: accepting connections again; refused {} over the limit",
+                   refused_in_burst_);
+      refused_in_burst_ = 0;
+    }
+    counters_->open_connections.fetch_add(1, std::memory_order_relaxed);
+    std::make_shared<Session>(std::move(socket), *this)->Start();
+  }
+  Accept();
+}
+
+// A connection over the limit gets a 503 if its send buffer takes it at once (it always does,
+// on a fresh socket), then is closed: it costs no session, no buffer and no wait.
+void BeastServer::RefuseConnection(tcp::socket& socket) {
+  static const std::string kBusy = [] {
+    const std::string body = ErrorJson("too_many_connections",
+                                       "the server has too many open connections; retry later");
+    return "HTTP/1.1 503 Service Unavailable\r\nServer: quell\r\n"
+           "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  beast::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(net::buffer(kBusy), ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
 }
 
 std::vector<std::shared_ptr<Session>> BeastServer::LiveSessions() {
@@ -543,6 +634,7 @@ void BeastServer::Stop() {
   net::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    accept_timer_.cancel();
   });
   // Idle keep-alive connections close now; busy ones finish their request first (and close
   // after it: Read() sees stopping()).

@@ -5,7 +5,9 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -68,6 +70,19 @@ class TestHandler final : public Handler {
 
   std::unique_ptr<BodyStream> OpenStream(const HttpRequest& head) override;
 
+  // /private needs an Authorization header; /small takes 16 bytes of body at most.
+  Admission Admit(const HttpRequest& head) override {
+    ++admits_;
+    Admission admission;
+    if (head.path.starts_with("/private") && head.Header("authorization").empty())
+      admission.refusal = HttpResponse{
+          401, "application/json",
+          R"({"error":{"code":"unauthenticated","message":"no","field":"authorization"}})", {}};
+    if (head.path == "/small") admission.max_body_bytes = 16;
+    return admission;
+  }
+  int admits() const { return admits_.load(); }
+
   // Waits for a parked request and takes it.
   std::optional<Parked> TakeParked() {
     std::optional<Parked> out;
@@ -88,6 +103,7 @@ class TestHandler final : public Handler {
   std::mutex mu_;
   std::deque<Parked> parked_;
   std::atomic<int> calls_{0};
+  std::atomic<int> admits_{0};
 };
 
 // Counts the bytes of a streamed body and answers with the count.
@@ -173,6 +189,8 @@ class RawConnection {
     received_.erase(0, n);
     return out;
   }
+  // The bytes received so far (not removed).
+  const std::string& received() const { return received_; }
   // True once the server has closed the connection.
   bool WaitForClose() {
     ReadUntil([](const std::string&) { return false; });
@@ -535,6 +553,128 @@ TEST_F(ServerTest, BindFailureIsAnErrorStatus) {
 
   options.host = "not a host name";
   EXPECT_FALSE(NewHttpServer(options, other)->Start().ok());
+}
+
+TEST_F(ServerTest, RefusedOnHeadersWithoutWaitingForTheAnnouncedBody) {
+  StartServer();
+  RawConnection conn(server_->port());
+  // 60 MiB announced, none of it sent: the refusal must not wait for (or read) the body.
+  ASSERT_TRUE(conn.Send("PUT /private HTTP/1.1\r\nHost: x\r\nContent-Length: 62914560\r\n\r\n"));
+  const auto started = Clock::now();
+  std::string response = conn.ReadResponse();
+  EXPECT_LT(Clock::now() - started, 5s);
+  EXPECT_NE(response.find("HTTP/1.1 401"), std::string::npos) << response;
+  EXPECT_NE(response.find(R"("field":"authorization")"), std::string::npos) << response;
+  EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
+  EXPECT_TRUE(conn.WaitForClose());
+  EXPECT_EQ(handler_.calls(), 0);
+  EXPECT_EQ(handler_.admits(), 1);
+
+  // The same with Expect: 100-continue: no 100 Continue, only the refusal.
+  RawConnection expect(server_->port());
+  ASSERT_TRUE(expect.Send("POST /private HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+                          "Expect: 100-continue\r\n\r\n"));
+  response = expect.ReadResponse();
+  EXPECT_EQ(response.rfind("HTTP/1.1 401", 0), 0u) << response;
+  EXPECT_TRUE(expect.WaitForClose());
+  EXPECT_EQ(expect.received().find("100 Continue"), std::string::npos);
+  EXPECT_EQ(handler_.calls(), 0);
+}
+
+TEST_F(ServerTest, RefusalWithoutABodyKeepsTheConnection) {
+  StartServer();
+  RawConnection conn(server_->port());
+  ASSERT_TRUE(conn.Send(Get("/private")));
+  EXPECT_NE(conn.ReadResponse().find("HTTP/1.1 401"), std::string::npos);
+  ASSERT_TRUE(conn.Send(Get("/echo")));
+  EXPECT_NE(conn.ReadResponse().find("GET /echo"), std::string::npos);
+  EXPECT_EQ(handler_.calls(), 1);
+}
+
+TEST_F(ServerTest, AdmissionLowersTheBodyLimit) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  options.body_limits = {{"/small", 1 << 20}};  // the handler's 16 bytes win
+  StartServer(options);
+  RawConnection conn(server_->port());
+  ASSERT_TRUE(conn.Send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n"));
+  std::string response = conn.ReadResponse();
+  EXPECT_NE(response.find("HTTP/1.1 413"), std::string::npos) << response;
+  EXPECT_NE(response.find("(16 bytes)"), std::string::npos) << response;
+  EXPECT_TRUE(conn.WaitForClose());
+  auto fits = Client().Post("/small", std::string(16, 'a'), "text/plain");
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->status, 200);
+  EXPECT_EQ(handler_.calls(), 1);
+}
+
+TEST_F(ServerTest, ConnectionsOverTheLimitAreRefusedAndServedAgainOnceOthersClose) {
+  ServerOptions options;
+  options.max_connections = 3;
+  options.counters = std::make_shared<ServerCounters>();
+  StartServer(options);
+  std::vector<std::unique_ptr<RawConnection>> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(std::make_unique<RawConnection>(server_->port()));
+    ASSERT_TRUE(open.back()->Send(Get("/echo")));  // served: the connection is really open
+    ASSERT_NE(open.back()->ReadResponse().find("200 OK"), std::string::npos);
+  }
+  EXPECT_EQ(options.counters->open_connections.load(), 3);
+  RawConnection extra(server_->port());
+  ASSERT_TRUE(extra.connected());  // the kernel completes the handshake; the server refuses
+  std::string response = extra.ReadResponse();
+  EXPECT_NE(response.find("HTTP/1.1 503"), std::string::npos) << response;
+  EXPECT_NE(response.find("too_many_connections"), std::string::npos) << response;
+  EXPECT_TRUE(extra.WaitForClose());
+  EXPECT_EQ(options.counters->refused_connections.load(), 1u);
+  // The open ones are still served.
+  ASSERT_TRUE(open[0]->Send(Get("/echo")));
+  EXPECT_NE(open[0]->ReadResponse().find("200 OK"), std::string::npos);
+  // Once one closes, a new connection is served again.
+  open.pop_back();
+  EXPECT_TRUE(WaitUntil([&] { return options.counters->open_connections.load() == 2; }));
+  RawConnection next(server_->port());
+  ASSERT_TRUE(next.Send(Get("/echo")));
+  EXPECT_NE(next.ReadResponse().find("200 OK"), std::string::npos);
+}
+
+// Out of file descriptors, accept fails; the server must back off instead of spinning, and
+// accept again once descriptors are free.
+TEST_F(ServerTest, AcceptErrorsBackOffAndRecover) {
+  ServerOptions options;
+  options.counters = std::make_shared<ServerCounters>();
+  options.accept_backoff_min_ms = 10;
+  options.accept_backoff_max_ms = 200;
+  StartServer(options);
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  // Use up every descriptor below a low limit, then connect with the last one.
+  int highest = 0;
+  for (int fd = 0; fd < 4096; ++fd)
+    if (::fcntl(fd, F_GETFD) != -1) highest = fd;
+  rlimit low = saved;
+  low.rlim_cur = static_cast<rlim_t>(highest + 8);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> fillers;
+  for (int fd; (fd = ::dup(0)) >= 0;) fillers.push_back(fd);
+  ASSERT_FALSE(fillers.empty());
+  ::close(fillers.back());
+  fillers.pop_back();
+  auto client = std::make_unique<RawConnection>(server_->port());  // takes the last descriptor
+  const bool connected = client->connected();
+  // The server cannot accept it: a tight loop would fail thousands of times in 300 ms.
+  const bool failed = WaitUntil([&] { return options.counters->accept_errors.load() > 0; });
+  std::this_thread::sleep_for(300ms);
+  const uint64_t errors = options.counters->accept_errors.load();
+  for (int fd : fillers) ::close(fd);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(connected);
+  EXPECT_TRUE(failed);
+  EXPECT_GE(errors, 1u);
+  EXPECT_LE(errors, 20u);  // 10, 20, 40, 80, 160, 200, ... ms apart
+  // Descriptors are back: the waiting connection is accepted and served.
+  ASSERT_TRUE(client->Send(Get("/echo")));
+  EXPECT_NE(client->ReadResponse().find("200 OK"), std::string::npos);
 }
 
 TEST(UrlTest, SplitTargetDecodesPathAndQuery) {

@@ -89,6 +89,43 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{R"([{"service":"a","error":"x"}, 3])", "alerts[1]"}),
     [](const ::testing::TestParamInfo<BadCase>& param) { return std::to_string(param.index); });
 
+// Epochs out of range and dates that do not exist are 400s naming the field and saying why,
+// never a float-to-integer cast out of range (undefined behaviour; the sanitizer build traps it).
+TEST(GenericAlert, OutOfRangeEpochsAndImpossibleDatesNameTheField) {
+  struct Case {
+    const char* timestamp;
+    const char* why;
+  };
+  for (const Case& c : {Case{"-1e19", "outside the years 0000 to 9999"},
+                        Case{"1e300", "outside the years 0000 to 9999"},
+                        Case{"-1e300", "outside the years 0000 to 9999"},
+                        Case{"18446744073709551615", "outside the years 0000 to 9999"},
+                        Case{"-9223372036854775808", "outside the years 0000 to 9999"},
+                        Case{"-1e11", "outside the years 0000 to 9999"},
+                        Case{R"("2026-02-31T00:00:00Z")", "2026-02 has no day 31"},
+                        Case{R"("2026-13-01T00:00:00Z")", "there is no month 13"},
+                        Case{R"("2026-01-01T24:61:00Z")", "there is no hour 24"},
+                        Case{R"("2026-01-01T23:61:00Z")", "there is no minute 61"}}) {
+    const std::string body =
+        std::string(R"({"service":"a","error":"x","timestamp":)") + c.timestamp + "}";
+    auto out = ParseGenericAlerts(body);
+    Status error = !out ? out.error()
+                        : (out->item_errors.empty() ? Status::Ok() : out->item_errors[0]);
+    ASSERT_FALSE(error.ok()) << body;
+    EXPECT_EQ(error.code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(error.field(), "timestamp") << error.ToString();
+    EXPECT_NE(error.message().find(c.why), std::string::npos) << body << ": " << error.ToString();
+  }
+  // The edges of the range are fine.
+  for (const char* timestamp : {"253402300799999", R"("9999-12-31T23:59:59.999Z")",
+                                R"("2024-02-29T00:00:00Z")", "-62167219200000"}) {
+    auto out = ParseGenericAlerts(std::string(R"({"service":"a","error":"x","timestamp":)") +
+                                  timestamp + "}");
+    ASSERT_TRUE(out) << timestamp;
+    EXPECT_TRUE(out->item_errors.empty()) << timestamp << ": " << out->item_errors[0].ToString();
+  }
+}
+
 TEST(GenericAlert, RejectsInvalidUtf8) {
   std::string body = "{\"service\":\"a\",\"error\":\"bad \xff\xfe\"}";
   auto out = ParseGenericAlerts(body);

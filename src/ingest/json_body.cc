@@ -64,17 +64,22 @@ Result<double> ReadNumber(const json::value& v, const std::string& path) {
 }
 
 Result<TimeMs> ReadTimestamp(const json::value& v, const std::string& path) {
+  const auto wrong = [&] {
+    return Error(InvalidArgument(path + " must be RFC 3339 or epoch seconds/milliseconds", path));
+  };
+  Result<TimeMs> parsed = wrong();
   if (v.is_number()) {
     QUELL_ASSIGN_OR_RETURN(double number, ReadNumber(v, path));
-    return EpochNumberToMs(number);
+    parsed = EpochNumberToMs(number);
+  } else if (v.is_string()) {
+    parsed = ParseRfc3339(v.get_string());
+    if (!parsed && parsed.error().message() == kNotRfc3339) return wrong();
+  } else {
+    return wrong();
   }
-  if (v.is_string()) {
-    auto parsed = ParseRfc3339(v.get_string());
-    if (!parsed)
-      return Error(InvalidArgument(path + " must be RFC 3339 or epoch seconds/milliseconds", path));
-    return *parsed;
-  }
-  return Error(InvalidArgument(path + " must be RFC 3339 or epoch seconds/milliseconds", path));
+  // A number out of range, or a date or time that does not exist: say which and why.
+  if (!parsed) return Error(InvalidArgument(path + ": " + parsed.error().message(), path));
+  return *parsed;
 }
 
 }  // namespace quell::ingest

@@ -58,6 +58,12 @@ TEST(LogBatch, JsonEntriesAndErrorsNameTheField) {
   auto bad = ParseLogJson(R"({"service":"api","entries":[{"message":"a"},{"ts":"noon","message":"b"}]})", kNow);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().field(), "entries[1].ts");
+  for (const char* ts : {"1e300", "-1e19", R"("2026-02-31T00:00:00Z")"}) {
+    auto out_of_range = ParseLogJson(
+        std::string(R"({"service":"api","entries":[{"ts":)") + ts + R"(,"message":"b"}]})", kNow);
+    ASSERT_FALSE(out_of_range) << ts;
+    EXPECT_EQ(out_of_range.error().field(), "entries[0].ts") << ts;
+  }
   EXPECT_EQ(ParseLogJson(R"({"lines":["x"]})", kNow).error().field(), "service");
   EXPECT_EQ(ParseLogJson(R"({"service":"a"})", kNow).error().field(), "lines");
   EXPECT_EQ(ParseLogJson(R"({"service":"a","lines":[1]})", kNow).error().field(), "lines[0]");

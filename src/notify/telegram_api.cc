@@ -21,7 +21,11 @@ int64_t IntOr(const json::object& o, std::string_view key, int64_t fallback = 0)
   if (!v) return fallback;
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<int64_t>(v->get_double());
+  if (v->is_double()) {
+    // Converting a double outside int64's range (or NaN) to an integer is undefined behaviour.
+    const double d = v->get_double();
+    if (d >= -9.2e18 && d <= 9.2e18) return static_cast<int64_t>(d);
+  }
   return fallback;
 }
 
