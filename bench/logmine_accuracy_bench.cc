@@ -6,6 +6,7 @@
 //   logmine_accuracy_bench [--data DIR] [--only NAME] [--errors N] [--detect [--header-errors N]]
 //                          [--set NAME=VALUE]...  (NAME: a parameter of the grid below)
 //   logmine_accuracy_bench --cv [--detect] [--verbose]
+//   logmine_accuracy_bench --mixed [--detect]
 //
 // --detect ignores the formats and uses header detection (what `quell logmine` does without
 // --format).
@@ -191,6 +192,77 @@ void PrintHeaderErrors(const Loaded& data, const Params& params, int limit) {
               data.lines.size());
 }
 
+void PrintRow(const char* name, const lm::AccuracyScores& s) {
+  std::printf("%-12s %6.3f %6.3f %6.3f %6.3f", name, s.grouping_accuracy, s.parsing_accuracy,
+              s.f1_grouping_accuracy, s.f1_template_accuracy);
+}
+
+// --mixed: all datasets interleaved line by line in one file and mined by one miner (several
+// programs writing to one log), the header learned from the mixed file's first lines with
+// --detect, else each line split with its own dataset's format; scored per dataset on its lines.
+int Mixed(const std::vector<Loaded>& data, const Params& params, bool detect) {
+  std::vector<std::pair<size_t, size_t>> order;  // (dataset, line)
+  for (size_t i = 0;; ++i) {
+    bool any = false;
+    for (size_t d = 0; d < data.size(); ++d) {
+      if (i < data[d].lines.size()) {
+        order.emplace_back(d, i);
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  std::vector<std::string_view> mixed;
+  for (auto [d, i] : order) mixed.push_back(data[d].lines[i]);
+  const lm::LineSplitter learned = lm::LineSplitter::Detect(mixed, params.header);
+  std::vector<lm::LineSplitter> formats;
+  for (const Loaded& d : data) {
+    auto f = lm::LineSplitter::Create(d.spec->format);
+    if (!f) return 1;
+    formats.push_back(std::move(*f));
+  }
+  lm::TemplateMiner miner(params.miner);
+  std::vector<std::vector<uint64_t>> ids(data.size());
+  for (auto [d, i] : order) {
+    const lm::LineSplitter& splitter = detect ? learned : formats[d];
+    ids[d].push_back(miner.Add(splitter.Message(data[d].lines[i])).cluster_id);
+  }
+  std::printf("%zu lines of %zu datasets interleaved, one miner, %s; header columns learned: %zu\n",
+              mixed.size(), data.size(), detect ? "header detection" : "each dataset's format",
+              learned.profile().columns().size());
+  for (const lm::HeaderLayout& layout : learned.profile().Layouts()) {
+    std::printf("  layout (%zu sample lines):", layout.lines);
+    for (const lm::HeaderColumn& c : layout.columns) std::printf(" [%s]", c.example.c_str());
+    std::printf("\n");
+  }
+  std::printf("%-12s %6s %6s %6s %6s %8s\n", "dataset", "GA", "PA", "FGA", "FTA", "differ");
+  double sum[4] = {0, 0, 0, 0};
+  for (size_t d = 0; d < data.size(); ++d) {
+    size_t differ = 0;
+    for (size_t i = 0; i < data[d].lines.size(); ++i) {
+      std::string_view message = (detect ? learned : formats[d]).Message(data[d].lines[i]);
+      std::string_view truth = data[d].content[i];
+      while (!truth.empty() && truth.back() == ' ') truth.remove_suffix(1);
+      while (!message.empty() && message.back() == ' ') message.remove_suffix(1);
+      differ += message == truth ? 0 : 1;
+    }
+    std::vector<std::string> predicted;
+    for (uint64_t id : ids[d]) predicted.push_back(miner.Find(id)->Template());
+    auto s = lm::Evaluate(data[d].truth, predicted);
+    if (!s) return 1;
+    PrintRow(data[d].spec->name, *s);
+    std::printf(" %8zu\n", differ);
+    sum[0] += s->grouping_accuracy;
+    sum[1] += s->parsing_accuracy;
+    sum[2] += s->f1_grouping_accuracy;
+    sum[3] += s->f1_template_accuracy;
+  }
+  const double n = static_cast<double>(data.size());
+  std::printf("%-12s %6.3f %6.3f %6.3f %6.3f\n", "average", sum[0] / n, sum[1] / n, sum[2] / n,
+              sum[3] / n);
+  return 0;
+}
+
 // One axis of the parameter grid: a name, its values and how to set them.
 struct Axis {
   const char* name;
@@ -233,6 +305,10 @@ std::vector<Axis> Grid(bool detect) {
     grid.push_back({"hd_name_run", {1, 2, 3, 4}, [](Params* p, double v) {
                       p->header.max_name_run = static_cast<int>(v);
                     }});
+    grid.push_back({"hd_branch", {0.1, 0.25, 0.4},
+                    [](Params* p, double v) { p->header.branch_share = v; }});
+    grid.push_back({"hd_min_branch", {0.01, 0.02, 0.05},
+                    [](Params* p, double v) { p->header.min_branch_share = v; }});
     grid.push_back({"hd_accept", {0, 0.002, 0.005, 0.01, 0.02, 0.05},
                     [](Params* p, double v) { p->header.accept_share = v; }});
   }
@@ -258,10 +334,6 @@ double Objective(const lm::AccuracyScores& s) {
   return (s.grouping_accuracy + s.parsing_accuracy) / 2;
 }
 
-void PrintRow(const char* name, const lm::AccuracyScores& s) {
-  std::printf("%-12s %6.3f %6.3f %6.3f %6.3f", name, s.grouping_accuracy, s.parsing_accuracy,
-              s.f1_grouping_accuracy, s.f1_template_accuracy);
-}
 
 int CrossValidate(const std::vector<Loaded>& data, bool detect, bool verbose) {
   const std::vector<Axis> grid = Grid(detect);
@@ -394,6 +466,7 @@ int main(int argc, char** argv) {
   bool detect = false;  // ignore the formats: header detection only
   bool cv = false;
   bool verbose = false;
+  bool mixed = false;  // all datasets interleaved in one file
   Params options;  // the one parameter set; flags exist to study the defaults
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--data") && i + 1 < argc) data_dir = argv[++i];
@@ -405,6 +478,7 @@ int main(int argc, char** argv) {
     }
     else if (!std::strcmp(argv[i], "--cv")) cv = true;
     else if (!std::strcmp(argv[i], "--verbose")) verbose = true;
+    else if (!std::strcmp(argv[i], "--mixed")) mixed = true;
     else if (!std::strcmp(argv[i], "--set") && i + 1 < argc) {
       std::string assignment = argv[++i];
       size_t eq = assignment.find('=');
@@ -431,6 +505,7 @@ int main(int argc, char** argv) {
     if (!Load(data_dir, d, &data.back())) return 1;
   }
   if (cv) return CrossValidate(data, detect, verbose);
+  if (mixed) return Mixed(data, options, detect);
 
   std::printf("%-12s %6s %6s %6s %6s %6s %6s\n", "dataset", "GA", "PA", "FGA", "FTA", "#gt",
               "#pred");

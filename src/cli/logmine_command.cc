@@ -93,19 +93,34 @@ int ExplainHeader(const lm::LineSplitter& splitter, const std::vector<std::strin
   if (!options.format.empty()) {
     std::printf("Header given by --format: %s\n", options.format.c_str());
   } else if (profile.found()) {
-    std::printf("Header learned from the first %zu lines of %s: %zu fields; %zu of these %zu "
-                "lines fit them (the others are split line by line).\n",
-                profile.sample_size(), options.file.c_str(), profile.columns().size(),
-                profile.sample_fitting(), profile.sample_size());
-    std::printf("  #  %-30s %6s  %s\n", "field", "share", "example");
-    for (size_t k = 0; k < profile.columns().size(); ++k) {
-      const lm::HeaderColumn& c = profile.columns()[k];
-      std::string kind(lm::HeaderKindName(c.kind));
-      if (c.kind == lm::HeaderKind::kKeyValue) kind += " (key " + c.key + ")";
-      std::printf("%3zu  %-30s %6.3f  %s\n", k + 1, kind.c_str(), c.share, c.example.c_str());
+    const std::vector<lm::HeaderLayout> layouts = profile.Layouts();
+    std::printf("Header learned from the first %zu lines of %s: %zu of them fit %s (the others "
+                "are split line by line).\n",
+                profile.sample_size(), options.file.c_str(), profile.sample_fitting(),
+                layouts.size() == 1 ? "it" : "one of its layouts");
+    if (layouts.size() > 1) {
+      std::printf("The lines come in %zu header layouts (several programs in one file); each "
+                  "line is split by the layout its leading fields fit.\n",
+                  layouts.size());
     }
-    std::printf("  (share: of these lines, those whose token in this field has its shape; "
-                "'-' stands for a missing value in any field)\n");
+    for (size_t l = 0; l < layouts.size(); ++l) {
+      if (layouts.size() > 1) {
+        std::printf("Layout %zu (%zu lines of the sample):\n", l + 1, layouts[l].lines);
+      }
+      std::printf("  #  %-30s %6s  %s\n", "field", "share", "example");
+      for (size_t k = 0; k < layouts[l].columns.size(); ++k) {
+        const lm::HeaderColumn& c = layouts[l].columns[k];
+        std::string kind(lm::HeaderKindName(c.kind));
+        if (c.kind == lm::HeaderKind::kKeyValue) kind += " (key " + c.key + ")";
+        if (c.share > 0) {
+          std::printf("%3zu  %-30s %6.3f  %s\n", k + 1, kind.c_str(), c.share, c.example.c_str());
+        } else {
+          std::printf("%3zu  %-30s %6s  %s\n", k + 1, kind.c_str(), "", c.example.c_str());
+        }
+      }
+    }
+    std::printf("  (share: of the lines that reach a field, those whose token there has its "
+                "shape; '-' stands for a missing value in any field)\n");
     size_t start = 0;
     while (example < head.size() && !profile.Fits(head[example], &start)) ++example;
     if (example == head.size()) example = 0;

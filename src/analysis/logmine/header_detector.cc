@@ -470,134 +470,291 @@ HeaderKind ClassifyHeaderToken(std::string_view t, HeaderKind previous) {
   return HeaderKind::kWord;
 }
 
+// Learning state: every sample line's token kinds (and key=value keys) for the first columns.
+struct HeaderProfile::Learner {
+  Learner(const HeaderOptions& o, HeaderProfile* p) : options(o), profile(p) {}
+
+  const HeaderOptions& options;
+  HeaderProfile* profile;
+  int max_columns = 0;
+  size_t min_branch = 0;               // lines a branch needs
+  std::vector<uint8_t> kinds;          // [line * max_columns + column], kCount = no token
+  std::vector<std::string_view> keys;  // same layout, key=value keys
+
+  HeaderKind KindAt(uint32_t line, int k) const {
+    return static_cast<HeaderKind>(
+        kinds[line * static_cast<size_t>(max_columns) + static_cast<size_t>(k)]);
+  }
+
+  // Learns the node for `lines` from column `start`; returns its index.
+  int LearnNode(const std::vector<uint32_t>& lines, int start, int header, int name_run, int depth,
+                int parent) {
+    constexpr size_t kKinds = static_cast<size_t>(HeaderKind::kCount);
+    const double n = static_cast<double>(lines.size());
+    Node node;
+    node.start = start;
+    node.parent = parent;
+    node.lines = lines.size();
+    node.child.fill(-1);
+    std::vector<HeaderColumn> walked;
+    int split = -1;
+    for (int k = start; k < max_columns; ++k) {
+      std::array<size_t, kKinds + 1> c{};
+      std::map<std::string_view, size_t> key_counts;
+      for (uint32_t line : lines) {
+        const HeaderKind kind = KindAt(line, k);
+        ++c[static_cast<size_t>(kind)];
+        if (kind == HeaderKind::kKeyValue) {
+          ++key_counts[keys[line * static_cast<size_t>(max_columns) + static_cast<size_t>(k)]];
+        }
+      }
+      // Key=value tokens count only with the column's most frequent key.
+      HeaderColumn column;
+      size_t best_key = 0;
+      for (const auto& [key, count] : key_counts) {
+        if (count > best_key) {
+          best_key = count;
+          column.key = std::string(key);
+        }
+      }
+      c[static_cast<size_t>(HeaderKind::kKeyValue)] = best_key;
+      auto share_of = [&](uint32_t set) {
+        size_t sum = 0;
+        for (size_t kind = 0; kind < kKinds; ++kind) {
+          if (set & (1u << kind)) sum += c[kind];
+        }
+        return static_cast<double>(sum) / n;
+      };
+      const size_t top =
+          static_cast<size_t>(std::max_element(c.begin(), c.begin() + kKinds) - c.begin());
+      const HeaderKind kind = static_cast<HeaderKind>(top);
+      column.kind = kind;
+      column.accepted = AcceptedFamilyOf(kind);
+      for (size_t other = 0; other < kKinds; ++other) {
+        if (c[other] > 0 && static_cast<double>(c[other]) >= options.accept_share * n) {
+          column.accepted |= 1u << other;
+        }
+      }
+      // Header shapes, but two or more of them each in a good part of the lines: lines of
+      // several programs. Branch by shape.
+      size_t second = 0;
+      for (size_t other = 0; other < kKinds; ++other) {
+        if (other != top) second = std::max(second, c[other]);
+      }
+      const bool header_shapes =
+          share_of(kStrongKinds | Bit(HeaderKind::kTag)) >= options.min_share;
+      auto branches = [&] {
+        int count = 0;
+        for (size_t b = 0; b < kKinds; ++b) count += c[b] >= min_branch ? 1 : 0;
+        return count;
+      };
+      if (depth < options.max_branch_depth && header_shapes &&
+          static_cast<double>(second) >= options.branch_share * n && branches() >= 2) {
+        split = k;
+        break;
+      }
+      // Walk the columns: constant-shape columns are header; runs of name columns (at most
+      // max_name_run) are header only when a constant-shape column or a tag follows; a tag
+      // column closes the header.
+      if (k > 0 && kind == HeaderKind::kTag && share_of(Bit(kind)) >= options.min_share) {
+        column.share = share_of(Bit(kind));
+        column.accepted = Bit(HeaderKind::kTag);  // the closing tag column takes tags only
+        walked.push_back(std::move(column));
+        header = k + 1;
+        break;
+      }
+      if ((Bit(kind) & kStrongKinds) != 0 && share_of(ShapeFamilyOf(kind)) >= options.min_share) {
+        column.share = share_of(ShapeFamilyOf(kind));
+        walked.push_back(std::move(column));
+        header = k + 1;
+        name_run = 0;
+        continue;
+      }
+      if ((Bit(kind) & kNameKinds) != 0 && share_of(kNameKinds) >= options.min_share &&
+          ++name_run <= options.max_name_run) {
+        column.share = share_of(kNameKinds);
+        walked.push_back(std::move(column));
+        continue;
+      }
+      // Header shapes, but no family fills the column: branch by shape too.
+      if (depth < options.max_branch_depth && header_shapes && branches() >= 2) split = k;
+      break;
+    }
+    if (split < 0) {
+      // A leaf: the header is what fits; trailing name columns with nothing after them are not.
+      walked.resize(static_cast<size_t>(std::max(0, header - start)));
+    }
+    node.columns = std::move(walked);
+    node.header = header;
+    node.split = split;
+    const int index = static_cast<int>(profile->nodes_.size());
+    profile->nodes_.push_back(std::move(node));
+    if (split >= 0) {
+      for (size_t b = 0; b < kKinds; ++b) {
+        std::vector<uint32_t> subset;
+        for (uint32_t line : lines) {
+          if (static_cast<size_t>(KindAt(line, split)) == b) subset.push_back(line);
+        }
+        if (subset.size() < min_branch) continue;
+        const int child = LearnNode(subset, split, header, name_run, depth + 1, index);
+        profile->nodes_[static_cast<size_t>(index)].child[b] = static_cast<int16_t>(child);
+      }
+      // A shape too rare for its own branch goes to the largest branch whose first column
+      // accepts it (a node column's odd word, a "-" column's odd label).
+      auto& child = profile->nodes_[static_cast<size_t>(index)].child;
+      for (size_t b = 0; b < kKinds; ++b) {
+        if (child[b] >= 0) continue;
+        int best = -1;
+        for (size_t o = 0; o < kKinds; ++o) {
+          if (child[o] < 0) continue;
+          const Node& candidate = profile->nodes_[static_cast<size_t>(child[o])];
+          if (candidate.columns.empty() || (candidate.columns[0].accepted & (1u << b)) == 0) {
+            continue;
+          }
+          if (best < 0 || candidate.lines > profile->nodes_[static_cast<size_t>(best)].lines) {
+            best = child[o];
+          }
+        }
+        child[b] = static_cast<int16_t>(best);
+      }
+    }
+    return index;
+  }
+};
+
 HeaderProfile HeaderProfile::Learn(std::span<const std::string_view> sample,
                                    const HeaderOptions& options) {
   HeaderProfile profile;
   const size_t n = std::min(sample.size(), options.sample_lines);
-  const int max_columns = std::clamp(options.max_columns, 1, 64);
   profile.sample_size_ = n;
   if (n == 0) return profile;
-  constexpr size_t kKinds = static_cast<size_t>(HeaderKind::kCount);
-  std::vector<std::array<size_t, kKinds>> counts(static_cast<size_t>(max_columns));
-  for (auto& c : counts) c.fill(0);
-  std::vector<std::map<std::string_view, size_t>> keys(static_cast<size_t>(max_columns));
-  std::vector<Span> spans(static_cast<size_t>(max_columns));
+  Learner learner(options, &profile);
+  learner.max_columns = std::clamp(options.max_columns, 1, kMaxHeaderColumns);
+  learner.min_branch =
+      std::max<size_t>(2, static_cast<size_t>(options.min_branch_share * static_cast<double>(n)));
+  const size_t columns = static_cast<size_t>(learner.max_columns);
+  learner.kinds.assign(n * columns, static_cast<uint8_t>(HeaderKind::kCount));
+  learner.keys.assign(n * columns, {});
+  std::vector<Span> spans(columns);
+  std::vector<uint32_t> all(n);
   for (size_t i = 0; i < n; ++i) {
+    all[i] = static_cast<uint32_t>(i);
     std::string_view line = sample[i];
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const int count = HeaderTokens(line, spans.data(), max_columns);
+    const int count = HeaderTokens(line, spans.data(), learner.max_columns);
     HeaderKind previous = HeaderKind::kOther;
     for (int k = 0; k < count; ++k) {
       const Span s = spans[static_cast<size_t>(k)];
       const std::string_view token = line.substr(s.begin, s.end - s.begin);
       const HeaderKind kind = ClassifyHeaderToken(token, previous);
-      ++counts[static_cast<size_t>(k)][static_cast<size_t>(kind)];
-      if (kind == HeaderKind::kKeyValue) ++keys[static_cast<size_t>(k)][KeyOf(token)];
+      learner.kinds[i * columns + static_cast<size_t>(k)] = static_cast<uint8_t>(kind);
+      if (kind == HeaderKind::kKeyValue)
+        learner.keys[i * columns + static_cast<size_t>(k)] = KeyOf(token);
       previous = kind;
     }
   }
-  const double total = static_cast<double>(n);
-  // Key=value tokens count only with the column's most frequent key.
-  std::vector<std::string_view> column_key(static_cast<size_t>(max_columns));
-  for (size_t k = 0; k < keys.size(); ++k) {
-    size_t best = 0;
-    for (const auto& [key, c] : keys[k]) {
-      if (c > best) {
-        best = c;
-        column_key[k] = key;
-      }
-    }
-    counts[k][static_cast<size_t>(HeaderKind::kKeyValue)] = best;
+  learner.LearnNode(all, 0, 0, 0, 0, -1);
+  // No header anywhere: nothing learned.
+  bool any = false;
+  for (const Node& node : profile.nodes_) any |= node.header > 0;
+  if (!any) {
+    profile.nodes_.clear();
+    return profile;
   }
-  auto share_of = [&](size_t k, uint32_t kinds) {
-    size_t c = 0;
-    for (size_t kind = 0; kind < kKinds; ++kind) {
-      if (kinds & (1u << kind)) c += counts[k][kind];
-    }
-    return static_cast<double>(c) / total;
-  };
-  // Walk the columns: constant-shape columns are header; runs of name columns (at most
-  // max_name_run) are header only when a constant-shape column or a tag follows; a tag column
-  // closes the header.
-  int header = 0;
-  int name_run = 0;
-  std::vector<double> shares;  // per column, the share that made it header
-  for (size_t k = 0; k < counts.size(); ++k) {
-    const auto& c = counts[k];
-    const size_t top = static_cast<size_t>(std::max_element(c.begin(), c.end()) - c.begin());
-    const HeaderKind kind = static_cast<HeaderKind>(top);
-    if (k > 0 && kind == HeaderKind::kTag && share_of(k, Bit(kind)) >= options.min_share) {
-      shares.push_back(share_of(k, Bit(kind)));
-      header = static_cast<int>(k) + 1;
-      break;
-    }
-    if ((Bit(kind) & kStrongKinds) != 0 && share_of(k, ShapeFamilyOf(kind)) >= options.min_share) {
-      shares.push_back(share_of(k, ShapeFamilyOf(kind)));
-      header = static_cast<int>(k) + 1;
-      name_run = 0;
-    } else if ((Bit(kind) & kNameKinds) != 0 && share_of(k, kNameKinds) >= options.min_share &&
-               ++name_run <= options.max_name_run) {
-      shares.push_back(share_of(k, kNameKinds));
-    } else {
-      break;
-    }
+  for (const Node& node : profile.nodes_) {
+    profile.max_tokens_ =
+        std::max(profile.max_tokens_, node.start + static_cast<int>(node.columns.size()) + 1);
   }
-  for (int k = 0; k < header; ++k) {
-    const auto& c = counts[static_cast<size_t>(k)];
-    HeaderColumn column;
-    const size_t top = static_cast<size_t>(std::max_element(c.begin(), c.end()) - c.begin());
-    column.kind = static_cast<HeaderKind>(top);
-    column.share = shares[static_cast<size_t>(k)];
-    column.key = std::string(column_key[static_cast<size_t>(k)]);
-    column.accepted = AcceptedFamilyOf(column.kind);
-    for (size_t kind = 0; kind < kKinds; ++kind) {
-      if (c[kind] > 0 && static_cast<double>(c[kind]) >= options.accept_share * total) {
-        column.accepted |= 1u << kind;
-      }
-    }
-    // The closing tag column takes tags only.
-    if (k + 1 == header && column.kind == HeaderKind::kTag) column.accepted = Bit(HeaderKind::kTag);
-    profile.columns_.push_back(std::move(column));
-  }
-  if (!profile.found()) return profile;
-  // Examples and the share of sample lines that fit.
+  profile.max_tokens_ = std::min(profile.max_tokens_, kMaxHeaderColumns);
+  // Examples (the first sample line that fits each layout) and the share of lines that fit.
   for (size_t i = 0; i < n; ++i) {
     std::string_view line = sample[i];
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     size_t start = 0;
-    if (!profile.Fits(line, &start)) continue;
-    if (profile.sample_fitting_++ == 0) {
-      const int count = HeaderTokens(line, spans.data(), header);
+    int leaf = -1;
+    if (profile.MatchLine(line, &start, &leaf) != Match::kFits) continue;
+    ++profile.sample_fitting_;
+    ++profile.nodes_[static_cast<size_t>(leaf)].fitting;
+    Node& at = profile.nodes_[static_cast<size_t>(leaf)];
+    if (at.examples.empty()) {
+      const int count = HeaderTokens(line, spans.data(), at.header);
       for (int k = 0; k < count; ++k) {
         const Span s = spans[static_cast<size_t>(k)];
-        profile.columns_[static_cast<size_t>(k)].example = line.substr(s.begin, s.end - s.begin);
+        at.examples.emplace_back(line.substr(s.begin, s.end - s.begin));
       }
     }
   }
+  // The most common layout is the one columns() shows.
+  std::vector<HeaderLayout> layouts = profile.Layouts();
+  if (!layouts.empty()) profile.main_columns_ = std::move(layouts.front().columns);
   return profile;
 }
 
-HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* message_start) const {
-  constexpr int kMaxColumns = 64;
+std::vector<HeaderLayout> HeaderProfile::Layouts() const {
+  std::vector<HeaderLayout> layouts;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& leaf = nodes_[i];
+    if (leaf.header == 0 || leaf.fitting == 0) continue;
+    // Lines end in this node when it has no branch for them; count those that fit here.
+    std::vector<const Node*> path;
+    for (int node = static_cast<int>(i); node >= 0;
+         node = nodes_[static_cast<size_t>(node)].parent) {
+      path.push_back(&nodes_[static_cast<size_t>(node)]);
+    }
+    HeaderLayout layout;
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      for (const HeaderColumn& c : (*it)->columns) {
+        if (static_cast<int>(layout.columns.size()) >= leaf.header) break;
+        layout.columns.push_back(c);
+        const size_t k = layout.columns.size() - 1;
+        layout.columns.back().example = k < leaf.examples.size() ? leaf.examples[k] : "";
+      }
+    }
+    layout.lines = leaf.fitting;
+    layouts.push_back(std::move(layout));
+  }
+  std::stable_sort(layouts.begin(), layouts.end(),
+                   [](const HeaderLayout& a, const HeaderLayout& b) { return a.lines > b.lines; });
+  return layouts;
+}
+
+HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* message_start,
+                                              int* leaf) const {
   constexpr int kTagLookahead = 2;  // "syslogd 1.4.1:", "-- root[2421]:": a tag with spaces
-  std::array<Span, kMaxColumns + kTagLookahead> spans;
-  const int header = static_cast<int>(columns_.size());
-  if (header == 0) return Match::kNo;
-  int count = HeaderTokens(line, spans.data(), header);
-  HeaderKind previous = HeaderKind::kOther;
-  for (int k = 0; k < header; ++k) {
-    const HeaderColumn& column = columns_[static_cast<size_t>(k)];
-    if (k >= count) return Match::kNo;
-    const Span s = spans[static_cast<size_t>(k)];
-    const std::string_view token = line.substr(s.begin, s.end - s.begin);
-    const HeaderKind kind = ClassifyHeaderToken(token, previous);
-    const bool ok = (column.accepted & Bit(kind)) != 0 &&
-                    (kind != HeaderKind::kKeyValue || KeyOf(token) == column.key);
-    if (!ok) {
+  if (nodes_.empty()) return Match::kNo;
+  std::array<Span, kMaxHeaderColumns + kTagLookahead> spans;
+  std::array<HeaderKind, kMaxHeaderColumns + kTagLookahead> kinds;
+  int count = HeaderTokens(line, spans.data(), max_tokens_);
+  int classified = 0;  // tokens [0, classified) have kinds
+  auto kind_at = [&](int k) {
+    while (classified <= k) {
+      const Span s = spans[static_cast<size_t>(classified)];
+      kinds[static_cast<size_t>(classified)] = ClassifyHeaderToken(
+          line.substr(s.begin, s.end - s.begin),
+          classified == 0 ? HeaderKind::kOther : kinds[static_cast<size_t>(classified - 1)]);
+      ++classified;
+    }
+    return kinds[static_cast<size_t>(k)];
+  };
+  int at = 0;
+  for (;;) {
+    const Node& node = nodes_[static_cast<size_t>(at)];
+    const int fitted = node.start + static_cast<int>(node.columns.size());
+    for (int k = node.start; k < fitted; ++k) {
+      const HeaderColumn& column = node.columns[static_cast<size_t>(k - node.start)];
+      if (k >= count) return Match::kNo;
+      const HeaderKind kind = kind_at(k);
+      const Span s = spans[static_cast<size_t>(k)];
+      const bool ok = (column.accepted & Bit(kind)) != 0 &&
+                      (kind != HeaderKind::kKeyValue ||
+                       KeyOf(line.substr(s.begin, s.end - s.begin)) == column.key);
+      if (ok) continue;
       // Every column fits but the closing tag: the tag may hold spaces, or be missing (then the
       // message starts here).
-      if (k + 1 != header || column.kind != HeaderKind::kTag) return Match::kNo;
-      count = HeaderTokens(line, spans.data(), header + kTagLookahead);
+      if (k + 1 != node.header || node.split >= 0 || column.kind != HeaderKind::kTag) {
+        return Match::kNo;
+      }
+      count = HeaderTokens(line, spans.data(), k + 1 + kTagLookahead);
       size_t start = s.begin;
       HeaderKind before = kind;
       for (int j = k + 1; j < count; ++j) {
@@ -611,23 +768,31 @@ HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* mes
         }
       }
       *message_start = start;
+      if (leaf != nullptr) *leaf = at;
       return Match::kPartial;
     }
-    previous = kind;
+    if (node.split < 0) break;
+    if (node.split >= count) return Match::kNo;
+    const int child = node.child[static_cast<size_t>(kind_at(node.split))];
+    if (child < 0) return Match::kNo;
+    at = child;
   }
-  size_t i = spans[static_cast<size_t>(header - 1)].end;
+  const Node& node = nodes_[static_cast<size_t>(at)];
+  if (node.header == 0) return Match::kNo;
+  size_t i = spans[static_cast<size_t>(node.header - 1)].end;
   while (i < line.size() && IsSpace(line[i])) ++i;
   *message_start = i;
+  if (leaf != nullptr) *leaf = at;
   return Match::kFits;
 }
 
 bool HeaderProfile::Fits(std::string_view line, size_t* message_start) const {
-  return MatchLine(line, message_start) == Match::kFits;
+  return MatchLine(line, message_start, nullptr) == Match::kFits;
 }
 
 size_t HeaderProfile::MessageStart(std::string_view line) const {
   size_t start = 0;
-  if (found() && MatchLine(line, &start) != Match::kNo) return start;
+  if (MatchLine(line, &start, nullptr) != Match::kNo) return start;
   return DetectHeaderLength(line);
 }
 

@@ -16,6 +16,7 @@
 // Pure functions and immutable objects; thread-safe.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -62,6 +63,14 @@ struct HeaderOptions {
   int max_name_run = 2;
   // Columns examined; a header never has more.
   int max_columns = 16;
+  // Lines of several programs in one file: where a column holds header shapes in min_share of
+  // the lines but no shape family fills it, or a second shape holds at least branch_share of
+  // them, the lines branch by shape (each branch needs min_branch_share of the sample) and each
+  // branch learns its own layout, up to max_branch_depth branchings deep. Rarer shapes follow
+  // the largest branch whose field accepts them.
+  double branch_share = 0.25;
+  double min_branch_share = 0.02;
+  int max_branch_depth = 4;
   bool operator==(const HeaderOptions&) const = default;
 };
 
@@ -73,6 +82,15 @@ struct HeaderColumn {
   std::string key;        // key=value columns: the key
   std::string example;    // the token in the first sample line that fits
 };
+
+// One learned header layout: its columns in order and the sample lines that fit it.
+struct HeaderLayout {
+  std::vector<HeaderColumn> columns;
+  size_t lines = 0;
+};
+
+// A header has at most this many columns.
+inline constexpr int kMaxHeaderColumns = 32;
 
 class HeaderProfile {
  public:
@@ -89,16 +107,35 @@ class HeaderProfile {
   // Whether `line` fits the profile; sets *message_start when it does.
   bool Fits(std::string_view line, size_t* message_start) const;
 
-  bool found() const { return !columns_.empty(); }
-  const std::vector<HeaderColumn>& columns() const { return columns_; }
+  bool found() const { return !nodes_.empty(); }
+  // The columns of the most common layout (the only one unless the sample mixes programs).
+  const std::vector<HeaderColumn>& columns() const { return main_columns_; }
+  // Every layout that sample lines fit, most common first.
+  std::vector<HeaderLayout> Layouts() const;
   size_t sample_size() const { return sample_size_; }
   size_t sample_fitting() const { return sample_fitting_; }  // sample lines that fit
 
  private:
   enum class Match { kNo, kPartial, kFits };
-  Match MatchLine(std::string_view line, size_t* message_start) const;
+  // A node of the layout tree: columns from `start` that must fit; then either the header ends
+  // (`header` columns in all) or the lines branch by the shape of column `split`.
+  struct Node {
+    int start = 0;
+    std::vector<HeaderColumn> columns;
+    int header = 0;
+    int split = -1;
+    std::array<int16_t, static_cast<size_t>(HeaderKind::kCount) + 1> child{};
+    int parent = -1;
+    size_t lines = 0;                   // sample lines that reached this node
+    size_t fitting = 0;                 // sample lines whose header ends here
+    std::vector<std::string> examples;  // header tokens of the first of them
+  };
+  struct Learner;
+  Match MatchLine(std::string_view line, size_t* message_start, int* leaf) const;
 
-  std::vector<HeaderColumn> columns_;
+  std::vector<Node> nodes_;  // [0] is the root
+  std::vector<HeaderColumn> main_columns_;
+  int max_tokens_ = 0;  // tokens to cut a line into before matching
   size_t sample_size_ = 0;
   size_t sample_fitting_ = 0;
 };

@@ -291,6 +291,44 @@ TEST(HeaderProfileTest, InterleavedProgramsHaveNoCommonHeader) {
   EXPECT_EQ(Split(p, lines[2]), Message(2));
 }
 
+TEST(HeaderProfileTest, InterleavedProgramsEachKeepTheirLayout) {
+  // Three programs in one file; two share their first two fields and part at the third.
+  auto lines = MakeLog([](int i) {
+    switch (i % 3) {
+      case 0:
+        return Format("2024-05-01 12:00:%02d,%03d %s [main] org.acme.App:", i % 60, i, Level(i));
+      case 1:
+        return Format("Jun 14 15:16:%02d host-%d app[%d]:", i % 60, i % 4, 100 + i);
+      default:
+        return Format("2024-05-01 12:00:%02d,%03d - %s [worker-%d] -", i % 60, i, Level(i), i % 3);
+    }
+  });
+  HeaderProfile p = Learn(lines);
+  ASSERT_TRUE(p.found());
+  const std::vector<HeaderLayout> layouts = p.Layouts();
+  ASSERT_EQ(layouts.size(), 3u);
+  for (const HeaderLayout& layout : layouts) EXPECT_EQ(layout.lines, 100u);
+  EXPECT_EQ(p.sample_fitting(), lines.size());
+  ExpectEveryMessage(p, lines);
+  // A line of another layout is split on its own.
+  EXPECT_EQ(Split(p, "12:00:01 ERROR pool exhausted"), "pool exhausted");
+}
+
+TEST(HeaderProfileTest, ARareShapeFollowsTheBranchThatAcceptsIt) {
+  // Two programs; one of them puts a label instead of its "-" placeholder on 1 line in 100: too
+  // few for a branch of its own, so it follows the "-" branch.
+  auto lines = MakeLog([](int i) {
+    if (i % 2 == 0) {
+      return Format("%s %d node-%d %s", i % 200 == 0 ? "KERNDTLB" : "-", 1117838570 + i, i % 9,
+                    Level(i));
+    }
+    return Format("2024-05-01 12:00:%02d,%03d %s", i % 60, i, Level(i));
+  });
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(p.Layouts().size(), 2u);
+  ExpectEveryMessage(p, lines);
+}
+
 TEST(HeaderProfileTest, HeaderlessLogsStayWhole) {
   auto lines = MakeLog([](int i) { return std::string(i % 2 ? "a" : "the"); });
   HeaderProfile p = Learn(lines);
