@@ -364,6 +364,8 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
                               fmt::format("{}{} template in {} (x{}): {}", t.is_new ? "new" : "",
                                           t.is_surging ? (t.is_new ? ", surging" : "surging") : "",
                                           t.service, t.count, t.text)});
+  for (const auto& t : pack.log_templates)  // templates that are incomplete (lines not mined)
+    if (t.not_mined) out.evidence.push_back({"log_gap", t.service, t.text});
 
   // --- Confidence (see the header for the formula). ---
   double agreement = 0;
@@ -373,7 +375,7 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   agreement = std::min(1.0, agreement);
   std::set<std::string> kinds;
   for (const auto& e : out.evidence)
-    if (e.kind != "severity") kinds.insert(e.kind);
+    if (e.kind != "severity" && e.kind != "log_gap") kinds.insert(e.kind);
   const double coverage = std::min(1.0, static_cast<double>(kinds.size()) / 4.0);
   const double ambiguity = top_score > 0 ? std::clamp(runner_up / top_score - 0.5, 0.0, 0.5) * 2 : 0;
   out.confidence = std::clamp(0.2 + 0.45 * top_score + 0.15 * agreement + 0.1 * coverage -

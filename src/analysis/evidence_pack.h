@@ -30,6 +30,9 @@ struct LogTemplateEvidence {
   bool baseline_known = true;  // false: no lines before the incident to compare with
   std::vector<std::string> samples;
   std::vector<uint64_t> series;  // counts in equal slices of the window, oldest first
+  // Not a template but a note: `count` lines of the service in the window were stored but not
+  // mined (the mining queue was full), so its templates here are incomplete; `text` says so.
+  bool not_mined = false;
 };
 
 // A raw log line kept for stack-trace extraction (error lines and their continuations).

@@ -118,6 +118,15 @@ void RegisterGauges(metrics::Registry& registry, store::Store& store, engine::En
                      [&engine] { return static_cast<double>(engine.counters().duplicates); });
 }
 
+// The online log miner's queue and throughput (lines not mined are counted per service by
+// LogMiningOptions::on_not_mined).
+void RegisterLogMiningMetrics(metrics::Registry& registry, engine::LogMining& logs) {
+  registry.GaugeFn("quell_log_mining_queue_lines", "Log lines waiting to be mined.",
+                   [&logs] { return static_cast<double>(logs.Stats().queued_lines); });
+  registry.CounterFn("quell_log_lines_mined_total", "Log lines mined into templates.",
+                     [&logs] { return static_cast<double>(logs.Stats().mined_lines); });
+}
+
 // Lets the App own "the analyst" uniformly, whether the LLM analyst or the built-in one.
 class ForwardingAnalyst final : public analysis::Analyst {
  public:
@@ -164,7 +173,7 @@ engine::EvidenceSources EvidenceSourcesFrom(store::Store& store, engine::LogMini
   sources.log_templates = [&logs](const std::vector<std::string>& services, TimeMs since,
                                   TimeMs until) {
     const TimeMs first_symptom = since + 2 * kHourMs;
-    return logs.Templates(services, since, first_symptom - 10 * kMinuteMs, until);
+    return logs.TemplatesWithGaps(services, since, first_symptom - 10 * kMinuteMs, until);
   };
   sources.error_lines = [&logs](const std::vector<std::string>& services, TimeMs since,
                                 TimeMs until) { return logs.ErrorLines(services, since, until); };
@@ -347,8 +356,19 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   engine::LogMiningOptions log_options;
   log_options.retention_ms = config.logs_retention_ms;
   log_options.max_rows = config.logs_max_rows;
+  log_options.queue_lines = config.logs_mining_queue;
+  log_options.on_not_mined = [registry = p.metrics.get()](const std::string& service,
+                                                          uint64_t lines) {
+    registry
+        ->Counter("quell_log_lines_not_mined_total",
+                  "Log lines stored but not mined (the mining queue was full), by service.",
+                  {{"service", service}})
+        .Inc(lines);
+  };
   p.logs = std::make_unique<engine::LogMining>(*p.store, clock, log_options);
   QUELL_RETURN_IF_ERROR(p.logs->LoadState());
+  p.logs->Start();
+  RegisterLogMiningMetrics(*p.metrics, *p.logs);
   p.evidence = EvidenceSourcesFrom(*p.store, *p.logs);
   p.http_client = net::NewCurlHttpClient();
   p.llm = MakeLlmAnalyst(config, *p.http_client, *p.builtin, *p.store, p.evidence);
@@ -383,6 +403,7 @@ void App::Stop() {
   if (p.server) p.server->Stop();   // in-flight requests finish; their commits still run
   if (p.telegram_poller) p.telegram_poller->Stop();  // ends the long poll
   if (p.jobs) p.jobs->Stop();         // jobs in progress finish
+  if (p.logs) p.logs->Shutdown();     // mines the queued lines, stops the worker
   if (p.logs) (void)p.logs->SaveState();
   if (p.engine) p.engine->Shutdown();  // drain queued batches
   p.server.reset();

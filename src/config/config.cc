@@ -206,6 +206,14 @@ const std::vector<Option>& Options() {
           QUELL_ASSIGN_OR_RETURN(c.logs_max_rows, ParseInt(v, 1000, int64_t{1} << 40));
           return Status::Ok();
         });
+    add("logs.mining_queue", "100000",
+        "log lines waiting to be mined; lines beyond it are stored and counted but not mined "
+        "(0: no online mining)",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(int64_t n, ParseInt(v, 0, int64_t{1} << 30));
+          c.logs_mining_queue = static_cast<size_t>(n);
+          return Status::Ok();
+        });
     add("llm.provider", "none",
         "none | ollama | openai: the model server that analyses incidents next to the built-in "
         "analyst (openai: any OpenAI-compatible /v1/chat/completions server)",

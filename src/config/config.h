@@ -50,6 +50,7 @@ struct Config {
   size_t logs_max_body_bytes = 64u << 20;
   TimeMs logs_retention_ms = 7 * 24 * kHourMs;
   int64_t logs_max_rows = 2'000'000;
+  size_t logs_mining_queue = 100'000;  // lines waiting to be mined; beyond: stored, not mined
   // LLM analyst ([llm] table).
   std::string llm_provider = "none";  // none | ollama | openai
   std::string llm_url = "http://127.0.0.1:11434";

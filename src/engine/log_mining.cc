@@ -8,6 +8,10 @@ namespace quell::engine {
 namespace {
 
 constexpr const char* kStatePrefix = "logminer:";
+// The worker takes miners_mu_ for at most this many lines at a time, so readers (the analyst,
+// the templates API) wait for a chunk, not for a whole batch.
+constexpr size_t kMineChunk = 1000;
+constexpr size_t kNotMinedMinutes = 24 * 60;  // per service, like the miners' buckets
 
 }  // namespace
 
@@ -21,47 +25,154 @@ int LogLevelRank(const std::string& level) {
   return 1;
 }
 
+analysis::logmine::ServiceMinerOptions OnlineMinerOptions(size_t max_templates_per_service) {
+  analysis::logmine::ServiceMinerOptions o;
+  o.miner = analysis::logmine::MinerOptions{};
+  o.miner.max_clusters = max_templates_per_service;
+  return o;
+}
+
 LogMining::LogMining(store::Store& store, const Clock& clock, LogMiningOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+    : store_(store), clock_(clock), options_(std::move(options)) {}
+
+LogMining::~LogMining() { Shutdown(); }
+
+void LogMining::Start() {
+  {
+    std::lock_guard lock(intake_mu_);
+    if (stopping_) return;
+  }
+  if (!worker_.joinable()) worker_ = std::thread([this] { Run(); });
+}
+
+void LogMining::Shutdown() {
+  {
+    std::lock_guard lock(intake_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (worker_.joinable()) {
+    worker_.join();
+  } else {
+    Run();  // never started: mine what is queued here (returns at once when nothing is)
+  }
+}
+
+void LogMining::Run() {
+  std::unique_lock lock(intake_mu_);
+  for (;;) {
+    queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything queued is mined
+    std::vector<model::LogEntry> batch = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    Mine(batch);
+    const TimeMs now = clock_.Now();
+    if (now - last_save_ > 5 * kMinuteMs) {
+      last_save_ = now;
+      if (Status saved = SaveState(); !saved.ok())
+        spdlog::warn("saving the log miners' state failed: {}", saved.ToString());
+    }
+    lock.lock();
+    queued_lines_ -= batch.size();
+    mined_lines_ += batch.size();
+    idle_cv_.notify_all();
+  }
+}
+
+void LogMining::Mine(const std::vector<model::LogEntry>& batch) {
+  for (size_t start = 0; start < batch.size(); start += kMineChunk) {
+    std::lock_guard lock(miners_mu_);
+    const size_t end = std::min(batch.size(), start + kMineChunk);
+    for (size_t i = start; i < end; ++i) {
+      const auto& e = batch[i];
+      const uint64_t id = MinerFor(e.service).Add(e.message, e.ts);
+      auto& level = levels_[{e.service, id}];
+      if (LogLevelRank(e.level) > LogLevelRank(level)) level = e.level;
+    }
+  }
+}
 
 analysis::logmine::ServiceLogMiner& LogMining::MinerFor(const std::string& service) {
   auto it = miners_.find(service);
   if (it != miners_.end()) return it->second;
-  analysis::logmine::ServiceMinerOptions o;
-  o.miner.max_clusters = options_.max_templates_per_service;
-  return miners_.emplace(service, analysis::logmine::ServiceLogMiner(o)).first->second;
+  return miners_
+      .emplace(service, analysis::logmine::ServiceLogMiner(
+                            OnlineMinerOptions(options_.max_templates_per_service)))
+      .first->second;
 }
 
-Status LogMining::Ingest(std::vector<model::LogEntry>& entries) {
+void LogMining::CountNotMined(std::vector<model::LogEntry>::const_iterator begin,
+                              std::vector<model::LogEntry>::const_iterator end) {
+  for (auto it = begin; it != end; ++it) {
+    auto& counts = not_mined_[it->service];
+    ++counts.total;
+    ++counts.minutes[it->ts - it->ts % kMinuteMs];
+    if (counts.minutes.size() > kNotMinedMinutes) counts.minutes.erase(counts.minutes.begin());
+  }
+  not_mined_lines_ += static_cast<uint64_t>(end - begin);
+}
+
+Status LogMining::Ingest(std::vector<model::LogEntry> entries) {
+  QUELL_RETURN_IF_ERROR(store_.AppendLogs(entries));
+  if (batches_.fetch_add(1) % 100 == 0) {
+    QUELL_RETURN_IF_ERROR(
+        store_.PruneLogs(clock_.Now() - options_.retention_ms, options_.max_rows));
+  }
+  std::map<std::string, uint64_t> skipped;  // reported after the lock is released
   {
-    std::lock_guard lock(mu_);
-    for (auto& e : entries) {
-      auto& miner = MinerFor(e.service);
-      e.template_id = miner.Add(e.message, e.ts);
-      auto& level = levels_[{e.service, e.template_id}];
-      if (LogLevelRank(e.level) > LogLevelRank(level)) level = e.level;
-      if (LogLevelRank(e.level) >= 4) {
-        auto& lines = error_lines_[e.service];
-        if (lines.size() >= options_.error_lines_per_service) lines.erase(lines.begin());
-        lines.push_back({e.service, e.ts, e.level, e.message, ""});
-      }
+    std::lock_guard lock(intake_mu_);
+    for (const auto& e : entries) {
+      if (LogLevelRank(e.level) < 4) continue;
+      auto& lines = error_lines_[e.service];
+      if (lines.size() >= options_.error_lines_per_service) lines.erase(lines.begin());
+      lines.push_back({e.service, e.ts, e.level, e.message, ""});
+    }
+    const size_t room =
+        stopping_ ? 0 : options_.queue_lines - std::min(options_.queue_lines, queued_lines_);
+    const size_t take = std::min(room, entries.size());
+    if (take < entries.size()) {
+      CountNotMined(entries.begin() + static_cast<ptrdiff_t>(take), entries.end());
+      if (options_.on_not_mined)
+        for (size_t i = take; i < entries.size(); ++i) ++skipped[entries[i].service];
+    }
+    if (take > 0) {
+      entries.resize(take);
+      queued_lines_ += take;
+      queue_.push_back(std::move(entries));
+      queue_cv_.notify_one();
     }
   }
-  QUELL_RETURN_IF_ERROR(store_.AppendLogs(entries));
-  const TimeMs now = clock_.Now();
-  if (++batches_ % 100 == 1) {
-    QUELL_RETURN_IF_ERROR(store_.PruneLogs(now - options_.retention_ms, options_.max_rows));
-  }
-  if (now - last_save_ > 5 * kMinuteMs) {
-    last_save_ = now;
-    return SaveState();
-  }
+  for (const auto& [service, n] : skipped) options_.on_not_mined(service, n);
   return Status::Ok();
+}
+
+bool LogMining::WaitMined(TimeMs timeout_ms) {
+  std::unique_lock lock(intake_mu_);
+  return idle_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                           [this] { return queued_lines_ == 0; });
+}
+
+LogMiningStats LogMining::Stats() {
+  std::lock_guard lock(intake_mu_);
+  return {mined_lines_, not_mined_lines_, queued_lines_};
+}
+
+uint64_t LogMining::NotMined(const std::string& service, TimeMs from, TimeMs to) {
+  std::lock_guard lock(intake_mu_);
+  auto it = not_mined_.find(service);
+  if (it == not_mined_.end()) return 0;
+  uint64_t n = 0;
+  const auto& minutes = it->second.minutes;
+  for (auto m = minutes.lower_bound(from - from % kMinuteMs); m != minutes.end() && m->first <= to;
+       ++m)
+    n += m->second;
+  return n;
 }
 
 std::vector<analysis::LogTemplateEvidence> LogMining::Templates(
     const std::vector<std::string>& services, TimeMs from, TimeMs cut, TimeMs to) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(miners_mu_);
   std::vector<analysis::LogTemplateEvidence> out;
   for (const auto& service : services) {
     auto it = miners_.find(service);
@@ -90,9 +201,27 @@ std::vector<analysis::LogTemplateEvidence> LogMining::Templates(
   return out;
 }
 
+std::vector<analysis::LogTemplateEvidence> LogMining::TemplatesWithGaps(
+    const std::vector<std::string>& services, TimeMs from, TimeMs cut, TimeMs to) {
+  auto out = Templates(services, from, cut, to);
+  for (const auto& service : services) {
+    const uint64_t n = NotMined(service, from, to);
+    if (n == 0) continue;
+    analysis::LogTemplateEvidence note;
+    note.service = service;
+    note.not_mined = true;
+    note.count = n;
+    note.text = std::to_string(n) + " lines of " + service +
+                " in this window were stored but not mined (the mining queue was full): its "
+                "templates here are incomplete";
+    out.push_back(std::move(note));
+  }
+  return out;
+}
+
 std::vector<analysis::LogLineEvidence> LogMining::ErrorLines(
     const std::vector<std::string>& services, TimeMs from, TimeMs to) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(intake_mu_);
   std::vector<analysis::LogLineEvidence> out;
   for (const auto& service : services) {
     auto it = error_lines_.find(service);
@@ -103,15 +232,32 @@ std::vector<analysis::LogLineEvidence> LogMining::ErrorLines(
   return out;
 }
 
+void LogMining::ClassifyStored(std::vector<model::LogEntry>& entries) {
+  std::lock_guard lock(miners_mu_);
+  for (auto& e : entries) {
+    if (e.template_id != 0) continue;
+    auto it = miners_.find(e.service);
+    if (it != miners_.end()) e.template_id = it->second.miner().Match(e.message).value_or(0);
+  }
+}
+
 Status LogMining::LoadState() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(miners_mu_);
   QUELL_ASSIGN_OR_RETURN(auto states, store_.ListSettings(kStatePrefix));
+  const auto online = OnlineMinerOptions(options_.max_templates_per_service);
   for (const auto& [key, value] : states) {
-    analysis::logmine::ServiceMinerOptions o;
-    o.miner.max_clusters = options_.max_templates_per_service;
-    auto miner = analysis::logmine::ServiceLogMiner::LoadState(value, o);
+    auto miner = analysis::logmine::ServiceLogMiner::LoadState(value, online);
     if (!miner) {
       spdlog::warn("ignoring the saved log miner state of {}: {}", key, miner.error().ToString());
+      continue;
+    }
+    // A state carries the tree options it was built with (depth, similarity, caps); one saved
+    // with other defaults (before depth became 3) would keep them for ever, unlike `quell
+    // logmine`. Its tree cannot be rebuilt with the new depth, so that service starts anew.
+    if (!(miner->miner().options() == online.miner)) {
+      spdlog::warn("the saved log miner state of {} used other miner options; mining it anew "
+                   "with the current defaults",
+                   key);
       continue;
     }
     miners_.insert_or_assign(key.substr(std::string_view(kStatePrefix).size()), std::move(*miner));
@@ -122,7 +268,7 @@ Status LogMining::LoadState() {
 Status LogMining::SaveState() {
   std::vector<std::pair<std::string, std::string>> states;
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(miners_mu_);
     for (const auto& [service, miner] : miners_)
       states.emplace_back(kStatePrefix + service, miner.SaveState());
   }

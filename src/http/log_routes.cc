@@ -1,6 +1,6 @@
 // POST /api/v1/logs (ingest): JSON {service, lines|entries} or NDJSON, up to logs.max_body_bytes.
 // GET /api/v1/logs?service=&since=&until=&limit= and GET /api/v1/logs/templates?service=&since=
-// &until= (read).
+// &until= (read). Lines are stored, then mined on LogMining's worker (a bounded queue).
 #include <boost/json.hpp>
 
 #include "common/time_format.h"
@@ -73,10 +73,11 @@ class NdjsonLogStream final : public BodyStream {
 
   std::optional<HttpResponse> Flush() {
     if (batch_.empty()) return std::nullopt;
-    Status stored = deps_.logs.Ingest(batch_);
-    if (!stored.ok()) return ErrorResponse(stored);
-    accepted_ += batch_.size();
+    const size_t lines = batch_.size();
+    Status stored = deps_.logs.Ingest(std::move(batch_));
     batch_.clear();
+    if (!stored.ok()) return ErrorResponse(stored);
+    accepted_ += lines;
     return std::nullopt;
   }
 
@@ -112,9 +113,10 @@ void AddLogRoutes(Router& router, const ApiDeps& deps) {
                                      ? ErrorResponse(415, entries.error())
                                      : ErrorResponse(entries.error()));
                 }
-                Status stored = deps.logs.Ingest(*entries);
+                const size_t lines = entries->size();
+                Status stored = deps.logs.Ingest(std::move(*entries));  // mined on a worker
                 if (!stored.ok()) return respond(ErrorResponse(stored));
-                respond(JsonResponse(202, json::object{{"accepted", entries->size()}}));
+                respond(JsonResponse(202, json::object{{"accepted", lines}}));
               }};
   post.open_stream = [deps](const HttpRequest& head) -> std::unique_ptr<BodyStream> {
     const std::string type = BaseContentType(head);
@@ -139,6 +141,7 @@ void AddLogRoutes(Router& router, const ApiDeps& deps) {
                 query.limit = *limit;
                 auto logs = deps.store.ListLogs(query);
                 if (!logs) return respond(ErrorResponse(logs.error()));
+                deps.logs.ClassifyStored(*logs);  // rows are stored before they are mined
                 json::array items;
                 for (const auto& e : *logs)
                   items.push_back(json::object{{"ts", FormatRfc3339(e.ts)},
@@ -176,8 +179,11 @@ void AddLogRoutes(Router& router, const ApiDeps& deps) {
                                                {"samples", std::move(samples)},
                                                {"series", std::move(series)}});
                 }
+                // Lines of the window stored but not mined (the mining queue was full).
+                const uint64_t not_mined = deps.logs.NotMined(service, *since, *until);
                 respond(JsonResponse(200, json::object{{"service", service},
-                                                       {"templates", std::move(items)}}));
+                                                       {"templates", std::move(items)},
+                                                       {"not_mined", not_mined}}));
               }});
 }
 

@@ -36,7 +36,7 @@ struct Suspect {
 
 // One piece of evidence a claim rests on.
 struct EvidenceItem {
-  std::string kind;    // alert | log_template | stack_trace | deploy | metric | topology | similar_incident | knowledge
+  std::string kind;    // alert | log_template | log_gap | stack_trace | deploy | metric | topology | similar_incident | knowledge
   std::string ref;     // what it points to: fingerprint, template id, deploy id, incident id...
   std::string detail;  // one human line
 };
