@@ -28,6 +28,15 @@ bool ContainsWord(const std::string& haystack, const std::string& needle) {
   return false;
 }
 
+// A text in which a service says that what it calls failed, without naming it: a proxy's
+// "upstream request timeout", "no healthy upstream", "502 Bad Gateway", "Gateway Timeout".
+bool BlamesUpstream(const std::string& text) {
+  const std::string lower = ToLower(text);
+  return ContainsWord(lower, "upstream") || lower.find("bad gateway") != std::string::npos ||
+         lower.find("gateway timeout") != std::string::npos ||
+         lower.find("gateway time-out") != std::string::npos;
+}
+
 }  // namespace
 
 const std::vector<std::string>& WellKnownDependencies() {
@@ -72,6 +81,7 @@ std::vector<model::Suspect> RankServices(const RankingInput& in, const AnalystOp
     double pending = 0;       // inheritable mass not yet handed on
     std::map<std::string, double> received, handed;
     std::vector<std::string> named;  // dependencies its texts name
+    bool blames_upstream = false;    // its texts say what it calls failed
   };
   std::map<std::string, Node> nodes;
   for (const auto& s : in.services) {
@@ -84,10 +94,12 @@ std::vector<model::Suspect> RankServices(const RankingInput& in, const AnalystOp
     // A service the text names is a dependency unless the topology says it is a caller ("calls
     // frontend -> cart" on cart's alert names its caller).
     const auto callers = in.topology.DependentsOf(s.service);
-    for (const auto& text : s.texts)
+    for (const auto& text : s.texts) {
+      n.blames_upstream = n.blames_upstream || BlamesUpstream(text);
       for (const auto& dep : NamedDependencies(text, known))
         if (dep != s.service && std::find(callers.begin(), callers.end(), dep) == callers.end())
           named.insert(dep);
+    }
     n.named.assign(named.begin(), named.end());
   }
   auto anomalous = [&](const std::string& name) {
@@ -108,7 +120,10 @@ std::vector<model::Suspect> RankServices(const RankingInput& in, const AnalystOp
         if (dep == name) continue;
         if (anomalous(dep)) {
           const TimeMs dep_first = nodes[dep].first_at;
-          if (n.first_at == 0 || dep_first == 0 || dep_first <= n.first_at + options.skew_ms)
+          // A caller that blames its upstream is explained by a failing dependency whenever the
+          // dependency's alert fired: alert rules wait before firing, error logs do not.
+          if (n.first_at == 0 || dep_first == 0 || dep_first <= n.first_at + options.skew_ms ||
+              n.blames_upstream)
             weights[dep] = 1.0;
         } else if (auto d = in.deployed.find(dep);
                    d != in.deployed.end() && options.changed_dependency_weight > 0 &&

@@ -60,6 +60,22 @@ TEST(ServiceRanking, DependencyThatStartedLongAfterTheCallerIsNotItsCause) {
   EXPECT_FALSE(HasSignal(ranked[1], "inherited", "web"));
 }
 
+TEST(ServiceRanking, ACallerBlamingItsUpstreamIsExplainedByADependencyWhoseAlertFiredLater) {
+  // A proxy's error logs start at once; the dependency's latency alert waits for its rule.
+  RankingInput in;
+  in.topology = model::Topology(Deps{{"frontend", {"catalog"}}});
+  in.services = {Signals("frontend", 1.3, 1, {"GET /products/<*> 504 UT upstream request timeout"}),
+                 Signals("catalog", 0.55, 3 * kMinuteMs)};
+  auto ranked = RankServices(in, AnalystOptions{});
+  ASSERT_EQ(ranked.size(), 2u);
+  EXPECT_EQ(ranked[0].service, "catalog");
+  EXPECT_TRUE(HasSignal(ranked[0], "inherited", "frontend"));
+  // The same caller with an error of its own keeps it: the dependency started too late.
+  in.services[0].texts = {"NullPointerException in ProductHandler"};
+  ranked = RankServices(in, AnalystOptions{});
+  EXPECT_EQ(ranked[0].service, "frontend");
+}
+
 TEST(ServiceRanking, ResourceSaturationIsNotHandedOn) {
   RankingInput in;
   in.topology = model::Topology(Deps{{"api", {"db"}}});
