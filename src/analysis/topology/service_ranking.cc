@@ -118,16 +118,17 @@ std::vector<model::Suspect> RankServices(const RankingInput& in, const AnalystOp
       std::map<std::string, double> weights;
       for (const auto& dep : in.topology.DependenciesOf(name)) {
         if (dep == name) continue;
-        if (anomalous(dep)) {
-          const TimeMs dep_first = nodes[dep].first_at;
-          // A caller that blames its upstream is explained by a failing dependency whenever the
-          // dependency's alert fired: alert rules wait before firing, error logs do not.
-          if (n.first_at == 0 || dep_first == 0 || dep_first <= n.first_at + options.skew_ms ||
-              n.blames_upstream)
-            weights[dep] = 1.0;
+        const TimeMs dep_first = nodes[dep].first_at;
+        // A caller that blames its upstream is explained by a failing dependency whenever the
+        // dependency's alert fired: alert rules wait before firing, error logs do not.
+        if (anomalous(dep) && (n.first_at == 0 || dep_first == 0 ||
+                               dep_first <= n.first_at + options.skew_ms || n.blames_upstream)) {
+          weights[dep] = 1.0;
         } else if (auto d = in.deployed.find(dep);
                    d != in.deployed.end() && options.changed_dependency_weight > 0 &&
                    (n.first_at == 0 || d->second <= n.first_at + options.skew_ms)) {
+          // Deployed before the caller failed: a suspect, whether or not (or however late) it
+          // shows an anomaly of its own.
           weights[dep] = options.changed_dependency_weight;
         }
       }

@@ -103,6 +103,21 @@ TEST(ServiceRanking, QuietDependencyDeployedBeforeTheFailureInheritsWithLessWeig
   EXPECT_EQ(ranked[0].service, "cart");
 }
 
+TEST(ServiceRanking, ADependencyDeployedBeforeTheCallerFailedStaysASuspectThoughItsAlertCameLate) {
+  // checkout fails at minute 10; currency, deployed at minute 8, alerts only at minute 11.
+  RankingInput in;
+  in.topology = model::Topology(Deps{{"checkout", {"currency", "email"}}});
+  in.services = {Signals("checkout", 1.0, 10 * kMinuteMs), Signals("currency", 0.5, 11 * kMinuteMs)};
+  in.deployed = {{"currency", 8 * kMinuteMs}};
+  auto ranked = RankServices(in, AnalystOptions{});
+  ASSERT_EQ(ranked.size(), 2u);
+  EXPECT_TRUE(HasSignal(ranked[0].service == "currency" ? ranked[0] : ranked[1], "inherited", "checkout"));
+  // Not deployed, the late dependency explains nothing.
+  in.deployed.clear();
+  ranked = RankServices(in, AnalystOptions{});
+  EXPECT_FALSE(HasSignal(ranked[0].service == "currency" ? ranked[0] : ranked[1], "inherited", "checkout"));
+}
+
 TEST(ServiceRanking, ACallerNamedInADependencysTextIsNotBlamed) {
   RankingInput in;
   in.topology = model::Topology(Deps{{"frontend", {"cart"}}});
