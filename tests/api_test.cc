@@ -297,6 +297,8 @@ TEST_F(ApiTest, HealthReadinessAndMetrics) {
       << m.body;
   EXPECT_NE(m.body.find("quell_incidents_open"), std::string::npos);
   EXPECT_NE(m.body.find("quell_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(m.body.find("quell_jobs_parked_total 0"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("quell_jobs_exceptions_total 0"), std::string::npos);
 }
 
 }  // namespace

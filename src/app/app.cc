@@ -127,6 +127,21 @@ void RegisterLogMiningMetrics(metrics::Registry& registry, engine::LogMining& lo
                      [&logs] { return static_cast<double>(logs.Stats().mined_lines); });
 }
 
+// What the background job runner did: completions, failed attempts, handlers that threw, and
+// jobs parked (a rising parked count needs an operator).
+void RegisterJobMetrics(metrics::Registry& registry, const jobs::JobRunner& runner) {
+  const jobs::JobCounters& c = runner.counters();
+  registry.CounterFn("quell_jobs_completed_total", "Background jobs completed.",
+                     [&c] { return static_cast<double>(c.completed.load()); });
+  registry.CounterFn("quell_jobs_failed_attempts_total", "Background job attempts that failed and were retried.",
+                     [&c] { return static_cast<double>(c.failed_attempts.load()); });
+  registry.CounterFn("quell_jobs_exceptions_total", "Background job handlers that threw.",
+                     [&c] { return static_cast<double>(c.exceptions.load()); });
+  registry.CounterFn("quell_jobs_parked_total",
+                     "Background jobs given up (permanent error or too many attempts).",
+                     [&c] { return static_cast<double>(c.parked.load()); });
+}
+
 // Lets the App own "the analyst" uniformly, whether the LLM analyst or the built-in one.
 class ForwardingAnalyst final : public analysis::Analyst {
  public:
@@ -375,6 +390,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   p.analyst = std::make_unique<ForwardingAnalyst>(p.llm ? *p.llm : *p.builtin);
   if (p.llm) p.llm_recheck = std::make_unique<LlmRecheck>(*p.llm, config.llm_recheck_interval_ms);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
+  RegisterJobMetrics(*p.metrics, *p.jobs);
   RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
   p.jobs->Start();

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace quell::jobs {
@@ -48,28 +50,74 @@ TimeMs JobRunner::BackoffFor(int attempts) const {
   return std::min(backoff, options_.max_backoff_ms);
 }
 
+JobOutcome JobRunner::Run(const model::Job& job) {
+  auto handler = handlers_.find(job.kind);
+  if (handler == handlers_.end()) return JobOutcome(Unavailable("no handler for job kind " + job.kind));
+  try {
+    return handler->second(job);
+  } catch (const std::exception& e) {
+    ++counters_.exceptions;
+    return JobOutcome(Internal(std::string("the handler threw: ") + e.what()));
+  } catch (...) {
+    ++counters_.exceptions;
+    return JobOutcome(Internal("the handler threw a non-standard exception"));
+  }
+}
+
+Status JobRunner::Park(const model::Job& job, const std::string& error) {
+  ++counters_.parked;
+  spdlog::error("job {} ({} incident {}) parked after {} attempt(s): {}", job.id, job.kind,
+                job.incident_id, job.attempts, error);
+  QUELL_RETURN_IF_ERROR(store_.RetryJob(job.id, clock_.Now() + kParkedForMs, error));
+  if (job.incident_id <= 0) return Status::Ok();
+  // On the timeline too, when the incident is still there (a job for a deleted incident is
+  // parked for exactly that reason).
+  auto noted = [&]() -> Status {
+    QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+    model::Event event;
+    event.incident_id = job.incident_id;
+    event.at = event.last_at = clock_.Now();
+    event.kind = model::EventKind::kComment;
+    event.actor = "quell";
+    event.note = fmt::format("background job '{}' stopped after {} attempt(s): {}", job.kind,
+                             job.attempts, error);
+    QUELL_ASSIGN_OR_RETURN(int64_t id, tx->AppendEvent(event));
+    (void)id;
+    return tx->Commit();
+  }();
+  if (!noted.ok())
+    spdlog::warn("job {}: not noted on incident {}: {}", job.id, job.incident_id, noted.ToString());
+  return Status::Ok();
+}
+
 Result<bool> JobRunner::RunOnce() {
   const TimeMs now = clock_.Now();
   QUELL_ASSIGN_OR_RETURN(auto claimed, store_.ClaimJob(now, options_.lease_ms));
   if (!claimed) return false;
   const model::Job& job = *claimed;
-  auto handler = handlers_.find(job.kind);
-  JobOutcome outcome = handler == handlers_.end()
-                           ? JobOutcome(Unavailable("no handler for job kind " + job.kind))
-                           : handler->second(job);
+  // Claiming counts an attempt, so a job that takes the process down is parked too, after
+  // max_attempts restarts, instead of crash-looping.
+  if (job.attempts > options_.max_attempts) {
+    QUELL_RETURN_IF_ERROR(Park(job, fmt::format("claimed {} times without completing (limit {})",
+                                                job.attempts, options_.max_attempts)));
+    return true;
+  }
+  JobOutcome outcome = Run(job);
   const Status& status = outcome.status;
   if (status.ok()) {
+    ++counters_.completed;
     QUELL_RETURN_IF_ERROR(store_.CompleteJob(job.id));
   } else if (status.code() == StatusCode::kInvalidArgument) {
-    spdlog::error("job {} ({} incident {}) failed permanently: {}", job.id, job.kind,
-                  job.incident_id, status.message());
-    QUELL_RETURN_IF_ERROR(store_.RetryJob(job.id, now + kParkedForMs, status.message()));
+    QUELL_RETURN_IF_ERROR(Park(job, "failed permanently: " + status.message()));
+  } else if (!outcome.retry_in_ms && job.attempts >= options_.max_attempts) {
+    QUELL_RETURN_IF_ERROR(Park(job, status.message()));
   } else if (outcome.retry_in_ms) {
     spdlog::debug("job {} ({} incident {}) deferred {} ms: {}", job.id, job.kind, job.incident_id,
                   *outcome.retry_in_ms, status.message());
     QUELL_RETURN_IF_ERROR(store_.RetryJob(job.id, clock_.Now() + *outcome.retry_in_ms,
                                           status.message(), /*count_attempt=*/false));
   } else {
+    ++counters_.failed_attempts;
     TimeMs backoff = BackoffFor(job.attempts);
     spdlog::warn("job {} ({} incident {}) attempt {} failed, retry in {} ms: {}", job.id, job.kind,
                  job.incident_id, job.attempts, backoff, status.message());

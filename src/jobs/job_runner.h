@@ -4,6 +4,10 @@
 // worker dies mid-job, the lease expires and another worker takes the job: delivery is
 // at-least-once, so handlers are idempotent (a notification carries its idempotency key).
 //
+// A handler that throws is a failed attempt, not a dead process. A job that keeps failing is
+// parked after max_attempts with its error, logged, counted and written on its incident's
+// timeline.
+//
 // Thread-safe. Handlers run on the runner's threads and must outlive it.
 #pragma once
 
@@ -48,6 +52,17 @@ struct JobRunnerOptions {
   TimeMs poll_interval_ms = 250;   // how often idle workers look for due jobs
   TimeMs initial_backoff_ms = 1000;
   TimeMs max_backoff_ms = 10 * kMinuteMs;
+  // A job claimed this many times without completing (it failed, threw, or took the process
+  // down mid-run) is parked with its last error, so one bad job cannot loop forever.
+  int max_attempts = 10;
+};
+
+// What the runner did since it started (for /metrics).
+struct JobCounters {
+  std::atomic<uint64_t> completed{0};
+  std::atomic<uint64_t> failed_attempts{0};  // retried with backoff
+  std::atomic<uint64_t> exceptions{0};       // handlers that threw (counted as failures too)
+  std::atomic<uint64_t> parked{0};           // given up: permanent errors and too many attempts
 };
 
 class JobRunner {
@@ -70,13 +85,20 @@ class JobRunner {
   // Backoff before attempt n+1 after n failed attempts (n >= 1).
   TimeMs BackoffFor(int attempts) const;
 
+  const JobCounters& counters() const { return counters_; }
+
  private:
   void WorkerLoop();
+  // Runs the handler; an exception becomes an Internal error.
+  JobOutcome Run(const model::Job& job);
+  // Parks the job with its error and says so on its incident's timeline.
+  Status Park(const model::Job& job, const std::string& error);
 
   store::Store& store_;
   const Clock& clock_;
   const JobRunnerOptions options_;
   std::map<std::string, JobHandler> handlers_;
+  JobCounters counters_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -1,0 +1,165 @@
+// The job runner on a real SQLite store: handlers that fail, throw or never finish cannot take
+// the server down or loop forever; what is parked says why, on the incident's timeline too.
+#include "jobs/job_runner.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "engine/engine.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace quell::jobs {
+namespace {
+
+class JobRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("quell_jobs_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store::SqliteOptions so;
+    so.path = (dir_ / "quell.db").string();
+    auto store = store::OpenSqliteStore(so);
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // An incident whose own jobs (analysis, notification) are already done.
+  int64_t OpenIncident() {
+    engine::Engine engine(*store_, clock_, engine::EngineOptions{});
+    model::NormalizedAlert a;
+    a.service = "api";
+    a.message = "Redis timeout";
+    a.fingerprint = "fp-1";
+    auto r = engine.Ingest({a});
+    EXPECT_TRUE(r) << r.error().ToString();
+    auto jobs = store_->ListJobs();
+    EXPECT_TRUE(jobs);
+    for (const auto& j : *jobs) EXPECT_TRUE(store_->CompleteJob(j.id).ok());
+    return r ? r->front().incident_id : 0;
+  }
+
+  void Enqueue(const std::string& kind, int64_t incident_id) {
+    auto tx = store_->Begin();
+    ASSERT_TRUE(tx);
+    model::Job job;
+    job.kind = kind;
+    job.incident_id = incident_id;
+    job.dedup_key = kind + "-" + std::to_string(incident_id);
+    job.run_at = clock_.Now();
+    ASSERT_TRUE((*tx)->EnqueueJob(job).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+
+  std::vector<model::Job> Pending() {
+    auto jobs = store_->ListJobs();
+    EXPECT_TRUE(jobs);
+    return jobs ? *jobs : std::vector<model::Job>{};
+  }
+
+  std::string LastNote(int64_t incident_id) {
+    auto events = store_->ListEvents(incident_id);
+    EXPECT_TRUE(events);
+    return events && !events->empty() ? events->back().note : "";
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(JobRunnerTest, AHandlerThatThrowsIsAFailedAttemptRetriedWithBackoff) {
+  const int64_t incident = OpenIncident();
+  JobRunner runner(*store_, clock_);
+  int calls = 0;
+  runner.Register("explode", [&](const model::Job&) -> JobOutcome {
+    if (++calls == 1) throw std::runtime_error("boom");
+    return Status::Ok();
+  });
+  Enqueue("explode", incident);
+  auto ran = runner.RunOnce();
+  ASSERT_TRUE(ran) << ran.error().ToString();
+  EXPECT_TRUE(*ran);
+  EXPECT_EQ(runner.counters().exceptions.load(), 1u);
+  EXPECT_EQ(runner.counters().failed_attempts.load(), 1u);
+  // Not due again until its backoff has passed.
+  EXPECT_FALSE(*runner.RunOnce());
+  clock_.Advance(runner.BackoffFor(1));
+  EXPECT_TRUE(*runner.RunOnce());
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(runner.counters().completed.load(), 1u);
+  EXPECT_TRUE(Pending().empty());
+}
+
+TEST_F(JobRunnerTest, AJobThatKeepsFailingIsParkedAndSaysSoOnTheTimeline) {
+  const int64_t incident = OpenIncident();
+  JobRunnerOptions options;
+  options.max_attempts = 3;
+  JobRunner runner(*store_, clock_, options);
+  int calls = 0;
+  runner.Register("flaky", [&](const model::Job&) -> JobOutcome {
+    ++calls;
+    return Unavailable("the model server did not answer");
+  });
+  Enqueue("flaky", incident);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(runner.RunOnce());
+    clock_.Advance(options.max_backoff_ms);
+  }
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(runner.counters().parked.load(), 1u);
+  EXPECT_EQ(runner.counters().failed_attempts.load(), 2u);
+  EXPECT_EQ(LastNote(incident),
+            "background job 'flaky' stopped after 3 attempt(s): the model server did not answer");
+  // Parked, not gone: the operator can still see it.
+  ASSERT_EQ(Pending().size(), 1u);
+}
+
+TEST_F(JobRunnerTest, AJobThatKilledTheProcessEveryTimeIsParkedInsteadOfRunAgain) {
+  const int64_t incident = OpenIncident();
+  Enqueue("crash", incident);
+  JobRunnerOptions options;
+  options.max_attempts = 2;
+  options.lease_ms = kMinuteMs;
+  // Two runs claim it and "die" (the lease is never released), as a crash would leave it.
+  for (int i = 0; i < 2; ++i) {
+    auto claimed = store_->ClaimJob(clock_.Now(), options.lease_ms);
+    ASSERT_TRUE(claimed && *claimed);
+    clock_.Advance(options.lease_ms + 1);
+  }
+  JobRunner runner(*store_, clock_, options);
+  int calls = 0;
+  runner.Register("crash", [&](const model::Job&) -> JobOutcome {
+    ++calls;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(*runner.RunOnce());
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(runner.counters().parked.load(), 1u);
+  EXPECT_NE(LastNote(incident).find("claimed 3 times without completing"), std::string::npos)
+      << LastNote(incident);
+}
+
+TEST_F(JobRunnerTest, APermanentErrorIsParkedAtOnce) {
+  const int64_t incident = OpenIncident();
+  JobRunner runner(*store_, clock_);
+  runner.Register("bad", [](const model::Job&) -> JobOutcome { return InvalidArgument("no such chat"); });
+  Enqueue("bad", incident);
+  EXPECT_TRUE(*runner.RunOnce());
+  clock_.Advance(runner.BackoffFor(10));
+  EXPECT_FALSE(*runner.RunOnce());
+  EXPECT_EQ(runner.counters().parked.load(), 1u);
+  EXPECT_NE(LastNote(incident).find("failed permanently: no such chat"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace quell::jobs
