@@ -64,14 +64,13 @@ JobOutcome JobRunner::Run(const model::Job& job) {
   }
 }
 
-Status JobRunner::Park(const model::Job& job, const std::string& error) {
+Status JobRunner::Park(const model::Job& job, const std::string& error, bool note_on_timeline) {
   ++counters_.parked;
   spdlog::error("job {} ({} incident {}) parked after {} attempt(s): {}", job.id, job.kind,
                 job.incident_id, job.attempts, error);
   QUELL_RETURN_IF_ERROR(store_.RetryJob(job.id, clock_.Now() + kParkedForMs, error));
-  if (job.incident_id <= 0) return Status::Ok();
-  // On the timeline too, when the incident is still there (a job for a deleted incident is
-  // parked for exactly that reason).
+  if (job.incident_id <= 0 || !note_on_timeline) return Status::Ok();
+  // On the timeline too, when the incident is still there.
   auto noted = [&]() -> Status {
     QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
     model::Event event;
@@ -108,7 +107,9 @@ Result<bool> JobRunner::RunOnce() {
     ++counters_.completed;
     QUELL_RETURN_IF_ERROR(store_.CompleteJob(job.id));
   } else if (status.code() == StatusCode::kInvalidArgument) {
-    QUELL_RETURN_IF_ERROR(Park(job, "failed permanently: " + status.message()));
+    // The handler decided and reports it itself (a Telegram refusal is on the timeline as
+    // notify_failed; a job whose incident is gone has no timeline).
+    QUELL_RETURN_IF_ERROR(Park(job, "failed permanently: " + status.message(), false));
   } else if (!outcome.retry_in_ms && job.attempts >= options_.max_attempts) {
     QUELL_RETURN_IF_ERROR(Park(job, status.message()));
   } else if (outcome.retry_in_ms) {

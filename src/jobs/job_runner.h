@@ -6,7 +6,7 @@
 //
 // A handler that throws is a failed attempt, not a dead process. A job that keeps failing is
 // parked after max_attempts with its error, logged, counted and written on its incident's
-// timeline.
+// timeline. A permanent error (kInvalidArgument) is parked at once; the handler reports it.
 //
 // Thread-safe. Handlers run on the runner's threads and must outlive it.
 #pragma once
@@ -91,8 +91,8 @@ class JobRunner {
   void WorkerLoop();
   // Runs the handler; an exception becomes an Internal error.
   JobOutcome Run(const model::Job& job);
-  // Parks the job with its error and says so on its incident's timeline.
-  Status Park(const model::Job& job, const std::string& error);
+  // Parks the job with its error and, unless told not to, says so on its incident's timeline.
+  Status Park(const model::Job& job, const std::string& error, bool note_on_timeline = true);
 
   store::Store& store_;
   const Clock& clock_;
