@@ -152,7 +152,14 @@ class Store {
                                                        int64_t after_id) = 0;
   // Oldest first.
   virtual Result<std::vector<model::Event>> ListEvents(int64_t incident_id) = 0;
-  virtual Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) = 0;
+  // Incidents with this status (all when nullopt). With `latest` false the count may leave out
+  // the writes still in the group-commit batch (up to its interval old) and never forces the
+  // batch out: for gauges that anybody may poll.
+  virtual Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status,
+                                         bool latest = true) = 0;
+  // Whether the database answers a trivial read, without forcing pending writes out: for health
+  // checks, which must not defeat group commit.
+  virtual Status Ping() = 0;
   virtual Result<int64_t> CountAlerts() = 0;
 
   // Noise figures and volumes over time for the dashboard.

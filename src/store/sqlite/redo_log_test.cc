@@ -214,6 +214,27 @@ TEST_F(RedoLogTest, TransactionsCommittedBeforeACrashAreReplayed) {
   EXPECT_EQ(*(*store)->CountAlerts(), 3);
 }
 
+TEST_F(RedoLogTest, HealthChecksAndGaugesDoNotForceTheBatchOut) {
+  auto store = OpenStore(dir_, 3600 * 1000);
+  ASSERT_TRUE(store);
+  CommitIncident(**store, "pending");
+  auto in_sqlite = [&] {
+    auto raw = SqliteDb::Open(dir_ + "/quell.db", false, false);
+    EXPECT_TRUE(raw);
+    auto count = (*raw)->Prepare("SELECT count(*) FROM incidents");
+    EXPECT_TRUE(count && *(*count)->Step());
+    const int64_t n = (*count)->Int(0);
+    (*count)->Reset();
+    return n;
+  };
+  EXPECT_TRUE((*store)->Ping().ok());
+  EXPECT_EQ(*(*store)->CountIncidents(std::nullopt, /*latest=*/false), 0);
+  EXPECT_EQ(in_sqlite(), 0);  // still only in the redo log and the batch
+  // A read that must see the latest writes commits the batch first.
+  EXPECT_EQ(*(*store)->CountIncidents(std::nullopt), 1);
+  EXPECT_EQ(in_sqlite(), 1);
+}
+
 TEST_F(RedoLogTest, ASecondStoreOnTheSameFileWritesDirectly) {
   auto serve = OpenStore(dir_, 50);
   ASSERT_TRUE(serve);

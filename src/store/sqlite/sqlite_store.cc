@@ -903,12 +903,18 @@ class SqliteStore final : public Store {
     return CollectRows(*s, [](const SqliteStatement& row) { return ReadEvent(row); });
   }
 
-  Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status) override {
-    Reader r(*this, Sees::kBatch);
+  Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status, bool latest) override {
+    Reader r(*this, latest ? Sees::kBatch : Sees::kCommitted);
     QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM incidents WHERE ?1 = '' "
                                                    "OR status = ?1"));
     s->Bind(1, std::string_view(status ? model::IncidentStatusName(*status) : ""));
     return QueryCount(*s);
+  }
+
+  Status Ping() override {
+    Reader r(*this, Sees::kCommitted);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT 1"));
+    return QueryCount(*s).has_value() ? Status::Ok() : Unavailable("the database did not answer");
   }
 
   Result<int64_t> CountAlerts() override {
