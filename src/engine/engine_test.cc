@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <thread>
 
+#include "../tests/test_store.h"
 #include "analysis/builtin_analyst.h"
 #include "engine/evidence_builder.h"
 #include "engine/fingerprint.h"
@@ -23,14 +25,8 @@ class EngineTest : public ::testing::Test {
   void Open(EngineOptions options) {
     engine_.reset();
     store_.reset();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("quell_engine_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store::SqliteOptions so;
-    so.path = (dir_ / "quell.db").string();
-    auto store = store::OpenSqliteStore(so);
+    dir_.emplace("engine_test");
+    auto store = testing::OpenTestStore(*dir_);
     ASSERT_TRUE(store) << store.error().ToString();
     store_ = std::move(*store);
     engine_ = std::make_unique<Engine>(*store_, clock_, std::move(options));
@@ -39,7 +35,7 @@ class EngineTest : public ::testing::Test {
   void TearDown() override {
     engine_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    dir_.reset();
   }
 
   static model::NormalizedAlert Alert(std::string service, std::string message,
@@ -80,7 +76,7 @@ class EngineTest : public ::testing::Test {
   }
 
   ManualClock clock_;
-  std::filesystem::path dir_;
+  std::optional<testing::TestDir> dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Engine> engine_;
 };

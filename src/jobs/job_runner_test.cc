@@ -3,13 +3,11 @@
 #include "jobs/job_runner.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <stdexcept>
 
+#include "../tests/test_store.h"
 #include "engine/engine.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace quell::jobs {
 namespace {
@@ -17,20 +15,9 @@ namespace {
 class JobRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("quell_jobs_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store::SqliteOptions so;
-    so.path = (dir_ / "quell.db").string();
-    auto store = store::OpenSqliteStore(so);
+    auto store = testing::OpenTestStore(dir_);
     ASSERT_TRUE(store) << store.error().ToString();
     store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // An incident whose own jobs (analysis, notification) are already done.
@@ -72,7 +59,7 @@ class JobRunnerTest : public ::testing::Test {
     return events && !events->empty() ? events->back().note : "";
   }
 
-  std::filesystem::path dir_;
+  testing::TestDir dir_{"jobs_test"};
   ManualClock clock_;
   std::unique_ptr<store::Store> store_;
 };

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "../tests/test_store.h"
 #include "engine/engine.h"
 #include "notify/fake_telegram.h"
 #include "notify/notifier.h"
@@ -26,14 +27,7 @@ constexpr int64_t kAlice = 777;
 class TelegramTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("quell_telegram_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store::SqliteOptions so;
-    so.path = (dir_ / "quell.db").string();
-    auto store = store::OpenSqliteStore(so);
+    auto store = quell::testing::OpenTestStore(dir_);
     ASSERT_TRUE(store) << store.error().ToString();
     store_ = std::move(*store);
     engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::EngineOptions{});
@@ -49,7 +43,6 @@ class TelegramTest : public ::testing::Test {
     updates_.reset();
     engine_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   int64_t OpenIncident(model::Severity severity = model::Severity::kHigh) {
@@ -88,7 +81,7 @@ class TelegramTest : public ::testing::Test {
   FakeTelegram fake_;
   ManualClock clock_;
   Pacer pacer_;
-  std::filesystem::path dir_;
+  quell::testing::TestDir dir_{"telegram_test"};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<net::HttpClient> http_;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "../tests/fake_ollama.h"
+#include "../tests/seed_pack.h"
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/prompt.h"
 #include "analysis/llm/redaction.h"
@@ -34,20 +35,7 @@ const char* kGoodAnswer = R"({"root_cause":"Redis connection pool exhausted afte
 const char* kBuiltinRootCause = "Possible Redis connection pool exhaustion after deployment #441";
 
 EvidencePack SeedPack() {
-  EvidencePack pack;
-  pack.incident.id = 1;
-  pack.incident.services = {"api-gateway"};
-  pack.incident.title = "api-gateway: Redis timeout";
-  model::Alert a;
-  a.data.service = "api-gateway";
-  a.data.message = "Redis timeout; password=hunter2 user bob@example.com";
-  a.data.metrics = {{"latency", 4200}};
-  a.data.deploy = "441";
-  a.data.fingerprint = "f1";
-  a.first_seen = 1'800'000'000'000;
-  pack.alerts = {a};
-  pack.now = a.first_seen + 60000;
-  return pack;
+  return quell::testing::SeedPack("Redis timeout; password=hunter2 user bob@example.com");
 }
 
 // The same analyst tests run against both providers.

@@ -5,11 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
+#include "../tests/seed_pack.h"
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/llm_analyst.h"
 #include "model/json_codec.h"
-
-#include <boost/json.hpp>
 
 namespace quell::analysis::llm {
 namespace {
@@ -19,22 +20,7 @@ const char* kAnswer = R"({"root_cause":"Redis connection pool exhausted after de
   "confidence":0.7,"summary":"The pool ran dry.","suspects":{"deploys":[{"id":"441","service":"api-gateway"}],
   "services":[{"service":"api-gateway"}]},"evidence":[{"kind":"alert","ref":"f1","detail":"Redis timeout"}]})";
 
-EvidencePack SeedPack() {
-  EvidencePack pack;
-  pack.incident.id = 1;
-  pack.incident.services = {"api-gateway"};
-  pack.incident.title = "api-gateway: Redis timeout";
-  model::Alert a;
-  a.data.service = "api-gateway";
-  a.data.message = "Redis timeout";
-  a.data.metrics = {{"latency", 4200}};
-  a.data.deploy = "441";
-  a.data.fingerprint = "f1";
-  a.first_seen = 1'800'000'000'000;
-  pack.alerts = {a};
-  pack.now = a.first_seen + 60000;
-  return pack;
-}
+EvidencePack SeedPack() { return quell::testing::SeedPack(); }
 
 ChatAnswer Answer(std::string content, std::string done = "stop", std::vector<ToolCall> calls = {}) {
   ChatAnswer a;
