@@ -418,6 +418,7 @@ void App::Stop() {
   if (p.stopped) return;
   p.stopped = true;
   if (p.server) p.server->Stop();   // in-flight requests finish; their commits still run
+  if (p.api) p.api->Stop();         // queued Telegram presses are handled; re-analyses end
   if (p.telegram_poller) p.telegram_poller->Stop();  // ends the long poll
   if (p.jobs) p.jobs->Stop();         // jobs in progress finish
   if (p.logs) p.logs->Shutdown();     // mines the queued lines, stops the worker

@@ -26,6 +26,14 @@ struct Api::Impl {
   Router router;
   Authenticator auth;
   metrics::HistogramValue& latency;
+  // Last, so they stop (and their tasks, which use the members above, end) first.
+  // Re-analyses: two at once (model calls are bounded by llm.concurrency anyway), a few queued;
+  // a re-analysis not started by shutdown is dropped (the incident keeps its last analysis).
+  WorkerPool analyses{{"analyze requests", 2, 16, /*drain_on_stop=*/false}};
+  // Telegram presses in order of arrival; each is acknowledged to Telegram already, so those
+  // queued at shutdown still run.
+  WorkerPool telegram{{"telegram webhook", 1, 64, /*drain_on_stop=*/true}};
+  Background background{analyses, telegram};
 
   void Count(int status, std::chrono::steady_clock::time_point started) {
     latency.Observe(
@@ -66,17 +74,22 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddOpsRoutes(impl_->router, impl_->deps);
 
   AddAlertRoutes(impl_->router, impl_->deps);
-  AddIncidentRoutes(impl_->router, impl_->deps);
+  AddIncidentRoutes(impl_->router, impl_->deps, impl_->background);
   AddIntegrationRoutes(impl_->router, impl_->deps);
   AddDeployRoutes(impl_->router, impl_->deps);
   AddTopologyRoutes(impl_->router, impl_->deps);
   AddLogRoutes(impl_->router, impl_->deps);
-  AddTelegramRoutes(impl_->router, impl_->deps);
+  AddTelegramRoutes(impl_->router, impl_->deps, impl_->background);
   AddStatsRoutes(impl_->router, impl_->deps);
   AddDashboardRoutes(impl_->router, impl_->deps, impl_->auth);
 }
 
-Api::~Api() = default;
+Api::~Api() { Stop(); }
+
+void Api::Stop() {
+  impl_->analyses.Stop();
+  impl_->telegram.Stop();
+}
 
 Status RequireJson(const HttpRequest& request) {
   std::string type = request.Header("content-type");

@@ -1,7 +1,9 @@
 // Api: the REST API's Handler. Routes requests to ingest, incident queries and actions,
 // authenticates them by bearer token and scope, and turns every Status into the uniform JSON
-// error body. Owns no threads; ingest responses are sent from the Engine's writer thread after
-// the group commit. Thread-safe.
+// error body. Ingest responses are sent from the Engine's writer thread after the group commit.
+// Nothing that waits on the network runs on the server's I/O threads: re-analyses (a model call)
+// and Telegram webhook presses (answerCallbackQuery) run on the Api's own small worker pools and
+// answer from there. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -65,6 +67,11 @@ class Api : public Handler {
   Admission Admit(const HttpRequest& head) override;
   void Handle(HttpRequest request, Responder respond) override;
   std::unique_ptr<BodyStream> OpenStream(const HttpRequest& head) override;
+  // Finishes the background work: requests waiting on a re-analysis are answered, queued
+  // re-analyses are dropped, queued Telegram presses are handled, running work ends. Call
+  // after the server has stopped and before the Engine shuts down. Idempotent (also run by the
+  // destructor).
+  void Stop();
 
  private:
   struct Impl;

@@ -3,11 +3,17 @@
 // GET /api/v1/incidents/{id}/alerts?limit=&cursor= (all its alerts, page by page),
 // POST /api/v1/incidents/{id}/{action}
 // with {"actor": "...", "note": "..."} where action is ack | unack | resolve | reopen,
-// POST /api/v1/incidents/{id}/analyze (re-run the analyst), GET /api/v1/incidents/{id}/similar.
+// POST /api/v1/incidents/{id}/analyze?wait= (re-run the analyst, off the I/O threads),
+// GET /api/v1/incidents/{id}/similar.
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <memory>
+#include <mutex>
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "http/json_response.h"
 #include "http/routes.h"
@@ -171,12 +177,95 @@ void ActOnIncident(engine::Engine& engine, HttpRequest& request, const PathParam
   respond(JsonResponse(200, model::IncidentToJson(*incident)));
 }
 
-void AnalyzeIncident(const ApiDeps& deps, const PathParams& params, Responder respond) {
+// How long POST .../analyze waits for the analysis before it answers 202 with where to look:
+// ?wait=N seconds (0 or false: not at all; true or absent: the default), at most kMaxAnalyzeWait.
+constexpr int kDefaultAnalyzeWaitS = 30;
+constexpr int kMaxAnalyzeWaitS = 120;
+
+Result<int> AnalyzeWaitSeconds(const HttpRequest& request) {
+  const std::string text = request.Query("wait");
+  if (text.empty() || text == "true") return kDefaultAnalyzeWaitS;
+  if (text == "false") return 0;
+  if (text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos)
+    return Error(InvalidArgument("wait must be a number of seconds (0 to " +
+                                     std::to_string(kMaxAnalyzeWaitS) + "), true or false",
+                                 "wait"));
+  return std::min(std::stoi(text), kMaxAnalyzeWaitS);
+}
+
+// A request waiting on its re-analysis, answered once by whichever comes first: the analysis
+// (200 with it, or its error) or the deadline (202 with where to look).
+class PendingAnalysis {
+ public:
+  explicit PendingAnalysis(Responder respond) : respond_(std::move(respond)) {}
+  // False if it was answered already.
+  bool Answer(HttpResponse response) {
+    Responder respond;
+    {
+      std::lock_guard lock(mu_);
+      respond.swap(respond_);
+    }
+    if (!respond) return false;
+    respond(std::move(response));
+    return true;
+  }
+  std::atomic<bool> started{false};
+
+ private:
+  std::mutex mu_;
+  Responder respond_;
+};
+
+// 202: the analysis is queued or running and will be stored on the incident (its `analysis`,
+// with created_at at or after requested_at, and an `analysis` timeline entry).
+HttpResponse AnalysisAccepted(int64_t id, TimeMs requested_at, bool started) {
+  const std::string poll = "/api/v1/incidents/" + std::to_string(id);
+  HttpResponse response = JsonResponse(202, json::object{{"status", started ? "running" : "queued"},
+                                                         {"incident_id", id},
+                                                         {"poll", poll},
+                                                         {"requested_at", model::TimeToJson(requested_at)}});
+  response.headers.emplace_back("Location", poll);
+  return response;
+}
+
+// The analyst may ask a model over the network, so it runs on `pool`, never on the I/O thread;
+// the request is answered from there, or with 202 once its wait is over.
+void AnalyzeIncident(const ApiDeps& deps, WorkerPool& pool, const HttpRequest& request,
+                     const PathParams& params, Responder respond) {
   auto id = ParseId(params.at("id"), "id");
   if (!id) return respond(ErrorResponse(id.error()));
-  auto analysis = deps.engine.Analyze(*id, deps.analyst, deps.evidence, /*force=*/true);
-  if (!analysis) return respond(ErrorResponse(analysis.error()));
-  respond(JsonResponse(200, model::AnalysisToJson(*analysis)));
+  auto wait_s = AnalyzeWaitSeconds(request);
+  if (!wait_s) return respond(ErrorResponse(wait_s.error()));
+  // A 404 now rather than a 202 for nothing.
+  auto incident = deps.store.GetIncident(*id);
+  if (!incident) return respond(ErrorResponse(incident.error()));
+  if (!*incident) return respond(ErrorResponse(NotFound("no incident " + params.at("id"))));
+
+  const TimeMs requested_at = deps.clock.Now();
+  auto pending = std::make_shared<PendingAnalysis>(std::move(respond));
+  const bool posted = pool.TryPost([engine = &deps.engine, analyst = &deps.analyst,
+                                    evidence = &deps.evidence, id = *id, pending] {
+    pending->started = true;
+    auto analysis = engine->Analyze(id, *analyst, *evidence, /*force=*/true);
+    const bool answered = pending->Answer(analysis ? JsonResponse(200, model::AnalysisToJson(*analysis))
+                                                   : ErrorResponse(analysis.error()));
+    if (!analysis && !answered)
+      spdlog::warn("re-analysis of incident {} failed: {}", id, analysis.error().message());
+  });
+  if (!posted) {
+    HttpResponse busy = ErrorResponse(Unavailable(
+        "too many re-analyses queued (" + std::to_string(pool.queued()) + "); try again shortly"));
+    busy.headers.emplace_back("Retry-After", "5");
+    pending->Answer(std::move(busy));
+    return;
+  }
+  if (*wait_s == 0) {
+    pending->Answer(AnalysisAccepted(*id, requested_at, pending->started));
+    return;
+  }
+  pool.After(std::chrono::seconds(*wait_s), [pending, id = *id, requested_at] {
+    pending->Answer(AnalysisAccepted(id, requested_at, pending->started));
+  });
 }
 
 void SimilarIncidents(const ApiDeps& deps, const PathParams& params, Responder respond) {
@@ -200,13 +289,14 @@ void SimilarIncidents(const ApiDeps& deps, const PathParams& params, Responder r
 
 }  // namespace
 
-void AddIncidentRoutes(Router& router, const ApiDeps& deps) {
+void AddIncidentRoutes(Router& router, const ApiDeps& deps, Background& background) {
   store::Store& store = deps.store;
   engine::Engine& engine = deps.engine;
   // Before the generic action route, which would otherwise take ".../analyze".
   router.Add({"POST", "/api/v1/incidents/{id}/analyze", store::Scope::kAdmin,
-              [deps](HttpRequest&, const PathParams& params, Responder respond) {
-                AnalyzeIncident(deps, params, std::move(respond));
+              [deps, pool = &background.analyses](HttpRequest& request, const PathParams& params,
+                                                  Responder respond) {
+                AnalyzeIncident(deps, *pool, request, params, std::move(respond));
               }});
   router.Add({"GET", "/api/v1/incidents/{id}/similar", store::Scope::kRead,
               [deps](HttpRequest&, const PathParams& params, Responder respond) {

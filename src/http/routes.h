@@ -1,6 +1,7 @@
 // Route groups of the API, each in its own .cc. Internal to the http layer.
 #pragma once
 
+#include "common/worker_pool.h"
 #include "http/api.h"
 #include "http/router.h"
 #include "ingest/adapter.h"
@@ -11,8 +12,15 @@ namespace quell::http {
 void AddOpsRoutes(Router& router, const ApiDeps& deps);
 // POST /api/v1/alerts.
 void AddAlertRoutes(Router& router, const ApiDeps& deps);
-// Incident list, detail and actions.
-void AddIncidentRoutes(Router& router, const ApiDeps& deps);
+// Where routes run what must not run on an HTTP I/O thread: anything that waits on the network
+// (a model, Telegram). Owned by the Api; routes answer from these threads through the Responder.
+struct Background {
+  WorkerPool& analyses;  // POST /api/v1/incidents/{id}/analyze
+  WorkerPool& telegram;  // Telegram webhook updates, one at a time in order of arrival
+};
+
+// Incident list, detail and actions; re-analyses run on background.analyses.
+void AddIncidentRoutes(Router& router, const ApiDeps& deps, Background& background);
 
 // How an ingest route answers once its alerts are committed.
 enum class IngestReply {
@@ -38,8 +46,9 @@ void AddTopologyRoutes(Router& router, const ApiDeps& deps);
 // The setting key the API-managed topology is stored under.
 inline constexpr const char* kTopologySetting = "topology";
 
-// POST /telegram/webhook (Telegram's secret header instead of a bearer token).
-void AddTelegramRoutes(Router& router, const ApiDeps& deps);
+// POST /telegram/webhook (Telegram's secret header instead of a bearer token); the presses are
+// handled on background.telegram after the webhook is answered.
+void AddTelegramRoutes(Router& router, const ApiDeps& deps, Background& background);
 
 // POST/GET /api/v1/deploys.
 void AddDeployRoutes(Router& router, const ApiDeps& deps);

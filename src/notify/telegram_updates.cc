@@ -167,14 +167,20 @@ void TelegramPoller::Run() {
   }
 }
 
-Status HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
-                     const std::string& secret_header, const std::string& body) {
+Result<std::vector<TelegramUpdate>> ReadWebhook(const std::string& expected_secret,
+                                                const std::string& secret_header,
+                                                const std::string& body) {
   if (expected_secret.empty() || !ConstantTimeEquals(secret_header, expected_secret)) {
     spdlog::warn("telegram: webhook call with a wrong or missing secret token refused");
-    return {StatusCode::kUnauthenticated, "wrong or missing secret token",
-            "x-telegram-bot-api-secret-token"};
+    return Error(Status{StatusCode::kUnauthenticated, "wrong or missing secret token",
+                        "x-telegram-bot-api-secret-token"});
   }
-  QUELL_ASSIGN_OR_RETURN(auto parsed, ParseUpdates(body));
+  return ParseUpdates(body);
+}
+
+Status HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
+                     const std::string& secret_header, const std::string& body) {
+  QUELL_ASSIGN_OR_RETURN(auto parsed, ReadWebhook(expected_secret, secret_header, body));
   for (const auto& update : parsed) updates.Handle(update);
   return Status::Ok();
 }

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/engine.h"
 #include "notify/telegram_api.h"
@@ -67,9 +68,15 @@ class TelegramPoller {
   std::thread thread_;
 };
 
-// POST /telegram/webhook: checks X-Telegram-Bot-Api-Secret-Token (constant time) and handles
-// the update. Unauthenticated (field "x-telegram-bot-api-secret-token") for a wrong secret,
-// InvalidArgument for a body that is not an update.
+// POST /telegram/webhook: checks X-Telegram-Bot-Api-Secret-Token (constant time) and reads the
+// updates, without acting on them (the server answers the webhook at once and hands the updates
+// to a worker: acting answers Telegram over the network). Unauthenticated (field
+// "x-telegram-bot-api-secret-token") for a wrong secret, InvalidArgument for a body that is not
+// an update.
+Result<std::vector<TelegramUpdate>> ReadWebhook(const std::string& expected_secret,
+                                                const std::string& secret_header,
+                                                const std::string& body);
+// ReadWebhook, then handles the updates on the calling thread.
 Status HandleWebhook(TelegramUpdates& updates, const std::string& expected_secret,
                      const std::string& secret_header, const std::string& body);
 
