@@ -255,6 +255,45 @@ std::string LogsBody(uint64_t first, int batch) {
   return body;
 }
 
+// The sum of a metric's samples (all label sets) in a Prometheus text body; -1 when absent.
+double MetricSum(const std::string& body, const std::string& name) {
+  double sum = -1;
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.compare(0, name.size(), name) != 0 || line.size() <= name.size()) continue;
+    const char next = line[name.size()];
+    if (next != ' ' && next != '{') continue;
+    sum = std::max(sum, 0.0) + std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
+  }
+  return sum;
+}
+
+// After a logs scenario: waits (at most 60 s) for Quell's mining queue to empty and prints how
+// many lines were mined, how many were stored but not mined, and how long mining ran on after
+// the load stopped.
+std::string ReportMining(const Target& t) {
+  LoadClient client(t.port);
+  const std::string get = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const auto start = Clock::now();
+  double queued = -1, mined = 0, not_mined = 0;
+  while (Clock::now() - start < std::chrono::seconds(60)) {
+    if (client.Send(get) != 200) break;
+    queued = MetricSum(client.last_body(), "quell_log_mining_queue_lines");
+    mined = MetricSum(client.last_body(), "quell_log_lines_mined_total");
+    not_mined = std::max(0.0, MetricSum(client.last_body(), "quell_log_lines_not_mined_total"));
+    if (queued <= 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (queued < 0) return "";  // a Quell without online-mining metrics
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "%-24s mining: %.0f lines mined, %.0f stored but not mined, queue empty %.2f s "
+                "after the load%s\n",
+                "", mined, not_mined, std::chrono::duration<double>(Clock::now() - start).count(),
+                queued > 0 ? " (NOT: still queued)" : "");
+  return line;
+}
+
 struct Figures {
   double alerts_per_s = 0, p50_ms = 0, p99_ms = 0, cpu = 0;
   long rss_kib = 0;
@@ -366,11 +405,14 @@ int main(int argc, char** argv) {
     for (size_t which = 0; which <= others.size(); ++which) {
       Target t = which == 0 ? StartQuell(quell) : others[which - 1]();
       Figures f = Run(t, s, seconds);
+      const std::string mining =
+          s.path == Path::kLogs && t.name == "quell" ? ReportMining(t) : "";
       StopTarget(t);
       rates[t.name == "quell" ? 0 : t.name == "alertmanager" ? 1 : 2] = f.alerts_per_s;
       std::printf("%-24s %-13s %12.0f %9.2f %9.2f %6.2f %9.1f %7llu\n", s.label.c_str(),
                   t.name.c_str(), f.alerts_per_s, f.p50_ms, f.p99_ms, f.cpu, f.rss_kib / 1024.0,
                   static_cast<unsigned long long>(f.errors));
+      if (!mining.empty()) std::printf("%s", mining.c_str());
       std::fflush(stdout);
     }
     if (s.rate == 0 && rates[1] > 0) {
