@@ -6,18 +6,25 @@
 //    a transaction (--tx-rows), WAL, synchronous=NORMAL, no checkpoints, one prepared statement. No design that keeps every
 //    alert as a SQLite row can ingest faster than this.
 //  - quell-store: the real SqliteStore (every column, redo log record per transaction, batched
-//    SQLite commits) taking 100 alerts a transaction through StoreTx::InsertAlert.
+//    SQLite commits) taking 100 alerts a transaction through StoreTx::InsertAlert. Every 100,000
+//    alerts it prints the size of the database, its WAL and the redo log: now and the largest
+//    seen since the previous line (sampled after every transaction), then the same after 2 s
+//    idle (issue 20, item 7: the disk stays bounded under sustained load).
 //
-//   build/release/store_floor_bench [--rows 1000000] [--tx-rows 50000]
+//   build/release/store_floor_bench [--rows 1000000] [--tx-rows 50000] [--wal-limit-mb 64]
+//                                   [--only-store]
 //
 // Compare with bench/ingest's Alertmanager figures of the same machine: 10x Alertmanager's
 // batched rate needs this floor to be higher than that.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "alert_bodies.h"
 #include "common/hash.h"
@@ -68,9 +75,63 @@ double SqliteMinimal(const std::string& dir, uint64_t rows, uint64_t tx_rows) {
   return static_cast<double>(rows) / Seconds(start);
 }
 
-double QuellStore(const std::string& dir, uint64_t rows) {
+double MiB(uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
+
+uint64_t FileBytes(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+// The store's files: now, and the largest seen since the last Print (a thread samples them
+// every millisecond, so a WAL that a commit fills and a checkpoint empties at once is seen).
+class DiskSizes {
+ public:
+  explicit DiskSizes(std::string path) : path_(std::move(path)), sampler_([this] { Run(); }) {}
+  ~DiskSizes() {
+    stop_ = true;
+    sampler_.join();
+  }
+  void Print(const char* when) {
+    std::lock_guard lock(mu_);
+    Sample();
+    std::printf("  %-14s db %7.1f MiB   wal %6.1f MiB (peak %6.1f)   redo %7.1f KiB (peak %7.1f)\n",
+                when, MiB(db_), MiB(wal_), MiB(peak_wal_), static_cast<double>(redo_) / 1024,
+                static_cast<double>(peak_redo_) / 1024);
+    std::fflush(stdout);
+    peak_wal_ = peak_redo_ = 0;
+  }
+
+ private:
+  void Sample() {
+    db_ = FileBytes(path_);
+    wal_ = FileBytes(path_ + "-wal");
+    redo_ = FileBytes(path_ + "-redo");
+    peak_wal_ = std::max(peak_wal_, wal_);
+    peak_redo_ = std::max(peak_redo_, redo_);
+  }
+  void Run() {
+    while (!stop_) {
+      {
+        std::lock_guard lock(mu_);
+        Sample();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+  std::string path_;
+  std::mutex mu_;
+  uint64_t db_ = 0, wal_ = 0, redo_ = 0, peak_wal_ = 0, peak_redo_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread sampler_;
+};
+
+double QuellStore(const std::string& dir, uint64_t rows, int64_t wal_limit_mb) {
   store::SqliteOptions options;
   options.path = dir + "/quell.db";
+  options.wal_limit_bytes = wal_limit_mb << 20;
+  DiskSizes sizes(options.path);
   auto store = store::OpenSqliteStore(options);
   if (!store) Check(store.error(), "open store");
   {  // the 50 incidents the alerts belong to
@@ -104,9 +165,18 @@ double QuellStore(const std::string& dir, uint64_t rows) {
       if (!id) Check(id.error(), "insert");
     }
     Check((*tx)->Commit(), "commit");
+    if (k % 100000 == 0 || k == rows) {
+      char when[32];
+      std::snprintf(when, sizeof when, "%llu alerts", static_cast<unsigned long long>(k));
+      sizes.Print(when);
+    }
   }
+  const double rate = static_cast<double>(rows) / Seconds(start);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  sizes.Print("2 s idle");
   store->reset();  // the last batch reaches SQLite on close
-  return static_cast<double>(rows) / Seconds(start);
+  sizes.Print("closed");
+  return rate;
 }
 
 }  // namespace
@@ -115,24 +185,34 @@ double QuellStore(const std::string& dir, uint64_t rows) {
 int main(int argc, char** argv) {
   uint64_t rows = 1000000;
   uint64_t tx_rows = 50000;
+  int64_t wal_limit_mb = 64;
+  bool only_store = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--rows" && i + 1 < argc) {
       rows = std::strtoull(argv[++i], nullptr, 10);
     } else if (a == "--tx-rows" && i + 1 < argc) {
       tx_rows = std::max<uint64_t>(1, std::strtoull(argv[++i], nullptr, 10));
+    } else if (a == "--wal-limit-mb" && i + 1 < argc) {
+      wal_limit_mb = std::strtoll(argv[++i], nullptr, 10);
+    } else if (a == "--only-store") {
+      only_store = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--rows N] [--tx-rows N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--rows N] [--tx-rows N] [--wal-limit-mb N] [--only-store]\n",
+                   argv[0]);
       return 2;
     }
   }
   char tmpl[] = "/tmp/quell_store_floor_XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
-  const double minimal = quell::bench::SqliteMinimal(dir, rows, tx_rows);
-  std::printf("%-16s %12.0f alerts/s (%llu rows)\n", "sqlite-minimal", minimal,
-              static_cast<unsigned long long>(rows));
-  std::fflush(stdout);
-  const double full = quell::bench::QuellStore(dir, rows);
+  if (!only_store) {
+    const double minimal = quell::bench::SqliteMinimal(dir, rows, tx_rows);
+    std::printf("%-16s %12.0f alerts/s (%llu rows)\n", "sqlite-minimal", minimal,
+                static_cast<unsigned long long>(rows));
+    std::fflush(stdout);
+  }
+  std::printf("quell-store (WAL limit %lld MiB):\n", static_cast<long long>(wal_limit_mb));
+  const double full = quell::bench::QuellStore(dir, rows, wal_limit_mb);
   std::printf("%-16s %12.0f alerts/s (%llu rows)\n", "quell-store", full,
               static_cast<unsigned long long>(rows));
   std::filesystem::remove_all(dir);

@@ -6,8 +6,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "common/hash.h"
 
@@ -138,48 +140,187 @@ Result<RedoOp> RedoOp::Read(std::string_view& in) {
   return op;
 }
 
+namespace {
+
+std::string ParentDirectory(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Makes a directory's entries (a file created or renamed in it) survive a power failure.
+Status SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Internal("cannot open directory " + dir + ": " + ErrnoText());
+  const int rc = ::fsync(fd);
+  const std::string error = rc != 0 ? ErrnoText() : std::string();
+  ::close(fd);
+  if (rc != 0) return Internal("cannot sync directory " + dir + ": " + error);
+  return Status::Ok();
+}
+
+Result<std::string> ReadFile(int fd, const std::string& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return Error(Internal(path + ": " + ErrnoText()));
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = ::pread(fd, data.data() + got, data.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error(Internal(path + ": " + ErrnoText()));
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  data.resize(got);
+  return data;
+}
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  size_t written = 0;
+  while (written < data.size()) {
+    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Internal("cannot write " + path + ": " + ErrnoText());
+    written += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+// The frame at `at` when it is whole and its checksum holds.
+bool IntactFrame(std::string_view data, size_t at, uint32_t& length, uint64_t& seq) {
+  if (data.size() - at < kHeaderBytes) return false;
+  std::string_view head = data.substr(at);
+  uint64_t checksum = 0;
+  Take(head, length);
+  Take(head, seq);
+  Take(head, checksum);
+  if (head.size() < length) return false;
+  return Checksum(length, seq, head.substr(0, length)) == checksum;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<RedoLog>> RedoLog::Open(const std::string& path, bool sync) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  const bool created = fd >= 0;
+  if (fd < 0 && errno == EEXIST) fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return Error(Internal("cannot open " + path + ": " + ErrnoText()));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return Error(Unavailable(path + " is in use by another process"));
   }
-  return std::unique_ptr<RedoLog>(new RedoLog(fd, sync));
+  if (created) {
+    Status synced = SyncDirectory(ParentDirectory(path));
+    if (!synced.ok()) {
+      ::close(fd);
+      return Error(std::move(synced));
+    }
+  }
+  return std::unique_ptr<RedoLog>(new RedoLog(fd, sync, path));
 }
 
 RedoLog::~RedoLog() { ::close(fd_); }
 
-Result<std::vector<RedoRecord>> RedoLog::ReadAll() {
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0) return Error(Internal("redo log: " + ErrnoText()));
-  std::string data(static_cast<size_t>(st.st_size), '\0');
-  size_t got = 0;
-  while (got < data.size()) {
-    ssize_t n = ::pread(fd_, data.data() + got, data.size() - got, static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error(Internal("redo log: " + ErrnoText()));
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  data.resize(got);
-  std::vector<RedoRecord> records;
-  std::string_view in(data);
-  while (in.size() >= kHeaderBytes) {
-    std::string_view head = in;
+Result<RedoScan> RedoLog::Scan(uint64_t applied_seq) {
+  QUELL_ASSIGN_OR_RETURN(std::string data, ReadFile(fd_, path_));
+  RedoScan scan;
+  scan.file_size = data.size();
+  size_t at = 0;
+  bool bad = false;
+  while (at < data.size()) {
     uint32_t length = 0;
-    uint64_t seq = 0, checksum = 0;
-    Take(head, length);
-    Take(head, seq);
-    Take(head, checksum);
-    if (head.size() < length) break;  // torn
-    std::string_view payload = head.substr(0, length);
-    if (Checksum(length, seq, payload) != checksum) break;  // torn or overwritten
-    if (!records.empty() && seq != records.back().seq + 1) break;  // an older batch's record
-    records.push_back({seq, std::string(payload)});
-    in = head.substr(length);
+    uint64_t seq = 0;
+    if (!IntactFrame(data, at, length, seq)) {
+      bad = true;  // torn, or corrupt: told apart below
+      break;
+    }
+    if (!scan.records.empty() && seq != scan.records.back().seq + 1) break;  // an older batch's
+    scan.records.push_back({seq, data.substr(at + kHeaderBytes, length)});
+    at += kHeaderBytes + length;
   }
-  return records;
+  scan.end = at;
+  if (!bad) return scan;
+  // A crash in the middle of an append leaves a torn record with nothing after it (or, after a
+  // power failure, zeros). A bad record with an intact, newer one after it is corruption: look
+  // for one at every byte offset. Checking the sequence number first (newer than everything so
+  // far, and no more newer than records could fit) makes the search about one compare a byte.
+  const uint64_t floor =
+      std::max(applied_seq, scan.records.empty() ? uint64_t{0} : scan.records.back().seq);
+  const uint64_t ceiling = floor + (data.size() - at) / kHeaderBytes + 1;
+  for (size_t next = at + 1; next + kHeaderBytes <= data.size(); ++next) {
+    uint32_t length = 0;
+    uint64_t seq = 0;
+    std::memcpy(&length, data.data() + next, sizeof length);
+    std::memcpy(&seq, data.data() + next + sizeof length, sizeof seq);
+    if (seq <= floor || seq > ceiling || length > data.size() - next - kHeaderBytes) continue;
+    if (IntactFrame(data, next, length, seq)) {
+      scan.corrupt = true;
+      scan.resumes_at = next;
+      break;
+    }
+  }
+  return scan;
+}
+
+Result<std::vector<RedoRecord>> RedoLog::ReadAll(uint64_t applied_seq) {
+  QUELL_ASSIGN_OR_RETURN(RedoScan scan, Scan(applied_seq));
+  if (scan.corrupt) {
+    return Error(Internal(
+        "redo log " + path_ + " is corrupt at byte offset " + std::to_string(scan.end) + " (of " +
+        std::to_string(scan.file_size) + "; intact records follow at byte offset " +
+        std::to_string(scan.resumes_at) + "), so start-up stops rather than lose what follows. "
+        "`quell repair --data-dir " + ParentDirectory(path_) + "` keeps the " +
+        std::to_string(scan.records.size()) +
+        " records before it and drops the rest, after saving a copy of the file"));
+  }
+  return std::move(scan.records);
+}
+
+Status RedoLog::Truncate() {
+  offset_ = 0;
+  if (::ftruncate(fd_, 0) != 0) return Internal("cannot truncate the redo log: " + ErrnoText());
+  return Status::Ok();
+}
+
+Result<RedoRepair> RedoLog::Repair(const std::string& path, uint64_t applied_seq) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return RedoRepair{};
+  if (fd < 0) return Error(Internal("cannot open " + path + ": " + ErrnoText()));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Error(Unavailable(path + " is in use by another process (stop quell serve first)"));
+  }
+  RedoLog log(fd, false, path);  // closes fd
+  QUELL_ASSIGN_OR_RETURN(RedoScan scan, log.Scan(applied_seq));
+  RedoRepair repair;
+  if (!scan.corrupt) return repair;
+  repair.corrupt = true;
+  repair.bad_offset = scan.end;
+  repair.dropped_bytes = scan.file_size - scan.end;
+  repair.kept_records = scan.records.size();
+  // The copy first, whole and synced, so that nothing is cut before it is saved.
+  QUELL_ASSIGN_OR_RETURN(std::string data, ReadFile(fd, path));
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  int copy = -1;
+  for (int n = 1; copy < 0 && n < 100; ++n) {
+    repair.copy_path = path + ".corrupt-" + stamp + (n > 1 ? "-" + std::to_string(n) : "");
+    copy = ::open(repair.copy_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (copy < 0 && errno != EEXIST) break;
+  }
+  if (copy < 0) return Error(Internal("cannot create " + repair.copy_path + ": " + ErrnoText()));
+  Status status = WriteAll(copy, data, repair.copy_path);
+  if (status.ok() && ::fsync(copy) != 0)
+    status = Internal("cannot sync " + repair.copy_path + ": " + ErrnoText());
+  ::close(copy);
+  if (status.ok()) status = SyncDirectory(ParentDirectory(path));
+  QUELL_RETURN_IF_ERROR(status);
+  if (::ftruncate(fd, static_cast<off_t>(scan.end)) != 0 || ::fsync(fd) != 0)
+    return Error(Internal("cannot cut " + path + ": " + ErrnoText()));
+  return repair;
 }
 
 Status RedoLog::Append(uint64_t seq, std::string_view payload) {

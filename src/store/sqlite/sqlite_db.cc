@@ -93,7 +93,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, bool c
     return Error(std::move(error));
   }
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
-  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   rc = sqlite3_create_function_v2(raw, "quell_fp_key", 1,
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
                                   FingerprintKeyFunction, nullptr, nullptr, nullptr);
@@ -120,6 +120,14 @@ Status SqliteDb::Exec(const char* sql) {
   sqlite3_free(message);
   Status error = SqliteError(nullptr, rc, "sqlite exec");
   return {error.code(), "sqlite: " + text};
+}
+
+Status SqliteDb::Checkpoint(int mode, bool wait) {
+  if (!wait) sqlite3_busy_timeout(db_, 0);
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, mode, nullptr, nullptr);
+  if (!wait) sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, "wal checkpoint");
+  return Status::Ok();
 }
 
 Result<SqliteStatement*> SqliteDb::Prepare(const char* sql) {

@@ -68,11 +68,16 @@ class SqliteDb {
   // A cached prepared statement, reset and ready to bind. `sql` must be a string literal (its
   // address is the cache key). The reference is valid until the next Prepare of the same SQL.
   Result<SqliteStatement*> Prepare(const char* sql);
+  // Runs a WAL checkpoint (SQLITE_CHECKPOINT_PASSIVE, FULL, RESTART or TRUNCATE). Without
+  // `wait`, a lock held by another connection fails it at once (Unavailable) instead of waiting
+  // up to the busy timeout; a PASSIVE one never waits.
+  Status Checkpoint(int mode, bool wait);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
 
  private:
   explicit SqliteDb(sqlite3* db) : db_(db) {}
+  static constexpr int kBusyTimeoutMs = 10000;
   sqlite3* db_;
   std::unordered_map<const char*, std::unique_ptr<SqliteStatement>> statements_;
 };

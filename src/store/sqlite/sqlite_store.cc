@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -814,11 +816,14 @@ class SqliteStore final : public Store {
       stopping_ = true;
     }
     checkpoint_cv_.notify_all();
+    if (flusher_.joinable()) flusher_.join();
     if (checkpointer_.joinable()) checkpointer_.join();
     if (batch_.log) {
       std::lock_guard lock(write_mu_);
       (void)Flush();
     }
+    // The WAL file is left empty.
+    if (checkpoint_db_) (void)checkpoint_db_->Exec("PRAGMA wal_checkpoint(TRUNCATE);");
   }
 
   Status Open(const SqliteOptions& options) {
@@ -841,7 +846,17 @@ class SqliteStore final : public Store {
     // thread instead of inside whichever commit crosses the WAL size limit.
     QUELL_RETURN_IF_ERROR(writer_->Exec("PRAGMA wal_autocheckpoint=0;"));
     QUELL_ASSIGN_OR_RETURN(checkpoint_db_, SqliteDb::Open(options.path, false, false));
-    checkpointer_ = std::thread([this] { BackgroundLoop(); });
+    wal_path_ = options.path + "-wal";
+    wal_limit_bytes_ = std::max<int64_t>(0, options.wal_limit_bytes);
+    if (wal_limit_bytes_ > 0) {
+      // A WAL SQLite restarts from its start is cut back to the limit.
+      const std::string limit =
+          "PRAGMA journal_size_limit=" + std::to_string(wal_limit_bytes_) + ";";
+      QUELL_RETURN_IF_ERROR(writer_->Exec(limit.c_str()));
+      QUELL_RETURN_IF_ERROR(checkpoint_db_->Exec(limit.c_str()));
+    }
+    if (batch_.log) flusher_ = std::thread([this] { FlushLoop(); });
+    checkpointer_ = std::thread([this] { CheckpointLoop(); });
     for (int i = 0; i < std::max(1, options.readers); ++i) {
       QUELL_ASSIGN_OR_RETURN(auto reader, SqliteDb::Open(options.path, false, false));
       QUELL_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON;"));
@@ -1198,7 +1213,12 @@ class SqliteStore final : public Store {
     batch_.open = false;
     batch_.applied_seq = last;
     batch_.pending = false;
-    batch_.log->Rewind();
+    // The database holds every record now: empty the log (a failure only means the next
+    // records overwrite these, which replay tells apart by sequence number).
+    (void)batch_.log->Truncate();
+    // The batch boundary is the one moment this process holds no SQLite write transaction:
+    // past the limit (the background checkpoints could not keep up), checkpoint here.
+    if (wal_limit_bytes_ > 0 && WalBytes() > wal_limit_bytes_) (void)TruncateWal(*writer_);
     return Status::Ok();
   }
 
@@ -1219,7 +1239,7 @@ class SqliteStore final : public Store {
     }
     QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("SELECT applied_seq FROM redo_state"));
     QUELL_ASSIGN_OR_RETURN(int64_t applied, QueryCount(*s));
-    QUELL_ASSIGN_OR_RETURN(auto records, batch_.log->ReadAll());
+    QUELL_ASSIGN_OR_RETURN(auto records, batch_.log->ReadAll(static_cast<uint64_t>(applied)));
     uint64_t last = static_cast<uint64_t>(applied);
     QUELL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
     Status status = Status::Ok();
@@ -1240,7 +1260,7 @@ class SqliteStore final : public Store {
     batch_.next_seq = last + 1;
     batch_.pending = false;
     batch_.broken = false;
-    batch_.log->Rewind();
+    QUELL_RETURN_IF_ERROR(batch_.log->Truncate());
     return Status::Ok();
   }
 
@@ -1262,28 +1282,72 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  // Commits the batch every batch interval (so readers in other processes see it and the
-  // write lock is free for them), and checkpoints the WAL about every 500 ms.
-  void BackgroundLoop() {
+  int64_t WalBytes() const {
+    struct stat st {};
+    return ::stat(wal_path_.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+  }
+
+  // Copies the whole WAL into the database and truncates it to nothing. Never waits: a reader
+  // still on an older snapshot (or another process's write) makes it fail at once, and the
+  // next try comes a batch interval later. Called with write_mu_ held and no batch open.
+  Status TruncateWal(SqliteDb& db) { return db.Checkpoint(SQLITE_CHECKPOINT_TRUNCATE, false); }
+
+  // Commits the batch every batch interval, so that readers in other processes see it, the
+  // write lock is free for them now and then, and the redo log holds one interval at most.
+  void FlushLoop() {
     std::unique_lock lock(checkpoint_mu_);
-    auto next_checkpoint = std::chrono::steady_clock::now();
-    for (;;) {
+    while (!stopping_) {
       checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(batch_interval_ms_),
                               [this] { return stopping_; });
-      const bool last = stopping_;
       lock.unlock();
-      if (batch_.log) {
+      {
         std::lock_guard write_lock(write_mu_);
         (void)Flush();
       }
-      if (last || std::chrono::steady_clock::now() >= next_checkpoint) {
-        // PASSIVE never blocks writers or readers; the last one truncates the WAL file.
-        (void)checkpoint_db_->Exec(last ? "PRAGMA wal_checkpoint(TRUNCATE);"
-                                        : "PRAGMA wal_checkpoint(PASSIVE);");
-        next_checkpoint = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-      }
       lock.lock();
-      if (last) return;
+    }
+  }
+
+  // Checkpoints the WAL about every 500 ms, on a thread of its own (copying the WAL back into
+  // the database waits for the disk; the batch commits must not wait for it).
+  //
+  // Why the WAL grew without bound before (470 MB beside a 71 MB database after 200,000
+  // alerts): under sustained load the batch holds SQLite's write transaction almost all the
+  // time, since the next batch begins at the first write after a commit. A PASSIVE checkpoint
+  // copies frames back but never rewinds the WAL; SQLite starts writing the WAL from its start
+  // again only when a write transaction begins while every frame has been copied back and no
+  // reader uses it, and the next batch always began (and appended) before the checkpoint was
+  // done. RESTART and TRUNCATE need a moment with no writer, which the batch never left. The
+  // file also never shrinks by itself (no journal_size_limit), so it stayed that large while
+  // idle.
+  //
+  // Now: a PASSIVE checkpoint without the write lock copies most of the WAL while ingest goes
+  // on; then, when the WAL is past half the limit (or nothing was written since the last look,
+  // so the server is idle), the batch is committed and, with the write lock held so that no
+  // batch begins, a TRUNCATE checkpoint copies the little that came since and empties the file.
+  // It does not wait for readers on older snapshots (they hold it back a moment, not forever).
+  // Should that fall behind, Flush truncates the WAL at the batch boundary once it passes the
+  // limit, and journal_size_limit cuts back a WAL SQLite restarts on its own.
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mu_);
+    int64_t last_seen_wal = -1;
+    while (!stopping_) {
+      checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; });
+      if (stopping_) return;
+      lock.unlock();
+      if (WalBytes() > 0) {
+        // PASSIVE never blocks writers or readers.
+        (void)checkpoint_db_->Checkpoint(SQLITE_CHECKPOINT_PASSIVE, false);
+        const int64_t wal = WalBytes();
+        const bool idle = wal == last_seen_wal;
+        if (wal > 0 && ((wal_limit_bytes_ > 0 && wal >= wal_limit_bytes_ / 2) || idle)) {
+          std::lock_guard write_lock(write_mu_);
+          (void)Flush();
+          if (!batch_.open) (void)TruncateWal(*checkpoint_db_);
+        }
+      }
+      last_seen_wal = WalBytes();
+      lock.lock();
     }
   }
 
@@ -1293,6 +1357,9 @@ class SqliteStore final : public Store {
   std::atomic<std::thread::id> owner_;        // the thread in a write transaction, if any
   TimeMs batch_interval_ms_ = 100;
   std::unique_ptr<SqliteDb> checkpoint_db_;
+  std::string wal_path_;
+  int64_t wal_limit_bytes_ = 0;
+  std::thread flusher_;
   std::thread checkpointer_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
@@ -1309,6 +1376,18 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   auto store = std::make_unique<SqliteStore>();
   QUELL_RETURN_IF_ERROR(store->Open(options));
   return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<RedoRepair> RepairSqliteRedoLog(const std::string& path) {
+  uint64_t applied = 0;  // what the database holds: older records after the bad one are stale
+  if (auto db = SqliteDb::Open(path, false, false)) {
+    if (auto s = (*db)->Prepare("SELECT applied_seq FROM redo_state")) {
+      auto row = (*s)->Step();
+      if (row && *row) applied = static_cast<uint64_t>((*s)->Int(0));
+      (*s)->Reset();
+    }
+  }
+  return RedoLog::Repair(path + "-redo", applied);
 }
 
 }  // namespace quell::store
