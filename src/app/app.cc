@@ -306,6 +306,7 @@ Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config) 
   store::SqliteOptions options;
   options.path = config.data_dir + "/quell.db";
   options.synchronous_full = config.sqlite_synchronous_full;
+  options.wal_limit_bytes = config.wal_limit_mb << 20;
   return store::OpenSqliteStore(options);
 }
 

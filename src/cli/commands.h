@@ -15,4 +15,8 @@ struct LogmineOptions {
 };
 int RunLogmine(const LogmineOptions& options);
 
+// `quell repair`: cuts a redo log with a corrupt record in the middle before that record, after
+// saving a copy, and opens the store once.
+int RunRepair(const std::string& data_dir);
+
 }  // namespace quell::cli

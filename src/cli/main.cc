@@ -84,6 +84,16 @@ int main(int argc, char** argv) {
     token_create->add_option("--data-dir", token_data_dir, "Data directory (QUELL_DATA_DIR)");
     token_create->add_option("--config", token_config, "TOML config file (QUELL_CONFIG)");
 
+    // repair
+    std::string repair_data_dir, repair_config;
+    auto* repair = app.add_subcommand(
+        "repair",
+        "When start-up stops at a corrupt record in the middle of the redo log: save a copy of "
+        "the log (quell.db-redo.corrupt-<time>), keep every record before the bad one, drop the "
+        "rest, and check that the database opens. Run it with quell serve stopped.");
+    repair->add_option("--data-dir", repair_data_dir, "Data directory (QUELL_DATA_DIR)");
+    repair->add_option("--config", repair_config, "TOML config file (QUELL_CONFIG)");
+
     // logmine
     quell::cli::LogmineOptions logmine;
     auto* logmine_cmd = app.add_subcommand(
@@ -154,6 +164,16 @@ int main(int argc, char** argv) {
         return 2;
       }
       return quell::app::RunTokenCreate(*config, token_name, token_scope);
+    }
+    if (repair->parsed()) {
+      std::vector<std::pair<std::string, std::string>> overrides;
+      if (!repair_data_dir.empty()) overrides.emplace_back("data_dir", repair_data_dir);
+      auto config = LoadFromCommandLine(repair_config, overrides);
+      if (!config) {
+        std::fprintf(stderr, "quell: %s\n", config.error().message().c_str());
+        return 2;
+      }
+      return quell::cli::RunRepair(config->data_dir);
     }
     if (logmine_cmd->parsed()) return quell::cli::RunLogmine(logmine);
     return 0;

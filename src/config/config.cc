@@ -148,6 +148,14 @@ const std::vector<Option>& Options() {
         "fsync the SQLite WAL on every commit (survives power loss; slower). Process crashes "
         "never lose a commit either way",
         BoolSetter(&Config::sqlite_synchronous_full));
+    add("storage.wal_limit_mb", "64",
+        "MiB the SQLite WAL is kept under: checkpointed and truncated past half of it under "
+        "load, emptied when idle (0: no limit)",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(int64_t n, ParseInt(v, 0, 1 << 20));
+          c.wal_limit_mb = n;
+          return Status::Ok();
+        });
     add("grouping.group_by", "service,environment",
         "alert fields whose values form the group key: service, environment, name, source, or "
         "any label name",

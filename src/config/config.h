@@ -32,6 +32,7 @@ struct Config {
   bool log_json = false;
   // Storage.
   bool sqlite_synchronous_full = false;
+  int64_t wal_limit_mb = 64;  // the SQLite WAL is checkpointed back under this (0: no limit)
   // Grouping (see engine::EngineOptions).
   std::vector<std::string> group_by = {"service", "environment"};
   TimeMs group_window_ms = 30 * kMinuteMs;

@@ -51,6 +51,23 @@ auto_resolve = false
   std::remove(file.c_str());
 }
 
+TEST(Config, WalLimit) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->wal_limit_mb, 64);
+  std::string file = WriteTemp("[storage]\nwal_limit_mb = 16\n");
+  auto config = LoadConfig({file, {}, {}});
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->wal_limit_mb, 16);
+  config = LoadConfig({file, {{"QUELL_STORAGE_WAL_LIMIT_MB", "0"}}, {}});
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->wal_limit_mb, 0);
+  config = LoadConfig({{}, {}, {{"storage.wal_limit_mb", "-1"}}});
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message().find("storage.wal_limit_mb"), std::string::npos);
+  std::remove(file.c_str());
+}
+
 TEST(Config, ErrorsNameTheKeyAndLine) {
   std::string file = WriteTemp("listen = \"127.0.0.1:9000\"\n[grouping]\nwindow = \"soon\"\n");
   auto config = LoadConfig({file, {}, {}});
