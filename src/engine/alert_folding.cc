@@ -72,6 +72,13 @@ std::string IncidentTitle(const model::NormalizedAlert& alert) {
   return alert.service + ": " + what;
 }
 
+// Integrations that speak for the same alerts: Prometheus posting to /api/v2/alerts and an
+// Alertmanager's webhook carry the same alerts under the same fingerprints (an HA pair may send
+// both ways), so they are one lane.
+std::string_view SourceLane(std::string_view source) {
+  return source == "alertmanager" ? std::string_view("prometheus") : source;
+}
+
 }  // namespace
 
 Result<IngestResult> Engine::ApplyOne(store::StoreTx& tx, const model::NormalizedAlert& alert,
@@ -240,6 +247,12 @@ Result<IngestResult> Engine::ApplyResolved(store::StoreTx& tx, const model::Norm
   QUELL_ASSIGN_OR_RETURN(auto latest, tx.FindLatestAlert(alert.fingerprint));
   if (!latest) {
     result.outcome = IngestOutcome::kUnknownResolved;
+    return result;
+  }
+  // Sources stay in their lane: only the integration that fired an alert resolves it, so a
+  // generic sender that knows an Alertmanager fingerprint cannot close that incident.
+  if (SourceLane(latest->data.source) != SourceLane(alert.source)) {
+    result.outcome = IngestOutcome::kForeignResolved;
     return result;
   }
   result.incident_id = latest->incident_id;

@@ -20,6 +20,7 @@ const char* IngestOutcomeName(IngestOutcome outcome) {
     case IngestOutcome::kReopened: return "reopened";
     case IngestOutcome::kResolved: return "resolved";
     case IngestOutcome::kUnknownResolved: return "unknown_resolved";
+    case IngestOutcome::kForeignResolved: return "foreign_resolved";
   }
   return "unknown";
 }

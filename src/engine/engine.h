@@ -87,12 +87,13 @@ enum class IngestOutcome {
   kReopened,     // fired again within the reopen window: incident reopened
   kResolved,     // resolved an alert (and maybe its incident)
   kUnknownResolved,  // a resolved alert Quell never saw firing: recorded nowhere
+  kForeignResolved,  // a resolved alert for an alert another source fired: ignored, recorded nowhere
 };
 const char* IngestOutcomeName(IngestOutcome outcome);
 
 struct IngestResult {
   std::string fingerprint;
-  int64_t incident_id = 0;  // 0 for kUnknownResolved
+  int64_t incident_id = 0;  // 0 for kUnknownResolved and kForeignResolved
   IngestOutcome outcome = IngestOutcome::kNewIncident;
   bool duplicate() const { return outcome == IngestOutcome::kDuplicate; }
 };

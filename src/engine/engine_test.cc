@@ -237,6 +237,26 @@ TEST_F(EngineTest, AutoResolveCanBeTurnedOff) {
   EXPECT_EQ(Incident(first.incident_id).status, IncidentStatus::kTriggered);
 }
 
+TEST_F(EngineTest, OnlyTheSourceThatFiredAnAlertResolvesIt) {
+  auto fired = Alert("api", "5xx above 10%");
+  fired.source = "alertmanager";
+  auto r = engine_->Ingest({fired});
+  ASSERT_TRUE(r);
+  const int64_t incident = r->front().incident_id;
+  auto forged = fired;
+  forged.source = "generic";  // same fingerprint, another integration
+  auto f = Resolve(forged);
+  EXPECT_EQ(f.outcome, IngestOutcome::kForeignResolved);
+  EXPECT_EQ(f.incident_id, 0);
+  EXPECT_EQ((*store_->GetIncident(incident))->status, IncidentStatus::kTriggered);
+  // Prometheus's own API and Alertmanager's webhook carry the same alerts: one lane.
+  auto relayed = fired;
+  relayed.source = "prometheus";
+  auto own = Resolve(relayed);
+  EXPECT_EQ(own.outcome, IngestOutcome::kResolved);
+  EXPECT_EQ((*store_->GetIncident(incident))->status, IncidentStatus::kResolved);
+}
+
 TEST_F(EngineTest, UnknownResolvedAlertIsReportedNotStored) {
   auto r = Resolve(Alert("api", "never fired"));
   EXPECT_EQ(r.outcome, IngestOutcome::kUnknownResolved);
