@@ -286,10 +286,12 @@ function actionsBar(incident, reload) {
     onclick: async (e) => {
       e.target.disabled = true;
       try {
-        await api('/api/v1/incidents/' + incident.id + '/' + path, { method: 'POST',
+        const result = await api('/api/v1/incidents/' + incident.id + '/' + path, { method: 'POST',
           body: path === 'analyze' ? {} : { actor: state.me.name, note: note.value } });
         note.value = '';
-        toast(label + ': done');
+        // A re-analysis that outlasts the server's wait is answered 202 and lands later.
+        toast(result && result.poll ? label + ': still running; the analysis shows here when done'
+          : label + ': done');
         await reload();
       } catch (err) { toast(label + ' failed: ' + err.message); e.target.disabled = false; }
     } }, label);
