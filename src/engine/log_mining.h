@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <string>
@@ -126,6 +127,7 @@ class LogMining {
   uint64_t mined_lines_ = 0;
   uint64_t not_mined_lines_ = 0;
   std::map<std::string, NotMinedCounts> not_mined_;
+  TimeMs last_not_mined_warning_ = std::numeric_limits<TimeMs>::min() / 2;  // at most one a minute
   std::map<std::string, std::vector<analysis::LogLineEvidence>> error_lines_;
 
   std::mutex miners_mu_;
@@ -136,8 +138,5 @@ class LogMining {
   TimeMs last_save_ = 0;  // worker only
   std::thread worker_;  // Start and Shutdown are called by the owner, one at a time
 };
-
-// "ERROR" > "WARN" > "INFO" > "DEBUG"; unknown levels rank lowest.
-int LogLevelRank(const std::string& level);
 
 }  // namespace quell::engine
