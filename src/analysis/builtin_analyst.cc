@@ -14,6 +14,7 @@
 #include "analysis/stacktrace/stack_trace.h"
 #include "analysis/topology/service_ranking.h"
 #include "common/time_format.h"
+#include "model/log_entry.h"
 
 namespace quell::analysis {
 namespace {
@@ -25,13 +26,6 @@ std::string AlertText(const Alert& a) {
   if (!a.data.message.empty() && !a.data.name.empty() && a.data.message != a.data.name)
     return a.data.name + ": " + a.data.message;
   return a.data.message.empty() ? a.data.name : a.data.message;
-}
-
-bool IsErrorLevel(const std::string& level) {
-  std::string l = level;
-  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return l == "error" || l == "err" || l == "fatal" || l == "critical" || l == "crit" ||
-         l == "panic" || l == "severe" || l == "e" || l == "f";
 }
 
 TimeMs FirstSymptom(const EvidencePack& pack) {
@@ -123,7 +117,7 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   // by a significance test); error lines every service always writes are noise.
   std::vector<std::pair<std::string, TimeMs>> new_templates;
   for (const auto& t : pack.log_templates) {
-    const bool error = IsErrorLevel(t.level);
+    const bool error = model::IsErrorLevel(t.level);
     const bool significant = t.is_new || t.is_surging || (!t.baseline_known && error);
     if (!significant || !(error || t.is_new)) continue;
     auto& s = per_service[t.service];

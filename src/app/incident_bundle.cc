@@ -20,6 +20,7 @@
 #include "ingest/json_body.h"
 #include "ingest/topology_json.h"
 #include "model/json_codec.h"
+#include "model/log_entry.h"
 
 namespace quell::app {
 namespace {
@@ -39,16 +40,6 @@ Result<TimeMs> OptionalTime(const json::object& o, const char* key, const std::s
   const json::value* v = o.if_contains(key);
   if (!v || v->is_null()) return 0;
   return ingest::ReadTimestamp(*v, path + "." + key);
-}
-
-int LevelRank(const std::string& level) {
-  std::string l = level;
-  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (l == "fatal" || l == "critical" || l == "panic") return 5;
-  if (l == "error" || l == "err" || l == "severe") return 4;
-  if (l == "warn" || l == "warning") return 3;
-  if (l == "info") return 2;
-  return 1;
 }
 
 struct TemplateStats {
@@ -162,9 +153,9 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
       if (ts > 0 && ts < baseline_end) ++s.before;
       if (s.first == 0 || (ts > 0 && ts < s.first)) s.first = ts;
       s.last = std::max(s.last, ts);
-      if (LevelRank(level) > LevelRank(s.level)) s.level = level;
+      if (model::LogLevelRank(level) > model::LogLevelRank(s.level)) s.level = level;
       if (s.samples.size() < 3) s.samples.push_back(message);
-      if (LevelRank(level) >= 4 && pack.error_lines.size() < 500)
+      if (model::IsErrorLevel(level) && pack.error_lines.size() < 500)
         pack.error_lines.push_back({service, ts, level, message, Text(o, "instance")});
       if (ts > 0) {
         if (log_start == 0 || ts < log_start) log_start = ts;
@@ -181,7 +172,7 @@ Result<analysis::EvidencePack> LoadIncidentBundle(std::string_view text, TimeMs 
       m.before += s.before;
       m.first = m.first == 0 ? s.first : std::min(m.first, s.first);
       m.last = std::max(m.last, s.last);
-      if (LevelRank(s.level) > LevelRank(m.level)) m.level = s.level;
+      if (model::LogLevelRank(s.level) > model::LogLevelRank(m.level)) m.level = s.level;
       for (auto& sample : s.samples)
         if (m.samples.size() < 3) m.samples.push_back(sample);
     }

@@ -17,16 +17,6 @@ constexpr size_t kNotMinedMinutes = 24 * 60;  // per service, like the miners' b
 
 }  // namespace
 
-int LogLevelRank(const std::string& level) {
-  std::string l = level;
-  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (l == "fatal" || l == "critical" || l == "panic" || l == "emergency") return 5;
-  if (l == "error" || l == "err" || l == "severe") return 4;
-  if (l == "warn" || l == "warning") return 3;
-  if (l == "info" || l == "notice") return 2;
-  return 1;
-}
-
 analysis::logmine::ServiceMinerOptions OnlineMinerOptions(size_t max_templates_per_service) {
   analysis::logmine::ServiceMinerOptions o;
   o.miner = analysis::logmine::MinerOptions{};
@@ -90,7 +80,7 @@ void LogMining::Mine(const std::vector<model::LogEntry>& batch) {
       const auto& e = batch[i];
       const uint64_t id = MinerFor(e.service).Add(e.message, e.ts);
       auto& level = levels_[{e.service, id}];
-      if (LogLevelRank(e.level) > LogLevelRank(level)) level = e.level;
+      if (model::LogLevelRank(e.level) > model::LogLevelRank(level)) level = e.level;
     }
   }
 }
@@ -125,7 +115,7 @@ Status LogMining::Ingest(std::vector<model::LogEntry> entries) {
   {
     std::lock_guard lock(intake_mu_);
     for (const auto& e : entries) {
-      if (LogLevelRank(e.level) < 4) continue;
+      if (!model::IsErrorLevel(e.level)) continue;
       auto& lines = error_lines_[e.service];
       if (lines.size() >= options_.error_lines_per_service) lines.erase(lines.begin());
       lines.push_back({e.service, e.ts, e.level, e.message, ""});

@@ -139,7 +139,4 @@ class LogMining {
   std::thread worker_;  // Start and Shutdown are called by the owner, one at a time
 };
 
-// "ERROR" > "WARN" > "INFO" > "DEBUG"; unknown levels rank lowest.
-int LogLevelRank(const std::string& level);
-
 }  // namespace quell::engine

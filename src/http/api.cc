@@ -11,6 +11,7 @@
 #include "http/auth.h"
 #include "http/json_response.h"
 #include "http/routes.h"
+#include "common/text.h"
 
 namespace quell::http {
 
@@ -93,9 +94,8 @@ void Api::Stop() {
 
 Status RequireJson(const HttpRequest& request) {
   std::string type = request.Header("content-type");
-  std::string base = type.substr(0, type.find(';'));
+  std::string base = ToLower(type.substr(0, type.find(';')));
   while (!base.empty() && base.back() == ' ') base.pop_back();
-  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (base == "application/json") return Status::Ok();
   return InvalidArgument("Content-Type must be application/json", "content-type");
 }

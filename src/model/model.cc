@@ -1,22 +1,29 @@
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
 
+#include "common/text.h"
 #include "model/alert.h"
 #include "model/incident.h"
+#include "model/log_entry.h"
 
 namespace quell::model {
 namespace {
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+std::string Lower(std::string_view text) { return ToLower(text); }
 
 }  // namespace
+
+int LogLevelRank(std::string_view level) {
+  const std::string l = Lower(level);
+  if (l == "fatal" || l == "critical" || l == "crit" || l == "panic" || l == "emergency" ||
+      l == "emerg" || l == "alert" || l == "f")
+    return 5;
+  if (l == "error" || l == "err" || l == "severe" || l == "e") return 4;
+  if (l == "warn" || l == "warning" || l == "w") return 3;
+  if (l == "info" || l == "notice" || l == "i") return 2;
+  return 1;
+}
 
 const char* AlertStatusName(AlertStatus status) {
   return status == AlertStatus::kFiring ? "firing" : "resolved";

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "analysis/topology/service_ranking.h"
+#include "common/text.h"
 
 namespace quell::analysis::llm {
 namespace {
@@ -14,11 +15,7 @@ bool IsWordChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string Lower(std::string_view text) { return ToLower(text); }
 
 // One word of a text: letters, digits and the separators - _ . inside names, lower-cased,
 // without separators at its ends ("db-7.", "(api-gateway)" -> "db-7", "api-gateway").
