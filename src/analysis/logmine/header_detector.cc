@@ -176,32 +176,39 @@ int Balance(std::string_view t, char open, char close) {
   return depth;
 }
 
-// The first `max` header tokens of `line`: whitespace-separated, except that a token opening a
-// bracket it does not close extends over the following tokens until the bracket closes
-// ("[RMCommunicator Allocator]", "[10/Oct/2000:13:55:36 -0700]").
+// Cuts the header token that starts at or after *pos and moves *pos past it; false at the end
+// of the line. Tokens are whitespace-separated, except that a token opening a bracket it does not
+// close extends over the following tokens until the bracket closes ("[RMCommunicator
+// Allocator]", "[10/Oct/2000:13:55:36 -0700]").
+bool NextHeaderToken(std::string_view line, size_t* pos, Span* out) {
+  size_t i = *pos;
+  const size_t size = line.size();
+  while (i < size && IsSpace(line[i])) ++i;
+  if (i >= size) return false;
+  const size_t begin = i;
+  while (i < size && !IsSpace(line[i])) ++i;
+  if (const char close = CloserOf(line[begin]); close != 0) {
+    int depth = Balance(line.substr(begin, i - begin), line[begin], close);
+    size_t j = i;
+    for (int joined = 0; depth > 0 && joined < kMaxJoinedTokens; ++joined) {
+      while (j < size && IsSpace(line[j])) ++j;
+      if (j >= size) break;
+      const size_t tb = j;
+      while (j < size && !IsSpace(line[j])) ++j;
+      depth += Balance(line.substr(tb, j - tb), line[begin], close);
+    }
+    if (depth <= 0) i = j;
+  }
+  *out = {begin, i};
+  *pos = i;
+  return true;
+}
+
+// The first `max` header tokens of `line`.
 int HeaderTokens(std::string_view line, Span* out, int max) {
   int n = 0;
-  size_t i = 0;
-  const size_t size = line.size();
-  while (n < max) {
-    while (i < size && IsSpace(line[i])) ++i;
-    if (i >= size) break;
-    const size_t begin = i;
-    while (i < size && !IsSpace(line[i])) ++i;
-    if (const char close = CloserOf(line[begin]); close != 0) {
-      int depth = Balance(line.substr(begin, i - begin), line[begin], close);
-      size_t j = i;
-      for (int joined = 0; depth > 0 && joined < kMaxJoinedTokens; ++joined) {
-        while (j < size && IsSpace(line[j])) ++j;
-        if (j >= size) break;
-        const size_t tb = j;
-        while (j < size && !IsSpace(line[j])) ++j;
-        depth += Balance(line.substr(tb, j - tb), line[begin], close);
-      }
-      if (depth <= 0) i = j;
-    }
-    out[n++] = {begin, i};
-  }
+  size_t pos = 0;
+  while (n < max && NextHeaderToken(line, &pos, &out[n])) ++n;
   return n;
 }
 
@@ -233,15 +240,30 @@ bool IsLevelWord(std::string_view t) {
   if (t.size() == 1) {
     return t[0] == 'V' || t[0] == 'D' || t[0] == 'I' || t[0] == 'W' || t[0] == 'E' || t[0] == 'F';
   }
-  static constexpr std::array<std::string_view, 20> kLevels = {
-      "trace", "debug",     "info",     "notice", "warn",   "warning", "error",
-      "err",   "fatal",     "critical", "crit",   "severe", "alert",   "emerg",
-      "panic", "emergency", "fine",     "finer",  "finest", "verbose"};
   if (!CapitalisedOrUpper(t) && !(t[0] >= 'a' && t[0] <= 'z')) return false;
-  for (std::string_view level : kLevels) {
-    if (EqualsLower(t, level)) return true;
+  // trace debug info notice warn warning error err fatal critical crit severe alert emerg panic
+  // emergency fine finer finest verbose, grouped by length (this runs for most header words).
+  switch (t.size()) {
+    case 3:
+      return EqualsLower(t, "err");
+    case 4:
+      return EqualsLower(t, "info") || EqualsLower(t, "warn") || EqualsLower(t, "crit") ||
+             EqualsLower(t, "fine");
+    case 5:
+      return EqualsLower(t, "trace") || EqualsLower(t, "debug") || EqualsLower(t, "error") ||
+             EqualsLower(t, "fatal") || EqualsLower(t, "alert") || EqualsLower(t, "emerg") ||
+             EqualsLower(t, "panic") || EqualsLower(t, "finer");
+    case 6:
+      return EqualsLower(t, "notice") || EqualsLower(t, "severe") || EqualsLower(t, "finest");
+    case 7:
+      return EqualsLower(t, "warning") || EqualsLower(t, "verbose");
+    case 8:
+      return EqualsLower(t, "critical");
+    case 9:
+      return EqualsLower(t, "emergency");
+    default:
+      return false;
   }
-  return false;
 }
 
 bool IsCalendarName(std::string_view t) {
@@ -401,6 +423,7 @@ enum CharClass : uint8_t {
   kNotTagChar = 8,  // not allowed in a component tag
   kEqualsChar = 16,
   kOpenSquareChar = 32,
+  kBlankChar = 64,  // ' ' and '\t': ends a token
 };
 
 constexpr std::array<uint8_t, 256> MakeCharClasses() {
@@ -414,25 +437,51 @@ constexpr std::array<uint8_t, 256> MakeCharClasses() {
     if (!IsTagChar(ch)) f |= kNotTagChar;
     if (ch == '=') f |= kEqualsChar;
     if (ch == '[') f |= kOpenSquareChar;
+    if (IsSpace(ch)) f |= kBlankChar;
     t[static_cast<size_t>(c)] = f;
   }
   return t;
 }
 constexpr std::array<uint8_t, 256> kCharClasses = MakeCharClasses();
 
-}  // namespace
+// Digits and letters counted with one addition per character: a digit adds 1 (low half), a
+// letter 1 << 32 (high half).
+constexpr std::array<uint64_t, 256> MakeCharCounts() {
+  std::array<uint64_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    t[static_cast<size_t>(c)] = IsDigit(ch) ? 1 : IsLetter(ch) ? uint64_t{1} << 32 : 0;
+  }
+  return t;
+}
+constexpr std::array<uint64_t, 256> kCharCounts = MakeCharCounts();
 
-HeaderKind ClassifyHeaderToken(std::string_view t, HeaderKind previous) {
-  if (t.empty()) return HeaderKind::kOther;
-  // One pass over the characters; the word lists are consulted only for short letter-only tokens.
-  size_t digits = 0, letters = 0;
+// What ClassifyHeaderToken learns from one pass over a token's characters.
+// No member initialisers, so that arrays of it are not cleared for every line: use `{}`.
+struct TokenStats {
+  size_t digits;
+  size_t letters;
+  uint8_t seen;  // CharClass bits of all the characters
+};
+
+TokenStats StatsFrom(uint64_t counts, uint8_t seen) {
+  return {static_cast<size_t>(counts & 0xffffffffu), static_cast<size_t>(counts >> 32), seen};
+}
+
+TokenStats StatsOf(std::string_view t) {
+  uint64_t counts = 0;
   uint8_t seen = 0;
   for (char c : t) {
-    const uint8_t f = kCharClasses[static_cast<unsigned char>(c)];
-    digits += f & kDigitChar;
-    letters += (f & kLetterChar) >> 1;
-    seen |= f;
+    seen |= kCharClasses[static_cast<unsigned char>(c)];
+    counts += kCharCounts[static_cast<unsigned char>(c)];
   }
+  return StatsFrom(counts, seen);
+}
+
+// ClassifyHeaderToken for a non-empty token whose characters have been counted.
+HeaderKind Classify(std::string_view t, HeaderKind previous, const TokenStats& stats) {
+  const size_t digits = stats.digits, letters = stats.letters;
+  const uint8_t seen = stats.seen;
   if (digits + letters == 0) return HeaderKind::kSeparator;
   // Bracketed: [main], <INFO>, (worker-1), [QuorumPeer[myid=1]/...], optionally followed by ':'.
   std::string_view core = t;
@@ -468,6 +517,72 @@ HeaderKind ClassifyHeaderToken(std::string_view t, HeaderKind previous) {
   }
   if (digits > 0) return HeaderKind::kId;
   return HeaderKind::kWord;
+}
+
+// The header tokens of one line (see NextHeaderToken), cut only as far as they are asked for:
+// most lines are decided after a few tokens, so the rest of the line is never scanned. A plain
+// token is counted for Classify in the same pass that finds its end.
+template <size_t kCapacity>
+class LazyHeaderTokens {
+ public:
+  explicit LazyHeaderTokens(std::string_view line) : line_(line) {}
+  // Whether token k exists among the first `limit` tokens.
+  bool Has(int k, int limit) {
+    if (k >= limit) return false;
+    while (cut_ <= k && CutNext()) ++cut_;
+    return k < cut_;
+  }
+  Span operator[](int k) const { return {begin_[k], end_[k]}; }
+  std::string_view Text(int k) const { return line_.substr(begin_[k], end_[k] - begin_[k]); }
+  HeaderKind Kind(int k, HeaderKind previous) const {
+    return Classify(Text(k), previous, stats_[static_cast<size_t>(k)]);
+  }
+
+ private:
+  bool CutNext() {
+    const size_t size = line_.size();
+    size_t i = pos_;
+    while (i < size && IsSpace(line_[i])) ++i;
+    if (i >= size) return false;
+    const size_t k = static_cast<size_t>(cut_);
+    if (CloserOf(line_[i]) != 0) {  // may join the following tokens: the general path
+      Span s;
+      NextHeaderToken(line_, &pos_, &s);
+      begin_[k] = s.begin;
+      end_[k] = s.end;
+      stats_[k] = StatsOf(Text(cut_));
+      return true;
+    }
+    begin_[k] = i;
+    uint64_t counts = 0;
+    uint8_t seen = 0;
+    for (; i < size; ++i) {
+      const unsigned char c = static_cast<unsigned char>(line_[i]);
+      const uint8_t f = kCharClasses[c];
+      if (f & kBlankChar) break;
+      seen |= f;
+      counts += kCharCounts[c];
+    }
+    end_[k] = i;
+    stats_[k] = StatsFrom(counts, seen);
+    pos_ = i;
+    return true;
+  }
+
+  std::string_view line_;
+  // Not std::array<Span>: its member initialisers would clear all of it for every line.
+  size_t begin_[kCapacity];
+  size_t end_[kCapacity];
+  TokenStats stats_[kCapacity];
+  size_t pos_ = 0;
+  int cut_ = 0;
+};
+
+}  // namespace
+
+HeaderKind ClassifyHeaderToken(std::string_view t, HeaderKind previous) {
+  if (t.empty()) return HeaderKind::kOther;
+  return Classify(t, previous, StatsOf(t));
 }
 
 // Learning state: every sample line's token kinds (and key=value keys) for the first columns.
@@ -722,15 +837,13 @@ HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* mes
                                               int* leaf) const {
   constexpr int kTagLookahead = 2;  // "syslogd 1.4.1:", "-- root[2421]:": a tag with spaces
   if (nodes_.empty()) return Match::kNo;
-  std::array<Span, kMaxHeaderColumns + kTagLookahead> spans;
+  LazyHeaderTokens<kMaxHeaderColumns + kTagLookahead> spans(line);
   std::array<HeaderKind, kMaxHeaderColumns + kTagLookahead> kinds;
-  int count = HeaderTokens(line, spans.data(), max_tokens_);
-  int classified = 0;  // tokens [0, classified) have kinds
+  int classified = 0;  // tokens [0, classified) have kinds (all of them already cut)
   auto kind_at = [&](int k) {
     while (classified <= k) {
-      const Span s = spans[static_cast<size_t>(classified)];
-      kinds[static_cast<size_t>(classified)] = ClassifyHeaderToken(
-          line.substr(s.begin, s.end - s.begin),
+      kinds[static_cast<size_t>(classified)] = spans.Kind(
+          classified,
           classified == 0 ? HeaderKind::kOther : kinds[static_cast<size_t>(classified - 1)]);
       ++classified;
     }
@@ -742,9 +855,9 @@ HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* mes
     const int fitted = node.start + static_cast<int>(node.columns.size());
     for (int k = node.start; k < fitted; ++k) {
       const HeaderColumn& column = node.columns[static_cast<size_t>(k - node.start)];
-      if (k >= count) return Match::kNo;
+      if (!spans.Has(k, max_tokens_)) return Match::kNo;
       const HeaderKind kind = kind_at(k);
-      const Span s = spans[static_cast<size_t>(k)];
+      const Span s = spans[k];
       const bool ok = (column.accepted & Bit(kind)) != 0 &&
                       (kind != HeaderKind::kKeyValue ||
                        KeyOf(line.substr(s.begin, s.end - s.begin)) == column.key);
@@ -754,15 +867,13 @@ HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* mes
       if (k + 1 != node.header || node.split >= 0 || column.kind != HeaderKind::kTag) {
         return Match::kNo;
       }
-      count = HeaderTokens(line, spans.data(), k + 1 + kTagLookahead);
       size_t start = s.begin;
       HeaderKind before = kind;
-      for (int j = k + 1; j < count; ++j) {
-        const Span t = spans[static_cast<size_t>(j)];
-        const std::string_view next = line.substr(t.begin, t.end - t.begin);
-        before = ClassifyHeaderToken(next, before);
+      for (int j = k + 1; spans.Has(j, k + 1 + kTagLookahead); ++j) {
+        const std::string_view next = spans.Text(j);
+        before = spans.Kind(j, before);
         if (before == HeaderKind::kTag || next.back() == ':') {
-          start = t.end;
+          start = spans[j].end;
           while (start < line.size() && IsSpace(line[start])) ++start;
           break;
         }
@@ -772,14 +883,14 @@ HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* mes
       return Match::kPartial;
     }
     if (node.split < 0) break;
-    if (node.split >= count) return Match::kNo;
+    if (!spans.Has(node.split, max_tokens_)) return Match::kNo;
     const int child = node.child[static_cast<size_t>(kind_at(node.split))];
     if (child < 0) return Match::kNo;
     at = child;
   }
   const Node& node = nodes_[static_cast<size_t>(at)];
   if (node.header == 0) return Match::kNo;
-  size_t i = spans[static_cast<size_t>(node.header - 1)].end;
+  size_t i = spans[node.header - 1].end;
   while (i < line.size() && IsSpace(line[i])) ++i;
   *message_start = i;
   if (leaf != nullptr) *leaf = at;

@@ -317,6 +317,7 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
       uint64_t gone_id = gone->cluster.id;
       survivor->cluster.count += gone->cluster.count;
       merged_into_[gone_id] = survivor->cluster.id;
+      ++removals_;
       recency_.erase(gone->recency);
       Unlink(gone->cluster);
       clusters_.erase(gone_id);
@@ -368,25 +369,32 @@ void TemplateMiner::EvictIfNeeded() {
     Unlink(it->second->cluster);
     clusters_.erase(it);
     ++evicted_;
+    ++removals_;
   }
 }
 
-void TemplateMiner::RememberSignature(uint64_t signature, uint64_t cluster_id) {
-  if (signatures_.size() >= options_.max_signatures) signatures_.clear();
-  signatures_[signature] = cluster_id;
+void TemplateMiner::RememberSignature(uint64_t signature, uint64_t cluster_id,
+                                      ClusterSlot* slot) {
+  if (signatures_.size() >= options_.max_signatures) signatures_.Clear();
+  signatures_.Set(signature, cluster_id, slot, removals_);
 }
 
 AddResult TemplateMiner::Add(std::string_view message) {
   MaskTokens(message, &scratch_, options_.mask);
   const uint64_t signature = Xxh3(scratch_.Joined());
-  if (auto hit = signatures_.find(signature); hit != signatures_.end()) {
-    if (ClusterSlot* slot = Live(hit->second)) {
+  if (auto* hit = signatures_.Find(signature)) {
+    // The remembered slot is still valid when no cluster went away since; else resolve the id.
+    ClusterSlot* slot = hit->generation == removals_ ? hit->slot : Live(hit->cluster_id);
+    if (slot != nullptr) {
+      hit->slot = slot;
+      hit->generation = removals_;
       ++slot->cluster.count;
       Touch(slot);
       return {slot->cluster.id, ChangeType::kNone};
     }
   }
   AddResult result;
+  ClusterSlot* joined = nullptr;
   double sim = 0;
   const Node* leaf = FindLeaf(scratch_);
   ClusterSlot* best = leaf == nullptr ? nullptr
@@ -406,6 +414,7 @@ AddResult TemplateMiner::Add(std::string_view message) {
     }
     Touch(best);
     result.cluster_id = c.id;
+    joined = best;
   } else {
     Node* new_leaf = nullptr;
     ClusterSlot* created = CreateCluster(scratch_, &new_leaf);
@@ -413,16 +422,17 @@ AddResult TemplateMiner::Add(std::string_view message) {
     result.cluster_id = survivor->cluster.id;
     result.change = survivor == created ? ChangeType::kCreated : ChangeType::kTemplateChanged;
     EvictIfNeeded();
+    joined = Live(result.cluster_id);  // nullptr when a tiny max_clusters evicted it at once
   }
-  RememberSignature(signature, result.cluster_id);
+  RememberSignature(signature, result.cluster_id, joined);
   return result;
 }
 
 std::optional<uint64_t> TemplateMiner::Match(std::string_view message) const {
   MaskedTokens tokens;
   MaskTokens(message, &tokens, options_.mask);
-  if (auto hit = signatures_.find(Xxh3(tokens.Joined())); hit != signatures_.end()) {
-    if (const ClusterSlot* slot = Live(hit->second)) return slot->cluster.id;
+  if (const auto* hit = signatures_.Find(Xxh3(tokens.Joined()))) {
+    if (const ClusterSlot* slot = Live(hit->cluster_id)) return slot->cluster.id;
   }
   const Node* leaf = FindLeaf(tokens);
   if (leaf == nullptr) return std::nullopt;

@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/logmine/signature_cache.h"
 #include "analysis/logmine/token_masker.h"
 #include "common/status.h"
 
@@ -140,7 +141,8 @@ class TemplateMiner {
   ClusterSlot* Live(uint64_t id) const;  // follows merges; nullptr when gone
   void Touch(ClusterSlot* slot);
   void EvictIfNeeded();
-  void RememberSignature(uint64_t signature, uint64_t cluster_id);
+  // `slot` is the live cluster `cluster_id` names (nullptr when it is already gone).
+  void RememberSignature(uint64_t signature, uint64_t cluster_id, ClusterSlot* slot);
   // Adds a cluster read from saved state (as the most recently used one).
   Status RestoreCluster(Cluster cluster);
 
@@ -148,7 +150,8 @@ class TemplateMiner {
   std::unique_ptr<Node> root_;
   std::unordered_map<uint64_t, std::unique_ptr<ClusterSlot>> clusters_;
   std::list<uint64_t> recency_;  // cluster ids, least recently used first
-  std::unordered_map<uint64_t, uint64_t> signatures_;  // masked-sequence hash -> cluster id
+  SignatureCache<ClusterSlot> signatures_;  // masked-sequence hash -> cluster
+  uint64_t removals_ = 0;  // clusters merged away or evicted: the cache's slot generation
   std::unordered_map<uint64_t, uint64_t> merged_into_;  // absorbed cluster id -> survivor
   uint64_t next_id_ = 1;
   uint64_t evicted_ = 0;

@@ -120,14 +120,25 @@ bool IsAllHex(std::string_view s) {
   return !s.empty();
 }
 
+// "://" anywhere (a URL); a plain loop, cheaper than find() on these short pieces.
+bool HasSchemeSeparator(std::string_view s) {
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') return true;
+  }
+  return false;
+}
+
 // A piece that is a variable as a whole.
 bool IsWholeVariable(std::string_view s, const MaskOptions& o) {
   if (s.empty()) return false;
   if (s[0] == '/' && s.size() >= 2) return true;                     // absolute path
-  if (s.find("://") != std::string_view::npos) return true;           // URL
-  if (s.size() >= 3 && IsAlpha(s[0]) && s[1] == ':' && s[2] == '\\') return true;  // C:\ path
-  if (IsNumberLike(s)) return true;
-  if (IsHostPort(s, o)) return true;
+  if (IsNumberLike(s)) return true;                                   // the most common
+  // The next three need a ':'; most pieces have none.
+  if (const size_t colon = s.find(':'); colon != std::string_view::npos) {
+    if (HasSchemeSeparator(s.substr(colon))) return true;             // URL
+    if (s.size() >= 3 && IsAlpha(s[0]) && s[1] == ':' && s[2] == '\\') return true;  // C:\ path
+    if (IsHostPort(s, o)) return true;
+  }
   if (IsHexGroups(s)) return true;
   return IsLongHex(s);
 }
@@ -251,10 +262,11 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, const MaskOpt
 // Character classes for the single scanning pass over a message.
 enum CharClass : uint8_t {
   kSpaceChar = 1,
-  kValueChar = 2,   // digit, '=' or ':': the token may hold a value
-  kDotChar = 4,     // '.': "......0" separators
-  kSlashChar = 8,   // '/': paths
-  kBoolStart = 16,  // 't', 'f', 'n': may start true/false/null
+  kValueChar = 2,    // digit, '=' or ':': the token may hold a value
+  kDotChar = 4,      // '.': "......0" separators
+  kSlashChar = 8,    // '/': paths
+  kBoolStart = 16,   // 't', 'f', 'n': may start true/false/null
+  kHardSepChar = 32,  // IsHardSeparator: the token has several pieces
 };
 
 struct CharTable {
@@ -269,6 +281,9 @@ struct CharTable {
     classes[static_cast<uint8_t>('t')] = kBoolStart;
     classes[static_cast<uint8_t>('f')] = kBoolStart;
     classes[static_cast<uint8_t>('n')] = kBoolStart;
+    for (int c = 0; c < 256; ++c) {
+      if (IsHardSeparator(static_cast<char>(c))) classes[c] |= kHardSepChar;
+    }
   }
 };
 constexpr CharTable kChars;
@@ -304,7 +319,9 @@ bool NeedsMasking(std::string_view t, uint8_t classes, const MaskOptions& o) {
   }
   if (o.mask_booleans && (classes & kBoolStart) && t.size() >= 4) {
     for (size_t i = 0; i + 4 <= t.size(); ++i) {
-      if (HasWordAt(t, i, "true") || HasWordAt(t, i, "false") || HasWordAt(t, i, "null")) {
+      const char c = t[i];  // most positions fail here, before any word is compared
+      if ((c == 't' && HasWordAt(t, i, "true")) || (c == 'f' && HasWordAt(t, i, "false")) ||
+          (c == 'n' && HasWordAt(t, i, "null"))) {
         return true;
       }
     }
@@ -312,18 +329,19 @@ bool NeedsMasking(std::string_view t, uint8_t classes, const MaskOptions& o) {
   return false;
 }
 
-bool IsPlainWord(std::string_view t, const MaskOptions& o) {
-  uint8_t classes = 0;
-  for (char c : t) classes |= ClassOf(c);
-  return !NeedsMasking(t, classes, o);
+bool HasDotRun(std::string_view t) {
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    if (t[i] == '.' && t[i + 1] == '.') return true;
+  }
+  return false;
 }
 
-}  // namespace
-
-void MaskOneToken(std::string_view token, std::string* out, const MaskOptions& options) {
-  if (token.empty()) return;
-  if (IsPlainWord(token, options)) {
-    out->append(token);
+// MaskOneToken for a token that needs masking; `classes` are its characters' classes OR-ed.
+void MaskVariableToken(std::string_view token, uint8_t classes, std::string* out,
+                       const MaskOptions& options) {
+  // One piece (no separator inside), as most numbers, addresses and paths are.
+  if ((classes & kHardSepChar) == 0 && ((classes & kDotChar) == 0 || !HasDotRun(token))) {
+    MaskPiece(token, /*is_key=*/false, /*after_equals=*/false, options, out);
     return;
   }
   // Split into pieces at hard separators and at runs of two or more dots ("......0").
@@ -354,6 +372,24 @@ void MaskOneToken(std::string_view token, std::string* out, const MaskOptions& o
     }
     ++i;
   }
+}
+
+uint8_t ClassesOf(std::string_view t) {
+  uint8_t classes = 0;
+  for (char c : t) classes |= ClassOf(c);
+  return classes;
+}
+
+}  // namespace
+
+void MaskOneToken(std::string_view token, std::string* out, const MaskOptions& options) {
+  if (token.empty()) return;
+  const uint8_t classes = ClassesOf(token);
+  if (!NeedsMasking(token, classes, options)) {
+    out->append(token);
+    return;
+  }
+  MaskVariableToken(token, classes, out, options);
 }
 
 void MaskedTokens::AddToken(std::string_view token) {
@@ -491,7 +527,7 @@ void MaskTokens(std::string_view message, MaskedTokens* out, const MaskOptions& 
     }
     out->BeginToken();
     if (NeedsMasking(token, classes, options)) {
-      MaskOneToken(token, out->mutable_text(), options);
+      MaskVariableToken(token, classes, out->mutable_text(), options);
     } else {
       out->mutable_text()->append(token);
     }

@@ -1,0 +1,79 @@
+// SignatureCache: the template miner's exact-signature cache (hash of a masked token sequence ->
+// cluster), as a flat open-addressing table.
+//
+// Almost every line of a log ends in one lookup here, so the table is built for that: one
+// probe sequence in one array (no node per entry, no division by a prime as in
+// std::unordered_map), and each entry also remembers the cluster's slot so that a hit needs no
+// lookup by id. The slot pointer is trusted only while the miner's `generation` (bumped whenever
+// a cluster is merged away or evicted) is the one it was stored under; otherwise the caller
+// resolves the id again and refreshes the entry.
+//
+// Keys are already well-mixed 64-bit hashes, so their low bits index the table. Cluster id 0
+// marks an empty entry (ids start at 1). The table only grows until Clear(), so there are no
+// deletions (and no tombstones).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace quell::analysis::logmine {
+
+template <typename Slot>
+class SignatureCache {
+ public:
+  struct Entry {
+    uint64_t key = 0;
+    uint64_t cluster_id = 0;  // 0: empty
+    Slot* slot = nullptr;     // valid while `generation` is current
+    uint64_t generation = 0;
+  };
+
+  size_t size() const { return size_; }
+
+  // The entry for `key`, or nullptr.
+  Entry* Find(uint64_t key) {
+    if (size_ == 0) return nullptr;
+    for (size_t i = key & mask_;; i = (i + 1) & mask_) {
+      Entry& e = entries_[i];
+      if (e.cluster_id == 0) return nullptr;
+      if (e.key == key) return &e;
+    }
+  }
+  const Entry* Find(uint64_t key) const { return const_cast<SignatureCache*>(this)->Find(key); }
+
+  // Inserts or overwrites the entry for `key`.
+  void Set(uint64_t key, uint64_t cluster_id, Slot* slot, uint64_t generation) {
+    // At most half full, so that probe sequences stay short.
+    if ((size_ + 1) * 2 > entries_.size()) Grow();
+    size_t i = key & mask_;
+    while (entries_[i].cluster_id != 0 && entries_[i].key != key) i = (i + 1) & mask_;
+    size_ += entries_[i].cluster_id == 0 ? 1 : 0;
+    entries_[i] = {key, cluster_id, slot, generation};
+  }
+
+  // Forgets every entry (keeps the memory, which the cache will fill again).
+  void Clear() {
+    if (size_ == 0) return;
+    std::fill(entries_.begin(), entries_.end(), Entry{});
+    size_ = 0;
+  }
+
+ private:
+  void Grow() {
+    std::vector<Entry> old = std::move(entries_);
+    entries_.assign(old.empty() ? 1024 : old.size() * 2, Entry{});
+    mask_ = entries_.size() - 1;
+    size_ = 0;
+    for (const Entry& e : old) {
+      if (e.cluster_id != 0) Set(e.key, e.cluster_id, e.slot, e.generation);
+    }
+  }
+
+  std::vector<Entry> entries_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace quell::analysis::logmine
