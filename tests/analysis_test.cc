@@ -22,13 +22,7 @@ std::string RunWithInput(const std::string& args, const std::string& input, int*
   const bool written = ::write(fd, input.data(), input.size()) == static_cast<ssize_t>(input.size());
   EXPECT_TRUE(written);
   ::close(fd);
-  std::string cmd = QuellBinary() + " " + args + " < " + path + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
-  int status = ::pclose(pipe);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::string out = RunQuell(args + " < " + path, code);
   ::unlink(path);
   return out;
 }

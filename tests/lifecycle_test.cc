@@ -22,17 +22,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string RunQuell(const std::string& args, int* exit_code = nullptr) {
-  std::string cmd = QuellBinary() + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (pipe && std::fgets(buf, sizeof buf, pipe)) out += buf;
-  int status = pipe ? ::pclose(pipe) : -1;
-  if (exit_code) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
 TEST(Lifecycle, HelpExplainsEveryOption) {
   int code = 0;
   std::string top = RunQuell("--help", &code);

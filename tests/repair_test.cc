@@ -17,17 +17,6 @@
 namespace quell::testing {
 namespace {
 
-std::string RunQuell(const std::string& args, int* exit_code) {
-  std::string cmd = QuellBinary() + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (pipe && std::fgets(buf, sizeof buf, pipe)) out += buf;
-  int status = pipe ? ::pclose(pipe) : -1;
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
 template <typename T>
 void Put(std::string& out, T value) {
   out.append(reinterpret_cast<const char*>(&value), sizeof value);

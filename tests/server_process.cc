@@ -127,6 +127,17 @@ void ServerProcess::Kill() {
   pid_ = -1;
 }
 
+std::string RunQuell(const std::string& args, int* exit_code) {
+  const std::string cmd = QuellBinary() + " " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (pipe && std::fgets(buf, sizeof buf, pipe)) out += buf;
+  const int status = pipe ? ::pclose(pipe) : -1;
+  if (exit_code) *exit_code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
 std::string ServerProcess::CreateToken(const std::string& name, const std::string& scope) const {
   std::string command = QuellBinary() + " token create --data-dir " + data_dir_ + "/data --name " +
                         name + " --scope " + scope;

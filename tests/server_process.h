@@ -59,6 +59,10 @@ class ServerProcess {
 // Path of the quell binary under test (QUELL_BIN, set by CMake).
 std::string QuellBinary();
 
+// Runs `quell <args>` through the shell (args may redirect stdin or pipe into it) and returns
+// its stdout and stderr together; `exit_code`, if given, gets the exit status (-1: no exit).
+std::string RunQuell(const std::string& args, int* exit_code = nullptr);
+
 // The repository root (test data), QUELL_SOURCE_DIR or the one this binary was built from.
 std::string SourceDir();
 
