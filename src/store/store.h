@@ -53,6 +53,10 @@ struct DeployQuery {
 };
 
 // The dashboard's noise figures over [since, until) and volumes per bucket of `bucket_ms`.
+// Times are counted by the minute (UTC) they fall in: a backend keeps counters per minute, so
+// the cost does not grow with the alerts. The figures are exactly those of counting the rows
+// with every time rounded down to its minute (and an alert's last_seen never before its
+// first_seen); with since, until and bucket_ms on whole minutes, nothing is rounded.
 struct StatsQuery {
   TimeMs since = 0;
   TimeMs until = 0;

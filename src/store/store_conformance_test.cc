@@ -366,11 +366,13 @@ TEST_P(StoreConformance, ListAlertsPagesOldestFirst) {
 }
 
 TEST_P(StoreConformance, StatsCountAlertsIncidentsAndNotificationsInTheWindow) {
-  // Window [1000, 4000) in buckets of 1000. Incident a opens inside it, b before it.
+  // Stats count by the minute: times here are in thousandths of a minute (M(1500) is 1m30s).
+  // Window [M(1000), M(4000)) in buckets of a minute. Incident a opens inside it, b before it.
+  auto M = [](TimeMs thousandths) { return thousandths * kMinuteMs / 1000; };
   model::Incident a = SampleIncident("a", {"api"});
-  a.opened_at = 1500;
+  a.opened_at = M(1500);
   model::Incident b = SampleIncident("b", {"db"});
-  b.opened_at = 500;
+  b.opened_at = M(500);
   auto tx = Begin();
   int64_t a_id = *tx->InsertIncident(a);
   int64_t b_id = *tx->InsertIncident(b);
@@ -385,11 +387,11 @@ TEST_P(StoreConformance, StatsCountAlertsIncidentsAndNotificationsInTheWindow) {
     alert.count = count;
     ASSERT_TRUE(tx->InsertAlert(alert));
   };
-  add_alert(a_id, "f1", 1500, 3500, 5);  // in the window, 4 repeats
-  add_alert(a_id, "f2", 2500, 2500, 1);
-  add_alert(b_id, "f3", 100, 1200, 3);   // first seen before, still repeating in the window
-  add_alert(b_id, "f4", 100, 900, 7);    // over before the window
-  add_alert(b_id, "f5", 4000, 4100, 2);  // after it
+  add_alert(a_id, "f1", M(1500), M(3500), 5);  // in the window, 4 repeats
+  add_alert(a_id, "f2", M(2500), M(2500), 1);
+  add_alert(b_id, "f3", M(100), M(1200), 3);   // first seen before, still repeating in the window
+  add_alert(b_id, "f4", M(100), M(900), 7);    // over before the window
+  add_alert(b_id, "f5", M(4000), M(4100), 2);  // after it
   auto notified = [&](int64_t incident, TimeMs at) {
     model::Event e;
     e.incident_id = incident;
@@ -397,38 +399,51 @@ TEST_P(StoreConformance, StatsCountAlertsIncidentsAndNotificationsInTheWindow) {
     e.at = e.last_at = at;
     ASSERT_TRUE(tx->AppendEvent(e));
   };
-  notified(a_id, 1600);
-  notified(a_id, 3999);
-  notified(b_id, 600);  // before the window
+  notified(a_id, M(1600));
+  notified(a_id, M(3999));
+  notified(b_id, M(600));  // before the window
   model::Event acked;
   acked.incident_id = a_id;
   acked.kind = EventKind::kAcked;
-  acked.at = acked.last_at = 2000;
+  acked.at = acked.last_at = M(2000);
   ASSERT_TRUE(tx->AppendEvent(acked));
   ASSERT_TRUE(tx->Commit().ok());
 
-  auto stats = store_->GetStats({1000, 4000, 1000});
+  auto stats = store_->GetStats({M(1000), M(4000), M(1000)});
   ASSERT_TRUE(stats) << stats.error().ToString();
   EXPECT_EQ(stats->alerts_received, 5 + 1 + 3);
   EXPECT_EQ(stats->distinct_alerts, 3);
   EXPECT_EQ(stats->incidents_opened, 1);
   EXPECT_EQ(stats->notifications_sent, 2);
   ASSERT_EQ(stats->buckets.size(), 3u);
-  EXPECT_EQ(stats->buckets[0].start, 1000);
+  EXPECT_EQ(stats->buckets[0].start, M(1000));
   EXPECT_EQ(stats->buckets[0].alerts, 5);
   EXPECT_EQ(stats->buckets[0].incidents, 1);
   EXPECT_EQ(stats->buckets[1].alerts, 1);
   EXPECT_EQ(stats->buckets[1].incidents, 0);
-  EXPECT_EQ(stats->buckets[2].start, 3000);
+  EXPECT_EQ(stats->buckets[2].start, M(3000));
   EXPECT_EQ(stats->buckets[2].alerts, 0);
 
   // A partial last bucket still counts; bad windows are errors, not crashes.
-  auto partial = store_->GetStats({1000, 2600, 1000});
+  auto partial = store_->GetStats({M(1000), M(2600), M(1000)});
   ASSERT_TRUE(partial);
   ASSERT_EQ(partial->buckets.size(), 2u);
   EXPECT_EQ(partial->buckets[1].alerts, 1);
-  EXPECT_FALSE(store_->GetStats({1000, 1000, 1000}));
-  EXPECT_FALSE(store_->GetStats({1000, 2000, 0}));
+  // Edges that cut a minute: the minute goes where its first millisecond falls. From M(1500)
+  // the window starts with the minute at M(2000), so f1 (first seen at M(1500)) and incident a
+  // are before it; f2 and the notification at M(3999) (in the minute at M(3000)) are in it.
+  auto cut = store_->GetStats({M(1500), M(4000), M(1000)});
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->alerts_received, 5 + 1);  // f1 still counts: last seen in the window
+  EXPECT_EQ(cut->distinct_alerts, 2);
+  EXPECT_EQ(cut->incidents_opened, 0);
+  EXPECT_EQ(cut->notifications_sent, 1);
+  ASSERT_EQ(cut->buckets.size(), 3u);
+  EXPECT_EQ(cut->buckets[0].start, M(1500));
+  EXPECT_EQ(cut->buckets[0].alerts, 1);  // f2, in the minute at M(2000)
+  EXPECT_EQ(cut->buckets[1].alerts, 0);
+  EXPECT_FALSE(store_->GetStats({M(1000), M(1000), M(1000)}));
+  EXPECT_FALSE(store_->GetStats({M(1000), M(2000), 0}));
 }
 
 TEST_P(StoreConformance, ListIncidentsFiltersAndPages) {
