@@ -25,6 +25,7 @@
 
 #include "alert_bodies.h"
 #include "load_client.h"
+#include "spawn.h"
 
 namespace quell::bench {
 namespace {
@@ -40,51 +41,6 @@ struct Target {
   std::string dir;
   bool quell_body = false;  // sent Quell's generic format (else Alertmanager's API v2)
 };
-
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    FILE* f = std::fopen(log.c_str(), "w");
-    ::dup2(fileno(f), 1);
-    ::dup2(fileno(f), 2);
-    std::vector<char*> argv;
-    for (auto a : args) argv.push_back(::strdup(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-bool WaitReady(uint16_t port, const std::string& path) {
-  auto deadline = Clock::now() + std::chrono::seconds(30);
-  while (Clock::now() < deadline) {
-    LoadClient c(port);
-    std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    if (c.Send(req) == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 long PeakRssKiB(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -122,21 +78,13 @@ double CpuSeconds(pid_t pid) {
 }
 
 Target StartQuell(const std::string& binary) {
+  QuellProcess q = StartQuellProcess(binary);
   Target t;
   t.name = "quell";
-  char tmpl[] = "/tmp/quell_bench_XXXXXX";
-  t.dir = ::mkdtemp(tmpl);
-  t.port = FreePort();
-  t.pid = Spawn({binary, "serve", "--listen", "127.0.0.1:" + std::to_string(t.port), "--data-dir",
-                 t.dir + "/data", "--set", "log.level=warn"},
-                t.dir + "/log");
-  if (!WaitReady(t.port, "/healthz")) {
-    std::fprintf(stderr, "quell did not start:\n%s\n", ReadFile(t.dir + "/log").c_str());
-    std::exit(1);
-  }
-  std::string token = ReadFile(t.dir + "/data/admin.token");
-  token.erase(token.find_last_not_of("\n") + 1);
-  t.auth = "Authorization: Bearer " + token;
+  t.pid = q.pid;
+  t.port = q.port;
+  t.dir = q.dir;
+  t.auth = q.auth;
   t.path = "/api/v1/alerts";
   t.quell_body = true;
   return t;

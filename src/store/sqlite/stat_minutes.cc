@@ -5,10 +5,10 @@
 namespace quell::store {
 namespace {
 
-// The first minute that starts at or after `t`.
-TimeMs MinuteAtOrAfter(TimeMs t) {
-  const TimeMs into = ((t % kMinuteMs) + kMinuteMs) % kMinuteMs;
-  return into == 0 ? t : t - into + kMinuteMs;
+// The first minute (since 1970) that starts at or after `t`.
+int64_t MinuteAtOrAfter(TimeMs t) {
+  const int64_t below = t / kMinuteMs;  // rounds toward zero
+  return below * kMinuteMs >= t ? below : below + 1;
 }
 
 }  // namespace
@@ -16,8 +16,8 @@ TimeMs MinuteAtOrAfter(TimeMs t) {
 Result<NoiseStats> QueryStatMinutes(SqliteDb& db, const StatsQuery& q) {
   if (q.bucket_ms <= 0 || q.until <= q.since)
     return Error(InvalidArgument("stats need since < until and a positive bucket"));
-  const TimeMs since = MinuteAtOrAfter(q.since);  // the first minute in the window
-  const TimeMs until = MinuteAtOrAfter(q.until);  // the first minute after it
+  const int64_t since = MinuteAtOrAfter(q.since);  // the first minute in the window
+  const int64_t until = MinuteAtOrAfter(q.until);  // the first minute after it
   NoiseStats out;
   const int64_t n = (q.until - q.since + q.bucket_ms - 1) / q.bucket_ms;
   out.buckets.resize(static_cast<size_t>(n));
@@ -33,7 +33,7 @@ Result<NoiseStats> QueryStatMinutes(SqliteDb& db, const StatsQuery& q) {
   for (;;) {
     QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
-    const TimeMs minute = s->Int(0);
+    const int64_t minute = s->Int(0);
     out.distinct_alerts += s->Int(3);
     out.alerts_received += s->Int(4);
     if (minute >= until) {
@@ -43,8 +43,9 @@ Result<NoiseStats> QueryStatMinutes(SqliteDb& db, const StatsQuery& q) {
     }
     out.incidents_opened += s->Int(5);
     out.notifications_sent += s->Int(6);
-    // minute >= since >= q.since and minute < until, so minute < q.until: a bucket in range.
-    StatsBucket& bucket = out.buckets[static_cast<size_t>((minute - q.since) / q.bucket_ms)];
+    // The minute starts in [q.since, q.until): a bucket in range.
+    StatsBucket& bucket =
+        out.buckets[static_cast<size_t>((minute * kMinuteMs - q.since) / q.bucket_ms)];
     bucket.alerts += s->Int(2);
     bucket.incidents += s->Int(5);
   }

@@ -1,0 +1,97 @@
+// Starting the servers the benchmarks drive: a free loopback port, a child process with its
+// output in a file, waiting until it answers, and `quell serve` on a fresh data dir with its
+// admin token. Header-only, for the plain-program benchmarks (no Quell libraries linked).
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "load_client.h"
+
+namespace quell::bench {
+
+inline uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+inline pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    FILE* f = std::fopen(log.c_str(), "w");
+    ::dup2(fileno(f), 1);
+    ::dup2(fileno(f), 2);
+    std::vector<char*> argv;
+    for (auto a : args) argv.push_back(::strdup(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+inline bool WaitReady(uint16_t port, const std::string& path) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    LoadClient c(port);
+    std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    if (c.Send(req) == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct QuellProcess {
+  pid_t pid = -1;
+  uint16_t port = 0;
+  std::string dir;   // holds data/ and the log
+  std::string auth;  // "Authorization: Bearer <admin token>"
+};
+
+// `quell serve` (defaults, log level warn) on a fresh data dir under /tmp; exits the benchmark
+// with the server's log if it does not answer.
+inline QuellProcess StartQuellProcess(const std::string& binary) {
+  QuellProcess q;
+  char tmpl[] = "/tmp/quell_bench_XXXXXX";
+  q.dir = ::mkdtemp(tmpl);
+  q.port = FreePort();
+  q.pid = Spawn({binary, "serve", "--listen", "127.0.0.1:" + std::to_string(q.port), "--data-dir",
+                 q.dir + "/data", "--set", "log.level=warn"},
+                q.dir + "/log");
+  if (!WaitReady(q.port, "/healthz")) {
+    std::fprintf(stderr, "quell did not start:\n%s\n", ReadFile(q.dir + "/log").c_str());
+    std::exit(1);
+  }
+  std::string token = ReadFile(q.dir + "/data/admin.token");
+  token.erase(token.find_last_not_of("\n") + 1);
+  q.auth = "Authorization: Bearer " + token;
+  return q;
+}
+
+}  // namespace quell::bench
