@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Quell needs to build and test, only those that are missing.
-# Usage: scripts/deps.sh [--test]   (--test adds what the test suite and benchmarks need)
+# Usage: scripts/deps.sh [--test|--fuzz]   (--test adds what the test suite and benchmarks need,
+# --fuzz only what the fuzz targets need: Debian's clang and its runtime, which holds libFuzzer)
 set -euo pipefail
 pkgs=(g++ cmake ninja-build pkg-config ccache lld libboost1.81-dev libboost-json1.81-dev
       libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
@@ -12,6 +13,10 @@ command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)
 if [[ "${1:-}" == "--test" ]]; then
   pkgs+=(curl sqlite3 prometheus-alertmanager nginx-light chromium)
+fi
+# -fsanitize=fuzzer needs libclang_rt.fuzzer, in libclang-rt-14-dev (only recommended by clang).
+if [[ "${1:-}" == "--test" || "${1:-}" == "--fuzz" ]]; then
+  pkgs+=(clang libclang-rt-14-dev)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -26,6 +26,14 @@ Result<const json::value*> Field(const json::object& o, std::string_view key) {
   return v;
 }
 
+// Serialize writes templates and samples byte for byte, and a miner takes any bytes (Add's
+// message is not checked for UTF-8), so the state is read back the same way.
+json::value ParseState(std::string_view data) {
+  json::parse_options options;
+  options.allow_invalid_utf8 = true;
+  return json::parse(json::string_view(data.data(), data.size()), {}, options);
+}
+
 Result<std::vector<std::string>> StringArray(const json::value& v, std::string_view what) {
   const json::array* a = v.if_array();
   if (a == nullptr) return Error(InvalidArgument("miner state: " + std::string(what) + " not an array"));
@@ -78,7 +86,7 @@ std::string TemplateMiner::Serialize() const {
 Result<TemplateMiner> TemplateMiner::Deserialize(std::string_view data) {
   json::value doc;
   try {
-    doc = json::parse(json::string_view(data.data(), data.size()));
+    doc = ParseState(data);
   } catch (const std::exception& e) {
     return Error(InvalidArgument(std::string("miner state is not JSON: ") + e.what()));
   }
@@ -158,7 +166,7 @@ Result<ServiceLogMiner> ServiceLogMiner::LoadState(std::string_view data,
                                                    ServiceMinerOptions options) {
   json::value doc;
   try {
-    doc = json::parse(json::string_view(data.data(), data.size()));
+    doc = ParseState(data);
   } catch (const std::exception& e) {
     return Error(InvalidArgument(std::string("service miner state is not JSON: ") + e.what()));
   }

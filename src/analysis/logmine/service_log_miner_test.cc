@@ -116,5 +116,15 @@ TEST(ServiceLogMinerTest, StateRoundTrip) {
   EXPECT_FALSE(ServiceLogMiner::LoadState("{}", {}).has_value());
 }
 
+// Found by fuzz/logmine_fuzz: samples and templates are saved byte for byte, so a line that is
+// not UTF-8 made the saved state unreadable and the service's templates were lost at restart.
+TEST(ServiceLogMinerTest, StateRoundTripKeepsLinesThatAreNotUtf8) {
+  ServiceLogMiner miner;
+  miner.Add("disk \xff\xfe full", kT0);
+  auto restored = ServiceLogMiner::LoadState(miner.SaveState(), {});
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  EXPECT_EQ(restored->SaveState(), miner.SaveState());
+}
+
 }  // namespace
 }  // namespace quell::analysis::logmine

@@ -106,6 +106,17 @@ TEST(TemplateMinerTest, SerializeRoundTripKeepsTemplatesCountsAndIds) {
   EXPECT_EQ(restored->Serialize().empty(), false);
 }
 
+// Found by fuzz/logmine_fuzz: a message that is not UTF-8 was saved byte for byte and the state
+// could not be read back ("miner state is not JSON").
+TEST(TemplateMinerTest, SerializeRoundTripKeepsBytesThatAreNotUtf8) {
+  TemplateMiner miner;
+  const uint64_t id = miner.Add("dc\x8a").cluster_id;
+  auto restored = TemplateMiner::Deserialize(miner.Serialize());
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  EXPECT_EQ(TemplateOf(*restored, id), "dc\x8a");
+  EXPECT_EQ(restored->Serialize(), miner.Serialize());
+}
+
 TEST(TemplateMinerTest, DeserializeRejectsGarbage) {
   EXPECT_FALSE(TemplateMiner::Deserialize("not json").has_value());
   EXPECT_FALSE(TemplateMiner::Deserialize("{\"version\":1}").has_value());
