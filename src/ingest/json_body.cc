@@ -5,11 +5,46 @@
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cmath>
+#include <vector>
+
 #include "common/time_format.h"
 
 namespace quell::ingest {
 
 namespace json = boost::json;
+
+namespace {
+
+// A number too large for a double (1e999, or 400 digits) parses as infinity, which JSON cannot
+// carry: stored in raw_json or a metric, it would come back out of the API as `Infinity`, which
+// no JSON parser reads. Sets `where` to its path, innermost segment first.
+bool FindNonFinite(const json::value& v, std::vector<std::string>& where) {
+  switch (v.kind()) {
+    case json::kind::double_: return !std::isfinite(v.get_double());
+    case json::kind::array: {
+      const json::array& items = v.get_array();
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (FindNonFinite(items[i], where)) {
+          where.push_back("[" + std::to_string(i) + "]");
+          return true;
+        }
+      }
+      return false;
+    }
+    case json::kind::object:
+      for (const auto& [key, item] : v.get_object()) {
+        if (FindNonFinite(item, where)) {
+          where.push_back("." + std::string(key));
+          return true;
+        }
+      }
+      return false;
+    default: return false;
+  }
+}
+
+}  // namespace
 
 Result<json::value> ParseJsonBody(std::string_view body) {
   size_t first = body.find_first_not_of(" \t\r\n");
@@ -26,6 +61,13 @@ Result<json::value> ParseJsonBody(std::string_view body) {
                           ? "JSON nesting is deeper than " + std::to_string(kMaxJsonDepth)
                           : "malformed JSON: " + ec.message();
     return Error(InvalidArgument(why, "body"));
+  }
+  if (std::vector<std::string> where; FindNonFinite(value, where)) {
+    std::string path;
+    for (auto it = where.rbegin(); it != where.rend(); ++it) path += *it;
+    if (!path.empty() && path.front() == '.') path.erase(0, 1);
+    if (path.empty()) path = "body";
+    return Error(InvalidArgument(path + " is a number out of range", path));
   }
   return value;
 }

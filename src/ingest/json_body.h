@@ -16,7 +16,8 @@ namespace quell::ingest {
 
 inline constexpr int kMaxJsonDepth = 32;
 
-// Parses a whole body. Empty, malformed, too deep or invalid UTF-8 input is InvalidArgument.
+// Parses a whole body. Empty, malformed, too deep or invalid UTF-8 input, or a number too large
+// for a double (it would parse as infinity), is InvalidArgument.
 Result<boost::json::value> ParseJsonBody(std::string_view body);
 
 // Field readers: each returns InvalidArgument naming `path` when the type is wrong.
