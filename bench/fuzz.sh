@@ -4,7 +4,7 @@
 # sanitizer reports, leaks, timeouts, out-of-memory: the input is saved in build/fuzz/findings/).
 # Each target's corpus grows in build/fuzz/corpus/<target> from the seeds in fuzz/corpus/<target>.
 # Usage: bench/fuzz.sh [seconds-per-target] [target...]   (default 60 s, every target)
-# Exits non-zero when a target had a finding.
+# QUELL_FUZZ_RUNS=N also stops a target after N executions. Exits non-zero on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -24,14 +24,15 @@ status=0
 for t in "${targets[@]}"; do
   corpus="build/fuzz/corpus/$t"
   mkdir -p "$corpus"
-  dict=()
-  [[ -e "fuzz/dict/$t.dict" ]] && dict=(-dict="fuzz/dict/$t.dict")
+  extra=()
+  [[ -n "${QUELL_FUZZ_RUNS:-}" ]] && extra+=(-runs="$QUELL_FUZZ_RUNS")
+  [[ -e "fuzz/dict/$t.dict" ]] && extra+=(-dict="fuzz/dict/$t.dict")
   log="build/fuzz/logs/$t.log"
   before=$(ls build/fuzz/findings | grep -c "^$t-" || true)
   start=$(date +%s)
   rc=0
   nice -n 19 "build/fuzz/fuzz/${t}_fuzz" -max_total_time="$seconds" -timeout=10 -max_len=4096 \
-    -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" \
+    -rss_limit_mb=2048 -print_final_stats=1 "${extra[@]}" \
     -artifact_prefix="build/fuzz/findings/$t-" "$corpus" "fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
   elapsed=$(($(date +%s) - start))
   runs=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1)
