@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <limits>
 #include <vector>
 
 #include "ingest/json_body.h"
@@ -133,7 +134,11 @@ Result<std::string> FramesJson(const json::object& exception_value, const std::s
     }
     json::object evidence{{"function", function}, {"file", file}};
     if (const json::value* line = Find(frame, "lineno")) {
-      QUELL_ASSIGN_OR_RETURN(double number, ReadNumber(*line, Join(frame_path, "lineno")));
+      const std::string line_path = Join(frame_path, "lineno");
+      QUELL_ASSIGN_OR_RETURN(double number, ReadNumber(*line, line_path));
+      // Checked on the double: converting one outside int64's range is undefined behaviour.
+      if (!(number >= 0 && number <= std::numeric_limits<int32_t>::max()))
+        return Error(InvalidArgument(line_path + " must be a line number", line_path));
       evidence["line"] = static_cast<int64_t>(number);
     }
     if (const json::value* in_app = Find(frame, "in_app")) {

@@ -143,6 +143,23 @@ TEST(SentryWebhook, StacktraceKeepsTheInnermostFrames) {
   EXPECT_EQ(parsed->alerts[0].message, "RecursionError");
 }
 
+// Found by fuzz/sentry_fuzz: a lineno of 4.7e87 was converted to int64 (undefined behaviour,
+// reported by UBSan's float-cast-overflow); a line number out of range now names the field.
+TEST(SentryWebhook, LineNumberOutOfRangeNamesTheField) {
+  for (const char* lineno : {"4.7e87", "-1", "9223372036854775808", "1e10"}) {
+    auto parsed = EventAlert(std::string(R"(,"exception":{"values":[{"type":"E","stacktrace":)") +
+                             R"({"frames":[{"function":"f","lineno":)" + lineno + "}]}}]}");
+    ASSERT_FALSE(parsed) << lineno;
+    EXPECT_EQ(parsed.error().field(), "data.event.exception.values[0].stacktrace.frames[0].lineno")
+        << lineno;
+  }
+  auto parsed = EventAlert(R"(,"exception":{"values":[{"type":"E","stacktrace":)"
+                           R"({"frames":[{"function":"f","lineno":2147483647}]}}]})");
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  auto kept = boost::json::parse(parsed->alerts[0].annotations.at("stacktrace")).as_array();
+  EXPECT_EQ(kept[0].at("line"), 2147483647);
+}
+
 TEST(SentryWebhook, IssueActions) {
   struct Case {
     const char* action;
