@@ -299,6 +299,12 @@ TEST_F(ApiTest, HealthReadinessAndMetrics) {
   EXPECT_NE(m.body.find("quell_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(m.body.find("quell_jobs_parked_total 0"), std::string::npos) << m.body;
   EXPECT_NE(m.body.find("quell_jobs_exceptions_total 0"), std::string::npos);
+  // The queue, the log miner; no notification or model series without a channel or a model.
+  EXPECT_EQ(MetricSample(m.body, "quell_jobs_running"), 0.0) << m.body;
+  EXPECT_TRUE(MetricSample(m.body, "quell_jobs_due").has_value()) << m.body;
+  EXPECT_EQ(MetricSample(m.body, "quell_log_templates"), 0.0) << m.body;
+  EXPECT_EQ(m.body.find("quell_notifications_total"), std::string::npos);
+  EXPECT_EQ(m.body.find("quell_llm_"), std::string::npos);
 }
 
 }  // namespace

@@ -61,6 +61,15 @@ TEST(LlmInTheServer, OllamaAnswerIsStoredAndFailuresFallBack) {
   auto fallback = json::parse(server.Post(path, "", token).body);
   EXPECT_EQ(fallback.at("analyzer"), "builtin");
   EXPECT_NE(fallback.at("llm").at("note").as_string().find("HTTP 500"), std::string::npos);
+
+  // /metrics counts both calls, the failure, and which answer was used.
+  const std::string m = server.Get("/metrics", "").body;
+  EXPECT_EQ(MetricSample(m, "quell_llm_requests_total"), 2.0) << m;
+  EXPECT_EQ(MetricSample(m, "quell_llm_request_failures_total"), 1.0);
+  EXPECT_EQ(MetricSample(m, "quell_llm_analyses_total"), 1.0);
+  EXPECT_EQ(MetricSample(m, "quell_llm_fallbacks_total"), 1.0);
+  EXPECT_EQ(MetricSample(m, "quell_llm_grounding_failures_total"), 0.0);
+  EXPECT_EQ(MetricSample(m, "quell_llm_request_duration_seconds_count"), 2.0);
 }
 
 TEST(LlmInTheServer, BuiltinPrimaryKeepsBothAnswersAndTheirAgreement) {

@@ -113,6 +113,15 @@ uint16_t FreeLoopbackPort() {
   return ntohs(addr.sin_port);
 }
 
+std::optional<double> MetricSample(const std::string& metrics_body, const std::string& series) {
+  std::istringstream lines(metrics_body);
+  for (std::string line; std::getline(lines, line);)
+    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 &&
+        line[series.size()] == ' ')
+      return std::stod(line.substr(series.size() + 1));
+  return std::nullopt;
+}
+
 int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);

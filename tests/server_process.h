@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,5 +75,9 @@ void StopProcess(pid_t pid, bool kill_hard = false);
 
 // A TCP port on 127.0.0.1 that was free a moment ago (for servers that cannot take port 0).
 uint16_t FreeLoopbackPort();
+
+// The value of one sample of a /metrics body: `series` is a name, or a name with its labels as
+// rendered (`quell_x_total{channel="telegram"}`); nullopt when it is not there.
+std::optional<double> MetricSample(const std::string& metrics_body, const std::string& series);
 
 }  // namespace quell::testing

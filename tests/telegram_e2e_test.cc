@@ -144,6 +144,15 @@ TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
                                    "res:" + std::to_string(incident);
   })) << quell.log();
   EXPECT_EQ(BotMessages(emulator).size(), 1u);
+  // /metrics counts the deliveries (the card, then its edit), each outcome from the start.
+  std::string m;
+  EXPECT_TRUE(Eventually([&] {  // the job counts once the edit's answer is back
+    m = quell.Get("/metrics", "").body;
+    return MetricSample(m, R"(quell_notifications_total{channel="telegram",outcome="delivered"})")
+               .value_or(0) >= 2;
+  })) << m;
+  EXPECT_EQ(MetricSample(m, R"(quell_notifications_total{channel="telegram",outcome="rejected"})"),
+            0.0);
 
   // The bot token never reaches the log.
   EXPECT_EQ(quell.log().find(kToken), std::string::npos);

@@ -126,12 +126,23 @@ void RegisterLogMiningMetrics(metrics::Registry& registry, engine::LogMining& lo
                    [&logs] { return static_cast<double>(logs.Stats().queued_lines); });
   registry.CounterFn("quell_log_lines_mined_total", "Log lines mined into templates.",
                      [&logs] { return static_cast<double>(logs.Stats().mined_lines); });
+  registry.GaugeFn("quell_log_templates", "Log templates known, all services together.",
+                   [&logs] { return static_cast<double>(logs.Stats().templates); });
 }
 
 // What the background job runner did: completions, failed attempts, handlers that threw, and
-// jobs parked (a rising parked count needs an operator).
-void RegisterJobMetrics(metrics::Registry& registry, const jobs::JobRunner& runner) {
+// jobs parked (a rising parked count needs an operator); what it is doing (running) and what
+// waits for it (due: what SQLite holds, without forcing the group-commit batch out).
+void RegisterJobMetrics(metrics::Registry& registry, const jobs::JobRunner& runner,
+                        store::Store& store, const Clock& clock) {
   const jobs::JobCounters& c = runner.counters();
+  registry.GaugeFn("quell_jobs_running", "Background jobs running now.",
+                   [&c] { return static_cast<double>(c.running.load()); });
+  registry.GaugeFn("quell_jobs_due", "Background jobs due and waiting for a worker.",
+                   [&store, &clock] {
+                     auto due = store.CountDueJobs(clock.Now());
+                     return due ? static_cast<double>(*due) : 0.0;
+                   });
   registry.CounterFn("quell_jobs_completed_total", "Background jobs completed.",
                      [&c] { return static_cast<double>(c.completed.load()); });
   registry.CounterFn("quell_jobs_failed_attempts_total", "Background job attempts that failed and were retried.",
@@ -141,6 +152,23 @@ void RegisterJobMetrics(metrics::Registry& registry, const jobs::JobRunner& runn
   registry.CounterFn("quell_jobs_parked_total",
                      "Background jobs given up (permanent error or too many attempts).",
                      [&c] { return static_cast<double>(c.parked.load()); });
+}
+
+// quell_notifications_total{channel,outcome}: every delivery attempt of every channel, each
+// series there (at 0) from the start.
+notify::DeliveryObserver NotificationCounter(
+    metrics::Registry& registry, const std::vector<std::unique_ptr<notify::Notifier>>& notifiers) {
+  static constexpr const char* kHelp =
+      "Notification delivery attempts by channel and outcome: delivered, deferred (rate limit, "
+      "pacing), failed (retried with backoff), rejected (parked).";
+  for (const auto& n : notifiers)
+    for (const char* outcome : notify::kDeliveryOutcomes)
+      registry.Counter("quell_notifications_total", kHelp,
+                       {{"channel", n->channel()}, {"outcome", outcome}});
+  return [&registry](const std::string& channel, const char* outcome) {
+    registry.Counter("quell_notifications_total", kHelp, {{"channel", channel}, {"outcome", outcome}})
+        .Inc();
+  };
 }
 
 // Lets the App own "the analyst" uniformly, whether the LLM analyst or the built-in one.
@@ -352,7 +380,8 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
     spdlog::info("Webhook notifier: on");
   }
   for (auto& n : p.notifiers) notifiers.push_back(n.get());
-  notify::RegisterNotifiers(*p.jobs, *p.store, clock, std::move(notifiers), DashboardUrl(config));
+  notify::RegisterNotifiers(*p.jobs, *p.store, clock, std::move(notifiers), DashboardUrl(config),
+                            NotificationCounter(*p.metrics, p.notifiers));
   return Status::Ok();
 }
 
@@ -388,11 +417,12 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   RegisterLogMiningMetrics(*p.metrics, *p.logs);
   p.evidence = EvidenceSourcesFrom(*p.store, *p.logs);
   p.http_client = net::NewCurlHttpClient();
-  p.llm = MakeLlmAnalyst(config, *p.http_client, *p.builtin, *p.store, p.evidence);
+  p.llm = MakeLlmAnalyst(config, *p.http_client, *p.builtin, *p.store, p.evidence, *p.metrics);
+  if (p.llm) RegisterLlmMetrics(*p.metrics, *p.llm);
   p.analyst = std::make_unique<ForwardingAnalyst>(p.llm ? *p.llm : *p.builtin);
   if (p.llm) p.llm_recheck = std::make_unique<LlmRecheck>(*p.llm, config.llm_recheck_interval_ms);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
-  RegisterJobMetrics(*p.metrics, *p.jobs);
+  RegisterJobMetrics(*p.metrics, *p.jobs, *p.store, clock);
   RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
   p.jobs->Start();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <deque>
 
@@ -64,7 +65,8 @@ std::unique_ptr<analysis::llm::LlmAnalyst> MakeLlmAnalyst(const config::Config& 
                                                           net::HttpClient& http,
                                                           analysis::Analyst& builtin,
                                                           store::Store& store,
-                                                          const engine::EvidenceSources& evidence) {
+                                                          const engine::EvidenceSources& evidence,
+                                                          metrics::Registry& metrics) {
   if (config.llm_provider == "none") {
     spdlog::info("LLM analyst: none configured (llm.provider = none); using the built-in analyst");
     return nullptr;
@@ -87,6 +89,10 @@ std::unique_ptr<analysis::llm::LlmAnalyst> MakeLlmAnalyst(const config::Config& 
   o.tools = config.llm_tools;
   o.max_tool_steps = config.llm_max_tool_steps;
   o.tools_budget_s = config.llm_tools_budget_s;
+  metrics::HistogramValue& latency = metrics.Histogram(
+      "quell_llm_request_duration_seconds", "Model calls, answered or not, by how long they took.",
+      {0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300});
+  o.on_call = [&latency](double seconds) { latency.Observe(seconds); };
   analysis::llm::InvestigationSources sources;
   if (o.tools) {
     sources.search_logs = [&store](const std::string& service, TimeMs since, TimeMs until,
@@ -105,6 +111,27 @@ std::unique_ptr<analysis::llm::LlmAnalyst> MakeLlmAnalyst(const config::Config& 
                            : "; not ready: " + ready.message +
                                  " (the built-in analysis is used until it is)");
   return analyst;
+}
+
+void RegisterLlmMetrics(metrics::Registry& metrics, const analysis::llm::LlmAnalyst& llm) {
+  const analysis::llm::LlmCounters& c = llm.counters();
+  auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>& value) {
+    metrics.CounterFn(name, help, [&value] { return static_cast<double>(value.load()); });
+  };
+  counter("quell_llm_requests_total", "Model calls.", c.calls);
+  counter("quell_llm_request_failures_total",
+          "Model calls without an answer (server, network, timeout).", c.failed_calls);
+  counter("quell_llm_invalid_answers_total", "Model answers that were not the Analysis JSON.",
+          c.invalid_answers);
+  counter("quell_llm_grounding_failures_total",
+          "Model answers naming services, hosts or deploys absent from the evidence.",
+          c.ungrounded_answers);
+  counter("quell_llm_claims_dropped_total",
+          "Suspects dropped from used answers because the evidence lacks them.", c.dropped_claims);
+  counter("quell_llm_analyses_total", "Analyses that used the model's answer.", c.answered);
+  counter("quell_llm_fallbacks_total",
+          "Analyses where the model's answer was not used and the built-in one stood alone.",
+          c.fallbacks);
 }
 
 }  // namespace quell::app

@@ -12,18 +12,25 @@
 #include "analysis/llm/llm_analyst.h"
 #include "config/config.h"
 #include "engine/evidence_builder.h"
+#include "metrics/registry.h"
 #include "net/http_client.h"
 #include "store/store.h"
 
 namespace quell::app {
 
 // Null when llm.provider = none (the built-in analyst works alone). `http`, `builtin`, `store`
-// and `evidence` must outlive the result.
+// and `evidence` must outlive the result; `metrics` gets the model calls' latency (a
+// histogram the result observes: the registry must outlive it too).
 std::unique_ptr<analysis::llm::LlmAnalyst> MakeLlmAnalyst(const config::Config& config,
                                                           net::HttpClient& http,
                                                           analysis::Analyst& builtin,
                                                           store::Store& store,
-                                                          const engine::EvidenceSources& evidence);
+                                                          const engine::EvidenceSources& evidence,
+                                                          metrics::Registry& metrics);
+
+// /metrics: what the LLM analyst did (calls, failures, invalid and ungrounded answers, ...).
+// `llm` must outlive the registry's scrapes.
+void RegisterLlmMetrics(metrics::Registry& metrics, const analysis::llm::LlmAnalyst& llm);
 
 // While the model server is not ready, asks it again every `interval` (a model pulled after
 // Quell started shows up in /readyz without a restart); once ready, the model calls keep the

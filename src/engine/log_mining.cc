@@ -82,7 +82,14 @@ void LogMining::Mine(const std::vector<model::LogEntry>& batch) {
       auto& level = levels_[{e.service, id}];
       if (model::LogLevelRank(e.level) > model::LogLevelRank(level)) level = e.level;
     }
+    CountTemplates();
   }
+}
+
+void LogMining::CountTemplates() {
+  uint64_t templates = 0;
+  for (const auto& [service, miner] : miners_) templates += miner.miner().cluster_count();
+  templates_ = templates;
 }
 
 analysis::logmine::ServiceLogMiner& LogMining::MinerFor(const std::string& service) {
@@ -154,7 +161,7 @@ bool LogMining::WaitMined(TimeMs timeout_ms) {
 
 LogMiningStats LogMining::Stats() {
   std::lock_guard lock(intake_mu_);
-  return {mined_lines_, not_mined_lines_, queued_lines_};
+  return {mined_lines_, not_mined_lines_, queued_lines_, templates_.load()};
 }
 
 uint64_t LogMining::NotMined(const std::string& service, TimeMs from, TimeMs to) {
@@ -261,6 +268,7 @@ Status LogMining::LoadState() {
     }
     miners_.insert_or_assign(key.substr(std::string_view(kStatePrefix).size()), std::move(*miner));
   }
+  CountTemplates();
   return Status::Ok();
 }
 

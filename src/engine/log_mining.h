@@ -59,6 +59,7 @@ struct LogMiningStats {
   uint64_t mined_lines = 0;
   uint64_t not_mined_lines = 0;  // stored but not mined (queue full or shut down)
   uint64_t queued_lines = 0;     // waiting to be mined (or being mined)
+  uint64_t templates = 0;        // known, all services together
 };
 
 class LogMining {
@@ -111,6 +112,7 @@ class LogMining {
   void Run();                                    // the worker
   void Mine(const std::vector<model::LogEntry>& batch);
   analysis::logmine::ServiceLogMiner& MinerFor(const std::string& service);  // miners_mu_ held
+  void CountTemplates();                                                       // miners_mu_ held
   void CountNotMined(std::vector<model::LogEntry>::const_iterator begin,
                      std::vector<model::LogEntry>::const_iterator end);  // intake_mu_ held
 
@@ -135,6 +137,7 @@ class LogMining {
   std::map<std::pair<std::string, uint64_t>, std::string> levels_;  // most severe level seen
 
   std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> templates_{0};  // of miners_, for Stats() without miners_mu_
   TimeMs last_save_ = 0;  // worker only
   std::thread worker_;  // Start and Shutdown are called by the owner, one at a time
 };

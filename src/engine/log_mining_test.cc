@@ -83,6 +83,7 @@ TEST_F(LogMiningTest, MinesOnTheWorkerAndTemplatesAppearWhenTheQueueDrains) {
   EXPECT_EQ(StoredRows("api"), 1000u);
   EXPECT_TRUE(mining.Templates({"api"}, kT, kT, kT + kHourMs).empty());
   EXPECT_EQ(mining.Stats().queued_lines, 1000u);
+  EXPECT_EQ(mining.Stats().templates, 0u);
   EXPECT_FALSE(mining.WaitMined(50));
 
   mining.Start();
@@ -96,6 +97,7 @@ TEST_F(LogMiningTest, MinesOnTheWorkerAndTemplatesAppearWhenTheQueueDrains) {
   EXPECT_EQ(stats.mined_lines, 5000u);
   EXPECT_EQ(stats.queued_lines, 0u);
   EXPECT_EQ(stats.not_mined_lines, 0u);
+  EXPECT_EQ(stats.templates, 2u);
 
   // Rows are stored before they are mined (template_id 0); listing classifies them.
   store::LogQuery q;

@@ -101,7 +101,9 @@ Result<bool> JobRunner::RunOnce() {
                                                 job.attempts, options_.max_attempts)));
     return true;
   }
+  ++counters_.running;
   JobOutcome outcome = Run(job);
+  --counters_.running;
   const Status& status = outcome.status;
   if (status.ok()) {
     ++counters_.completed;

@@ -63,6 +63,7 @@ struct JobCounters {
   std::atomic<uint64_t> failed_attempts{0};  // retried with backoff
   std::atomic<uint64_t> exceptions{0};       // handlers that threw (counted as failures too)
   std::atomic<uint64_t> parked{0};           // given up: permanent errors and too many attempts
+  std::atomic<int64_t> running{0};           // handlers running now
 };
 
 class JobRunner {

@@ -5,6 +5,7 @@
 // runs: only the latest state is delivered.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,9 +34,20 @@ class Notifier {
   virtual jobs::JobOutcome Deliver(const IncidentSnapshot& snapshot) = 0;
 };
 
+// What became of one delivery attempt of a channel job: the chat shows the incident's state
+// ("delivered"), it waits for a rate limit or pacing ("deferred"), it failed and will be retried
+// with backoff ("failed"; parked after too many), or the channel refused it for good
+// ("rejected": the job is parked).
+inline constexpr const char* kDeliveryOutcomes[] = {"delivered", "deferred", "failed", "rejected"};
+const char* DeliveryOutcome(const jobs::JobOutcome& outcome);
+
+// Told of every delivery attempt, on the job runner's thread (for /metrics).
+using DeliveryObserver = std::function<void(const std::string& channel, const char* outcome)>;
+
 // Registers the "notify" fan-out and one handler per notifier. `dashboard_url` is the base URL
 // incident links start with. Notifiers must outlive the runner.
 void RegisterNotifiers(jobs::JobRunner& runner, store::Store& store, const Clock& clock,
-                       std::vector<Notifier*> notifiers, std::string dashboard_url);
+                       std::vector<Notifier*> notifiers, std::string dashboard_url,
+                       DeliveryObserver on_delivery = {});
 
 }  // namespace quell::notify

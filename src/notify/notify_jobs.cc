@@ -41,8 +41,16 @@ Status FanOut(store::Store& store, const std::vector<std::string>& kinds, int64_
 
 }  // namespace
 
+const char* DeliveryOutcome(const jobs::JobOutcome& outcome) {
+  if (outcome.status.ok()) return "delivered";
+  if (outcome.retry_in_ms) return "deferred";
+  if (outcome.status.code() == StatusCode::kInvalidArgument) return "rejected";
+  return "failed";
+}
+
 void RegisterNotifiers(jobs::JobRunner& runner, store::Store& store, const Clock& clock,
-                       std::vector<Notifier*> notifiers, std::string dashboard_url) {
+                       std::vector<Notifier*> notifiers, std::string dashboard_url,
+                       DeliveryObserver on_delivery) {
   while (!dashboard_url.empty() && dashboard_url.back() == '/') dashboard_url.pop_back();
   std::vector<std::string> kinds;
   for (Notifier* n : notifiers) kinds.push_back("notify." + n->channel());
@@ -53,10 +61,13 @@ void RegisterNotifiers(jobs::JobRunner& runner, store::Store& store, const Clock
 
   for (Notifier* notifier : notifiers) {
     runner.Register("notify." + notifier->channel(),
-                    [&store, &clock, notifier, dashboard_url](const model::Job& job) -> jobs::JobOutcome {
+                    [&store, &clock, notifier, dashboard_url,
+                     on_delivery](const model::Job& job) -> jobs::JobOutcome {
                       auto snapshot = LoadSnapshot(store, job.incident_id, clock.Now(), dashboard_url);
-                      if (!snapshot) return snapshot.error();
-                      return notifier->Deliver(*snapshot);
+                      jobs::JobOutcome outcome = snapshot ? notifier->Deliver(*snapshot)
+                                                          : jobs::JobOutcome(snapshot.error());
+                      if (on_delivery) on_delivery(notifier->channel(), DeliveryOutcome(outcome));
+                      return outcome;
                     });
   }
 }

@@ -453,7 +453,11 @@ TEST_F(NotifyJobsTest, NotifyJobsFanOutPerChannelAndDeliver) {
 
 TEST_F(NotifyJobsTest, RateLimitedJobsComeBackWithoutCountingAnAttempt) {
   jobs::JobRunner runner(*store_, clock_);
-  RegisterNotifiers(runner, *store_, clock_, {notifier_.get()}, "");
+  std::vector<std::string> outcomes;  // what /metrics counts
+  RegisterNotifiers(runner, *store_, clock_, {notifier_.get()}, "",
+                    [&](const std::string& channel, const char* outcome) {
+                      outcomes.push_back(channel + " " + outcome);
+                    });
   fake_.Script("sendMessage", {429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 30","parameters":{"retry_after":30}})"});
   OpenIncident();
   for (int i = 0; i < 10 && *runner.RunOnce();) ++i;
@@ -465,9 +469,18 @@ TEST_F(NotifyJobsTest, RateLimitedJobsComeBackWithoutCountingAnAttempt) {
   ASSERT_NE(telegram, nullptr);
   EXPECT_EQ(telegram->run_at, clock_.Now() + 30 * kSecondMs);
   EXPECT_EQ(telegram->attempts, 0);
+  EXPECT_EQ(outcomes, std::vector<std::string>{"telegram deferred"});
   clock_.Advance(30 * kSecondMs);
   for (int i = 0; i < 10 && *runner.RunOnce();) ++i;
   EXPECT_EQ(fake_.Calls("sendMessage").size(), 2u);
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"telegram deferred", "telegram delivered"}));
+}
+
+TEST(DeliveryOutcome, NamesWhatBecameOfTheAttempt) {
+  EXPECT_STREQ(DeliveryOutcome(Status::Ok()), "delivered");
+  EXPECT_STREQ(DeliveryOutcome(jobs::JobOutcome::RetryIn(1000, "429")), "deferred");
+  EXPECT_STREQ(DeliveryOutcome(Unavailable("502")), "failed");
+  EXPECT_STREQ(DeliveryOutcome(InvalidArgument("chat not found")), "rejected");
 }
 
 }  // namespace

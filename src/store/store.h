@@ -199,6 +199,9 @@ class Store {
   virtual Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error,
                           bool count_attempt = true) = 0;
   virtual Result<std::vector<model::Job>> ListJobs() = 0;
+  // Jobs due (run_at <= now) that no worker holds: the queue's backlog. What SQLite holds (up to
+  // one group-commit interval behind); never forces the batch out, for gauges anybody may poll.
+  virtual Result<int64_t> CountDueJobs(TimeMs now) = 0;
 };
 
 }  // namespace quell::store

@@ -498,6 +498,9 @@ TEST_P(StoreConformance, JobsCoalesceLeaseRetryAndComplete) {
   auto jobs = store_->ListJobs();
   ASSERT_TRUE(jobs);
   ASSERT_EQ(jobs->size(), 3u);
+  // The backlog gauge reads what SQLite holds: ListJobs committed the batch.
+  EXPECT_EQ(*store_->CountDueJobs(5), 0);
+  EXPECT_EQ(*store_->CountDueJobs(60), 3);
 
   EXPECT_FALSE(*store_->ClaimJob(5, 1000));  // nothing due yet
   auto first = store_->ClaimJob(60, 1000);
@@ -512,6 +515,8 @@ TEST_P(StoreConformance, JobsCoalesceLeaseRetryAndComplete) {
   auto keyed_job = (*keyed)->dedup_key.empty() ? **other : **keyed;
   EXPECT_EQ(keyed_job.run_at, 50);
   EXPECT_FALSE(*store_->ClaimJob(60, 1000));  // both leased
+  EXPECT_EQ(store_->ListJobs()->size(), 2u);
+  EXPECT_EQ(*store_->CountDueJobs(60), 0) << "leased jobs are not waiting";
 
   // While leased, new work for the same key is a separate pending job...
   enqueue("notify:7", 70);

@@ -93,7 +93,12 @@ void LlmAnalyst::SetReadiness(bool ready, std::string message) {
 }
 
 Result<ChatAnswer> LlmAnalyst::Chat(const ChatRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
   auto answer = client_->Chat(request);
+  ++counters_.calls;
+  if (!answer) ++counters_.failed_calls;
+  if (options_.on_call)
+    options_.on_call(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   // Only the server's own failures say it is not ready; a bad answer is the model's.
   if (answer) {
     if (!readiness().ready) SetReadiness(true, "the model server answered the last request");
@@ -140,6 +145,7 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
   Prompt prompt = BuildPrompt(pack, builtin, client.num_ctx * 3 / 4, options_.redact_ips);
   std::vector<model::ToolStep> steps;
   auto fallback = [&](const std::string& why) {
+    ++counters_.fallbacks;
     model::Analysis out = builtin;
     out.llm_prompt = prompt.system + "\n\n" + prompt.user;
     out.llm_note = client_->name() + " not used: " + why;
@@ -185,6 +191,7 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
         ec ? Result<model::Analysis>(Error(InvalidArgument("not JSON: " + ec.message(), "body")))
            : model::AnalysisFromJson(value);
     if (!parsed) {
+      ++counters_.invalid_answers;
       if (attempt == 0) {
         messages.push_back({"assistant", content, {}, "", ""});
         messages.push_back({"user",
@@ -198,6 +205,7 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
       return fallback("invalid answer twice: " + parsed.error().ToString() + tools_note);
     }
     if (auto ungrounded = FindUngroundedNames(*parsed, names); !ungrounded.empty()) {
+      ++counters_.ungrounded_answers;
       const std::string which = DescribeUngrounded(ungrounded);
       if (attempt == 0) {
         messages.push_back({"assistant", content, {}, "", ""});
@@ -225,6 +233,8 @@ Result<model::Analysis> LlmAnalyst::Analyze(const EvidencePack& pack) {
     out.service_suspects = std::move(parsed->service_suspects);
     out.evidence = std::move(parsed->evidence);
     const int dropped = GroundAnalysis(pack, out);
+    ++counters_.answered;
+    counters_.dropped_claims += static_cast<uint64_t>(dropped);
     out.analyzer = client_->name();
     out.llm_prompt = prompt.system + "\n\n" + prompt.user;
     out.tool_steps = std::move(steps);

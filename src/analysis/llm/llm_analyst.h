@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,19 @@ struct LlmOptions {
   bool tools = false;      // investigation mode
   int max_tool_steps = 4;  // rounds of tool calls before the answer is required
   int tools_budget_s = 120;
+  // Told how long each model call took (seconds, answered or not), on the analysing thread.
+  std::function<void(double seconds)> on_call;
+};
+
+// What the analyst did since it started (for /metrics).
+struct LlmCounters {
+  std::atomic<uint64_t> calls{0};               // model calls
+  std::atomic<uint64_t> failed_calls{0};        // no answer: server, network, timeout
+  std::atomic<uint64_t> invalid_answers{0};     // not JSON, or not the schema
+  std::atomic<uint64_t> ungrounded_answers{0};  // naming what the evidence does not (asked again)
+  std::atomic<uint64_t> dropped_claims{0};      // suspects grounding dropped from used answers
+  std::atomic<uint64_t> answered{0};            // analyses with the model's answer
+  std::atomic<uint64_t> fallbacks{0};           // analyses where the built-in answer stood alone
 };
 
 // What /readyz says about the model server.
@@ -65,6 +79,7 @@ class LlmAnalyst final : public Analyst {
   LlmReadiness CheckServer();
   // The last thing known: from CheckServer or the latest model call.
   LlmReadiness readiness() const;
+  const LlmCounters& counters() const { return counters_; }
 
  private:
   // Tool rounds: appends the conversation to `messages` and each call to `steps`. An error
@@ -83,6 +98,7 @@ class LlmAnalyst final : public Analyst {
   std::atomic<bool> tools_supported_{true};  // false when the server says the model cannot
   mutable std::mutex mu_;
   LlmReadiness readiness_;  // guarded by mu_
+  LlmCounters counters_;
 };
 
 }  // namespace quell::analysis::llm

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <boost/json.hpp>
 #include <chrono>
 #include <future>
@@ -204,6 +206,37 @@ TEST_P(LlmAnalystTest, FailuresKeepTheBuiltinAnalysisAndSayWhy) {
     EXPECT_TRUE(a.secondary.empty());
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+// What /metrics reports: calls (and how long each took), failures, invalid and ungrounded
+// answers, claims dropped, and whether the model's answer or the built-in one was used.
+TEST_P(LlmAnalystTest, CountersSayWhatTheModelDid) {
+  std::atomic<int> timed{0};
+  LlmOptions options;
+  options.on_call = [&](double seconds) {
+    EXPECT_GE(seconds, 0.0);
+    ++timed;
+  };
+  auto analyst = Analyst(Client(), options);
+  const std::string made_up = R"({"root_cause":"The mars-rover service broke","severity":"high",
+    "impact":"x","recommended_actions":["x"],"confidence":0.8,"summary":"x"})";
+  fake_.Push({200, Reply(made_up)});
+  fake_.Push({200, Reply(kGoodAnswer)});  // grounding drops two of its suspects
+  ASSERT_TRUE(analyst->Analyze(SeedPack()));
+  fake_.Push({500, R"({"error":"llama-server process has terminated"})"});
+  ASSERT_TRUE(analyst->Analyze(SeedPack()));
+  fake_.Push({200, Reply("prose")});
+  fake_.Push({200, Reply("more prose")});
+  ASSERT_TRUE(analyst->Analyze(SeedPack()));
+  const LlmCounters& c = analyst->counters();
+  EXPECT_EQ(c.calls, 5u);
+  EXPECT_EQ(timed, 5);
+  EXPECT_EQ(c.failed_calls, 1u);
+  EXPECT_EQ(c.ungrounded_answers, 1u);
+  EXPECT_EQ(c.invalid_answers, 2u);
+  EXPECT_EQ(c.dropped_claims, 2u);
+  EXPECT_EQ(c.answered, 1u);
+  EXPECT_EQ(c.fallbacks, 2u);
 }
 
 TEST_P(LlmAnalystTest, UnreachableServer) {

@@ -1089,6 +1089,14 @@ class SqliteStore final : public Store {
     return CollectRows(*s, [](const SqliteStatement& row) { return ReadJob(row); });
   }
 
+  Result<int64_t> CountDueJobs(TimeMs now) override {
+    Reader r(*this, Sees::kCommitted);
+    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM jobs WHERE run_at <= ?1 "
+                                                   "AND leased_until < ?1"));
+    s->Bind(1, now);
+    return QueryCount(*s);
+  }
+
  private:
   // What a read must see. Reads of what write transactions change (incidents, alerts,
   // timeline, jobs, deploys) see every committed transaction, so the batch is committed to
