@@ -136,6 +136,8 @@ std::vector<StackTrace> ExtractStackTraces(std::string_view input) {
       Finish(t, out);
       t.language = "python";
       python_open = true;
+      go_open = false;  // a goroutine dump it interrupts is over
+      go_function.clear();
       continue;
     }
     if (python_open) {

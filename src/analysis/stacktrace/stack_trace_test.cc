@@ -72,6 +72,19 @@ internal/poll.runtime_pollWait(0x7f, 0x72)
   EXPECT_FALSE(traces[0].frames[1].in_app);
 }
 
+// Found by fuzz/stacktrace_fuzz: a Python traceback inside a goroutine dump left the dump open,
+// so Go frames after the traceback made a trace with no language.
+TEST(StackTraces, PythonTracebackEndsAGoroutineDump) {
+  auto traces = ExtractStackTraces(
+      "goroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d\n"
+      "Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\n"
+      "ValueError: bad\nmain.handle()\n\t/app/server.go:88 +0x2c\n");
+  ASSERT_EQ(traces.size(), 2u);
+  EXPECT_EQ(traces[0].language, "go");
+  EXPECT_EQ(traces[1].language, "python");
+  EXPECT_EQ(traces[1].exception_type, "ValueError");
+}
+
 TEST(StackTraces, NodeDotnetRubyCpp) {
   auto node = ExtractStackTraces(R"(TypeError: Cannot read properties of undefined (reading 'total')
     at CartService.total (/app/src/cart.js:10:5)
