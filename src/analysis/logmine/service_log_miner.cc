@@ -1,6 +1,7 @@
 #include "analysis/logmine/service_log_miner.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "analysis/anomaly/rate_increase.h"
 
@@ -50,14 +51,14 @@ uint64_t ServiceLogMiner::Add(std::string_view message, TimeMs time) {
 
 std::vector<TemplateReport> ServiceLogMiner::Report(TimeMs from, TimeMs to, size_t limit) const {
   // Fold statistics of merged clusters into their survivors.
-  std::unordered_map<uint64_t, std::vector<const TemplateStats*>> parts;
+  std::unordered_map<uint64_t, std::vector<std::pair<uint64_t, const TemplateStats*>>> parts;
   TimeMs service_start = 0;
   bool any = false;
   for (const auto& [id, s] : stats_) {
     const Cluster* c = id == 0 ? nullptr : miner_.Find(id);
     if (id != 0 && c == nullptr) continue;  // evicted
     uint64_t key = c == nullptr ? 0 : c->id;
-    parts[key].push_back(&s);
+    parts[key].emplace_back(id, &s);
     if (!any || s.first_seen < service_start) service_start = s.first_seen;
     any = true;
   }
@@ -69,14 +70,20 @@ std::vector<TemplateReport> ServiceLogMiner::Report(TimeMs from, TimeMs to, size
   const double baseline_buckets = buckets_in(service_start, baseline_end_);
 
   std::vector<TemplateReport> out;
-  for (const auto& [key, stats] : parts) {
+  for (auto& [key, stats] : parts) {
+    // A merged template's parts in the order their lines were first seen (not hash order), so
+    // that its samples are its first lines, the same before and after a restart.
+    std::sort(stats.begin(), stats.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.second->first_seen, a.first) < std::tie(b.second->first_seen, b.first);
+    });
     TemplateReport r;
     r.template_id = key;
     r.window_series.assign(TemplateReport::kSeriesSlices, 0);
     const Cluster* c = key == 0 ? nullptr : miner_.Find(key);
     r.text = c == nullptr ? "(unmatched)" : c->Template();
     bool first = true;
-    for (const TemplateStats* s : stats) {
+    for (const auto& part : stats) {
+      const TemplateStats* s = part.second;
       r.total_count += s->total;
       r.first_seen = first ? s->first_seen : std::min(r.first_seen, s->first_seen);
       r.last_seen = first ? s->last_seen : std::max(r.last_seen, s->last_seen);

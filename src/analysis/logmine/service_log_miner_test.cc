@@ -116,6 +116,25 @@ TEST(ServiceLogMinerTest, StateRoundTrip) {
   EXPECT_FALSE(ServiceLogMiner::LoadState("{}", {}).has_value());
 }
 
+// Found by fuzz/logmine_fuzz: a merged template's samples came from its parts in hash-map order,
+// so they were not its first lines and changed after a restart.
+TEST(ServiceLogMinerTest, MergedTemplateSamplesAreItsFirstLinesBeforeAndAfterARestart) {
+  ServiceMinerOptions options;
+  options.samples_per_template = 1;
+  ServiceLogMiner miner(options);
+  for (const char* word : {"alpha", "beta", "gamma", "delta"})
+    miner.Add(std::string("removing ") + word, kT0 + miner.miner().cluster_count() * 1000);
+  auto reports = miner.Report(kT0, kT0 + kMinuteMs);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].text, "removing <*>");
+  EXPECT_EQ(reports[0].samples, std::vector<std::string>{"removing alpha"});
+  auto restored = ServiceLogMiner::LoadState(miner.SaveState(), options);
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  auto again = restored->Report(kT0, kT0 + kMinuteMs);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].samples, reports[0].samples);
+}
+
 // Found by fuzz/logmine_fuzz: samples and templates are saved byte for byte, so a line that is
 // not UTF-8 made the saved state unreadable and the service's templates were lost at restart.
 TEST(ServiceLogMinerTest, StateRoundTripKeepsLinesThatAreNotUtf8) {
