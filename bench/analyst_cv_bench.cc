@@ -52,46 +52,32 @@ int Hit(const Case& c, const AnalystOptions& o) {
   return a && Right(c, *a);
 }
 
-struct Scored {
-  double confidence;
-  bool right;
-};
+using Scored = quell::analysis::ScoredOutcome;
 
 // Prints confidence buckets against the share answered right, and the expected calibration
 // error (the bucket-weighted gap between the two).
-void PrintReliability(const char* title, const std::vector<Scored>& scored) {
-  if (scored.empty()) return;
+double PrintReliability(const char* title, const std::vector<Scored>& scored) {
+  if (scored.empty()) return 0;
   std::map<int, std::vector<Scored>> buckets;
-  for (const auto& s : scored) buckets[std::min(9, static_cast<int>(s.confidence * 10))].push_back(s);
+  for (const auto& s : scored) buckets[std::min(9, static_cast<int>(s.score * 10))].push_back(s);
   double gap = 0;
   std::printf("%s (%zu cases)\n  confidence  n   mean confidence  share right\n", title, scored.size());
   for (const auto& [b, v] : buckets) {
     double conf = 0, right = 0;
-    for (const auto& s : v) conf += s.confidence, right += s.right;
+    for (const auto& s : v) conf += s.score, right += s.right;
     gap += std::abs(conf - right);
     std::printf("  %.1f-%.1f  %3zu   %.2f             %.2f\n", b / 10.0, (b + 1) / 10.0, v.size(),
                 conf / v.size(), right / v.size());
   }
   std::printf("  expected calibration error %.3f\n", gap / scored.size());
+  return gap / scored.size();
 }
 
-// Logistic (Platt) recalibration in logit space, fitted by Newton's method with a ridge toward
-// the identity map, so that a few cases cannot bend it far.
-std::pair<double, double> FitPlatt(const std::vector<Scored>& scored) {
-  auto logit = [](double p) { return std::log(p / (1 - p)); };
-  double a = 1, b = 0;
-  for (int it = 0; it < 100; ++it) {
-    double ga = a - 1, gb = b, haa = 1, hab = 0, hbb = 1;  // the ridge (weight 1)
-    for (const auto& s : scored) {
-      const double x = logit(s.confidence), p = 1 / (1 + std::exp(-(a * x + b))), w = p * (1 - p);
-      ga += (p - s.right) * x, gb += p - s.right;
-      haa += w * x * x, hab += w * x, hbb += w;
-    }
-    const double det = haa * hbb - hab * hab;
-    a -= (hbb * ga - hab * gb) / det;
-    b -= (haa * gb - hab * ga) / det;
-  }
-  return {a, b};
+std::string Describe(const quell::analysis::ConfidenceCalibration& c) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "{%.3f, %.3f, %.3f, %.3f} (slope, intercept, min_score, max_score)",
+                c.slope, c.intercept, c.min_score, c.max_score);
+  return buf;
 }
 
 struct Grid {
@@ -343,33 +329,67 @@ int main(int argc, char** argv) {
               silent, positives, 1.0 - 1.0 * silent / positives,
               2.0 * (1.0 - 1.0 * silent / positives) / (2.0 - 1.0 * silent / positives));
 
-  // --- Confidence against being right (changerca + nezha, current defaults). ---
-  std::vector<Scored> all_scored, specific;
+  // --- Confidence against being right (changerca + nezha, current ranking defaults). ---
+  // The evidence scores come from the analyst with the identity calibration; the calibration is
+  // fitted on the specific diagnoses (a generic one is capped by policy, see builtin_analyst.h).
+  struct Outcome {
+    std::string set;
+    Scored raw;
+    bool generic;
+  };
+  std::vector<Outcome> outcomes;
   {
-    quell::analysis::BuiltinAnalyst analyst(quell::analysis::rules::FailureRules::Defaults(), AnalystOptions{});
-    for (const auto& c : cases) {
-      auto a = analyst.Analyze(c.pack);
-      if (!a) continue;
-      const Scored s{a->confidence, Right(c, *a)};
-      all_scored.push_back(s);
-      if (a->confidence > quell::analysis::kGenericConfidence) specific.push_back(s);
+    AnalystOptions raw_options;
+    raw_options.calibration = {};
+    quell::analysis::BuiltinAnalyst analyst(quell::analysis::rules::FailureRules::Defaults(), raw_options);
+    for (const auto& c : cases)
+      if (auto a = analyst.Analyze(c.pack))
+        outcomes.push_back({c.set, {a->confidence, Right(c, *a)},
+                            quell::analysis::IsGenericDiagnosis(*a)});
+  }
+  auto specific_where = [&](const std::function<bool(const Outcome&)>& keep) {
+    std::vector<Scored> v;
+    for (const auto& o : outcomes)
+      if (!o.generic && keep(o)) v.push_back(o.raw);
+    return v;
+  };
+  const std::vector<Scored> specific = specific_where([](const Outcome&) { return true; });
+  PrintReliability("reliability of the evidence score, specific diagnoses (before calibration)", specific);
+  const auto fitted = quell::analysis::FitCalibration(specific);
+  const auto& current = AnalystOptions{}.calibration;
+  std::printf("calibration fitted on all %zu specific diagnoses: %s%s\n", specific.size(),
+              Describe(fitted).c_str(),
+              std::abs(fitted.slope - current.slope) < 0.01 && std::abs(fitted.intercept - current.intercept) < 0.01
+                  ? " = the defaults"
+                  : (" -- the defaults differ: " + Describe(current)).c_str());
+  auto calibrated = [](const std::vector<Scored>& v, const quell::analysis::ConfidenceCalibration& c) {
+    std::vector<Scored> out;
+    for (const auto& s : v) out.push_back({quell::analysis::Calibrate(s.score, c), s.right});
+    return out;
+  };
+  PrintReliability("reliability after calibration, in-sample", calibrated(specific, fitted));
+  // Held out: leave one case out, and leave one set out (fit on one application's cases, score
+  // the other's).
+  for (const double ridge : {1.0, 0.1, 0.01}) {
+    std::vector<Scored> loco, loso;
+    for (size_t i = 0; i < specific.size(); ++i) {
+      std::vector<Scored> rest = specific;
+      rest.erase(rest.begin() + static_cast<long>(i));
+      loco.push_back(calibrated({specific[i]}, quell::analysis::FitCalibration(rest, ridge))[0]);
     }
+    for (const auto& set : sets) {
+      const auto fit = quell::analysis::FitCalibration(
+          specific_where([&](const Outcome& o) { return o.set != set; }), ridge);
+      for (auto& s : calibrated(specific_where([&](const Outcome& o) { return o.set == set; }), fit))
+        loso.push_back(s);
+    }
+    std::printf("--- ridge %.2f%s\n", ridge, ridge == quell::analysis::kCalibrationRidge ? " (the default)" : "");
+    PrintReliability("reliability after calibration, leave one case out", loco);
+    PrintReliability("reliability after calibration, leave one set out", loso);
   }
-  PrintReliability("reliability, every case", all_scored);
-  PrintReliability("reliability, specific diagnoses (above the generic cap)", specific);
-  // What a fitted recalibration would give on cases it was not fitted on.
-  std::vector<Scored> held_out;
-  for (size_t i = 0; i < specific.size(); ++i) {
-    std::vector<Scored> rest = specific;
-    rest.erase(rest.begin() + static_cast<long>(i));
-    const auto [a, b] = FitPlatt(rest);
-    const double x = std::log(specific[i].confidence / (1 - specific[i].confidence));
-    held_out.push_back({1 / (1 + std::exp(-(a * x + b))), specific[i].right});
-  }
-  const auto [pa, pb] = FitPlatt(specific);
-  std::printf("Platt recalibration fitted on all specific diagnoses: slope %.2f intercept %.2f "
-              "(0.5 -> %.2f, 0.8 -> %.2f)\n", pa, pb, 1 / (1 + std::exp(-pb)),
-              1 / (1 + std::exp(-(pa * std::log(4.0) + pb))));
-  PrintReliability("reliability, specific diagnoses, Platt fitted leaving the case out", held_out);
+  std::vector<Scored> generic;
+  for (const auto& o : outcomes)
+    if (o.generic) generic.push_back(o.raw);
+  PrintReliability("generic-only diagnoses (capped, not calibrated)", generic);
   return 0;
 }

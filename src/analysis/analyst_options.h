@@ -4,6 +4,7 @@
 // Plain data.
 #pragma once
 
+#include "analysis/confidence_calibration.h"
 #include "common/clock.h"
 
 namespace quell::analysis {
@@ -32,6 +33,9 @@ struct AnalystOptions {
   // Sentences describing a change needed before the analyst calls an incident change-induced
   // when no deploy is recorded (texts of post-mortems and alerts).
   int change_sentences = 1;
+  // Maps the evidence score to a confidence (confidence_calibration.h). Fitted by
+  // bench/analyst_cv_bench.cc on the ranking sets' specific diagnoses (Platt scaling).
+  ConfidenceCalibration calibration = {2.431, 0.829, 0.422, 0.627};
 };
 
 }  // namespace quell::analysis

@@ -9,6 +9,7 @@
 
 #include "analysis/anomaly/alert_anomaly.h"
 #include "analysis/change_cues.h"
+#include "analysis/confidence_calibration.h"
 #include "analysis/deploys/deploy_correlation.h"
 #include "analysis/rules/severity_rules.h"
 #include "analysis/stacktrace/stack_trace.h"
@@ -256,8 +257,7 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   const bool generic_diagnosis = !hypotheses.empty() && hypotheses[0].generic;
   if (!hypotheses.empty() && (generic_diagnosis || hypotheses[0].score >= 0.35)) {
     const auto& h = hypotheses[0];
-    out.root_cause = generic_diagnosis ? "Possibly (generic evidence only): " + h.root_cause
-                                       : h.root_cause;
+    out.root_cause = generic_diagnosis ? std::string(kGenericCausePrefix) + h.root_cause : h.root_cause;
     out.recommended_actions = h.actions;
     impact = h.impact;
     top_score = h.score;
@@ -372,9 +372,10 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
     if (e.kind != "severity" && e.kind != "log_gap") kinds.insert(e.kind);
   const double coverage = std::min(1.0, static_cast<double>(kinds.size()) / 4.0);
   const double ambiguity = top_score > 0 ? std::clamp(runner_up / top_score - 0.5, 0.0, 0.5) * 2 : 0;
-  out.confidence = std::clamp(0.2 + 0.45 * top_score + 0.15 * agreement + 0.1 * coverage -
-                                  0.2 * ambiguity * top_score,
-                              0.05, 0.95);
+  const double score = std::clamp(0.2 + 0.45 * top_score + 0.15 * agreement + 0.1 * coverage -
+                                      0.2 * ambiguity * top_score,
+                                  0.0, 1.0);
+  out.confidence = Calibrate(score, options_.calibration);
   if (generic_diagnosis) out.confidence = std::min(out.confidence, kGenericConfidence);
 
   // --- Impact and summary. ---
@@ -395,6 +396,10 @@ Result<model::Analysis> BuiltinAnalyst::Analyze(const EvidencePack& pack) {
   summary += fmt::format(". Confidence {:.2f}.", out.confidence);
   out.summary = summary;
   return out;
+}
+
+bool IsGenericDiagnosis(const model::Analysis& analysis) {
+  return analysis.root_cause.rfind(kGenericCausePrefix, 0) == 0;
 }
 
 std::string DiagnosedRule(const model::Analysis& analysis) {

@@ -12,16 +12,19 @@
 //  7. adds what fixed similar past incidents,
 // and combines them into one Analysis whose every claim lists its evidence.
 //
-// Confidence is a calibrated score, not a probability from data (there is no labelled history
-// yet):  0.2 + 0.45 x (top hypothesis score) + 0.15 x agreement + 0.1 x evidence coverage
-//        - 0.2 x ambiguity, clamped to [0.05, 0.95], where agreement is how well the service
-// ranking and the deploy ranking support the hypothesis (its dependency is the top service
-// suspect; a deploy suspect scores >= 0.4), coverage is min(1, kinds of evidence / 4), and
-// ambiguity is how close the runner-up hypothesis (from another rule) comes to the top one.
-// Thin evidence (one alert, no logs, no deploy) therefore stays around 0.5-0.6; agreeing
-// signals reach 0.8-0.9. A diagnosis on generic words only is capped at kGenericConfidence.
+// Confidence starts as an evidence score: 0.2 + 0.45 x (top hypothesis score) + 0.15 x agreement
+// + 0.1 x evidence coverage - 0.2 x ambiguity, where agreement is how well the service ranking
+// and the deploy ranking support the hypothesis (its dependency is the top service suspect; a
+// deploy suspect scores >= 0.4), coverage is min(1, kinds of evidence / 4), and ambiguity is how
+// close the runner-up hypothesis (from another rule) comes to the top one. The score is then
+// mapped by the calibration in AnalystOptions (confidence_calibration.h), fitted on labelled
+// incidents, to the share of alike-scored incidents whose root cause was right. A diagnosis on
+// generic words only is capped at kGenericConfidence after that: the service may be right, but
+// the cause names no specific failure, and no labelled data scores the cause.
 // Thread-compatible.
 #pragma once
+
+#include <string_view>
 
 #include "analysis/analyst.h"
 #include "analysis/analyst_options.h"
@@ -37,6 +40,12 @@ inline constexpr double kPrimeDeployScore = 0.3;
 // The highest confidence of a diagnosis that matched only generic words ("timeout"): many
 // failures write them, so it is a lead, not an answer.
 inline constexpr double kGenericConfidence = 0.35;
+
+// How the root cause of a generic-only diagnosis begins.
+inline constexpr std::string_view kGenericCausePrefix = "Possibly (generic evidence only): ";
+
+// Whether the built-in analysis diagnosed on generic words only.
+bool IsGenericDiagnosis(const model::Analysis& analysis);
 
 // The knowledge-base rule the analysis diagnosed (the ref of its "knowledge" evidence), or ""
 // when no rule was used.

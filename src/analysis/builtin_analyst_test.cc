@@ -82,8 +82,10 @@ TEST(BuiltinAnalyst, ThinEvidenceGivesLowConfidence) {
   auto rich = BuiltinAnalyst().Analyze(
       Pack({MakeAlert("api-gateway", "Redis timeout", {{"latency", 4200}}, "441")}));
   ASSERT_TRUE(thin && rich);
-  EXPECT_LT(thin->confidence, 0.5);
-  EXPECT_LT(thin->confidence, rich->confidence);
+  // Calibrated (confidence_calibration.h): the weakest specific evidence on the development
+  // incidents was right about half the time or less, agreeing signals nine times in ten.
+  EXPECT_LT(thin->confidence, 0.6);
+  EXPECT_LT(thin->confidence, rich->confidence - 0.2);
   EXPECT_FALSE(thin->root_cause.empty());
 }
 

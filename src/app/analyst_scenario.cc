@@ -49,8 +49,7 @@ Result<ScenarioRun> RunScenario(std::string_view text, analysis::Analyst& analys
   run.got.severity = model::SeverityName(a.severity);
   run.got.rule = analysis::DiagnosedRule(a);
   if (run.got.rule.empty()) run.got.rule = "none";
-  run.got.generic = a.root_cause.rfind("Possibly", 0) == 0 &&
-                    a.confidence <= analysis::kGenericConfidence;
+  run.got.generic = analysis::IsGenericDiagnosis(a);
   return run;
 }
 

@@ -64,7 +64,8 @@ struct Analysis {
   Severity severity = Severity::kUnknown;
   std::string impact;
   std::vector<std::string> recommended_actions;
-  double confidence = 0;  // calibrated probability that root_cause is right
+  double confidence = 0;  // estimated probability that root_cause is right (builtin: calibrated
+                          // on labelled incidents, analysis/confidence_calibration.h)
   std::string summary;    // two or three plain sentences
   std::vector<Suspect> deploy_suspects;
   std::vector<Suspect> service_suspects;
