@@ -44,11 +44,14 @@ class LoadClient {
     while (buffer_.size() < header_end + 4 + length) {
       if (!ReadMore()) return Reset();
     }
+    last_headers_ = buffer_.substr(0, header_end);
     last_body_ = buffer_.substr(header_end + 4, length);
     return status;
   }
 
   const std::string& last_body() const { return last_body_; }
+  // The status line and headers of the last response, without the blank line.
+  const std::string& last_headers() const { return last_headers_; }
 
   static std::string Post(const std::string& path, const std::string& body,
                           const std::string& auth_header,
@@ -104,6 +107,7 @@ class LoadClient {
   int fd_ = -1;
   std::string buffer_;
   std::string last_body_;
+  std::string last_headers_;
 };
 
 }  // namespace quell::bench

@@ -158,6 +158,11 @@ class FakeOllama {
     std::lock_guard lock(mu_);
     script_.push_back(std::move(s));
   }
+  // Scripted answers not yet taken.
+  size_t pending() {
+    std::lock_guard lock(mu_);
+    return script_.size();
+  }
   void SetModels(std::vector<std::string> models) {
     std::lock_guard lock(mu_);
     models_ = std::move(models);

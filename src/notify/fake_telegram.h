@@ -28,6 +28,7 @@ struct FakeReply {
 struct FakeCall {
   std::string method;
   boost::json::object body;
+  int status = 0;  // the HTTP status answered (0 while the answer is being made)
 };
 
 class FakeTelegram {
@@ -45,11 +46,14 @@ class FakeTelegram {
       }
       boost::system::error_code ec;
       auto parsed = boost::json::parse(req.body, ec);
-      FakeCall call{method, !ec && parsed.is_object() ? parsed.as_object() : boost::json::object{}};
+      FakeCall call{method, !ec && parsed.is_object() ? parsed.as_object() : boost::json::object{},
+                    0};
       FakeReply reply;
       bool scripted = false;
+      size_t index = 0;
       {
         std::lock_guard lock(mu_);
+        index = calls_.size();
         calls_.push_back(call);
         auto& queue = script_[method];
         if (!queue.empty()) {
@@ -61,6 +65,10 @@ class FakeTelegram {
       cv_.notify_all();
       if (reply.delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(reply.delay_ms));
       if (!scripted) reply = Default(method, call.body);
+      {
+        std::lock_guard lock(mu_);
+        calls_[index].status = reply.status;
+      }
       res.status = reply.status;
       res.set_content(reply.body, "application/json");
     });
@@ -84,6 +92,12 @@ class FakeTelegram {
   void Script(const std::string& method, FakeReply reply) {
     std::lock_guard lock(mu_);
     script_[method].push_back(std::move(reply));
+  }
+  // Scripted replies for `method` not yet taken.
+  size_t PendingScript(const std::string& method) {
+    std::lock_guard lock(mu_);
+    auto it = script_.find(method);
+    return it == script_.end() ? 0 : it->second.size();
   }
   // A press of a button, delivered to the next getUpdates.
   void PushCallback(int64_t update_id, int64_t user_id, int64_t chat_id, int64_t message_id,
