@@ -110,9 +110,9 @@ struct EngineCounters {
 
 class Engine {
  public:
-  // `store` and `clock` must outlive the Engine. Starts the writer thread.
+  // `store` and `clock` must outlive the Engine. Starts no thread: Submit's callers commit.
   Engine(store::Store& store, const Clock& clock, EngineOptions options);
-  ~Engine();  // Drains pending submissions, then stops the writer thread.
+  ~Engine();  // Shutdown(): waits until queued submissions are committed.
 
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

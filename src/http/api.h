@@ -1,6 +1,6 @@
 // Api: the REST API's Handler. Routes requests to ingest, incident queries and actions,
 // authenticates them by bearer token and scope, and turns every Status into the uniform JSON
-// error body. Ingest responses are sent from the Engine's writer thread after the group commit.
+// error body. Ingest responses are sent after the group commit, from the thread that led it.
 // Nothing that waits on the network runs on the server's I/O threads: re-analyses (a model call)
 // and Telegram webhook presses (answerCallbackQuery) run on the Api's own small worker pools and
 // answer from there. Thread-safe.
