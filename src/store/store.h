@@ -29,6 +29,23 @@ struct Token {
   std::string scope;  // ingest | read | admin
   std::string hash;   // Sha256Hex(secret)
   TimeMs created_at = 0;
+  TimeMs expires_at = 0;    // 0: never
+  TimeMs last_used_at = 0;  // 0: never; kept to the minute (auth.cc)
+};
+
+// A dashboard session: the cookie holds a random id, the store only its SHA-256.
+struct Session {
+  std::string id_hash;  // Sha256Hex(cookie value)
+  int64_t token_id = 0;  // whose rights it has; revoking the token ends it
+  std::string csrf;     // the value cookie-authenticated writes must echo in X-CSRF-Token
+  TimeMs created_at = 0;
+  TimeMs expires_at = 0;
+};
+
+// A live session with its token, as one read finds them.
+struct SignedIn {
+  Session session;
+  Token token;
 };
 
 struct IncidentQuery {
@@ -189,6 +206,24 @@ class Store {
   virtual Result<int64_t> InsertToken(const Token& token) = 0;
   virtual Result<std::optional<Token>> FindTokenByHash(const std::string& hash) = 0;
   virtual Result<std::vector<Token>> ListTokens() = 0;
+  // Revokes every token named `name`, with its sessions and sign-in codes. Returns how many
+  // tokens there were.
+  virtual Result<int64_t> DeleteTokens(const std::string& name) = 0;
+  // Records that token `id` was used at `at`.
+  virtual Status TouchToken(int64_t id, TimeMs at) = 0;
+
+  // Dashboard sessions and one-time sign-in codes (stored by hash). Inserting either one drops
+  // those that expired before its created_at. A lookup does not check expiry: the caller does.
+  virtual Status InsertSession(const Session& session) = 0;
+  // The session and its token (none when either is gone).
+  virtual Result<std::optional<SignedIn>> FindSession(const std::string& id_hash) = 0;
+  virtual Status DeleteSession(const std::string& id_hash) = 0;
+  virtual Status InsertLoginCode(const std::string& code_hash, int64_t token_id,
+                                 TimeMs created_at, TimeMs expires_at) = 0;
+  // Takes the code (it works once, whichever process or node asks first) and returns its
+  // token when the code existed, had not expired at `now` and its token still exists.
+  virtual Result<std::optional<Token>> TakeLoginCode(const std::string& code_hash,
+                                                     TimeMs now) = 0;
 
   // Job queue. Claim takes the oldest due job (run_at <= now) that is not leased, leases it
   // until now + lease_ms and increments attempts. Complete deletes it; Retry releases it to

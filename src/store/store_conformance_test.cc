@@ -571,16 +571,73 @@ TEST_P(StoreConformance, ARolledBackEnqueueLeavesNoPendingJob) {
 }
 
 TEST_P(StoreConformance, Tokens) {
-  Token t{0, "ci", "ingest", "abc123", 5};
+  Token t;
+  t.name = "ci";
+  t.scope = "ingest";
+  t.hash = "abc123";
+  t.created_at = 5;
+  t.expires_at = 900;
   auto id = store_->InsertToken(t);
   ASSERT_TRUE(id);
   auto found = store_->FindTokenByHash("abc123");
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->name, "ci");
   EXPECT_EQ((*found)->scope, "ingest");
+  EXPECT_EQ((*found)->expires_at, 900);
+  EXPECT_EQ((*found)->last_used_at, 0);
   EXPECT_FALSE(*store_->FindTokenByHash("nope"));
   EXPECT_FALSE(store_->InsertToken(t));  // the hash is unique
   EXPECT_EQ(store_->ListTokens()->size(), 1u);
+
+  ASSERT_TRUE(store_->TouchToken(*id, 70).ok());
+  ASSERT_TRUE(store_->TouchToken(*id, 60).ok());  // never goes back
+  EXPECT_EQ((*store_->FindTokenByHash("abc123"))->last_used_at, 70);
+  Reopen();
+  EXPECT_EQ((*store_->FindTokenByHash("abc123"))->last_used_at, 70);
+
+  EXPECT_EQ(*store_->DeleteTokens("other"), 0);
+  EXPECT_EQ(*store_->DeleteTokens("ci"), 1);
+  EXPECT_FALSE(*store_->FindTokenByHash("abc123"));
+  EXPECT_TRUE(store_->ListTokens()->empty());
+}
+
+TEST_P(StoreConformance, SessionsEndWithTheirTokenAndCodesWorkOnce) {
+  Token t;
+  t.name = "alice";
+  t.scope = "admin";
+  t.hash = "h1";
+  auto token_id = store_->InsertToken(t);
+  ASSERT_TRUE(token_id);
+  Session s{"sess1", *token_id, "csrf1", 100, 1000};
+  ASSERT_TRUE(store_->InsertSession(s).ok());
+  auto found = store_->FindSession("sess1");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->token.name, "alice");
+  EXPECT_EQ((*found)->session.csrf, "csrf1");
+  EXPECT_EQ((*found)->session.expires_at, 1000);
+  EXPECT_FALSE(*store_->FindSession("sess2"));
+  // A later session drops the ones that expired before it began.
+  ASSERT_TRUE(store_->InsertSession(Session{"sess2", *token_id, "c2", 1000, 5000}).ok());
+  EXPECT_FALSE(*store_->FindSession("sess1"));
+  ASSERT_TRUE(store_->DeleteSession("sess2").ok());
+  EXPECT_FALSE(*store_->FindSession("sess2"));
+
+  ASSERT_TRUE(store_->InsertLoginCode("code1", *token_id, 100, 700).ok());
+  ASSERT_TRUE(store_->InsertLoginCode("late", *token_id, 100, 700).ok());
+  auto taken = store_->TakeLoginCode("code1", 200);
+  ASSERT_TRUE(taken && *taken);
+  EXPECT_EQ((*taken)->name, "alice");
+  EXPECT_FALSE(*store_->TakeLoginCode("code1", 200));  // once
+  EXPECT_FALSE(*store_->TakeLoginCode("late", 700));   // expired
+  EXPECT_FALSE(*store_->TakeLoginCode("late", 200));   // and gone
+
+  // Revoking the token ends its sessions and codes.
+  ASSERT_TRUE(store_->InsertSession(Session{"sess3", *token_id, "c3", 1000, 5000}).ok());
+  ASSERT_TRUE(store_->InsertLoginCode("code2", *token_id, 1000, 2000).ok());
+  EXPECT_EQ(*store_->DeleteTokens("alice"), 1);
+  EXPECT_FALSE(*store_->FindSession("sess3"));
+  ASSERT_TRUE(store_->InsertToken(Token{0, "bob", "admin", "h2", 0, 0, 0}));
+  EXPECT_FALSE(*store_->TakeLoginCode("code2", 1500));
 }
 
 TEST_P(StoreConformance, CommittedDataSurvivesReopenAndMigrationsAreIdempotent) {

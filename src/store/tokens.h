@@ -1,4 +1,5 @@
-// API tokens: creation (the secret is shown once, only its SHA-256 is stored) and scope rules.
+// API tokens: creation (the secret is shown once, only its SHA-256 is stored), scope rules and
+// expiry.
 #pragma once
 
 #include <string>
@@ -19,7 +20,13 @@ Result<Scope> ParseScope(std::string_view text);
 bool ScopeAllows(std::string_view token_scope, Scope needed);
 
 // Creates a token and returns its secret ("qk_" + 64 hex digits). The caller shows it once.
+// Names are unique (they are who acts, e.g. on the timeline): 1-64 letters, digits and ._@-.
+// `expires_at` 0: the token never expires.
 Result<std::string> CreateToken(Store& store, const std::string& name, std::string_view scope,
-                                TimeMs now);
+                                TimeMs now, TimeMs expires_at = 0);
+
+inline bool TokenExpired(const Token& token, TimeMs now) {
+  return token.expires_at != 0 && now >= token.expires_at;
+}
 
 }  // namespace quell::store

@@ -329,6 +329,33 @@ UPDATE incidents SET alert_severity = severity;
       // triggers in the transaction that writes the rows they count (so they are exact, durable
       // and replayed with the redo log), and backfilled once from what is stored.
       kStatMinutesMigration,
+      // 14: token lifecycle: expiry and last use, dashboard sessions and one-time sign-in codes
+      // (both stored by hash). Revoking a token deletes its row; the trigger ends its sessions
+      // and codes in the same statement.
+      R"sql(
+ALTER TABLE tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tokens_by_name ON tokens(name);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  token_id INTEGER NOT NULL,
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_by_token ON sessions(token_id);
+CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+CREATE TABLE login_codes (
+  code_hash TEXT PRIMARY KEY,
+  token_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER tokens_delete AFTER DELETE ON tokens BEGIN
+  DELETE FROM sessions WHERE token_id = old.id;
+  DELETE FROM login_codes WHERE token_id = old.id;
+END;
+)sql",
   };
   return migrations;
 }

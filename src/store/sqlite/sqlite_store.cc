@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/sqlite/auth_tables.h"
 #include "store/sqlite/redo_log.h"
 #include "store/sqlite/row_codec.h"
 #include "store/sqlite/schema.h"
@@ -1035,32 +1036,48 @@ class SqliteStore final : public Store {
     return excess->Run();
   }
 
+  // Tokens, sessions and sign-in codes: store/sqlite/auth_tables.cc. Changes are direct
+  // writes (rare: sign-ins, revocations, a token's last use once a minute).
   Result<int64_t> InsertToken(const Token& token) override {
     QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
-    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("INSERT INTO tokens (name, scope, hash, "
-                                                     "created_at) VALUES (?1, ?2, ?3, ?4)"));
-    s->Bind(1, token.name).Bind(2, token.scope).Bind(3, token.hash).Bind(4, token.created_at);
-    QUELL_RETURN_IF_ERROR(s->Run());
-    return writer_->LastInsertId();
+    return auth_tables::InsertToken(*writer_, token);
   }
-
   Result<std::optional<Token>> FindTokenByHash(const std::string& hash) override {
     Reader r(*this, Sees::kCommitted);
-    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, name, scope, hash, created_at FROM "
-                                                   "tokens WHERE hash = ?1"));
-    s->Bind(1, hash);
-    return QueryOne(*s, [](const SqliteStatement& row) {
-      return Token{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
-    });
+    return auth_tables::FindTokenByHash(r.db(), hash);
   }
-
   Result<std::vector<Token>> ListTokens() override {
     Reader r(*this, Sees::kCommitted);
-    QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT id, name, scope, hash, created_at FROM "
-                                                   "tokens ORDER BY id"));
-    return CollectRows(*s, [](const SqliteStatement& row) {
-      return Token{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
-    });
+    return auth_tables::ListTokens(r.db());
+  }
+  Result<int64_t> DeleteTokens(const std::string& name) override {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+    return auth_tables::DeleteTokens(*writer_, name);
+  }
+  Status TouchToken(int64_t id, TimeMs at) override {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+    return auth_tables::TouchToken(*writer_, id, at);
+  }
+  Status InsertSession(const Session& session) override {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+    return auth_tables::InsertSession(*writer_, session);
+  }
+  Result<std::optional<SignedIn>> FindSession(const std::string& id_hash) override {
+    Reader r(*this, Sees::kCommitted);
+    return auth_tables::FindSession(r.db(), id_hash);
+  }
+  Status DeleteSession(const std::string& id_hash) override {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+    return auth_tables::DeleteSession(*writer_, id_hash);
+  }
+  Status InsertLoginCode(const std::string& code_hash, int64_t token_id, TimeMs created_at,
+                         TimeMs expires_at) override {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+    return auth_tables::InsertLoginCode(*writer_, code_hash, token_id, created_at, expires_at);
+  }
+  Result<std::optional<Token>> TakeLoginCode(const std::string& code_hash, TimeMs now) override {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+    return auth_tables::TakeLoginCode(*writer_, code_hash, now);
   }
 
   Result<std::optional<Job>> ClaimJob(TimeMs now, TimeMs lease_ms) override {
