@@ -95,7 +95,7 @@ TEST(AnalysisOnTheServer, JobStoresAnalysisAndSimilarIncidentsCarryTheirFix) {
 
   // Resolve it with a note; a later, similar incident finds it.
   auto resolved = server.Post("/api/v1/incidents/" + first_id + "/resolve",
-                              R"({"actor":"alice","note":"Raised the Redis pool to 64"})", token);
+                              R"({"note":"Raised the Redis pool to 64"})", token);
   ASSERT_EQ(resolved.status, 200);
   auto second = json::parse(server.Post("/api/v1/alerts",
                                         R"({"service":"api","environment":"staging","error":"Redis timeout","latency":3900})",

@@ -1,5 +1,6 @@
 #include "server_process.h"
 
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -174,12 +175,65 @@ std::string ServerProcess::log() const {
   return ss.str();
 }
 
-std::string ServerProcess::LogWithoutSignInLink() const {
-  std::istringstream in(log());
-  std::string line, out;
-  while (std::getline(in, line))
-    if (line.rfind("Dashboard: http://", 0) != 0) out += line + "\n";
-  return out;
+TerminalServer::~TerminalServer() { Stop(); }
+
+bool TerminalServer::Start(const std::string& data_dir,
+                           const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {QuellBinary(), "serve", "--listen", "127.0.0.1:0",
+                                   "--data-dir", data_dir};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = ::forkpty(&terminal_, nullptr, nullptr, nullptr);
+  if (pid_ == 0) {
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (pid_ < 0) return false;
+  // Drained until the server exits: a full terminal would block its writes, and closing it
+  // would hang the server up.
+  reader_ = std::thread([this] {
+    char buffer[4096];
+    for (;;) {
+      ssize_t n = ::read(terminal_, buffer, sizeof buffer);
+      if (n <= 0) break;
+      std::lock_guard lock(mu_);
+      output_.append(buffer, static_cast<size_t>(n));
+    }
+  });
+  const std::string listening = "listening on http://127.0.0.1:";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string text = output();
+    const size_t at = text.find(listening);
+    const size_t dashboard = text.find("Dashboard:");
+    if (at != std::string::npos && dashboard != std::string::npos &&
+        text.find('\n', dashboard) != std::string::npos) {
+      port_ = static_cast<uint16_t>(std::stoi(text.substr(at + listening.size())));
+      return true;
+    }
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+void TerminalServer::Stop() {
+  if (pid_ > 0) StopProcess(pid_);
+  pid_ = -1;
+  if (reader_.joinable()) reader_.join();  // the read ends (EIO) once the server is gone
+  if (terminal_ >= 0) ::close(terminal_);
+  terminal_ = -1;
+}
+
+std::string TerminalServer::output() const {
+  std::lock_guard lock(mu_);
+  return output_;
 }
 
 std::unique_ptr<httplib::Client> ServerProcess::NewClient() const {

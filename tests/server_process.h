@@ -6,8 +6,10 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <httplib.h>
@@ -41,9 +43,6 @@ class ServerProcess {
   // or empty on failure.
   std::string CreateToken(const std::string& name, const std::string& scope) const;
   std::string log() const;
-  // The same without the "Dashboard: …/login?token=…" line `quell serve` prints on stdout, which
-  // carries the admin token by design; tokens must appear nowhere else.
-  std::string LogWithoutSignInLink() const;
 
   HttpResult Get(const std::string& path, const std::string& token) const;
   HttpResult Post(const std::string& path, const std::string& body, const std::string& token,
@@ -55,6 +54,28 @@ class ServerProcess {
   std::string log_path_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+};
+
+// `quell serve` with its stdout and stderr on a pseudo-terminal, as when run from a console
+// (it prints a sign-in link only there). Its output is read as it comes; stopped by SIGTERM.
+class TerminalServer {
+ public:
+  TerminalServer() = default;
+  ~TerminalServer();
+  // Starts `quell serve --listen 127.0.0.1:0 --data-dir DATA_DIR ARGS` and waits until it has
+  // printed its "Dashboard:" line. Returns false (see output()) if it did not come up.
+  bool Start(const std::string& data_dir, const std::vector<std::string>& extra_args = {});
+  void Stop();
+  uint16_t port() const { return port_; }
+  std::string output() const;
+
+ private:
+  pid_t pid_ = -1;
+  int terminal_ = -1;  // the pseudo-terminal's controlling side
+  uint16_t port_ = 0;
+  mutable std::mutex mu_;
+  std::string output_;
+  std::thread reader_;
 };
 
 // Path of the quell binary under test (QUELL_BIN, set by CMake).

@@ -287,7 +287,7 @@ function actionsBar(incident, reload) {
       e.target.disabled = true;
       try {
         const result = await api('/api/v1/incidents/' + incident.id + '/' + path, { method: 'POST',
-          body: path === 'analyze' ? {} : { actor: state.me.name, note: note.value } });
+          body: path === 'analyze' ? {} : { note: note.value } });  // the actor is the signed-in token
         note.value = '';
         // A re-analysis that outlasts the server's wait is answered 202 and lands later.
         toast(result && result.poll ? label + ': still running; the analysis shows here when done'

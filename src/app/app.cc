@@ -426,8 +426,9 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
   p.jobs->Start();
-  http::ApiDeps api_deps{*p.engine, *p.store, *p.metrics, clock, *p.analyst, p.evidence,
-                         p.configured_topology, *p.logs, nullptr, "", {}};
+  http::ApiDeps api_deps{*p.engine,     *p.store, *p.metrics, clock, *p.analyst, p.evidence,
+                         p.configured_topology, *p.logs, nullptr, "", {},
+                         config.session_ttl_ms, config.public_url.rfind("https://", 0) == 0};
   api_deps.readiness_details = LlmReadinessDetails(p.llm.get());
   if (p.telegram_updates && config.telegram_mode == "webhook") {
     api_deps.telegram_updates = p.telegram_updates.get();
@@ -443,6 +444,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
 }
 
 uint16_t App::port() const { return parts_->server ? parts_->server->port() : 0; }
+store::Store& App::store() { return *parts_->store; }
 
 void App::Stop() {
   Parts& p = *parts_;

@@ -24,6 +24,7 @@ class App {
   static Result<std::unique_ptr<App>> Start(const config::Config& config, const Clock& clock);
 
   uint16_t port() const;
+  store::Store& store();
   // Idempotent: stop accepting, finish in-flight requests, drain the engine, close the store.
   void Stop();
 
@@ -42,7 +43,16 @@ Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config);
 // scenario (app/demo.h) through the API. Returns the exit code.
 int RunServe(const config::Config& config, bool demo = false);
 
-// `quell token create`: prints the new token alone on stdout. Returns the exit code.
-int RunTokenCreate(const config::Config& config, const std::string& name, const std::string& scope);
+// `quell token create`: prints the new token alone on stdout. `expires` (optional): a
+// duration from now ("30d") or an RFC 3339 time. Returns the exit code.
+int RunTokenCreate(const config::Config& config, const std::string& name, const std::string& scope,
+                   const std::string& expires = "");
+// `quell token list`: names, scopes, created, last used and expiry; never a secret.
+int RunTokenList(const config::Config& config);
+// `quell token revoke`: deletes the tokens named `name` with their dashboard sessions.
+int RunTokenRevoke(const config::Config& config, const std::string& name);
+// `quell login-link`: prints a one-time dashboard sign-in link for the token named `name`
+// (empty: the one in DATA_DIR/admin.token).
+int RunLoginLink(const config::Config& config, const std::string& name);
 
 }  // namespace quell::app

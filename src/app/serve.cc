@@ -1,37 +1,41 @@
-// `quell serve` and `quell token create`: process-level wiring (signals, stdout).
+// `quell serve`: process-level wiring (signals, stdout).
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
 #include "app/demo.h"
+#include "app/login_link.h"
 #include "common/log.h"
 #include "net/http_client.h"
+#include "store/sessions.h"
 #include "store/store.h"
-#include "store/tokens.h"
 
 namespace quell::app {
 namespace {
 
-// The admin token from DATA_DIR/admin.token, or empty when it is gone or unreadable.
-std::string ReadAdminToken(const std::string& data_dir) {
-  std::ifstream in(data_dir + "/admin.token");
-  std::string token;
-  std::getline(in, token);
-  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  return token;
-}
-
-// A host a browser can open: a wildcard listen address is reached through loopback.
-std::string BrowsableHost(std::string host) {
-  if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
-  if (host == "[::]" || host == "::") return "[::1]";
-  if (host.find(':') != std::string::npos && host.front() != '[') return "[" + host + "]";
-  return host;
+// The dashboard line. A sign-in link goes to a terminal only: stdout that is a file or a pipe
+// ends up in journald or `docker logs`, where a working link must not be. The link holds a
+// one-time code, never a token.
+void PrintSignIn(App& app, const config::Config& config, uint16_t port, TimeMs now) {
+  const std::string base = DashboardBase(config, port);
+  if (!::isatty(STDOUT_FILENO)) {
+    std::printf(
+        "Dashboard: %s/ (for a one-time sign-in link run: quell login-link --data-dir %s)\n",
+        base.c_str(), config.data_dir.c_str());
+    return;
+  }
+  auto link = NewLoginLink(app.store(), config, base, "", now);
+  if (link)
+    std::printf("Dashboard: %s (one-time sign-in link, expires in %lld minutes)\n", link->c_str(),
+                static_cast<long long>(store::kLoginCodeTtlMs / kMinuteMs));
+  else
+    std::printf("Dashboard: %s/ (no sign-in link: %s)\n", base.c_str(),
+                link.error().message().c_str());
 }
 
 }  // namespace
@@ -58,14 +62,10 @@ int RunServe(const config::Config& config, bool demo) {
               config.data_dir.c_str());
   std::printf("Authenticate with: -H \"Authorization: Bearer $(cat %s/admin.token)\"\n",
               config.data_dir.c_str());
-  // The sign-in link carries the admin token: stdout only (the console), never the log.
-  const std::string token = ReadAdminToken(config.data_dir);
   const std::string base = "http://" + BrowsableHost(host) + ":" + std::to_string(port);
-  if (!token.empty())
-    std::printf("Dashboard: %s/login?token=%s\n", base.c_str(), token.c_str());
-  else
-    std::printf("Dashboard: %s/login (sign in with an admin or read token)\n", base.c_str());
+  PrintSignIn(**app, config, static_cast<uint16_t>(port), clock.Now());
   std::fflush(stdout);
+  const std::string token = ReadAdminToken(config.data_dir);
 
   if (demo) {
     if (token.empty()) {
@@ -91,23 +91,6 @@ int RunServe(const config::Config& config, bool demo) {
   spdlog::info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
   (*app)->Stop();
   spdlog::info("stopped cleanly");
-  return 0;
-}
-
-int RunTokenCreate(const config::Config& config, const std::string& name,
-                   const std::string& scope) {
-  auto store = OpenDataDir(config);
-  if (!store) {
-    std::fprintf(stderr, "quell: %s\n", store.error().ToString().c_str());
-    return 1;
-  }
-  SystemClock clock;
-  auto secret = store::CreateToken(**store, name, scope, clock.Now());
-  if (!secret) {
-    std::fprintf(stderr, "quell: %s\n", secret.error().ToString().c_str());
-    return 2;
-  }
-  std::printf("%s\n", secret->c_str());
   return 0;
 }
 

@@ -73,16 +73,41 @@ int main(int argc, char** argv) {
     demo->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
     demo->add_option("--set", sets, "Set any option of `quell serve` (repeatable)");
 
-    // token create
+    // token create | list | revoke
     auto* token = app.add_subcommand("token", "Manage API tokens.");
     token->require_subcommand(1);
-    std::string token_name, token_scope = "ingest", token_data_dir, token_config;
+    std::string token_name, token_scope = "ingest", token_expires, token_data_dir, token_config;
     auto* token_create = token->add_subcommand(
         "create", "Create a token and print it alone on stdout (shown once; stored hashed).");
-    token_create->add_option("--name", token_name, "Name of the token (who uses it)")->required();
+    token_create
+        ->add_option("--name", token_name,
+                     "Name of the token (who uses it; the actor of what it does; unique)")
+        ->required();
     token_create->add_option("--scope", token_scope, "ingest | read | admin (default ingest)");
-    token_create->add_option("--data-dir", token_data_dir, "Data directory (QUELL_DATA_DIR)");
-    token_create->add_option("--config", token_config, "TOML config file (QUELL_CONFIG)");
+    token_create->add_option("--expires", token_expires,
+                             "Expiry: a duration from now (90m, 30d) or an RFC 3339 time "
+                             "(default: never)");
+    auto* token_list = token->add_subcommand(
+        "list", "List tokens: name, scope, created, last used, expiry (never the token).");
+    auto* token_revoke = token->add_subcommand(
+        "revoke", "Revoke a token (and end its dashboard sessions); a running server refuses it "
+                  "within a second.");
+    token_revoke->add_option("--name", token_name, "Name of the token")->required();
+    for (auto* sub : {token_create, token_list, token_revoke}) {
+      sub->add_option("--data-dir", token_data_dir, "Data directory (QUELL_DATA_DIR)");
+      sub->add_option("--config", token_config, "TOML config file (QUELL_CONFIG)");
+    }
+
+    // login-link
+    auto* login_link = app.add_subcommand(
+        "login-link", "Print a one-time dashboard sign-in link (works once, for 10 minutes).");
+    login_link->add_option("--name", token_name,
+                           "Sign in as this token (read or admin scope; default: the token in "
+                           "DATA_DIR/admin.token)");
+    login_link->add_option("--data-dir", token_data_dir, "Data directory (QUELL_DATA_DIR)");
+    login_link->add_option("--config", token_config,
+                           "TOML config file (QUELL_CONFIG); the link starts with public_url, "
+                           "else http://<listen>");
 
     // repair
     std::string repair_data_dir, repair_config;
@@ -155,7 +180,7 @@ int main(int argc, char** argv) {
       }
       return quell::app::RunServe(*config, serve_demo || demo->parsed());
     }
-    if (token_create->parsed()) {
+    if (token->parsed() || login_link->parsed()) {
       std::vector<std::pair<std::string, std::string>> overrides;
       if (!token_data_dir.empty()) overrides.emplace_back("data_dir", token_data_dir);
       auto config = LoadFromCommandLine(token_config, overrides);
@@ -163,7 +188,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "quell: %s\n", config.error().message().c_str());
         return 2;
       }
-      return quell::app::RunTokenCreate(*config, token_name, token_scope);
+      if (token_create->parsed())
+        return quell::app::RunTokenCreate(*config, token_name, token_scope, token_expires);
+      if (token_list->parsed()) return quell::app::RunTokenList(*config);
+      if (token_revoke->parsed()) return quell::app::RunTokenRevoke(*config, token_name);
+      return quell::app::RunLoginLink(*config, token_name);
     }
     if (repair->parsed()) {
       std::vector<std::pair<std::string, std::string>> overrides;

@@ -136,6 +136,15 @@ const std::vector<Option>& Options() {
         IntSetter(&Config::max_connections, 1, 1'000'000));
     add("public_url", "", "URL users open the dashboard at (used in notification links)",
         StringSetter(&Config::public_url));
+    add("dashboard.session_ttl", "7d",
+        "how long a dashboard sign-in lasts (the session ends on the server then, or at "
+        "sign-out, or when its token is revoked or expires)",
+        [](Config& c, const std::string& v) -> Status {
+          QUELL_ASSIGN_OR_RETURN(TimeMs d, ParseDuration(v));
+          if (d < kSecondMs) return InvalidArgument("must be at least 1s");
+          c.session_ttl_ms = d;
+          return Status::Ok();
+        });
     add("log.level", "info", "debug | info | warn | error",
         [](Config& c, const std::string& v) -> Status {
           if (v != "debug" && v != "info" && v != "warn" && v != "error" && v != "trace")

@@ -27,6 +27,7 @@ struct Config {
   size_t max_header_bytes = 16 * 1024;
   int max_connections = 1024;
   std::string public_url;  // how users reach the dashboard (links in notifications)
+  TimeMs session_ttl_ms = 7 * 24 * kHourMs;  // a dashboard session ends this long after sign-in
   // Logging.
   std::string log_level = "info";
   bool log_json = false;

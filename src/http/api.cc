@@ -18,7 +18,7 @@ namespace quell::http {
 struct Api::Impl {
   explicit Impl(const ApiDeps& d)
       : deps(d),
-        auth(d.store),
+        auth(d.store, d.clock),
         latency(d.metrics.Histogram("quell_http_request_duration_seconds",
                                     "Time from request to response.",
                                     {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
@@ -47,7 +47,9 @@ struct Api::Impl {
 
   // The answer to a request refused on its headers alone (no route, method not allowed,
   // credentials missing or short of the route's scope, the route's own header check), or none.
-  std::optional<HttpResponse> Refusal(const RouteMatch& match, const HttpRequest& head) {
+  // `caller`, if given, gets the name of the token that authenticated the request.
+  std::optional<HttpResponse> Refusal(const RouteMatch& match, const HttpRequest& head,
+                                      std::string* caller = nullptr) {
     if (!match.route) {
       if (match.path_known)
         return ErrorResponse(405, {StatusCode::kInvalidArgument,
@@ -55,13 +57,14 @@ struct Api::Impl {
       return ErrorResponse(404, NotFound("no route for " + head.path));
     }
     if (match.route->scope) {
-      Status checked = auth.Check(head, *match.route->scope);
-      if (!checked.ok()) {
-        if (checked.code() != StatusCode::kUnavailable)
+      auto checked = auth.Authenticate(head, *match.route->scope);
+      if (!checked) {
+        if (checked.error().code() != StatusCode::kUnavailable)
           spdlog::info("denied {} {} from {}: {}", head.method, head.path, head.remote_address,
-                       checked.message());
-        return ErrorResponse(checked);
+                       checked.error().message());
+        return ErrorResponse(checked.error());
       }
+      if (caller) *caller = checked->name;
     }
     if (match.route->check_head) {
       Status checked = match.route->check_head(head);
@@ -145,8 +148,8 @@ std::unique_ptr<BodyStream> Api::OpenStream(const HttpRequest& head) {
   RouteMatch match = impl_->router.Match(head.method, head.path);
   if (!match.route || !match.route->open_stream) return nullptr;
   if (match.route->scope) {
-    Status auth = impl_->auth.Check(head, *match.route->scope);
-    if (!auth.ok()) return std::make_unique<RejectingStream>(ErrorResponse(auth));
+    auto caller = impl_->auth.Authenticate(head, *match.route->scope);
+    if (!caller) return std::make_unique<RejectingStream>(ErrorResponse(caller.error()));
   }
   return match.route->open_stream(head);
 }
@@ -179,7 +182,8 @@ void Api::Handle(HttpRequest request, Responder respond_raw) {
   // Admit has checked all this before the body was read; checked again for callers that hand
   // requests over directly, and for a token revoked in between.
   RouteMatch match = impl_->router.Match(request.method, request.path);
-  if (auto refusal = impl_->Refusal(match, request)) return respond(std::move(*refusal));
+  if (auto refusal = impl_->Refusal(match, request, &request.caller))
+    return respond(std::move(*refusal));
   match.route->fn(request, match.params, std::move(respond));
 }
 

@@ -57,6 +57,9 @@ struct ApiDeps {
   std::string telegram_webhook_secret;
   // Optional parts listed in /readyz's details; may be empty.
   std::function<std::vector<ReadinessDetail>()> readiness_details;
+  // Dashboard sessions: how long one lasts, and whether its cookies are https-only.
+  TimeMs session_ttl_ms = 7 * 24 * kHourMs;
+  bool secure_cookies = false;
 };
 
 class Api : public Handler {

@@ -34,12 +34,13 @@ std::string CookieValue(const HttpRequest& request, std::string_view name) {
 }
 
 std::string SetCookieValue(std::string_view name, std::string_view value, bool http_only,
-                           long max_age_s) {
+                           long max_age_s, bool secure) {
   std::string out(name);
   out += '=';
   out += value;
   out += "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
   if (http_only) out += "; HttpOnly";
+  if (secure) out += "; Secure";
   return out;
 }
 

@@ -27,6 +27,8 @@ TEST(Cookies, SetCookieIsSiteWideStrictAndHttpOnlyWhenAsked) {
             "quell_session=qk_1; Path=/; SameSite=Strict; Max-Age=60; HttpOnly");
   EXPECT_EQ(SetCookieValue("quell_csrf", "", false, 0),
             "quell_csrf=; Path=/; SameSite=Strict; Max-Age=0");
+  EXPECT_EQ(SetCookieValue("quell_session", "ab", true, 60, /*secure=*/true),
+            "quell_session=ab; Path=/; SameSite=Strict; Max-Age=60; HttpOnly; Secure");
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
-// The web dashboard: the page and its assets (embedded, public: they hold no data), sign-in with
-// a token (GET /login?token=… or the form's POST /login) that sets the session cookie, sign-out,
-// and GET /api/v1/me (who is signed in, whether they may act).
+// The web dashboard: the page and its assets (embedded, public: they hold no data), sign-in
+// (GET /login?code=… with a one-time code from a printed link, GET /login?token=… for scripts,
+// or the form's POST /login with a token) that starts a server-side session, sign-out (which
+// ends it in the store), and GET /api/v1/me (who is signed in, whether they may act).
 //
-// The session cookie holds the token itself, HttpOnly and SameSite=Strict; the quell_csrf
-// cookie is random and readable by the page, which echoes it in X-CSRF-Token (auth.cc checks).
+// The session cookie holds only a random id (HttpOnly, SameSite=Strict, Secure behind https);
+// the quell_csrf cookie carries the session's CSRF value, readable by the page, which echoes it
+// in X-CSRF-Token (auth.cc checks it against the session).
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "common/hash.h"
@@ -13,13 +17,12 @@
 #include "http/routes.h"
 #include "http/static_assets.h"
 #include "http/url.h"
+#include "store/sessions.h"
 
 namespace quell::http {
 namespace {
 
 namespace json = boost::json;
-
-constexpr long kSessionMaxAgeS = 7 * 24 * 3600;
 
 // Pages run only our own scripts and styles, and cannot be framed.
 void AddPageHeaders(HttpResponse& response) {
@@ -93,27 +96,50 @@ HttpResponse LoginPage(int status, std::string_view message) {
   return response;
 }
 
-// Verifies the token and answers 303 to / with the session and CSRF cookies, or the sign-in
-// page with what went wrong. The token never appears in a log line or in the answer.
-HttpResponse SignIn(Authenticator& auth, std::string_view token) {
+// Starts a session for `caller` and answers 303 to / with its cookies, or the sign-in page
+// with what went wrong. No secret appears in a log line or in the answer's body.
+HttpResponse StartSession(const ApiDeps& deps, const Caller& caller) {
+  if (!store::ScopeAllows(caller.scope, store::Scope::kRead))
+    return LoginPage(403, "This token (scope " + caller.scope +
+                              ") can only send alerts; sign in with a read or admin token.");
+  const TimeMs now = deps.clock.Now();
+  auto session = store::CreateSession(deps.store, caller.token_id, caller.token_expires_at, now,
+                                      deps.session_ttl_ms);
+  if (!session) return LoginPage(503, "The database did not answer; try again.");
+  const long max_age_s = std::max<long>(1, static_cast<long>((session->expires_at - now) / 1000));
+  HttpResponse response{303, "text/plain; charset=utf-8", "signed in\n", {}};
+  response.headers.emplace_back("Location", "/");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  const bool secure = deps.secure_cookies;
+  response.headers.emplace_back(
+      "Set-Cookie", SetCookieValue(kSessionCookie, session->id, true, max_age_s, secure));
+  response.headers.emplace_back(
+      "Set-Cookie", SetCookieValue(kCsrfCookie, session->csrf, false, max_age_s, secure));
+  return response;
+}
+
+HttpResponse SignInWithToken(const ApiDeps& deps, Authenticator& auth, std::string_view token) {
   auto caller = auth.Verify(token, "token");
   if (!caller) {
     if (caller.error().code() == StatusCode::kUnavailable)
       return LoginPage(503, "The database did not answer; try again.");
     return LoginPage(401, "That token is not valid.");
   }
-  if (!store::ScopeAllows(caller->scope, store::Scope::kRead))
-    return LoginPage(403, "This token (scope " + caller->scope +
-                              ") can only send alerts; sign in with a read or admin token.");
-  HttpResponse response{303, "text/plain; charset=utf-8", "signed in\n", {}};
-  response.headers.emplace_back("Location", "/");
-  response.headers.emplace_back("Cache-Control", "no-store");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.headers.emplace_back("Set-Cookie",
-                                SetCookieValue(kSessionCookie, token, true, kSessionMaxAgeS));
-  response.headers.emplace_back("Set-Cookie",
-                                SetCookieValue(kCsrfCookie, RandomHex(32), false, kSessionMaxAgeS));
-  return response;
+  return StartSession(deps, *caller);
+}
+
+// A one-time code from `quell serve`'s link or `quell login-link`: it works once (the store
+// deletes it), within minutes.
+HttpResponse SignInWithCode(const ApiDeps& deps, const std::string& code) {
+  const TimeMs now = deps.clock.Now();
+  auto token = deps.store.TakeLoginCode(Sha256Hex(code), now);
+  if (!token) return LoginPage(503, "The database did not answer; try again.");
+  if (!*token || store::TokenExpired(**token, now))
+    return LoginPage(401,
+                     "This sign-in link was used already or has expired. Get a new one with "
+                     "`quell login-link --data-dir DIR`, or paste a token.");
+  return StartSession(deps, CallerOf(**token));
 }
 
 // The form posts application/x-www-form-urlencoded: "token=qk_…".
@@ -128,7 +154,7 @@ std::string FormField(const std::string& body, std::string_view name) {
 
 }  // namespace
 
-void AddDashboardRoutes(Router& router, const ApiDeps&, Authenticator& auth) {
+void AddDashboardRoutes(Router& router, const ApiDeps& deps, Authenticator& auth) {
   router.Add(
       {"GET", "/", std::nullopt, [](HttpRequest& request, const PathParams&, Responder respond) {
          const StaticAsset* page = FindAsset("/assets/index.html");
@@ -140,34 +166,37 @@ void AddDashboardRoutes(Router& router, const ApiDeps&, Authenticator& auth) {
                 respond(asset ? ServeAsset(*asset, request) : NotFoundResponse(request));
               }});
   router.Add({"GET", "/login", std::nullopt,
-              [&auth](HttpRequest& request, const PathParams&, Responder respond) {
+              [&deps, &auth](HttpRequest& request, const PathParams&, Responder respond) {
+                if (std::string code = request.Query("code"); !code.empty())
+                  return respond(SignInWithCode(deps, code));
                 std::string token = request.Query("token");
-                respond(token.empty() ? LoginPage(200, "") : SignIn(auth, token));
+                respond(token.empty() ? LoginPage(200, "") : SignInWithToken(deps, auth, token));
               }});
   // Sign-in and sign-out take no credentials up front: their bodies (a form with a token, or
   // nothing) are small.
   constexpr size_t kFormMaxBody = 8 * 1024;
   Route login{"POST", "/login", std::nullopt,
-              [&auth](HttpRequest& request, const PathParams&, Responder respond) {
+              [&deps, &auth](HttpRequest& request, const PathParams&, Responder respond) {
                 std::string token = FormField(request.body, "token");
                 while (!token.empty() && (token.back() == '\n' || token.back() == ' '))
                   token.pop_back();  // pasted from `cat admin.token`
-                respond(token.empty() ? LoginPage(400, "Paste a token.") : SignIn(auth, token));
+                respond(token.empty() ? LoginPage(400, "Paste a token.")
+                                      : SignInWithToken(deps, auth, token));
               }};
   login.max_body_bytes = kFormMaxBody;
   router.Add(std::move(login));
   Route logout(
       {"POST", "/logout", std::nullopt,
-       [&auth](HttpRequest& request, const PathParams&, Responder respond) {
-         // Signed in by cookie: the CSRF check applies like for any state change.
-         if (!CookieValue(request, kSessionCookie).empty()) {
-           auto caller = auth.Authenticate(request, store::Scope::kIngest);
-           if (!caller && caller.error().field() == "x-csrf-token")
-             return respond(ErrorResponse(caller.error()));
-         }
+       [&deps, &auth](HttpRequest& request, const PathParams&, Responder respond) {
+         // Ends the session in the store (the CSRF check applies like for any state change),
+         // then clears the cookies.
+         if (Status ended = auth.EndSession(request); !ended.ok())
+           return respond(ErrorResponse(ended));
          HttpResponse response = JsonResponse(200, json::object{{"signed_out", true}});
-         response.headers.emplace_back("Set-Cookie", SetCookieValue(kSessionCookie, "", true, 0));
-         response.headers.emplace_back("Set-Cookie", SetCookieValue(kCsrfCookie, "", false, 0));
+         response.headers.emplace_back(
+             "Set-Cookie", SetCookieValue(kSessionCookie, "", true, 0, deps.secure_cookies));
+         response.headers.emplace_back(
+             "Set-Cookie", SetCookieValue(kCsrfCookie, "", false, 0, deps.secure_cookies));
          respond(std::move(response));
        }});
   logout.max_body_bytes = kFormMaxBody;

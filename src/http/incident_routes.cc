@@ -2,7 +2,8 @@
 // GET /api/v1/incidents/{id}?alerts_limit= (with its first alerts and the timeline),
 // GET /api/v1/incidents/{id}/alerts?limit=&cursor= (all its alerts, page by page),
 // POST /api/v1/incidents/{id}/{action}
-// with {"actor": "...", "note": "..."} where action is ack | unack | resolve | reopen,
+// with {"note": "..."} where action is ack | unack | resolve | reopen | silence | unsilence (the
+// actor is the name of the token that made the request),
 // POST /api/v1/incidents/{id}/analyze?wait= (re-run the analyst, off the I/O threads),
 // GET /api/v1/incidents/{id}/similar.
 #include <atomic>
@@ -134,7 +135,7 @@ void ListIncidentAlerts(store::Store& store, HttpRequest& request, const PathPar
 }
 
 struct ActionBody {
-  std::string actor;
+  std::string on_behalf_of;  // the body's "actor": a claim, kept in the note, never the actor
   std::string note;
   TimeMs silence_ms = kHourMs;  // "duration" of a silence, e.g. "30m"
 };
@@ -144,9 +145,9 @@ Result<ActionBody> ParseActionBody(const HttpRequest& request) {
   if (!root.is_object()) return Error(InvalidArgument("body must be a JSON object", "body"));
   ActionBody body;
   const json::value* actor = root.as_object().if_contains("actor");
-  if (!actor) return Error(InvalidArgument("actor is required", "actor"));
-  QUELL_ASSIGN_OR_RETURN(body.actor, ingest::ReadString(*actor, "actor", 256));
-  if (body.actor.empty()) return Error(InvalidArgument("actor must not be empty", "actor"));
+  if (actor && !actor->is_null()) {
+    QUELL_ASSIGN_OR_RETURN(body.on_behalf_of, ingest::ReadString(*actor, "actor", 256));
+  }
   if (const json::value* note = root.as_object().if_contains("note"); note && !note->is_null()) {
     QUELL_ASSIGN_OR_RETURN(body.note, ingest::ReadString(*note, "note", 4096));
   }
@@ -172,7 +173,12 @@ void ActOnIncident(engine::Engine& engine, HttpRequest& request, const PathParam
   if (Status s = RequireJson(request); !s.ok()) return respond(ErrorResponse(415, s));
   auto body = ParseActionBody(request);
   if (!body) return respond(ErrorResponse(body.error()));
-  auto incident = engine.Act(*id, *action, body->actor, body->note, body->silence_ms);
+  // Who acts is who authenticated; whom a script acts for is only its word, so it goes into
+  // the note.
+  std::string note = body->note;
+  if (!body->on_behalf_of.empty() && body->on_behalf_of != request.caller)
+    note = "on behalf of " + body->on_behalf_of + (note.empty() ? "" : ": " + note);
+  auto incident = engine.Act(*id, *action, request.caller, note, body->silence_ms);
   if (!incident) return respond(ErrorResponse(incident.error()));
   respond(JsonResponse(200, model::IncidentToJson(*incident)));
 }

@@ -31,6 +31,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_address;
+  // Set by the Handler once it has authenticated the request: the token's name, who acts.
+  std::string caller;
 
   // First header with this lower-case name, or empty.
   std::string Header(std::string_view name) const;

@@ -1,8 +1,10 @@
 // End-to-end test of the web dashboard in a real browser (Debian's chromium, driven by
 // playwright-core): starts `quell serve` on a free loopback port with a temp data dir, ingests
-// alerts over HTTP, signs in through /login?token=…, finds the incident in the list, opens it,
-// acknowledges it in the browser and checks the state through the API; a read-only token sees
-// the incident but no actions. Saves screenshots into --artifacts. Fails loudly, never skips.
+// alerts over HTTP, signs in with a one-time link from `quell login-link` (which works once),
+// finds the incident in the list, opens it, acknowledges it in the browser and checks the state
+// through the API; a read-only token (signed in by /login?token=, as scripts do) sees the
+// incident but no actions; signing out ends the session on the server. Saves screenshots into
+// --artifacts. Fails loudly, never skips.
 //
 // Usage: node tests/browser/dashboard.mjs --bin build/release/quell [--artifacts DIR]
 import { spawn, execFileSync } from 'node:child_process';
@@ -66,7 +68,13 @@ async function main() {
     quell = await startQuell(bin, dataDir);
     const { base } = quell;
     const token = fs.readFileSync(path.join(dataDir, 'admin.token'), 'utf8').trim();
-    check(quell.stdout().includes(base + '/login?token=' + token), 'serve prints the sign-in link');
+    // stdout is a pipe here (as under systemd or docker): no link, and never the token.
+    check(!quell.stdout().includes(token) && !quell.stdout().includes('/login?'),
+      'serve prints no sign-in link and no token when stdout is not a terminal');
+    check(quell.stdout().includes('quell login-link --data-dir ' + dataDir), 'serve says how to get a link');
+    const link = execFileSync(bin, ['login-link', '--data-dir', dataDir]).toString().trim()
+      .replace(/^http:\/\/127\.0\.0\.1:8080/, base);
+    check(/\/login\?code=qc_[0-9a-f]{32}$/.test(link), 'login-link prints a one-time link: ' + link);
 
     // An alert sent twice: one incident, one duplicate folded.
     const alert = { service: 'payments', error: 'Connection pool exhausted', severity: 'critical', labels: { instance: 'pay-1' } };
@@ -86,12 +94,16 @@ async function main() {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
-    // Sign in: the token leaves the address bar; the session cookie is HttpOnly.
-    await page.goto(base + '/login?token=' + token);
+    // Sign in with the link: the code leaves the address bar; the session cookie is HttpOnly
+    // and holds a session id, not the token.
+    await page.goto(link);
     check(page.url() === base + '/', 'redirected to / after sign-in, got ' + page.url());
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === 'quell_session');
     check(session && session.httpOnly && session.sameSite === 'Strict', 'HttpOnly SameSite=Strict session cookie');
+    check(!session.value.includes(token), 'the cookie holds a session id, not the token');
+    const reused = await fetch(link, { redirect: 'manual' });
+    check(reused.status === 401, 'the link works once, got ' + reused.status);
 
     // The list shows the incident and the noise figures (3 alerts received incl. a duplicate).
     const row = page.locator(`a[data-incident-id="${id}"]`);
@@ -127,10 +139,16 @@ async function main() {
     check(await readPage.getByRole('button', { name: 'Acknowledge' }).count() === 0, 'no action buttons for read');
     await readPage.screenshot({ path: path.join(artifacts, 'dashboard-phone-readonly.png'), fullPage: true });
 
-    // Signing out clears the session: the API answers 401 to the page again.
+    // Signing out clears the cookie and ends the session on the server: a copy of the cookie
+    // gets 401.
+    const sessionCookie = 'quell_session=' + session.value;
+    check((await fetch(base + '/api/v1/me', { headers: { Cookie: sessionCookie } })).status === 200,
+      'the session works before signing out');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(base + '/login');
     check(!(await context.cookies()).some((c) => c.name === 'quell_session'), 'session cookie cleared');
+    const replayed = await fetch(base + '/api/v1/me', { headers: { Cookie: sessionCookie } });
+    check(replayed.status === 401, 'the session ended on the server, got ' + replayed.status);
 
     check(errors.length === 0, 'no script errors in the page: ' + errors.join('; '));
     console.log('dashboard browser test passed; screenshots in ' + artifacts);
