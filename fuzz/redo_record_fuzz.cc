@@ -37,6 +37,9 @@ struct Log {
     log = std::move(*opened);
     fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
     FUZZ_CHECK(fd >= 0, path);
+    // Both descriptors stay usable; nothing is left behind however the process ends.
+    unlink(path.c_str());
+    rmdir(dir.c_str());
   }
   ~Log() {
     log.reset();
