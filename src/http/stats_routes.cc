@@ -1,6 +1,8 @@
 // GET /api/v1/stats?since=&until=&bucket=: the dashboard's noise figures — alerts received
 // (repeats included) → duplicates folded → incidents opened → notifications sent — over the
 // window (default: the last 24 hours) and, per bucket (default 1h), alert volume and incidents.
+// The store counts by the minute, from counters kept at ingest (store.h, StatsQuery): a window
+// or bucket edge that cuts a minute takes the whole minute on its right.
 #include <boost/json.hpp>
 
 #include "common/time_format.h"
