@@ -21,6 +21,13 @@ bool StartsSuffix(char c) {
          c == ':' || c == '.';
 }
 
+// "<*>" at `p`, tested inline: string_view::compare would call memcmp once per character in
+// the glob loop below (it runs for every pattern token the similarity scan meets).
+bool StarAt(std::string_view pattern, size_t p) {
+  return p + 3 <= pattern.size() && pattern[p] == '<' && pattern[p + 1] == '*' &&
+         pattern[p + 2] == '>';
+}
+
 }  // namespace
 
 bool HasWildcard(std::string_view token) { return token.find(kStar) != std::string_view::npos; }
@@ -32,7 +39,7 @@ bool TokenMatches(std::string_view pattern, std::string_view token) {
   size_t p = 0, t = 0;
   size_t back_p = std::string_view::npos, back_t = 0;
   while (t < token.size()) {
-    if (pattern.compare(p, kStar.size(), kStar) == 0) {
+    if (StarAt(pattern, p)) {
       p += kStar.size();
       back_p = p;
       back_t = t;
@@ -46,7 +53,7 @@ bool TokenMatches(std::string_view pattern, std::string_view token) {
       return false;
     }
   }
-  while (pattern.compare(p, kStar.size(), kStar) == 0) p += kStar.size();
+  while (StarAt(pattern, p)) p += kStar.size();
   return p == pattern.size();
 }
 
@@ -84,7 +91,7 @@ bool IsWildcardLike(std::string_view token) {
   size_t i = 0;
   bool star = false;
   while (i < token.size()) {
-    if (token.compare(i, kStar.size(), kStar) == 0) {
+    if (StarAt(token, i)) {
       star = true;
       i += kStar.size();
       continue;
