@@ -1,7 +1,9 @@
 #include "analysis/logmine/template_miner.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <bit>
+#include <charconv>
+#include <cstring>
 #include <map>
 #include <set>
 #include <utility>
@@ -50,6 +52,26 @@ TokenKind KindOf(std::string_view token) {
 
 // The tree key of a leading token: tokens with digits share the wildcard child, as in Drain;
 // with `plain_words_only`, so do tokens with punctuation other than '_' and '-'.
+// Templates this long and shorter keep their constants' digest (one bit per position).
+constexpr size_t kMaxDigestTokens = 64;
+
+// A 64-bit digest of a token at a position, from its length and its first and last eight bytes
+// (cheap, no call): equal tokens at one position give equal digests, so differing digests prove
+// a difference. Collisions only cost the full comparison.
+uint64_t PositionDigest(size_t position, std::string_view token) {
+  uint64_t head = 0, tail = 0;
+  const size_t n = token.size();
+  if (n >= 8) {
+    std::memcpy(&head, token.data(), 8);
+    std::memcpy(&tail, token.data() + n - 8, 8);
+  } else if (n > 0) {
+    std::memcpy(&head, token.data(), n);
+  }
+  uint64_t h = (head ^ (uint64_t{n} << 56) ^ position) * 0x9E3779B97F4A7C15ull;
+  h ^= (tail + position) * 0xC2B2AE3D27D4EB4Full;
+  return h ^ (h >> 29);
+}
+
 std::string_view TreeKey(std::string_view token, bool plain_words_only) {
   for (char c : token) {
     if (c >= '0' && c <= '9') return kWildcard;
@@ -68,14 +90,34 @@ struct TemplateMiner::ClusterSlot {
   std::list<uint64_t>::iterator recency;
   std::vector<TokenKind> kinds;  // per template token
   size_t weight = 0;             // constants and patterns: the tokens similarity is measured on
+  // The constant tokens in one word (templates of up to kMaxDigestTokens tokens): bit i set for
+  // a constant at i, and the XOR of their PositionDigests. A message whose digest over the same
+  // positions differs misses at least one constant, without reading the tokens.
+  uint64_t constant_positions = 0;
+  uint64_t constants_digest = 0;
 
   void Reclassify() {
     kinds.resize(cluster.tokens.size());
     weight = 0;
+    constant_positions = 0;
+    constants_digest = 0;
     for (size_t i = 0; i < kinds.size(); ++i) {
       kinds[i] = KindOf(cluster.tokens[i]);
       weight += kinds[i] == TokenKind::kWildcard ? 0 : 1;
+      if (kinds[i] == TokenKind::kConstant && kinds.size() <= kMaxDigestTokens) {
+        constant_positions |= uint64_t{1} << i;
+        constants_digest ^= PositionDigest(i, cluster.tokens[i]);
+      }
     }
+  }
+  // Whether the message's constants-digest (`digests`: PositionDigest of each message token)
+  // proves a miss at one of this template's constants.
+  bool MissesAConstant(const std::vector<uint64_t>& digests) const {
+    uint64_t digest = 0;
+    for (uint64_t bits = constant_positions; bits != 0; bits &= bits - 1) {
+      digest ^= digests[static_cast<size_t>(std::countr_zero(bits))];
+    }
+    return digest != constants_digest;
   }
   bool Fits(size_t i, std::string_view token) const {
     switch (kinds[i]) {
@@ -147,9 +189,9 @@ void TemplateMiner::CollectClusters(const Node* node, std::vector<ClusterSlot*>*
 }
 
 const TemplateMiner::Node* TemplateMiner::FindLeaf(const MaskedTokens& tokens) const {
-  char length_key[24];
-  int n = std::snprintf(length_key, sizeof(length_key), "%zu", tokens.size());
-  const Node* node = root_->Child(std::string_view(length_key, static_cast<size_t>(n)));
+  char length_key[24];  // to_chars, not snprintf: this runs for every line the cache misses
+  const char* end = std::to_chars(length_key, length_key + sizeof(length_key), tokens.size()).ptr;
+  const Node* node = root_->Child(std::string_view(length_key, end - length_key));
   if (node == nullptr) return nullptr;
   size_t prefix = std::min(tokens.size() > 0 ? tokens.size() - 1 : 0,
                            static_cast<size_t>(options_.depth - 2));
@@ -194,7 +236,10 @@ TemplateMiner::ClusterSlot* TemplateMiner::Live(uint64_t id) const {
 }
 
 TemplateMiner::ClusterSlot* TemplateMiner::BestMatch(const Node* leaf, const MaskedTokens& tokens,
-                                                     double floor, double* similarity) const {
+                                                     double floor, double* similarity) {
+  std::vector<uint64_t>& digests = scratch_digests_;
+  digests.resize(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) digests[i] = PositionDigest(i, tokens[i]);
   ClusterSlot* best = nullptr;
   double best_sim = -1.0;
   // The scan is bound by cache misses (each cluster, its kinds and its tokens live apart):
@@ -213,6 +258,12 @@ TemplateMiner::ClusterSlot* TemplateMiner::BestMatch(const Node* leaf, const Mas
     // far (a tie still counts: it may win on weight). Most of a leaf's clusters stop early.
     const double weight = static_cast<double>(slot->weight);
     const double bar = std::max(floor, best_sim);
+    // One miss already sinks most short templates (the one-line clusters of lines with word
+    // variables pile up in a leaf): those are dropped by digest, without reading their tokens.
+    if (slot->weight > 0 && static_cast<double>(slot->weight - 1) / weight < bar &&
+        slot->MissesAConstant(digests)) {
+      continue;
+    }
     size_t matched = 0, missed = 0;
     bool hopeless = false;
     for (size_t i = 0; i < tokens.size() && !hopeless; ++i) {

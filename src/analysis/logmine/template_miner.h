@@ -133,7 +133,7 @@ class TemplateMiner {
   // Best cluster in `leaf` for `tokens` with its similarity; nullptr or a similarity below
   // `floor` when no cluster reaches `floor` (such clusters are not fully scored).
   ClusterSlot* BestMatch(const Node* leaf, const MaskedTokens& tokens, double floor,
-                         double* similarity) const;
+                         double* similarity);
   ClusterSlot* CreateCluster(const MaskedTokens& tokens, Node** leaf);
   // Absorbs the clusters of `leaf` that differ from `fresh` at one position only, when there
   // are enough of them. Returns the surviving cluster.
@@ -156,6 +156,7 @@ class TemplateMiner {
   uint64_t next_id_ = 1;
   uint64_t evicted_ = 0;
   MaskedTokens scratch_;  // reused by Add
+  std::vector<uint64_t> scratch_digests_;  // reused by BestMatch: each token's PositionDigest
 };
 
 }  // namespace quell::analysis::logmine

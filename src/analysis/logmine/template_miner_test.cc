@@ -23,6 +23,16 @@ TEST(TemplateMinerTest, GroupsLinesThatDifferOnlyInTypedValues) {
   EXPECT_EQ(miner.cluster_count(), 1u);
 }
 
+// The similarity scan drops templates by a digest of their constants' ends and lengths; tokens
+// that differ only in the middle share that digest and must still be told apart.
+TEST(TemplateMinerTest, TokensDifferingOnlyInTheMiddleStayApart) {
+  TemplateMiner miner;
+  auto a = miner.Add("opened handler_alpha_module_state now");
+  auto b = miner.Add("opened handler_gamma_module_state now");
+  EXPECT_NE(a.cluster_id, b.cluster_id);
+  EXPECT_EQ(TemplateOf(miner, b.cluster_id), "opened handler_gamma_module_state now");
+}
+
 TEST(TemplateMinerTest, WordAlternativesStaySeparateUntilTheyLookLikeAVariable) {
   TemplateMiner miner;  // merge_distinct_values = 3
   auto startup = miner.Add("cupsd startup succeeded");
