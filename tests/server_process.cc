@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -20,6 +21,38 @@
 #include <thread>
 
 namespace quell::testing {
+
+namespace {
+
+// Waits (at most 60 s: under the sanitizers on a loaded 2-core machine a start has been seen to
+// take over 30 s) until the server's output, from the last `start_mark` on, has its "listening
+// on http://127.0.0.1:PORT" line and, when `then_line` is set, a whole line beginning with it
+// after. Returns the port, or 0 when the process exits first (pid set to -1) or time runs out.
+uint16_t WaitUntilListening(pid_t& pid, const std::function<std::string()>& output,
+                            const std::string& start_mark, const std::string& then_line) {
+  const std::string listening = "listening on http://127.0.0.1:";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string text = output();
+    const size_t from = start_mark.empty() ? 0 : text.rfind(start_mark);
+    const size_t at = text.find(listening, from == std::string::npos ? 0 : from);
+    const size_t then = at == std::string::npos || then_line.empty() ? at : text.find(then_line, at);
+    const size_t digits = at + listening.size();
+    const size_t end = at == std::string::npos ? at : text.find_first_not_of("0123456789", digits);
+    if (then != std::string::npos && end != std::string::npos && end > digits &&
+        (then_line.empty() || text.find('\n', then) != std::string::npos))
+      return static_cast<uint16_t>(std::stoi(text.substr(digits, end - digits)));
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
+      return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return 0;
+}
+
+}  // namespace
 
 std::string QuellBinary() {
   const char* bin = std::getenv("QUELL_BIN");
@@ -49,29 +82,8 @@ bool ServerProcess::Start(const std::vector<std::string>& extra_args) {
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::ofstream(log_path_, std::ios::app) << "--- start\n";
   pid_ = SpawnProcess(args, log_path_);
-  // The server prints "listening on http://127.0.0.1:PORT" once it accepts connections. Under
-  // the sanitizers on a loaded 2-core machine a start has been seen to take over 30 s.
-  const std::string listening = "listening on http://127.0.0.1:";
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::string text = log();
-    size_t at = text.find(listening, text.rfind("--- start"));
-    if (at != std::string::npos) {
-      size_t digits = at + listening.size();
-      size_t end = text.find_first_not_of("0123456789", digits);
-      if (end != std::string::npos && end > digits) {
-        port_ = static_cast<uint16_t>(std::stoi(text.substr(digits, end - digits)));
-        return true;
-      }
-    }
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  port_ = WaitUntilListening(pid_, [this] { return log(); }, "--- start", "");
+  return port_ != 0;
 }
 
 pid_t SpawnProcess(const std::vector<std::string>& args, const std::string& log_path) {
@@ -202,25 +214,8 @@ bool TerminalServer::Start(const std::string& data_dir,
       output_.append(buffer, static_cast<size_t>(n));
     }
   });
-  const std::string listening = "listening on http://127.0.0.1:";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    const std::string text = output();
-    const size_t at = text.find(listening);
-    const size_t dashboard = text.find("Dashboard:");
-    if (at != std::string::npos && dashboard != std::string::npos &&
-        text.find('\n', dashboard) != std::string::npos) {
-      port_ = static_cast<uint16_t>(std::stoi(text.substr(at + listening.size())));
-      return true;
-    }
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  port_ = WaitUntilListening(pid_, [this] { return output(); }, "", "Dashboard:");
+  return port_ != 0;
 }
 
 void TerminalServer::Stop() {
