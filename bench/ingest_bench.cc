@@ -6,7 +6,7 @@
 //
 // Every scenario runs on a freshly started server with an empty data dir. Quell runs with its
 // defaults (durability on: every 202 is durable in the redo log first; SQLite commits the batch
-// within 500 ms, see README, Durability).
+// within 500 ms, see docs/operations.md, Durability).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // `quell repair --data-dir DIR`: the way forward when start-up stops at a corrupt record in the
-// middle of the redo log (see README, Durability).
+// middle of the redo log (see docs/operations.md, Durability).
 #include <cstdio>
 #include <filesystem>
 #include <string>
