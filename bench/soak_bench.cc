@@ -225,7 +225,8 @@ void LoadThread(int index, const Options& o, uint16_t port, const std::string& a
         // through the run, while Telegram fails now and then, not only in the first minute.
         if (rng() % 100 == 0) {
           const auto fresh = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count() / 20;
-          alert.replace(alert.find("svc-"), 4, "fresh-" + std::to_string(fresh) + "-");
+          const size_t at = alert.find("svc-");
+          alert.replace(at, alert.find('"', at) - at, "fresh-" + std::to_string(fresh));
         }
         request = LoadClient::Post("/api/v1/alerts", alert, auth);
         break;
