@@ -204,18 +204,6 @@ std::string LogsBody(uint64_t first, int batch) {
   return body;
 }
 
-// The sum of a metric's samples (all label sets) in a Prometheus text body; -1 when absent.
-double MetricSum(const std::string& body, const std::string& name) {
-  double sum = -1;
-  std::istringstream lines(body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.compare(0, name.size(), name) != 0 || line.size() <= name.size()) continue;
-    const char next = line[name.size()];
-    if (next != ' ' && next != '{') continue;
-    sum = std::max(sum, 0.0) + std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
-  }
-  return sum;
-}
 
 // After a logs scenario: waits (at most 60 s) for Quell's mining queue to empty and prints how
 // many lines were mined, how many were stored but not mined, and how long mining ran on after

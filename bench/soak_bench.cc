@@ -108,18 +108,6 @@ double Percentile(std::vector<double>& v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-// The sum of a metric's samples (all label sets) in a Prometheus text body; -1 when absent.
-double MetricSum(const std::string& body, const std::string& name) {
-  double sum = -1;
-  std::istringstream lines(body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.compare(0, name.size(), name) != 0 || line.size() <= name.size()) continue;
-    const char next = line[name.size()];
-    if (next != ' ' && next != '{') continue;
-    sum = std::max(sum, 0.0) + std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
-  }
-  return sum;
-}
 
 std::string Get(const std::string& path, const std::string& auth) {
   std::string r = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";

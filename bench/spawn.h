@@ -1,6 +1,7 @@
 // Starting the servers the benchmarks drive: a free loopback port, a child process with its
 // output in a file, waiting until it answers, and `quell serve` on a fresh data dir with its
-// admin token. Header-only, for the plain-program benchmarks (no Quell libraries linked).
+// admin token; reading a metric from its /metrics text. Header-only, for the plain-program
+// benchmarks (no Quell libraries linked).
 #pragma once
 
 #include <arpa/inet.h>
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -92,6 +94,19 @@ inline QuellProcess StartQuellProcess(const std::string& binary) {
   token.erase(token.find_last_not_of("\n") + 1);
   q.auth = "Authorization: Bearer " + token;
   return q;
+}
+
+// The sum of a metric's samples (all label sets) in a Prometheus text body; -1 when absent.
+inline double MetricSum(const std::string& body, const std::string& name) {
+  double sum = -1;
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.compare(0, name.size(), name) != 0 || line.size() <= name.size()) continue;
+    const char next = line[name.size()];
+    if (next != ' ' && next != '{') continue;
+    sum = std::max(sum, 0.0) + std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
+  }
+  return sum;
 }
 
 }  // namespace quell::bench
