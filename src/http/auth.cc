@@ -20,6 +20,12 @@ TimeMs EarliestExpiry(TimeMs a, TimeMs b) {
 
 }  // namespace
 
+Status Authenticator::CheckCsrf(const Checked& session, const HttpRequest& request) {
+  if (ConstantTimeEquals(session.csrf, request.Header(kCsrfHeader))) return Status::Ok();
+  return {StatusCode::kPermissionDenied,
+          "a request authenticated by cookie must send the X-CSRF-Token header", "x-csrf-token"};
+}
+
 Caller CallerOf(const store::Token& token) {
   return Caller{token.name, token.scope, token.id, token.expires_at, false};
 }
@@ -112,11 +118,8 @@ Result<Caller> Authenticator::Authenticate(const HttpRequest& request, store::Sc
                     "cookie"});
     // A cookie rides along with any request the browser makes, also one a foreign page
     // triggers: state changes must prove the page could read the session's CSRF value.
-    if (request.method != "GET" && request.method != "HEAD" &&
-        !ConstantTimeEquals(checked->csrf, request.Header(kCsrfHeader)))
-      return Error({StatusCode::kPermissionDenied,
-                    "a request authenticated by cookie must send the X-CSRF-Token header",
-                    "x-csrf-token"});
+    if (request.method != "GET" && request.method != "HEAD")
+      QUELL_RETURN_IF_ERROR(CheckCsrf(*checked, request));
     NoteUse(*checked, now);
     caller = checked->caller;
   } else {
@@ -135,9 +138,7 @@ Status Authenticator::EndSession(const HttpRequest& request) {
   if (session.empty()) return Status::Ok();
   QUELL_ASSIGN_OR_RETURN(auto checked, LookupSession(session));
   if (!checked) return Status::Ok();
-  if (!ConstantTimeEquals(checked->csrf, request.Header(kCsrfHeader)))
-    return {StatusCode::kPermissionDenied,
-            "a request authenticated by cookie must send the X-CSRF-Token header", "x-csrf-token"};
+  QUELL_RETURN_IF_ERROR(CheckCsrf(*checked, request));
   const std::string hash = Sha256Hex(session);
   QUELL_RETURN_IF_ERROR(store_.DeleteSession(hash));
   std::lock_guard lock(mu_);

@@ -75,6 +75,9 @@ class Authenticator {
   Result<std::optional<Checked>> LookupSession(const std::string& session_id);
   // Writes the token's last use when the stored one is a resolution old.
   void NoteUse(const Checked& checked, TimeMs now);
+  // A state-changing request by cookie must echo the session's CSRF value (a foreign page can
+  // make the browser send the cookie, but cannot read the value).
+  static Status CheckCsrf(const Checked& session, const HttpRequest& request);
 
   store::Store& store_;
   const Clock& clock_;
