@@ -61,6 +61,7 @@ TEST(Dashboard, AssetsAreEmbeddedTypedCachedAndSmall) {
   };
   for (const Want& want :
        {Want{"/", "text/html; charset=utf-8", "/assets/app.js"},
+        Want{"/assets/dom.js", "text/javascript; charset=utf-8", "createTextNode"},
         Want{"/assets/app.js", "text/javascript; charset=utf-8", "X-CSRF-Token"},
         Want{"/assets/app.css", "text/css; charset=utf-8", "focus-visible"},
         Want{"/assets/uPlot.iife.min.js", "text/javascript; charset=utf-8", "uPlot"},

@@ -11,22 +11,6 @@ const state = { me: null, timer: null, chart: null, filters: { status: '', servi
 
 // ---- Small helpers ----
 
-// h('a', {href: '#/'}, 'text', child...) builds an element; strings become text nodes.
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-
 // An inline SVG sparkline of counts (oldest first), with a text alternative.
 function sparkline(series) {
   const ns = 'http://www.w3.org/2000/svg';

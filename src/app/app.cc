@@ -445,6 +445,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
 
 uint16_t App::port() const { return parts_->server ? parts_->server->port() : 0; }
 store::Store& App::store() { return *parts_->store; }
+std::vector<http::RouteInfo> App::routes() const { return parts_->api->Routes(); }
 
 void App::Stop() {
   Parts& p = *parts_;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -14,6 +15,9 @@
 namespace quell::store {
 class Store;
 }  // namespace quell::store
+namespace quell::http {
+struct RouteInfo;
+}  // namespace quell::http
 
 namespace quell::app {
 
@@ -25,6 +29,8 @@ class App {
 
   uint16_t port() const;
   store::Store& store();
+  // The API's route table (include http/router.h to use it): what docs/openapi.json describes.
+  std::vector<http::RouteInfo> routes() const;
   // Idempotent: stop accepting, finish in-flight requests, drain the engine, close the store.
   void Stop();
 

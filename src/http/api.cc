@@ -90,6 +90,8 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
 
 Api::~Api() { Stop(); }
 
+std::vector<RouteInfo> Api::Routes() const { return impl_->router.Table(); }
+
 void Api::Stop() {
   impl_->analyses.Stop();
   impl_->telegram.Stop();

@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "engine/engine.h"
 #include "model/topology.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -70,6 +71,8 @@ class Api : public Handler {
   Admission Admit(const HttpRequest& head) override;
   void Handle(HttpRequest request, Responder respond) override;
   std::unique_ptr<BodyStream> OpenStream(const HttpRequest& head) override;
+  // The route table (method, pattern, scope), which docs/openapi.json describes.
+  std::vector<RouteInfo> Routes() const;
   // Finishes the background work: requests waiting on a re-analysis are answered, queued
   // re-analyses are dropped, queued Telegram presses are handled, running work ends. Call
   // after the server has stopped and before the Engine shuts down. Idempotent (also run by the

@@ -1,4 +1,5 @@
-// The web dashboard: the page and its assets (embedded, public: they hold no data), sign-in
+// The web dashboard: the page and its assets (embedded, public: they hold no data), the API's
+// description (GET /api/openapi.json) and its page (GET /api/docs), sign-in
 // (GET /login?code=… with a one-time code from a printed link, GET /login?token=… for scripts,
 // or the form's POST /login with a token) that starts a server-side session, sign-out (which
 // ends it in the store), and GET /api/v1/me (who is signed in, whether they may act).
@@ -53,6 +54,16 @@ HttpResponse ServeAsset(const StaticAsset& asset, const HttpRequest& request) {
 
 HttpResponse NotFoundResponse(const HttpRequest& request) {
   return ErrorResponse(404, NotFound("no route for " + request.path));
+}
+
+// GET `path` answers with the embedded asset `asset_path`.
+void AddAssetRoute(Router& router, std::string path, std::string asset_path) {
+  router.Add({"GET", std::move(path), std::nullopt,
+              [asset_path = std::move(asset_path)](HttpRequest& request, const PathParams&,
+                                                   Responder respond) {
+                const StaticAsset* asset = FindAsset(asset_path);
+                respond(asset ? ServeAsset(*asset, request) : NotFoundResponse(request));
+              }});
 }
 
 std::string HtmlEscape(std::string_view text) {
@@ -155,11 +166,11 @@ std::string FormField(const std::string& body, std::string_view name) {
 }  // namespace
 
 void AddDashboardRoutes(Router& router, const ApiDeps& deps, Authenticator& auth) {
-  router.Add(
-      {"GET", "/", std::nullopt, [](HttpRequest& request, const PathParams&, Responder respond) {
-         const StaticAsset* page = FindAsset("/assets/index.html");
-         respond(page ? ServeAsset(*page, request) : NotFoundResponse(request));
-       }});
+  // Public like the assets: the API's description holds no data (as Alertmanager's and
+  // Grafana's API docs).
+  AddAssetRoute(router, "/", "/assets/index.html");
+  AddAssetRoute(router, "/api/docs", "/assets/api-docs.html");
+  AddAssetRoute(router, "/api/openapi.json", "/api/openapi.json");
   router.Add({"GET", "/assets/{name}", std::nullopt,
               [](HttpRequest& request, const PathParams&, Responder respond) {
                 const StaticAsset* asset = FindAsset(request.path);

@@ -52,4 +52,11 @@ RouteMatch Router::Match(const std::string& method, const std::string& path) con
   return match;
 }
 
+std::vector<RouteInfo> Router::Table() const {
+  std::vector<RouteInfo> table;
+  for (const auto& route : routes_)
+    table.push_back({route.method, route.pattern, route.scope, route.check_head != nullptr});
+  return table;
+}
+
 }  // namespace quell::http

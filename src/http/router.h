@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,14 @@ struct Route {
 // What a GET, HEAD or DELETE route reads of a body it ignores.
 inline constexpr size_t kBodylessMaxBody = 64 * 1024;
 
+// A route without its handler: what the API's description (docs/openapi.json) must list.
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+  std::optional<store::Scope> scope;
+  bool checks_head = false;  // authenticates otherwise (Route::check_head), e.g. by a secret
+};
+
 struct RouteMatch {
   const Route* route = nullptr;   // null: no route
   PathParams params;
@@ -44,6 +53,8 @@ class Router {
  public:
   void Add(Route route) { routes_.push_back(std::move(route)); }
   RouteMatch Match(const std::string& method, const std::string& path) const;
+  // Every route in the order added.
+  std::vector<RouteInfo> Table() const;
 
  private:
   std::vector<Route> routes_;

@@ -54,7 +54,8 @@ void AddTelegramRoutes(Router& router, const ApiDeps& deps, Background& backgrou
 void AddDeployRoutes(Router& router, const ApiDeps& deps);
 
 class Authenticator;
-// The web dashboard: GET / and /assets/*, GET/POST /login, POST /logout, GET /api/v1/me.
+// The web dashboard: GET / and /assets/*, GET /api/openapi.json and /api/docs (the API described),
+// GET/POST /login, POST /logout, GET /api/v1/me.
 void AddDashboardRoutes(Router& router, const ApiDeps& deps, Authenticator& auth);
 
 // GET /api/v1/stats: the noise figures and volumes over time.

@@ -23,6 +23,7 @@ std::string_view ContentTypeFor(std::string_view file) {
   if (ends_with(".html")) return "text/html; charset=utf-8";
   if (ends_with(".js")) return "text/javascript; charset=utf-8";
   if (ends_with(".css")) return "text/css; charset=utf-8";
+  if (ends_with(".json")) return "application/json";
   if (ends_with(".svg")) return "image/svg+xml";
   return "application/octet-stream";
 }

@@ -1,5 +1,5 @@
-// The dashboard's files (web/ and uPlot), compiled into the binary at build time
-// (cmake/web_assets.cmake). Immutable after start; thread-safe.
+// The dashboard's files (web/ and uPlot) and the API's description (docs/openapi.json), compiled
+// into the binary at build time (cmake/web_assets.cmake). Immutable after start; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 namespace quell::http {
 
 struct StaticAsset {
-  std::string_view path;          // URL path, e.g. "/assets/app.js"
+  std::string_view path;          // URL path, e.g. "/assets/app.js", "/api/openapi.json"
   std::string_view content_type;  // from the file name's extension
   std::string_view body;
   std::string etag;  // quoted strong validator over the bytes

@@ -3,7 +3,8 @@
 // alerts over HTTP, signs in with a one-time link from `quell login-link` (which works once),
 // finds the incident in the list, opens it, acknowledges it in the browser and checks the state
 // through the API; a read-only token (signed in by /login?token=, as scripts do) sees the
-// incident but no actions; signing out ends the session on the server. Saves screenshots into
+// incident but no actions; signing out ends the session on the server; the API reference
+// (/api/docs) renders every route without signing in. Saves screenshots into
 // --artifacts. Fails loudly, never skips.
 //
 // Usage: node tests/browser/dashboard.mjs --bin build/release/quell [--artifacts DIR]
@@ -149,6 +150,27 @@ async function main() {
     check(!(await context.cookies()).some((c) => c.name === 'quell_session'), 'session cookie cleared');
     const replayed = await fetch(base + '/api/v1/me', { headers: { Cookie: sessionCookie } });
     check(replayed.status === 401, 'the session ended on the server, got ' + replayed.status);
+
+    // The API reference (/api/docs, public) renders every route of /api/openapi.json with its
+    // scope, and the error shape, loading nothing from elsewhere.
+    const docsContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const docsPage = await docsContext.newPage();
+    const foreign = [];
+    docsPage.on('request', (r) => { if (!r.url().startsWith(base + '/')) foreign.push(r.url()); });
+    docsPage.on('pageerror', (e) => errors.push(e.message));
+    await docsPage.goto(base + '/api/docs');
+    await docsPage.locator('#routes li').first().waitFor({ timeout: 10000 });
+    const described = await (await fetch(base + '/api/openapi.json')).json();
+    const operations = Object.values(described.paths)
+      .flatMap((item) => Object.keys(item).filter((k) => ['get', 'put', 'post', 'delete', 'patch'].includes(k)));
+    check(operations.length > 20, 'the description lists the routes, got ' + operations.length);
+    check(await docsPage.locator('#routes li').count() === operations.length, 'every route is listed');
+    const alertsCard = docsPage.locator('[data-route="POST /api/v1/alerts"]');
+    check((await alertsCard.locator('.scope').textContent()).includes('ingest'), 'the alert route shows its scope');
+    check(await alertsCard.locator('tr[data-status="422"]').count() === 1, 'the alert route shows its answers');
+    check(await docsPage.locator('#schema-Error').count() === 1, 'the error shape is shown');
+    check(foreign.length === 0, 'the API reference loads nothing from elsewhere: ' + foreign.join(', '));
+    await docsPage.screenshot({ path: path.join(artifacts, 'api-docs.png') });
 
     check(errors.length === 0, 'no script errors in the page: ' + errors.join('; '));
     console.log('dashboard browser test passed; screenshots in ' + artifacts);
