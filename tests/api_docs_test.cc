@@ -41,13 +41,6 @@ struct Example {
   std::vector<ExpectedAnswer> answers;
 };
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void ReplaceAll(std::string& text, std::string_view from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
     text.replace(at, from.size(), to);
@@ -131,7 +124,7 @@ std::string ShapeMismatch(const json::value& expected, const json::value& actual
 // Runs the examples of one file, in order, against a fresh server.
 void RunExamples(const std::string& file) {
   SCOPED_TRACE(file);
-  const std::vector<Example> examples = ExtractExamples(ReadFile(SourceDir() + "/" + file));
+  const std::vector<Example> examples = ExtractExamples(ReadTextFile(SourceDir() + "/" + file));
   ASSERT_FALSE(examples.empty()) << file << " has no tested example";
   ServerProcess server;
   ASSERT_TRUE(server.Start()) << server.log();
@@ -148,7 +141,7 @@ void RunExamples(const std::string& file) {
                         << script;
     const std::string output_path = server.data_dir() + "/example.out";
     const int exit_code = std::system(("bash " + path + " > " + output_path + " 2>&1").c_str());
-    const std::string output = ReadFile(output_path);
+    const std::string output = ReadTextFile(output_path);
     ASSERT_EQ(exit_code, 0) << script << "\n" << output;
 
     std::vector<ExpectedAnswer> answers;
@@ -208,7 +201,7 @@ TEST(ApiDocsTest, ServesTheDescriptionAndItsPageWithoutAToken) {
   ASSERT_TRUE(description);
   EXPECT_EQ(description->status, 200);
   EXPECT_EQ(description->get_header_value("Content-Type"), "application/json");
-  EXPECT_EQ(description->body, ReadFile(SourceDir() + "/docs/openapi.json"));
+  EXPECT_EQ(description->body, ReadTextFile(SourceDir() + "/docs/openapi.json"));
   auto page = client->Get("/api/docs");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);

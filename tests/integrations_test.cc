@@ -1,6 +1,4 @@
 // The Grafana and Sentry routes over HTTP with the fixtures the adapters' golden tests use.
-#include <fstream>
-#include <sstream>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -13,10 +11,7 @@ namespace {
 namespace json = boost::json;
 
 std::string Fixture(const std::string& relative) {
-  std::ifstream in(SourceDir() + "/tests/testdata/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return ReadTextFile(SourceDir() + "/tests/testdata/" + relative);
 }
 
 HttpResult PostWithHeader(const ServerProcess& server, const std::string& path,

@@ -180,12 +180,14 @@ std::string ServerProcess::admin_token() const {
   return token;
 }
 
-std::string ServerProcess::log() const {
-  std::ifstream in(log_path_);
+std::string ReadTextFile(const std::string& path) {
+  std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+
+std::string ServerProcess::log() const { return ReadTextFile(log_path_); }
 
 TerminalServer::~TerminalServer() { Stop(); }
 

@@ -88,6 +88,9 @@ std::string RunQuell(const std::string& args, int* exit_code = nullptr);
 // The repository root (test data), QUELL_SOURCE_DIR or the one this binary was built from.
 std::string SourceDir();
 
+// The whole text of a file; "" if it cannot be read.
+std::string ReadTextFile(const std::string& path);
+
 // Starts `args` (args[0] is looked up in PATH) with stdout and stderr appended to `log_path`.
 pid_t SpawnProcess(const std::vector<std::string>& args, const std::string& log_path);
 
