@@ -2,7 +2,8 @@
 // JSON route (ingest in each format, incidents and their actions, analysis, deploys, logs,
 // topology, stats, the caller, health) and the usual errors, each answer checked against the
 // document: its status must be one the operation lists, and its body must match that answer's
-// schema, with no undocumented field (json_schema_check.h). The document's routes with a JSON
+// schema, with no undocumented field (json_schema_check.h); a JSON body the server took must
+// match the documented request body (unknown fields allowed). The document's routes with a JSON
 // success answer must all be exercised, so a new route is checked as soon as it is documented.
 #include <gtest/gtest.h>
 
@@ -62,7 +63,10 @@ class ApiConformanceTest : public ::testing::Test {
                     << res->body;
       return nullptr;
     }
-    if (res->status >= 200 && res->status < 300) exercised_.insert(ToLower(method) + " " + pattern);
+    if (res->status >= 200 && res->status < 300) {
+      exercised_.insert(ToLower(method) + " " + pattern);
+      ExpectBodyDocumented(op->as_object(), body, content_type);
+    }
     const json::value& resolved = Deref(*answer);
     const json::value* content = resolved.as_object().if_contains("content");
     if (!content) {
@@ -80,6 +84,18 @@ class ApiConformanceTest : public ::testing::Test {
     EXPECT_EQ(SchemaMismatch(doc_, media->at("schema"), answered), "")
         << "answered " << res->status << " " << res->body;
     return answered;
+  }
+
+  // A body the server took matches the operation's documented request body (JSON ones).
+  void ExpectBodyDocumented(const json::object& op, const std::string& body,
+                            const std::string& content_type) {
+    const json::value* request = op.if_contains("requestBody");
+    if (body.empty() && !request) return;
+    ASSERT_NE(request, nullptr) << "took a body the document does not describe";
+    const json::value* media = request->at("content").as_object().if_contains(content_type);
+    ASSERT_NE(media, nullptr) << "took " << content_type << ", which the document does not list";
+    if (content_type != "application/json") return;
+    EXPECT_EQ(SchemaMismatch(doc_, media->at("schema"), json::parse(body), "body", false), "");
   }
 
   const json::value* Operation(const std::string& method, const std::string& pattern) const {
@@ -226,6 +242,9 @@ TEST(JsonSchemaCheckTest, FindsWhatDiffersFromTheDocument) {
   EXPECT_NE(check(R"({"id":1.5,"state":"on"})"), "");             // not an integer
   EXPECT_NE(check(R"({"id":1,"state":"on","tags":[1]})"), "");    // an item's type
   EXPECT_NE(check(R"({"id":1,"state":"on","new":true})"), "");    // an undocumented field
+  EXPECT_EQ(SchemaMismatch(doc, thing, json::parse(R"({"id":1,"state":"on","new":true})"), "body",
+                           /*closed=*/false),
+            "");  // a request may carry fields the server ignores
   EXPECT_NE(check(R"({"id":1,"state":"on","extra":{"x":"1"}})"), "");
   EXPECT_NE(SchemaMismatch(doc, json::parse(R"({"$ref":"#/components/schemas/Nope"})"),
                            json::parse("1")),

@@ -43,7 +43,7 @@ bool HasType(const json::value& value, std::string_view type) {
 
 class Checker {
  public:
-  explicit Checker(const json::value& doc) : doc_(doc) {}
+  Checker(const json::value& doc, bool closed) : doc_(doc), closed_(closed) {}
 
   // `open`: the caller checks for keys no schema lists (an allOf base is checked open).
   std::string Check(const json::value& raw_schema, const json::value& value,
@@ -120,7 +120,7 @@ class Checker {
         if (auto reason = Check(*prop, item, at, false); !reason.empty()) return reason;
       } else if (extra && extra->is_object()) {
         if (auto reason = Check(*extra, item, at, false); !reason.empty()) return reason;
-      } else if (!open && !extra && !listed.empty() && !listed.count(std::string(key))) {
+      } else if (closed_ && !open && !extra && !listed.empty() && !listed.count(std::string(key))) {
         return at + " is answered but not in the document";
       }
     }
@@ -128,13 +128,14 @@ class Checker {
   }
 
   const json::value& doc_;
+  const bool closed_;
 };
 
 }  // namespace
 
 std::string SchemaMismatch(const json::value& doc, const json::value& schema,
-                           const json::value& value, const std::string& where) {
-  return Checker(doc).Check(schema, value, where, /*open=*/false);
+                           const json::value& value, const std::string& where, bool closed) {
+  return Checker(doc, closed).Check(schema, value, where, /*open=*/false);
 }
 
 }  // namespace quell::testing
