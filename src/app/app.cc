@@ -14,6 +14,7 @@
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/llm_analyst.h"
 #include "app/llm_wiring.h"
+#include "app/options_from.h"
 #include "net/http_client.h"
 #include "analysis/rules/failure_rules.h"
 #include "engine/engine.h"
@@ -35,40 +36,6 @@
 
 namespace quell::app {
 namespace {
-
-engine::EngineOptions EngineOptionsFrom(const config::Config& c) {
-  engine::EngineOptions o;
-  o.group_by = c.group_by;
-  o.group_window_ms = c.group_window_ms;
-  o.max_incident_age_ms = c.max_incident_age_ms;
-  o.reopen_window_ms = c.reopen_window_ms;
-  o.flap_window_ms = c.flap_window_ms;
-  o.flap_threshold = c.flap_threshold;
-  o.burst_window_ms = c.burst_window_ms;
-  o.auto_resolve = c.auto_resolve;
-  o.group_related_services = c.group_related_services;
-  o.analyze_delay_ms = c.analyze_delay_ms;
-  o.analyze_min_interval_ms = c.analyze_min_interval_ms;
-  o.notify_update_delay_ms = c.notify_update_delay_ms;
-  o.escalate_after_ms = c.escalate_after_ms;
-  return o;
-}
-
-Result<http::ServerOptions> ServerOptionsFrom(const config::Config& c) {
-  http::ServerOptions o;
-  size_t colon = c.listen.rfind(':');
-  if (colon == std::string::npos) return Error(InvalidArgument("listen must be HOST:PORT", "listen"));
-  o.host = c.listen.substr(0, colon);
-  if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']')
-    o.host = o.host.substr(1, o.host.size() - 2);
-  o.port = static_cast<uint16_t>(std::stoi(c.listen.substr(colon + 1)));
-  o.threads = c.http_threads;
-  o.max_body_bytes = c.max_body_bytes;
-  o.max_header_bytes = c.max_header_bytes;
-  o.max_connections = c.max_connections;
-  o.body_limits = {{"/api/v1/logs", c.logs_max_body_bytes}};
-  return o;
-}
 
 // The first start creates an admin token and leaves it, readable by the owner only, in
 // DIR/admin.token. Later starts leave tokens alone.
@@ -331,11 +298,7 @@ Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config) 
   if (ec) return Error(InvalidArgument("cannot create data dir " + config.data_dir + ": " +
                                        ec.message(), "data_dir"));
   ::chmod(config.data_dir.c_str(), 0700);
-  store::SqliteOptions options;
-  options.path = config.data_dir + "/quell.db";
-  options.synchronous_full = config.sqlite_synchronous_full;
-  options.wal_limit_bytes = config.wal_limit_mb << 20;
-  return store::OpenSqliteStore(options);
+  return store::OpenSqliteStore(SqliteOptionsFrom(config));
 }
 
 // Telegram and webhook notifiers behind the "notify" jobs, and Telegram's button presses.
@@ -399,10 +362,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   QUELL_ASSIGN_OR_RETURN(auto rules, LoadRules(config));
   p.rules = std::make_unique<analysis::rules::FailureRules>(std::move(rules));
   p.builtin = std::make_unique<analysis::BuiltinAnalyst>(*p.rules);
-  engine::LogMiningOptions log_options;
-  log_options.retention_ms = config.logs_retention_ms;
-  log_options.max_rows = config.logs_max_rows;
-  log_options.queue_lines = config.logs_mining_queue;
+  engine::LogMiningOptions log_options = LogMiningOptionsFrom(config);
   log_options.on_not_mined = [registry = p.metrics.get()](const std::string& service,
                                                           uint64_t lines) {
     registry

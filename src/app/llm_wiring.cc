@@ -7,6 +7,7 @@
 #include <chrono>
 #include <deque>
 
+#include "app/options_from.h"
 #include "common/text.h"
 
 namespace quell::app {
@@ -71,24 +72,13 @@ std::unique_ptr<analysis::llm::LlmAnalyst> MakeLlmAnalyst(const config::Config& 
     spdlog::info("LLM analyst: none configured (llm.provider = none); using the built-in analyst");
     return nullptr;
   }
-  analysis::llm::LlmClientOptions c;
-  c.provider = config.llm_provider;
-  c.url = config.llm_url;
-  c.model = config.llm_model;
-  c.api_key = config.llm_api_key;
-  c.num_ctx = config.llm_num_ctx;
-  c.timeout_s = config.llm_timeout_s;
+  analysis::llm::LlmClientOptions c = LlmClientOptionsFrom(config);
   auto client = analysis::llm::NewLlmClient(http, c);
   if (!client) {  // the config validates the provider; this is a programmer error
     spdlog::error("LLM analyst: {}; using the built-in analyst", client.error().message());
     return nullptr;
   }
-  analysis::llm::LlmOptions o;
-  o.primary = config.llm_primary == "llm";
-  o.concurrency = config.llm_concurrency;
-  o.tools = config.llm_tools;
-  o.max_tool_steps = config.llm_max_tool_steps;
-  o.tools_budget_s = config.llm_tools_budget_s;
+  analysis::llm::LlmOptions o = LlmOptionsFrom(config);
   metrics::HistogramValue& latency = metrics.Histogram(
       "quell_llm_request_duration_seconds", "Model calls, answered or not, by how long they took.",
       {0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300});

@@ -153,4 +153,13 @@ Result<TimeMs> ParseDuration(std::string_view text) {
   return n * scale;
 }
 
+std::string FormatDuration(TimeMs d) {
+  constexpr TimeMs kDayMs = 24 * kHourMs;
+  if (d >= 2 * kDayMs && d % kDayMs == 0) return std::to_string(d / kDayMs) + "d";
+  if (d == 0) return "0s";
+  for (auto [scale, unit] : {std::pair{kHourMs, "h"}, {kMinuteMs, "m"}, {kSecondMs, "s"}})
+    if (d % scale == 0) return std::to_string(d / scale) + unit;
+  return std::to_string(d) + "ms";
+}
+
 }  // namespace quell

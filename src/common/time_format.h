@@ -29,5 +29,8 @@ Result<TimeMs> EpochNumberToMs(double value);
 // "90s", "30m", "24h", "7d", "1500ms" or a plain number of seconds; at most kMaxDurationMs.
 inline constexpr TimeMs kMaxDurationMs = 100LL * 365 * 24 * kHourMs;
 Result<TimeMs> ParseDuration(std::string_view text);
+// The inverse of ParseDuration for 0 <= d <= kMaxDurationMs: the largest unit that divides d
+// ("30m", "90s", "1500ms"); days only from 2 days ("24h", "7d"), as people write them.
+std::string FormatDuration(TimeMs d);
 
 }  // namespace quell

@@ -95,5 +95,17 @@ TEST(ParseDurationTest, HugeDurationsAreErrors) {
   EXPECT_FALSE(ParseDuration("-5s"));
 }
 
+TEST(FormatDurationTest, ReadsBackAsTheSameDuration) {
+  EXPECT_EQ(FormatDuration(30 * kMinuteMs), "30m");
+  EXPECT_EQ(FormatDuration(24 * kHourMs), "24h");
+  EXPECT_EQ(FormatDuration(7 * 24 * kHourMs), "7d");
+  EXPECT_EQ(FormatDuration(90 * kSecondMs), "90s");
+  EXPECT_EQ(FormatDuration(1500), "1500ms");
+  EXPECT_EQ(FormatDuration(0), "0s");
+  for (TimeMs d : {TimeMs{0}, TimeMs{1}, TimeMs{999}, kSecondMs, 61 * kSecondMs, 25 * kHourMs,
+                   48 * kHourMs, 49 * kHourMs, kMaxDurationMs})
+    EXPECT_EQ(*ParseDuration(FormatDuration(d)), d) << d;
+}
+
 }  // namespace
 }  // namespace quell

@@ -1,8 +1,9 @@
 // Config: every option of `quell serve`, from defaults < TOML file < QUELL_* environment <
-// command line. One table (ConfigKeys) names each option once: its TOML key ("grouping.window"),
-// its environment variable (QUELL_GROUPING_WINDOW), its default and its help, so the file, the
-// environment, `--set key=value` and `--help` can never disagree. Errors name the key, the
-// source and, for the file, the line.
+// command line. One table (options.cc, listed by ConfigKeys) names each option once: its TOML
+// key ("grouping.window"), its environment variable (QUELL_GROUPING_WINDOW), its default, its
+// help and the Config field it sets. Config's defaults, the file, the environment, `--set
+// key=value`, `--help`, the docs table and `quell config show` all go through that table, so
+// they can never disagree. Errors name the key, the source and, for the file, the line.
 #pragma once
 
 #include <cstddef>
@@ -18,62 +19,68 @@
 
 namespace quell::config {
 
+// One field per option. It has no defaults of its own: Config() applies every option's
+// default text from the table (options.cc), so `Config{}` is the default configuration. (The
+// scalars' `{}` only keeps them defined before that; it is no default.)
 struct Config {
+  Config();
+  bool operator==(const Config&) const = default;
+
   // Server.
-  std::string listen = "127.0.0.1:8080";
-  std::string data_dir = "./quell-data";
-  int http_threads = 2;
-  size_t max_body_bytes = 1 << 20;
-  size_t max_header_bytes = 16 * 1024;
-  int max_connections = 1024;
+  std::string listen;
+  std::string data_dir;
+  int http_threads{};
+  size_t max_body_bytes{};
+  size_t max_header_bytes{};
+  int max_connections{};
   std::string public_url;  // how users reach the dashboard (links in notifications)
-  TimeMs session_ttl_ms = 7 * 24 * kHourMs;  // a dashboard session ends this long after sign-in
+  TimeMs session_ttl_ms{};  // a dashboard session ends this long after sign-in
   // Logging.
-  std::string log_level = "info";
-  bool log_json = false;
+  std::string log_level;
+  bool log_json{};
   // Storage.
-  bool sqlite_synchronous_full = false;
-  int64_t wal_limit_mb = 64;  // the SQLite WAL is checkpointed back under this (0: no limit)
+  bool sqlite_synchronous_full{};
+  int64_t wal_limit_mb{};  // the SQLite WAL is checkpointed back under this (0: no limit)
   // Grouping (see engine::EngineOptions).
-  std::vector<std::string> group_by = {"service", "environment"};
-  TimeMs group_window_ms = 30 * kMinuteMs;
-  TimeMs max_incident_age_ms = 24 * kHourMs;
-  TimeMs reopen_window_ms = 15 * kMinuteMs;
-  TimeMs flap_window_ms = 10 * kMinuteMs;
-  int flap_threshold = 4;
-  TimeMs burst_window_ms = kMinuteMs;
-  bool auto_resolve = true;
-  bool group_related_services = true;
-  TimeMs analyze_delay_ms = 2 * kSecondMs;
-  TimeMs analyze_min_interval_ms = 30 * kSecondMs;
-  TimeMs notify_update_delay_ms = kSecondMs;
-  TimeMs escalate_after_ms = 15 * kMinuteMs;  // 0: no escalation
+  std::vector<std::string> group_by;
+  TimeMs group_window_ms{};
+  TimeMs max_incident_age_ms{};
+  TimeMs reopen_window_ms{};
+  TimeMs flap_window_ms{};
+  int flap_threshold{};
+  TimeMs burst_window_ms{};
+  bool auto_resolve{};
+  bool group_related_services{};
+  TimeMs analyze_delay_ms{};
+  TimeMs analyze_min_interval_ms{};
+  TimeMs notify_update_delay_ms{};
+  TimeMs escalate_after_ms{};  // 0: no escalation
   // Logs.
-  size_t logs_max_body_bytes = 64u << 20;
-  TimeMs logs_retention_ms = 7 * 24 * kHourMs;
-  int64_t logs_max_rows = 2'000'000;
-  size_t logs_mining_queue = 100'000;  // lines waiting to be mined; beyond: stored, not mined
+  size_t logs_max_body_bytes{};
+  TimeMs logs_retention_ms{};
+  int64_t logs_max_rows{};
+  size_t logs_mining_queue{};  // lines waiting to be mined; beyond: stored, not mined
   // LLM analyst ([llm] table).
-  std::string llm_provider = "none";  // none | ollama | openai
-  std::string llm_url = "http://127.0.0.1:11434";
-  std::string llm_model = "gemma4:e4b";
-  int llm_num_ctx = 8192;
-  int llm_timeout_s = 60;
-  std::string llm_primary = "llm";    // builtin | llm
+  std::string llm_provider;  // none | ollama | openai
+  std::string llm_url;
+  std::string llm_model;
+  int llm_num_ctx{};
+  int llm_timeout_s{};
+  std::string llm_primary;    // builtin | llm
   std::string llm_api_key;            // OpenAI-compatible servers; a secret: never log it
-  int llm_concurrency = 1;            // model calls at once
-  bool llm_tools = false;             // investigation mode (tool calls)
-  int llm_max_tool_steps = 4;
-  int llm_tools_budget_s = 120;
-  TimeMs llm_recheck_interval_ms = kMinuteMs;
+  int llm_concurrency{};            // model calls at once
+  bool llm_tools{};             // investigation mode (tool calls)
+  int llm_max_tool_steps{};
+  int llm_tools_budget_s{};
+  TimeMs llm_recheck_interval_ms{};
   // Telegram notifications ([telegram] table); off without a bot token and chat ids.
   std::string telegram_bot_token;  // secret: never logged
   std::vector<int64_t> telegram_chat_ids;
   std::vector<int64_t> telegram_allowed_user_ids;  // empty: members of the configured chats
-  std::string telegram_api_url = "https://api.telegram.org";
-  std::string telegram_mode = "poll";  // poll | webhook
+  std::string telegram_api_url;
+  std::string telegram_mode;  // poll | webhook
   std::string telegram_webhook_secret;  // secret: never logged
-  int64_t telegram_thread_id = 0;       // forum topic (message_thread_id), 0: none
+  int64_t telegram_thread_id{};       // forum topic (message_thread_id), 0: none
   // Outbound webhook notifier ([webhook] table); off when empty.
   std::string webhook_url;
   // Extra failure rules (JSON, the format of data/knowledge/failures.json); same id replaces.
@@ -89,6 +96,7 @@ struct ConfigKey {
   std::string env;        // QUELL_GROUPING_WINDOW
   std::string default_value;
   std::string help;
+  bool secret = false;    // never logged or shown (`quell config show` masks it)
 };
 
 // Every option, in the order --help shows them.
@@ -101,6 +109,21 @@ struct ConfigSources {
 };
 
 Result<Config> LoadConfig(const ConfigSources& sources);
+
+// Where an option's effective value came from: the last source that set it.
+enum class ValueSource { kDefault, kFile, kEnvironment, kCommandLine };
+struct ValueOrigin {
+  ValueSource source = ValueSource::kDefault;
+  std::string where;  // "quell.toml:3", "QUELL_LISTEN", "command line"; empty for the default
+};
+const char* ValueSourceName(ValueSource source);  // "default", "file", "env", "flag"
+
+// LoadConfig's result with the origin of each value, by key (a key absent: its default).
+struct ResolvedConfig {
+  Config config;
+  std::map<std::string, ValueOrigin> origins;
+};
+Result<ResolvedConfig> ResolveConfig(const ConfigSources& sources);
 
 // The QUELL_* variables of this process.
 std::map<std::string, std::string> ProcessEnvironment();

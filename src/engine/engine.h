@@ -77,6 +77,11 @@ struct EngineOptions {
   TimeMs notify_update_delay_ms = kSecondMs;
   // Group commit: at most this many alerts in one transaction.
   size_t max_batch_alerts = 5000;
+
+  // app::EngineOptionsFrom(config::Config{}) must equal EngineOptions{}: the defaults above
+  // repeat the option table's (src/config/options.cc) for tests that build an Engine without a
+  // Config, and src/app/options_from_test.cc fails when the two drift.
+  bool operator==(const EngineOptions&) const = default;
 };
 
 // What happened to one submitted alert.
