@@ -1,10 +1,11 @@
 // The API's documentation against the real server: /api/openapi.json serves docs/openapi.json,
-// /api/docs serves the page that renders it, and the example requests in README.md and
-// docs/api.md run, so they cannot drift from what the server answers.
+// /api/docs serves the page that renders it, and the example requests in README.md,
+// docs/api.md and docs/user-guide.md run, so they cannot drift from what the server answers.
 //
 // An example is a block between "<!-- tested example -->" and "<!-- end tested example -->":
 // shell lines (curl with 127.0.0.1:8080 and quell-data/, replaced by the test server's port and
-// data dir) each followed by a comment "# STATUS BODY" with the answer. BODY may continue on
+// data dir; $TOKEN is the admin token, as the README sets it) each followed by a comment
+// "# STATUS BODY" with the answer. BODY may continue on
 // comment lines starting with "#  " (a line break is one space); it must have the answer's
 // shape: the same keys, arrays of the same length, equal values; the string "…" stands for any
 // value (times, ids).
@@ -138,6 +139,7 @@ void RunExamples(const std::string& file) {
     const std::string path = server.data_dir() + "/example.sh";
     std::ofstream(path) << "set -eu\n"
                            "curl() { command curl -sS -w '\\n@@status %{http_code}\\n' \"$@\"; }\n"
+                        << "TOKEN=" << server.admin_token() << "\n"
                         << script;
     const std::string output_path = server.data_dir() + "/example.out";
     const int exit_code = std::system(("bash " + path + " > " + output_path + " 2>&1").c_str());
@@ -180,6 +182,8 @@ void RunExamples(const std::string& file) {
 TEST(ApiDocsTest, ReadmeExamplesRun) { RunExamples("README.md"); }
 
 TEST(ApiDocsTest, ApiReferenceExamplesRun) { RunExamples("docs/api.md"); }
+
+TEST(ApiDocsTest, UserGuideExamplesRun) { RunExamples("docs/user-guide.md"); }
 
 TEST(ApiDocsTest, ShapeMismatchFindsWhatDiffers) {
   auto mismatch = [](const char* expected, const char* actual) {
