@@ -52,8 +52,14 @@ class ApiDescriptionTest : public ::testing::Test {
     const http::StaticAsset* asset = http::FindAsset("/api/openapi.json");
     ASSERT_NE(asset, nullptr) << "docs/openapi.json is not embedded (cmake/web_assets.cmake)";
     boost::system::error_code ec;
-    doc_ = new json::value(json::parse(asset->body, ec));
+    json::value doc = json::parse(asset->body, ec);
     ASSERT_FALSE(ec) << "docs/openapi.json is not valid JSON: " << ec.message();
+    doc_ = new json::value(std::move(doc));
+  }
+  // A failed set-up fails every test here instead of crashing them.
+  void SetUp() override {
+    ASSERT_NE(routes_, nullptr);
+    ASSERT_NE(doc_, nullptr);
   }
   static void TearDownTestSuite() {
     delete routes_;

@@ -169,6 +169,8 @@ async function main() {
     check((await alertsCard.locator('.scope').textContent()).includes('ingest'), 'the alert route shows its scope');
     check(await alertsCard.locator('tr[data-status="422"]').count() === 1, 'the alert route shows its answers');
     check(await docsPage.locator('#schema-Error').count() === 1, 'the error shape is shown');
+    const bodyType = await docsPage.locator('#schema-GenericAlertBody h3').textContent();
+    check(bodyType.includes('GenericAlert or array of GenericAlert'), 'schema types read as text, got ' + bodyType);
     check(foreign.length === 0, 'the API reference loads nothing from elsewhere: ' + foreign.join(', '));
     await docsPage.screenshot({ path: path.join(artifacts, 'api-docs.png') });
 
