@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "app/incident_bundle.h"
+
 namespace quell::app {
 namespace {
 
@@ -84,6 +86,14 @@ TEST(OptionsFrom, DefaultConfigGivesTheLlmDefaults) {
   EXPECT_EQ(LlmOptionsFrom(config).tools, llm.tools);
   EXPECT_EQ(LlmOptionsFrom(config).max_tool_steps, llm.max_tool_steps);
   EXPECT_EQ(LlmOptionsFrom(config).tools_budget_s, llm.tools_budget_s);
+}
+
+// `quell analyze` talks to the same model server as `quell serve` unless told otherwise. (Its
+// timeout is its own: an offline run may wait longer.)
+TEST(OptionsFrom, AnalyzeUsesTheServeModelDefaults) {
+  const config::Config config;
+  EXPECT_EQ(AnalyzeOptions{}.model, config.llm_model);
+  EXPECT_EQ(AnalyzeOptions{}.llm_url, config.llm_url);
 }
 
 }  // namespace

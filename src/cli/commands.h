@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "config/config.h"
+
 namespace quell::cli {
 
 struct LogmineOptions {
@@ -18,5 +20,11 @@ int RunLogmine(const LogmineOptions& options);
 // `quell repair`: cuts a redo log with a corrupt record in the middle before that record, after
 // saving a copy, and opens the store once.
 int RunRepair(const std::string& data_dir);
+
+// `quell config show`: every option's effective value from `sources` and where it came from,
+// secrets masked; a bad source is an error naming it (exit 2), as for `quell serve`.
+int RunConfigShow(const config::ConfigSources& sources);
+// `quell config docs`: the Markdown table of every option (docs/operations.md holds it).
+int RunConfigDocs();
 
 }  // namespace quell::cli

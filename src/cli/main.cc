@@ -10,25 +10,13 @@
 #include "app/incident_bundle.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "config/describe.h"
 
 namespace {
 
-// Every config key with its environment variable and default, for `serve --help`.
-std::string ConfigKeysHelp() {
-  std::string out =
-      "\nEvery option can be set in the TOML file (--config), by environment variable, or with\n"
-      "--set KEY=VALUE; later sources win: defaults < file < environment < command line.\n"
-      "Dotted keys are TOML tables: grouping.window = \"30m\" is [grouping] window = \"30m\".\n\n";
-  for (const auto& key : quell::config::ConfigKeys()) {
-    out += "  " + key.name + " (" + key.env + ", default: " +
-           (key.default_value.empty() ? "none" : key.default_value) + ")\n      " + key.help +
-           "\n";
-  }
-  return out;
-}
-
-// Loads the config from --config/QUELL_CONFIG, the environment and command-line overrides.
-quell::Result<quell::config::Config> LoadFromCommandLine(
+// The config sources of a command: QUELL_* variables, the file from --config or QUELL_CONFIG,
+// and the command line's overrides.
+quell::config::ConfigSources SourcesFromCommandLine(
     std::string config_file, const std::vector<std::pair<std::string, std::string>>& overrides) {
   quell::config::ConfigSources sources;
   sources.env = quell::config::ProcessEnvironment();
@@ -38,7 +26,28 @@ quell::Result<quell::config::Config> LoadFromCommandLine(
   }
   sources.file = config_file;
   sources.overrides = overrides;
-  return quell::config::LoadConfig(sources);
+  return sources;
+}
+
+// Loads the config from --config/QUELL_CONFIG, the environment and command-line overrides.
+quell::Result<quell::config::Config> LoadFromCommandLine(
+    std::string config_file, const std::vector<std::pair<std::string, std::string>>& overrides) {
+  return quell::config::LoadConfig(SourcesFromCommandLine(std::move(config_file), overrides));
+}
+
+// --set KEY=VALUE (repeatable), then --listen and --data-dir, as overrides in that order.
+quell::Result<std::vector<std::pair<std::string, std::string>>> ServeOverrides(
+    const std::vector<std::string>& sets, const std::string& listen, const std::string& data_dir) {
+  std::vector<std::pair<std::string, std::string>> overrides;
+  for (const auto& s : sets) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos)
+      return quell::Error(quell::InvalidArgument("--set needs KEY=VALUE, got '" + s + "'"));
+    overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  if (!listen.empty()) overrides.emplace_back("listen", listen);
+  if (!data_dir.empty()) overrides.emplace_back("data_dir", data_dir);
+  return overrides;
 }
 
 }  // namespace
@@ -51,24 +60,43 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "quell 0.1.0");
 
-    // serve
+    // serve; `config show` takes the same sources.
+    const quell::config::Config defaults;  // the option table's defaults, for the help texts
     std::string listen, data_dir, config_file;
     std::vector<std::string> sets;
+    auto add_config_sources = [&](CLI::App* sub) {
+      sub->add_option("--listen", listen,
+                      "HOST:PORT to listen on (QUELL_LISTEN; default " + defaults.listen + ")");
+      sub->add_option("--data-dir", data_dir,
+                      "Data directory: SQLite database and admin.token (QUELL_DATA_DIR; default " +
+                          defaults.data_dir + ")");
+      sub->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
+      sub->add_option("--set", sets,
+                      "Set any option below: --set grouping.window=10m (repeatable)");
+      sub->footer(quell::config::OptionsHelp());
+    };
     auto* serve = app.add_subcommand("serve", "Run the Quell server (API, ingest, dashboard).");
-    serve->add_option("--listen", listen, "HOST:PORT to listen on (QUELL_LISTEN; default 127.0.0.1:8080)");
-    serve->add_option("--data-dir", data_dir,
-                      "Data directory: SQLite database and admin.token (QUELL_DATA_DIR; default ./quell-data)");
-    serve->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
-    serve->add_option("--set", sets, "Set any option below: --set grouping.window=10m (repeatable)");
+    add_config_sources(serve);
     bool serve_demo = false;
     serve->add_flag("--demo", serve_demo,
                     "Load the demo scenario (a deploy, then errors across services) at start");
-    serve->footer(ConfigKeysHelp());
+
+    // config show | docs
+    auto* config_cmd = app.add_subcommand("config", "Show the configuration.");
+    config_cmd->require_subcommand(1);
+    auto* config_show = config_cmd->add_subcommand(
+        "show",
+        "Print every option of `quell serve` with the value it would run with and where that "
+        "came from (default, file, env, flag); secrets masked. Takes serve's --config, --set, "
+        "--listen and --data-dir.");
+    add_config_sources(config_show);
+    auto* config_docs = config_cmd->add_subcommand(
+        "docs", "Print the Markdown table of every option (docs/operations.md holds it).");
 
     // demo: serve with the demo scenario, in its own data dir unless told otherwise.
     auto* demo = app.add_subcommand(
         "demo", "Serve with a demo incident loaded (data in ./quell-demo-data by default).");
-    demo->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+    demo->add_option("--listen", listen, "HOST:PORT to listen on (default " + defaults.listen + ")");
     demo->add_option("--data-dir", data_dir, "Data directory (default ./quell-demo-data)");
     demo->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
     demo->add_option("--set", sets, "Set any option of `quell serve` (repeatable)");
@@ -143,13 +171,15 @@ int main(int argc, char** argv) {
                         "openai takes its key from QUELL_LLM_API_KEY");
     // Like `quell serve`, the model server settings come from QUELL_LLM_* when the flags are
     // absent (flags win); the key only ever from QUELL_LLM_API_KEY.
-    analyze->add_option("--model", analyze_options.model, "model name (default gemma4:e4b)")
+    analyze->add_option("--model", analyze_options.model,
+                        "model name (default " + analyze_options.model + ")")
         ->envname("QUELL_LLM_MODEL");
     analyze->add_option("--llm-url", analyze_options.llm_url,
-                        "model server (default http://127.0.0.1:11434)")
+                        "model server (default " + analyze_options.llm_url + ")")
         ->envname("QUELL_LLM_URL");
     analyze->add_option("--llm-timeout", analyze_options.timeout_s,
-                        "seconds one model answer may take (default 120)")
+                        "seconds one model answer may take (default " +
+                            std::to_string(analyze_options.timeout_s) + ")")
         ->envname("QUELL_LLM_TIMEOUT_S")
         ->check(CLI::Range(1, 3600));
     analyze->add_option("bundle", analyze_options.path,
@@ -160,20 +190,17 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     if (analyze->parsed()) return quell::app::RunAnalyze(analyze_options);
 
+    if (config_docs->parsed()) return quell::cli::RunConfigDocs();
     if (demo->parsed() && data_dir.empty()) data_dir = "./quell-demo-data";
-    if (serve->parsed() || demo->parsed()) {
-      std::vector<std::pair<std::string, std::string>> overrides;
-      for (const auto& s : sets) {
-        size_t eq = s.find('=');
-        if (eq == std::string::npos) {
-          std::fprintf(stderr, "quell: --set needs KEY=VALUE, got '%s'\n", s.c_str());
-          return 2;
-        }
-        overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+    if (serve->parsed() || demo->parsed() || config_show->parsed()) {
+      auto overrides = ServeOverrides(sets, listen, data_dir);
+      if (!overrides) {
+        std::fprintf(stderr, "quell: %s\n", overrides.error().message().c_str());
+        return 2;
       }
-      if (!listen.empty()) overrides.emplace_back("listen", listen);
-      if (!data_dir.empty()) overrides.emplace_back("data_dir", data_dir);
-      auto config = LoadFromCommandLine(config_file, overrides);
+      if (config_show->parsed())
+        return quell::cli::RunConfigShow(SourcesFromCommandLine(config_file, *overrides));
+      auto config = LoadFromCommandLine(config_file, *overrides);
       if (!config) {
         std::fprintf(stderr, "quell: %s\n", config.error().message().c_str());
         return 2;
