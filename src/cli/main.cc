@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
                     "Load the demo scenario (a deploy, then errors across services) at start");
 
     // config show | docs
-    auto* config_cmd = app.add_subcommand("config", "Show the configuration.");
+    auto* config_cmd = app.add_subcommand(
+        "config", "show: the options serve would run with, and where each came from; docs: the "
+                  "table of every option.");
     config_cmd->require_subcommand(1);
     auto* config_show = config_cmd->add_subcommand(
         "show",
