@@ -11,8 +11,10 @@ pkgs=(g++ cmake ninja-build pkg-config ccache lld libboost1.81-dev libboost-json
 # whose nodejs bundles npm and conflicts with Debian's npm package) is fine.
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)
+# postgresql-15: the tests start a private server of their own (tests/support/private_postgres.h)
+# from its binaries in /usr/lib/postgresql/15/bin.
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(curl sqlite3 prometheus-alertmanager nginx-light chromium)
+  pkgs+=(curl sqlite3 prometheus-alertmanager nginx-light chromium postgresql-15)
 fi
 # -fsanitize=fuzzer needs libclang_rt.fuzzer, in libclang-rt-14-dev (only recommended by clang).
 if [[ "${1:-}" == "--test" || "${1:-}" == "--fuzz" ]]; then

@@ -86,46 +86,6 @@ bool ServerProcess::Start(const std::vector<std::string>& extra_args) {
   return port_ != 0;
 }
 
-pid_t SpawnProcess(const std::vector<std::string>& args, const std::string& log_path) {
-  // Everything is prepared before fork: the child of a multi-threaded process (fake servers run
-  // threads in this one) may only call async-signal-safe functions. Allocating there can
-  // deadlock on a lock another thread held at fork time (seen under ASan: a server that never
-  // started).
-  std::vector<std::string> owned(args);
-  std::vector<char*> argv;
-  for (auto& a : owned) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const int fd = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fd, 1);  // dup2 clears close-on-exec on the copies
-    ::dup2(fd, 2);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  if (fd >= 0) ::close(fd);
-  return pid;
-}
-
-void StopProcess(pid_t pid, bool kill_hard) {
-  if (pid <= 0) return;
-  ::kill(pid, kill_hard ? SIGKILL : SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-}
-
-uint16_t FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 std::optional<double> MetricSample(const std::string& metrics_body, const std::string& series) {
   std::istringstream lines(metrics_body);
   for (std::string line; std::getline(lines, line);)

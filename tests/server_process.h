@@ -14,6 +14,8 @@
 
 #include <httplib.h>
 
+#include "support/process.h"
+
 namespace quell::testing {
 
 struct HttpResult {
@@ -90,15 +92,6 @@ std::string SourceDir();
 
 // The whole text of a file; "" if it cannot be read.
 std::string ReadTextFile(const std::string& path);
-
-// Starts `args` (args[0] is looked up in PATH) with stdout and stderr appended to `log_path`.
-pid_t SpawnProcess(const std::vector<std::string>& args, const std::string& log_path);
-
-// SIGTERM (or SIGKILL) and reap.
-void StopProcess(pid_t pid, bool kill_hard = false);
-
-// A TCP port on 127.0.0.1 that was free a moment ago (for servers that cannot take port 0).
-uint16_t FreeLoopbackPort();
 
 // The value of one sample of a /metrics body: `series` is a name, or a name with its labels as
 // rendered (`quell_x_total{channel="telegram"}`); nullopt when it is not there.
