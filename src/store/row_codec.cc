@@ -1,4 +1,4 @@
-#include "store/sqlite/row_codec.h"
+#include "store/row_codec.h"
 
 #include <boost/json.hpp>
 

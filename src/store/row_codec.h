@@ -1,5 +1,5 @@
 // Text encodings of the map/list fields stored in TEXT columns (JSON objects and arrays), and
-// the enum names. Internal to the SQLite store.
+// the enum names. Shared by the backends (both store these fields as JSON text).
 #pragma once
 
 #include <string>

@@ -1,22 +1,9 @@
 #include "store/sqlite/auth_tables.h"
 
+#include "store/row_mapping.h"
+
 namespace quell::store::auth_tables {
 namespace {
-
-#define TOKEN_COLUMNS "id, name, scope, hash, created_at, expires_at, last_used_at"
-
-// TOKEN_COLUMNS from column `at` on.
-Token ReadToken(const SqliteStatement& row, int at = 0) {
-  Token t;
-  t.id = row.Int(at);
-  t.name = row.Text(at + 1);
-  t.scope = row.Text(at + 2);
-  t.hash = row.Text(at + 3);
-  t.created_at = row.Int(at + 4);
-  t.expires_at = row.Int(at + 5);
-  t.last_used_at = row.Int(at + 6);
-  return t;
-}
 
 Result<std::optional<Token>> FirstToken(SqliteStatement& s) {
   QUELL_ASSIGN_OR_RETURN(bool row, s.Step());

@@ -1,0 +1,40 @@
+#include "common/text.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace quell {
+namespace {
+
+using namespace std::string_literals;
+
+TEST(StorableUtf8, ValidTextIsUnchanged) {
+  for (std::string text : {""s, "plain ascii"s, "ünïcödé “quoted” 日本 🚨"s}) {
+    EXPECT_FALSE(NeedsStorableUtf8(text)) << text;
+    EXPECT_EQ(ToStorableUtf8(text), text);
+  }
+}
+
+TEST(StorableUtf8, NulAndInvalidBytesBecomeReplacementCharacters) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  const struct {
+    std::string in, out;
+  } cases[] = {
+      {"a\0b"s, "a" + fffd + "b"},
+      {"\xFF"s, fffd},                            // never in UTF-8
+      {"\x80x"s, fffd + "x"},                     // stray continuation byte
+      {"\xC0\xAF"s, fffd + fffd},                 // overlong '/'
+      {"\xED\xA0\x80"s, fffd + fffd + fffd},      // a surrogate
+      {"\xF4\x90\x80\x80"s, fffd + fffd + fffd + fffd},  // past U+10FFFF
+      {"ok\xE2\x82"s, "ok" + fffd + fffd},        // truncated at the end
+  };
+  for (const auto& c : cases) {
+    EXPECT_TRUE(NeedsStorableUtf8(c.in));
+    EXPECT_EQ(ToStorableUtf8(c.in), c.out);
+    EXPECT_FALSE(NeedsStorableUtf8(ToStorableUtf8(c.in)));
+  }
+}
+
+}  // namespace
+}  // namespace quell

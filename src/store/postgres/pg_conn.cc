@@ -1,0 +1,150 @@
+#include "store/postgres/pg_conn.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+
+#include "common/text.h"
+
+namespace quell::store {
+namespace {
+
+constexpr uint32_t kInt8Oid = 20;
+constexpr uint32_t kTextOid = 25;
+
+// The Status for a failed statement or connection. Lost connections, shutdowns and
+// serialization failures are Unavailable (retry later); a unique violation is AlreadyExists.
+Status PgError(PGconn* conn, const PGresult* result, std::string_view what) {
+  std::string message(what);
+  const char* detail = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+  if (detail && *detail) {
+    message += ": ";
+    message += detail;
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+  }
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string_view sqlstate = state ? state : "";
+  if (sqlstate == "23505") return {StatusCode::kAlreadyExists, message};
+  if (PQstatus(conn) != CONNECTION_OK || sqlstate.substr(0, 2) == "08" ||
+      sqlstate.substr(0, 3) == "57P" || sqlstate == "40001" || sqlstate == "40P01")
+    return Unavailable(message);
+  return Internal(message);
+}
+
+}  // namespace
+
+PgParams::Param& PgParams::At(int index) {
+  if (static_cast<size_t>(index) > params_.size()) params_.resize(static_cast<size_t>(index));
+  return params_[static_cast<size_t>(index - 1)];
+}
+
+PgParams& PgParams::Bind(int index, int64_t value) {
+  Param& p = At(index);
+  p.text = std::to_string(value);
+  p.type = kInt8Oid;
+  p.null = false;
+  return *this;
+}
+
+PgParams& PgParams::Bind(int index, std::string_view value) {
+  Param& p = At(index);
+  // TEXT holds only valid UTF-8 and no NUL, which a sender's alert may carry (SQLite stores
+  // them as they are): one such field must not fail the whole group commit.
+  if (NeedsStorableUtf8(value)) {
+    p.text = ToStorableUtf8(value);
+  } else {
+    p.text.assign(value);
+  }
+  p.type = kTextOid;
+  p.null = false;
+  return *this;
+}
+
+PgParams& PgParams::BindNull(int index) {
+  Param& p = At(index);
+  p.text.clear();
+  p.null = true;
+  return *this;
+}
+
+void PgResult::Clear::operator()(pg_result* result) const { PQclear(result); }
+
+int PgResult::rows() const { return PQntuples(result_.get()); }
+
+int64_t PgResult::changed() const {
+  const char* tuples = PQcmdTuples(result_.get());
+  int64_t n = 0;
+  std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), n);
+  return n;
+}
+
+int64_t PgResult::Int(int row, int column) const {
+  const char* text = PQgetvalue(result_.get(), row, column);
+  int64_t n = 0;
+  std::from_chars(text, text + PQgetlength(result_.get(), row, column), n);
+  return n;
+}
+
+std::string PgResult::Text(int row, int column) const {
+  return std::string(PQgetvalue(result_.get(), row, column),
+                     static_cast<size_t>(PQgetlength(result_.get(), row, column)));
+}
+
+Result<std::unique_ptr<PgConn>> PgConn::Open(const std::string& url) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (!conn) return Error(Unavailable("cannot allocate a PostgreSQL connection"));
+  std::unique_ptr<PgConn> owned(new PgConn(conn));
+  if (PQstatus(conn) != CONNECTION_OK)
+    return Error(Unavailable(PgError(conn, nullptr, "cannot connect to PostgreSQL").message()));
+  // Notices (e.g. "relation already exists, skipping") are not errors: keep them off stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  return owned;
+}
+
+PgConn::~PgConn() { PQfinish(conn_); }
+
+bool PgConn::ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+Status PgConn::Exec(const std::string& sql) {
+  PgResult result(PQexec(conn_, sql.c_str()));
+  const ExecStatusType status = PQresultStatus(result.result_.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    return PgError(conn_, result.result_.get(), "PostgreSQL statement failed");
+  return Status::Ok();
+}
+
+Result<PgResult> PgConn::Query(const char* sql, const PgParams& params) {
+  const auto& list = params.params_;
+  auto [entry, added] = prepared_.try_emplace(sql);
+  if (added) {
+    entry->second = "q" + std::to_string(prepared_.size());
+    std::vector<Oid> types;
+    for (const auto& p : list) types.push_back(p.type);
+    PgResult prepared(PQprepare(conn_, entry->second.c_str(), sql, static_cast<int>(types.size()),
+                                types.data()));
+    if (PQresultStatus(prepared.result_.get()) != PGRES_COMMAND_OK) {
+      Status error = PgError(conn_, prepared.result_.get(), "cannot prepare a statement");
+      prepared_.erase(entry);
+      return Error(error);
+    }
+  }
+  std::vector<const char*> values;
+  for (const auto& p : list) values.push_back(p.null ? nullptr : p.text.c_str());
+  PgResult result(PQexecPrepared(conn_, entry->second.c_str(), static_cast<int>(values.size()),
+                                 values.data(), nullptr, nullptr, 0));
+  const ExecStatusType status = PQresultStatus(result.result_.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    return Error(PgError(conn_, result.result_.get(), "PostgreSQL statement failed"));
+  return result;
+}
+
+Status PgConn::Commit() {
+  PgResult result(PQexec(conn_, "COMMIT"));
+  if (PQresultStatus(result.result_.get()) != PGRES_COMMAND_OK)
+    return PgError(conn_, result.result_.get(), "COMMIT failed");
+  if (std::string_view(PQcmdStatus(result.result_.get())) != "COMMIT")
+    return Internal("the transaction was rolled back (a statement in it had failed)");
+  return Status::Ok();
+}
+
+}  // namespace quell::store
