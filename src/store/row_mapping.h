@@ -178,6 +178,36 @@ Event ReadEvent(const Row& s) {
   return e;
 }
 
+// Binds an event's fields as ?1..?8 (EVENT_COLUMNS order after id).
+template <typename Statement>
+void BindEvent(Statement& s, const Event& e) {
+  s.Bind(1, e.incident_id)
+      .Bind(2, e.at)
+      .Bind(3, e.last_at)
+      .Bind(4, std::string_view(EventKindText(e.kind)))
+      .Bind(5, e.actor)
+      .Bind(6, e.fingerprint)
+      .Bind(7, e.note)
+      .Bind(8, e.count);
+}
+
+// Binds a deploy's fields as ?1..?12 (DEPLOY_COLUMNS order after id).
+template <typename Statement>
+void BindDeploy(Statement& s, const model::Deploy& d) {
+  s.Bind(1, d.service)
+      .Bind(2, d.environment)
+      .Bind(3, d.version)
+      .Bind(4, d.commit)
+      .Bind(5, d.author)
+      .Bind(6, d.started_at)
+      .Bind(7, d.finished_at)
+      .Bind(8, d.status)
+      .Bind(9, d.description)
+      .Bind(10, d.url)
+      .Bind(11, d.received_at)
+      .Bind(12, d.raw_json);
+}
+
 template <typename Row>
 model::Deploy ReadDeploy(const Row& s) {
   model::Deploy d;

@@ -37,6 +37,8 @@ class PrivatePostgres {
 
   // Fast shutdown by PID (SIGINT), SIGKILL after 30 s, then removes the directory.
   Status Stop();
+  // Leaves the server running when this object goes (the ctest fixture's `start`).
+  void Detach() { owned_ = false; }
 
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }

@@ -29,6 +29,6 @@ int main(int argc, char** argv) {
   }
   std::printf("PostgreSQL on 127.0.0.1:%u (pid %d) in %s\n", (*server)->port(),
               static_cast<int>((*server)->pid()), dir.c_str());
-  (void)server->release();  // keeps running: the destructor would stop it
+  (*server)->Detach();  // keeps running for the tests; `stop` ends it
   return 0;
 }

@@ -187,42 +187,26 @@ class PgTx final : public StoreTx {
     return Rows(result, kIncident);
   }
 
-  Result<int64_t> InsertDeploy(const model::Deploy& d) override {
+  Result<int64_t> InsertDeploy(const model::Deploy& deploy) override {
+    PgParams params;
+    BindDeploy(params, deploy);
     QUELL_ASSIGN_OR_RETURN(
         auto result,
         conn_->Query("INSERT INTO deploys (service, environment, version, commit_sha, author, "
                      "started_at, finished_at, status, description, url, received_at, raw) "
                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                     PgParams()
-                         .Bind(1, d.service)
-                         .Bind(2, d.environment)
-                         .Bind(3, d.version)
-                         .Bind(4, d.commit)
-                         .Bind(5, d.author)
-                         .Bind(6, d.started_at)
-                         .Bind(7, d.finished_at)
-                         .Bind(8, d.status)
-                         .Bind(9, d.description)
-                         .Bind(10, d.url)
-                         .Bind(11, d.received_at)
-                         .Bind(12, d.raw_json)));
+                     params));
     return result.Int(0, 0);
   }
 
-  Result<int64_t> AppendEvent(const Event& e) override {
+  Result<int64_t> AppendEvent(const Event& event) override {
+    PgParams params;
+    BindEvent(params, event);
     QUELL_ASSIGN_OR_RETURN(
         auto result,
         conn_->Query("INSERT INTO events (incident_id, at, last_at, kind, actor, fingerprint, "
                      "note, count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                     PgParams()
-                         .Bind(1, e.incident_id)
-                         .Bind(2, e.at)
-                         .Bind(3, e.last_at)
-                         .Bind(4, std::string_view(EventKindText(e.kind)))
-                         .Bind(5, e.actor)
-                         .Bind(6, e.fingerprint)
-                         .Bind(7, e.note)
-                         .Bind(8, e.count)));
+                     params));
     return result.Int(0, 0);
   }
 

@@ -464,33 +464,15 @@ class SqliteTx final : public StoreTx {
 
   Result<int64_t> InsertDeploy(const model::Deploy& d) override {
     RedoOp op(kInsertDeploy);
-    op.Bind(1, d.service)
-        .Bind(2, d.environment)
-        .Bind(3, d.version)
-        .Bind(4, d.commit)
-        .Bind(5, d.author)
-        .Bind(6, d.started_at)
-        .Bind(7, d.finished_at)
-        .Bind(8, d.status)
-        .Bind(9, d.description)
-        .Bind(10, d.url)
-        .Bind(11, d.received_at)
-        .Bind(12, d.raw_json)
-        .BindNull(13);
+    BindDeploy(op, d);
+    op.BindNull(13);
     return Write(op, 13);
   }
 
   Result<int64_t> AppendEvent(const Event& event) override {
     RedoOp op(kAppendEvent);
-    op.Bind(1, event.incident_id)
-        .Bind(2, event.at)
-        .Bind(3, event.last_at)
-        .Bind(4, std::string_view(EventKindText(event.kind)))
-        .Bind(5, event.actor)
-        .Bind(6, event.fingerprint)
-        .Bind(7, event.note)
-        .Bind(8, event.count)
-        .BindNull(9);
+    BindEvent(op, event);
+    op.BindNull(9);
     return Write(op, 9);
   }
 
