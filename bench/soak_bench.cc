@@ -576,8 +576,10 @@ int Run(const Options& o) {
                         "quell_llm_invalid_answers_total", "quell_llm_analyses_total",
                         "quell_llm_fallbacks_total", "quell_log_lines_mined_total",
                         "quell_log_lines_not_mined_total", "quell_alerts_duplicates_total",
-                        "quell_http_connections_refused_total"})
-    std::printf("  %s %.0f\n", m, MetricSum(metrics, m));
+                        "quell_http_connections_refused_total"}) {
+    // A labelled series appears with its first sample: absent means none happened.
+    std::printf("  %s %.0f\n", m, std::max(0.0, MetricSum(metrics, m)));
+  }
   {
     std::istringstream lines(metrics);
     for (std::string line; std::getline(lines, line);)
