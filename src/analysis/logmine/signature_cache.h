@@ -3,10 +3,11 @@
 //
 // Almost every line of a log ends in one lookup here, so the table is built for that: one
 // probe sequence in one array (no node per entry, no division by a prime as in
-// std::unordered_map), and each entry also remembers the cluster's slot so that a hit needs no
-// lookup by id. The slot pointer is trusted only while the miner's `generation` (bumped whenever
-// a cluster is merged away or evicted) is the one it was stored under; otherwise the caller
-// resolves the id again and refreshes the entry.
+// std::unordered_map), 16 bytes per entry. Most of its entries are signatures seen once (lines
+// whose word variables are new), so the hot ones lie scattered among them: the smaller the
+// entries, the fewer cache lines and pages the table spans. The cluster id is resolved by the
+// caller (ClusterTable, then merges), which keeps the entries free of pointers that would go
+// stale when a cluster is merged away or evicted.
 //
 // Keys are already well-mixed 64-bit hashes, so their low bits index the table. Cluster id 0
 // marks an empty entry (ids start at 1). The table only grows until Clear(), so there are no
@@ -20,14 +21,11 @@
 
 namespace quell::analysis::logmine {
 
-template <typename Slot>
 class SignatureCache {
  public:
   struct Entry {
     uint64_t key = 0;
     uint64_t cluster_id = 0;  // 0: empty
-    Slot* slot = nullptr;     // valid while `generation` is current
-    uint64_t generation = 0;
   };
 
   size_t size() const { return size_; }
@@ -44,13 +42,13 @@ class SignatureCache {
   const Entry* Find(uint64_t key) const { return const_cast<SignatureCache*>(this)->Find(key); }
 
   // Inserts or overwrites the entry for `key`.
-  void Set(uint64_t key, uint64_t cluster_id, Slot* slot, uint64_t generation) {
+  void Set(uint64_t key, uint64_t cluster_id) {
     // At most half full, so that probe sequences stay short.
     if ((size_ + 1) * 2 > entries_.size()) Grow();
     size_t i = key & mask_;
     while (entries_[i].cluster_id != 0 && entries_[i].key != key) i = (i + 1) & mask_;
     size_ += entries_[i].cluster_id == 0 ? 1 : 0;
-    entries_[i] = {key, cluster_id, slot, generation};
+    entries_[i] = {key, cluster_id};
   }
 
   // Forgets every entry (keeps the memory, which the cache will fill again).
@@ -67,7 +65,7 @@ class SignatureCache {
     mask_ = entries_.size() - 1;
     size_ = 0;
     for (const Entry& e : old) {
-      if (e.cluster_id != 0) Set(e.key, e.cluster_id, e.slot, e.generation);
+      if (e.cluster_id != 0) Set(e.key, e.cluster_id);
     }
   }
 

@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -87,7 +88,7 @@ std::string_view TreeKey(std::string_view token, bool plain_words_only) {
 
 struct TemplateMiner::ClusterSlot {
   Cluster cluster;
-  std::list<uint64_t>::iterator recency;
+  uint64_t last_used = 0;        // the miner's clock at the cluster's latest use
   std::vector<TokenKind> kinds;  // per template token
   size_t weight = 0;             // constants and patterns: the tokens similarity is measured on
   // The constant tokens in one word (templates of up to kMaxDigestTokens tokens): bit i set for
@@ -226,8 +227,7 @@ TemplateMiner::Node* TemplateMiner::LeafForNewCluster(std::vector<std::string>* 
 
 TemplateMiner::ClusterSlot* TemplateMiner::Live(uint64_t id) const {
   for (int hops = 0; hops < 64; ++hops) {
-    auto it = clusters_.find(id);
-    if (it != clusters_.end()) return it->second.get();
+    if (ClusterSlot* slot = clusters_.Find(id)) return slot;
     auto m = merged_into_.find(id);
     if (m == merged_into_.end()) return nullptr;
     id = m->second;
@@ -301,9 +301,7 @@ TemplateMiner::ClusterSlot* TemplateMiner::CreateCluster(const MaskedTokens& tok
   c.path = PathFor(tokens);
   *leaf = LeafForNewCluster(&c.path);
   (*leaf)->clusters.push_back(slot);
-  slot->recency = recency_.insert(recency_.end(), c.id);
-  clusters_.emplace(c.id, std::move(owned));
-  return slot;
+  return Adopt(std::move(owned));
 }
 
 TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot* fresh) {
@@ -378,10 +376,8 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
       uint64_t gone_id = gone->cluster.id;
       survivor->cluster.count += gone->cluster.count;
       merged_into_[gone_id] = survivor->cluster.id;
-      ++removals_;
-      recency_.erase(gone->recency);
       Unlink(gone->cluster);
-      clusters_.erase(gone_id);
+      clusters_.Erase(gone_id);  // its eviction-heap entry is dropped when it comes up
     }
     // A variable among the leading tokens moves the survivor to the wildcard branch, where the
     // lines with new values of that variable look for it.
@@ -401,7 +397,7 @@ Status TemplateMiner::RestoreCluster(Cluster cluster) {
   if (cluster.path.empty() || cluster.path[0] != std::to_string(cluster.tokens.size())) {
     return InvalidArgument("miner state: cluster path does not fit its template");
   }
-  if (cluster.id == 0 || clusters_.count(cluster.id) > 0) {
+  if (cluster.id == 0 || clusters_.Find(cluster.id) != nullptr) {
     return InvalidArgument("miner state: duplicate or zero cluster id");
   }
   auto owned = std::make_unique<ClusterSlot>();
@@ -409,53 +405,66 @@ Status TemplateMiner::RestoreCluster(Cluster cluster) {
   Cluster& c = owned->cluster;
   owned->Reclassify();
   LeafForNewCluster(&c.path)->clusters.push_back(owned.get());
-  owned->recency = recency_.insert(recency_.end(), c.id);
   next_id_ = std::max(next_id_, c.id + 1);
-  uint64_t id = c.id;
-  clusters_.emplace(id, std::move(owned));
+  Adopt(std::move(owned));
   return Status::Ok();
 }
 
-void TemplateMiner::Touch(ClusterSlot* slot) {
-  recency_.splice(recency_.end(), recency_, slot->recency);
+void TemplateMiner::Touch(ClusterSlot* slot) { slot->last_used = ++clock_; }
+
+TemplateMiner::ClusterSlot* TemplateMiner::Adopt(std::unique_ptr<ClusterSlot> owned) {
+  const uint64_t id = owned->cluster.id;  // read before the move: argument order is unspecified
+  ClusterSlot* slot = clusters_.Insert(id, std::move(owned));
+  Touch(slot);
+  if (options_.max_clusters > 0) {
+    eviction_heap_.emplace_back(slot->last_used, slot->cluster.id);
+    std::push_heap(eviction_heap_.begin(), eviction_heap_.end(), std::greater<>());
+  }
+  return slot;
 }
 
 void TemplateMiner::EvictIfNeeded() {
   if (options_.max_clusters == 0) return;
-  while (clusters_.size() > options_.max_clusters) {
-    uint64_t victim = recency_.front();
-    recency_.pop_front();
-    auto it = clusters_.find(victim);
+  auto& heap = eviction_heap_;
+  while (clusters_.size() > options_.max_clusters && !heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+    const auto [tick, id] = heap.back();
+    heap.pop_back();
+    ClusterSlot* slot = clusters_.Find(id);
+    if (slot == nullptr) continue;  // merged away
+    if (slot->last_used != tick) {  // used since: back in with its latest tick
+      heap.emplace_back(slot->last_used, id);
+      std::push_heap(heap.begin(), heap.end(), std::greater<>());
+      continue;
+    }
     // Remove the id from its leaf; signature-cache entries die lazily (lookups check liveness).
-    Unlink(it->second->cluster);
-    clusters_.erase(it);
+    Unlink(slot->cluster);
+    clusters_.Erase(id);
     ++evicted_;
-    ++removals_;
   }
 }
 
-void TemplateMiner::RememberSignature(uint64_t signature, uint64_t cluster_id,
-                                      ClusterSlot* slot) {
+void TemplateMiner::RememberSignature(uint64_t signature, uint64_t cluster_id) {
   if (signatures_.size() >= options_.max_signatures) signatures_.Clear();
-  signatures_.Set(signature, cluster_id, slot, removals_);
+  signatures_.Set(signature, cluster_id);
 }
 
 AddResult TemplateMiner::Add(std::string_view message) {
   MaskTokens(message, &scratch_, options_.mask);
   const uint64_t signature = Xxh3(scratch_.Joined());
   if (auto* hit = signatures_.Find(signature)) {
-    // The remembered slot is still valid when no cluster went away since; else resolve the id.
-    ClusterSlot* slot = hit->generation == removals_ ? hit->slot : Live(hit->cluster_id);
+    // A cluster merged away since resolves to its survivor, which the entry then names.
+    ClusterSlot* slot = clusters_.Find(hit->cluster_id);
+    if (slot == nullptr && (slot = Live(hit->cluster_id)) != nullptr) {
+      hit->cluster_id = slot->cluster.id;
+    }
     if (slot != nullptr) {
-      hit->slot = slot;
-      hit->generation = removals_;
       ++slot->cluster.count;
       Touch(slot);
       return {slot->cluster.id, ChangeType::kNone};
     }
   }
   AddResult result;
-  ClusterSlot* joined = nullptr;
   double sim = 0;
   const Node* leaf = FindLeaf(scratch_);
   ClusterSlot* best = leaf == nullptr ? nullptr
@@ -475,7 +484,6 @@ AddResult TemplateMiner::Add(std::string_view message) {
     }
     Touch(best);
     result.cluster_id = c.id;
-    joined = best;
   } else {
     Node* new_leaf = nullptr;
     ClusterSlot* created = CreateCluster(scratch_, &new_leaf);
@@ -483,9 +491,8 @@ AddResult TemplateMiner::Add(std::string_view message) {
     result.cluster_id = survivor->cluster.id;
     result.change = survivor == created ? ChangeType::kCreated : ChangeType::kTemplateChanged;
     EvictIfNeeded();
-    joined = Live(result.cluster_id);  // nullptr when a tiny max_clusters evicted it at once
   }
-  RememberSignature(signature, result.cluster_id, joined);
+  RememberSignature(signature, result.cluster_id);
   return result;
 }
 
@@ -515,9 +522,15 @@ const Cluster* TemplateMiner::Find(uint64_t id) const {
 }
 
 std::vector<const Cluster*> TemplateMiner::Clusters() const {
+  std::vector<const ClusterSlot*> slots;
+  slots.reserve(clusters_.size());
+  clusters_.ForEach([&](uint64_t, const ClusterSlot& slot) { slots.push_back(&slot); });
+  std::sort(slots.begin(), slots.end(), [](const ClusterSlot* a, const ClusterSlot* b) {
+    return a->last_used < b->last_used;
+  });
   std::vector<const Cluster*> out;
-  out.reserve(recency_.size());
-  for (uint64_t id : recency_) out.push_back(&clusters_.at(id)->cluster);
+  out.reserve(slots.size());
+  for (const ClusterSlot* slot : slots) out.push_back(&slot->cluster);
   return out;
 }
 

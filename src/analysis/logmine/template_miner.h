@@ -17,14 +17,15 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "analysis/logmine/cluster_table.h"
 #include "analysis/logmine/signature_cache.h"
 #include "analysis/logmine/token_masker.h"
 #include "common/status.h"
@@ -140,18 +141,23 @@ class TemplateMiner {
   ClusterSlot* MergeSiblings(Node* leaf, ClusterSlot* fresh);
   ClusterSlot* Live(uint64_t id) const;  // follows merges; nullptr when gone
   void Touch(ClusterSlot* slot);
+  // Registers a new cluster (owned from here on) as the most recently used one.
+  ClusterSlot* Adopt(std::unique_ptr<ClusterSlot> slot);
   void EvictIfNeeded();
-  // `slot` is the live cluster `cluster_id` names (nullptr when it is already gone).
-  void RememberSignature(uint64_t signature, uint64_t cluster_id, ClusterSlot* slot);
+  void RememberSignature(uint64_t signature, uint64_t cluster_id);
   // Adds a cluster read from saved state (as the most recently used one).
   Status RestoreCluster(Cluster cluster);
 
   MinerOptions options_;
   std::unique_ptr<Node> root_;
-  std::unordered_map<uint64_t, std::unique_ptr<ClusterSlot>> clusters_;
-  std::list<uint64_t> recency_;  // cluster ids, least recently used first
-  SignatureCache<ClusterSlot> signatures_;  // masked-sequence hash -> cluster
-  uint64_t removals_ = 0;  // clusters merged away or evicted: the cache's slot generation
+  ClusterTable<ClusterSlot> clusters_;  // live clusters by id
+  // Recency: each use stamps the cluster with the next tick (one store, no list to relink on
+  // every line). With max_clusters set, eviction takes the least recently used from a min-heap
+  // of (tick, id) that holds every live cluster once, its tick possibly outdated: an entry whose
+  // tick is outdated goes back with the current one, so the first current entry is the oldest.
+  uint64_t clock_ = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> eviction_heap_;
+  SignatureCache signatures_;  // masked-sequence hash -> cluster id
   std::unordered_map<uint64_t, uint64_t> merged_into_;  // absorbed cluster id -> survivor
   uint64_t next_id_ = 1;
   uint64_t evicted_ = 0;

@@ -98,6 +98,32 @@ TEST(TemplateMinerTest, LruCapEvictsTheLeastRecentlyUsed) {
   EXPECT_NE(b2, b);
 }
 
+// Each eviction takes the least recently used cluster, however the uses interleave.
+TEST(TemplateMinerTest, LruCapEvictsInOrderOfLastUse) {
+  MinerOptions options;
+  options.max_clusters = 3;
+  TemplateMiner miner(options);
+  const char* lines[] = {"alpha event happened", "beta thing broke down", "gamma job finished",
+                         "delta node rebooted now", "epsilon queue drained fully"};
+  uint64_t ids[5];
+  for (int i = 0; i < 3; ++i) ids[i] = miner.Add(lines[i]).cluster_id;
+  miner.Add(lines[0]);  // recency, oldest first: beta, gamma, alpha
+  miner.Add(lines[1]);  // gamma, alpha, beta
+  ids[3] = miner.Add(lines[3]).cluster_id;  // evicts gamma
+  EXPECT_EQ(miner.Find(ids[2]), nullptr);
+  miner.Add(lines[0]);  // beta, delta, alpha
+  ids[4] = miner.Add(lines[4]).cluster_id;  // evicts beta
+  EXPECT_EQ(miner.Find(ids[1]), nullptr);
+  EXPECT_NE(miner.Find(ids[0]), nullptr);
+  EXPECT_NE(miner.Find(ids[3]), nullptr);
+  EXPECT_NE(miner.Find(ids[4]), nullptr);
+  EXPECT_EQ(miner.evicted_count(), 2u);
+  // Clusters() lists them least recently used first.
+  std::vector<uint64_t> order;
+  for (const Cluster* c : miner.Clusters()) order.push_back(c->id);
+  EXPECT_EQ(order, (std::vector<uint64_t>{ids[3], ids[0], ids[4]}));
+}
+
 TEST(TemplateMinerTest, SerializeRoundTripKeepsTemplatesCountsAndIds) {
   TemplateMiner miner;
   uint64_t a = miner.Add("user 17 logged in from 10.0.0.1").cluster_id;
