@@ -240,6 +240,15 @@ bool IsLevelWord(std::string_view t) {
   if (t.size() == 1) {
     return t[0] == 'V' || t[0] == 'D' || t[0] == 'I' || t[0] == 'W' || t[0] == 'E' || t[0] == 'F';
   }
+  // Most words are rejected by their first letter, before any comparison.
+  constexpr auto kInitials = [] {
+    uint32_t bits = 0;
+    for (char c : std::string_view("tdinwefcsapv")) bits |= uint32_t{1} << (c - 'a');
+    return bits;
+  }();
+  if (t.empty()) return false;
+  const char initial = Lower(t[0]);
+  if (initial < 'a' || initial > 'z' || ((kInitials >> (initial - 'a')) & 1) == 0) return false;
   if (!CapitalisedOrUpper(t) && !(t[0] >= 'a' && t[0] <= 'z')) return false;
   // trace debug info notice warn warning error err fatal critical crit severe alert emerg panic
   // emergency fine finer finest verbose, grouped by length (this runs for most header words).
@@ -499,7 +508,11 @@ HeaderKind Classify(std::string_view t, HeaderKind previous, const TokenStats& s
   }
   if (letters <= 2 && digits > 0) {  // numbers, dates and times (letters: ISO 'T' and 'Z')
     if (after_time && letters == 0 && IsZone(t)) return HeaderKind::kZone;
-    if (letters == 0 && IsNumber(t)) return HeaderKind::kNumber;
+    // IsNumber(t) from the counts, without another pass: all digits but an optional sign.
+    if (letters == 0 && (digits == t.size() ||
+                         (digits + 1 == t.size() && (t[0] == '-' || t[0] == '+')))) {
+      return HeaderKind::kNumber;
+    }
     if (IsTimeLike(t)) return HeaderKind::kTime;
   }
   if (seen & kQuoteChar) return HeaderKind::kOther;

@@ -1,5 +1,6 @@
 #include "analysis/logmine/token_masker.h"
 
+#include <array>
 #include <cstdint>
 
 namespace quell::analysis::logmine {
@@ -57,20 +58,25 @@ bool IsSizeUnit(std::string_view u) {
 // Numbers in all their log forms: 42, -17, 0.023, 1.4.1 (versions, IPv4), 10000ms, 5.2KB,
 // 0x1f, 2005-06-03-15.42.50.675872, 15:16:01,747, 14ed93111f20027. The body may hold hex letters
 // and the separators . : , - / _ + ; a unit may follow.
+// The characters of a number's body (one table look-up each: this runs on most variables).
+constexpr std::array<bool, 256> MakeNumberBody() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    t[static_cast<size_t>(c)] = IsHex(ch) || ch == '.' || ch == ':' || ch == ',' || ch == '-' ||
+                                ch == '/' || ch == '_' || ch == '+';
+  }
+  return t;
+}
+constexpr std::array<bool, 256> kNumberBody = MakeNumberBody();
+
 bool IsNumberLike(std::string_view s) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
   if (i >= s.size() || !IsDigit(s[i])) return false;
   if (s.size() > i + 1 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) i += 2;
   size_t body_end = i;
-  for (; body_end < s.size(); ++body_end) {
-    char c = s[body_end];
-    if (IsHex(c) || c == '.' || c == ':' || c == ',' || c == '-' || c == '/' || c == '_' ||
-        c == '+') {
-      continue;
-    }
-    break;
-  }
+  while (body_end < s.size() && kNumberBody[static_cast<uint8_t>(s[body_end])]) ++body_end;
   return body_end == s.size() || IsUnit(s.substr(body_end));
 }
 
@@ -267,6 +273,7 @@ enum CharClass : uint8_t {
   kSlashChar = 8,    // '/': paths
   kBoolStart = 16,   // 't', 'f', 'n': may start true/false/null
   kHardSepChar = 32,  // IsHardSeparator: the token has several pieces
+  kBoolLetter = 64,   // 'u', 'l': true, false and null each hold one
 };
 
 struct CharTable {
@@ -281,6 +288,8 @@ struct CharTable {
     classes[static_cast<uint8_t>('t')] = kBoolStart;
     classes[static_cast<uint8_t>('f')] = kBoolStart;
     classes[static_cast<uint8_t>('n')] = kBoolStart;
+    classes[static_cast<uint8_t>('u')] = kBoolLetter;
+    classes[static_cast<uint8_t>('l')] = kBoolLetter;
     for (int c = 0; c < 256; ++c) {
       if (IsHardSeparator(static_cast<char>(c))) classes[c] |= kHardSepChar;
     }
@@ -317,7 +326,8 @@ bool NeedsMasking(std::string_view t, uint8_t classes, const MaskOptions& o) {
       if (t[i] == '.' && t[i + 1] == '.') return true;
     }
   }
-  if (o.mask_booleans && (classes & kBoolStart) && t.size() >= 4) {
+  // Most words hold a 't', 'f' or 'n'; far fewer also a 'u' or an 'l'.
+  if (o.mask_booleans && (classes & kBoolStart) && (classes & kBoolLetter) && t.size() >= 4) {
     for (size_t i = 0; i + 4 <= t.size(); ++i) {
       const char c = t[i];  // most positions fail here, before any word is compared
       if ((c == 't' && HasWordAt(t, i, "true")) || (c == 'f' && HasWordAt(t, i, "false")) ||
