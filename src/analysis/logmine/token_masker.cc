@@ -181,8 +181,9 @@ size_t WordDashPrefix(std::string_view s) {
   return 0;
 }
 
-// Masks a piece without separators.
-void MaskAtom(std::string_view a, const MaskOptions& o, std::string* out) {
+// Masks a piece without separators. `not_whole`: the caller already found that IsWholeVariable
+// is false for `a` (MaskPiece tests every piece first), so it is not asked twice.
+void MaskAtom(std::string_view a, const MaskOptions& o, std::string* out, bool not_whole = false) {
   if (a.empty()) return;
   if (!HasDigit(a)) {
     if (a[0] == '/' && a.size() >= 2) {
@@ -194,7 +195,7 @@ void MaskAtom(std::string_view a, const MaskOptions& o, std::string* out) {
     }
     return;
   }
-  if (IsWholeVariable(a, o)) {
+  if (!not_whole && IsWholeVariable(a, o)) {
     out->append(kWildcard);
     return;
   }
@@ -228,7 +229,7 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, const MaskOpt
   if (IsWholeVariable(core, o) || (after_equals && core.size() >= 8 && IsAllHex(core))) {
     out->append(kWildcard);
   } else if (core.find(':') == std::string_view::npos) {
-    MaskAtom(core, o, out);
+    MaskAtom(core, o, out, /*not_whole=*/true);
   } else if (size_t prefix = o.keep_word_prefix ? WordDashPrefix(core) : 0; prefix > 0) {
     out->append(core.substr(0, prefix));
     out->append(kWildcard);
