@@ -298,7 +298,12 @@ Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config) 
   if (ec) return Error(InvalidArgument("cannot create data dir " + config.data_dir + ": " +
                                        ec.message(), "data_dir"));
   ::chmod(config.data_dir.c_str(), 0700);
-  return store::OpenSqliteStore(SqliteOptionsFrom(config));
+  if (config.store_url.empty()) return store::OpenSqliteStore(SqliteOptionsFrom(config));
+  // Never repeat the URL: it may hold a password.
+  if (!store::IsPgUrl(config.store_url))
+    return Error(InvalidArgument("store.url must be postgres://user:password@host:port/database",
+                                 "store.url"));
+  return store::OpenPgStore(PgOptionsFrom(config));
 }
 
 // Telegram and webhook notifiers behind the "notify" jobs, and Telegram's button presses.

@@ -41,7 +41,8 @@ class App {
   std::unique_ptr<Parts> parts_;
 };
 
-// Opens (creating if needed, migrating) the SQLite store in `data_dir`.
+// Opens (creating if needed, migrating) the store: PostgreSQL when store.url is set, else SQLite
+// in `data_dir`. The data dir is created either way (it holds admin.token).
 Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config);
 
 // `quell serve`: start, print where it listens, how to authenticate and the dashboard's sign-in

@@ -47,6 +47,12 @@ store::SqliteOptions SqliteOptionsFrom(const config::Config& c) {
   return o;
 }
 
+store::PgOptions PgOptionsFrom(const config::Config& c) {
+  store::PgOptions o;
+  o.url = c.store_url;
+  return o;
+}
+
 engine::LogMiningOptions LogMiningOptionsFrom(const config::Config& c) {
   engine::LogMiningOptions o;
   o.retention_ms = c.logs_retention_ms;

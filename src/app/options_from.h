@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "engine/log_mining.h"
 #include "http/server.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace quell::app {
@@ -20,6 +21,8 @@ engine::EngineOptions EngineOptionsFrom(const config::Config& c);
 Result<http::ServerOptions> ServerOptionsFrom(const config::Config& c);
 // The database in data_dir (OpenDataDir creates the directory).
 store::SqliteOptions SqliteOptionsFrom(const config::Config& c);
+// The PostgreSQL database of store.url (used when it is set).
+store::PgOptions PgOptionsFrom(const config::Config& c);
 // Without on_not_mined (App::Start wires it to /metrics).
 engine::LogMiningOptions LogMiningOptionsFrom(const config::Config& c);
 analysis::llm::LlmClientOptions LlmClientOptionsFrom(const config::Config& c);

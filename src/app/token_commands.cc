@@ -20,7 +20,7 @@ namespace {
 // --data-dir must not look like a store without tokens).
 Result<std::unique_ptr<store::Store>> OpenExisting(const config::Config& config) {
   std::error_code ec;
-  if (!std::filesystem::exists(config.data_dir + "/quell.db", ec))
+  if (config.store_url.empty() && !std::filesystem::exists(config.data_dir + "/quell.db", ec))
     return Error(InvalidArgument("no Quell database in " + config.data_dir, "data_dir"));
   return OpenDataDir(config);
 }

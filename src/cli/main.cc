@@ -35,9 +35,10 @@ quell::Result<quell::config::Config> LoadFromCommandLine(
   return quell::config::LoadConfig(SourcesFromCommandLine(std::move(config_file), overrides));
 }
 
-// --set KEY=VALUE (repeatable), then --listen and --data-dir, as overrides in that order.
+// --set KEY=VALUE (repeatable), then --listen, --data-dir and --db, as overrides in that order.
 quell::Result<std::vector<std::pair<std::string, std::string>>> ServeOverrides(
-    const std::vector<std::string>& sets, const std::string& listen, const std::string& data_dir) {
+    const std::vector<std::string>& sets, const std::string& listen, const std::string& data_dir,
+    const std::string& db) {
   std::vector<std::pair<std::string, std::string>> overrides;
   for (const auto& s : sets) {
     size_t eq = s.find('=');
@@ -47,8 +48,14 @@ quell::Result<std::vector<std::pair<std::string, std::string>>> ServeOverrides(
   }
   if (!listen.empty()) overrides.emplace_back("listen", listen);
   if (!data_dir.empty()) overrides.emplace_back("data_dir", data_dir);
+  if (!db.empty()) overrides.emplace_back("store.url", db);
   return overrides;
 }
+
+// --db's help: the same for every command that opens the store.
+constexpr const char* kDbHelp =
+    "PostgreSQL database instead of SQLite in the data dir: postgres://user:password@host:port/db "
+    "(QUELL_DB; the password is never shown)";
 
 }  // namespace
 
@@ -62,7 +69,7 @@ int main(int argc, char** argv) {
 
     // serve; `config show` takes the same sources.
     const quell::config::Config defaults;  // the option table's defaults, for the help texts
-    std::string listen, data_dir, config_file;
+    std::string listen, data_dir, config_file, db;
     std::vector<std::string> sets;
     auto add_config_sources = [&](CLI::App* sub) {
       sub->add_option("--listen", listen,
@@ -70,6 +77,7 @@ int main(int argc, char** argv) {
       sub->add_option("--data-dir", data_dir,
                       "Data directory: SQLite database and admin.token (QUELL_DATA_DIR; default " +
                           defaults.data_dir + ")");
+      sub->add_option("--db", db, kDbHelp);
       sub->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
       sub->add_option("--set", sets,
                       "Set any option below: --set grouping.window=10m (repeatable)");
@@ -125,6 +133,7 @@ int main(int argc, char** argv) {
     token_revoke->add_option("--name", token_name, "Name of the token")->required();
     for (auto* sub : {token_create, token_list, token_revoke}) {
       sub->add_option("--data-dir", token_data_dir, "Data directory (QUELL_DATA_DIR)");
+      sub->add_option("--db", db, kDbHelp);
       sub->add_option("--config", token_config, "TOML config file (QUELL_CONFIG)");
     }
 
@@ -135,6 +144,7 @@ int main(int argc, char** argv) {
                            "Sign in as this token (read or admin scope; default: the token in "
                            "DATA_DIR/admin.token)");
     login_link->add_option("--data-dir", token_data_dir, "Data directory (QUELL_DATA_DIR)");
+    login_link->add_option("--db", db, kDbHelp);
     login_link->add_option("--config", token_config,
                            "TOML config file (QUELL_CONFIG); the link starts with public_url, "
                            "else http://<listen>");
@@ -195,7 +205,7 @@ int main(int argc, char** argv) {
     if (config_docs->parsed()) return quell::cli::RunConfigDocs();
     if (demo->parsed() && data_dir.empty()) data_dir = "./quell-demo-data";
     if (serve->parsed() || demo->parsed() || config_show->parsed()) {
-      auto overrides = ServeOverrides(sets, listen, data_dir);
+      auto overrides = ServeOverrides(sets, listen, data_dir, db);
       if (!overrides) {
         std::fprintf(stderr, "quell: %s\n", overrides.error().message().c_str());
         return 2;
@@ -212,6 +222,7 @@ int main(int argc, char** argv) {
     if (token->parsed() || login_link->parsed()) {
       std::vector<std::pair<std::string, std::string>> overrides;
       if (!token_data_dir.empty()) overrides.emplace_back("data_dir", token_data_dir);
+      if (!db.empty()) overrides.emplace_back("store.url", db);
       auto config = LoadFromCommandLine(token_config, overrides);
       if (!config) {
         std::fprintf(stderr, "quell: %s\n", config.error().message().c_str());

@@ -39,6 +39,7 @@ struct Config {
   std::string log_level;
   bool log_json{};
   // Storage.
+  std::string store_url;  // postgres://...: PostgreSQL instead of SQLite in data_dir (a secret)
   bool sqlite_synchronous_full{};
   int64_t wal_limit_mb{};  // the SQLite WAL is checkpointed back under this (0: no limit)
   // Grouping (see engine::EngineOptions).

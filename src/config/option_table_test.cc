@@ -72,7 +72,7 @@ TEST(OptionTable, SecretsAreMarked) {
   std::set<std::string> secrets;
   for (const auto& key : ConfigKeys())
     if (key.secret) secrets.insert(key.name);
-  EXPECT_EQ(secrets, (std::set<std::string>{"llm.api_key", "telegram.bot_token",
+  EXPECT_EQ(secrets, (std::set<std::string>{"llm.api_key", "store.url", "telegram.bot_token",
                                             "telegram.webhook_secret"}));
 }
 

@@ -50,6 +50,12 @@ std::vector<Option> BuildOptions() {
   add("log.level", "info", "debug | info | warn | error",
       OneOf(&Config::log_level, {"debug", "info", "warn", "error", "trace"}));
   add("log.json", "false", "log JSON lines instead of text", Flag(&Config::log_json));
+  add("store.url", "",
+      "PostgreSQL database to keep everything in instead of SQLite in data_dir: "
+      "postgres://user:password@host:port/database (secret: the password is never shown; "
+      "environment QUELL_DB). Empty: SQLite",
+      Text(&Config::store_url), Shown::kSecret);
+  o.back().key.env = "QUELL_DB";  // the short name: QUELL_DB=postgres://... quell serve
   add("storage.synchronous_full", "false",
       "fsync the SQLite WAL on every commit (survives power loss; slower). Process crashes "
       "never lose a commit either way",
