@@ -558,15 +558,7 @@ class LazyHeaderTokens {
     while (i < size && IsSpace(line_[i])) ++i;
     if (i >= size) return false;
     const size_t k = static_cast<size_t>(cut_);
-    if (CloserOf(line_[i]) != 0) {  // may join the following tokens: the general path
-      Span s;
-      NextHeaderToken(line_, &pos_, &s);
-      begin_[k] = s.begin;
-      end_[k] = s.end;
-      stats_[k] = StatsOf(Text(cut_));
-      return true;
-    }
-    begin_[k] = i;
+    const size_t begin = i;
     uint64_t counts = 0;
     uint8_t seen = 0;
     for (; i < size; ++i) {
@@ -576,6 +568,18 @@ class LazyHeaderTokens {
       seen |= f;
       counts += kCharCounts[c];
     }
+    // A bracket left open joins the following tokens (NextHeaderToken, the general path); most
+    // bracketed tokens close within themselves ("[main]", "[QuorumPeer[myid=1]/...]").
+    if (const char close = CloserOf(line_[begin]);
+        close != 0 && Balance(line_.substr(begin, i - begin), line_[begin], close) > 0) {
+      Span s;
+      NextHeaderToken(line_, &pos_, &s);
+      begin_[k] = s.begin;
+      end_[k] = s.end;
+      stats_[k] = StatsOf(Text(cut_));
+      return true;
+    }
+    begin_[k] = begin;
     end_[k] = i;
     stats_[k] = StatsFrom(counts, seen);
     pos_ = i;
