@@ -22,6 +22,9 @@ namespace {
 
 namespace json = boost::json;
 
+// For Send: any 2xx (where the status depends on timing), still checked against the document.
+constexpr int kAnySuccess = 0;
+
 class ApiConformanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -33,8 +36,8 @@ class ApiConformanceTest : public ::testing::Test {
   }
 
   // Sends METHOD `path` (an instance of the documented `pattern`; with the admin token unless
-  // `headers` name their own Authorization, "" for none), expects `status`, and checks the
-  // answer against the document. Returns the answer's JSON (null if none).
+  // `headers` name their own Authorization, "" for none), expects `status` (or kAnySuccess),
+  // and checks the answer against the document. Returns the answer's JSON (null if none).
   json::value Send(const std::string& method, const std::string& pattern, const std::string& path,
                    int status, const std::string& body = "",
                    const std::string& content_type = "application/json",
@@ -50,7 +53,11 @@ class ApiConformanceTest : public ::testing::Test {
       ADD_FAILURE() << "no answer";
       return nullptr;
     }
-    EXPECT_EQ(res->status, status) << res->body;
+    if (status == kAnySuccess) {
+      EXPECT_TRUE(res->status >= 200 && res->status < 300) << res->status << " " << res->body;
+    } else {
+      EXPECT_EQ(res->status, status) << res->body;
+    }
     const json::value* op = Operation(method, pattern);
     if (!op) {
       ADD_FAILURE() << method << " " << pattern << " is not in docs/openapi.json";
@@ -163,7 +170,8 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Send("GET", "/api/v1/incidents/{id}/alerts", "/api/v1/incidents/1/alerts?limit=1", 200);
   Send("GET", "/api/v1/incidents/{id}/similar", "/api/v1/incidents/1/similar", 200);
   Send("POST", "/api/v1/incidents/{id}/analyze", "/api/v1/incidents/1/analyze?wait=30", 200);
-  Send("POST", "/api/v1/incidents/{id}/analyze", "/api/v1/incidents/1/analyze?wait=0", 202);
+  // Without waiting: 202 with where to look, or 200 if the analysis beat the answer.
+  Send("POST", "/api/v1/incidents/{id}/analyze", "/api/v1/incidents/1/analyze?wait=0", kAnySuccess);
   Send("POST", "/api/v1/incidents/{id}/{action}", "/api/v1/incidents/1/ack", 200,
         R"({"note":"looking","actor":"alice"})");
   Send("POST", "/api/v1/incidents/{id}/{action}", "/api/v1/incidents/1/silence", 200,
