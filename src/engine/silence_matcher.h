@@ -1,0 +1,44 @@
+// A Silence with its regexes compiled, and whether it matches an alert. Alertmanager semantics:
+// every matcher must match; a field or label the alert lacks is the empty string (so `!=` and
+// `!~` match it); regexes are RE2, anchored at both ends (`check.*` matches "checkout", not
+// "xcheck"). Immutable after Compile, so safe to share between threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "model/alert.h"
+#include "model/silence.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
+
+namespace quell::engine {
+
+class SilenceMatcher {
+ public:
+  // InvalidArgument naming "matchers[i].value" when a regex does not compile.
+  static Result<SilenceMatcher> Compile(model::Silence silence);
+
+  bool Matches(const model::NormalizedAlert& alert) const;
+  const model::Silence& silence() const { return silence_; }
+
+ private:
+  SilenceMatcher() = default;
+  model::Silence silence_;
+  // One per matcher; null for = and !=.
+  std::vector<std::shared_ptr<const re2::RE2>> regexes_;
+};
+
+// The value a matcher named `name` sees: service, environment, name, source, severity (its
+// name, e.g. "critical"), else the label `name` ("" when missing).
+std::string MatcherFieldValue(const model::NormalizedAlert& alert, std::string_view name);
+
+// Compiles and matches once; an invalid regex is its error.
+Result<bool> Matches(const model::Silence& silence, const model::NormalizedAlert& alert);
+
+}  // namespace quell::engine
