@@ -38,8 +38,8 @@
 
 #include "alert_bodies.h"
 #include "fake_ollama.h"
+#include "fake_telegram.h"
 #include "load_client.h"
-#include "notify/fake_telegram.h"
 #include "spawn.h"
 
 namespace quell::bench {

@@ -14,7 +14,7 @@
 
 #include "common/time_format.h"
 #include "fake_ollama.h"
-#include "notify/fake_telegram.h"
+#include "fake_telegram.h"
 #include "server_process.h"
 
 namespace quell::testing {

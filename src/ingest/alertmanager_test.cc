@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ingest/golden_test_util.h"
+#include "../tests/golden_files.h"
 #include "model/json_codec.h"
 
 namespace quell::ingest {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ingest/golden_test_util.h"
+#include "../tests/golden_files.h"
 
 namespace quell::ingest {
 namespace {

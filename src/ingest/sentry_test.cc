@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "ingest/golden_test_util.h"
+#include "../tests/golden_files.h"
 
 namespace quell::ingest {
 namespace {

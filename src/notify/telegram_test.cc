@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
+#include "../tests/fake_telegram.h"
 #include "../tests/test_store.h"
 #include "engine/engine.h"
-#include "notify/fake_telegram.h"
 #include "notify/notifier.h"
 #include "notify/pacer.h"
 #include "notify/telegram_notifier.h"

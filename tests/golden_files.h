@@ -1,6 +1,6 @@
 // Test-only helpers for adapter golden files: tests/testdata/<dir>/*.json in, the normalised
 // alerts compared with <name>.expected.json. QUELL_UPDATE_GOLDEN=1 rewrites the golden files.
-// Header-only so that it stays out of the ingest library.
+// Header-only, test-only: the ingest unit tests include it as "../tests/golden_files.h".
 #pragma once
 
 #include <gtest/gtest.h>
