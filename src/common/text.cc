@@ -4,8 +4,31 @@ namespace quell {
 
 std::string ToLower(std::string_view text) {
   std::string out(text);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (auto& c : out) c = ToLowerAscii(c);
+  return out;
+}
+
+std::string_view HtmlEntity(char32_t c) {
+  switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    default: return {};
+  }
+}
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const std::string_view entity = HtmlEntity(static_cast<unsigned char>(c));
+    if (entity.empty()) {
+      out += c;
+    } else {
+      out += entity;
+    }
+  }
   return out;
 }
 

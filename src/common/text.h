@@ -1,10 +1,15 @@
-// Small text helpers shared by every layer. Pure.
+// Small text helpers shared by every layer: ASCII case, UTF-8 validity, HTML escaping. Pure.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 namespace quell {
+
+// ASCII lower-casing of one byte; any other byte (UTF-8 included) is returned as it is.
+constexpr char ToLowerAscii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // ASCII lower-casing (bytes >= 0x80 are left alone, so UTF-8 stays valid).
 std::string ToLower(std::string_view text);
@@ -20,5 +25,12 @@ size_t Utf8SequenceLength(std::string_view text);
 std::string ToStorableUtf8(std::string_view text);
 // Whether ToStorableUtf8 would change `text`.
 bool NeedsStorableUtf8(std::string_view text);
+
+// The HTML entity for '&', '<', '>' or '"' ("&amp;", ...); empty for every other character.
+// The one table of HTML escapes: safe in element text and in double-quoted attribute values.
+std::string_view HtmlEntity(char32_t c);
+
+// `text` with '&', '<', '>' and '"' replaced by their entities; every other byte is copied.
+std::string HtmlEscape(std::string_view text);
 
 }  // namespace quell

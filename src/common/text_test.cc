@@ -36,5 +36,31 @@ TEST(StorableUtf8, NulAndInvalidBytesBecomeReplacementCharacters) {
   }
 }
 
+TEST(ToLowerTest, LowersAsciiLettersOnlyAndLeavesUtf8Alone) {
+  EXPECT_EQ(ToLower("Content-Type: Application/JSON"), "content-type: application/json");
+  EXPECT_EQ(ToLower("@[`{ 09"), "@[`{ 09");  // the neighbours of A-Z and a-z
+  EXPECT_EQ(ToLower("ÄÖÜ Straße"), "ÄÖÜ straße");  // UTF-8 bytes are never changed
+  EXPECT_EQ(ToLower(""), "");
+  static_assert(ToLowerAscii('Q') == 'q' && ToLowerAscii('q') == 'q' && ToLowerAscii('[') == '[');
+}
+
+TEST(HtmlEscapeTest, EscapesTheFourSpecialCharactersAndCopiesTheRest) {
+  EXPECT_EQ(HtmlEscape(R"(<a href="x?a=1&b=2">it's</a>)"),
+            "&lt;a href=&quot;x?a=1&amp;b=2&quot;&gt;it's&lt;/a&gt;");
+  EXPECT_EQ(HtmlEscape("&amp;"), "&amp;amp;");  // escaping twice shows the first escape
+  EXPECT_EQ(HtmlEscape("naïve ✅"), "naïve ✅");
+  EXPECT_EQ(HtmlEscape(""), "");
+}
+
+TEST(HtmlEntityTest, OnlyForTheFourSpecialCharacters) {
+  EXPECT_EQ(HtmlEntity(U'&'), "&amp;");
+  EXPECT_EQ(HtmlEntity(U'<'), "&lt;");
+  EXPECT_EQ(HtmlEntity(U'>'), "&gt;");
+  EXPECT_EQ(HtmlEntity(U'"'), "&quot;");
+  EXPECT_EQ(HtmlEntity(U'\''), "");
+  EXPECT_EQ(HtmlEntity(U'a'), "");
+  EXPECT_EQ(HtmlEntity(U'\u2026'), "");
+}
+
 }  // namespace
 }  // namespace quell

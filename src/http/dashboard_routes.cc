@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include "common/hash.h"
+#include "common/text.h"
 #include "http/auth.h"
 #include "http/cookies.h"
 #include "http/json_response.h"
@@ -64,29 +65,6 @@ void AddAssetRoute(Router& router, std::string path, std::string asset_path) {
                 const StaticAsset* asset = FindAsset(asset_path);
                 respond(asset ? ServeAsset(*asset, request) : NotFoundResponse(request));
               }});
-}
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // The sign-in page, with an error message in place of its <!--message--> marker.

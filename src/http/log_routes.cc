@@ -3,6 +3,7 @@
 // &until= (read). Lines are stored, then mined on LogMining's worker (a bounded queue).
 #include <boost/json.hpp>
 
+#include "common/text.h"
 #include "common/time_format.h"
 #include "engine/log_mining.h"
 #include "http/json_response.h"
@@ -20,8 +21,7 @@ std::string BaseContentType(const HttpRequest& request) {
   std::string type = request.Header("content-type");
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type;
+  return ToLower(type);
 }
 
 // NDJSON log streams: lines are parsed as they arrive and stored in batches, so a large stream

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <limits>
@@ -23,6 +22,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/text.h"
 #include "http/server.h"
 #include "http/url.h"
 
@@ -390,9 +390,7 @@ HttpRequest Session::Head() {
   SplitTarget(request.target, request.path, request.query);
   request.headers.reserve(8);
   for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
+    request.headers.emplace_back(ToLower(field.name_string()), std::string(field.value()));
   }
   request.remote_address = remote_;
   return request;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/text.h"
 #include "common/time_format.h"
 
 namespace quell::notify {
@@ -67,13 +68,12 @@ void AppendUtf8(std::string& out, char32_t cp) {
 
 // The escaped form of one code point, appended; returns its UTF-16 length.
 size_t AppendEscaped(std::string& out, char32_t cp) {
-  switch (cp) {
-    case '&': out += "&amp;"; return 5;
-    case '<': out += "&lt;"; return 4;
-    case '>': out += "&gt;"; return 4;
-    case '"': out += "&quot;"; return 6;
-    default: AppendUtf8(out, cp); return cp >= 0x10000 ? 2 : 1;
+  if (const std::string_view entity = HtmlEntity(cp); !entity.empty()) {
+    out += entity;
+    return entity.size();
   }
+  AppendUtf8(out, cp);
+  return cp >= 0x10000 ? 2 : 1;
 }
 
 std::string FormatTime(TimeMs t) {

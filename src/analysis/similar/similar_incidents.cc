@@ -7,6 +7,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/text.h"
+
 namespace quell::analysis::similar {
 namespace {
 
@@ -54,7 +56,7 @@ std::vector<std::string> Words(const std::string& text) {
     unsigned char u = static_cast<unsigned char>(c);
     if (std::isalnum(u) || c == '_') {
       has_digit |= std::isdigit(u) != 0;
-      word += static_cast<char>(std::tolower(u));
+      word += ToLowerAscii(c);
     } else {
       flush();
     }
