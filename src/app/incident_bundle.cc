@@ -15,7 +15,6 @@
 #include "analysis/llm/llm_analyst.h"
 #include "net/http_client.h"
 #include "analysis/logmine/template_miner.h"
-#include "engine/fingerprint.h"
 #include "ingest/generic_alert.h"
 #include "ingest/json_body.h"
 #include "ingest/topology_json.h"

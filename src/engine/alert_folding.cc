@@ -16,7 +16,7 @@
 #include <string>
 
 #include "engine/engine.h"
-#include "engine/fingerprint.h"
+#include "engine/group_key.h"
 #include "engine/incident_changes.h"
 
 namespace quell::engine {

@@ -9,7 +9,7 @@
 #include "../tests/test_store.h"
 #include "analysis/builtin_analyst.h"
 #include "engine/evidence_builder.h"
-#include "engine/fingerprint.h"
+#include "model/fingerprint.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace quell::engine {
@@ -45,7 +45,7 @@ class EngineTest : public ::testing::Test {
     a.environment = "prod";
     a.message = std::move(message);
     a.status = status;
-    a.fingerprint = GenericFingerprint(a);
+    a.fingerprint = model::GenericFingerprint(a);
     return a;
   }
 
@@ -589,7 +589,7 @@ TEST_F(EngineTest, AlertsOfRelatedServicesJoinOneIncident) {
   EXPECT_NE(unrelated.incident_id, redis.incident_id);
   auto staging = Alert("api", "Redis timeout in staging");
   staging.environment = "staging";
-  staging.fingerprint = GenericFingerprint(staging);
+  staging.fingerprint = model::GenericFingerprint(staging);
   EXPECT_NE(Send(staging).incident_id, redis.incident_id);  // other environment
 }
 

@@ -4,8 +4,8 @@
 #include <set>
 
 #include "analysis/stacktrace/stack_trace.h"
-#include "engine/fingerprint.h"
 #include "engine/incident_changes.h"
+#include "model/fingerprint.h"
 
 namespace quell::engine {
 namespace {
@@ -19,7 +19,7 @@ analysis::similar::IncidentFeatures Features(const model::Incident& incident,
   f.services = incident.services;
   for (const auto& a : alerts) {
     if (!a.data.name.empty()) f.texts.push_back(a.data.name);
-    if (!a.data.message.empty()) f.texts.push_back(MaskVariableText(a.data.message));
+    if (!a.data.message.empty()) f.texts.push_back(model::MaskVariableText(a.data.message));
     for (const auto& t : analysis::stacktrace::ExtractStackTraces(a.data.message))
       f.stack_fingerprints.push_back(t.fingerprint);
   }

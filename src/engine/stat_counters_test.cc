@@ -14,7 +14,7 @@
 
 #include "../tests/test_store.h"
 #include "engine/engine.h"
-#include "engine/fingerprint.h"
+#include "model/fingerprint.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace quell::engine {
@@ -134,7 +134,7 @@ class StatCountersTest : public ::testing::Test {
         a.message = "symptom";
         a.status = std::uniform_int_distribution<int>(0, 4)(rng) == 0 ? model::AlertStatus::kResolved
                                                                        : model::AlertStatus::kFiring;
-        a.fingerprint = GenericFingerprint(a);
+        a.fingerprint = model::GenericFingerprint(a);
         batch.push_back(std::move(a));
       }
       ASSERT_TRUE(engine_->Ingest(std::move(batch)));
@@ -242,7 +242,7 @@ TEST_F(StatCountersTest, MatchAFullRecountAcrossMinutesRestartsAndACrash) {
       model::NormalizedAlert a;
       a.service = "svc-crash";
       a.message = "last words";
-      a.fingerprint = GenericFingerprint(a);
+      a.fingerprint = model::GenericFingerprint(a);
       if (!engine_->Ingest({a})) ::_exit(2);
     }
     ::_exit(HasFailure() && !failed_before ? 1 : 0);

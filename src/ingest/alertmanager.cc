@@ -1,7 +1,6 @@
 #include "ingest/alertmanager.h"
 
 #include <boost/json.hpp>
-#include <fmt/format.h>
 
 #include "ingest/alertmanager_shape.h"
 #include "ingest/json_body.h"
@@ -12,24 +11,6 @@ namespace {
 namespace json = boost::json;
 
 }  // namespace
-
-std::string AlertmanagerFingerprint(const model::Labels& labels) {
-  uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64 offset basis
-  auto mix = [&hash](std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      hash ^= c;
-      hash *= 1099511628211ULL;  // FNV-1a 64 prime
-    }
-  };
-  for (const auto& [name, value] : labels) {  // std::map: sorted by name
-    if (value.empty()) continue;
-    mix(name);
-    mix("\xff");
-    mix(value);
-    mix("\xff");
-  }
-  return fmt::format("{:016x}", hash);
-}
 
 AdapterResult ParseAlertmanagerWebhook(std::string_view body) {
   QUELL_ASSIGN_OR_RETURN(json::value root, ParseJsonBody(body));

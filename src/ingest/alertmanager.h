@@ -1,7 +1,8 @@
 // Prometheus Alertmanager compatibility:
 //  - the webhook receiver payload, version "4" (POST /api/v1/integrations/alertmanager);
 //  - the API v2 alert list Prometheus posts to an Alertmanager (POST /api/v2/alerts).
-// Identity is Alertmanager's own fingerprint: FNV-1a 64 over the label set sorted by name.
+// Identity is Alertmanager's own fingerprint (model::AlertmanagerFingerprint) when the body has
+// none.
 #pragma once
 
 #include <string>
@@ -12,10 +13,6 @@
 #include "model/alert.h"
 
 namespace quell::ingest {
-
-// "%016x" of FNV-1a 64 over "name\xffvalue\xff" for each label sorted by name; labels with
-// empty values are ignored (as Alertmanager does).
-std::string AlertmanagerFingerprint(const model::Labels& labels);
 
 // Webhook v4 body. status firing/resolved per alert; endsAt "0001-01-01T00:00:00Z" = no end.
 AdapterResult ParseAlertmanagerWebhook(std::string_view body);

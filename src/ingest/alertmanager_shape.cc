@@ -4,6 +4,7 @@
 
 #include "ingest/alertmanager.h"
 #include "ingest/json_body.h"
+#include "model/fingerprint.h"
 
 namespace quell::ingest {
 
@@ -25,7 +26,7 @@ void FillFromLabels(model::NormalizedAlert& out) {
   if (out.message.empty()) out.message = out.name;
   if (auto severity = model::ParseSeverity(FirstLabel(out.labels, {"severity", "priority"})))
     out.severity = *severity;
-  if (out.fingerprint.empty()) out.fingerprint = AlertmanagerFingerprint(out.labels);
+  if (out.fingerprint.empty()) out.fingerprint = model::AlertmanagerFingerprint(out.labels);
 }
 
 Result<TimeMs> ReadAmTime(const json::object& obj, const char* key, const std::string& path) {

@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 
-#include "engine/fingerprint.h"
 #include "ingest/json_body.h"
+#include "model/fingerprint.h"
 
 namespace quell::ingest {
 namespace {
@@ -78,7 +78,7 @@ Status ParseOne(const json::value& item, const std::string& prefix, model::Norma
     out.ends_at = out.starts_at;
     out.starts_at = 0;
   }
-  if (out.fingerprint.empty()) out.fingerprint = engine::GenericFingerprint(out);
+  if (out.fingerprint.empty()) out.fingerprint = model::GenericFingerprint(out);
   out.raw_json = json::serialize(item);
   return Status::Ok();
 }

@@ -3,7 +3,7 @@
 // Fields: service (required), error | message | title (at least one), severity, status
 // (firing|resolved), environment, labels (string map), metrics (number map; other top-level
 // numbers count as metrics too), deploy, timestamp (RFC 3339 or epoch s/ms), fingerprint.
-// Unknown fields are kept in raw_json. Without a fingerprint, engine::GenericFingerprint is used.
+// Unknown fields are kept in raw_json. Without a fingerprint, model::GenericFingerprint is used.
 #pragma once
 
 #include <string_view>

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/fingerprint.h"
+#include "model/fingerprint.h"
 
 namespace quell::ingest {
 namespace {
@@ -19,7 +19,7 @@ TEST(GenericAlert, ParsesTheSeedExample) {
   EXPECT_EQ(a.metrics.at("latency"), 4200);
   EXPECT_EQ(a.deploy, "441");
   EXPECT_EQ(a.status, model::AlertStatus::kFiring);
-  EXPECT_EQ(a.fingerprint, engine::GenericFingerprint(a));
+  EXPECT_EQ(a.fingerprint, model::GenericFingerprint(a));
   EXPECT_NE(a.raw_json.find("\"latency\":4200"), std::string::npos);
 }
 

@@ -1,10 +1,12 @@
-#include "engine/fingerprint.h"
+#include "model/fingerprint.h"
 
 #include <cctype>
 
+#include <fmt/format.h>
+
 #include "common/hash.h"
 
-namespace quell::engine {
+namespace quell::model {
 namespace {
 
 constexpr char kSep = '\x1f';
@@ -45,7 +47,7 @@ std::string MaskVariableText(std::string_view text) {
   return out;
 }
 
-std::string GenericFingerprint(const model::NormalizedAlert& alert) {
+std::string GenericFingerprint(const NormalizedAlert& alert) {
   std::string key = "v1";
   key += kSep;
   key += alert.service;
@@ -62,26 +64,22 @@ std::string GenericFingerprint(const model::NormalizedAlert& alert) {
   return Hex16(Xxh3(key));
 }
 
-std::string GroupFieldValue(const model::NormalizedAlert& alert, std::string_view field) {
-  if (field == "service") return alert.service;
-  if (field == "environment") return alert.environment;
-  if (field == "name") return alert.name;
-  if (field == "source") return alert.source;
-  if (field.substr(0, 7) == "labels.") field.remove_prefix(7);
-  auto it = alert.labels.find(std::string(field));
-  return it == alert.labels.end() ? std::string() : it->second;
-}
-
-std::string GroupKey(const model::NormalizedAlert& alert,
-                     const std::vector<std::string>& group_by) {
-  std::string key;
-  for (const auto& field : group_by) {
-    if (!key.empty()) key += '|';
-    key += field;
-    key += '=';
-    key += GroupFieldValue(alert, field);
+std::string AlertmanagerFingerprint(const Labels& labels) {
+  uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64 offset basis
+  auto mix = [&hash](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      hash ^= c;
+      hash *= 1099511628211ULL;  // FNV-1a 64 prime
+    }
+  };
+  for (const auto& [name, value] : labels) {  // std::map: sorted by name
+    if (value.empty()) continue;
+    mix(name);
+    mix("\xff");
+    mix(value);
+    mix("\xff");
   }
-  return key;
+  return fmt::format("{:016x}", hash);
 }
 
-}  // namespace quell::engine
+}  // namespace quell::model

@@ -1,14 +1,14 @@
-// Alert identity for senders that do not give their own fingerprint, and the group key that
-// decides which alerts share an incident. Pure functions.
+// An alert's identity: the fingerprints adapters set when the sender gives none of its own
+// (GenericFingerprint) or when the sender is Alertmanager-shaped (AlertmanagerFingerprint), and
+// the masking of variable text both identity and evidence use. Pure functions.
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "model/alert.h"
 
-namespace quell::engine {
+namespace quell::model {
 
 // Replaces every word that contains a digit (numbers, ids, hex, IPs, durations like 4200ms) with
 // "#", so that "timeout after 4200ms on redis-3" and "timeout after 310ms on redis-7" match.
@@ -19,13 +19,10 @@ std::string MaskVariableText(std::string_view text);
 //   labels sorted by key as key=value
 // joined with a 0x1F separator. Severity, annotations, metrics, timestamps, status and the deploy
 // do not change identity.
-std::string GenericFingerprint(const model::NormalizedAlert& alert);
+std::string GenericFingerprint(const NormalizedAlert& alert);
 
-// The value of one group_by field for an alert: "service", "environment", "name", "source", or
-// any label name (also written "labels.NAME"). Missing values are empty.
-std::string GroupFieldValue(const model::NormalizedAlert& alert, std::string_view field);
+// Alertmanager's own fingerprint: "%016x" of FNV-1a 64 over "name\xffvalue\xff" for each label
+// sorted by name; labels with empty values are ignored (as Alertmanager does).
+std::string AlertmanagerFingerprint(const Labels& labels);
 
-// "service=api-gateway|environment=prod" for group_by {service, environment}.
-std::string GroupKey(const model::NormalizedAlert& alert, const std::vector<std::string>& group_by);
-
-}  // namespace quell::engine
+}  // namespace quell::model

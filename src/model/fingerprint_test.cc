@@ -1,11 +1,11 @@
-#include "engine/fingerprint.h"
+#include "model/fingerprint.h"
 
 #include <gtest/gtest.h>
 
-namespace quell::engine {
+namespace quell::model {
 namespace {
 
-model::NormalizedAlert Alert(std::string service, std::string message) {
+NormalizedAlert Alert(std::string service, std::string message) {
   model::NormalizedAlert a;
   a.service = std::move(service);
   a.message = std::move(message);
@@ -43,7 +43,7 @@ TEST(GenericFingerprint, IdentityFieldsChangeIt) {
 TEST(GenericFingerprint, NonIdentityFieldsDoNotChangeIt) {
   auto base = Alert("api", "Redis timeout");
   auto changed = base;
-  changed.severity = model::Severity::kCritical;
+  changed.severity = Severity::kCritical;
   changed.metrics["latency"] = 4200;
   changed.deploy = "441";
   changed.annotations["summary"] = "x";
@@ -58,14 +58,10 @@ TEST(GenericFingerprint, NameTakesPrecedenceOverMessage) {
   EXPECT_EQ(GenericFingerprint(a), GenericFingerprint(b));
 }
 
-TEST(GroupKey, UsesConfiguredFieldsAndLabels) {
-  auto a = Alert("api", "x");
-  a.environment = "prod";
-  a.labels["team"] = "payments";
-  EXPECT_EQ(GroupKey(a, {"service", "environment"}), "service=api|environment=prod");
-  EXPECT_EQ(GroupKey(a, {"team"}), "team=payments");
-  EXPECT_EQ(GroupKey(a, {"labels.team", "cluster"}), "labels.team=payments|cluster=");
+TEST(AlertmanagerFingerprint, EmptyLabelValuesAreAbsent) {
+  EXPECT_EQ(AlertmanagerFingerprint({{"a", "1"}, {"b", ""}}),
+            AlertmanagerFingerprint({{"a", "1"}}));
 }
 
 }  // namespace
-}  // namespace quell::engine
+}  // namespace quell::model
