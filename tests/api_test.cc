@@ -3,26 +3,15 @@
 
 #include <boost/json.hpp>
 
-#include "server_process.h"
+#include "server_per_suite.h"
 
 namespace quell::testing {
 namespace {
 
 namespace json = boost::json;
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public ServerPerSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess();
-    ASSERT_TRUE(server_->Start()) << server_->log();
-    token_ = server_->admin_token();
-    ASSERT_FALSE(token_.empty());
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
   static json::value PostJson(const std::string& path, const std::string& body, int expect) {
     auto r = server_->Post(path, body, token_);
     EXPECT_EQ(r.status, expect) << path << " " << body << " -> " << r.body;
@@ -39,9 +28,6 @@ class ApiTest : public ::testing::Test {
     EXPECT_FALSE(ec) << r.body;
     return v;
   }
-
-  static inline ServerProcess* server_ = nullptr;
-  static inline std::string token_;
 };
 
 TEST_F(ApiTest, SeedAlertOpensIncidentAndRepeatIsADuplicate) {

@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "server_process.h"
+#include "server_per_suite.h"
 
 namespace quell::testing {
 namespace {
@@ -124,19 +124,8 @@ std::string FieldOf(const std::string& body) {
   return error.contains("field") ? std::string(error.at("field").as_string()) : "";
 }
 
-class LimitsTest : public ::testing::Test {
+class LimitsTest : public ServerPerSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess();
-    ASSERT_TRUE(server_->Start()) << server_->log();
-    token_ = server_->admin_token();
-    ASSERT_FALSE(token_.empty());
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
   // Sends only the request line and headers, then waits for the answer: it must come without
   // the body (none is ever sent).
   static std::string HeadersOnly(const std::string& method, const std::string& path,
@@ -153,9 +142,6 @@ class LimitsTest : public ::testing::Test {
     EXPECT_TRUE(conn.WaitForClose()) << method << " " << path;
     return response;
   }
-
-  static inline ServerProcess* server_ = nullptr;
-  static inline std::string token_;
 };
 
 constexpr size_t k60MiB = 60u << 20;
