@@ -67,16 +67,17 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "quell 0.1.0");
 
-    // serve; `config show` takes the same sources.
+    // serve; `config show` and `demo` take the same sources.
     const quell::config::Config defaults;  // the option table's defaults, for the help texts
+    constexpr const char* kDemoDataDir = "./quell-demo-data";
     std::string listen, data_dir, config_file, db;
     std::vector<std::string> sets;
-    auto add_config_sources = [&](CLI::App* sub) {
+    // `data_dir_source`: where the data dir comes from when --data-dir is not given.
+    auto add_config_sources = [&](CLI::App* sub, const std::string& data_dir_source) {
       sub->add_option("--listen", listen,
                       "HOST:PORT to listen on (QUELL_LISTEN; default " + defaults.listen + ")");
       sub->add_option("--data-dir", data_dir,
-                      "Data directory: SQLite database and admin.token (QUELL_DATA_DIR; default " +
-                          defaults.data_dir + ")");
+                      "Data directory: SQLite database and admin.token (" + data_dir_source + ")");
       sub->add_option("--db", db, kDbHelp);
       sub->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
       sub->add_option("--set", sets,
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
       sub->footer(quell::config::OptionsHelp());
     };
     auto* serve = app.add_subcommand("serve", "Run the Quell server (API, ingest, dashboard).");
-    add_config_sources(serve);
+    const std::string serve_data_dir = "QUELL_DATA_DIR; default " + defaults.data_dir;
+    add_config_sources(serve, serve_data_dir);
     bool serve_demo = false;
     serve->add_flag("--demo", serve_demo,
                     "Load the demo scenario (a deploy, then errors across services) at start");
@@ -99,17 +101,15 @@ int main(int argc, char** argv) {
         "Print every option of `quell serve` with the value it would run with and where that "
         "came from (default, file, env, flag); secrets masked. Takes serve's --config, --set, "
         "--listen and --data-dir.");
-    add_config_sources(config_show);
+    add_config_sources(config_show, serve_data_dir);
     auto* config_docs = config_cmd->add_subcommand(
         "docs", "Print the Markdown table of every option (docs/operations.md holds it).");
 
     // demo: serve with the demo scenario, in its own data dir unless told otherwise.
     auto* demo = app.add_subcommand(
-        "demo", "Serve with a demo incident loaded (data in ./quell-demo-data by default).");
-    demo->add_option("--listen", listen, "HOST:PORT to listen on (default " + defaults.listen + ")");
-    demo->add_option("--data-dir", data_dir, "Data directory (default ./quell-demo-data)");
-    demo->add_option("--config", config_file, "TOML config file (QUELL_CONFIG)");
-    demo->add_option("--set", sets, "Set any option of `quell serve` (repeatable)");
+        "demo", std::string("Serve with a demo incident loaded (data in ") + kDemoDataDir +
+                    " by default); takes serve's options.");
+    add_config_sources(demo, std::string("default ") + kDemoDataDir);
 
     // token create | list | revoke
     auto* token = app.add_subcommand("token", "Manage API tokens.");
@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
     if (analyze->parsed()) return quell::app::RunAnalyze(analyze_options);
 
     if (config_docs->parsed()) return quell::cli::RunConfigDocs();
-    if (demo->parsed() && data_dir.empty()) data_dir = "./quell-demo-data";
+    if (demo->parsed() && data_dir.empty()) data_dir = kDemoDataDir;
     if (serve->parsed() || demo->parsed() || config_show->parsed()) {
       auto overrides = ServeOverrides(sets, listen, data_dir, db);
       if (!overrides) {
