@@ -149,5 +149,50 @@ TEST_F(JobRunnerTest, APermanentErrorIsParkedAtOnce) {
   EXPECT_EQ(LastNote(incident).find("background job"), std::string::npos) << LastNote(incident);
 }
 
+TEST_F(JobRunnerTest, BackoffDoublesFromTheInitialDelayUpToItsCap) {
+  JobRunnerOptions options;
+  options.initial_backoff_ms = 1000;
+  options.max_backoff_ms = 5000;
+  JobRunner runner(*store_, clock_, options);
+  EXPECT_EQ(runner.BackoffFor(1), 1000);
+  EXPECT_EQ(runner.BackoffFor(2), 2000);
+  EXPECT_EQ(runner.BackoffFor(3), 4000);
+  EXPECT_EQ(runner.BackoffFor(4), 5000);
+  EXPECT_EQ(runner.BackoffFor(1000), 5000);  // no overflow however many attempts
+}
+
+TEST_F(JobRunnerTest, ARetryAtATimeTheHandlerKnowsIsNotAFailedAttempt) {
+  const int64_t incident = OpenIncident();
+  JobRunnerOptions options;
+  options.max_attempts = 2;
+  JobRunner runner(*store_, clock_, options);
+  int calls = 0;
+  runner.Register("paced", [&](const model::Job&) -> JobOutcome {
+    return ++calls < 4 ? JobOutcome::RetryIn(30 * kSecondMs, "rate limited") : Status::Ok();
+  });
+  Enqueue("paced", incident);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(*runner.RunOnce());
+    EXPECT_FALSE(*runner.RunOnce());  // not before the time it asked for
+    clock_.Advance(30 * kSecondMs);
+  }
+  // More deferrals than max_attempts, yet neither a failure nor parked: it runs and completes.
+  EXPECT_TRUE(*runner.RunOnce());
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(runner.counters().failed_attempts.load(), 0u);
+  EXPECT_EQ(runner.counters().parked.load(), 0u);
+  EXPECT_EQ(runner.counters().completed.load(), 1u);
+  EXPECT_TRUE(Pending().empty());
+}
+
+TEST_F(JobRunnerTest, AJobOfAKindWithNoHandlerIsRetriedNotLost) {
+  const int64_t incident = OpenIncident();
+  JobRunner runner(*store_, clock_);
+  Enqueue("unknown", incident);
+  EXPECT_TRUE(*runner.RunOnce());
+  EXPECT_EQ(runner.counters().failed_attempts.load(), 1u);
+  EXPECT_EQ(Pending().size(), 1u);
+}
+
 }  // namespace
 }  // namespace quell::jobs
