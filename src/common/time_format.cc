@@ -2,23 +2,17 @@
 
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
-#include <ctime>
 
 #include <fmt/format.h>
 
+// Calendar arithmetic is C++20's <chrono> (year_month_day, sys_days, hh_mm_ss: Howard Hinnant's
+// date library, standardised); only the text is read and written here.
 namespace quell {
 namespace {
 
-// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
+namespace chrono = std::chrono;
 
 bool ReadDigits(std::string_view s, size_t& pos, size_t count, int& out) {
   if (pos + count > s.size()) return false;
@@ -33,13 +27,6 @@ bool ReadDigits(std::string_view s, size_t& pos, size_t count, int& out) {
   return true;
 }
 
-bool IsLeapYear(int year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
-}
-
 bool Expect(std::string_view s, size_t& pos, char c) {
   if (pos < s.size() && s[pos] == c) {
     ++pos;
@@ -51,13 +38,15 @@ bool Expect(std::string_view s, size_t& pos, char c) {
 }  // namespace
 
 std::string FormatRfc3339(TimeMs t) {
-  int64_t secs = t >= 0 ? t / 1000 : (t - 999) / 1000;
-  int ms = static_cast<int>(t - secs * 1000);
-  std::time_t tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  const chrono::sys_time<chrono::milliseconds> time{chrono::milliseconds(t)};
+  const chrono::sys_days day = chrono::floor<chrono::days>(time);
+  const chrono::year_month_day date{day};
+  const chrono::hh_mm_ss clock{time - day};
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z",
+                     static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                     static_cast<unsigned>(date.day()), clock.hours().count(),
+                     clock.minutes().count(), clock.seconds().count(),
+                     clock.subseconds().count());
 }
 
 Result<TimeMs> ParseRfc3339(std::string_view s) {
@@ -74,8 +63,10 @@ Result<TimeMs> ParseRfc3339(std::string_view s) {
   if (!ReadDigits(s, pos, 2, hour) || !Expect(s, pos, ':') || !ReadDigits(s, pos, 2, minute) ||
       !Expect(s, pos, ':') || !ReadDigits(s, pos, 2, second))
     return bad();
-  if (month < 1 || month > 12) return impossible(fmt::format("there is no month {:02d}", month));
-  if (day < 1 || day > DaysInMonth(year, month))
+  const chrono::year_month_day date{chrono::year(year), chrono::month(static_cast<unsigned>(month)),
+                                    chrono::day(static_cast<unsigned>(day))};
+  if (!date.month().ok()) return impossible(fmt::format("there is no month {:02d}", month));
+  if (!date.ok())
     return impossible(fmt::format("{:04d}-{:02d} has no day {:02d}", year, month, day));
   if (hour > 23) return impossible(fmt::format("there is no hour {:02d}", hour));
   if (minute > 59) return impossible(fmt::format("there is no minute {:02d}", minute));
@@ -109,7 +100,7 @@ Result<TimeMs> ParseRfc3339(std::string_view s) {
     return bad();
   }
   if (pos != s.size()) return bad();
-  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days = chrono::sys_days(date).time_since_epoch().count();
   int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_min * 60;
   const TimeMs t = secs * 1000 + millis;
   // 0000-01-01T00:30:00+01:00 is the year before.

@@ -23,6 +23,15 @@ TEST(ParseRfc3339Test, ValidTimestamps) {
   EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2026-03-01T00:00:00-23:59")), "2026-03-01T23:59:00.000Z");
 }
 
+TEST(FormatRfc3339Test, MillisecondsInUtcAcrossTheWholeRange) {
+  EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatRfc3339(1795497122793), "2026-11-24T05:12:02.793Z");
+  EXPECT_EQ(FormatRfc3339(-1), "1969-12-31T23:59:59.999Z");  // before the epoch: floor, not trunc
+  EXPECT_EQ(FormatRfc3339(951782400000), "2000-02-29T00:00:00.000Z");
+  EXPECT_EQ(FormatRfc3339(kMinTimeMs), "0000-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatRfc3339(kMaxTimeMs), "9999-12-31T23:59:59.999Z");
+}
+
 TEST(ParseRfc3339Test, ImpossibleDatesAndTimesSayWhy) {
   struct Case {
     const char* text;
