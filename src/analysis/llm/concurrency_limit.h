@@ -1,7 +1,9 @@
 // ConcurrencyLimit: at most N model calls at once (llm.concurrency), however many analyze jobs
 // and API requests want one: a local model server runs one or two generations at a time and
 // queues the rest, so waiting here (with a deadline) beats piling requests into its queue.
-// Thread-safe.
+// Thread-safe. A mutex and a condition variable rather than std::counting_semaphore on purpose:
+// libstdc++'s semaphore (GCC 12, Debian 12) can miss a wake-up under contention (GCC bug 98033),
+// which here would turn a slot freed in time into a spurious "model busy" at the deadline.
 #pragma once
 
 #include <chrono>
