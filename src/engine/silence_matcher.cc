@@ -2,7 +2,7 @@
 
 #include <re2/re2.h>
 
-#include "engine/fingerprint.h"
+#include "engine/group_key.h"
 
 namespace quell::engine {
 
