@@ -9,6 +9,9 @@
 // caller (ClusterTable, then merges), which keeps the entries free of pointers that would go
 // stale when a cluster is merged away or evicted.
 //
+// The entries live in huge pages once the table reaches 2 MB (huge_page_allocator.h): each
+// lookup is a random access, so with 4 KB pages it would also be a TLB miss.
+//
 // Keys are already well-mixed 64-bit hashes, so their low bits index the table. Cluster id 0
 // marks an empty entry (ids start at 1). The table only grows until Clear(), so there are no
 // deletions (and no tombstones).
@@ -18,6 +21,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "analysis/logmine/huge_page_allocator.h"
 
 namespace quell::analysis::logmine {
 
@@ -60,7 +65,7 @@ class SignatureCache {
 
  private:
   void Grow() {
-    std::vector<Entry> old = std::move(entries_);
+    std::vector<Entry, HugePageAllocator<Entry>> old = std::move(entries_);
     entries_.assign(old.empty() ? 1024 : old.size() * 2, Entry{});
     mask_ = entries_.size() - 1;
     size_ = 0;
@@ -69,7 +74,7 @@ class SignatureCache {
     }
   }
 
-  std::vector<Entry> entries_;
+  std::vector<Entry, HugePageAllocator<Entry>> entries_;
   size_t mask_ = 0;
   size_t size_ = 0;
 };
