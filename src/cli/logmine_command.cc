@@ -3,6 +3,7 @@
 // the header is learned from the file's first lines (HeaderProfile);
 // `quell logmine --explain-header FILE` prints what was learned and stops.
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <memory>
@@ -190,11 +191,20 @@ int RunLogmine(const LogmineOptions& options) {
   }
 
   lm::TemplateMiner miner;
-  size_t lines = 0, unfit = 0;
-  auto add = [&](std::string_view text) {
-    bool fits = true;
-    const uint64_t id = miner.Add(splitter->Message(text, &fits)).cluster_id;
+  // Each message is prepared (masked, hashed) a few lines ahead of its Add, so that the
+  // signature-cache miss of one line overlaps the work on the next ones. Adds stay in order.
+  constexpr size_t kAhead = 4;
+  std::array<lm::PreparedMessage, kAhead> ahead;
+  size_t lines = 0, added = 0, unfit = 0;
+  auto add_oldest = [&] {
+    const uint64_t id = miner.Add(ahead[added % kAhead]).cluster_id;
     if (ids) ids->Append(id);
+    ++added;
+  };
+  auto add = [&](std::string_view text) {
+    if (lines - added == kAhead) add_oldest();
+    bool fits = true;
+    miner.Prepare(splitter->Message(text, &fits), &ahead[lines % kAhead]);
     ++lines;
     unfit += fits ? 0 : 1;
   };
@@ -203,6 +213,7 @@ int RunLogmine(const LogmineOptions& options) {
   head.shrink_to_fit();
   while (input->Next(&line)) add(line);
   if (input->failed()) return fail(Internal("cannot read " + options.file), 1);
+  while (added < lines) add_oldest();
 
   // Final templates (clusters merged along the way resolve to their survivors).
   std::vector<const lm::Cluster*> clusters = miner.Clusters();

@@ -450,8 +450,19 @@ void TemplateMiner::RememberSignature(uint64_t signature, uint64_t cluster_id) {
 }
 
 AddResult TemplateMiner::Add(std::string_view message) {
-  MaskTokens(message, &scratch_, options_.mask);
-  const uint64_t signature = Xxh3(scratch_.Joined());
+  Prepare(message, &scratch_);
+  return Add(scratch_);
+}
+
+void TemplateMiner::Prepare(std::string_view message, PreparedMessage* out) const {
+  MaskTokens(message, &out->tokens, options_.mask);
+  out->signature = Xxh3(out->tokens.Joined());
+  signatures_.Prefetch(out->signature);
+}
+
+AddResult TemplateMiner::Add(const PreparedMessage& prepared) {
+  const MaskedTokens& tokens = prepared.tokens;
+  const uint64_t signature = prepared.signature;
   if (auto* hit = signatures_.Find(signature)) {
     // A cluster merged away since resolves to its survivor, which the entry then names.
     ClusterSlot* slot = clusters_.Find(hit->cluster_id);
@@ -466,16 +477,16 @@ AddResult TemplateMiner::Add(std::string_view message) {
   }
   AddResult result;
   double sim = 0;
-  const Node* leaf = FindLeaf(scratch_);
+  const Node* leaf = FindLeaf(tokens);
   ClusterSlot* best = leaf == nullptr ? nullptr
-                                      : BestMatch(leaf, scratch_, options_.similarity_threshold, &sim);
+                                      : BestMatch(leaf, tokens, options_.similarity_threshold, &sim);
   if (best != nullptr && sim >= options_.similarity_threshold) {
     Cluster& c = best->cluster;
     ++c.count;
     bool changed = false;
     for (size_t i = 0; i < c.tokens.size(); ++i) {
-      if (IsWildcardToken(c.tokens[i]) || best->Fits(i, scratch_[i])) continue;
-      c.tokens[i] = MergeTokens(c.tokens[i], scratch_[i]);
+      if (IsWildcardToken(c.tokens[i]) || best->Fits(i, tokens[i])) continue;
+      c.tokens[i] = MergeTokens(c.tokens[i], tokens[i]);
       changed = true;
     }
     if (changed) {
@@ -486,7 +497,7 @@ AddResult TemplateMiner::Add(std::string_view message) {
     result.cluster_id = c.id;
   } else {
     Node* new_leaf = nullptr;
-    ClusterSlot* created = CreateCluster(scratch_, &new_leaf);
+    ClusterSlot* created = CreateCluster(tokens, &new_leaf);
     ClusterSlot* survivor = MergeSiblings(new_leaf, created);
     result.cluster_id = survivor->cluster.id;
     result.change = survivor == created ? ChangeType::kCreated : ChangeType::kTemplateChanged;
@@ -497,9 +508,10 @@ AddResult TemplateMiner::Add(std::string_view message) {
 }
 
 std::optional<uint64_t> TemplateMiner::Match(std::string_view message) const {
-  MaskedTokens tokens;
-  MaskTokens(message, &tokens, options_.mask);
-  if (const auto* hit = signatures_.Find(Xxh3(tokens.Joined()))) {
+  PreparedMessage prepared;
+  Prepare(message, &prepared);
+  const MaskedTokens& tokens = prepared.tokens;
+  if (const auto* hit = signatures_.Find(prepared.signature)) {
     if (const ClusterSlot* slot = Live(hit->cluster_id)) return slot->cluster.id;
   }
   const Node* leaf = FindLeaf(tokens);

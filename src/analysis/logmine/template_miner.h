@@ -89,6 +89,13 @@ struct AddResult {
   ChangeType change = ChangeType::kNone;
 };
 
+// A message masked and hashed ahead of its Add (TemplateMiner::Prepare). Reuse one per slot of
+// a pipeline to avoid allocation.
+struct PreparedMessage {
+  MaskedTokens tokens;
+  uint64_t signature = 0;  // hash of the masked token sequence
+};
+
 class TemplateMiner {
  public:
   explicit TemplateMiner(MinerOptions options = {});
@@ -98,6 +105,14 @@ class TemplateMiner {
 
   // Learns from one message and returns the cluster it joined.
   AddResult Add(std::string_view message);
+
+  // Add in two steps, for a caller that streams many messages: Prepare masks and hashes a
+  // message (no state change) and starts loading its signature-cache entry; Add(prepared) then
+  // learns from it exactly as Add(message) would. Preparing a few messages ahead of their Adds
+  // lets that load, a cache miss on nearly every line, overlap other work. Messages must still
+  // be added in their order.
+  void Prepare(std::string_view message, PreparedMessage* out) const;
+  AddResult Add(const PreparedMessage& prepared);
 
   // Finds the cluster whose template matches the message exactly (every constant token equal),
   // without changing any state. nullopt when none does.
@@ -161,7 +176,7 @@ class TemplateMiner {
   std::unordered_map<uint64_t, uint64_t> merged_into_;  // absorbed cluster id -> survivor
   uint64_t next_id_ = 1;
   uint64_t evicted_ = 0;
-  MaskedTokens scratch_;  // reused by Add
+  PreparedMessage scratch_;  // reused by Add(message)
   std::vector<uint64_t> scratch_digests_;  // reused by BestMatch: each token's PositionDigest
 };
 

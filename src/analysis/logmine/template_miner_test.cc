@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace quell::analysis::logmine {
 namespace {
@@ -31,6 +32,40 @@ TEST(TemplateMinerTest, TokensDifferingOnlyInTheMiddleStayApart) {
   auto b = miner.Add("opened handler_gamma_module_state now");
   EXPECT_NE(a.cluster_id, b.cluster_id);
   EXPECT_EQ(TemplateOf(miner, b.cluster_id), "opened handler_gamma_module_state now");
+}
+
+// Prepare runs ahead of Add (quell logmine keeps a few messages prepared): the results must be
+// those of Add(message) one by one, including lines whose signature a message prepared earlier
+// but added later puts into the cache, and templates changed in between.
+TEST(TemplateMinerTest, PreparingAheadAddsExactlyAsAddingOneByOne) {
+  const std::vector<std::string> lines = {
+      "Connection to redis-3:6379 timed out after 1500 ms", "user alice logged in",
+      "Connection to redis-7:6379 timed out after 20 ms",   "user bob logged in",
+      "user carol logged in",                                "user alice logged in",
+      "cupsd startup succeeded",                             "cupsd shutdown succeeded",
+      "Connection to redis-3:6379 timed out after 1500 ms", "user dave logged in",
+  };
+  TemplateMiner one_by_one;
+  std::vector<AddResult> expected;
+  for (const std::string& line : lines) expected.push_back(one_by_one.Add(line));
+
+  TemplateMiner ahead;
+  constexpr size_t kAhead = 3;
+  PreparedMessage prepared[kAhead];
+  size_t added = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i - added == kAhead) {
+      const AddResult r = ahead.Add(prepared[added % kAhead]);
+      EXPECT_EQ(r.cluster_id, expected[added].cluster_id) << added;
+      EXPECT_EQ(r.change, expected[added].change) << added;
+      ++added;
+    }
+    ahead.Prepare(lines[i], &prepared[i % kAhead]);
+  }
+  for (; added < lines.size(); ++added) {
+    EXPECT_EQ(ahead.Add(prepared[added % kAhead]).cluster_id, expected[added].cluster_id);
+  }
+  EXPECT_EQ(ahead.Serialize(), one_by_one.Serialize());
 }
 
 TEST(TemplateMinerTest, WordAlternativesStaySeparateUntilTheyLookLikeAVariable) {
