@@ -354,6 +354,13 @@ TEST_F(RedoLogTest, TransactionsCommittedBeforeACrashAreReplayed) {
 TEST_F(RedoLogTest, HealthChecksAndGaugesDoNotForceTheBatchOut) {
   auto store = OpenStore(dir_, 3600 * 1000);
   ASSERT_TRUE(store);
+  Token token;
+  token.name = "ci";
+  token.scope = "ingest";
+  token.hash = "h";
+  token.created_at = 1;
+  auto token_id = (*store)->InsertToken(token);  // a direct write: committed at once
+  ASSERT_TRUE(token_id);
   CommitIncident(**store, "pending");
   auto in_sqlite = [&] {
     auto raw = SqliteDb::Open(dir_ + "/quell.db", false, false);
@@ -366,10 +373,15 @@ TEST_F(RedoLogTest, HealthChecksAndGaugesDoNotForceTheBatchOut) {
   };
   EXPECT_TRUE((*store)->Ping().ok());
   EXPECT_EQ(*(*store)->CountIncidents(std::nullopt, /*latest=*/false), 0);
+  // Recording a token's use (every authenticated request may) joins the batch.
+  EXPECT_TRUE((*store)->TouchToken(*token_id, 5000).ok());
   EXPECT_EQ(in_sqlite(), 0);  // still only in the redo log and the batch
-  // A read that must see the latest writes commits the batch first.
+  // A read that must see the latest writes commits the batch first, the token's use with it.
   EXPECT_EQ(*(*store)->CountIncidents(std::nullopt), 1);
   EXPECT_EQ(in_sqlite(), 1);
+  auto tokens = (*store)->ListTokens();
+  ASSERT_TRUE(tokens && tokens->size() == 1u);
+  EXPECT_EQ((*tokens)[0].last_used_at, 5000);
 }
 
 TEST_F(RedoLogTest, ASecondStoreOnTheSameFileWritesDirectly) {
