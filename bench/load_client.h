@@ -53,6 +53,12 @@ class LoadClient {
   // The status line and headers of the last response, without the blank line.
   const std::string& last_headers() const { return last_headers_; }
 
+  static std::string Get(const std::string& path, const std::string& auth_header = "") {
+    std::string r = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (!auth_header.empty()) r += auth_header + "\r\n";
+    return r + "\r\n";
+  }
+
   static std::string Post(const std::string& path, const std::string& body,
                           const std::string& auth_header,
                           const std::string& content_type = "application/json") {

@@ -37,6 +37,7 @@
 #include <boost/json.hpp>
 
 #include "alert_bodies.h"
+#include "api_pages.h"
 #include "fake_ollama.h"
 #include "fake_telegram.h"
 #include "load_client.h"
@@ -106,13 +107,6 @@ double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-
-std::string Get(const std::string& path, const std::string& auth) {
-  std::string r = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  if (!auth.empty()) r += auth + "\r\n";
-  return r + "\r\n";
 }
 
 // Everything the load threads share.
@@ -242,17 +236,18 @@ void LoadThread(int index, const Options& o, uint16_t port, const std::string& a
         break;
       }
       case kList:
-        request = Get(rng() % 2 ? "/api/v1/incidents?limit=50" : "/api/v1/incidents?status=triggered",
-                      auth);
+        request = LoadClient::Get(
+            rng() % 2 ? "/api/v1/incidents?limit=50" : "/api/v1/incidents?status=triggered", auth);
         break;
       case kIncident:
-        request = Get("/api/v1/incidents/" + std::to_string(incident) + "?alerts_limit=50", auth);
+        request = LoadClient::Get(
+            "/api/v1/incidents/" + std::to_string(incident) + "?alerts_limit=50", auth);
         break;
       case kStats:
-        request = Get("/api/v1/stats?bucket=1h", auth);
+        request = LoadClient::Get("/api/v1/stats?bucket=1h", auth);
         break;
       case kMetrics:
-        request = Get("/metrics", "");
+        request = LoadClient::Get("/metrics", "");
         break;
       case kAction:
         request = LoadClient::Post("/api/v1/incidents/" + std::to_string(incident) +
@@ -345,23 +340,13 @@ struct Sample {
   double p50, p99;
 };
 
-// Every incident's id, through the API (all statuses, newest first, a page at a time).
+// Every incident's id, through the API (all statuses, newest first).
 std::vector<int64_t> ListAllIncidents(LoadClient& c, const std::string& auth, bool* ok) {
+  std::vector<json::object> incidents;
+  *ok = ReadAllPages(c, "/api/v1/incidents?limit=500", "incidents", auth, &incidents);
   std::vector<int64_t> ids;
-  std::string cursor;
-  *ok = true;
-  for (;;) {
-    if (c.Send(Get("/api/v1/incidents?limit=500" + (cursor.empty() ? "" : "&cursor=" + cursor),
-                   auth)) != 200) {
-      *ok = false;
-      return ids;
-    }
-    json::value v = json::parse(c.last_body());
-    for (const auto& i : v.at("incidents").as_array()) ids.push_back(i.at("id").as_int64());
-    const auto& next = v.at("next_cursor");
-    if (!next.is_string()) return ids;
-    cursor = std::string(next.as_string());
-  }
+  for (const auto& i : incidents) ids.push_back(i.at("id").as_int64());
+  return ids;
 }
 
 // incident id -> successful cards (sendMessage without reply_parameters) in the chat; replies
@@ -548,7 +533,7 @@ int Run(const Options& o) {
   int replies = 0, failed_sends = 0, unknown = 0;
   std::string metrics;
   for (;;) {
-    bool ok = c.Send(Get("/metrics", "")) == 200;
+    bool ok = c.Send(LoadClient::Get("/metrics", "")) == 200;
     metrics = c.last_body();
     const double due = MetricSum(metrics, "quell_jobs_due");
     const double running = MetricSum(metrics, "quell_jobs_running");
@@ -590,21 +575,13 @@ int Run(const Options& o) {
   std::map<std::string, uint64_t> stored;
   bool read_ok = true;
   for (int64_t id : incidents) {
-    std::string cursor;
-    for (;;) {
-      if (c.Send(Get("/api/v1/incidents/" + std::to_string(id) + "/alerts?limit=1000" +
-                         (cursor.empty() ? "" : "&cursor=" + cursor),
-                     q.auth)) != 200) {
-        read_ok = false;
-        break;
-      }
-      json::value v = json::parse(c.last_body());
-      for (const auto& a : v.at("alerts").as_array())
-        stored[std::string(a.at("fingerprint").as_string())] +=
-            static_cast<uint64_t>(a.at("count").to_number<int64_t>());
-      if (!v.at("next_cursor").is_string()) break;
-      cursor = std::string(v.at("next_cursor").as_string());
-    }
+    std::vector<json::object> alerts;
+    read_ok = ReadAllPages(c, "/api/v1/incidents/" + std::to_string(id) + "/alerts?limit=1000",
+                           "alerts", q.auth, &alerts) &&
+              read_ok;
+    for (const auto& a : alerts)
+      stored[std::string(a.at("fingerprint").as_string())] +=
+          static_cast<uint64_t>(a.at("count").to_number<int64_t>());
   }
   size_t missing = 0, short_count = 0;
   uint64_t acked_total = 0, stored_total = 0;

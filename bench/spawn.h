@@ -55,8 +55,7 @@ inline bool WaitReady(uint16_t port, const std::string& path) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     LoadClient c(port);
-    std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    if (c.Send(req) == 200) return true;
+    if (c.Send(LoadClient::Get(path)) == 200) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
@@ -76,23 +75,26 @@ struct QuellProcess {
   std::string auth;  // "Authorization: Bearer <admin token>"
 };
 
-// `quell serve` (defaults, log level warn) on a fresh data dir under /tmp; exits the benchmark
-// with the server's log if it does not answer.
-inline QuellProcess StartQuellProcess(const std::string& binary) {
+// `quell serve` (defaults, log level warn) on a fresh data dir under /tmp, on SQLite there or on
+// the PostgreSQL database `db_url`; exits the benchmark with the server's log if it does not
+// answer. `auth` is empty when the database held tokens already (a second node on it).
+inline QuellProcess StartQuellProcess(const std::string& binary, const std::string& db_url = "") {
   QuellProcess q;
   char tmpl[] = "/tmp/quell_bench_XXXXXX";
   q.dir = ::mkdtemp(tmpl);
   q.port = FreePort();
-  q.pid = Spawn({binary, "serve", "--listen", "127.0.0.1:" + std::to_string(q.port), "--data-dir",
-                 q.dir + "/data", "--set", "log.level=warn"},
-                q.dir + "/log");
+  std::vector<std::string> args = {
+      binary,       "serve",         "--listen", "127.0.0.1:" + std::to_string(q.port),
+      "--data-dir", q.dir + "/data", "--set",    "log.level=warn"};
+  if (!db_url.empty()) args.insert(args.end(), {"--db", db_url});
+  q.pid = Spawn(args, q.dir + "/log");
   if (!WaitReady(q.port, "/healthz")) {
     std::fprintf(stderr, "quell did not start:\n%s\n", ReadFile(q.dir + "/log").c_str());
     std::exit(1);
   }
   std::string token = ReadFile(q.dir + "/data/admin.token");
   token.erase(token.find_last_not_of("\n") + 1);
-  q.auth = "Authorization: Bearer " + token;
+  if (!token.empty()) q.auth = "Authorization: Bearer " + token;
   return q;
 }
 

@@ -59,7 +59,7 @@ struct Latency {
 // Times `queries` requests after one untimed request (which commits the group-commit batch).
 Latency Time(const QuellProcess& q, const std::string& path, int queries, std::string* body) {
   LoadClient client(q.port);
-  const std::string get = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + q.auth + "\r\n\r\n";
+  const std::string get = LoadClient::Get(path, q.auth);
   if (client.Send(get) != 200) {
     std::fprintf(stderr, "%s failed: %s\n", path.c_str(), client.last_body().c_str());
     std::exit(1);
