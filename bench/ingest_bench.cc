@@ -441,8 +441,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<quell::testing::PrivatePostgres> postgres;
   if (with_postgres) {
     char tmpl[] = "/tmp/pg_bench_XXXXXX";
-    auto started = quell::testing::PrivatePostgres::Start(::mkdtemp(tmpl));
+    const std::string dir = ::mkdtemp(tmpl);
+    auto started = quell::testing::PrivatePostgres::Start(dir);
     if (!started) {
+      std::filesystem::remove_all(dir);
       std::fprintf(stderr, "--postgres: PostgreSQL did not start, nothing run: %s\n",
                    started.error().ToString().c_str());
       return 1;
