@@ -39,11 +39,16 @@ TEST(TemplateMinerTest, TokensDifferingOnlyInTheMiddleStayApart) {
 // but added later puts into the cache, and templates changed in between.
 TEST(TemplateMinerTest, PreparingAheadAddsExactlyAsAddingOneByOne) {
   const std::vector<std::string> lines = {
-      "Connection to redis-3:6379 timed out after 1500 ms", "user alice logged in",
-      "Connection to redis-7:6379 timed out after 20 ms",   "user bob logged in",
-      "user carol logged in",                                "user alice logged in",
-      "cupsd startup succeeded",                             "cupsd shutdown succeeded",
-      "Connection to redis-3:6379 timed out after 1500 ms", "user dave logged in",
+      "Connection to redis-3:6379 timed out after 1500 ms",
+      "user alice logged in",
+      "Connection to redis-7:6379 timed out after 20 ms",
+      "user bob logged in",
+      "user carol logged in",
+      "user alice logged in",
+      "cupsd startup succeeded",
+      "cupsd shutdown succeeded",
+      "Connection to redis-3:6379 timed out after 1500 ms",
+      "user dave logged in",
   };
   TemplateMiner one_by_one;
   std::vector<AddResult> expected;
