@@ -30,6 +30,7 @@
 #include "model/analysis.h"
 #include "model/deploy.h"
 #include "model/topology.h"
+#include "engine/silences.h"
 #include "store/store.h"
 
 namespace quell::analysis {
@@ -167,6 +168,8 @@ class Engine {
   std::shared_ptr<const model::Topology> topology() const;
 
   EngineCounters counters() const;
+  // The silences by matchers (Alertmanager-style), shared by every caller.
+  Silences& silences() { return silences_; }
   const EngineOptions& options() const { return options_; }
 
  private:
@@ -212,6 +215,7 @@ class Engine {
   bool leader_active_ = false;
   bool stopping_ = false;
   EngineCounters counters_;
+  Silences silences_;
   std::shared_ptr<const model::Topology> topology_ = std::make_shared<model::Topology>();
   // Jobs already enqueued in the transaction being built (only the leader touches it).
   // Keyed by the kind constants of incident_changes.h, so the views stay valid.

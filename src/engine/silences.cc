@@ -1,0 +1,94 @@
+#include "engine/silences.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "common/hash.h"
+#include "model/silence_json.h"
+
+namespace quell::engine {
+
+Silences::Silences(store::Store& store, const Clock& clock, TimeMs refresh_ms)
+    : store_(store), clock_(clock), refresh_ms_(refresh_ms) {}
+
+Result<model::Silence> Silences::Create(model::Silence silence) {
+  silence.id = RandomHex(12);  // hex: URL-safe
+  silence.created_at = clock_.Now();
+  // Compiling checks the regexes before anything is stored.
+  QUELL_ASSIGN_OR_RETURN(SilenceMatcher matcher, SilenceMatcher::Compile(silence));
+  QUELL_RETURN_IF_ERROR(
+      store_.PutSetting(kSilenceSettingPrefix + silence.id, model::SilenceToJsonText(silence)));
+  QUELL_RETURN_IF_ERROR(Refresh());
+  return silence;
+}
+
+Result<model::Silence> Silences::Expire(const std::string& id) {
+  const std::string key = kSilenceSettingPrefix + id;
+  QUELL_ASSIGN_OR_RETURN(auto text, store_.GetSetting(key));
+  if (!text) return Error(NotFound("no silence " + id));
+  const TimeMs now = clock_.Now();
+  QUELL_ASSIGN_OR_RETURN(model::Silence silence, model::SilenceFromJsonText(*text, now));
+  if (model::SilenceStateAt(silence, now) == model::SilenceState::kExpired) return silence;
+  silence.ends_at = now;
+  silence.starts_at = std::min(silence.starts_at, now);
+  QUELL_RETURN_IF_ERROR(store_.PutSetting(key, model::SilenceToJsonText(silence)));
+  QUELL_RETURN_IF_ERROR(Refresh());
+  return silence;
+}
+
+Result<std::vector<model::Silence>> Silences::List() {
+  QUELL_ASSIGN_OR_RETURN(auto settings, store_.ListSettings(kSilenceSettingPrefix));
+  const TimeMs now = clock_.Now();
+  std::vector<model::Silence> silences;
+  for (const auto& [key, value] : settings) {
+    auto silence = model::SilenceFromJsonText(value, now);
+    // One unreadable row (written by a newer version?) must not hide the others.
+    if (!silence) {
+      spdlog::warn("skipping stored silence {}: {}", key, silence.error().ToString());
+      continue;
+    }
+    silences.push_back(std::move(*silence));
+  }
+  std::sort(silences.begin(), silences.end(),
+            [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
+  return silences;
+}
+
+Status Silences::Refresh() {
+  const TimeMs now = clock_.Now();
+  QUELL_ASSIGN_OR_RETURN(auto silences, List());
+  std::vector<SilenceMatcher> live;
+  for (auto& silence : silences) {
+    if (model::SilenceStateAt(silence, now) == model::SilenceState::kExpired) continue;
+    auto matcher = SilenceMatcher::Compile(std::move(silence));
+    if (matcher) live.push_back(std::move(*matcher));
+  }
+  std::lock_guard lock(mu_);
+  live_ = std::move(live);
+  loaded_at_ = now;
+  loaded_ = true;
+  return Status::Ok();
+}
+
+Status Silences::RefreshIfStale() {
+  {
+    std::lock_guard lock(mu_);
+    if (loaded_ && clock_.Now() - loaded_at_ < refresh_ms_) return Status::Ok();
+  }
+  return Refresh();
+}
+
+std::vector<std::string> Silences::SilencedBy(const model::NormalizedAlert& alert,
+                                              TimeMs now) const {
+  std::vector<std::string> ids;
+  std::lock_guard lock(mu_);
+  for (const SilenceMatcher& m : live_) {
+    if (model::SilenceStateAt(m.silence(), now) == model::SilenceState::kActive &&
+        m.Matches(alert))
+      ids.push_back(m.silence().id);
+  }
+  return ids;
+}
+
+}  // namespace quell::engine

@@ -1,0 +1,54 @@
+// Silences: the silences of every node, kept in the Store as settings ("silence/<id>", the
+// JSON of model/silence_json.h) so every backend holds them without a schema change, and a copy
+// of the ones not yet expired in memory for matching alerts. The copy is reloaded after each
+// Create or Expire here and, for the silences other nodes write, when it is older than
+// `refresh_ms` (RefreshIfStale; callers outside a transaction call it). Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "engine/silence_matcher.h"
+#include "model/silence.h"
+#include "store/store.h"
+
+namespace quell::engine {
+
+inline constexpr const char* kSilenceSettingPrefix = "silence/";
+
+class Silences {
+ public:
+  // `store` and `clock` must outlive this.
+  Silences(store::Store& store, const Clock& clock, TimeMs refresh_ms = 5 * kSecondMs);
+
+  // Stores a new silence with a fresh random id and created_at = now. InvalidArgument naming
+  // the field for a regex that does not compile.
+  Result<model::Silence> Create(model::Silence silence);
+  // Ends the silence now (ends_at = now; a pending one ends before it starts). NotFound for an
+  // unknown id; an expired one is returned unchanged.
+  Result<model::Silence> Expire(const std::string& id);
+  // Every stored silence, newest first.
+  Result<std::vector<model::Silence>> List();
+
+  // The ids of the silences active at `now` that match `alert`, from the in-memory copy.
+  std::vector<std::string> SilencedBy(const model::NormalizedAlert& alert, TimeMs now) const;
+  // Reloads the copy if it is older than refresh_ms. Reads the Store: never call it inside a
+  // transaction of the engine.
+  Status RefreshIfStale();
+  Status Refresh();
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  const TimeMs refresh_ms_;
+  mutable std::mutex mu_;
+  std::vector<SilenceMatcher> live_;  // pending or active at loaded_at_
+  TimeMs loaded_at_ = 0;
+  bool loaded_ = false;
+};
+
+}  // namespace quell::engine
