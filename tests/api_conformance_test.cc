@@ -48,6 +48,7 @@ class ApiConformanceTest : public ::testing::Test {
     auto client = server_.NewClient();
     httplib::Result res = method == "GET"   ? client->Get(path, headers)
                           : method == "PUT" ? client->Put(path, headers, body, content_type)
+                          : method == "DELETE" ? client->Delete(path, headers)
                                             : client->Post(path, headers, body, content_type);
     if (!res) {
       ADD_FAILURE() << "no answer";
@@ -186,6 +187,14 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
         R"({"services":{"checkout":{"depends_on":["payments","redis"]}}})");
   Send("GET", "/api/v1/topology", "/api/v1/topology", 200);
   Send("GET", "/api/v1/stats", "/api/v1/stats?bucket=1h", 200);
+  // Silences: created, listed, expired.
+  json::value silence = Send("POST", "/api/v1/silences", "/api/v1/silences", 201,
+                             R"({"matchers":[{"name":"service","op":"=~","value":"pay.*"}],)"
+                             R"("duration":"1h","comment":"maintenance"})");
+  ASSERT_TRUE(silence.is_object());
+  Send("GET", "/api/v1/silences", "/api/v1/silences", 200);
+  Send("DELETE", "/api/v1/silences/{id}",
+       "/api/v1/silences/" + std::string(silence.at("id").as_string()), 200);
   Send("GET", "/api/v1/me", "/api/v1/me", 200);
   Send("GET", "/healthz", "/healthz", 200);
   Send("GET", "/readyz", "/readyz", 200);
@@ -209,6 +218,9 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Send("POST", "/api/v1/logs", "/api/v1/logs", 400, "{\"service\":\"a\",\"level\":\n", "application/x-ndjson");
   Send("PUT", "/api/v1/topology", "/api/v1/topology", 400, R"({"services":{"a":{"depends_on":[1]}}})");
   Send("GET", "/api/v1/stats", "/api/v1/stats?bucket=0s", 400);
+  Send("POST", "/api/v1/silences", "/api/v1/silences", 400,
+       R"({"matchers":[{"name":"service","op":"=~","value":"("}],"duration":"1h"})");
+  Send("DELETE", "/api/v1/silences/{id}", "/api/v1/silences/nope", 404);
   Send("POST", "/telegram/webhook", "/telegram/webhook", 404, "{}");
   const std::string reader = server_.CreateToken("reader", "read");
   ASSERT_FALSE(reader.empty());

@@ -50,6 +50,9 @@ inline constexpr const char* kTopologySetting = "topology";
 // handled on background.telegram after the webhook is answered.
 void AddTelegramRoutes(Router& router, const ApiDeps& deps, Background& background);
 
+// POST/GET /api/v1/silences, DELETE /api/v1/silences/{id} (expires it).
+void AddSilenceRoutes(Router& router, const ApiDeps& deps);
+
 // POST/GET /api/v1/deploys.
 void AddDeployRoutes(Router& router, const ApiDeps& deps);
 
