@@ -17,11 +17,11 @@ TEST(SilencesApiTest, CreateListExpire) {
   const std::string token = server.CreateToken("oncall-bot", "admin");
   ASSERT_FALSE(token.empty());
 
-  HttpResult created = server.Post(
-      "/api/v1/silences",
-      R"({"matchers":[{"name":"service","op":"=~","value":"check.*"}],"duration":"1h",)"
-      R"("comment":"maintenance","created_by":"ana"})",
-      token);
+  HttpResult created =
+      server.Post("/api/v1/silences",
+                  R"({"matchers":[{"name":"service","op":"=~","value":"check.*"}],"duration":"1h",)"
+                  R"("comment":"maintenance","created_by":"ana"})",
+                  token);
   ASSERT_EQ(created.status, 201) << created.body;
   json::object silence = json::parse(created.body).as_object();
   const std::string id(silence.at("id").as_string());
@@ -37,8 +37,7 @@ TEST(SilencesApiTest, CreateListExpire) {
   ASSERT_EQ(pending.status, 201) << pending.body;
 
   auto client = server.NewClient();
-  auto expired = client->Delete("/api/v1/silences/" + id,
-                                {{"Authorization", "Bearer " + token}});
+  auto expired = client->Delete("/api/v1/silences/" + id, {{"Authorization", "Bearer " + token}});
   ASSERT_TRUE(expired);
   EXPECT_EQ(expired->status, 200) << expired->body;
   auto unknown = client->Delete("/api/v1/silences/nope", {{"Authorization", "Bearer " + token}});

@@ -34,10 +34,18 @@ bool SilenceMatcher::Matches(const model::NormalizedAlert& alert) const {
     const std::string value = MatcherFieldValue(alert, m.name);
     bool ok = false;
     switch (m.op) {
-      case model::MatchOp::kEqual: ok = value == m.value; break;
-      case model::MatchOp::kNotEqual: ok = value != m.value; break;
-      case model::MatchOp::kRegex: ok = RE2::FullMatch(value, *regexes_[i]); break;
-      case model::MatchOp::kNotRegex: ok = !RE2::FullMatch(value, *regexes_[i]); break;
+      case model::MatchOp::kEqual:
+        ok = value == m.value;
+        break;
+      case model::MatchOp::kNotEqual:
+        ok = value != m.value;
+        break;
+      case model::MatchOp::kRegex:
+        ok = RE2::FullMatch(value, *regexes_[i]);
+        break;
+      case model::MatchOp::kNotRegex:
+        ok = !RE2::FullMatch(value, *regexes_[i]);
+        break;
     }
     if (!ok) return false;
   }

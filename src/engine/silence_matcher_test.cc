@@ -49,8 +49,8 @@ INSTANTIATE_TEST_SUITE_P(
         MatchCase{"=~ prefix regex", {"service", MatchOp::kRegex, "check.*"}, true},
         MatchCase{"=~ anchored at the start", {"service", MatchOp::kRegex, "heck.*"}, false},
         MatchCase{"=~ anchored at the end", {"service", MatchOp::kRegex, "check"}, false},
-        MatchCase{"=~ alternation is anchored whole", {"service", MatchOp::kRegex, "api|checkout"},
-                  true},
+        MatchCase{
+            "=~ alternation is anchored whole", {"service", MatchOp::kRegex, "api|checkout"}, true},
         MatchCase{"!~ matching regex", {"service", MatchOp::kNotRegex, "check.*"}, false},
         MatchCase{"!~ other regex", {"service", MatchOp::kNotRegex, "api.*"}, true},
         MatchCase{"environment", {"environment", MatchOp::kEqual, "prod"}, true},
@@ -87,8 +87,8 @@ TEST(SilenceMatcher, EveryMatcherMustMatch) {
 }
 
 TEST(SilenceMatcher, AnInvalidRegexNamesItsField) {
-  auto compiled = SilenceMatcher::Compile(SilenceOf(
-      {{"service", MatchOp::kEqual, "("}, {"name", MatchOp::kNotRegex, "(unclosed"}}));
+  auto compiled = SilenceMatcher::Compile(
+      SilenceOf({{"service", MatchOp::kEqual, "("}, {"name", MatchOp::kNotRegex, "(unclosed"}}));
   ASSERT_FALSE(compiled.has_value());
   EXPECT_EQ(compiled.error().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(compiled.error().field(), "matchers[1].value");

@@ -1,8 +1,8 @@
 #include "engine/silences.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "common/hash.h"
 #include "model/silence_json.h"
@@ -84,8 +84,7 @@ std::vector<std::string> Silences::SilencedBy(const model::NormalizedAlert& aler
   std::vector<std::string> ids;
   std::lock_guard lock(mu_);
   for (const SilenceMatcher& m : live_) {
-    if (model::SilenceStateAt(m.silence(), now) == model::SilenceState::kActive &&
-        m.Matches(alert))
+    if (model::SilenceStateAt(m.silence(), now) == model::SilenceState::kActive && m.Matches(alert))
       ids.push_back(m.silence().id);
   }
   return ids;

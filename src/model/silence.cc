@@ -4,10 +4,14 @@ namespace quell::model {
 
 const char* MatchOpName(MatchOp op) {
   switch (op) {
-    case MatchOp::kEqual: return "=";
-    case MatchOp::kNotEqual: return "!=";
-    case MatchOp::kRegex: return "=~";
-    case MatchOp::kNotRegex: return "!~";
+    case MatchOp::kEqual:
+      return "=";
+    case MatchOp::kNotEqual:
+      return "!=";
+    case MatchOp::kRegex:
+      return "=~";
+    case MatchOp::kNotRegex:
+      return "!~";
   }
   return "=";
 }
@@ -20,9 +24,12 @@ std::optional<MatchOp> ParseMatchOp(std::string_view text) {
 
 const char* SilenceStateName(SilenceState state) {
   switch (state) {
-    case SilenceState::kPending: return "pending";
-    case SilenceState::kActive: return "active";
-    case SilenceState::kExpired: return "expired";
+    case SilenceState::kPending:
+      return "pending";
+    case SilenceState::kActive:
+      return "active";
+    case SilenceState::kExpired:
+      return "expired";
   }
   return "expired";
 }

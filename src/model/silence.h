@@ -27,7 +27,7 @@ struct Matcher {
 };
 
 struct Silence {
-  std::string id;  // random, URL-safe
+  std::string id;                 // random, URL-safe
   std::vector<Matcher> matchers;  // never empty; all must match
   TimeMs starts_at = 0;
   TimeMs ends_at = 0;  // after starts_at

@@ -19,8 +19,7 @@ Result<std::string> OptionalString(const json::object& object, const char* key,
   const json::value* v = object.if_contains(key);
   if (!v || v->is_null()) return std::string();
   if (!v->is_string()) return Error(InvalidArgument(path + " must be a string", path));
-  if (v->as_string().size() > kMaxText)
-    return Error(InvalidArgument(path + " is too long", path));
+  if (v->as_string().size() > kMaxText) return Error(InvalidArgument(path + " is too long", path));
   return std::string(v->as_string());
 }
 
@@ -60,8 +59,7 @@ Result<TimeMs> ReadEnd(const json::object& object, TimeMs starts_at) {
       return Error(InvalidArgument("ends_at must be after starts_at", "ends_at"));
     return *ends_at;
   }
-  if (duration.empty())
-    return Error(InvalidArgument("ends_at or duration is required", "ends_at"));
+  if (duration.empty()) return Error(InvalidArgument("ends_at or duration is required", "ends_at"));
   auto ms = ParseDuration(duration);
   if (!ms || *ms <= 0)
     return Error(InvalidArgument("duration must be like 30m, 4h or 7d", "duration"));
