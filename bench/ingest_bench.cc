@@ -139,8 +139,8 @@ Target StartAlertmanager() {
   std::ofstream(n.dir + "/am.yml")
       << "route:\n  receiver: 'null'\n  group_by: [alertname, service]\n"
          "  group_wait: 30s\nreceivers:\n  - name: 'null'\n";
-  n.port = FreePort();
-  n.pid = Spawn(
+  n.port = FreeLoopbackPort();
+  n.pid = SpawnProcess(
       {"prometheus-alertmanager", "--config.file=" + n.dir + "/am.yml", "--storage.path=" + n.dir,
        "--web.listen-address=127.0.0.1:" + std::to_string(n.port), "--cluster.listen-address="},
       n.dir + "/log");
@@ -162,7 +162,7 @@ Target StartNullServer() {
   char tmpl[] = "/tmp/nginx_bench_XXXXXX";
   Node n;
   n.dir = ::mkdtemp(tmpl);
-  n.port = FreePort();
+  n.port = FreeLoopbackPort();
   std::ofstream(n.dir + "/nginx.conf")
       << "daemon off;\nworker_processes 2;\npid " << n.dir << "/nginx.pid;\n"
       << "error_log " << n.dir << "/error.log;\nevents { worker_connections 1024; }\n"
@@ -174,7 +174,7 @@ Target StartNullServer() {
       << "    location = /ready { return 200 'ok'; }\n"
       << "    location / { default_type application/json; return 202 '{\"accepted\":true}'; }\n"
       << "  }\n}\n";
-  n.pid = Spawn({"nginx", "-p", n.dir, "-c", n.dir + "/nginx.conf", "-e", n.dir + "/error.log"},
+  n.pid = SpawnProcess({"nginx", "-p", n.dir, "-c", n.dir + "/nginx.conf", "-e", n.dir + "/error.log"},
                 n.dir + "/log");
   if (!WaitReady(n.port, "/ready")) {
     std::fprintf(stderr, "nginx did not start:\n%s\n", ReadFile(n.dir + "/error.log").c_str());

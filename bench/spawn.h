@@ -1,19 +1,15 @@
-// Starting the servers the benchmarks drive: a free loopback port, a child process with its
-// output in a file, waiting until it answers, and `quell serve` on a fresh data dir with its
-// admin token; reading a metric from its /metrics text. Header-only, for the plain-program
-// benchmarks (no Quell libraries linked).
+// Starting the servers the benchmarks drive: waiting until one answers, and `quell serve` on a
+// fresh data dir with its admin token; reading a metric from its /metrics text. Ports and child
+// processes come from the tests' support library (tests/support/process.h), which the
+// benchmarks that include this link.
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -21,35 +17,12 @@
 #include <vector>
 
 #include "load_client.h"
+#include "support/process.h"
 
 namespace quell::bench {
 
-inline uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-inline pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    FILE* f = std::fopen(log.c_str(), "w");
-    ::dup2(fileno(f), 1);
-    ::dup2(fileno(f), 2);
-    std::vector<char*> argv;
-    for (auto a : args) argv.push_back(::strdup(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
+using testing::FreeLoopbackPort;
+using testing::SpawnProcess;
 
 inline bool WaitReady(uint16_t port, const std::string& path) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -82,12 +55,12 @@ inline QuellProcess StartQuellProcess(const std::string& binary, const std::stri
   QuellProcess q;
   char tmpl[] = "/tmp/quell_bench_XXXXXX";
   q.dir = ::mkdtemp(tmpl);
-  q.port = FreePort();
+  q.port = FreeLoopbackPort();
   std::vector<std::string> args = {
       binary,       "serve",         "--listen", "127.0.0.1:" + std::to_string(q.port),
       "--data-dir", q.dir + "/data", "--set",    "log.level=warn"};
   if (!db_url.empty()) args.insert(args.end(), {"--db", db_url});
-  q.pid = Spawn(args, q.dir + "/log");
+  q.pid = SpawnProcess(args, q.dir + "/log");
   if (!WaitReady(q.port, "/healthz")) {
     std::fprintf(stderr, "quell did not start:\n%s\n", ReadFile(q.dir + "/log").c_str());
     std::exit(1);
