@@ -7,10 +7,11 @@ namespace {
 
 // Builds the anchored regex. Fields become lazy groups, capturing only when `capture_all` or for
 // <Content>; groups written in the literal fragments become non-capturing, so the captures are
-// exactly the fields, in order.
+// exactly the fields, in order. The whole is one group, so that a `|` in a literal fragment
+// cannot take an alternative outside the anchors.
 std::string BuildRegex(std::string_view format, bool capture_all,
                        std::vector<std::string>* names) {
-  std::string regex = "^";
+  std::string regex = "^(?:";
   size_t i = 0;
   while (i < format.size()) {
     char c = format[i];
@@ -47,7 +48,7 @@ std::string BuildRegex(std::string_view format, bool capture_all,
     regex.push_back(c);
     ++i;
   }
-  regex += "$";
+  regex += ")$";
   return regex;
 }
 
@@ -103,7 +104,10 @@ bool HeaderFormat::ExtractContent(std::string_view line, std::string_view* conte
     return false;
   }
   re2::StringPiece group;
-  if (!RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *content_only_, &group)) {
+  // A format with alternatives may match a line without its <Content> group taking part (RE2
+  // then gives no position): the format gives no message for that line.
+  if (!RE2::FullMatch(re2::StringPiece(line.data(), line.size()), *content_only_, &group) ||
+      group.data() == nullptr) {
     return false;
   }
   *content = std::string_view(group.data(), group.size());

@@ -40,6 +40,26 @@ TEST(HeaderFormatTest, OptionalGroupsAndRunsOfSpaces) {
   EXPECT_EQ(fields[5].second, "1");
 }
 
+// A `|` in a literal fragment is regex syntax (formats are regexes between their fields), but it
+// alternates inside the format only: a line the <Content> group does not take part in gives no
+// message, never a view outside the line (found by the header_detector fuzzer).
+TEST(HeaderFormatTest, AlternativesStayInsideTheAnchorsAndTheLine) {
+  auto f = HeaderFormat::Parse("<Content><Con|");
+  ASSERT_TRUE(f.has_value()) << f.error().ToString();
+  EXPECT_EQ(Content(*f, ""), "<no match>");
+  EXPECT_EQ(Content(*f, "abc<Con"), "abc");
+  EXPECT_EQ(Content(*f, "abc"), "<no match>");
+  auto s = LineSplitter::Create("<Content><Con|");
+  ASSERT_TRUE(s.has_value());
+  const std::string_view empty = std::string_view("x").substr(1);
+  const std::string_view message = s->Message(empty);
+  EXPECT_EQ(message.data(), empty.data());
+  auto g = HeaderFormat::Parse("<Level>: <Content>|zzz");
+  ASSERT_TRUE(g.has_value());
+  EXPECT_EQ(Content(*g, "WARN: x"), "x");
+  EXPECT_EQ(Content(*g, "zzz"), "<no match>");
+}
+
 TEST(HeaderFormatTest, RejectsFormatsWithoutContentOrBadRegex) {
   EXPECT_FALSE(HeaderFormat::Parse("<Date> <Time>").has_value());
   EXPECT_FALSE(HeaderFormat::Parse("<Date> ([ <Content>").has_value());
