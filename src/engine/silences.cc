@@ -15,11 +15,13 @@ Silences::Silences(store::Store& store, const Clock& clock, TimeMs refresh_ms)
 Result<model::Silence> Silences::Create(model::Silence silence) {
   silence.id = RandomHex(12);  // hex: URL-safe
   silence.created_at = clock_.Now();
-  // Compiling checks the regexes before anything is stored.
+  // Compiling checks the regexes before anything is stored; the matcher then joins the copy as
+  // it is (no reload: once stored, a failed read must not turn the answer into an error).
   QUELL_ASSIGN_OR_RETURN(SilenceMatcher matcher, SilenceMatcher::Compile(silence));
   QUELL_RETURN_IF_ERROR(
       store_.PutSetting(kSilenceSettingPrefix + silence.id, model::SilenceToJsonText(silence)));
-  QUELL_RETURN_IF_ERROR(Refresh());
+  std::lock_guard lock(mu_);
+  live_.push_back(std::move(matcher));
   return silence;
 }
 
@@ -33,7 +35,8 @@ Result<model::Silence> Silences::Expire(const std::string& id) {
   silence.ends_at = now;
   silence.starts_at = std::min(silence.starts_at, now);
   QUELL_RETURN_IF_ERROR(store_.PutSetting(key, model::SilenceToJsonText(silence)));
-  QUELL_RETURN_IF_ERROR(Refresh());
+  std::lock_guard lock(mu_);
+  std::erase_if(live_, [&id](const SilenceMatcher& m) { return m.silence().id == id; });
   return silence;
 }
 

@@ -1,8 +1,8 @@
 // Silences: the silences of every node, kept in the Store as settings ("silence/<id>", the
 // JSON of model/silence_json.h) so every backend holds them without a schema change, and a copy
-// of the ones not yet expired in memory for matching alerts. The copy is reloaded after each
-// Create or Expire here and, for the silences other nodes write, when it is older than
-// `refresh_ms` (RefreshIfStale; callers outside a transaction call it). Thread-safe.
+// of the ones not yet expired in memory for matching alerts. Create and Expire update the copy
+// in place; the silences other nodes write are read when it is older than `refresh_ms`
+// (RefreshIfStale; callers outside a transaction call it). Thread-safe.
 #pragma once
 
 #include <memory>
