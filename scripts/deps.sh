@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(g++ cmake ninja-build pkg-config ccache lld libboost1.81-dev libboost-json1.81-dev
       libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
       libexpected-dev libre2-dev libxxhash-dev libsqlite3-dev libpq-dev libssl-dev
-      libgtest-dev libgmock-dev libcpp-httplib-dev)
+      libgtest-dev libgmock-dev libcpp-httplib-dev libhowardhinnant-date-dev)
 # Node.js and npm fetch and pin uPlot for the build. A node from elsewhere (e.g. NodeSource,
 # whose nodejs bundles npm and conflicts with Debian's npm package) is fine.
 command -v node >/dev/null || pkgs+=(nodejs)

@@ -4,6 +4,7 @@
 
 #include "common/time_format.h"
 #include "model/json_codec.h"
+#include "model/json_fields.h"
 
 namespace quell::model {
 namespace {
@@ -11,26 +12,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr size_t kMaxMatchers = 64;
-constexpr size_t kMaxText = 4096;
-
-// The optional string member `key` of `object` ("" when absent or null).
-Result<std::string> OptionalString(const json::object& object, const char* key,
-                                   const std::string& path) {
-  const json::value* v = object.if_contains(key);
-  if (!v || v->is_null()) return std::string();
-  if (!v->is_string()) return Error(InvalidArgument(path + " must be a string", path));
-  if (v->as_string().size() > kMaxText) return Error(InvalidArgument(path + " is too long", path));
-  return std::string(v->as_string());
-}
-
-// The optional RFC 3339 member `key` (nullopt when absent or null).
-Result<std::optional<TimeMs>> OptionalTime(const json::object& object, const char* key) {
-  QUELL_ASSIGN_OR_RETURN(std::string text, OptionalString(object, key, key));
-  if (text.empty()) return std::optional<TimeMs>();
-  auto t = ParseRfc3339(text);
-  if (!t) return Error(InvalidArgument(std::string(key) + ": " + t.error().message(), key));
-  return std::optional<TimeMs>(*t);
-}
 
 Result<Matcher> MatcherFromJson(const json::value& v, const std::string& path) {
   if (!v.is_object()) return Error(InvalidArgument(path + " must be an object", path));
@@ -50,7 +31,7 @@ Result<Matcher> MatcherFromJson(const json::value& v, const std::string& path) {
 
 // ends_at, or starts_at + duration: exactly one of the two.
 Result<TimeMs> ReadEnd(const json::object& object, TimeMs starts_at) {
-  QUELL_ASSIGN_OR_RETURN(auto ends_at, OptionalTime(object, "ends_at"));
+  QUELL_ASSIGN_OR_RETURN(auto ends_at, OptionalTime(object, "ends_at", "ends_at"));
   QUELL_ASSIGN_OR_RETURN(std::string duration, OptionalString(object, "duration", "duration"));
   if (ends_at && !duration.empty())
     return Error(InvalidArgument("give ends_at or duration, not both", "duration"));
@@ -100,21 +81,19 @@ Result<Silence> SilenceFromJson(const json::value& root, TimeMs now) {
         Matcher m, MatcherFromJson(matchers->as_array()[i], "matchers[" + std::to_string(i) + "]"));
     silence.matchers.push_back(std::move(m));
   }
-  QUELL_ASSIGN_OR_RETURN(auto starts_at, OptionalTime(object, "starts_at"));
+  QUELL_ASSIGN_OR_RETURN(auto starts_at, OptionalTime(object, "starts_at", "starts_at"));
   silence.starts_at = starts_at.value_or(now);
   QUELL_ASSIGN_OR_RETURN(silence.ends_at, ReadEnd(object, silence.starts_at));
   QUELL_ASSIGN_OR_RETURN(silence.comment, OptionalString(object, "comment", "comment"));
   QUELL_ASSIGN_OR_RETURN(silence.created_by, OptionalString(object, "created_by", "created_by"));
   QUELL_ASSIGN_OR_RETURN(silence.id, OptionalString(object, "id", "id"));
-  QUELL_ASSIGN_OR_RETURN(auto created_at, OptionalTime(object, "created_at"));
+  QUELL_ASSIGN_OR_RETURN(auto created_at, OptionalTime(object, "created_at", "created_at"));
   silence.created_at = created_at.value_or(now);
   return silence;
 }
 
 Result<Silence> SilenceFromJsonText(std::string_view text, TimeMs now) {
-  boost::system::error_code ec;
-  json::value root = json::parse(text, ec);
-  if (ec) return Error(InvalidArgument("silence is not JSON: " + ec.message(), "body"));
+  QUELL_ASSIGN_OR_RETURN(json::value root, ParseJsonText(text, "silence"));
   return SilenceFromJson(root, now);
 }
 
