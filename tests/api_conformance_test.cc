@@ -195,6 +195,22 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Send("GET", "/api/v1/silences", "/api/v1/silences", 200);
   Send("DELETE", "/api/v1/silences/{id}",
        "/api/v1/silences/" + std::string(silence.at("id").as_string()), 200);
+  // People and schedules: created, replaced, listed; an override; who is on call.
+  Send("POST", "/api/v1/users", "/api/v1/users", 201, R"({"name":"ana","telegram_user_id":42})");
+  Send("POST", "/api/v1/users", "/api/v1/users", 200, R"({"name":"ana","telegram_user_id":43})");
+  Send("POST", "/api/v1/users", "/api/v1/users", 201, R"({"name":"bo"})");
+  Send("GET", "/api/v1/users", "/api/v1/users", 200);
+  Send("POST", "/api/v1/schedules", "/api/v1/schedules", 201,
+       R"({"name":"primary","time_zone":"Europe/Berlin","layers":[{"users":["ana"],)"
+       R"("rotation":"24h","handoff":"2026-01-05T09:00:00+01:00"}]})");
+  Send("GET", "/api/v1/schedules", "/api/v1/schedules", 200);
+  Send("POST", "/api/v1/schedules/{name}/overrides", "/api/v1/schedules/primary/overrides", 201,
+       R"({"user":"bo","ends_at":"2099-01-01T00:00:00Z"})");
+  Send("GET", "/api/v1/schedules/{name}", "/api/v1/schedules/primary", 200);
+  Send("GET", "/api/v1/oncall", "/api/v1/oncall?schedule=primary", 200);
+  Send("GET", "/api/v1/oncall", "/api/v1/oncall", 200);
+  Send("POST", "/api/v1/users", "/api/v1/users", 201, R"({"name":"cy"})");
+  Send("DELETE", "/api/v1/users/{name}", "/api/v1/users/cy", 200);
   Send("GET", "/api/v1/me", "/api/v1/me", 200);
   Send("GET", "/healthz", "/healthz", 200);
   Send("GET", "/readyz", "/readyz", 200);
@@ -221,6 +237,19 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Send("POST", "/api/v1/silences", "/api/v1/silences", 400,
        R"({"matchers":[{"name":"service","op":"=~","value":"("}],"duration":"1h"})");
   Send("DELETE", "/api/v1/silences/{id}", "/api/v1/silences/nope", 404);
+  Send("POST", "/api/v1/users", "/api/v1/users", 400, R"({"name":"a b"})");
+  Send("POST", "/api/v1/users", "/api/v1/users", 415, R"({"name":"x"})", "text/plain");
+  Send("DELETE", "/api/v1/users/{name}", "/api/v1/users/ana", 409);
+  Send("DELETE", "/api/v1/users/{name}", "/api/v1/users/nobody", 404);
+  Send("POST", "/api/v1/schedules", "/api/v1/schedules", 400,
+       R"({"name":"p","time_zone":"Mars/Base","layers":[{"users":[],"rotation":"1d",)"
+       R"("handoff":"2026-01-01T00:00:00Z"}]})");
+  Send("GET", "/api/v1/schedules/{name}", "/api/v1/schedules/nope", 404);
+  Send("POST", "/api/v1/schedules/{name}/overrides", "/api/v1/schedules/nope/overrides", 404,
+       R"({"user":"bo","ends_at":"2099-01-01T00:00:00Z"})");
+  Send("POST", "/api/v1/schedules/{name}/overrides", "/api/v1/schedules/primary/overrides", 400,
+       R"({"user":"bo"})");
+  Send("GET", "/api/v1/oncall", "/api/v1/oncall?schedule=nope", 404);
   Send("POST", "/telegram/webhook", "/telegram/webhook", 404, "{}");
   const std::string reader = server_.CreateToken("reader", "read");
   ASSERT_FALSE(reader.empty());

@@ -36,7 +36,7 @@ std::optional<Action> ParseAction(std::string_view text) {
 }
 
 Engine::Engine(store::Store& store, const Clock& clock, EngineOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)), silences_(store, clock) {}
+    : store_(store), clock_(clock), options_(std::move(options)), silences_(store, clock), oncall_(store, clock) {}
 
 Engine::~Engine() { Shutdown(); }
 

@@ -31,6 +31,7 @@
 #include "model/deploy.h"
 #include "model/topology.h"
 #include "engine/silences.h"
+#include "oncall/directory.h"
 #include "store/store.h"
 
 namespace quell::analysis {
@@ -170,6 +171,8 @@ class Engine {
   EngineCounters counters() const;
   // The silences by matchers (Alertmanager-style), shared by every caller.
   Silences& silences() { return silences_; }
+  // Users, schedules and overrides: who is on call, how to reach them.
+  oncall::Directory& oncall() { return oncall_; }
   const EngineOptions& options() const { return options_; }
 
  private:
@@ -216,6 +219,7 @@ class Engine {
   bool stopping_ = false;
   EngineCounters counters_;
   Silences silences_;
+  oncall::Directory oncall_;
   std::shared_ptr<const model::Topology> topology_ = std::make_shared<model::Topology>();
   // Jobs already enqueued in the transaction being built (only the leader touches it).
   // Keyed by the kind constants of incident_changes.h, so the views stay valid.

@@ -53,6 +53,10 @@ void AddTelegramRoutes(Router& router, const ApiDeps& deps, Background& backgrou
 // POST/GET /api/v1/silences, DELETE /api/v1/silences/{id} (expires it).
 void AddSilenceRoutes(Router& router, const ApiDeps& deps);
 
+// Users, schedules, overrides and who is on call (/api/v1/users, /api/v1/schedules,
+// /api/v1/oncall).
+void AddOnCallRoutes(Router& router, const ApiDeps& deps);
+
 // POST/GET /api/v1/deploys.
 void AddDeployRoutes(Router& router, const ApiDeps& deps);
 

@@ -192,6 +192,8 @@ class Store {
   // Small named settings (e.g. the topology set through the API), as text.
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
+  // Removes the setting; whether there was one.
+  virtual Result<bool> DeleteSetting(const std::string& key) = 0;
   // Settings whose key starts with `prefix`, as (key, value).
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
       const std::string& prefix) = 0;

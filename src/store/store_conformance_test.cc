@@ -752,6 +752,11 @@ TEST_P(StoreConformance, DeploysSettingsAndOpenIncidentsByService) {
   ASSERT_TRUE(store_->PutSetting("topology", "{}").ok());
   ASSERT_TRUE(store_->PutSetting("topology", "{\"a\":[\"b\"]}").ok());
   EXPECT_EQ(**store_->GetSetting("topology"), "{\"a\":[\"b\"]}");
+  ASSERT_TRUE(store_->PutSetting("topologyx", "{}").ok());
+  EXPECT_EQ(store_->DeleteSetting("topology"), true);
+  EXPECT_EQ(store_->DeleteSetting("topology"), false);
+  EXPECT_FALSE(*store_->GetSetting("topology"));
+  EXPECT_TRUE(*store_->GetSetting("topologyx"));
 }
 
 Result<std::string> SqliteIn(const std::string& dir) { return dir + "/quell.db"; }

@@ -397,6 +397,12 @@ class PgStore final : public Store {
                       PgParams().Bind(1, key).Bind(2, value)));
   }
 
+  Result<bool> DeleteSetting(const std::string& key) override {
+    QUELL_ASSIGN_OR_RETURN(auto result,
+                           Query("DELETE FROM settings WHERE key = $1", PgParams().Bind(1, key)));
+    return result.changed() > 0;
+  }
+
   Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
       const std::string& prefix) override {
     // COLLATE "C": byte order whatever the database's collation, as SQLite sorts.

@@ -771,6 +771,14 @@ class SqliteStore final : public Store {
     return s->Run();
   }
 
+  Result<bool> DeleteSetting(const std::string& key) override {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("DELETE FROM settings WHERE key = ?1"));
+    s->Bind(1, key);
+    QUELL_RETURN_IF_ERROR(s->Run());
+    return writer_->Changes() > 0;
+  }
+
   Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
       const std::string& prefix) override {
     Reader r(*this, Sees::kCommitted);
