@@ -183,35 +183,36 @@ size_t WordDashPrefix(std::string_view s) {
 
 // Masks a piece without separators. `not_whole`: the caller already found that IsWholeVariable
 // is false for `a` (MaskPiece tests every piece first), so it is not asked twice.
-void MaskAtom(std::string_view a, const MaskOptions& o, std::string* out, bool not_whole = false) {
+void MaskAtom(std::string_view a, const MaskOptions& o, MaskedTokens* out,
+              bool not_whole = false) {
   if (a.empty()) return;
   if (!HasDigit(a)) {
     if (a[0] == '/' && a.size() >= 2) {
-      out->append(kWildcard);
+      out->Append(kWildcard);
     } else if (o.mask_booleans && (a == "true" || a == "false" || a == "null")) {
-      out->append(kWildcard);
+      out->Append(kWildcard);
     } else {
-      out->append(a);
+      out->Append(a);
     }
     return;
   }
   if (!not_whole && IsWholeVariable(a, o)) {
-    out->append(kWildcard);
+    out->Append(kWildcard);
     return;
   }
   if (o.keep_names_with_digits && IsNameWithDigits(a)) {
-    out->append(a);
+    out->Append(a);
     return;
   }
   if (size_t prefix = o.keep_word_prefix ? WordDashPrefix(a) : 0; prefix > 0) {
-    out->append(a.substr(0, prefix));
+    out->Append(a.substr(0, prefix));
   }
-  out->append(kWildcard);
+  out->Append(kWildcard);
 }
 
 // Masks a piece between hard separators: first as a whole, else split on ':'.
 void MaskPiece(std::string_view p, bool is_key, bool after_equals, const MaskOptions& o,
-               std::string* out) {
+               MaskedTokens* out) {
   if (p.empty()) return;
   // Trailing sentence punctuation stays literal: "port 55904." -> "port <*>.".
   size_t end = p.size();
@@ -222,17 +223,17 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, const MaskOpt
   std::string_view core = p.substr(0, end);
   std::string_view tail = p.substr(end);
   if (is_key) {
-    out->append(p);  // the key of key=value is a name, even with digits (r24=, PSR0=)
+    out->Append(p);  // the key of key=value is a name, even with digits (r24=, PSR0=)
     return;
   }
   // After '=', hex without digits is still a value (mask=ffffffff).
   if (IsWholeVariable(core, o) || (after_equals && core.size() >= 8 && IsAllHex(core))) {
-    out->append(kWildcard);
+    out->Append(kWildcard);
   } else if (core.find(':') == std::string_view::npos) {
     MaskAtom(core, o, out, /*not_whole=*/true);
   } else if (size_t prefix = o.keep_word_prefix ? WordDashPrefix(core) : 0; prefix > 0) {
-    out->append(core.substr(0, prefix));
-    out->append(kWildcard);
+    out->Append(core.substr(0, prefix));
+    out->Append(kWildcard);
   } else {
     size_t start = 0;
     while (true) {
@@ -242,14 +243,14 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, const MaskOpt
         size_t port_end = colon + 1;
         while (port_end < core.size() && IsDigit(core[port_end])) ++port_end;
         if (port_end > colon + 1 && IsHostPort(core.substr(start, port_end - start), o)) {
-          out->append(kWildcard);
+          out->Append(kWildcard);
           if (port_end == core.size()) break;
           colon = port_end;
           if (core[colon] != ':') {
             MaskAtom(core.substr(colon), o, out);
             break;
           }
-          out->push_back(':');
+          out->PutChar(':');
           start = colon + 1;
           continue;
         }
@@ -259,11 +260,11 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, const MaskOpt
                                                      : colon - start);
       MaskAtom(part, o, out);
       if (colon == std::string_view::npos) break;
-      out->push_back(':');
+      out->PutChar(':');
       start = colon + 1;
     }
   }
-  out->append(tail);
+  out->Append(tail);
 }
 
 // Character classes for the single scanning pass over a message.
@@ -348,7 +349,7 @@ bool HasDotRun(std::string_view t) {
 }
 
 // MaskOneToken for a token that needs masking; `classes` are its characters' classes OR-ed.
-void MaskVariableToken(std::string_view token, uint8_t classes, std::string* out,
+void MaskVariableToken(std::string_view token, uint8_t classes, MaskedTokens* out,
                        const MaskOptions& options) {
   // One piece (no separator inside), as most numbers, addresses and paths are.
   if ((classes & kHardSepChar) == 0 && ((classes & kDotChar) == 0 || !HasDotRun(token))) {
@@ -375,7 +376,7 @@ void MaskVariableToken(std::string_view token, uint8_t classes, std::string* out
       bool is_key = !at_end && token[i] == '=' && !piece.empty();
       MaskPiece(piece, is_key, after_equals, options, out);
       if (at_end) break;
-      out->append(token.substr(i, sep_len));
+      out->Append(token.substr(i, sep_len));
       after_equals = token[i] == '=';
       i += sep_len;
       start = i;
@@ -395,17 +396,21 @@ uint8_t ClassesOf(std::string_view t) {
 
 void MaskOneToken(std::string_view token, std::string* out, const MaskOptions& options) {
   if (token.empty()) return;
+  MaskedTokens masked;
+  masked.BeginToken();
   const uint8_t classes = ClassesOf(token);
-  if (!NeedsMasking(token, classes, options)) {
-    out->append(token);
-    return;
+  if (NeedsMasking(token, classes, options)) {
+    MaskVariableToken(token, classes, &masked, options);
+  } else {
+    masked.Append(token);
   }
-  MaskVariableToken(token, classes, out, options);
+  masked.EndToken();
+  out->append(masked.Joined());
 }
 
 void MaskedTokens::AddToken(std::string_view token) {
   BeginToken();
-  text_.append(token);
+  Append(token);
   EndToken();
 }
 
@@ -538,9 +543,9 @@ void MaskTokens(std::string_view message, MaskedTokens* out, const MaskOptions& 
     }
     out->BeginToken();
     if (NeedsMasking(token, classes, options)) {
-      MaskVariableToken(token, classes, out->mutable_text(), options);
+      MaskVariableToken(token, classes, out, options);
     } else {
-      out->mutable_text()->append(token);
+      out->Append(token);
     }
     out->EndToken();
   }

@@ -10,7 +10,9 @@
 // MaskTokens is a pure function; MaskedTokens is a reusable buffer owned by the caller.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,38 +42,50 @@ class MaskedTokens {
   bool empty() const { return spans_.empty(); }
   // Token i; valid until the next Clear() or Append on this object.
   std::string_view operator[](size_t i) const {
-    return std::string_view(text_).substr(spans_[i].begin, spans_[i].size);
+    return std::string_view(text_.data() + spans_[i].begin, spans_[i].size);
   }
   // All tokens joined by single spaces (the template form of the line).
-  std::string_view Joined() const { return text_; }
+  std::string_view Joined() const { return std::string_view(text_.data(), size_); }
 
   void Clear() {
-    text_.clear();
+    size_ = 0;
     spans_.clear();
   }
   // Appends one token.
   void AddToken(std::string_view token);
-  // Building a token in place: BeginToken, append to mutable_text(), EndToken.
+  // Building a token in place: BeginToken, Append / PutChar, EndToken.
   void BeginToken() {
-    if (!spans_.empty()) text_.push_back(' ');
-    spans_.push_back({static_cast<uint32_t>(text_.size()), 0});
+    if (!spans_.empty()) PutChar(' ');
+    spans_.push_back({static_cast<uint32_t>(size_), 0});
   }
-  std::string* mutable_text() { return &text_; }
+  // Appends text to the token being built. The buffer is a plain array with a size, not a
+  // std::string: this runs several times per token of every line, and std::string's append
+  // checks more than room.
+  void Append(std::string_view s) {
+    if (text_.size() - size_ < s.size()) Grow(s.size());
+    std::memcpy(text_.data() + size_, s.data(), s.size());
+    size_ += s.size();
+  }
+  void PutChar(char c) {
+    if (text_.size() == size_) Grow(1);
+    text_[size_++] = c;
+  }
   // Appends literal text to the last token.
   void ExtendLastToken(std::string_view s) {
-    text_.append(s);
+    Append(s);
     EndToken();
   }
-  void EndToken() {
-    spans_.back().size = static_cast<uint32_t>(text_.size()) - spans_.back().begin;
-  }
+  void EndToken() { spans_.back().size = static_cast<uint32_t>(size_) - spans_.back().begin; }
 
  private:
   struct Span {
     uint32_t begin;
     uint32_t size;
   };
-  std::string text_;
+  void Grow(size_t more) { text_.resize(std::max(2 * text_.size(), size_ + more + 64)); }
+
+  std::vector<char> text_;  // [0, size_) in use; the rest is room
+  size_t size_ = 0;
   std::vector<Span> spans_;
 };
 
