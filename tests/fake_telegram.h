@@ -110,11 +110,19 @@ class FakeTelegram {
           {"message", {{"message_id", message_id}, {"chat", {{"id", chat_id}, {"type", "group"}}}}},
           {"chat_instance", "1"},
           {"data", data}}}};
-    {
-      std::lock_guard lock(mu_);
-      updates_.push_back(std::move(update));
-    }
-    cv_.notify_all();
+    Push(std::move(update));
+  }
+  // A text message (a command) in a chat, delivered to the next getUpdates.
+  void PushMessage(int64_t update_id, int64_t user_id, int64_t chat_id, int64_t message_id,
+                   const std::string& text) {
+    Push(boost::json::object{
+        {"update_id", update_id},
+        {"message",
+         {{"message_id", message_id},
+          {"from", {{"id", user_id}, {"is_bot", false}, {"first_name", "Alice"}}},
+          {"chat", {{"id", chat_id}, {"type", "group"}}},
+          {"date", 1700000000},
+          {"text", text}}}});
   }
   std::vector<FakeCall> Calls(const std::string& method = "") {
     std::lock_guard lock(mu_);
@@ -134,6 +142,14 @@ class FakeTelegram {
   }
 
  private:
+  void Push(boost::json::object update) {
+    {
+      std::lock_guard lock(mu_);
+      updates_.push_back(std::move(update));
+    }
+    cv_.notify_all();
+  }
+
   FakeReply Default(const std::string& method, const boost::json::object& body) {
     using boost::json::serialize;
     if (method == "sendMessage") {

@@ -173,6 +173,8 @@ class Engine {
   Silences& silences() { return silences_; }
   // Users, schedules and overrides: who is on call, how to reach them.
   oncall::Directory& oncall() { return oncall_; }
+  // Quell's clock, which every window and on-call answer uses.
+  const Clock& clock() const { return clock_; }
   const EngineOptions& options() const { return options_; }
 
  private:

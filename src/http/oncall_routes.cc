@@ -121,7 +121,7 @@ void WhoIsOnCall(const ApiDeps& deps, const HttpRequest& request, Responder resp
   auto all = deps.engine.oncall().WhoIsOnCallEverywhere(now);
   if (!all) return respond(ErrorResponse(all.error()));
   json::array items;
-  for (const auto& [name, on_call] : *all) items.push_back(model::OnCallToJson(name, on_call));
+  for (const auto& [each, on_call] : *all) items.push_back(model::OnCallToJson(each.name, on_call));
   respond(JsonResponse(200, json::object{{"oncall", std::move(items)}}));
 }
 

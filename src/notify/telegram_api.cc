@@ -39,6 +39,9 @@ const json::object* ObjectAt(const json::object& o, std::string_view key) {
   return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
+// Button presses, and messages for the commands (/oncall).
+json::array AllowedUpdates() { return json::array{"callback_query", "message"}; }
+
 std::optional<TelegramUpdate> ReadUpdate(const json::value& v) {
   if (!v.is_object()) return std::nullopt;
   const json::object& o = v.get_object();
@@ -61,6 +64,15 @@ std::optional<TelegramUpdate> ReadUpdate(const json::value& v) {
       if (const json::object* chat = ObjectAt(*message, "chat")) cq.chat_id = IntOr(*chat, "id");
     }
     update.callback_query = std::move(cq);
+  }
+  if (const json::object* m = ObjectAt(o, "message")) {
+    TextMessage message;
+    message.message_id = IntOr(*m, "message_id");
+    message.text = StringOr(*m, "text");
+    if (const json::object* chat = ObjectAt(*m, "chat")) message.chat_id = IntOr(*chat, "id");
+    if (const json::object* from = ObjectAt(*m, "from")) message.from_id = IntOr(*from, "id");
+    if (m->contains("message_thread_id")) message.thread_id = IntOr(*m, "message_thread_id");
+    update.message = std::move(message);
   }
   return update;
 }
@@ -159,14 +171,14 @@ Result<TelegramReply> TelegramApi::GetUpdates(int64_t offset, int timeout_s,
                                               const std::atomic<bool>* cancel) {
   json::object body{{"offset", offset},
                     {"timeout", timeout_s},
-                    {"allowed_updates", json::array{"callback_query"}}};
+                    {"allowed_updates", AllowedUpdates()}};
   return Call("getUpdates", json::serialize(body), timeout_s * 1000L, cancel);
 }
 
 Result<TelegramReply> TelegramApi::DeleteWebhook() { return Call("deleteWebhook", "{}"); }
 
 Result<TelegramReply> TelegramApi::SetWebhook(const std::string& url, const std::string& secret) {
-  json::object body{{"url", url}, {"allowed_updates", json::array{"callback_query"}}};
+  json::object body{{"url", url}, {"allowed_updates", AllowedUpdates()}};
   if (!secret.empty()) body["secret_token"] = secret;
   return Call("setWebhook", json::serialize(body));
 }

@@ -54,9 +54,19 @@ struct CallbackQuery {
   std::string data;
 };
 
+// A text message in a chat: what a command such as /oncall arrives as.
+struct TextMessage {
+  int64_t message_id = 0;
+  int64_t chat_id = 0;
+  int64_t from_id = 0;
+  std::optional<int64_t> thread_id;  // message_thread_id, in a forum topic
+  std::string text;
+};
+
 struct TelegramUpdate {
   int64_t update_id = 0;
-  std::optional<CallbackQuery> callback_query;  // other update kinds are ignored
+  std::optional<CallbackQuery> callback_query;
+  std::optional<TextMessage> message;  // other update kinds are ignored
 };
 
 class TelegramApi {
@@ -75,7 +85,7 @@ class TelegramApi {
   Result<TelegramReply> EditMessageText(int64_t chat_id, int64_t message_id, const Card& card);
   Result<TelegramReply> AnswerCallbackQuery(const std::string& callback_query_id,
                                             const std::string& text);
-  // Long poll: waits up to timeout_s for callback queries after `offset`.
+  // Long poll: waits up to timeout_s for callback queries and messages after `offset`.
   Result<TelegramReply> GetUpdates(int64_t offset, int timeout_s,
                                    const std::atomic<bool>* cancel);
   Result<TelegramReply> DeleteWebhook();

@@ -250,7 +250,7 @@ TEST_F(TelegramTest, TheTokenNeverAppearsInErrors) {
 TEST_F(TelegramTest, APressActsAndIsAnswered) {
   int64_t id = OpenIncident();
   CallbackQuery q{"cb1", kAlice, "@alice", kChat, 101, "ack:" + std::to_string(id)};
-  updates_->Handle({1, q});
+  updates_->Handle({1, q, std::nullopt});
   auto incident = store_->GetIncident(id);
   EXPECT_EQ((*incident)->status, model::IncidentStatus::kAcknowledged);
   EXPECT_EQ((*incident)->acked_by, "telegram:@alice");
@@ -263,7 +263,8 @@ TEST_F(TelegramTest, APressActsAndIsAnswered) {
   EXPECT_EQ(acked[0].actor, "telegram:@alice");
 
   // Silence for an hour, then resolve.
-  updates_->Handle({2, CallbackQuery{"cb2", kAlice, "@alice", kChat, 101, "res:" + std::to_string(id)}});
+  updates_->Handle({2, CallbackQuery{"cb2", kAlice, "@alice", kChat, 101, "res:" + std::to_string(id)},
+                    std::nullopt});
   EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kResolved);
   // Acknowledging a resolved incident is refused with a toast, nothing changes.
   EXPECT_NE(updates_->Act({"cb3", kAlice, "@alice", kChat, 101, "ack:" + std::to_string(id)}).find("Not now"),

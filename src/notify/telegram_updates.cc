@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/hash.h"
+#include "notify/oncall_text.h"
 #include "notify/telegram_card.h"
 
 namespace quell::notify {
@@ -71,7 +72,28 @@ std::string TelegramUpdates::Act(const CallbackQuery& q) {
   return toast + " ✓";
 }
 
+std::optional<std::string> TelegramUpdates::Reply(const TextMessage& message) {
+  if (access_.chat_ids.count(message.chat_id) == 0 || !IsCommand(message.text, "oncall"))
+    return std::nullopt;
+  auto answers = engine_.oncall().WhoIsOnCallEverywhere(engine_.clock().Now());
+  if (!answers) {
+    spdlog::warn("telegram: /oncall: {}", answers.error().ToString());
+    return "Could not read the schedules now; try again.";
+  }
+  return OnCallHtml(*answers);
+}
+
 void TelegramUpdates::Handle(const TelegramUpdate& update) {
+  if (update.message) {
+    const TextMessage& m = *update.message;
+    if (auto reply = Reply(m)) {
+      auto sent = api_.SendReply(m.chat_id, *reply, m.message_id, m.thread_id);
+      if (!sent || !sent->ok)
+        spdlog::warn("telegram: reply to a command failed: {}",
+                     sent ? std::to_string(sent->error_code) + " " + sent->description
+                          : sent.error().message());
+    }
+  }
   if (!update.callback_query) return;
   const CallbackQuery& q = *update.callback_query;
   std::string toast = Act(q);

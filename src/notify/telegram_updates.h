@@ -1,6 +1,7 @@
 // Button presses from Telegram: TelegramUpdates authorizes a press, acts through the Engine (the
 // same path as the API, so the change lands on the timeline and the card is edited by the next
-// notify job) and answers it with a short toast. Updates arrive by long polling
+// notify job) and answers it with a short toast. Commands in a configured chat get a reply:
+// /oncall, who is on call for each schedule. Updates arrive by long polling
 // (TelegramPoller: deleteWebhook at start, then getUpdates with the offset after the last update
 // handled, kept in the store across restarts) or by webhook (HandleWebhook).
 //
@@ -10,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -29,10 +31,13 @@ struct TelegramAccess {
 class TelegramUpdates {
  public:
   TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access);
-  // Acts on a callback query and answers it; other updates are ignored.
+  // Acts on a callback query and answers it; replies to a command; ignores other updates.
   void Handle(const TelegramUpdate& update);
   // What a press does, without answering it: the toast text. For tests and Handle.
   std::string Act(const CallbackQuery& query);
+  // The reply (HTML) to a message: set for a command of Quell's in a configured chat (any member
+  // may ask: the answer tells no more than the chat's cards), nullopt otherwise.
+  std::optional<std::string> Reply(const TextMessage& message);
 
  private:
   TelegramApi& api_;

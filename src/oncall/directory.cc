@@ -144,13 +144,13 @@ Result<model::OnCall> Directory::WhoIsOnCall(const std::string& schedule, TimeMs
   return OnCallFor(found, t);
 }
 
-Result<std::vector<std::pair<std::string, model::OnCall>>> Directory::WhoIsOnCallEverywhere(
+Result<std::vector<std::pair<model::Schedule, model::OnCall>>> Directory::WhoIsOnCallEverywhere(
     TimeMs t) {
   QUELL_ASSIGN_OR_RETURN(auto schedules, ListSchedules());
-  std::vector<std::pair<std::string, model::OnCall>> answers;
-  for (const model::Schedule& schedule : schedules) {
+  std::vector<std::pair<model::Schedule, model::OnCall>> answers;
+  for (model::Schedule& schedule : schedules) {
     QUELL_ASSIGN_OR_RETURN(model::OnCall on_call, OnCallFor(schedule, t));
-    answers.emplace_back(schedule.name, std::move(on_call));
+    answers.emplace_back(std::move(schedule), std::move(on_call));
   }
   return answers;
 }

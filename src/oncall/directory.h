@@ -50,8 +50,8 @@ class Directory {
 
   // Who is on call for the schedule at `t` (oncall/on_call.h); NotFound for an unknown schedule.
   Result<model::OnCall> WhoIsOnCall(const std::string& schedule, TimeMs t);
-  // The same for every schedule, by name.
-  Result<std::vector<std::pair<std::string, model::OnCall>>> WhoIsOnCallEverywhere(TimeMs t);
+  // The same for every schedule, by name, with the schedule (its time zone, for showing `until`).
+  Result<std::vector<std::pair<model::Schedule, model::OnCall>>> WhoIsOnCallEverywhere(TimeMs t);
 
  private:
   Result<model::OnCall> OnCallFor(const model::Schedule& schedule, TimeMs t);

@@ -97,7 +97,7 @@ TEST_F(DirectoryTest, EverySchedule) {
   auto all = directory_->WhoIsOnCallEverywhere(clock_.Now());
   ASSERT_TRUE(all) << all.error().ToString();
   ASSERT_EQ(all->size(), 2u);
-  EXPECT_EQ((*all)[0].first, "db");
+  EXPECT_EQ((*all)[0].first.name, "db");
   EXPECT_EQ((*all)[0].second, (model::OnCall{"cy", std::nullopt}));
   EXPECT_EQ((*all)[1].second.user, "ana");
   EXPECT_EQ(directory_->WhoIsOnCall("nope", 0).error().code(), StatusCode::kNotFound);
