@@ -96,18 +96,24 @@ struct TemplateMiner::ClusterSlot {
   // positions differs misses at least one constant, without reading the tokens.
   uint64_t constant_positions = 0;
   uint64_t constants_digest = 0;
+  // PositionDigest of every template token, side by side: a token whose digest differs from
+  // another's at the same position differs from it, which is found without reading either
+  // string (each a cache miss away on a long file, where leaves hold thousands of clusters).
+  std::vector<uint64_t> token_digests;
 
   void Reclassify() {
     kinds.resize(cluster.tokens.size());
+    token_digests.resize(cluster.tokens.size());
     weight = 0;
     constant_positions = 0;
     constants_digest = 0;
     for (size_t i = 0; i < kinds.size(); ++i) {
       kinds[i] = KindOf(cluster.tokens[i]);
+      token_digests[i] = PositionDigest(i, cluster.tokens[i]);
       weight += kinds[i] == TokenKind::kWildcard ? 0 : 1;
       if (kinds[i] == TokenKind::kConstant && kinds.size() <= kMaxDigestTokens) {
         constant_positions |= uint64_t{1} << i;
-        constants_digest ^= PositionDigest(i, cluster.tokens[i]);
+        constants_digest ^= token_digests[i];
       }
     }
   }
@@ -119,6 +125,11 @@ struct TemplateMiner::ClusterSlot {
       digest ^= digests[static_cast<size_t>(std::countr_zero(bits))];
     }
     return digest != constants_digest;
+  }
+  // `digest`: PositionDigest(i, token).
+  bool Fits(size_t i, std::string_view token, uint64_t digest) const {
+    if (kinds[i] == TokenKind::kConstant && token_digests[i] != digest) return false;
+    return Fits(i, token);
   }
   bool Fits(size_t i, std::string_view token) const {
     switch (kinds[i]) {
@@ -251,6 +262,7 @@ TemplateMiner::ClusterSlot* TemplateMiner::BestMatch(const Node* leaf, const Mas
     ClusterSlot* slot = slots[s];
     if (s + 1 < slots.size()) {
       __builtin_prefetch(slots[s + 1]->kinds.data());
+      __builtin_prefetch(slots[s + 1]->token_digests.data());
       __builtin_prefetch(slots[s + 1]->cluster.tokens.data());
     }
     if (slot->cluster.tokens.size() != tokens.size()) continue;
@@ -268,7 +280,7 @@ TemplateMiner::ClusterSlot* TemplateMiner::BestMatch(const Node* leaf, const Mas
     bool hopeless = false;
     for (size_t i = 0; i < tokens.size() && !hopeless; ++i) {
       if (slot->kinds[i] == TokenKind::kWildcard) continue;
-      if (slot->Fits(i, tokens[i])) {
+      if (slot->Fits(i, tokens[i], digests[i])) {
         ++matched;
       } else {
         ++missed;
@@ -323,6 +335,13 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
     if (other == fresh) continue;
     const std::vector<std::string>& theirs = other->cluster.tokens;
     if (theirs.size() != mine.size()) continue;
+    // Positions whose digests differ differ for sure: more of them than max_positions rule the
+    // sibling out before any token is read (most of a crowded leaf's clusters).
+    size_t surely_different = 0;
+    for (size_t i = 0; i < mine.size() && surely_different <= max_positions; ++i) {
+      surely_different += fresh->token_digests[i] != other->token_digests[i] ? 1 : 0;
+    }
+    if (surely_different > max_positions) continue;
     diff_at.clear();
     size_t shared_constants = 0;
     bool words_only = true;
