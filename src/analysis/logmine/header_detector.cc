@@ -4,6 +4,8 @@
 #include <array>
 #include <map>
 
+#include "analysis/logmine/token_scan.h"
+
 namespace quell::analysis::logmine {
 namespace {
 
@@ -617,11 +619,8 @@ class LazyHeaderTokens {
     const size_t k = static_cast<size_t>(cut_);
     const size_t begin = i;
     uint64_t tally = 0;
-    for (; i < size; ++i) {
-      const uint64_t v = kCharTally[static_cast<unsigned char>(line_[i])];
-      if (v & kTallyBlank) break;
-      tally += v;
-    }
+    i = ScanToken(line_, i, kCharTally.data(), kTallyBlank, &tally,
+                  [](uint64_t sum, uint64_t v) { return sum + v; });
     // A bracket left open joins the following tokens (NextHeaderToken, the general path); most
     // bracketed tokens close within themselves ("[main]", "[QuorumPeer[myid=1]/...]").
     if (const char close = CloserOf(line_[begin]);

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "analysis/logmine/token_scan.h"
+
 namespace quell::analysis::logmine {
 namespace {
 
@@ -511,12 +513,8 @@ void MaskTokens(std::string_view message, MaskedTokens* out, const MaskOptions& 
     if (i >= n) break;
     size_t begin = i;
     uint8_t classes = 0;
-    while (i < n) {
-      uint8_t cls = ClassOf(message[i]);
-      if (cls & kSpaceChar) break;
-      classes |= cls;
-      ++i;
-    }
+    i = ScanToken(message, i, kChars.classes, uint8_t{kSpaceChar}, &classes,
+                  [](uint8_t all, uint8_t c) { return static_cast<uint8_t>(all | c); });
     std::string_view token = message.substr(begin, i - begin);
     const size_t last_token_begin = previous_begin, last_token_size = previous_size;
     previous_begin = begin;
