@@ -366,9 +366,11 @@ void MaskVariableToken(std::string_view token, uint8_t classes, MaskedTokens* ou
     bool at_end = i == token.size();
     size_t sep_len = 0;
     if (!at_end) {
-      if (IsHardSeparator(token[i])) {
+      // One table look-up per character (a switch over the separators mispredicted here).
+      const uint8_t cls = ClassOf(token[i]);
+      if (cls & kHardSepChar) {
         sep_len = 1;
-      } else if (token[i] == '.' && i + 1 < token.size() && token[i + 1] == '.') {
+      } else if ((cls & kDotChar) && i + 1 < token.size() && token[i + 1] == '.') {
         sep_len = 2;
         while (i + sep_len < token.size() && token[i + sep_len] == '.') ++sep_len;
       }

@@ -62,9 +62,10 @@ class MaskedTokens {
   // std::string: this runs several times per token of every line, and std::string's append
   // checks more than room.
   void Append(std::string_view s) {
-    if (text_.size() - size_ < s.size()) Grow(s.size());
-    std::memcpy(text_.data() + size_, s.data(), s.size());
-    size_ += s.size();
+    const size_t n = s.size();
+    if (text_.size() - size_ < n) Grow(n);
+    CopyShort(s.data(), n, text_.data() + size_);
+    size_ += n;
   }
   void PutChar(char c) {
     if (text_.size() == size_) Grow(1);
@@ -82,6 +83,30 @@ class MaskedTokens {
     uint32_t begin;
     uint32_t size;
   };
+  // memcpy, without a call for the short copies most tokens and pieces are: two overlapping
+  // loads and stores cover any length from 4 to 8 or 8 to 16 (only the n bytes are read and
+  // written).
+  static void CopyShort(const char* from, size_t n, char* to) {
+    if (n >= 8 && n <= 16) {
+      uint64_t head, tail;
+      std::memcpy(&head, from, 8);
+      std::memcpy(&tail, from + n - 8, 8);
+      std::memcpy(to, &head, 8);
+      std::memcpy(to + n - 8, &tail, 8);
+    } else if (n >= 4 && n < 8) {
+      uint32_t head, tail;
+      std::memcpy(&head, from, 4);
+      std::memcpy(&tail, from + n - 4, 4);
+      std::memcpy(to, &head, 4);
+      std::memcpy(to + n - 4, &tail, 4);
+    } else if (n > 0 && n < 4) {
+      to[0] = from[0];
+      to[n / 2] = from[n / 2];
+      to[n - 1] = from[n - 1];
+    } else if (n > 16) {
+      std::memcpy(to, from, n);
+    }
+  }
   void Grow(size_t more) { text_.resize(std::max(2 * text_.size(), size_ + more + 64)); }
 
   std::vector<char> text_;  // [0, size_) in use; the rest is room

@@ -11,6 +11,23 @@ std::string Masked(std::string_view message) {
   return std::string(tokens.Joined());
 }
 
+TEST(TokenMaskerTest, MaskedTokensKeepTokensOfEveryLength) {
+  // Append copies short tokens without memcpy (4-8 and 8-16 bytes by overlapping words, 1-3 by
+  // bytes): every length from 0 to 40 must come through whole, also across the buffer's growth.
+  MaskedTokens tokens;
+  std::string expected;
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string token;
+    for (size_t k = 0; k < n; ++k) token.push_back(static_cast<char>('a' + (n + k) % 26));
+    tokens.AddToken(token);
+    if (n > 0) expected.push_back(' ');
+    expected += token;
+    ASSERT_EQ(tokens[n], token);
+  }
+  EXPECT_EQ(tokens.Joined(), expected);
+  EXPECT_EQ(tokens.size(), 41u);
+}
+
 TEST(TokenMaskerTest, KeepsPlainWordsAndNormalisesSpaces) {
   EXPECT_EQ(Masked("  Connection   refused\tby peer "), "Connection refused by peer");
   EXPECT_EQ(Masked(""), "");
