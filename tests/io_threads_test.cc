@@ -31,16 +31,6 @@ constexpr const char* kAnswer = R"({"root_cause":"Redis pool exhausted by releas
   "impact":"Checkout is slow","recommended_actions":["Rollback deployment #441"],"confidence":0.7,
   "summary":"x","suspects":{"deploys":[{"id":"441","service":"api-gateway"}],"services":[]}})";
 
-// Polls `done` every 20 ms until it holds or `timeout` passes.
-bool WaitUntil(const std::function<bool()>& done, milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return done();
-}
-
 // Posts an alert and returns how long the server took to answer it (202 expected).
 milliseconds TimeIngest(const ServerProcess& server, const std::string& token) {
   const auto start = Clock::now();

@@ -226,4 +226,13 @@ HttpResult ServerProcess::Post(const std::string& path, const std::string& body,
   return {res->status, res->body};
 }
 
+bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
 }  // namespace quell::testing

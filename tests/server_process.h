@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -96,5 +98,8 @@ std::string ReadTextFile(const std::string& path);
 // The value of one sample of a /metrics body: `series` is a name, or a name with its labels as
 // rendered (`quell_x_total{channel="telegram"}`); nullopt when it is not there.
 std::optional<double> MetricSample(const std::string& metrics_body, const std::string& series);
+
+// Polls `done` every 20 ms until it holds or `timeout` passes; whether it held.
+bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
 }  // namespace quell::testing

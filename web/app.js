@@ -83,6 +83,11 @@ function when(iso) {
 }
 
 const badge = (kind, value) => h('span', { class: 'badge ' + kind + '-' + value }, value);
+// Silences by matchers that hold the incident's notifications back (none: nothing shown).
+const silencedBadge = (i) => (i.silenced_by && i.silenced_by.length
+  ? h('span', { class: 'badge silenced', 'data-silenced-by': i.silenced_by.join(' '),
+    title: 'Silenced by ' + i.silenced_by.join(', ') }, 'silenced')
+  : null);
 const num = (n) => Number(n || 0).toLocaleString();
 
 // Replaces the main view, keeping focus where a keyboard user expects it.
@@ -153,7 +158,7 @@ function incidentRow(i) {
       h('span', { class: 'title' }, '#' + i.id + ' ' + i.title),
       h('span', { class: 'meta' }, ' · ' + services + (i.environment ? ' · ' + i.environment : '')),
       i.analysis ? h('div', { class: 'meta' }, i.analysis.root_cause) : null),
-    h('span', { class: 'meta' }, badge('st', i.status), ' ', ago(i.last_alert_at || i.opened_at),
+    h('span', { class: 'meta' }, badge('st', i.status), ' ', silencedBadge(i), ' ', ago(i.last_alert_at || i.opened_at),
       ' · ' + i.alert_count + ' alert' + (i.alert_count === 1 ? '' : 's'))));
 }
 
@@ -316,7 +321,7 @@ async function renderIncident(id) {
     const events = [...earlierDeploys, ...incident.timeline].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
     document.title = '#' + incident.id + ' ' + incident.title + ' · Quell';
     header.replaceChildren(h('h1', {}, '#' + incident.id + ' ' + incident.title),
-      h('p', {}, badge('st', incident.status), ' ', badge('sev', incident.severity), ' ',
+      h('p', {}, badge('st', incident.status), ' ', badge('sev', incident.severity), ' ', silencedBadge(incident), ' ',
         (incident.services || []).join(', '), incident.environment ? ' · ' + incident.environment : '',
         ' · opened ', when(incident.opened_at),
         incident.acked_by ? ' · acknowledged by ' + incident.acked_by : '',

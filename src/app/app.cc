@@ -215,8 +215,8 @@ std::function<std::vector<http::ReadinessDetail>()> LlmReadinessDetails(
   };
 }
 
-// Runs the analyst for "analyze" jobs and escalates for "escalate" jobs. (Notification jobs:
-// RegisterNotifiers.)
+// Runs the analyst for "analyze" jobs, escalates for "escalate" jobs and sweeps the silences for
+// the "silences" job. (Notification jobs: RegisterNotifiers.)
 void RegisterEngineJobs(jobs::JobRunner& runner, engine::Engine& engine,
                         analysis::Analyst& analyst, const engine::EvidenceSources& sources) {
   // A job whose incident is gone failed for good: InvalidArgument parks it (JobRunner).
@@ -227,6 +227,12 @@ void RegisterEngineJobs(jobs::JobRunner& runner, engine::Engine& engine,
   runner.Register("escalate", [&engine, outcome](const model::Job& job) -> jobs::JobOutcome {
     auto escalated = engine.Escalate(job.incident_id);
     return outcome(escalated ? Status::Ok() : escalated.error());
+  });
+  runner.Register("silences", [&engine](const model::Job&) -> jobs::JobOutcome {
+    auto wait = engine.SweepSilences();
+    if (!wait) return wait.error();
+    if (*wait == 0) return Status::Ok();
+    return jobs::JobOutcome::RetryIn(*wait, "the next silence starts or ends then");
   });
   runner.Register("analyze", [&, outcome](const model::Job& job) -> jobs::JobOutcome {
     auto wait = engine.AnalysisWait(job.incident_id);
@@ -348,8 +354,10 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
     spdlog::info("Webhook notifier: on");
   }
   for (auto& n : p.notifiers) notifiers.push_back(n.get());
+  engine::Engine& engine = *p.engine;
   notify::RegisterNotifiers(*p.jobs, *p.store, clock, std::move(notifiers), DashboardUrl(config),
-                            NotificationCounter(*p.metrics, p.notifiers));
+                            NotificationCounter(*p.metrics, p.notifiers),
+                            [&engine](int64_t id) { return engine.ReconcileSilence(id); });
   return Status::Ok();
 }
 

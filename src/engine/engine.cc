@@ -262,7 +262,9 @@ Result<model::Incident> Engine::ApplyAction(int64_t incident_id, Action action,
 
 Result<bool> Engine::Escalate(int64_t incident_id) {
   if (options_.escalate_after_ms <= 0) return false;
-  // When it last became triggered: opened, reopened or unacknowledged.
+  QUELL_ASSIGN_OR_RETURN(bool held_back, ReconcileSilence(incident_id));
+  if (held_back) return false;  // the silence's end enqueues a new escalate job
+  // When it last became triggered: opened, reopened, unacknowledged or its silence ended.
   QUELL_ASSIGN_OR_RETURN(auto events, store_.ListEvents(incident_id));
   QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
   QUELL_ASSIGN_OR_RETURN(auto found, tx->FindIncident(incident_id));
@@ -272,7 +274,8 @@ Result<bool> Engine::Escalate(int64_t incident_id) {
     return false;
   TimeMs since = incident.opened_at;
   for (const auto& e : events)
-    if (e.kind == model::EventKind::kReopened || e.kind == model::EventKind::kUnacked)
+    if (e.kind == model::EventKind::kReopened || e.kind == model::EventKind::kUnacked ||
+        e.kind == model::EventKind::kSilenceEnded)
       since = std::max(since, e.at);
   const TimeMs now = clock_.Now();
   const TimeMs due = std::max(since + options_.escalate_after_ms, incident.silenced_until);

@@ -157,9 +157,25 @@ class Engine {
   Result<TimeMs> AnalysisWait(int64_t incident_id);
 
   // Runs an "escalate" job: escalates the incident if it has been triggered (and not silenced)
-  // for escalate_after_ms; if it is not due yet, the job is put back for when it is. Returns
-  // whether it escalated.
+  // for escalate_after_ms since it opened, reopened, was unacknowledged or its silence by
+  // matchers ended; if it is not due yet, the job is put back for when it is. Silenced by
+  // matchers, it is dropped: the silence's end enqueues a new one. Returns whether it escalated.
   Result<bool> Escalate(int64_t incident_id);
+
+  // Silences by matchers (engine/silencing.cc). The ids of the active silences that match every
+  // firing alert of the incident (sorted; empty when one is not matched or none fires). Reads
+  // the incident's alerts only while some silence is active.
+  Result<std::vector<std::string>> SilencedBy(int64_t incident_id);
+  // Brings the incident's timeline up to date with SilencedBy: a silence_matched entry (with the
+  // ids) when it becomes silenced or by other silences, a silence_ended entry when it no longer
+  // is; then, if it is triggered with firing alerts, notify and escalate jobs as for a new
+  // incident. Returns whether its notifications are held back now: while silenced, and after it
+  // resolved while silenced (as in Alertmanager, a silenced alert's resolution notifies nobody).
+  // Reads the Store: never call it inside a transaction.
+  Result<bool> ReconcileSilence(int64_t incident_id);
+  // Runs the "silences" job: re-reads the silences and reconciles every open incident. Returns
+  // how long until it must run again (the next start or end of a silence; 0: never).
+  Result<TimeMs> SweepSilences();
 
   // Stops accepting work and waits for queued batches to commit. Idempotent.
   void Shutdown();

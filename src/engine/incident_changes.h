@@ -42,6 +42,8 @@ Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::Eve
 inline constexpr const char* kNotifyJob = "notify";
 inline constexpr const char* kAnalyzeJob = "analyze";
 inline constexpr const char* kEscalateJob = "escalate";
+// Not about one incident (incident_id 0): Engine::SweepSilences.
+inline constexpr const char* kSilencesJob = "silences";
 
 // Enqueues an outbox job; pending jobs of one kind coalesce per incident ("notify:42").
 Status EnqueueJob(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now);

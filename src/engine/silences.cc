@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/hash.h"
+#include "engine/incident_changes.h"
 #include "model/silence_json.h"
 
 namespace quell::engine {
@@ -20,8 +21,11 @@ Result<model::Silence> Silences::Create(model::Silence silence) {
   QUELL_ASSIGN_OR_RETURN(SilenceMatcher matcher, SilenceMatcher::Compile(silence));
   QUELL_RETURN_IF_ERROR(
       store_.PutSetting(kSilenceSettingPrefix + silence.id, model::SilenceToJsonText(silence)));
-  std::lock_guard lock(mu_);
-  live_.push_back(std::move(matcher));
+  {
+    std::lock_guard lock(mu_);
+    live_.push_back(std::move(matcher));
+  }
+  ScheduleSweep();
   return silence;
 }
 
@@ -35,9 +39,23 @@ Result<model::Silence> Silences::Expire(const std::string& id) {
   silence.ends_at = now;
   silence.starts_at = std::min(silence.starts_at, now);
   QUELL_RETURN_IF_ERROR(store_.PutSetting(key, model::SilenceToJsonText(silence)));
-  std::lock_guard lock(mu_);
-  std::erase_if(live_, [&id](const SilenceMatcher& m) { return m.silence().id == id; });
+  {
+    std::lock_guard lock(mu_);
+    std::erase_if(live_, [&id](const SilenceMatcher& m) { return m.silence().id == id; });
+  }
+  ScheduleSweep();
   return silence;
+}
+
+void Silences::ScheduleSweep() {
+  Status enqueued = [this]() -> Status {
+    QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+    QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kSilencesJob, 0, clock_.Now()));
+    return tx->Commit();
+  }();
+  // Notify and escalate jobs still check the silences when they run; only the timeline entries
+  // of quiet incidents wait for the next sweep.
+  if (!enqueued.ok()) spdlog::error("silences: sweep not enqueued: {}", enqueued.ToString());
 }
 
 Result<std::vector<model::Silence>> Silences::List() {
@@ -91,6 +109,26 @@ std::vector<std::string> Silences::SilencedBy(const model::NormalizedAlert& aler
       ids.push_back(m.silence().id);
   }
   return ids;
+}
+
+bool Silences::AnyActive(TimeMs now) const {
+  std::lock_guard lock(mu_);
+  return std::any_of(live_.begin(), live_.end(), [now](const SilenceMatcher& m) {
+    return model::SilenceStateAt(m.silence(), now) == model::SilenceState::kActive;
+  });
+}
+
+TimeMs Silences::NextChange(TimeMs now) const {
+  TimeMs next = 0;
+  auto consider = [&next, now](TimeMs at) {
+    if (at > now && (next == 0 || at < next)) next = at;
+  };
+  std::lock_guard lock(mu_);
+  for (const SilenceMatcher& m : live_) {
+    consider(m.silence().starts_at);
+    consider(m.silence().ends_at);
+  }
+  return next;
 }
 
 }  // namespace quell::engine

@@ -2,7 +2,8 @@
 // JSON of model/silence_json.h) so every backend holds them without a schema change, and a copy
 // of the ones not yet expired in memory for matching alerts. Create and Expire update the copy
 // in place; the silences other nodes write are read when it is older than `refresh_ms`
-// (RefreshIfStale; callers outside a transaction call it). Thread-safe.
+// (RefreshIfStale; callers outside a transaction call it). Creating or expiring one enqueues the
+// "silences" job (Engine::SweepSilences), which brings every open incident up to date. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -25,23 +26,31 @@ class Silences {
   // `store` and `clock` must outlive this.
   Silences(store::Store& store, const Clock& clock, TimeMs refresh_ms = 5 * kSecondMs);
 
-  // Stores a new silence with a fresh random id and created_at = now. InvalidArgument naming
-  // the field for a regex that does not compile.
+  // Stores a new silence with a fresh random id and created_at = now, and enqueues the
+  // "silences" job. InvalidArgument naming the field for a regex that does not compile.
   Result<model::Silence> Create(model::Silence silence);
-  // Ends the silence now (ends_at = now; a pending one ends before it starts). NotFound for an
-  // unknown id; an expired one is returned unchanged.
+  // Ends the silence now (ends_at = now; a pending one ends before it starts) and enqueues the
+  // "silences" job. NotFound for an unknown id; an expired one is returned unchanged.
   Result<model::Silence> Expire(const std::string& id);
   // Every stored silence, newest first.
   Result<std::vector<model::Silence>> List();
 
   // The ids of the silences active at `now` that match `alert`, from the in-memory copy.
   std::vector<std::string> SilencedBy(const model::NormalizedAlert& alert, TimeMs now) const;
+  // Whether any silence of the copy is active at `now` (none: nothing to match, nothing to read).
+  bool AnyActive(TimeMs now) const;
+  // The first start or end of a silence of the copy after `now` (0: none), when the "silences"
+  // job must run again.
+  TimeMs NextChange(TimeMs now) const;
   // Reloads the copy if it is older than refresh_ms. Reads the Store: never call it inside a
   // transaction of the engine.
   Status RefreshIfStale();
   Status Refresh();
 
  private:
+  // Enqueues the "silences" job now; a failure is logged, not returned: the silence is stored.
+  void ScheduleSweep();
+
   store::Store& store_;
   const Clock& clock_;
   const TimeMs refresh_ms_;

@@ -56,13 +56,31 @@ Result<store::IncidentQuery> ParseListQuery(const HttpRequest& request) {
   return query;
 }
 
-void ListIncidents(store::Store& store, HttpRequest& request, Responder respond) {
+// The incident as the API shows it: its fields and `silenced_by`, the ids of the silences by
+// matchers that silence it now (read live, so it is current before the "silences" job runs).
+Result<json::object> IncidentBody(engine::Engine& engine, const model::Incident& incident) {
+  json::object body = model::IncidentToJson(incident).as_object();
+  json::array ids;
+  if (incident.firing_count > 0) {  // nothing firing: nothing to silence, nothing to read
+    QUELL_ASSIGN_OR_RETURN(auto silenced_by, engine.SilencedBy(incident.id));
+    for (auto& id : silenced_by) ids.emplace_back(id);
+  }
+  body["silenced_by"] = std::move(ids);
+  return body;
+}
+
+void ListIncidents(store::Store& store, engine::Engine& engine, HttpRequest& request,
+                   Responder respond) {
   auto query = ParseListQuery(request);
   if (!query) return respond(ErrorResponse(query.error()));
   auto incidents = store.ListIncidents(*query);
   if (!incidents) return respond(ErrorResponse(incidents.error()));
   json::array items;
-  for (const auto& incident : *incidents) items.push_back(model::IncidentToJson(incident));
+  for (const auto& incident : *incidents) {
+    auto body = IncidentBody(engine, incident);
+    if (!body) return respond(ErrorResponse(body.error()));
+    items.push_back(std::move(*body));
+  }
   json::value next = nullptr;
   if (static_cast<int>(incidents->size()) == query->limit && !incidents->empty())
     next = std::to_string(incidents->back().id);
@@ -97,8 +115,8 @@ Result<model::Incident> PathIncident(store::Store& store, const PathParams& para
   return std::move(*incident);
 }
 
-void GetIncident(store::Store& store, HttpRequest& request, const PathParams& params,
-                 Responder respond) {
+void GetIncident(store::Store& store, engine::Engine& engine, HttpRequest& request,
+                 const PathParams& params, Responder respond) {
   auto limit = LimitQueryParam(request, kDefaultAlertsPage, kMaxAlertsPage, "alerts_limit");
   if (!limit) return respond(ErrorResponse(limit.error()));
   auto incident = PathIncident(store, params);
@@ -107,7 +125,9 @@ void GetIncident(store::Store& store, HttpRequest& request, const PathParams& pa
   if (!page) return respond(ErrorResponse(page.error()));
   auto events = store.ListEvents(incident->id);
   if (!events) return respond(ErrorResponse(events.error()));
-  json::object body = model::IncidentToJson(*incident).as_object();
+  auto body_or = IncidentBody(engine, *incident);
+  if (!body_or) return respond(ErrorResponse(body_or.error()));
+  json::object& body = *body_or;
   json::array event_items;
   for (const auto& e : *events) event_items.push_back(model::EventToJson(e));
   body["alerts"] = std::move(page->alerts);
@@ -180,7 +200,9 @@ void ActOnIncident(engine::Engine& engine, HttpRequest& request, const PathParam
     note = "on behalf of " + body->on_behalf_of + (note.empty() ? "" : ": " + note);
   auto incident = engine.Act(*id, *action, request.caller, note, body->silence_ms);
   if (!incident) return respond(ErrorResponse(incident.error()));
-  respond(JsonResponse(200, model::IncidentToJson(*incident)));
+  auto answer = IncidentBody(engine, *incident);
+  if (!answer) return respond(ErrorResponse(answer.error()));
+  respond(JsonResponse(200, std::move(*answer)));
 }
 
 // How long POST .../analyze waits for the analysis before it answers 202 with where to look:
@@ -309,12 +331,12 @@ void AddIncidentRoutes(Router& router, const ApiDeps& deps, Background& backgrou
                 SimilarIncidents(deps, params, std::move(respond));
               }});
   router.Add({"GET", "/api/v1/incidents", store::Scope::kRead,
-              [&store](HttpRequest& request, const PathParams&, Responder respond) {
-                ListIncidents(store, request, std::move(respond));
+              [&store, &engine](HttpRequest& request, const PathParams&, Responder respond) {
+                ListIncidents(store, engine, request, std::move(respond));
               }});
   router.Add({"GET", "/api/v1/incidents/{id}", store::Scope::kRead,
-              [&store](HttpRequest& request, const PathParams& params, Responder respond) {
-                GetIncident(store, request, params, std::move(respond));
+              [&store, &engine](HttpRequest& request, const PathParams& params, Responder respond) {
+                GetIncident(store, engine, request, params, std::move(respond));
               }});
   router.Add({"GET", "/api/v1/incidents/{id}/alerts", store::Scope::kRead,
               [&store](HttpRequest& request, const PathParams& params, Responder respond) {

@@ -60,6 +60,8 @@ enum class EventKind {
   kSilenced,
   kUnsilenced,
   kSeverityChanged,  // the analysis changed the incident's severity
+  kSilenceMatched,   // silences by matchers now hold its notifications back (note: their ids)
+  kSilenceEnded,     // they no longer do
   kComment,          // last: the store parses kinds up to this one
 };
 const char* EventKindName(EventKind kind);

@@ -103,6 +103,8 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kSilenced: return "silenced";
     case EventKind::kUnsilenced: return "unsilenced";
     case EventKind::kSeverityChanged: return "severity_changed";
+    case EventKind::kSilenceMatched: return "silence_matched";
+    case EventKind::kSilenceEnded: return "silence_ended";
     case EventKind::kComment: return "comment";
   }
   return "comment";

@@ -44,10 +44,14 @@ const char* DeliveryOutcome(const jobs::JobOutcome& outcome);
 // Told of every delivery attempt, on the job runner's thread (for /metrics).
 using DeliveryObserver = std::function<void(const std::string& channel, const char* outcome)>;
 
+// Asked by the "notify" fan-out whether an incident's notifications are held back now (silenced
+// by matchers: Engine::ReconcileSilence); if so, no channel is told.
+using HoldBack = std::function<Result<bool>(int64_t incident_id)>;
+
 // Registers the "notify" fan-out and one handler per notifier. `dashboard_url` is the base URL
 // incident links start with. Notifiers must outlive the runner.
 void RegisterNotifiers(jobs::JobRunner& runner, store::Store& store, const Clock& clock,
                        std::vector<Notifier*> notifiers, std::string dashboard_url,
-                       DeliveryObserver on_delivery = {});
+                       DeliveryObserver on_delivery = {}, HoldBack held_back = {});
 
 }  // namespace quell::notify

@@ -50,12 +50,17 @@ const char* DeliveryOutcome(const jobs::JobOutcome& outcome) {
 
 void RegisterNotifiers(jobs::JobRunner& runner, store::Store& store, const Clock& clock,
                        std::vector<Notifier*> notifiers, std::string dashboard_url,
-                       DeliveryObserver on_delivery) {
+                       DeliveryObserver on_delivery, HoldBack held_back) {
   while (!dashboard_url.empty() && dashboard_url.back() == '/') dashboard_url.pop_back();
   std::vector<std::string> kinds;
   for (Notifier* n : notifiers) kinds.push_back("notify." + n->channel());
 
-  runner.Register("notify", [&store, &clock, kinds](const model::Job& job) -> jobs::JobOutcome {
+  runner.Register("notify", [&store, &clock, kinds,
+                             held_back](const model::Job& job) -> jobs::JobOutcome {
+    if (held_back) {
+      QUELL_ASSIGN_OR_RETURN(bool held, held_back(job.incident_id));
+      if (held) return Status::Ok();  // nobody is told; the silence's end notifies anew
+    }
     return FanOut(store, kinds, job.incident_id, clock.Now());
   });
 

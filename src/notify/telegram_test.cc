@@ -452,6 +452,30 @@ TEST_F(NotifyJobsTest, NotifyJobsFanOutPerChannelAndDeliver) {
     EXPECT_TRUE(job.kind == "analyze" || job.kind == "escalate") << job.kind << ": notify jobs are done";
 }
 
+TEST_F(NotifyJobsTest, AnIncidentSilencedByMatchersNotifiesNobodyUntilTheSilenceEnds) {
+  jobs::JobRunner runner(*store_, clock_);
+  RegisterNotifiers(runner, *store_, clock_, {notifier_.get()}, "", {},
+                    [this](int64_t id) { return engine_->ReconcileSilence(id); });
+  model::Silence silence;
+  silence.matchers = {{"service", model::MatchOp::kEqual, "api-gateway"}};
+  silence.starts_at = clock_.Now();
+  silence.ends_at = clock_.Now() + kHourMs;
+  auto created = engine_->silences().Create(silence);
+  ASSERT_TRUE(created);
+  const int64_t id = OpenIncident();
+  auto run_due = [&runner] {
+    for (int i = 0; i < 20 && *runner.RunOnce();) ++i;
+  };
+  run_due();
+  EXPECT_TRUE(fake_.Calls("sendMessage").empty()) << "no card while silenced";
+  EXPECT_EQ(Events(id, model::EventKind::kSilenceMatched).size(), 1u);
+
+  ASSERT_TRUE(engine_->silences().Expire(created->id));
+  ASSERT_TRUE(engine_->ReconcileSilence(id));  // the "silences" job's work (not registered here)
+  run_due();
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 1u) << "the card, as for a new incident";
+}
+
 TEST_F(NotifyJobsTest, RateLimitedJobsComeBackWithoutCountingAnAttempt) {
   jobs::JobRunner runner(*store_, clock_);
   std::vector<std::string> outcomes;  // what /metrics counts

@@ -127,6 +127,13 @@ async function main() {
     check(state.body.timeline.some((e) => e.kind === 'acked' && e.note === 'looking at the pool' && e.actor === 'admin'),
       'timeline has the ack with actor and note');
     await page.locator('.timeline .k-acked').waitFor({ timeout: 10000 });
+
+    // A silence by matchers: the incident view shows the badge with the silence's id.
+    const silence = await call(base, token, 'POST', '/api/v1/silences',
+      { matchers: [{ name: 'service', op: '=', value: 'payments' }], duration: '1h', comment: 'pool work' });
+    check(silence.status === 201, 'silence created: ' + JSON.stringify(silence.body));
+    const silenced = page.locator(`h1 + p .badge.silenced[data-silenced-by="${silence.body.id}"]`);
+    await silenced.waitFor({ timeout: 15000 });
     await page.screenshot({ path: path.join(artifacts, 'dashboard-incident.png'), fullPage: true });
 
     // A read-only token sees the incident but cannot act.
