@@ -57,6 +57,7 @@ void RegisterNotifiers(jobs::JobRunner& runner, store::Store& store, const Clock
 
   runner.Register("notify", [&store, &clock, kinds,
                              held_back](const model::Job& job) -> jobs::JobOutcome {
+    if (kinds.empty()) return Status::Ok();  // no channel: nothing to hold back
     if (held_back) {
       QUELL_ASSIGN_OR_RETURN(bool held, held_back(job.incident_id));
       if (held) return Status::Ok();  // nobody is told; the silence's end notifies anew
