@@ -4,7 +4,6 @@
 // `quell logmine --explain-header FILE` prints what was learned and stops.
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -53,6 +52,26 @@ Status WriteTemplates(const std::vector<const lm::Cluster*>& clusters, const std
   return Close(std::move(f), path);
 }
 
+// A line number in decimal, counted up in place: the structured CSV numbers every line, and
+// converting each number anew cost more than the rest of its row.
+class LineNumber {
+ public:
+  LineNumber() { digits_.fill('0'); }
+  void Increment() {
+    size_t i = digits_.size() - 1;
+    while (digits_[i] == '9') digits_[i--] = '0';
+    ++digits_[i];
+    begin_ = std::min(begin_, i);
+  }
+  std::string_view text() const {
+    return std::string_view(digits_.data() + begin_, digits_.size() - begin_);
+  }
+
+ private:
+  std::array<char, 24> digits_{};  // a uint64_t has at most 20 digits
+  size_t begin_ = digits_.size() - 1;
+};
+
 // LineId,EventTemplate for every line, from the ids recorded while mining: each names its final
 // template (merges resolved), escaped once per surviving cluster (keyed by the survivor, since
 // far more clusters are created and absorbed on a long file than survive).
@@ -65,7 +84,9 @@ Status WriteStructured(const lm::TemplateMiner& miner, IdSpill& ids, const std::
   std::vector<const std::string*> field_of;
   std::string out = "LineId,EventTemplate\n";
   uint64_t id = 0;
-  for (uint64_t line = 1; ids.Next(&id); ++line) {
+  LineNumber line;
+  while (ids.Next(&id)) {
+    line.Increment();
     if (id >= field_of.size()) field_of.resize(id + 1, nullptr);
     const std::string*& field = field_of[id];
     if (field == nullptr) {
@@ -77,8 +98,7 @@ Status WriteStructured(const lm::TemplateMiner& miner, IdSpill& ids, const std::
       }
       field = &it->second;
     }
-    char number[24];
-    out.append(number, std::to_chars(number, number + sizeof(number), line).ptr);
+    out.append(line.text());
     out.push_back(',');
     out.append(*field);
     if (out.size() >= (1 << 20)) {
