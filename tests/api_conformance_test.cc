@@ -204,11 +204,21 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
        R"({"name":"primary","time_zone":"Europe/Berlin","layers":[{"users":["ana"],)"
        R"("rotation":"24h","handoff":"2026-01-05T09:00:00+01:00"}]})");
   Send("GET", "/api/v1/schedules", "/api/v1/schedules", 200);
+  json::value mistake =
+      Send("POST", "/api/v1/schedules/{name}/overrides", "/api/v1/schedules/primary/overrides",
+           201, R"({"user":"ana","ends_at":"2099-01-01T00:00:00Z"})");
+  ASSERT_TRUE(mistake.is_object());
+  Send("DELETE", "/api/v1/schedules/{name}/overrides/{id}",
+       "/api/v1/schedules/primary/overrides/" + std::string(mistake.at("id").as_string()), 200);
   Send("POST", "/api/v1/schedules/{name}/overrides", "/api/v1/schedules/primary/overrides", 201,
        R"({"user":"bo","ends_at":"2099-01-01T00:00:00Z"})");
   Send("GET", "/api/v1/schedules/{name}", "/api/v1/schedules/primary", 200);
   Send("GET", "/api/v1/oncall", "/api/v1/oncall?schedule=primary", 200);
   Send("GET", "/api/v1/oncall", "/api/v1/oncall", 200);
+  Send("POST", "/api/v1/schedules", "/api/v1/schedules", 201,
+       R"({"name":"old","time_zone":"UTC","layers":[{"users":[],"rotation":"7d",)"
+       R"("handoff":"2026-01-05T09:00:00Z"}]})");
+  Send("DELETE", "/api/v1/schedules/{name}", "/api/v1/schedules/old", 200);
   Send("POST", "/api/v1/users", "/api/v1/users", 201, R"({"name":"cy"})");
   Send("DELETE", "/api/v1/users/{name}", "/api/v1/users/cy", 200);
   Send("GET", "/api/v1/me", "/api/v1/me", 200);
@@ -250,6 +260,9 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Send("POST", "/api/v1/schedules/{name}/overrides", "/api/v1/schedules/primary/overrides", 400,
        R"({"user":"bo"})");
   Send("GET", "/api/v1/oncall", "/api/v1/oncall?schedule=nope", 404);
+  Send("DELETE", "/api/v1/schedules/{name}", "/api/v1/schedules/nope", 404);
+  Send("DELETE", "/api/v1/schedules/{name}/overrides/{id}",
+       "/api/v1/schedules/primary/overrides/nope", 404);
   Send("POST", "/telegram/webhook", "/telegram/webhook", 404, "{}");
   const std::string reader = server_.CreateToken("reader", "read");
   ASSERT_FALSE(reader.empty());

@@ -94,6 +94,19 @@ TEST_F(OnCallApiTest, TheRotationAndAnOverrideDecideWhoIsOnCall) {
   EXPECT_TRUE(all.at("oncall").at(0).at("until").is_null());
   EXPECT_EQ(all.at("oncall").at(1).at("user").as_string(), "cy");
   EXPECT_EQ(Get("/api/v1/schedules").at("schedules").as_array().size(), 2u);
+
+  // The override taken back: the rotation decides again. The schedule deleted: gone.
+  auto client = server_.NewClient();
+  const httplib::Headers auth = {{"Authorization", "Bearer " + server_.admin_token()}};
+  const std::string id(json::parse(override_.body).at("id").as_string());
+  auto deleted = client->Delete("/api/v1/schedules/primary/overrides/" + id, auth);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 200) << deleted->body;
+  EXPECT_EQ(Get("/api/v1/oncall?schedule=primary").at("user").as_string(), "ana");
+  auto gone = client->Delete("/api/v1/schedules/db", auth);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->status, 200) << gone->body;
+  EXPECT_EQ(Get("/api/v1/oncall").at("oncall").as_array().size(), 1u);
 }
 
 TEST_F(OnCallApiTest, UsersAreListedAndDeletedOnlyWhenNoScheduleNamesThem) {

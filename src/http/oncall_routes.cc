@@ -1,8 +1,9 @@
 // People and schedules (issue 21): users (POST/GET /api/v1/users, DELETE /api/v1/users/{name}),
-// schedules (POST/GET /api/v1/schedules, GET /api/v1/schedules/{name}), overrides
-// (POST /api/v1/schedules/{name}/overrides) and who is on call (GET /api/v1/oncall). Writes need
-// admin, as silences and incident actions do; reads need read. A POST of an existing user or
-// schedule replaces it (200 instead of 201). The rules are in src/oncall/.
+// schedules (POST/GET /api/v1/schedules, GET/DELETE /api/v1/schedules/{name}), overrides
+// (POST /api/v1/schedules/{name}/overrides, DELETE .../overrides/{id}) and who is on call
+// (GET /api/v1/oncall). Writes need admin, as silences and incident actions do; reads need
+// read. A POST of an existing user or schedule replaces it (200 instead of 201). The rules are in
+// src/oncall/.
 #include <boost/json.hpp>
 
 #include "http/json_response.h"
@@ -96,6 +97,18 @@ void GetSchedule(const ApiDeps& deps, const std::string& name, Responder respond
   respond(JsonResponse(200, body));
 }
 
+void DeleteSchedule(const ApiDeps& deps, const std::string& name, Responder respond) {
+  auto deleted = deps.engine.oncall().DeleteSchedule(name);
+  if (!deleted) return respond(ErrorResponse(deleted.error()));
+  respond(JsonResponse(200, model::ScheduleToJson(*deleted)));
+}
+
+void DeleteOverride(const ApiDeps& deps, const PathParams& params, Responder respond) {
+  auto deleted = deps.engine.oncall().DeleteOverride(params.at("name"), params.at("id"));
+  if (!deleted) return respond(ErrorResponse(deleted.error()));
+  respond(JsonResponse(200, model::OverrideToJson(*deleted)));
+}
+
 void AddOverride(const ApiDeps& deps, const HttpRequest& request, const std::string& schedule,
                  Responder respond) {
   const TimeMs now = deps.clock.Now();
@@ -151,6 +164,14 @@ void AddOnCallRoutes(Router& router, const ApiDeps& deps) {
   router.Add({"GET", "/api/v1/schedules/{name}", store::Scope::kRead,
               [deps](HttpRequest&, const PathParams& params, Responder respond) {
                 GetSchedule(deps, params.at("name"), std::move(respond));
+              }});
+  router.Add({"DELETE", "/api/v1/schedules/{name}", store::Scope::kAdmin,
+              [deps](HttpRequest&, const PathParams& params, Responder respond) {
+                DeleteSchedule(deps, params.at("name"), std::move(respond));
+              }});
+  router.Add({"DELETE", "/api/v1/schedules/{name}/overrides/{id}", store::Scope::kAdmin,
+              [deps](HttpRequest&, const PathParams& params, Responder respond) {
+                DeleteOverride(deps, params, std::move(respond));
               }});
   router.Add({"POST", "/api/v1/schedules/{name}/overrides", store::Scope::kAdmin,
               [deps](HttpRequest& request, const PathParams& params, Responder respond) {

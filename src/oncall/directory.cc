@@ -17,6 +17,12 @@ const std::string kOverridePrefix = "oncall/override/";
 
 std::string OverridePrefix(const std::string& schedule) { return kOverridePrefix + schedule + "/"; }
 
+// Deletes a setting that may already be gone (another node deleted it first).
+Status DeleteKey(store::Store& store, const std::string& key) {
+  auto deleted = store.DeleteSetting(key);
+  return deleted ? Status::Ok() : deleted.error();
+}
+
 // Every stored object under `prefix`, read with `parse`. One unreadable row (written by a newer
 // version?) must not hide the others.
 template <typename T, typename Parse>
@@ -111,6 +117,15 @@ Result<model::Schedule> Directory::GetSchedule(const std::string& name) {
   return model::ScheduleFromJsonText(*text);
 }
 
+Result<model::Schedule> Directory::DeleteSchedule(const std::string& name) {
+  QUELL_ASSIGN_OR_RETURN(model::Schedule schedule, GetSchedule(name));
+  // Overrides first: a failure half way leaves the schedule, which can be deleted again.
+  QUELL_ASSIGN_OR_RETURN(auto overrides, store_.ListSettings(OverridePrefix(name)));
+  for (const auto& [key, value] : overrides) QUELL_RETURN_IF_ERROR(DeleteKey(store_, key));
+  QUELL_RETURN_IF_ERROR(DeleteKey(store_, kSchedulePrefix + name));
+  return schedule;
+}
+
 Result<model::Override> Directory::AddOverride(const std::string& schedule,
                                                model::Override override_) {
   if (auto found = GetSchedule(schedule); !found) return Error(found.error());
@@ -137,6 +152,17 @@ Result<std::vector<model::Override>> Directory::ListOverrides(const std::string&
   std::sort(overrides.begin(), overrides.end(),
             [](const auto& a, const auto& b) { return a.starts_at < b.starts_at; });
   return overrides;
+}
+
+Result<model::Override> Directory::DeleteOverride(const std::string& schedule,
+                                                  const std::string& id) {
+  const std::string key = OverridePrefix(schedule) + id;
+  QUELL_ASSIGN_OR_RETURN(auto text, store_.GetSetting(key));
+  if (!text) return Error(NotFound("no override " + id + " of schedule " + schedule));
+  QUELL_ASSIGN_OR_RETURN(model::Override override_,
+                         model::OverrideFromJsonText(*text, clock_.Now()));
+  QUELL_RETURN_IF_ERROR(DeleteKey(store_, key));
+  return override_;
 }
 
 Result<model::OnCall> Directory::WhoIsOnCall(const std::string& schedule, TimeMs t) {

@@ -41,12 +41,16 @@ class Directory {
   Result<std::vector<model::Schedule>> ListSchedules();
   // NotFound for an unknown name.
   Result<model::Schedule> GetSchedule(const std::string& name);
+  // Deletes the schedule with its overrides and returns it; NotFound for an unknown name.
+  Result<model::Schedule> DeleteSchedule(const std::string& name);
 
   // Adds an override to schedule `schedule` with a fresh random id and created_at = now.
   // NotFound for an unknown schedule; InvalidArgument ("user") for an unknown user.
   Result<model::Override> AddOverride(const std::string& schedule, model::Override override_);
   // The schedule's overrides that end after `after`, by start.
   Result<std::vector<model::Override>> ListOverrides(const std::string& schedule, TimeMs after);
+  // Deletes one (a mistake, or plans that changed) and returns it; NotFound for an unknown id.
+  Result<model::Override> DeleteOverride(const std::string& schedule, const std::string& id);
 
   // Who is on call for the schedule at `t` (oncall/on_call.h); NotFound for an unknown schedule.
   Result<model::OnCall> WhoIsOnCall(const std::string& schedule, TimeMs t);

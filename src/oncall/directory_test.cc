@@ -22,6 +22,15 @@ class DirectoryTest : public ::testing::Test {
       ASSERT_TRUE(directory_->PutUser({name, 100}).value_or(false));
   }
 
+  // cy on call 13:00-15:00 on 2026-01-01.
+  static model::Override CyOverride() {
+    model::Override o;
+    o.user = "cy";
+    o.starts_at = T("2026-01-01T13:00:00Z");
+    o.ends_at = T("2026-01-01T15:00:00Z");
+    return o;
+  }
+
   model::Schedule Primary() {
     return {"primary", "Europe/Berlin", {{{"ana", "bo"}, 24 * kHourMs, T("2026-01-01T08:00:00Z")}}};
   }
@@ -65,10 +74,7 @@ TEST_F(DirectoryTest, OverridesWinAndAUserInUseCannotBeDeleted) {
   ASSERT_TRUE(now) << now.error().ToString();
   EXPECT_EQ(*now, (model::OnCall{"ana", T("2026-01-02T08:00:00Z")}));
 
-  model::Override o;
-  o.user = "cy";
-  o.starts_at = T("2026-01-01T13:00:00Z");
-  o.ends_at = T("2026-01-01T15:00:00Z");
+  model::Override o = CyOverride();
   auto added = directory_->AddOverride("primary", o);
   ASSERT_TRUE(added) << added.error().ToString();
   EXPECT_EQ(added->schedule, "primary");
@@ -86,6 +92,26 @@ TEST_F(DirectoryTest, OverridesWinAndAUserInUseCannotBeDeleted) {
   o.user = "nobody";
   EXPECT_EQ(directory_->AddOverride("primary", o).error().field(), "user");
   EXPECT_EQ(directory_->AddOverride("secondary", o).error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(DirectoryTest, DeletedOverridesGiveTheWindowBackAndSchedulesTakeTheirsAlong) {
+  ASSERT_TRUE(directory_->PutSchedule(Primary()));
+  model::Override o = CyOverride();
+  auto added = directory_->AddOverride("primary", o);
+  ASSERT_TRUE(added) << added.error().ToString();
+  auto deleted = directory_->DeleteOverride("primary", added->id);
+  ASSERT_TRUE(deleted) << deleted.error().ToString();
+  EXPECT_EQ(*deleted, *added);
+  EXPECT_EQ(directory_->WhoIsOnCall("primary", T("2026-01-01T14:00:00Z"))->user, "ana");
+  EXPECT_EQ(directory_->DeleteOverride("primary", added->id).error().code(), StatusCode::kNotFound);
+
+  ASSERT_TRUE(directory_->AddOverride("primary", o));
+  auto schedule = directory_->DeleteSchedule("primary");
+  ASSERT_TRUE(schedule) << schedule.error().ToString();
+  EXPECT_EQ(*schedule, Primary());
+  EXPECT_TRUE(store_->ListSettings("oncall/override/")->empty());
+  EXPECT_EQ(directory_->DeleteSchedule("primary").error().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(directory_->DeleteUser("cy").ok());  // its override went with the schedule
 }
 
 TEST_F(DirectoryTest, EverySchedule) {
