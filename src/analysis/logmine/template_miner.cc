@@ -331,7 +331,11 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
   } else {
     candidates = leaf->clusters;
   }
-  for (ClusterSlot* other : candidates) {
+  // As in BestMatch: the scan waits on cache misses, so the loads are asked for ahead.
+  for (const ClusterSlot* c : candidates) __builtin_prefetch(c);
+  for (size_t s = 0; s < candidates.size(); ++s) {
+    ClusterSlot* other = candidates[s];
+    if (s + 1 < candidates.size()) __builtin_prefetch(candidates[s + 1]->token_digests.data());
     if (other == fresh) continue;
     const std::vector<std::string>& theirs = other->cluster.tokens;
     if (theirs.size() != mine.size()) continue;
