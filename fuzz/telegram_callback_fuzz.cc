@@ -16,6 +16,8 @@ void Callback(std::string_view text) {
   if (!parsed) return;
   FUZZ_CHECK(parsed->incident_id > 0, std::string(text));
   FUZZ_CHECK(text.size() <= notify::kCallbackDataLimit, std::string(text));
+  if (parsed->verb == "sll")
+    FUZZ_CHECK(notify::SilenceLikeThisDuration(parsed->arg).has_value(), std::string(text));
   const std::string formatted = notify::FormatCallbackData(*parsed);
   auto again = notify::ParseCallbackData(formatted);
   FUZZ_CHECK(again.has_value(), formatted);

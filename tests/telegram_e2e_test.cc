@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -77,6 +78,39 @@ json::array BotMessages(httplib::Client& emulator) {
   return out;
 }
 
+// quell serve's options to talk to `telegram`, kUser allowed to press, then `extra`.
+std::vector<std::string> EmulatorOptions(const Emulator& telegram, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--set", std::string("telegram.bot_token=") + kToken,
+                                   "--set", "telegram.chat_ids=" + std::to_string(kChat),
+                                   "--set", "telegram.allowed_user_ids=" + std::to_string(kUser),
+                                   "--set", "telegram.api_url=" + telegram.url()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// The bot's first message in kChat (an incident card), once it came.
+std::optional<json::object> FirstCard(httplib::Client& emulator) {
+  json::object card;
+  const bool came = Eventually([&] {
+    auto messages = BotMessages(emulator);
+    if (messages.empty()) return false;
+    card = messages.front().as_object();
+    return true;
+  });
+  if (!came) return std::nullopt;
+  return card;
+}
+
+// The team member kUser presses a button of the bot's message `message_id`.
+bool PressButton(httplib::Client& emulator, int64_t message_id, const std::string& data) {
+  json::object press{{"botToken", kToken},
+                     {"from", {{"id", kUser}, {"first_name", "Dana"}, {"username", "dana"}}},
+                     {"message", {{"message_id", message_id}, {"chat", {{"id", kChat}}}}},
+                     {"data", data}};
+  auto pressed = emulator.Post("/sendCallback", json::serialize(press), "application/json");
+  return pressed && pressed->status == 200;
+}
+
 TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
   ServerProcess quell;  // for its temp dir; started below
   Emulator telegram(quell.data_dir());
@@ -84,11 +118,7 @@ TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
   ASSERT_TRUE(telegram.ready) << "the emulator did not start";
   httplib::Client& emulator = *telegram.client;
 
-  ASSERT_TRUE(quell.Start({"--set", std::string("telegram.bot_token=") + kToken,
-                           "--set", "telegram.chat_ids=" + std::to_string(kChat),
-                           "--set", "telegram.allowed_user_ids=" + std::to_string(kUser),
-                           "--set", "telegram.api_url=" + telegram.url(),
-                           "--set", "analysis.delay=0s"}))
+  ASSERT_TRUE(quell.Start(EmulatorOptions(telegram, {"--set", "analysis.delay=0s"})))
       << quell.log();
   const std::string token = quell.admin_token();
 
@@ -99,13 +129,9 @@ TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
   const int64_t incident = json::parse(ingested.body).at("incident_id").as_int64();
 
   // The card arrives with the buttons of a triggered incident.
-  json::object card;
-  ASSERT_TRUE(Eventually([&] {
-    auto messages = BotMessages(emulator);
-    if (messages.empty()) return false;
-    card = messages.front().as_object();
-    return true;
-  })) << quell.log();
+  auto first = FirstCard(emulator);
+  ASSERT_TRUE(first) << quell.log();
+  const json::object& card = *first;
   const json::object& message = card.at("message").as_object();
   std::string text(message.at("text").as_string());
   EXPECT_NE(text.find("Redis timeout &lt;b&gt;&amp;"), std::string::npos) << text;
@@ -117,12 +143,7 @@ TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
   const int64_t message_id = card.at("messageId").as_int64();
 
   // A team member presses "Acknowledge".
-  json::object press{{"botToken", kToken},
-                     {"from", {{"id", kUser}, {"first_name", "Dana"}, {"username", "dana"}}},
-                     {"message", {{"message_id", message_id}, {"chat", {{"id", kChat}}}}},
-                     {"data", ack_data}};
-  auto pressed = emulator.Post("/sendCallback", json::serialize(press), "application/json");
-  ASSERT_TRUE(pressed && pressed->status == 200);
+  ASSERT_TRUE(PressButton(emulator, message_id, ack_data));
 
   ASSERT_TRUE(Eventually([&] {
     auto r = quell.Get("/api/v1/incidents/" + std::to_string(incident), token);
@@ -156,6 +177,53 @@ TEST(TelegramEndToEnd, CardButtonPressAcknowledgesAndTheCardIsEdited) {
 
   // The bot token never reaches the log.
   EXPECT_EQ(quell.log().find(kToken), std::string::npos);
+  EXPECT_EQ(quell.Stop(), 0);
+}
+
+// "Silence like this…", then 1h: a silence created by the Telegram user silences the incident
+// (silenced_by in the API) and its card is edited to say so.
+TEST(TelegramEndToEnd, SilenceLikeThisSilencesAndTheCardSaysSo) {
+  ServerProcess quell;
+  Emulator telegram(quell.data_dir());
+  ASSERT_TRUE(telegram.installed)
+      << "telegram-test-api is not installed: run scripts/deps.sh --test";
+  ASSERT_TRUE(telegram.ready) << "the emulator did not start";
+  httplib::Client& emulator = *telegram.client;
+  ASSERT_TRUE(quell.Start(EmulatorOptions(telegram, {"--set", "analysis.delay=1h"})))
+      << quell.log();
+  const std::string token = quell.admin_token();
+  auto ingested =
+      quell.Post("/api/v1/alerts", R"({"service":"checkout","error":"card declined"})", token);
+  ASSERT_EQ(ingested.status, 202) << ingested.body;
+  const std::string incident =
+      std::to_string(json::parse(ingested.body).at("incident_id").as_int64());
+  auto first = FirstCard(emulator);
+  ASSERT_TRUE(first) << quell.log();
+  const json::object& card = *first;
+  const json::array& rows = card.at("message").at("reply_markup").at("inline_keyboard").as_array();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows.at(1).at(0).at("callback_data").as_string(), "slm:" + incident);
+  const int64_t message_id = card.at("messageId").as_int64();
+
+  ASSERT_TRUE(PressButton(emulator, message_id, "slm:" + incident));
+  ASSERT_TRUE(PressButton(emulator, message_id, "sll:" + incident + ":3600"));
+  std::string silence_id;
+  ASSERT_TRUE(Eventually([&] {
+    auto listed = json::parse(quell.Get("/api/v1/silences", token).body);
+    if (listed.at("silences").as_array().empty()) return false;
+    const auto& s = listed.at("silences").at(0);
+    silence_id = s.at("id").as_string();
+    return s.at("created_by") == "telegram:@dana" && s.at("state") == "active";
+  })) << quell.log();
+  auto detail = json::parse(quell.Get("/api/v1/incidents/" + incident, token).body);
+  EXPECT_EQ(detail.at("silenced_by"), json::array{json::value(silence_id)});
+  // The card, edited in place, says so; no second card.
+  EXPECT_TRUE(Eventually([&] {
+    auto messages = BotMessages(emulator);
+    if (messages.size() != 1) return false;
+    std::string text(messages.front().at("message").at("text").as_string());
+    return text.find("Silenced by silence " + silence_id) != std::string::npos;
+  })) << quell.log();
   EXPECT_EQ(quell.Stop(), 0);
 }
 

@@ -326,10 +326,13 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
     if (config.telegram_thread_id > 0) options.thread_id = config.telegram_thread_id;
     p.notifiers.push_back(std::make_unique<notify::TelegramNotifier>(*p.telegram_api, *p.store,
                                                                      *p.pacer, clock, options));
+    notify::Notifier& telegram_notifier = *p.notifiers.back();
     notify::TelegramAccess access{
         {config.telegram_chat_ids.begin(), config.telegram_chat_ids.end()},
         {config.telegram_allowed_user_ids.begin(), config.telegram_allowed_user_ids.end()}};
-    p.telegram_updates = std::make_unique<notify::TelegramUpdates>(*p.telegram_api, *p.engine, access);
+    p.telegram_updates = std::make_unique<notify::TelegramUpdates>(
+        *p.telegram_api, *p.engine, access,
+        notify::RedrawCard(telegram_notifier, *p.store, *p.engine, DashboardUrl(config)));
     if (config.telegram_mode == "poll") {
       p.telegram_poller = std::make_unique<notify::TelegramPoller>(*p.telegram_api,
                                                                    *p.telegram_updates, *p.store);

@@ -173,6 +173,11 @@ class Engine {
   // resolved while silenced (as in Alertmanager, a silenced alert's resolution notifies nobody).
   // Reads the Store: never call it inside a transaction.
   Result<bool> ReconcileSilence(int64_t incident_id);
+  // Creates a silence by matchers like the incident's first firing alert (MatchersLike; its
+  // first alert when none fires) from now for `duration_ms`, and records that it silences the
+  // incident. NotFound for an unknown incident.
+  Result<model::Silence> SilenceLike(int64_t incident_id, TimeMs duration_ms,
+                                     const std::string& created_by, const std::string& comment);
   // Runs the "silences" job: re-reads the silences and reconciles every open incident. Returns
   // how long until it must run again (the next start or end of a silence; 0: never).
   Result<TimeMs> SweepSilences();

@@ -41,6 +41,13 @@ std::vector<std::string> RecordedSilencedBy(const std::vector<model::Event>& eve
   return {};
 }
 
+std::vector<model::Matcher> MatchersLike(const model::NormalizedAlert& alert) {
+  using model::MatchOp;
+  return {{"service", MatchOp::kEqual, alert.service},
+          {"environment", MatchOp::kEqual, alert.environment},
+          {"name", MatchOp::kEqual, alert.name}};
+}
+
 std::string SilenceIdsNote(const std::vector<std::string>& ids) {
   std::string note;
   for (const auto& id : ids) {

@@ -10,6 +10,7 @@
 #include "engine/silences.h"
 #include "model/alert.h"
 #include "model/incident.h"
+#include "model/silence.h"
 
 namespace quell::engine {
 
@@ -23,6 +24,11 @@ std::vector<std::string> IncidentSilencedBy(const std::vector<model::Alert>& ale
 // The silence ids the timeline last recorded: those of the newest silence_matched event unless a
 // silence_ended event came after it (empty: not silenced).
 std::vector<std::string> RecordedSilencedBy(const std::vector<model::Event>& events);
+
+// The matchers of a silence "like this alert" (Telegram's "Silence like this…"): service,
+// environment and name equal to the alert's. Alerts of the same kind from the same place match;
+// its other labels and message do not narrow it.
+std::vector<model::Matcher> MatchersLike(const model::NormalizedAlert& alert);
 
 // A silence_matched event's note: the ids, ", "-separated (RecordedSilencedBy reads it back).
 std::string SilenceIdsNote(const std::vector<std::string>& ids);

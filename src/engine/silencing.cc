@@ -52,6 +52,32 @@ Result<bool> Engine::ReconcileSilence(int64_t incident_id) {
   return false;
 }
 
+Result<model::Silence> Engine::SilenceLike(int64_t incident_id, TimeMs duration_ms,
+                                           const std::string& created_by,
+                                           const std::string& comment) {
+  QUELL_ASSIGN_OR_RETURN(auto alerts, store_.ListAlerts(incident_id, 0, 0));
+  if (alerts.empty()) return Error(NotFound("no incident " + std::to_string(incident_id)));
+  const model::Alert* like = &alerts.front();
+  for (const auto& alert : alerts) {
+    if (alert.data.status == model::AlertStatus::kFiring) {
+      like = &alert;
+      break;
+    }
+  }
+  model::Silence silence;
+  silence.matchers = MatchersLike(like->data);
+  silence.starts_at = clock_.Now();
+  silence.ends_at = silence.starts_at + duration_ms;
+  silence.created_by = created_by;
+  silence.comment = comment;
+  QUELL_ASSIGN_OR_RETURN(model::Silence created, silences_.Create(std::move(silence)));
+  // On the timeline now, not at the next sweep: whoever pressed sees the card change at once.
+  if (auto reconciled = ReconcileSilence(incident_id); !reconciled)
+    spdlog::warn("silence {}: incident {} not brought up to date: {}", created.id, incident_id,
+                 reconciled.error().ToString());
+  return created;
+}
+
 Result<TimeMs> Engine::SweepSilences() {
   QUELL_RETURN_IF_ERROR(silences_.Refresh());
   Status first_failure;

@@ -204,5 +204,27 @@ TEST_F(SilencingTest, AnIncidentResolvedWhileSilencedStaysQuiet) {
   EXPECT_TRUE(Events(incident, EventKind::kSilenceEnded).empty());
 }
 
+TEST_F(SilencingTest, SilenceLikeTakesTheFiringAlertsServiceEnvironmentAndName) {
+  auto gone = Alert("api", "disk full");
+  gone.name = "DiskFull";
+  auto firing = Alert("api", "Redis timeout");
+  firing.name = "RedisTimeout";
+  firing.labels["pod"] = "api-7";
+  const int64_t incident = Send(gone).incident_id;
+  ASSERT_EQ(Send(firing).incident_id, incident);
+  // Resolving one of two alerts leaves the incident open.
+  ASSERT_EQ(Resolve(gone).incident_id, incident);
+  auto silence = engine_->SilenceLike(incident, 4 * kHourMs, "telegram:@ana", "why");
+  ASSERT_TRUE(silence) << silence.error().ToString();
+  EXPECT_EQ(silence->matchers,
+            (std::vector<model::Matcher>{{"service", MatchOp::kEqual, "api"},
+                                         {"environment", MatchOp::kEqual, "prod"},
+                                         {"name", MatchOp::kEqual, "RedisTimeout"}}));
+  EXPECT_EQ(silence->ends_at - silence->starts_at, 4 * kHourMs);
+  EXPECT_EQ(silence->created_by, "telegram:@ana");
+  EXPECT_EQ(Events(incident, EventKind::kSilenceMatched).size(), 1u) << "recorded at once";
+  EXPECT_EQ(engine_->SilenceLike(999, kHourMs, "x", "").error().code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace quell::engine

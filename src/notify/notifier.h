@@ -23,7 +23,14 @@ struct IncidentSnapshot {
   std::optional<model::Analysis> analysis;  // the primary one, if the incident was analysed
   std::string incident_url;                 // its dashboard page
   TimeMs now = 0;
+  // The silences by matchers that silence it, when the caller asked the Engine (a press on
+  // "Silence like this…"); notify jobs never run for a silenced incident, so they leave it empty.
+  std::vector<std::string> silenced_by;
 };
+
+// The incident as it is now, for a channel. `dashboard_url` without a trailing '/'.
+Result<IncidentSnapshot> LoadSnapshot(store::Store& store, int64_t incident_id, TimeMs now,
+                                      const std::string& dashboard_url);
 
 class Notifier {
  public:

@@ -4,7 +4,6 @@
 #include "notify/notifier.h"
 
 namespace quell::notify {
-namespace {
 
 Result<IncidentSnapshot> LoadSnapshot(store::Store& store, int64_t incident_id, TimeMs now,
                                       const std::string& dashboard_url) {
@@ -22,6 +21,8 @@ Result<IncidentSnapshot> LoadSnapshot(store::Store& store, int64_t incident_id, 
   }
   return snapshot;
 }
+
+namespace {
 
 // One job per channel, committed together; pending ones of a channel coalesce.
 Status FanOut(store::Store& store, const std::vector<std::string>& kinds, int64_t incident_id,

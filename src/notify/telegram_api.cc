@@ -6,9 +6,9 @@ namespace quell::notify {
 namespace json = boost::json;
 namespace {
 
-json::value KeyboardJson(const Card& card) {
+json::value KeyboardJson(const std::vector<std::vector<Button>>& keyboard) {
   json::array rows;
-  for (const auto& row : card.keyboard) {
+  for (const auto& row : keyboard) {
     json::array buttons;
     for (const auto& b : row) buttons.push_back(json::object{{"text", b.text}, {"callback_data", b.data}});
     rows.push_back(std::move(buttons));
@@ -132,7 +132,7 @@ Result<TelegramReply> TelegramApi::SendMessage(int64_t chat_id, const Card& card
                     {"parse_mode", "HTML"},
                     {"disable_notification", card.silent},
                     {"link_preview_options", json::object{{"is_disabled", true}}},
-                    {"reply_markup", KeyboardJson(card)}};
+                    {"reply_markup", KeyboardJson(card.keyboard)}};
   if (thread_id) body["message_thread_id"] = *thread_id;
   return Call("sendMessage", json::serialize(body));
 }
@@ -157,8 +157,15 @@ Result<TelegramReply> TelegramApi::EditMessageText(int64_t chat_id, int64_t mess
                     {"text", card.html},
                     {"parse_mode", "HTML"},
                     {"link_preview_options", json::object{{"is_disabled", true}}},
-                    {"reply_markup", KeyboardJson(card)}};
+                    {"reply_markup", KeyboardJson(card.keyboard)}};
   return Call("editMessageText", json::serialize(body));
+}
+
+Result<TelegramReply> TelegramApi::EditMessageReplyMarkup(
+    int64_t chat_id, int64_t message_id, const std::vector<std::vector<Button>>& keyboard) {
+  json::object body{
+      {"chat_id", chat_id}, {"message_id", message_id}, {"reply_markup", KeyboardJson(keyboard)}};
+  return Call("editMessageReplyMarkup", json::serialize(body));
 }
 
 Result<TelegramReply> TelegramApi::AnswerCallbackQuery(const std::string& callback_query_id,

@@ -83,6 +83,9 @@ class TelegramApi {
   Result<TelegramReply> SendReply(int64_t chat_id, const std::string& html, int64_t reply_to,
                                   std::optional<int64_t> thread_id);
   Result<TelegramReply> EditMessageText(int64_t chat_id, int64_t message_id, const Card& card);
+  // Replaces a message's buttons, its text unchanged.
+  Result<TelegramReply> EditMessageReplyMarkup(int64_t chat_id, int64_t message_id,
+                                               const std::vector<std::vector<Button>>& keyboard);
   Result<TelegramReply> AnswerCallbackQuery(const std::string& callback_query_id,
                                             const std::string& text);
   // Long poll: waits up to timeout_s for callback queries and messages after `offset`.

@@ -139,6 +139,8 @@ std::vector<Piece> Pieces(const CardInput& in) {
   p.push_back({"<b>Status:</b> ", StatusLine(i), "\n", 200});
   if (i.silenced_until > in.now && i.status != model::IncidentStatus::kResolved)
     p.push_back({"🔕 ", "Silenced until " + FormatTime(i.silenced_until), "\n", 100});
+  if (!in.silenced_by.empty() && i.status != model::IncidentStatus::kResolved)
+    p.push_back({"🔕 ", "Silenced by silence " + Join(in.silenced_by, ", "), "\n", 200});
   if (i.escalated_at > 0 && i.status == model::IncidentStatus::kTriggered)
     p.push_back({"⏫ ", "Escalated at " + FormatTime(i.escalated_at) + ": nobody has acknowledged it",
                  "\n", 120});
@@ -172,21 +174,36 @@ std::string Footer(const CardInput& in) {
   return "\n<a href=\"" + EscapeHtml(in.incident_url) + "\">Open in Quell</a> · " + tag;
 }
 
-std::vector<std::vector<Button>> Keyboard(const model::Incident& i, TimeMs now) {
+Button MakeButton(std::string text, int64_t incident_id, std::string verb, std::string arg = "") {
+  return Button{std::move(text),
+                FormatCallbackData({std::move(verb), incident_id, std::move(arg)})};
+}
+
+std::vector<std::vector<Button>> Keyboard(const CardInput& in) {
+  const model::Incident& i = in.incident;
   auto button = [&](std::string text, std::string verb, std::string arg = "") {
-    return Button{std::move(text), FormatCallbackData({std::move(verb), i.id, std::move(arg)})};
+    return MakeButton(std::move(text), i.id, std::move(verb), std::move(arg));
   };
+  std::vector<std::vector<Button>> rows;
   switch (i.status) {
     case model::IncidentStatus::kTriggered:
-      return {{button("✅ Acknowledge", "ack"), button("✔️ Resolve", "res"),
-               i.silenced_until > now ? button("🔔 Unsilence", "unsil")
-                                      : button("🔕 Silence 1h", "sil", "3600")}};
+      rows = {{button("✅ Acknowledge", "ack"), button("✔️ Resolve", "res"),
+               i.silenced_until > in.now ? button("🔔 Unsilence", "unsil")
+                                         : button("🔕 Silence 1h", "sil", "3600")}};
+      break;
     case model::IncidentStatus::kAcknowledged:
-      return {{button("✔️ Resolve", "res"), button("↩️ Unacknowledge", "unack")}};
+      rows = {{button("✔️ Resolve", "res"), button("↩️ Unacknowledge", "unack")}};
+      break;
     case model::IncidentStatus::kResolved:
       return {{button("🔁 Reopen", "reo")}};
   }
-  return {};
+  if (in.silenced_by.empty()) rows.push_back({button("🔇 Silence like this…", "slm")});
+  return rows;
+}
+
+std::string DurationLabel(int64_t seconds) {
+  return seconds % (24 * 3600) == 0 ? std::to_string(seconds / (24 * 3600)) + "d"
+                                    : std::to_string(seconds / 3600) + "h";
 }
 
 }  // namespace
@@ -239,10 +256,11 @@ Card RenderCard(const CardInput& in, size_t limit) {
     if (room < piece.cap && Utf16Length(EscapeHtml(piece.text)) > room) break;  // out of room
   }
   card.html += footer;
-  card.keyboard = Keyboard(in.incident, in.now);
+  card.keyboard = Keyboard(in);
   const auto severity = in.incident.severity;
   card.silent = severity == model::Severity::kLow || severity == model::Severity::kInfo ||
-                severity == model::Severity::kUnknown || in.incident.silenced_until > in.now;
+                severity == model::Severity::kUnknown || in.incident.silenced_until > in.now ||
+                !in.silenced_by.empty();
   return card;
 }
 
@@ -258,7 +276,8 @@ std::optional<CallbackData> ParseCallbackData(std::string_view text) {
   size_t colon = text.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   out.verb = std::string(text.substr(0, colon));
-  static constexpr std::string_view kVerbs[] = {"ack", "unack", "res", "reo", "sil", "unsil"};
+  static constexpr std::string_view kVerbs[] = {"ack",   "unack", "res", "reo", "sil",
+                                                "unsil", "slm",   "sll", "slx"};
   if (std::find(std::begin(kVerbs), std::end(kVerbs), out.verb) == std::end(kVerbs))
     return std::nullopt;
   std::string_view rest = text.substr(colon + 1);
@@ -267,7 +286,22 @@ std::optional<CallbackData> ParseCallbackData(std::string_view text) {
   auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), out.incident_id);
   if (ec != std::errc() || end != id.data() + id.size() || out.incident_id <= 0) return std::nullopt;
   if (second != std::string_view::npos) out.arg = std::string(rest.substr(second + 1));
+  if (out.verb == "sll" && !SilenceLikeThisDuration(out.arg)) return std::nullopt;
   return out;
+}
+
+std::optional<TimeMs> SilenceLikeThisDuration(std::string_view arg) {
+  for (int64_t seconds : kSilenceLikeThisSeconds)
+    if (arg == std::to_string(seconds)) return seconds * kSecondMs;
+  return std::nullopt;
+}
+
+std::vector<std::vector<Button>> SilenceLikeThisMenu(int64_t incident_id) {
+  std::vector<Button> durations;
+  for (int64_t seconds : kSilenceLikeThisSeconds)
+    durations.push_back(
+        MakeButton("🔇 " + DurationLabel(seconds), incident_id, "sll", std::to_string(seconds)));
+  return {durations, {MakeButton("↩️ Back", incident_id, "slx")}};
 }
 
 }  // namespace quell::notify

@@ -27,6 +27,8 @@ struct CardInput {
   std::optional<model::Analysis> analysis;  // the primary analysis, when there is one
   std::string incident_url;                 // dashboard link, or empty
   TimeMs now = 0;
+  // The silences by matchers that silence it (Engine::SilencedBy), when the caller knows.
+  std::vector<std::string> silenced_by;
 };
 
 struct Button {
@@ -49,14 +51,25 @@ std::string EscapeHtmlTruncated(std::string_view text, size_t max_units);
 // Length as Telegram counts it, in UTF-16 code units.
 size_t Utf16Length(std::string_view utf8);
 
-// Button presses. Verbs: ack, unack, res, reo (reopen), sil (silence; arg = seconds), unsil.
+// Button presses. Verbs: ack, unack, res, reo (reopen), sil (silence; arg = seconds), unsil;
+// "Silence like this…": slm (show the durations), sll (create it; arg = seconds, one of
+// SilenceLikeThisSeconds), slx (back to the card).
 struct CallbackData {
   std::string verb;
   int64_t incident_id = 0;
   std::string arg;
 };
 std::string FormatCallbackData(const CallbackData& data);
-// nullopt unless "<verb>:<id>[:<arg>]" with a known verb, a positive id, at most 64 bytes.
+// nullopt unless "<verb>:<id>[:<arg>]" with a known verb, a positive id, at most 64 bytes;
+// for sll, an arg of SilenceLikeThisSeconds.
 std::optional<CallbackData> ParseCallbackData(std::string_view text);
+
+// The durations "Silence like this…" offers, in seconds: 1h, 4h, 1d.
+inline constexpr int64_t kSilenceLikeThisSeconds[] = {3600, 4 * 3600, 24 * 3600};
+// The keyboard a press on "Silence like this…" shows in place of the card's: one button per
+// duration, and one back to the card.
+std::vector<std::vector<Button>> SilenceLikeThisMenu(int64_t incident_id);
+// The duration of an sll press's arg (nullopt unless one of kSilenceLikeThisSeconds).
+std::optional<TimeMs> SilenceLikeThisDuration(std::string_view arg);
 
 }  // namespace quell::notify

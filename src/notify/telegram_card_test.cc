@@ -59,11 +59,14 @@ void ExpectGolden(const std::string& name, const std::string& html) {
 TEST(TelegramCard, TriggeredWithAnalysisMatchesGolden) {
   Card card = RenderCard({Incident(), Analysis(), "http://127.0.0.1:8080/incidents/42", kT0});
   ExpectGolden("triggered_with_analysis", card.html);
-  ASSERT_EQ(card.keyboard.size(), 1u);
+  ASSERT_EQ(card.keyboard.size(), 2u);
   ASSERT_EQ(card.keyboard[0].size(), 3u);
   EXPECT_EQ(card.keyboard[0][0].data, "ack:42");
   EXPECT_EQ(card.keyboard[0][1].data, "res:42");
   EXPECT_EQ(card.keyboard[0][2].data, "sil:42:3600");
+  ASSERT_EQ(card.keyboard[1].size(), 1u);
+  EXPECT_EQ(card.keyboard[1][0].data, "slm:42");
+  EXPECT_EQ(card.keyboard[1][0].text, "🔇 Silence like this…");
   EXPECT_FALSE(card.silent);  // high severity rings
   EXPECT_EQ(card.html.find("fourth action"), std::string::npos);
 }
@@ -77,10 +80,13 @@ TEST(TelegramCard, KeyboardFollowsTheState) {
   ASSERT_EQ(acked.keyboard[0].size(), 2u);
   EXPECT_EQ(acked.keyboard[0][0].data, "res:42");
   EXPECT_EQ(acked.keyboard[0][1].data, "unack:42");
+  ASSERT_EQ(acked.keyboard.size(), 2u);
+  EXPECT_EQ(acked.keyboard[1][0].data, "slm:42");
 
   i.status = model::IncidentStatus::kResolved;
   i.resolved_by = "bob";
   Card resolved = RenderCard({i, std::nullopt, "", kT0});
+  ASSERT_EQ(resolved.keyboard.size(), 1u) << "nothing to silence";
   ASSERT_EQ(resolved.keyboard[0].size(), 1u);
   EXPECT_EQ(resolved.keyboard[0][0].data, "reo:42");
   EXPECT_NE(resolved.html.find("Resolved by bob"), std::string::npos);
@@ -91,6 +97,38 @@ TEST(TelegramCard, KeyboardFollowsTheState) {
   EXPECT_EQ(silenced.keyboard[0][2].data, "unsil:42");
   EXPECT_TRUE(silenced.silent);
   EXPECT_NE(silenced.html.find("Silenced until 2025-11-24 17:00 UTC"), std::string::npos);
+}
+
+TEST(TelegramCard, SilencedByMatchersItSaysSoRingsNotAndOffersNoSecondSilence) {
+  CardInput in{Incident(), std::nullopt, "", kT0, {"a1b2", "c3d4"}};
+  Card card = RenderCard(in);
+  EXPECT_NE(card.html.find("🔕 Silenced by silence a1b2, c3d4"), std::string::npos) << card.html;
+  EXPECT_TRUE(card.silent);
+  ASSERT_EQ(card.keyboard.size(), 1u);
+  EXPECT_EQ(card.keyboard[0][0].data, "ack:42");
+}
+
+TEST(TelegramCard, SilenceLikeThisOffersThreeDurationsAndBack) {
+  auto menu = SilenceLikeThisMenu(9223372036854775807);
+  ASSERT_EQ(menu.size(), 2u);
+  ASSERT_EQ(menu[0].size(), 3u);
+  EXPECT_EQ(menu[0][0].text, "🔇 1h");
+  EXPECT_EQ(menu[0][1].text, "🔇 4h");
+  EXPECT_EQ(menu[0][2].text, "🔇 1d");
+  EXPECT_EQ(menu[0][2].data, "sll:9223372036854775807:86400");
+  EXPECT_EQ(menu[1][0].data, "slx:9223372036854775807");
+  for (const auto& row : menu) {
+    for (const auto& button : row) {
+      EXPECT_LE(button.data.size(), kCallbackDataLimit);
+      EXPECT_TRUE(ParseCallbackData(button.data)) << button.data;
+    }
+  }
+  EXPECT_EQ(SilenceLikeThisDuration("14400"), 4 * kHourMs);
+  EXPECT_FALSE(SilenceLikeThisDuration("60"));
+  EXPECT_FALSE(ParseCallbackData("sll:42:60")) << "only the offered durations";
+  EXPECT_FALSE(ParseCallbackData("sll:42"));
+  EXPECT_FALSE(ParseCallbackData("sll:42:3600x"));
+  EXPECT_TRUE(ParseCallbackData("slm:42"));
 }
 
 TEST(TelegramCard, LowSeveritiesAreSilent) {

@@ -63,7 +63,8 @@ TelegramNotifier::TelegramNotifier(TelegramApi& api, store::Store& store, Pacer&
     : api_(api), store_(store), pacer_(pacer), clock_(clock), options_(std::move(options)) {}
 
 jobs::JobOutcome TelegramNotifier::Deliver(const IncidentSnapshot& snapshot) {
-  Card card = RenderCard({snapshot.incident, snapshot.analysis, snapshot.incident_url, snapshot.now});
+  Card card = RenderCard({snapshot.incident, snapshot.analysis, snapshot.incident_url, snapshot.now,
+                          snapshot.silenced_by});
   // Chats already up to date are skipped on a retry, so one chat's trouble never repeats
   // another's card. A retryable failure wins over a permanent one: the job must come back.
   std::optional<jobs::JobOutcome> retry;

@@ -271,6 +271,55 @@ TEST_F(TelegramTest, APressActsAndIsAnswered) {
             std::string::npos);
 }
 
+TEST_F(TelegramTest, SilenceLikeThisOffersDurationsCreatesTheSilenceAndTheCardShowsIt) {
+  TelegramUpdates updates(*api_, *engine_, TelegramAccess{{kChat}, {kAlice}},
+                          RedrawCard(*notifier_, *store_, *engine_, ""));
+  const int64_t id = OpenIncident();
+  ASSERT_TRUE(Deliver(id).status.ok());  // the card, message 1 in the fake
+  const int64_t message = fake_.Calls("sendMessage").size();
+  const std::string ids = std::to_string(id);
+
+  EXPECT_NE(updates.Act({"cb1", kAlice, "@alice", kChat, message, "slm:" + ids}).find("for…"),
+            std::string::npos);
+  auto menus = fake_.Calls("editMessageReplyMarkup");
+  ASSERT_EQ(menus.size(), 1u);
+  const auto& rows = menus[0].body.at("reply_markup").at("inline_keyboard").as_array();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows.at(0).at(1).at("callback_data"), boost::json::value("sll:" + ids + ":14400"));
+  EXPECT_EQ(menus[0].body.at("message_id").as_int64(), message);
+
+  NextSecond();  // the pacer's one message a second per chat
+  EXPECT_NE(updates.Act({"cb2", kAlice, "@alice", kChat, message, "sll:" + ids + ":14400"})
+                .find("for 4 h"),
+            std::string::npos);
+  auto silences = engine_->silences().List();
+  ASSERT_TRUE(silences);
+  ASSERT_EQ(silences->size(), 1u);
+  const model::Silence& silence = silences->front();
+  EXPECT_EQ(silence.created_by, "telegram:@alice");
+  EXPECT_EQ(silence.ends_at - silence.starts_at, 4 * kHourMs);
+  EXPECT_EQ(silence.matchers,
+            (std::vector<model::Matcher>{{"service", model::MatchOp::kEqual, "api-gateway"},
+                                         {"environment", model::MatchOp::kEqual, "prod"},
+                                         {"name", model::MatchOp::kEqual, ""}}));
+  ASSERT_EQ(Events(id, model::EventKind::kSilenceMatched).size(), 1u);
+  EXPECT_EQ(Events(id, model::EventKind::kSilenceMatched)[0].note, silence.id);
+  auto edits = fake_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 1u) << "the card is redrawn at once";
+  EXPECT_NE(
+      std::string(edits[0].body.at("text").as_string()).find("Silenced by silence " + silence.id),
+      std::string::npos);
+  EXPECT_EQ(edits[0].body.at("reply_markup").at("inline_keyboard").as_array().size(), 1u)
+      << "no second Silence like this";
+
+  // Refused from a user not allowed, and for a duration not offered.
+  EXPECT_NE(updates.Act({"cb3", 999, "@mallory", kChat, message, "sll:" + ids + ":3600"}).find("⛔"),
+            std::string::npos);
+  EXPECT_EQ(updates.Act({"cb4", kAlice, "@alice", kChat, message, "sll:" + ids + ":60"}),
+            "Unknown button");
+  EXPECT_EQ(engine_->silences().List()->size(), 1u);
+}
+
 TEST_F(TelegramTest, SilencePressSetsTheSilence) {
   int64_t id = OpenIncident();
   std::string toast = updates_->Act({"cb", kAlice, "@alice", kChat, 1, "sil:" + std::to_string(id) + ":3600"});

@@ -30,8 +30,12 @@ constexpr Verb kVerbs[] = {
 
 }  // namespace
 
-TelegramUpdates::TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access)
-    : api_(api), engine_(engine), access_(std::move(access)) {}
+TelegramUpdates::TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access,
+                                 CardRefresher refresh_card)
+    : api_(api),
+      engine_(engine),
+      access_(std::move(access)),
+      refresh_card_(std::move(refresh_card)) {}
 
 std::string TelegramUpdates::Act(const CallbackQuery& q) {
   const bool chat_ok = access_.chat_ids.count(q.chat_id) > 0;
@@ -43,6 +47,8 @@ std::string TelegramUpdates::Act(const CallbackQuery& q) {
   }
   auto data = ParseCallbackData(q.data);
   if (!data) return "Unknown button";
+  std::string actor = "telegram:" + (q.from_name.empty() ? std::to_string(q.from_id) : q.from_name);
+  if (data->verb.starts_with("sl")) return SilenceLikeThis(q, *data, actor);
   const Verb* verb = nullptr;
   for (const auto& v : kVerbs)
     if (v.name == data->verb) verb = &v;
@@ -55,7 +61,6 @@ std::string TelegramUpdates::Act(const CallbackQuery& q) {
       return "Unknown button";
     }
   }
-  std::string actor = "telegram:" + (q.from_name.empty() ? std::to_string(q.from_id) : q.from_name);
   auto incident = engine_.Act(data->incident_id, verb->action, actor,
                               "via Telegram (user " + std::to_string(q.from_id) + ")", silence_ms);
   if (!incident) {

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,7 +19,9 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "notify/notifier.h"
 #include "notify/telegram_api.h"
+#include "notify/telegram_card.h"
 #include "store/store.h"
 
 namespace quell::notify {
@@ -28,9 +31,20 @@ struct TelegramAccess {
   std::set<int64_t> allowed_user_ids;  // empty: members of the configured chats
 };
 
+// Redraws an incident's card now, with its silences (after "Silence like this…": notify jobs
+// are held back while it is silenced, but the one who pressed must see the card change).
+using CardRefresher = std::function<void(int64_t incident_id)>;
+
+// A CardRefresher that delivers the incident's card through `notifier` (the Telegram one) at
+// once, with the silences that silence it. A delivery that must wait for pacing is tried again
+// once, if the wait is short; otherwise the card waits for its next change.
+CardRefresher RedrawCard(Notifier& notifier, store::Store& store, engine::Engine& engine,
+                         std::string dashboard_url);
+
 class TelegramUpdates {
  public:
-  TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access);
+  TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access,
+                  CardRefresher refresh_card = {});
   // Acts on a callback query and answers it; replies to a command; ignores other updates.
   void Handle(const TelegramUpdate& update);
   // What a press does, without answering it: the toast text. For tests and Handle.
@@ -40,9 +54,14 @@ class TelegramUpdates {
   std::optional<std::string> Reply(const TextMessage& message);
 
  private:
+  // "Silence like this…" (slm, sll, slx; telegram_silence_like.cc): the toast.
+  std::string SilenceLikeThis(const CallbackQuery& query, const CallbackData& data,
+                              const std::string& actor);
+
   TelegramApi& api_;
   engine::Engine& engine_;
   const TelegramAccess access_;
+  CardRefresher refresh_card_;
 };
 
 struct TelegramPollerOptions {
