@@ -665,10 +665,46 @@ struct HeaderProfile::Learner {
   size_t min_branch = 0;               // lines a branch needs
   std::vector<uint8_t> kinds;          // [line * max_columns + column], kCount = no token
   std::vector<std::string_view> keys;  // same layout, key=value keys
+  std::vector<uint8_t> token_counts;   // per line: header tokens, at most max_columns + 1
 
   HeaderKind KindAt(uint32_t line, int k) const {
     return static_cast<HeaderKind>(
         kinds[line * static_cast<size_t>(max_columns) + static_cast<size_t>(k)]);
+  }
+
+  // How many of `lines` have a token at column k.
+  double Reaching(const std::vector<uint32_t>& lines, int k) const {
+    size_t count = 0;
+    for (uint32_t line : lines) count += token_counts[line] > k ? 1 : 0;
+    return static_cast<double>(count);
+  }
+
+  // The header of lines whose columns all have one shape each, up to `header` columns: up to
+  // the last column whose kind only a header has (timestamps, levels, bracketed threads,
+  // key=value, tags, separators); names and numbers after it are the statement's own, and so is
+  // a level word after the level. Then shortened until it leaves a message on min_share of the
+  // lines.
+  int UniformHeader(const std::vector<uint32_t>& lines, int header) const {
+    constexpr uint32_t kHeaderOnly = Bit(HeaderKind::kTime) | Bit(HeaderKind::kCalendar) |
+                                     Bit(HeaderKind::kZone) | Bit(HeaderKind::kLevel) |
+                                     Bit(HeaderKind::kBracketed) | Bit(HeaderKind::kKeyValue) |
+                                     Bit(HeaderKind::kTag) | Bit(HeaderKind::kSeparator);
+    constexpr size_t kKinds = static_cast<size_t>(HeaderKind::kCount);
+    int uniform = 0;
+    bool saw_level = false;
+    for (int k = 0; k < header; ++k) {
+      std::array<size_t, kKinds + 1> c{};
+      for (uint32_t line : lines) ++c[static_cast<size_t>(KindAt(line, k))];
+      const auto kind =
+          static_cast<HeaderKind>(std::max_element(c.begin(), c.begin() + kKinds) - c.begin());
+      if ((kHeaderOnly & Bit(kind)) == 0 || (kind == HeaderKind::kLevel && saw_level)) continue;
+      saw_level |= kind == HeaderKind::kLevel;
+      uniform = k + 1;
+      if (kind == HeaderKind::kTag) break;  // a tag closes the header
+    }
+    const double n = static_cast<double>(lines.size());
+    while (uniform > 0 && Reaching(lines, uniform) < options.min_share * n) --uniform;
+    return uniform;
   }
 
   // Learns the node for `lines` from column `start`; returns its index.
@@ -683,7 +719,8 @@ struct HeaderProfile::Learner {
     node.child.fill(-1);
     std::vector<HeaderColumn> walked;
     int split = -1;
-    for (int k = start; k < max_columns; ++k) {
+    int k = start;
+    for (; k < max_columns; ++k) {
       std::array<size_t, kKinds + 1> c{};
       std::map<std::string_view, size_t> key_counts;
       for (uint32_t line : lines) {
@@ -766,8 +803,15 @@ struct HeaderProfile::Learner {
       break;
     }
     if (split < 0) {
-      // A leaf: the header is what fits; trailing name columns with nothing after them are not.
-      walked.resize(static_cast<size_t>(std::max(0, header - start)));
+      // A leaf. When the lines end before a column that is not header-shaped, every column had
+      // one shape: the data does not show where the message starts (one statement printed over
+      // and over), so the header is only what header kinds explain.
+      if (Reaching(lines, std::max(k, header)) < options.min_share * n) {
+        header = UniformHeader(lines, header);
+      }
+      // The header is what fits; trailing name columns with nothing after them are not.
+      walked.resize(
+          static_cast<size_t>(std::clamp(header - start, 0, static_cast<int>(walked.size()))));
     }
     node.columns = std::move(walked);
     node.header = header;
@@ -820,13 +864,17 @@ HeaderProfile HeaderProfile::Learn(std::span<const std::string_view> sample,
   const size_t columns = static_cast<size_t>(learner.max_columns);
   learner.kinds.assign(n * columns, static_cast<uint8_t>(HeaderKind::kCount));
   learner.keys.assign(n * columns, {});
-  std::vector<Span> spans(columns);
+  learner.token_counts.assign(n, 0);
+  std::vector<Span> spans(columns + 1);
   std::vector<uint32_t> all(n);
   for (size_t i = 0; i < n; ++i) {
     all[i] = static_cast<uint32_t>(i);
     std::string_view line = sample[i];
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const int count = HeaderTokens(line, spans.data(), learner.max_columns);
+    // One token past the columns tells whether a line goes on after its last column.
+    const int tokens = HeaderTokens(line, spans.data(), learner.max_columns + 1);
+    learner.token_counts[i] = static_cast<uint8_t>(tokens);
+    const int count = std::min(tokens, learner.max_columns);
     HeaderKind previous = HeaderKind::kOther;
     for (int k = 0; k < count; ++k) {
       const Span s = spans[static_cast<size_t>(k)];

@@ -9,8 +9,11 @@
 //    when one family of shapes fills it in nearly every sample line (HeaderOptions::min_share):
 //    constant-shape tokens (timestamps, levels, pids, bracketed names, ids) make header columns;
 //    word columns (hosts, components, types) are header only when a constant-shape column or a
-//    "component:" tag follows them; a "component:" column closes the header. Nothing depends on
-//    the words of a particular system: only on token shapes and their statistics per column.
+//    "component:" tag follows them; a "component:" column closes the header. When the lines
+//    end before a column that is not header-shaped (one statement printed over and over), the
+//    header stops at the last timestamp/level/bracketed/key=value/tag column and always leaves
+//    a message on min_share of the lines. Nothing depends on the words of a particular system:
+//    only on token shapes and their statistics per column.
 //  * DetectHeaderLength is the per-line fallback for files without one common header (several
 //    programs interleaved) and for the lines that do not fit the learned profile.
 // Pure functions and immutable objects; thread-safe.

@@ -336,6 +336,71 @@ TEST(HeaderProfileTest, HeaderlessLogsStayWhole) {
   EXPECT_FALSE(Learn({}).found());
 }
 
+// Lines that one statement prints over and over have one shape in every column: the data does
+// not show where the message starts, and the header must not take it (issue 18).
+struct UniformCase {
+  std::string line;    // line i, from the pattern
+  std::string header;  // its expected header ("" for none)
+};
+
+// Every line splits into a non-empty message and the expected header.
+void ExpectUniformSplit(const std::vector<UniformCase>& cases, std::vector<K> kinds) {
+  std::vector<std::string> lines;
+  for (const UniformCase& c : cases) lines.push_back(c.line);
+  HeaderProfile p = Learn(lines);
+  EXPECT_EQ(Kinds(p), kinds);
+  for (const UniformCase& c : cases) {
+    const size_t start = p.MessageStart(c.line);
+    ASSERT_LT(start, c.line.size()) << "empty message: " << c.line;
+    const std::string header = c.header.empty() ? "" : c.header + " ";
+    ASSERT_EQ(c.line.substr(0, start), header) << "line: " << c.line;
+  }
+}
+
+TEST(HeaderProfileTest, OneStatementWithTimestampAndLevelKeepsItsMessage) {
+  std::vector<UniformCase> cases;
+  for (int i = 0; i < 300; ++i) {
+    const std::string header = Format("2026-01-01 10:%02d:%02d INFO", i / 60, i % 60);
+    cases.push_back({header + Format(" worker %d started job %d", i % 7, i * 3), header});
+  }
+  ExpectUniformSplit(cases, {K::kTime, K::kTime, K::kLevel});
+}
+
+TEST(HeaderProfileTest, OneStatementEndingInAWordKeepsItsNumbers) {
+  // The header stops at the level, not at the last number before the trailing words.
+  std::vector<UniformCase> cases;
+  for (int i = 0; i < 300; ++i) {
+    const std::string header =
+        Format("2026-01-01 10:%02d:%02d [pool-%d] WARN", i / 60, i % 60, i % 4);
+    cases.push_back({header + Format(" worker %d error done", i % 7), header});
+  }
+  ExpectUniformSplit(cases, {K::kTime, K::kTime, K::kBracketed, K::kLevel});
+}
+
+TEST(HeaderProfileTest, OneStatementWithoutAHeaderStaysWhole) {
+  std::vector<UniformCase> cases;
+  for (int i = 0; i < 300; ++i) cases.push_back({Format("worker %d started job %d", i % 7, i), ""});
+  ExpectUniformSplit(cases, {});
+}
+
+TEST(HeaderProfileTest, OneRepeatedLineKeepsItsMessage) {
+  std::vector<UniformCase> cases(300, {"INFO heartbeat 200", "INFO"});
+  ExpectUniformSplit(cases, {K::kLevel});
+  std::vector<UniformCase> stamped(300,
+                                   {"2026-01-01 10:00:00 ERROR 503", "2026-01-01 10:00:00 ERROR"});
+  ExpectUniformSplit(stamped, {K::kTime, K::kTime, K::kLevel});
+}
+
+TEST(HeaderProfileTest, OneTokenLinesAreAllMessage) {
+  std::vector<UniformCase> numbers, times;
+  for (int i = 0; i < 300; ++i) {
+    numbers.push_back({std::to_string(1000 + i), ""});
+    times.push_back({Format("10:%02d:%02d", i / 60, i % 60), ""});
+  }
+  ExpectUniformSplit(numbers, {});
+  ExpectUniformSplit(times, {});
+}
+
 TEST(HeaderProfileTest, LineSplitterLearnsFromItsSample) {
   auto lines = MakeLog([](int i) { return Format("%d %s", 1717243201 + i, Level(i)); });
   std::vector<std::string_view> views(lines.begin(), lines.end());
