@@ -57,7 +57,7 @@ void ExpectGolden(const std::string& name, const std::string& html) {
 }
 
 TEST(TelegramCard, TriggeredWithAnalysisMatchesGolden) {
-  Card card = RenderCard({Incident(), Analysis(), "http://127.0.0.1:8080/incidents/42", kT0});
+  Card card = RenderCard({Incident(), Analysis(), "http://127.0.0.1:8080/incidents/42", kT0, {}});
   ExpectGolden("triggered_with_analysis", card.html);
   ASSERT_EQ(card.keyboard.size(), 2u);
   ASSERT_EQ(card.keyboard[0].size(), 3u);
@@ -75,7 +75,7 @@ TEST(TelegramCard, KeyboardFollowsTheState) {
   model::Incident i = Incident();
   i.status = model::IncidentStatus::kAcknowledged;
   i.acked_by = "telegram:@alice";
-  Card acked = RenderCard({i, std::nullopt, "", kT0});
+  Card acked = RenderCard({i, std::nullopt, "", kT0, {}});
   ExpectGolden("acknowledged_no_analysis", acked.html);
   ASSERT_EQ(acked.keyboard[0].size(), 2u);
   EXPECT_EQ(acked.keyboard[0][0].data, "res:42");
@@ -85,7 +85,7 @@ TEST(TelegramCard, KeyboardFollowsTheState) {
 
   i.status = model::IncidentStatus::kResolved;
   i.resolved_by = "bob";
-  Card resolved = RenderCard({i, std::nullopt, "", kT0});
+  Card resolved = RenderCard({i, std::nullopt, "", kT0, {}});
   ASSERT_EQ(resolved.keyboard.size(), 1u) << "nothing to silence";
   ASSERT_EQ(resolved.keyboard[0].size(), 1u);
   EXPECT_EQ(resolved.keyboard[0][0].data, "reo:42");
@@ -93,7 +93,7 @@ TEST(TelegramCard, KeyboardFollowsTheState) {
 
   i.status = model::IncidentStatus::kTriggered;
   i.silenced_until = kT0 + kHourMs;
-  Card silenced = RenderCard({i, std::nullopt, "", kT0});
+  Card silenced = RenderCard({i, std::nullopt, "", kT0, {}});
   EXPECT_EQ(silenced.keyboard[0][2].data, "unsil:42");
   EXPECT_TRUE(silenced.silent);
   EXPECT_NE(silenced.html.find("Silenced until 2025-11-24 17:00 UTC"), std::string::npos);
@@ -134,9 +134,9 @@ TEST(TelegramCard, SilenceLikeThisOffersThreeDurationsAndBack) {
 TEST(TelegramCard, LowSeveritiesAreSilent) {
   model::Incident i = Incident();
   i.severity = model::Severity::kLow;
-  EXPECT_TRUE(RenderCard({i, std::nullopt, "", kT0}).silent);
+  EXPECT_TRUE(RenderCard({i, std::nullopt, "", kT0, {}}).silent);
   i.severity = model::Severity::kCritical;
-  EXPECT_FALSE(RenderCard({i, std::nullopt, "", kT0}).silent);
+  EXPECT_FALSE(RenderCard({i, std::nullopt, "", kT0, {}}).silent);
 }
 
 TEST(TelegramCard, EscapesEveryValue) {
@@ -146,7 +146,7 @@ TEST(TelegramCard, EscapesEveryValue) {
   model::Analysis a = Analysis();
   a.root_cause = "log line: <error code=\"5\"> & more";
   a.analyzer = "ollama:<gemma>";
-  Card card = RenderCard({i, a, "http://h/x?a=1&b=\"2\"", kT0});
+  Card card = RenderCard({i, a, "http://h/x?a=1&b=\"2\"", kT0, {}});
   ExpectGolden("escaping", card.html);
   EXPECT_EQ(card.html.find("<script>"), std::string::npos);
   EXPECT_NE(card.html.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co"),
@@ -187,13 +187,13 @@ TEST(TelegramCard, TruncatesAtTheLimitWithoutCuttingTagsOrEntities) {
   for (int k = 0; k < 400; ++k) a.root_cause += "<&> é 😀 ";
   a.impact = std::string(3000, 'x');
   for (size_t limit : {4096u, 700u, 500u, 333u}) {
-    Card card = RenderCard({Incident(), a, "http://127.0.0.1:8080/incidents/42", kT0}, limit);
+    Card card = RenderCard({Incident(), a, "http://127.0.0.1:8080/incidents/42", kT0, {}}, limit);
     EXPECT_LE(Utf16Length(card.html), limit);
     ExpectWellFormed(card.html);
     EXPECT_NE(card.html.find("…"), std::string::npos) << limit;
     EXPECT_NE(card.html.find("#incident42"), std::string::npos) << "the link survives";
   }
-  Card full = RenderCard({Incident(), a, "", kT0});
+  Card full = RenderCard({Incident(), a, "", kT0, {}});
   ExpectGolden("truncated", full.html);
 }
 

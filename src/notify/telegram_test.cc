@@ -61,7 +61,7 @@ class TelegramTest : public ::testing::Test {
     auto incident = store_->GetIncident(id);
     EXPECT_TRUE(incident && *incident);
     return {**incident, std::nullopt, "http://127.0.0.1:8080/incidents/" + std::to_string(id),
-            clock_.Now()};
+            clock_.Now(), {}};
   }
 
   jobs::JobOutcome Deliver(int64_t id) { return notifier_->Deliver(Snapshot(id)); }
