@@ -13,6 +13,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kPermissionDenied: return "permission_denied";
     case StatusCode::kResourceExhausted: return "resource_exhausted";
     case StatusCode::kUnavailable: return "unavailable";
+    case StatusCode::kAborted: return "aborted";
     case StatusCode::kInternal: return "internal";
   }
   return "unknown";

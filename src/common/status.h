@@ -22,6 +22,8 @@ enum class StatusCode {
   kPermissionDenied,  // 403
   kResourceExhausted, // 413/429
   kUnavailable,       // transient: retry later (503)
+  kAborted,           // a concurrent writer (another node on the database) conflicted with this
+                      // transaction: running the whole transaction again may succeed (503)
   kInternal,          // a bug or an environment failure (500)
 };
 
@@ -63,6 +65,7 @@ inline Status Internal(std::string message) { return {StatusCode::kInternal, std
 inline Status Unavailable(std::string message) {
   return {StatusCode::kUnavailable, std::move(message)};
 }
+inline Status Aborted(std::string message) { return {StatusCode::kAborted, std::move(message)}; }
 
 template <typename T>
 using Result = tl::expected<T, Status>;

@@ -3,12 +3,18 @@
 
 #include <fmt/format.h>
 
+#include "engine/conflict_retry.h"
 #include "engine/engine.h"
 #include "engine/incident_changes.h"
 
 namespace quell::engine {
 
 Result<std::vector<model::Deploy>> Engine::RecordDeploys(std::vector<model::Deploy> deploys) {
+  QUELL_RETURN_IF_ERROR(RetryOnConflict([&] { return TryRecordDeploys(deploys); }));
+  return deploys;
+}
+
+Status Engine::TryRecordDeploys(std::vector<model::Deploy>& deploys) {
   const TimeMs now = clock_.Now();
   const auto topo = topology();
   QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
@@ -35,8 +41,7 @@ Result<std::vector<model::Deploy>> Engine::RecordDeploys(std::vector<model::Depl
       }
     }
   }
-  QUELL_RETURN_IF_ERROR(tx->Commit());
-  return deploys;
+  return tx->Commit();
 }
 
 }  // namespace quell::engine

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/conflict_retry.h"
+#include "engine/group_key.h"
 #include "engine/incident_changes.h"
 #include "store/write_back_tx.h"
 
@@ -102,28 +104,29 @@ Result<std::vector<IngestResult>> Engine::Ingest(std::vector<model::NormalizedAl
   return future.get();
 }
 
+Result<std::vector<std::vector<IngestResult>>> Engine::TryGroup(const std::vector<Pending>& group) {
+  enqueued_in_tx_.clear();
+  QUELL_ASSIGN_OR_RETURN(auto begun, store_.Begin());
+  // A group folds many alerts into few incidents: each changed row is written once.
+  store::WriteBackTx tx(std::move(begun));
+  std::vector<std::string> keys;
+  for (const auto& pending : group)
+    for (const auto& alert : pending.alerts) keys.push_back(GroupKey(alert, options_.group_by));
+  QUELL_RETURN_IF_ERROR(tx.LockKeys(keys));
+  std::vector<std::vector<IngestResult>> results;
+  for (const auto& pending : group) {
+    QUELL_ASSIGN_OR_RETURN(auto applied, ApplyBatch(tx, pending.alerts));
+    results.push_back(std::move(applied));
+  }
+  QUELL_RETURN_IF_ERROR(tx.Commit());
+  return results;
+}
+
 void Engine::CommitGroup(std::vector<Pending>& group) {
   // Fast path: everything in one transaction.
-  std::vector<std::vector<IngestResult>> results;
-  Status failure;
-  enqueued_in_tx_.clear();
-  if (auto begun = store_.Begin(); begun) {
-    // A group folds many alerts into few incidents: each changed row is written once.
-    store::WriteBackTx tx(std::move(*begun));
-    for (auto& pending : group) {
-      auto applied = ApplyBatch(tx, pending.alerts);
-      if (!applied) {
-        failure = applied.error();
-        break;
-      }
-      results.push_back(std::move(*applied));
-    }
-    if (failure.ok()) failure = tx.Commit();
-  } else {
-    failure = begun.error();
-  }
-
-  if (failure.ok()) {
+  auto committed = RetryOnConflict([&] { return TryGroup(group); });
+  if (committed) {
+    auto& results = *committed;
     uint64_t alerts = 0, duplicates = 0, opened = 0;
     for (auto& batch : results) {
       for (auto& r : batch) {
@@ -143,6 +146,7 @@ void Engine::CommitGroup(std::vector<Pending>& group) {
     return;
   }
 
+  const Status& failure = committed.error();
   if (group.size() == 1) {
     spdlog::error("ingest transaction failed: {}", failure.ToString());
     group[0].done(Error(failure));
@@ -187,8 +191,9 @@ Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t inciden
 
 Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,
                                     const std::string& note, TimeMs silence_ms) {
-  QUELL_ASSIGN_OR_RETURN(model::Incident incident,
-                         ApplyAction(incident_id, action, actor, note, silence_ms));
+  QUELL_ASSIGN_OR_RETURN(model::Incident incident, RetryOnConflict([&] {
+                           return ApplyAction(incident_id, action, actor, note, silence_ms);
+                         }));
   // Transaction reads carry no analysis (store.h); whoever acted is shown the whole incident.
   QUELL_ASSIGN_OR_RETURN(auto stored, store_.GetIncident(incident_id));
   if (stored) incident.analysis_json = std::move(stored->analysis_json);
@@ -264,6 +269,10 @@ Result<bool> Engine::Escalate(int64_t incident_id) {
   if (options_.escalate_after_ms <= 0) return false;
   QUELL_ASSIGN_OR_RETURN(bool held_back, ReconcileSilence(incident_id));
   if (held_back) return false;  // the silence's end enqueues a new escalate job
+  return RetryOnConflict([&] { return TryEscalate(incident_id); });
+}
+
+Result<bool> Engine::TryEscalate(int64_t incident_id) {
   // When it last became triggered: opened, reopened, unacknowledged or its silence ended.
   QUELL_ASSIGN_OR_RETURN(auto events, store_.ListEvents(incident_id));
   QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());

@@ -209,9 +209,15 @@ class Engine {
                                       const std::string& note, TimeMs silence_ms);
   // Commits queued batches until the queue is empty. Called by the leader without mu_ held.
   void LeadCommits(std::unique_lock<std::mutex>& lock);
-  // Runs batches in one transaction; on failure retries each alone so one bad batch cannot
-  // fail the others.
+  // Runs batches in one transaction (again on a conflict with another node); on failure
+  // retries each alone so one bad batch cannot fail the others.
   void CommitGroup(std::vector<Pending>& group);
+  // One attempt at the group's transaction: the results of each batch, once committed.
+  Result<std::vector<std::vector<IngestResult>>> TryGroup(const std::vector<Pending>& group);
+  // One attempt at Escalate's transaction.
+  Result<bool> TryEscalate(int64_t incident_id);
+  // One attempt at RecordDeploys' transaction.
+  Status TryRecordDeploys(std::vector<model::Deploy>& deploys);
   Result<std::vector<IngestResult>> ApplyBatch(store::StoreTx& tx,
                                                const std::vector<model::NormalizedAlert>& alerts);
   // Enqueues a job for the incident, due its kind's delay after `from`, unless this

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "analysis/analyst.h"
+#include "engine/conflict_retry.h"
 #include "engine/engine.h"
 #include "engine/evidence_builder.h"
 #include "engine/incident_changes.h"
@@ -35,40 +36,44 @@ Result<model::Analysis> Engine::Analyze(int64_t incident_id, analysis::Analyst& 
   result.created_at = now;
   result.input_hash = hash;
 
-  QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
-  QUELL_RETURN_IF_ERROR(tx->SetAnalysis(incident_id, model::AnalysisToJsonText(result), now));
-  QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
-      *tx, incident_id, model::EventKind::kAnalysis, result.analyzer, "",
-      fmt::format("{} (confidence {:.2f}, severity {})", result.root_cause, result.confidence,
-                  model::SeverityName(result.severity)),
-      now));
-  // The incident's own severity follows the analysis above the senders' (incident_changes.h).
-  // Read in this transaction: an alert that arrived while the analyst ran has raised it.
-  QUELL_ASSIGN_OR_RETURN(auto incident, tx->FindIncident(incident_id));
-  if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
-  const model::Severity severity = SeverityAfterAnalysis(*incident, result.severity);
-  if (severity != incident->severity) {
+  // Stored with a retry on a conflict with another node: the analyst's answer is not asked
+  // for again.
+  return RetryOnConflict([&]() -> Result<model::Analysis> {
+    QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+    QUELL_RETURN_IF_ERROR(tx->SetAnalysis(incident_id, model::AnalysisToJsonText(result), now));
     QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
-        *tx, incident_id, model::EventKind::kSeverityChanged, result.analyzer, "",
-        SeverityChangeNote(incident->severity, severity, result.severity,
-                           incident->alert_severity, SeverityReason(result)),
+        *tx, incident_id, model::EventKind::kAnalysis, result.analyzer, "",
+        fmt::format("{} (confidence {:.2f}, severity {})", result.root_cause, result.confidence,
+                    model::SeverityName(result.severity)),
         now));
-    incident->severity = severity;
-    incident->updated_at = now;
-    QUELL_RETURN_IF_ERROR(tx->UpdateIncident(*incident));
-  }
-  // A tool-using investigation leaves one entry per step, so the timeline shows what the model
-  // looked at; the actor is the model even when the built-in answer is primary.
-  const std::string& tool_user = result.analyzer != "builtin"  ? result.analyzer
-                                 : !result.secondary.empty() ? result.secondary.front().analyzer
-                                                             : result.analyzer;
-  for (const auto& step : result.tool_steps)
-    QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
-        *tx, incident_id, model::EventKind::kAnalysis, tool_user, "",
-        fmt::format("looked up {} {}: {}", step.tool, step.arguments, step.result), now));
-  QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident_id, now));
-  QUELL_RETURN_IF_ERROR(tx->Commit());
-  return result;
+    // The incident's own severity follows the analysis above the senders' (incident_changes.h).
+    // Read in this transaction: an alert that arrived while the analyst ran has raised it.
+    QUELL_ASSIGN_OR_RETURN(auto incident, tx->FindIncident(incident_id));
+    if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
+    const model::Severity severity = SeverityAfterAnalysis(*incident, result.severity);
+    if (severity != incident->severity) {
+      QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
+          *tx, incident_id, model::EventKind::kSeverityChanged, result.analyzer, "",
+          SeverityChangeNote(incident->severity, severity, result.severity,
+                             incident->alert_severity, SeverityReason(result)),
+          now));
+      incident->severity = severity;
+      incident->updated_at = now;
+      QUELL_RETURN_IF_ERROR(tx->UpdateIncident(*incident));
+    }
+    // A tool-using investigation leaves one entry per step, so the timeline shows what the model
+    // looked at; the actor is the model even when the built-in answer is primary.
+    const std::string& tool_user = result.analyzer != "builtin"  ? result.analyzer
+                                   : !result.secondary.empty() ? result.secondary.front().analyzer
+                                                               : result.analyzer;
+    for (const auto& step : result.tool_steps)
+      QUELL_RETURN_IF_ERROR(AppendIncidentEvent(
+          *tx, incident_id, model::EventKind::kAnalysis, tool_user, "",
+          fmt::format("looked up {} {}: {}", step.tool, step.arguments, step.result), now));
+    QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident_id, now));
+    QUELL_RETURN_IF_ERROR(tx->Commit());
+    return result;
+  });
 }
 
 Result<TimeMs> Engine::AnalysisWait(int64_t incident_id) {

@@ -3,6 +3,7 @@
 // schema change is needed and every node reads the same answer.
 #include <spdlog/spdlog.h>
 
+#include "engine/conflict_retry.h"
 #include "engine/engine.h"
 #include "engine/incident_changes.h"
 #include "engine/incident_silence.h"
@@ -23,33 +24,37 @@ Result<bool> Engine::ReconcileSilence(int64_t incident_id) {
   const auto recorded = RecordedSilencedBy(events);
   if (silenced_by == recorded) return !silenced_by.empty();
 
-  QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
-  QUELL_ASSIGN_OR_RETURN(auto found, tx->FindIncident(incident_id));
-  if (!found) return Error(NotFound("no incident " + std::to_string(incident_id)));
-  model::Incident incident = std::move(*found);
-  const TimeMs now = clock_.Now();
-  if (!silenced_by.empty()) {
-    QUELL_RETURN_IF_ERROR(AppendIncidentEvent(*tx, incident.id, model::EventKind::kSilenceMatched,
-                                              kSystemActor, "", SilenceIdsNote(silenced_by), now));
+  // Again on a conflict with another node (engine/conflict_retry.h).
+  return RetryOnConflict([&]() -> Result<bool> {
+    QUELL_ASSIGN_OR_RETURN(auto tx, store_.Begin());
+    QUELL_ASSIGN_OR_RETURN(auto found, tx->FindIncident(incident_id));
+    if (!found) return Error(NotFound("no incident " + std::to_string(incident_id)));
+    model::Incident incident = std::move(*found);
+    const TimeMs now = clock_.Now();
+    if (!silenced_by.empty()) {
+      QUELL_RETURN_IF_ERROR(AppendIncidentEvent(*tx, incident.id,
+                                                model::EventKind::kSilenceMatched, kSystemActor,
+                                                "", SilenceIdsNote(silenced_by), now));
+      QUELL_RETURN_IF_ERROR(tx->Commit());
+      return true;
+    }
+    // Resolved while silenced: its resolution stays quiet; a reopen decides afresh.
+    if (incident.status == model::IncidentStatus::kResolved) return true;
+    QUELL_RETURN_IF_ERROR(AppendIncidentEvent(*tx, incident.id, model::EventKind::kSilenceEnded,
+                                              kSystemActor, "", "", now));
+    if (incident.status == model::IncidentStatus::kTriggered && incident.firing_count > 0) {
+      // As a new incident: notified now, escalated if nobody acknowledges it in time.
+      incident.escalated_at = 0;
+      incident.updated_at = now;
+      QUELL_RETURN_IF_ERROR(tx->UpdateIncident(incident));
+      QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident.id, now));
+      if (options_.escalate_after_ms > 0)
+        QUELL_RETURN_IF_ERROR(
+            EnqueueJob(*tx, kEscalateJob, incident.id, now + options_.escalate_after_ms));
+    }
     QUELL_RETURN_IF_ERROR(tx->Commit());
-    return true;
-  }
-  // Resolved while silenced: its resolution stays quiet; a reopen decides afresh.
-  if (incident.status == model::IncidentStatus::kResolved) return true;
-  QUELL_RETURN_IF_ERROR(AppendIncidentEvent(*tx, incident.id, model::EventKind::kSilenceEnded,
-                                            kSystemActor, "", "", now));
-  if (incident.status == model::IncidentStatus::kTriggered && incident.firing_count > 0) {
-    // As a new incident: notified now, escalated if nobody acknowledges it in time.
-    incident.escalated_at = 0;
-    incident.updated_at = now;
-    QUELL_RETURN_IF_ERROR(tx->UpdateIncident(incident));
-    QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident.id, now));
-    if (options_.escalate_after_ms > 0)
-      QUELL_RETURN_IF_ERROR(
-          EnqueueJob(*tx, kEscalateJob, incident.id, now + options_.escalate_after_ms));
-  }
-  QUELL_RETURN_IF_ERROR(tx->Commit());
-  return false;
+    return false;
+  });
 }
 
 Result<model::Silence> Engine::SilenceLike(int64_t incident_id, TimeMs duration_ms,

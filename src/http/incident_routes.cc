@@ -281,7 +281,7 @@ void AnalyzeIncident(const ApiDeps& deps, WorkerPool& pool, const HttpRequest& r
       spdlog::warn("re-analysis of incident {} failed: {}", id, analysis.error().message());
   });
   if (!posted) {
-    HttpResponse busy = ErrorResponse(Unavailable(
+    HttpResponse busy = ErrorResponse(503, Unavailable(
         "too many re-analyses queued (" + std::to_string(pool.queued()) + "); try again shortly"));
     busy.headers.emplace_back("Retry-After", "5");
     pending->Answer(std::move(busy));

@@ -34,10 +34,14 @@ HttpResponse ErrorResponse(const Status& status) {
     case StatusCode::kUnauthenticated: http_status = 401; break;
     case StatusCode::kPermissionDenied: http_status = 403; break;
     case StatusCode::kResourceExhausted: http_status = 429; break;
-    case StatusCode::kUnavailable: http_status = 503; break;
+    case StatusCode::kUnavailable:
+    case StatusCode::kAborted: http_status = 503; break;
     case StatusCode::kInternal: http_status = 500; break;
   }
-  return ErrorResponse(http_status, status);
+  HttpResponse response = ErrorResponse(http_status, status);
+  // Transient (the database away, a conflict that outlasted the retries): say when to retry.
+  if (http_status == 503) response.headers.emplace_back("Retry-After", "1");
+  return response;
 }
 
 HttpResponse ItemErrorsResponse(const std::vector<Status>& errors, size_t total,

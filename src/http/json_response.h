@@ -15,7 +15,8 @@ namespace quell::http {
 
 HttpResponse JsonResponse(int status, const boost::json::value& body);
 // Maps the Status code to an HTTP status (InvalidArgument 400, NotFound 404, Conflict 409,
-// Unauthenticated 401, PermissionDenied 403, ResourceExhausted 429, Unavailable 503, else 500).
+// Unauthenticated 401, PermissionDenied 403, ResourceExhausted 429, Unavailable and Aborted 503
+// with Retry-After: 1, else 500).
 HttpResponse ErrorResponse(const Status& status);
 // Same body with an explicit HTTP status (e.g. 415, 422).
 HttpResponse ErrorResponse(int http_status, const Status& status);

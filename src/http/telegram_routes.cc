@@ -35,10 +35,9 @@ void AddTelegramRoutes(Router& router, const ApiDeps& deps, Background& backgrou
                   spdlog::warn("telegram: {} webhook update(s) waiting already; answering 503 so "
                                "Telegram delivers this one again later",
                                pool->queued());
-                  HttpResponse busy =
-                      ErrorResponse(Unavailable("busy with earlier updates; deliver again later"));
-                  busy.headers.emplace_back("Retry-After", "1");
-                  return respond(std::move(busy));
+                  // 503 with Retry-After: 1 (ErrorResponse).
+                  return respond(
+                      ErrorResponse(Unavailable("busy with earlier updates; deliver again later")));
                 }
                 respond(JsonResponse(200, boost::json::object{{"ok", true}}));
               }};

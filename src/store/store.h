@@ -100,6 +100,14 @@ class StoreTx {
  public:
   virtual ~StoreTx() = default;
 
+  // Takes this transaction's turn at `keys` (the group keys of the alerts it is about to fold),
+  // before it reads any row for them. Writers in other processes on the same database (several
+  // nodes on PostgreSQL) that name a key in common wait for each other, taking keys in one
+  // fixed order so that they never deadlock, and the second finds what the first wrote instead
+  // of inserting its own incident or alert. Held until the transaction ends. A backend with one
+  // writer per database (SQLite) has nothing to do.
+  virtual Status LockKeys(const std::vector<std::string>& keys) = 0;
+
   // The most recent alert row with this fingerprint (any incident), if any.
   virtual Result<std::optional<model::Alert>> FindLatestAlert(const std::string& fingerprint) = 0;
   // Inserts a new alert row and returns its id.
@@ -153,6 +161,9 @@ class StoreTx {
   virtual Status EnqueueJob(const model::Job& job) = 0;
 
   // Makes all changes durable. After a successful Commit the transaction is finished.
+  // Any call may fail with StatusCode::kAborted: a concurrent writer on the same database
+  // conflicted with this transaction (a deadlock, two nodes opening the same incident); nothing
+  // of it was kept and running the whole transaction again may succeed.
   virtual Status Commit() = 0;
 };
 

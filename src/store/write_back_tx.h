@@ -26,6 +26,8 @@ class WriteBackTx final : public StoreTx {
  public:
   explicit WriteBackTx(std::unique_ptr<StoreTx> inner) : inner_(std::move(inner)) {}
 
+  Status LockKeys(const std::vector<std::string>& keys) override { return inner_->LockKeys(keys); }
+
   Result<std::optional<model::Alert>> FindLatestAlert(const std::string& fingerprint) override;
   Result<int64_t> InsertAlert(const model::Alert& alert) override;
   Status UpdateAlert(const model::Alert& alert) override;

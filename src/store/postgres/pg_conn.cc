@@ -12,8 +12,15 @@ namespace {
 constexpr uint32_t kInt8Oid = 20;
 constexpr uint32_t kTextOid = 25;
 
-// The Status for a failed statement or connection. Lost connections, shutdowns and
-// serialization failures are Unavailable (retry later); a unique violation is AlreadyExists.
+// Unique indexes that two nodes race for, each inserting the row it did not find: the loser's
+// transaction runs again and finds the winner's row (pg_schema.cc).
+bool IsRaceForRow(std::string_view constraint) {
+  return constraint == "incidents_open_by_group" || constraint == "alerts_one_per_incident";
+}
+
+// The Status for a failed statement or connection. Lost connections and shutdowns are
+// Unavailable (retry later); serialization failures, deadlocks and the races above are Aborted
+// (run the transaction again); another unique violation is AlreadyExists.
 Status PgError(PGconn* conn, const PGresult* result, std::string_view what) {
   std::string message(what);
   const char* detail = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
@@ -24,9 +31,14 @@ Status PgError(PGconn* conn, const PGresult* result, std::string_view what) {
   }
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string_view sqlstate = state ? state : "";
-  if (sqlstate == "23505") return {StatusCode::kAlreadyExists, message};
+  if (sqlstate == "40001" || sqlstate == "40P01") return Aborted(message);
+  if (sqlstate == "23505") {
+    const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+    if (constraint && IsRaceForRow(constraint)) return Aborted(message);
+    return {StatusCode::kAlreadyExists, message};
+  }
   if (PQstatus(conn) != CONNECTION_OK || sqlstate.substr(0, 2) == "08" ||
-      sqlstate.substr(0, 3) == "57P" || sqlstate == "40001" || sqlstate == "40P01")
+      sqlstate.substr(0, 3) == "57P")
     return Unavailable(message);
   return Internal(message);
 }

@@ -270,6 +270,30 @@ CREATE TRIGGER events_stat AFTER INSERT OR DELETE OR UPDATE OF at, kind, count O
   FOR EACH ROW EXECUTE FUNCTION events_stat();
 )sql";
 
+// Several nodes writing at once (store/README.md). One alert row per fingerprint and incident:
+// two nodes that both found none cannot both insert one (the loser runs its transaction again,
+// pg_conn.cc). The counters by minute get a row per writing connection (`writer`, its backend
+// pid) and are summed when read: every ingest transaction bumps the current minute's counters,
+// and one shared row would make concurrent transactions wait for each other there, and
+// deadlock when they bump two minutes in opposite orders.
+constexpr const char* kSeveralWriters = R"sql(
+CREATE UNIQUE INDEX alerts_one_per_incident ON alerts(incident_id, fingerprint);
+ALTER TABLE stat_minutes ADD COLUMN writer INT NOT NULL DEFAULT 0;
+ALTER TABLE stat_minutes DROP CONSTRAINT stat_minutes_pkey;
+ALTER TABLE stat_minutes ADD PRIMARY KEY (minute, writer);
+CREATE OR REPLACE FUNCTION stat_add(m BIGINT, af BIGINT, rf BIGINT, al BIGINT, rl BIGINT,
+                                    inc BIGINT, n BIGINT) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO stat_minutes AS s (minute, writer, alerts_first, received_first, alerts_last,
+                                 received_last, incidents, notified)
+  VALUES (m, pg_backend_pid(), af, rf, al, rl, inc, n)
+  ON CONFLICT (minute, writer) DO UPDATE SET alerts_first = s.alerts_first + excluded.alerts_first,
+    received_first = s.received_first + excluded.received_first,
+    alerts_last = s.alerts_last + excluded.alerts_last,
+    received_last = s.received_last + excluded.received_last,
+    incidents = s.incidents + excluded.incidents, notified = s.notified + excluded.notified;
+$$;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& PgMigrations() {
@@ -278,6 +302,8 @@ const std::vector<const char*>& PgMigrations() {
       kTables,
       // 2: the dashboard's counters by minute.
       kStatMinutes,
+      // 3: several nodes writing at once.
+      kSeveralWriters,
   };
   return migrations;
 }

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <vector>
 
+#include "common/hash.h"
 #include "store/postgres/pg_auth_tables.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_pool.h"
@@ -43,6 +45,18 @@ constexpr auto kJob = [](const PgRow& row) { return ReadJob(row); };
 constexpr auto kText = [](const PgRow& row) { return row.Text(0); };
 
 // ---- The write transaction: BEGIN ... COMMIT on one pooled connection. ----
+//
+// Several nodes may write at once (READ COMMITTED). Every incident and alert row the engine
+// reads here is locked (FOR UPDATE) until the transaction ends: it changes them in memory
+// (WriteBackTx) and writes them back at the end, which would otherwise lose another node's
+// change made in between. Rows that do not exist yet are guarded by LockKeys and, as a last
+// resort, by unique indexes whose violation is Aborted (pg_conn.cc): the engine runs the
+// transaction again and finds the other node's row.
+
+// Advisory locks of LockKeys: the first int names Quell's keys (migrations use the one-bigint
+// form, a separate space), the second is the stripe.
+constexpr int64_t kKeyLockSpace = 0x51454c4c;  // "QELL"
+constexpr uint64_t kKeyStripes = 256;
 
 class PgTx final : public StoreTx {
  public:
@@ -53,10 +67,26 @@ class PgTx final : public StoreTx {
     if (!done_) (void)conn_->Exec("ROLLBACK");
   }
 
+  // The keys map onto kKeyStripes transaction-level advisory locks, taken in ascending order
+  // (unnest keeps the array's order) so that two nodes never wait for each other in a cycle.
+  // Stripes, not one lock per key: a storm of distinct groups must not fill PostgreSQL's lock
+  // table; two keys sharing a stripe only wait for each other.
+  Status LockKeys(const std::vector<std::string>& keys) override {
+    std::set<int64_t> stripes;
+    for (const auto& key : keys) stripes.insert(static_cast<int64_t>(Xxh3(key) % kKeyStripes));
+    if (stripes.empty()) return Status::Ok();
+    std::string array = "{";
+    for (int64_t stripe : stripes) array += std::to_string(stripe) + ",";
+    array.back() = '}';
+    return Done(conn_->Query("SELECT count(pg_advisory_xact_lock($1::int, s)) FROM "
+                             "unnest($2::int[]) AS s",
+                             PgParams().Bind(1, kKeyLockSpace).Bind(2, array)));
+  }
+
   Result<std::optional<Alert>> FindLatestAlert(const std::string& fingerprint) override {
     QUELL_ASSIGN_OR_RETURN(auto result,
                            conn_->Query("SELECT " ALERT_COLUMNS " FROM alerts WHERE fingerprint "
-                                        "= $1 ORDER BY id DESC LIMIT 1",
+                                        "= $1 ORDER BY id DESC LIMIT 1 FOR UPDATE",
                                         PgParams().Bind(1, fingerprint)));
     return FirstRow(result, kAlert);
   }
@@ -101,7 +131,7 @@ class PgTx final : public StoreTx {
 
   Result<std::optional<Incident>> FindIncident(int64_t id) override {
     QUELL_ASSIGN_OR_RETURN(auto result, conn_->Query("SELECT " INCIDENT_ROW_COLUMNS
-                                                     " FROM incidents WHERE id = $1",
+                                                     " FROM incidents WHERE id = $1 FOR UPDATE",
                                                      PgParams().Bind(1, id)));
     return FirstRow(result, kIncident);
   }
@@ -109,7 +139,7 @@ class PgTx final : public StoreTx {
   Result<std::optional<Incident>> FindLatestIncidentByGroup(const std::string& group_key) override {
     QUELL_ASSIGN_OR_RETURN(auto result,
                            conn_->Query("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE "
-                                        "group_key = $1 ORDER BY id DESC LIMIT 1",
+                                        "group_key = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE",
                                         PgParams().Bind(1, group_key)));
     return FirstRow(result, kIncident);
   }
@@ -119,7 +149,7 @@ class PgTx final : public StoreTx {
     QUELL_ASSIGN_OR_RETURN(auto result,
                            conn_->Query("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE "
                                         "id = (SELECT max(incident_id) FROM incident_services "
-                                        "WHERE service = $1)",
+                                        "WHERE service = $1) FOR UPDATE",
                                         PgParams().Bind(1, service)));
     return FirstRow(result, kIncident);
   }
@@ -182,7 +212,8 @@ class PgTx final : public StoreTx {
     QUELL_ASSIGN_OR_RETURN(auto result,
                            conn_->Query("SELECT " INCIDENT_ROW_COLUMNS " FROM incidents WHERE id "
                                         "IN (SELECT incident_id FROM incident_services WHERE "
-                                        "service = $1) AND status <> 'resolved' ORDER BY id",
+                                        "service = $1) AND status <> 'resolved' ORDER BY id "
+                                        "FOR UPDATE",
                                         PgParams().Bind(1, service)));
     return Rows(result, kIncident);
   }
@@ -356,9 +387,11 @@ class PgStore final : public Store {
   Result<NoiseStats> GetStats(const StatsQuery& q) override {
     QUELL_ASSIGN_OR_RETURN(StatWindow window, StatWindow::For(q));
     QUELL_ASSIGN_OR_RETURN(auto result,
-                           Query("SELECT minute, alerts_first, received_first, alerts_last, "
-                                 "received_last, incidents, notified FROM stat_minutes WHERE "
-                                 "minute >= $1",
+                           Query("SELECT minute, sum(alerts_first)::bigint, "
+                                 "sum(received_first)::bigint, sum(alerts_last)::bigint, "
+                                 "sum(received_last)::bigint, sum(incidents)::bigint, "
+                                 "sum(notified)::bigint FROM stat_minutes WHERE minute >= $1 "
+                                 "GROUP BY minute",
                                  PgParams().Bind(1, window.first_minute())));
     for (int row = 0; row < result.rows(); ++row) {
       window.Add({result.Int(row, 0), result.Int(row, 1), result.Int(row, 2), result.Int(row, 3),
