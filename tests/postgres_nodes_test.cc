@@ -3,11 +3,14 @@
 // notification to both) and the database ends up as one node would have left it; a node
 // killed with SIGKILL in the middle loses nothing it acknowledged and the other goes on; a human
 // action on one node is what the other shows; a token revoked in the database stops working
-// on both.
+// on both. And one node through a PostgreSQL restart: 503s while it is away, then back by itself.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <random>
@@ -264,6 +267,87 @@ TEST_F(PostgresNodes, ARevokedTokenIsRefusedOnEveryNode) {
   EXPECT_EQ(on_a, 401);
   EXPECT_EQ(on_b, 401);
   EXPECT_EQ(b_.Get("/api/v1/incidents", token_).status, 200);  // the others still work
+}
+
+// PostgreSQL stops under load (fast shutdown) and starts again on its port: while it is away
+// every request is answered 503 with Retry-After and a JSON error (no hang, no crash); the node
+// reconnects by itself; every alert answered 2xx, before or after, is stored.
+TEST(PostgresRestart, RequestsAnswer503WhileAwayAndTheNodeReconnects) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("quell_pg_restart_" + std::to_string(::getpid())))
+          .string();
+  auto postgres = PrivatePostgres::Start(dir);
+  ASSERT_TRUE(postgres) << postgres.error().ToString();
+  auto url = (*postgres)->CreateDatabase();
+  ASSERT_TRUE(url) << url.error().ToString();
+  ServerProcess node;
+  ASSERT_TRUE(node.Start({"--db", *url})) << node.log();
+  const std::string token = node.admin_token();
+
+  std::mutex mu;
+  int64_t answered = 0;  // 202s
+  int unavailable = 0;   // well-formed 503s
+  std::vector<std::string> bad;
+  std::atomic<bool> stop{false};
+  std::thread sender([&] {
+    auto client = node.NewClient();
+    client->set_read_timeout(10, 0);  // a hang shows as no answer
+    const httplib::Headers headers{{"Authorization", "Bearer " + token}};
+    while (!stop) {
+      auto answer = client->Post("/api/v1/alerts", headers, AlertBody(0, 0), "application/json");
+      std::lock_guard lock(mu);
+      if (answer && answer->status == 202) {
+        ++answered;
+      } else if (answer && answer->status == 503 && answer->has_header("Retry-After") &&
+                 json::parse(answer->body).as_object().contains("error")) {
+        ++unavailable;
+      } else {
+        bad.push_back(answer ? std::to_string(answer->status) + " " + answer->body : "no answer");
+      }
+    }
+  });
+  auto wait_for = [&](auto done, const char* what) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      {
+        std::lock_guard lock(mu);
+        if (done()) return true;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "timed out waiting for " << what;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  bool ok = wait_for([&] { return answered >= 20; }, "alerts before the stop");
+  if (ok) {
+    ASSERT_TRUE((*postgres)->Pause().ok());
+    ok = wait_for([&] { return unavailable >= 5; }, "503s while PostgreSQL is away");
+    ASSERT_TRUE((*postgres)->Resume().ok());
+  }
+  int64_t before = 0;
+  {
+    std::lock_guard lock(mu);
+    before = answered;
+  }
+  if (ok) wait_for([&] { return answered >= before + 20; }, "alerts after the restart");
+  stop = true;
+  sender.join();
+  EXPECT_TRUE(bad.empty()) << bad.size() << " bad answers; first: " << bad.front();
+
+  auto list = node.Get("/api/v1/incidents", token);
+  ASSERT_EQ(list.status, 200) << list.body;
+  const json::value incidents = json::parse(list.body);
+  ASSERT_EQ(incidents.at("incidents").as_array().size(), 1u) << list.body;
+  const int64_t id = incidents.at("incidents").as_array()[0].at("id").as_int64();
+  auto detail = node.Get("/api/v1/incidents/" + std::to_string(id), token);
+  ASSERT_EQ(detail.status, 200) << detail.body;
+  const json::value incident = json::parse(detail.body);
+  EXPECT_GE(incident.at("alerts").as_array()[0].at("count").as_int64(), answered)
+      << "an alert answered 202 was lost";
+  node.Stop();
+  (void)(*postgres)->Stop();
 }
 
 }  // namespace

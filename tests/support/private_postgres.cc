@@ -84,24 +84,35 @@ Result<std::unique_ptr<PrivatePostgres>> PrivatePostgres::Start(const std::strin
   if (::geteuid() == 0 && ::chown(dir.c_str(), UnprivilegedUid(), UnprivilegedGid()) != 0)
     return Error(Internal("cannot chown " + dir + " to nobody"));
   const fs::path data = fs::path(dir) / "data";
-  const SpawnOptions as_server{.drop_root = true, .die_with_parent = !outlive_starter,
-                               .new_session = outlive_starter};
   const fs::path initdb_log = fs::path(dir) / "initdb.log";
-  if (RunProcess({bin + "/initdb", "-D", data.string(), "-U", "quell", "-A", "trust", "-E",
-                  "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+  if (RunProcess({bin + "/initdb", "-D", data.string(), "-U", "quell", "-A", "trust", "-E", "UTF8",
+                  "--locale=C", "--no-sync", "--no-instructions"},
                  initdb_log.string(), SpawnOptions{.drop_root = true}) != 0)
     return Error(Internal("initdb failed: " + Tail(initdb_log)));
 
-  const fs::path log = fs::path(dir) / "postgres.log";
   for (int attempt = 0; attempt < 3; ++attempt) {
     // The port was free a moment ago; another process may take it first: then try another.
-    const uint16_t port = FreeLoopbackPort();
-    const pid_t pid = SpawnProcess(
-        {bin + "/postgres", "-D", data.string(), "-p", std::to_string(port), "-c",
-         "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir, "-c", "fsync=off",
-         "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
-         "max_connections=200", "-c", "shared_buffers=32MB"},
-        log.string(), as_server);
+    auto started = Serve(dir, bin, FreeLoopbackPort(), outlive_starter);
+    if (started || started.error().code() != StatusCode::kAlreadyExists) return started;
+  }
+  return Error(Internal("postgres found no free port"));
+}
+
+Result<std::unique_ptr<PrivatePostgres>> PrivatePostgres::Serve(const std::string& dir,
+                                                                const std::string& bin,
+                                                                uint16_t port,
+                                                                bool outlive_starter) {
+  const fs::path data = fs::path(dir) / "data";
+  const SpawnOptions as_server{
+      .drop_root = true, .die_with_parent = !outlive_starter, .new_session = outlive_starter};
+  const fs::path log = fs::path(dir) / "postgres.log";
+  {  // one attempt on `port`
+    const pid_t pid =
+        SpawnProcess({bin + "/postgres", "-D", data.string(), "-p", std::to_string(port), "-c",
+                      "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir, "-c",
+                      "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                      "-c", "max_connections=200", "-c", "shared_buffers=32MB"},
+                     log.string(), as_server);
     if (pid < 0) return Error(Internal("cannot fork postgres"));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline && !PostmasterReady(data)) {
@@ -122,8 +133,24 @@ Result<std::unique_ptr<PrivatePostgres>> PrivatePostgres::Start(const std::strin
     }
     if (ReadText(log).find("already in use") == std::string::npos)
       return Error(Internal("postgres did not start: " + Tail(log)));
+    return Error({StatusCode::kAlreadyExists, "port in use: " + Tail(log)});
   }
-  return Error(Internal("postgres found no free port: " + Tail(log)));
+}
+
+Status PrivatePostgres::Pause() {
+  if (pid_ <= 0 || !ProcessAlive(pid_)) return Internal("no server to pause");
+  ::kill(pid_, SIGINT);
+  if (!WaitGone(pid_, std::chrono::seconds(30))) return Internal("postgres did not stop");
+  pid_ = -1;
+  return Status::Ok();
+}
+
+Status PrivatePostgres::Resume() {
+  QUELL_ASSIGN_OR_RETURN(auto again, Serve(dir_, bin_dir_, port_, /*outlive_starter=*/false));
+  pid_ = again->pid_;
+  again->owned_ = false;  // this object stops it
+  again->pid_ = -1;
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<PrivatePostgres>> PrivatePostgres::Attach(const std::string& dir) {
@@ -164,16 +191,16 @@ Result<std::string> PrivatePostgres::CreateDatabase() const {
   // Unique across the processes sharing the server, and across PIDs reused during a run.
   static std::atomic<int> counter{0};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const std::string name = "quell_" + std::to_string(::getpid()) + "_" +
-                           std::to_string(counter++) + "_" +
-                           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              now).count() % 100000000);
+  const std::string name =
+      "quell_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count() %
+                     100000000);
   const fs::path log =
       fs::temp_directory_path() / ("quell_psql_" + std::to_string(::getpid()) + ".log");
-  const int exit = RunProcess({bin_dir_ + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h",
-                               "127.0.0.1", "-p", std::to_string(port_), "-U", "quell", "-d",
-                               "postgres", "-c", "CREATE DATABASE " + name},
-                              log.string());
+  const int exit = RunProcess(
+      {bin_dir_ + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
+       std::to_string(port_), "-U", "quell", "-d", "postgres", "-c", "CREATE DATABASE " + name},
+      log.string());
   std::string output = ReadText(log);
   std::error_code ec;
   fs::remove(log, ec);
@@ -205,8 +232,7 @@ Result<PrivatePostgres*> TestPostgres() {
   std::lock_guard lock(test_server_mu);
   if (test_server) return test_server.get();
   if (!test_server_failure.ok()) return Error(test_server_failure);
-  Result<std::unique_ptr<PrivatePostgres>> server =
-      Error(Internal("unreachable"));
+  Result<std::unique_ptr<PrivatePostgres>> server = Error(Internal("unreachable"));
   const char* shared = std::getenv("QUELL_TEST_PG_DIR");
 #ifdef QUELL_TEST_PG_DIR
   if (!shared || !*shared) shared = QUELL_TEST_PG_DIR;

@@ -39,6 +39,10 @@ class PrivatePostgres {
   Status Stop();
   // Leaves the server running when this object goes (the ctest fixture's `start`).
   void Detach() { owned_ = false; }
+  // Stops the server (fast shutdown) and keeps its data; Resume starts it again on the same
+  // port: PostgreSQL restarting under its clients.
+  Status Pause();
+  Status Resume();
 
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
@@ -48,9 +52,13 @@ class PrivatePostgres {
   Result<std::string> CreateDatabase() const;
 
  private:
+  // Starts `postgres` on the initialised data dir in `dir` on `port`; AlreadyExists when the port
+  // is taken.
+  static Result<std::unique_ptr<PrivatePostgres>> Serve(const std::string& dir,
+                                                        const std::string& bin, uint16_t port,
+                                                        bool outlive_starter);
   PrivatePostgres(std::string dir, std::string bin_dir, uint16_t port, pid_t pid, bool owned)
-      : dir_(std::move(dir)), bin_dir_(std::move(bin_dir)), port_(port), pid_(pid),
-        owned_(owned) {}
+      : dir_(std::move(dir)), bin_dir_(std::move(bin_dir)), port_(port), pid_(pid), owned_(owned) {}
 
   std::string dir_;
   std::string bin_dir_;
