@@ -401,6 +401,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   RegisterJobMetrics(*p.metrics, *p.jobs, *p.store, clock);
   RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
+  p.engine->silences().ScheduleSweep();  // the silences job re-arms itself from there
   p.jobs->Start();
   http::ApiDeps api_deps{*p.engine,     *p.store, *p.metrics, clock, *p.analyst, p.evidence,
                          p.configured_topology, *p.logs, nullptr, "", {},

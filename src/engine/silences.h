@@ -47,9 +47,11 @@ class Silences {
   Status RefreshIfStale();
   Status Refresh();
 
- private:
-  // Enqueues the "silences" job now; a failure is logged, not returned: the silence is stored.
+  // Enqueues the "silences" job now (Create and Expire do; so does each start, for silences
+  // stored before their job existed or whose job was lost). A failure is logged, not returned.
   void ScheduleSweep();
+
+ private:
 
   store::Store& store_;
   const Clock& clock_;

@@ -204,6 +204,16 @@ TEST_F(SilencingTest, AnIncidentResolvedWhileSilencedStaysQuiet) {
   EXPECT_TRUE(Events(incident, EventKind::kSilenceEnded).empty());
 }
 
+TEST_F(SilencingTest, CreatingOrExpiringASilenceEnqueuesTheSweep) {
+  DropJobs();
+  const std::string id = SilenceService("api", clock_.Now(), clock_.Now() + kHourMs);
+  EXPECT_EQ(JobDue("silences", 0), clock_.Now());
+  DropJobs();
+  clock_.Advance(kMinuteMs);
+  ASSERT_TRUE(engine_->silences().Expire(id));
+  EXPECT_EQ(JobDue("silences", 0), clock_.Now());
+}
+
 TEST_F(SilencingTest, SilenceLikeTakesTheFiringAlertsServiceEnvironmentAndName) {
   auto gone = Alert("api", "disk full");
   gone.name = "DiskFull";
