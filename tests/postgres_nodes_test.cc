@@ -3,13 +3,15 @@
 // notification to both) and the database ends up as one node would have left it; a node
 // killed with SIGKILL in the middle loses nothing it acknowledged and the other goes on; a human
 // action on one node is what the other shows; a token revoked in the database stops working
-// on both. And one node through a PostgreSQL restart: 503s while it is away, then back by itself.
+// on both. One node at a time polls Telegram, and another takes over when it dies. And one
+// node through a PostgreSQL restart: 503s while it is away, then back by itself.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -19,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "fake_telegram.h"
 #include "server_process.h"
 #include "support/private_postgres.h"
 
@@ -272,6 +275,37 @@ TEST_F(PostgresNodes, ARevokedTokenIsRefusedOnEveryNode) {
 // PostgreSQL stops under load (fast shutdown) and starts again on its port: while it is away
 // every request is answered 503 with Retry-After and a JSON error (no hang, no crash); the node
 // reconnects by itself; every alert answered 2xx, before or after, is stored.
+// Each node talks to a Telegram of its own (the same bot to them), so the test sees which node
+// polls: the first one to start; the other not at all; when the poller gets SIGKILL, the other
+// takes its advisory lock and polls within a few seconds.
+TEST(PostgresSingleton, OneNodePollsTelegramAndAnotherTakesOverWhenItDies) {
+  auto database = CreateTestDatabase();
+  ASSERT_TRUE(database) << database.error().ToString();
+  notify::testing::FakeTelegram telegram_a, telegram_b;
+  auto args = [&](const notify::testing::FakeTelegram& telegram) {
+    return std::vector<std::string>{
+        "--db", *database, "--set",
+        std::string("telegram.bot_token=") + notify::testing::FakeTelegram::kToken, "--set",
+        "telegram.chat_ids=-1009001", "--set", "telegram.api_url=" + telegram.url()};
+  };
+  ServerProcess a, b;
+  ASSERT_TRUE(a.Start(args(telegram_a))) << a.log();
+  ASSERT_TRUE(telegram_a.WaitForCalls("getUpdates", 1)) << a.log();
+  ASSERT_TRUE(b.Start(args(telegram_b))) << b.log();
+  // B asks for the lease once a second: three tries, all refused.
+  EXPECT_FALSE(telegram_b.WaitForCalls("getUpdates", 1, 3000)) << b.log();
+  EXPECT_TRUE(telegram_b.Calls("deleteWebhook").empty());
+
+  const auto killed = std::chrono::steady_clock::now();
+  a.Kill();
+  ASSERT_TRUE(telegram_b.WaitForCalls("getUpdates", 1, 10000)) << b.log();
+  const auto took = std::chrono::steady_clock::now() - killed;
+  EXPECT_LT(took, std::chrono::seconds(3));
+  std::printf("takeover after SIGKILL: %lld ms\n",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+}
+
 TEST(PostgresRestart, RequestsAnswer503WhileAwayAndTheNodeReconnects) {
   const std::string dir =
       (std::filesystem::temp_directory_path() / ("quell_pg_restart_" + std::to_string(::getpid())))

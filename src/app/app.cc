@@ -31,6 +31,7 @@
 #include "notify/telegram_notifier.h"
 #include "notify/telegram_updates.h"
 #include "notify/webhook_notifier.h"
+#include "store/singleton_lease.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tokens.h"
 
@@ -289,6 +290,7 @@ struct App::Parts {
   std::unique_ptr<notify::TelegramApi> telegram_api;
   std::vector<std::unique_ptr<notify::Notifier>> notifiers;
   std::unique_ptr<notify::TelegramUpdates> telegram_updates;
+  std::unique_ptr<store::SingletonLease> telegram_lease;  // outlives the poller
   std::unique_ptr<notify::TelegramPoller> telegram_poller;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::HttpServer> server;
@@ -334,8 +336,14 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
         *p.telegram_api, *p.engine, access,
         notify::RedrawCard(telegram_notifier, *p.store, *p.engine, DashboardUrl(config)));
     if (config.telegram_mode == "poll") {
-      p.telegram_poller = std::make_unique<notify::TelegramPoller>(*p.telegram_api,
-                                                                   *p.telegram_updates, *p.store);
+      // One poller among the nodes on one PostgreSQL: Telegram allows one getUpdates at a time.
+      p.telegram_lease =
+          config.store_url.empty()
+              ? store::AlwaysHeld()
+              : store::NewPgSingletonLease(config.store_url, store::kTelegramPollerLock);
+      p.telegram_poller = std::make_unique<notify::TelegramPoller>(
+          *p.telegram_api, *p.telegram_updates, *p.store, notify::TelegramPollerOptions{},
+          p.telegram_lease.get());
       p.telegram_poller->Start();
     } else {
       std::string url = config.public_url;

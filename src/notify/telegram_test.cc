@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "../tests/fake_telegram.h"
 #include "../tests/test_store.h"
@@ -370,6 +373,48 @@ TEST_F(TelegramTest, PollerRidesOutConflictsAndErrors) {
   poller.Stop();
   EXPECT_GE(fake_.Calls("getUpdates").size(), 4u);
   EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kAcknowledged);
+}
+
+// A lease the test hands out and takes back; counts the times the poller asked.
+class TestLease final : public store::SingletonLease {
+ public:
+  bool Held() override {
+    ++asked;
+    return held;
+  }
+  // Waits until the poller has asked `n` more times.
+  bool WaitAsked(int n) {
+    const int until = asked + n;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (asked < until && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return asked >= until;
+  }
+  std::atomic<bool> held{false};
+  std::atomic<int> asked{0};
+};
+
+TEST_F(TelegramTest, PollerPollsOnlyWhileItHoldsTheLease) {
+  TestLease lease;
+  TelegramPollerOptions options{/*timeout_s=*/1, 0, 1000};
+  options.lease_retry_ms = 20;
+  TelegramPoller poller(*api_, *updates_, *store_, options, &lease);
+  poller.Start();
+  ASSERT_TRUE(lease.WaitAsked(3));
+  EXPECT_TRUE(fake_.Calls("getUpdates").empty()) << "another node holds the lease";
+  EXPECT_TRUE(fake_.Calls("deleteWebhook").empty());
+  // The node that polled until now stored its offset; this one goes on from there.
+  ASSERT_TRUE(store_->PutSetting("telegram.offset", "700").ok());
+  lease.held = true;
+  ASSERT_TRUE(fake_.WaitForCalls("getUpdates", 1));
+  EXPECT_EQ(fake_.Calls("getUpdates").front().body.at("offset").as_int64(), 700);
+  EXPECT_EQ(fake_.Calls("deleteWebhook").size(), 1u);
+  lease.held = false;
+  ASSERT_TRUE(lease.WaitAsked(2));  // the poll in flight when the lease went has ended
+  const size_t polls = fake_.Calls("getUpdates").size();
+  ASSERT_TRUE(lease.WaitAsked(3));
+  EXPECT_EQ(fake_.Calls("getUpdates").size(), polls) << "no polls after losing the lease";
+  poller.Stop();
 }
 
 TEST_F(TelegramTest, WebhookNeedsTheSecret) {

@@ -110,8 +110,8 @@ void TelegramUpdates::Handle(const TelegramUpdate& update) {
 }
 
 TelegramPoller::TelegramPoller(TelegramApi& api, TelegramUpdates& updates, store::Store& store,
-                               TelegramPollerOptions options)
-    : api_(api), updates_(updates), store_(store), options_(options) {}
+                               TelegramPollerOptions options, store::SingletonLease* lease)
+    : api_(api), updates_(updates), store_(store), options_(options), lease_(lease) {}
 
 TelegramPoller::~TelegramPoller() { Stop(); }
 
@@ -132,22 +132,38 @@ bool TelegramPoller::SleepFor(TimeMs ms) {
   return !stopping_;
 }
 
-void TelegramPoller::Run() {
-  // A webhook left set would make every getUpdates fail with 409.
-  if (auto r = api_.DeleteWebhook(); !r || !r->ok)
-    spdlog::warn("telegram: deleteWebhook failed: {}",
-                 r ? std::to_string(r->error_code) + " " + r->description : r.error().message());
-  int64_t offset = 0;
-  if (auto stored = store_.GetSetting(kOffsetSetting); stored && *stored) {
-    try {
-      offset = std::stoll(**stored);
-    } catch (...) {
+bool TelegramPoller::Leading() {
+  const bool held = !lease_ || lease_->Held();
+  if (held && !leading_) {
+    if (lease_) spdlog::info("telegram: this node holds the poller lease; polling for updates");
+    // A webhook left set would make every getUpdates fail with 409.
+    if (auto r = api_.DeleteWebhook(); !r || !r->ok)
+      spdlog::warn("telegram: deleteWebhook failed: {}",
+                   r ? std::to_string(r->error_code) + " " + r->description : r.error().message());
+    // Another node may have polled since this one last did.
+    offset_ = 0;
+    if (auto stored = store_.GetSetting(kOffsetSetting); stored && *stored) {
+      try {
+        offset_ = std::stoll(**stored);
+      } catch (...) {
+      }
     }
+  } else if (!held && leading_) {
+    spdlog::warn("telegram: poller lease lost (connection to PostgreSQL lost); not polling");
   }
+  leading_ = held;
+  return held;
+}
+
+void TelegramPoller::Run() {
   TimeMs backoff = 1000;
   while (!stopping_) {
+    if (!Leading()) {
+      if (!SleepFor(options_.lease_retry_ms)) break;
+      continue;
+    }
     const auto started = std::chrono::steady_clock::now();
-    auto reply = api_.GetUpdates(offset, options_.timeout_s, &stopping_);
+    auto reply = api_.GetUpdates(offset_, options_.timeout_s, &stopping_);
     if (stopping_) break;
     TimeMs wait = 0;
     if (!reply) {
@@ -181,9 +197,9 @@ void TelegramPoller::Run() {
       } else {
         for (const auto& update : *updates) {
           updates_.Handle(update);
-          offset = std::max(offset, update.update_id + 1);
+          offset_ = std::max(offset_, update.update_id + 1);
         }
-        if (!updates->empty()) (void)store_.PutSetting(kOffsetSetting, std::to_string(offset));
+        if (!updates->empty()) (void)store_.PutSetting(kOffsetSetting, std::to_string(offset_));
       }
       auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started).count();

@@ -22,6 +22,7 @@
 #include "notify/notifier.h"
 #include "notify/telegram_api.h"
 #include "notify/telegram_card.h"
+#include "store/singleton_lease.h"
 #include "store/store.h"
 
 namespace quell::notify {
@@ -68,12 +69,15 @@ struct TelegramPollerOptions {
   int timeout_s = 25;             // getUpdates long-poll wait
   TimeMs min_interval_ms = 500;   // between polls that return at once (a server without long polls)
   TimeMs max_backoff_ms = 30000;  // after errors
+  TimeMs lease_retry_ms = 1000;   // between tries to take the lease while another node polls
 };
 
+// Polls only while `lease` is held (checked before each poll; null: always), so that of several
+// nodes on one PostgreSQL one polls; the node that takes the lease over reads the stored offset.
 class TelegramPoller {
  public:
   TelegramPoller(TelegramApi& api, TelegramUpdates& updates, store::Store& store,
-                 TelegramPollerOptions options = {});
+                 TelegramPollerOptions options = {}, store::SingletonLease* lease = nullptr);
   ~TelegramPoller();  // Stop()
   void Start();
   // Ends the long poll in progress and joins the thread. Idempotent.
@@ -81,6 +85,9 @@ class TelegramPoller {
 
  private:
   void Run();
+  // Whether to poll now: the lease is held. On taking it, deletes any webhook and reads the
+  // offset the previous holder stored.
+  bool Leading();
   // Sleeps up to `ms`, waking early on Stop. Returns false when stopping.
   bool SleepFor(TimeMs ms);
 
@@ -88,6 +95,9 @@ class TelegramPoller {
   TelegramUpdates& updates_;
   store::Store& store_;
   const TelegramPollerOptions options_;
+  store::SingletonLease* lease_;
+  bool leading_ = false;  // the thread's own
+  int64_t offset_ = 0;    // the thread's own
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

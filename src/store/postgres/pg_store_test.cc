@@ -2,12 +2,13 @@
 // it): migrations applied once when several processes start together, one open incident per
 // group key and one alert row per fingerprint and incident, rows read in one node's transaction
 // locked until it ends, LockKeys, the counters by minute summed over writers, and jobs claimed
-// once by several stores (nodes) at a time.
+// once by several stores (nodes) at a time; the singleton lease moving to another holder.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_schema.h"
 #include "store/postgres/pg_store.h"
+#include "store/singleton_lease.h"
 #include "support/private_postgres.h"
 
 namespace quell::store {
@@ -275,6 +277,69 @@ TEST_F(PgStoreTest, AnUnreachableServerIsUnavailableAndTheUrlStaysSecret) {
   EXPECT_EQ(store.error().code(), StatusCode::kUnavailable);
   EXPECT_EQ(store.error().ToString().find("s3cret-pw"), std::string::npos)
       << store.error().ToString();
+}
+
+// Singleton leases (NewPgSingletonLease): of two holders one holds the lease; when its holder
+// closes it, or its connection is killed (as when its node dies), the other takes it within a
+// couple of seconds of asking once a second.
+constexpr int64_t kLeaseKey = 42;
+
+// Asks `lease` once a second, as the Telegram poller does, until it is held; how long that
+// took, or nullopt after `limit`.
+std::optional<std::chrono::milliseconds> TimeToHold(SingletonLease& lease,
+                                                    std::chrono::seconds limit) {
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < limit) {
+    if (lease.Held())
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  return std::nullopt;
+}
+
+TEST_F(PgStoreTest, SingletonLeaseOneOfTwoHoldsAndKeepsIt) {
+  auto a = NewPgSingletonLease(url_, kLeaseKey);
+  auto b = NewPgSingletonLease(url_, kLeaseKey);
+  EXPECT_TRUE(a->Held());
+  EXPECT_FALSE(b->Held());
+  EXPECT_TRUE(a->Held());  // asking again keeps it
+  EXPECT_FALSE(b->Held());
+  auto other_key = NewPgSingletonLease(url_, kLeaseKey + 1);
+  EXPECT_TRUE(other_key->Held());
+}
+
+TEST_F(PgStoreTest, SingletonLeaseClosedHolderLetsTheOtherTakeIt) {
+  auto a = NewPgSingletonLease(url_, kLeaseKey);
+  auto b = NewPgSingletonLease(url_, kLeaseKey);
+  ASSERT_TRUE(a->Held());
+  ASSERT_FALSE(b->Held());
+  a.reset();
+  auto took = TimeToHold(*b, std::chrono::seconds(5));
+  ASSERT_TRUE(took);
+  EXPECT_LE(took->count(), 2000);
+}
+
+TEST_F(PgStoreTest, SingletonLeaseKilledHolderConnectionLetsTheOtherTakeIt) {
+  auto a = NewPgSingletonLease(url_, kLeaseKey);
+  auto b = NewPgSingletonLease(url_, kLeaseKey);
+  ASSERT_TRUE(a->Held());
+  ASSERT_FALSE(b->Held());
+  // As when a's node dies: the server ends the session that holds the advisory lock.
+  auto admin = PgConn::Open(url_);
+  ASSERT_TRUE(admin) << admin.error().ToString();
+  auto killed = (*admin)->Query(
+      "SELECT count(pg_terminate_backend(pid))::int FROM pg_locks WHERE locktype = 'advisory' "
+      "AND granted AND database = (SELECT oid FROM pg_database WHERE datname = "
+      "current_database())");
+  ASSERT_TRUE(killed) << killed.error().ToString();
+  ASSERT_EQ(killed->Int(0, 0), 1);
+  auto took = TimeToHold(*b, std::chrono::seconds(5));
+  ASSERT_TRUE(took);
+  EXPECT_LE(took->count(), 2000);
+  // The old holder finds its connection gone and does not think itself the holder.
+  EXPECT_FALSE(a->Held());
+  EXPECT_TRUE(b->Held());
 }
 
 }  // namespace
