@@ -1,6 +1,6 @@
 // FakeTelegram: a Bot API server for tests on 127.0.0.1 (a free port), covering what the npm
 // emulator cannot: scripted errors (429 with retry_after, 400 "message is not modified" and
-// "can't parse entities", 403, 409, 5xx), slow answers, and real long polling of getUpdates.
+// "can't parse entities", 403, 409, 5xx), slow or held answers, and real long polling of getUpdates.
 // It records every call. Header-only, test-only.
 #pragma once
 
@@ -23,6 +23,7 @@ struct FakeReply {
   int status = 200;
   std::string body;
   int delay_ms = 0;
+  bool hold = false;  // answered only at ReleaseHeld() (or teardown): a request left in flight
 };
 
 struct FakeCall {
@@ -64,6 +65,10 @@ class FakeTelegram {
       }
       cv_.notify_all();
       if (reply.delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(reply.delay_ms));
+      if (reply.hold) {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return closing_ || released_; });
+      }
       if (!scripted) reply = Default(method, call.body);
       {
         std::lock_guard lock(mu_);
@@ -92,6 +97,14 @@ class FakeTelegram {
   void Script(const std::string& method, FakeReply reply) {
     std::lock_guard lock(mu_);
     script_[method].push_back(std::move(reply));
+  }
+  // Answers the requests held by a FakeReply with `hold`.
+  void ReleaseHeld() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
   }
   // Scripted replies for `method` not yet taken.
   size_t PendingScript(const std::string& method) {
@@ -190,6 +203,7 @@ class FakeTelegram {
   std::mutex mu_;
   std::condition_variable cv_;
   bool closing_ = false;
+  bool released_ = false;
   std::map<std::string, std::deque<FakeReply>> script_;
   std::vector<FakeCall> calls_;
   std::deque<boost::json::object> updates_;

@@ -405,7 +405,9 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   if (p.llm) RegisterLlmMetrics(*p.metrics, *p.llm);
   p.analyst = std::make_unique<ForwardingAnalyst>(p.llm ? *p.llm : *p.builtin);
   if (p.llm) p.llm_recheck = std::make_unique<LlmRecheck>(*p.llm, config.llm_recheck_interval_ms);
-  p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock);
+  jobs::JobRunnerOptions job_options;
+  job_options.lease_ms = config.job_lease_ms;
+  p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock, job_options);
   RegisterJobMetrics(*p.metrics, *p.jobs, *p.store, clock);
   RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));

@@ -56,6 +56,10 @@ std::vector<Option> BuildOptions() {
       "environment QUELL_DB). Empty: SQLite",
       Text(&Config::store_url), Shown::kSecret);
   o.back().key.env = "QUELL_DB";  // the short name: QUELL_DB=postgres://... quell serve
+  add("store.job_lease", "5m",
+      "how long a node holds a background job it claimed; a job whose node died is run again "
+      "by another once this ends",
+      Duration(&Config::job_lease_ms, 100));
   add("storage.synchronous_full", "false",
       "fsync the SQLite WAL on every commit (survives power loss; slower). Process crashes "
       "never lose a commit either way",
