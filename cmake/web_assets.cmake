@@ -8,6 +8,8 @@
 set(QUELL_WEB_ASSETS
     "/assets/dom.js=web/dom.js"
     "/assets/app.js=web/app.js"
+    "/assets/silences.js=web/silences.js"
+    "/assets/oncall.js=web/oncall.js"
     "/assets/app.css=web/app.css"
     "/assets/index.html=web/index.html"
     "/assets/login.html=web/login.html"

@@ -215,6 +215,7 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Send("GET", "/api/v1/schedules/{name}", "/api/v1/schedules/primary", 200);
   Send("GET", "/api/v1/oncall", "/api/v1/oncall?schedule=primary", 200);
   Send("GET", "/api/v1/oncall", "/api/v1/oncall", 200);
+  Send("GET", "/api/v1/oncall", "/api/v1/oncall?schedule=primary&at=2099-01-01T00:00:00Z", 200);
   Send("POST", "/api/v1/schedules", "/api/v1/schedules", 201,
        R"({"name":"old","time_zone":"UTC","layers":[{"users":[],"rotation":"7d",)"
        R"("handoff":"2026-01-05T09:00:00Z"}]})");
@@ -260,6 +261,7 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Send("POST", "/api/v1/schedules/{name}/overrides", "/api/v1/schedules/primary/overrides", 400,
        R"({"user":"bo"})");
   Send("GET", "/api/v1/oncall", "/api/v1/oncall?schedule=nope", 404);
+  Send("GET", "/api/v1/oncall", "/api/v1/oncall?at=soon", 400);
   Send("DELETE", "/api/v1/schedules/{name}", "/api/v1/schedules/nope", 404);
   Send("DELETE", "/api/v1/schedules/{name}/overrides/{id}",
        "/api/v1/schedules/primary/overrides/nope", 404);

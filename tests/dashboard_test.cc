@@ -63,6 +63,8 @@ TEST(Dashboard, AssetsAreEmbeddedTypedCachedAndSmall) {
        {Want{"/", "text/html; charset=utf-8", "/assets/app.js"},
         Want{"/assets/dom.js", "text/javascript; charset=utf-8", "createTextNode"},
         Want{"/assets/app.js", "text/javascript; charset=utf-8", "X-CSRF-Token"},
+        Want{"/assets/silences.js", "text/javascript; charset=utf-8", "/api/v1/silences"},
+        Want{"/assets/oncall.js", "text/javascript; charset=utf-8", "/api/v1/oncall"},
         Want{"/assets/app.css", "text/css; charset=utf-8", "focus-visible"},
         Want{"/assets/uPlot.iife.min.js", "text/javascript; charset=utf-8", "uPlot"},
         Want{"/assets/uPlot.min.css", "text/css; charset=utf-8", ".uplot"}}) {

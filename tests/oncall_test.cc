@@ -109,6 +109,44 @@ TEST_F(OnCallApiTest, TheRotationAndAnOverrideDecideWhoIsOnCall) {
   EXPECT_EQ(Get("/api/v1/oncall").at("oncall").as_array().size(), 1u);
 }
 
+// ?at= asks who is on call at another instant: at `until` is who is next (the dashboard's
+// question), an override there included; a time that does not parse names the field.
+TEST_F(OnCallApiTest, AtAsksWhoIsOnCallAtAnotherInstant) {
+  ASSERT_EQ(PutPrimary().status, 201);
+  json::value now = Get("/api/v1/oncall?schedule=primary");
+  ASSERT_EQ(now.at("user").as_string(), "ana");
+  const std::string until(now.at("until").as_string());
+  json::value next = Get("/api/v1/oncall?schedule=primary&at=" + until);
+  EXPECT_EQ(next.at("user").as_string(), "bo");
+  EXPECT_EQ(next.at("until").as_string(), FormatRfc3339(handoff_ + 48 * kHourMs));
+  // Epoch milliseconds too; a day later it is ana's turn again.
+  EXPECT_EQ(Get("/api/v1/oncall?schedule=primary&at=" + std::to_string(handoff_ + 49 * kHourMs))
+                .at("user")
+                .as_string(),
+            "ana");
+
+  // cy overrides the first two hours of bo's shift: cy is next, until the override ends.
+  HttpResult override_ = server_.Post("/api/v1/schedules/primary/overrides",
+                                      R"({"user":"cy","starts_at":")" + until + R"(","ends_at":")" +
+                                          FormatRfc3339(handoff_ + 26 * kHourMs) + R"("})",
+                                      server_.admin_token());
+  ASSERT_EQ(override_.status, 201) << override_.body;
+  EXPECT_EQ(Get("/api/v1/oncall?schedule=primary").at("user").as_string(), "ana");
+  next = Get("/api/v1/oncall?schedule=primary&at=" + until);
+  EXPECT_EQ(next.at("user").as_string(), "cy");
+  EXPECT_EQ(next.at("until").as_string(), FormatRfc3339(handoff_ + 26 * kHourMs));
+  json::value all = Get("/api/v1/oncall?at=" + until);
+  ASSERT_EQ(all.at("oncall").as_array().size(), 1u);
+  EXPECT_EQ(all.at("oncall").at(0).at("user").as_string(), "cy");
+
+  for (const char* bad : {"/api/v1/oncall?schedule=primary&at=tomorrow", "/api/v1/oncall?at=x"}) {
+    HttpResult answer = server_.Get(bad, server_.admin_token());
+    EXPECT_EQ(answer.status, 400) << bad << " " << answer.body;
+    if (answer.status == 400)
+      EXPECT_EQ(json::parse(answer.body).at("error").at("field").as_string(), "at");
+  }
+}
+
 TEST_F(OnCallApiTest, UsersAreListedAndDeletedOnlyWhenNoScheduleNamesThem) {
   ASSERT_EQ(PutPrimary().status, 201);
   json::value users = Get("/api/v1/users");

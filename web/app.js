@@ -1,5 +1,6 @@
-// Quell dashboard: plain JS, no framework. Two views by URL hash: the incident list ("#/") and an
-// incident ("#/incidents/ID"). Data comes from the REST API with the session cookie; requests
+// Quell dashboard: plain JS, no framework. Views by URL hash: the incident list ("#/"), an
+// incident ("#/incidents/ID"), silences ("#/silences", silences.js) and who is on call
+// ("#/oncall", oncall.js). Data comes from the REST API with the session cookie; requests
 // that change state echo the quell_csrf cookie in X-CSRF-Token. Everything user-supplied is put
 // into the page as text (never as HTML).
 'use strict';
@@ -42,6 +43,7 @@ class ApiError extends Error {
   constructor(status, body) {
     super((body && body.error && body.error.message) || ('HTTP ' + status));
     this.status = status;
+    this.field = (body && body.error && body.error.field) || '';  // the request's bad field
   }
 }
 
@@ -69,13 +71,21 @@ function toast(text) {
   toast.timer = setTimeout(() => { el.textContent = ''; }, 4000);
 }
 
+// A length of time in its largest unit: 45s, 12m, 3h, 2d.
+function span(ms) {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return s + 's';
+  // Rounded first, so 59m50s reads 1h, not 60m.
+  if (Math.round(s / 60) < 60) return Math.round(s / 60) + 'm';
+  if (Math.round(s / 3600) < 24) return Math.round(s / 3600) + 'h';
+  return Math.round(s / 86400) + 'd';
+}
+
+// "5m ago" for a past instant, "in 5m" for a future one.
 function ago(iso) {
   if (!iso) return '';
-  const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
-  if (s < 60) return s + 's ago';
-  if (s < 3600) return Math.round(s / 60) + 'm ago';
-  if (s < 86400) return Math.round(s / 3600) + 'h ago';
-  return Math.round(s / 86400) + 'd ago';
+  const ms = Date.now() - Date.parse(iso);
+  return ms >= 0 ? span(ms) + ' ago' : 'in ' + span(ms);
 }
 
 function when(iso) {
@@ -96,14 +106,19 @@ function show(...nodes) {
   main.replaceChildren(...nodes);
 }
 
-function poll(fn) {
+// Runs fn now and every `every` ms while its view is shown (a new view's poll replaces it).
+function poll(fn, every = POLL_MS) {
   clearTimeout(state.timer);
   const tick = async () => {
     try { await fn(); } catch (e) { if (e.status !== 401) toast(e.message); }
-    state.timer = setTimeout(tick, POLL_MS);
+    state.timer = setTimeout(tick, every);
   };
   tick();
 }
+
+// What a read-only token sees instead of the controls that change something.
+const readOnlyNote = (what) => h('p', { class: 'muted', id: 'read-only' },
+  'Signed in read-only (' + state.me.scope + ' token): ' + what + ' disabled.');
 
 // ---- The incident list ----
 
@@ -268,8 +283,7 @@ function alertsTable(alerts) {
 }
 
 function actionsBar(incident, reload) {
-  if (!state.me.can_act)
-    return h('p', { class: 'muted', id: 'read-only' }, 'Signed in read-only (' + state.me.scope + ' token): actions are disabled.');
+  if (!state.me.can_act) return readOnlyNote('actions are');
   const note = h('textarea', { id: 'note', rows: 1, placeholder: 'what you did or found' });
   const act = (label, path, disabled) => h('button', { type: 'button', disabled, 'data-action': path,
     onclick: async (e) => {
@@ -289,6 +303,18 @@ function actionsBar(incident, reload) {
     h('div', { class: 'note' }, h('label', { for: 'note' }, 'Note'), note),
     act('Acknowledge', 'ack', s !== 'triggered'), act('Resolve', 'resolve', s === 'resolved'),
     act('Reopen', 'reopen', s !== 'resolved'), act('Re-analyse', 'analyze', false));
+}
+
+// Where the incident's escalation stands: the one escalation step's time (escalated_at) or why
+// it has not happened.
+function escalationState(incident) {
+  const silenced = (incident.silenced_by || []).length || Date.parse(incident.silenced_until) > Date.now();
+  const text = incident.escalated_at ? ['escalated ', when(incident.escalated_at), ' (nobody acknowledged in time)']
+    : incident.status !== 'triggered' ? ['not escalated (' + incident.status + ')']
+      : silenced ? ['not escalated: silenced (it waits for the silence to end)']
+        : ['not escalated yet (it escalates if nobody acknowledges in time)'];
+  return h('p', { class: 'escalation muted', 'data-escalated': incident.escalated_at ? 'yes' : 'no' },
+    h('strong', {}, 'Escalation: '), text);
 }
 
 async function renderIncident(id) {
@@ -325,7 +351,8 @@ async function renderIncident(id) {
         (incident.services || []).join(', '), incident.environment ? ' · ' + incident.environment : '',
         ' · opened ', when(incident.opened_at),
         incident.acked_by ? ' · acknowledged by ' + incident.acked_by : '',
-        incident.resolved_by ? ' · resolved by ' + incident.resolved_by : ''));
+        incident.resolved_by ? ' · resolved by ' + incident.resolved_by : ''),
+      escalationState(incident));
     // The action bar is rebuilt only when the status changes, so a note being typed survives polls.
     if (incident.status !== lastStatus) {
       actions.replaceChildren(actionsBar(incident, load));
@@ -363,9 +390,19 @@ async function renderIncident(id) {
 
 // ---- Start ----
 
+const VIEWS = [[/^#\/silences/, 'silences', () => renderSilences()], [/^#\/oncall/, 'oncall', () => renderOnCall()],
+  [/^#\/incidents\/(\d+)/, 'incidents', (m) => renderIncident(m[1])], [/^/, 'incidents', () => renderList()]];
+
 function route() {
-  const m = location.hash.match(/^#\/incidents\/(\d+)/);
-  if (m) renderIncident(m[1]); else renderList();
+  document.title = 'Quell';
+  for (const [pattern, nav, render] of VIEWS) {
+    const m = location.hash.match(pattern);
+    if (!m) continue;
+    for (const a of document.querySelectorAll('nav.views a'))
+      if (a.dataset.view === nav) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    render(m);
+    break;
+  }
   document.getElementById('main').focus();
 }
 

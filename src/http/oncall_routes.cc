@@ -1,9 +1,9 @@
 // People and schedules (issue 21): users (POST/GET /api/v1/users, DELETE /api/v1/users/{name}),
 // schedules (POST/GET /api/v1/schedules, GET/DELETE /api/v1/schedules/{name}), overrides
 // (POST /api/v1/schedules/{name}/overrides, DELETE .../overrides/{id}) and who is on call
-// (GET /api/v1/oncall). Writes need admin, as silences and incident actions do; reads need
-// read. A POST of an existing user or schedule replaces it (200 instead of 201). The rules are in
-// src/oncall/.
+// (GET /api/v1/oncall, now or ?at= another instant). Writes need admin, as silences and
+// incident actions do; reads need read. A POST of an existing user or schedule replaces it (200
+// instead of 201). The rules are in src/oncall/.
 #include <boost/json.hpp>
 
 #include "http/json_response.h"
@@ -122,16 +122,18 @@ void AddOverride(const ApiDeps& deps, const HttpRequest& request, const std::str
                  "/api/v1/schedules/" + schedule + "/overrides/" + added->id));
 }
 
-// ?schedule=NAME: that schedule's answer; without it, {"oncall": [one per schedule]}.
+// ?schedule=NAME: that schedule's answer; without it, {"oncall": [one per schedule]}. ?at=TIME
+// asks about another instant than now (the dashboard asks at `until` who is next).
 void WhoIsOnCall(const ApiDeps& deps, const HttpRequest& request, Responder respond) {
-  const TimeMs now = deps.clock.Now();
+  auto at = TimeQueryParam(request, "at", deps.clock.Now());
+  if (!at) return respond(ErrorResponse(at.error()));
   const std::string schedule = request.Query("schedule");
   if (!schedule.empty()) {
-    auto on_call = deps.engine.oncall().WhoIsOnCall(schedule, now);
+    auto on_call = deps.engine.oncall().WhoIsOnCall(schedule, *at);
     if (!on_call) return respond(ErrorResponse(on_call.error()));
     return respond(JsonResponse(200, model::OnCallToJson(schedule, *on_call)));
   }
-  auto all = deps.engine.oncall().WhoIsOnCallEverywhere(now);
+  auto all = deps.engine.oncall().WhoIsOnCallEverywhere(*at);
   if (!all) return respond(ErrorResponse(all.error()));
   json::array items;
   for (const auto& [each, on_call] : *all) items.push_back(model::OnCallToJson(each.name, on_call));

@@ -3,8 +3,10 @@
 // alerts over HTTP, signs in with a one-time link from `quell login-link` (which works once),
 // finds the incident in the list, opens it, acknowledges it in the browser and checks the state
 // through the API; a read-only token (signed in by /login?token=, as scripts do) sees the
-// incident but no actions; signing out ends the session on the server; the API reference
-// (/api/docs) renders every route without signing in. Saves screenshots into
+// incident but no actions; the Silences page creates a silence (an API error shown on the field
+// first) and expires it, and a read-only token sees the list without the form; the On call page
+// shows who the API says is on call now and next; signing out ends the session on the server;
+// the API reference (/api/docs) renders every route without signing in. Saves screenshots into
 // --artifacts. Fails loudly, never skips.
 //
 // Usage: node tests/browser/dashboard.mjs --bin build/release/quell [--artifacts DIR]
@@ -89,11 +91,18 @@ async function main() {
       executablePath: CHROMIUM, headless: true,
       args: process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : [],
     });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // A browser zone other than the schedule's, so the On call page shows both.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Berlin' });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // The browser logs every 4xx answer; the one 400 the silence form is meant to get is not an error.
+    let refusedSilences = 0;
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (m.location().url === base + '/api/v1/silences' && m.text().includes('400') && ++refusedSilences === 1) return;
+      errors.push(m.text() + ' (' + m.location().url + ')');
+    });
 
     // Sign in with the link: the code leaves the address bar; the session cookie is HttpOnly
     // and holds a session id, not the token.
@@ -127,6 +136,7 @@ async function main() {
     check(state.body.timeline.some((e) => e.kind === 'acked' && e.note === 'looking at the pool' && e.actor === 'admin'),
       'timeline has the ack with actor and note');
     await page.locator('.timeline .k-acked').waitFor({ timeout: 10000 });
+    await page.locator('.escalation', { hasText: 'not escalated (acknowledged)' }).waitFor({ timeout: 10000 });
 
     // A silence by matchers: the incident view shows the badge with the silence's id.
     const silence = await call(base, token, 'POST', '/api/v1/silences',
@@ -135,6 +145,77 @@ async function main() {
     const silenced = page.locator(`h1 + p .badge.silenced[data-silenced-by="${silence.body.id}"]`);
     await silenced.waitFor({ timeout: 15000 });
     await page.screenshot({ path: path.join(artifacts, 'dashboard-incident.png'), fullPage: true });
+
+    // The Silences page: the silence made through the API is active; one starting in an hour
+    // is pending.
+    const later = await call(base, token, 'POST', '/api/v1/silences', { matchers: [{ name: 'environment', op: '=', value: 'prod' }],
+      starts_at: new Date(Date.now() + 3600e3).toISOString(), duration: '30m', comment: 'db upgrade' });
+    check(later.status === 201, 'pending silence created: ' + JSON.stringify(later.body));
+    await page.locator('nav.views a', { hasText: 'Silences' }).click();
+    await page.locator(`section[data-silence-state="active"] tr[data-silence-id="${silence.body.id}"]`).waitFor({ timeout: 10000 });
+    await page.locator(`section[data-silence-state="pending"] tr[data-silence-id="${later.body.id}"]`, { hasText: 'starts in' }).waitFor();
+    // A regex that does not compile: the API's 400 is shown beside the form on the field it
+    // names, and nothing typed is lost.
+    const form = page.locator('#silence-form');
+    await form.locator('.m-name').fill('service');
+    await form.locator('.m-op').selectOption('=~');
+    await form.locator('.m-value').fill('(');
+    await form.getByLabel('Comment').fill('browser silence');
+    await form.getByRole('button', { name: 'Create silence' }).click();
+    await page.locator('#silence-error', { hasText: 'matchers[0].value' }).waitFor({ timeout: 10000 });
+    check(await form.locator('.m-value').getAttribute('aria-invalid') === 'true', 'the bad field is marked');
+    check(await form.getByLabel('Comment').inputValue() === 'browser silence', 'the comment survives the error');
+    check((await call(base, token, 'GET', '/api/v1/silences')).body.silences.length === 2, 'nothing created by the bad request');
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-silence-error.png'), fullPage: true });
+    // Fixed, with a second matcher: created, as the API shows.
+    await form.locator('.m-value').fill('check.*');
+    await form.getByRole('button', { name: 'Add matcher' }).click();
+    await form.locator('.m-name').nth(1).fill('environment');
+    await form.locator('.m-op').nth(1).selectOption('!=');
+    await form.locator('.m-value').nth(1).fill('staging');
+    await form.getByRole('button', { name: 'Create silence' }).click();
+    let made = null;
+    for (let i = 0; i < 100 && !made; i++) {
+      made = (await call(base, token, 'GET', '/api/v1/silences')).body.silences.find((x) => x.comment === 'browser silence');
+      if (!made) await new Promise((r) => setTimeout(r, 100));
+    }
+    check(made, 'the silence made in the browser is in the API');
+    check(JSON.stringify(made.matchers) === JSON.stringify([{ name: 'service', op: '=~', value: 'check.*' },
+      { name: 'environment', op: '!=', value: 'staging' }]), 'its matchers: ' + JSON.stringify(made.matchers));
+    check(made.created_by === 'admin' && made.state === 'active', 'by the signed-in token, active: ' + JSON.stringify(made));
+    check(Date.parse(made.ends_at) - Date.parse(made.starts_at) === 2 * 3600e3, 'lasts the 2h asked: ' + JSON.stringify(made));
+    const madeRow = page.locator(`section[data-silence-state="active"] tr[data-silence-id="${made.id}"]`);
+    await madeRow.waitFor({ timeout: 10000 });
+    check((await madeRow.innerText()).includes('service=~check.*'), 'the row shows its matchers');
+    check(await page.locator('#silence-error').innerText() === '', 'the error is gone after a success');
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-silences.png'), fullPage: true });
+    // Expired from its row: the API says so and the row moves to the expired list.
+    await page.locator(`button[data-expire="${made.id}"]`).click();
+    await page.locator(`section[data-silence-state="expired"] tr[data-silence-id="${made.id}"]`).waitFor({ timeout: 10000 });
+    const expired = (await call(base, token, 'GET', '/api/v1/silences')).body.silences.find((x) => x.id === made.id);
+    check(expired.state === 'expired', 'API says expired, got ' + expired.state);
+
+    // The On call page: a daily rotation of ana then bo in New York whose first shift began an
+    // hour ago. The page shows whom the API names now, until when, and next.
+    for (const name of ['ana', 'bo'])
+      check((await call(base, token, 'POST', '/api/v1/users', { name })).status === 201, 'user ' + name);
+    const sched = await call(base, token, 'POST', '/api/v1/schedules', { name: 'primary', time_zone: 'America/New_York',
+      layers: [{ users: ['ana', 'bo'], rotation: '24h', handoff: new Date(Date.now() - 3600e3).toISOString() }] });
+    check(sched.status === 201, 'schedule created: ' + JSON.stringify(sched.body));
+    const now = (await call(base, token, 'GET', '/api/v1/oncall?schedule=primary')).body;
+    const next = (await call(base, token, 'GET', '/api/v1/oncall?schedule=primary&at=' + encodeURIComponent(now.until))).body;
+    check(now.user === 'ana' && next.user === 'bo', 'API: ana now, bo next; got ' + now.user + ', ' + next.user);
+    await page.locator('nav.views a', { hasText: 'On call' }).click();
+    const card = page.locator('section[data-schedule="primary"]');
+    await card.locator('dd[data-now]').waitFor({ timeout: 10000 });
+    check(await card.locator('dd[data-now]').getAttribute('data-now') === now.user, 'on call now as the API says');
+    check((await card.locator('dd[data-now]').innerText()).trim() === now.user, 'the name is shown');
+    check(await card.locator('dd[data-until]').getAttribute('data-until') === now.until, 'until as the API says');
+    const untilText = await card.locator('dd[data-until]').innerText();
+    check(/E[SD]T/.test(untilText) && /your time .*(CET|CEST|GMT\+1|GMT\+2)/.test(untilText), 'until in both zones: ' + untilText);
+    check(await card.locator('dd[data-next]').getAttribute('data-next') === next.user, 'next as the API says');
+    check(await page.locator('nav.views a[aria-current="page"]').innerText() === 'On call', 'the nav marks the page');
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-oncall.png'), fullPage: true });
 
     // A read-only token sees the incident but cannot act.
     const reader = execFileSync(bin, ['token', 'create', '--data-dir', dataDir, '--name', 'viewer', '--scope', 'read'])
@@ -146,6 +227,13 @@ async function main() {
     await readPage.locator('#read-only').waitFor({ timeout: 10000 });
     check(await readPage.getByRole('button', { name: 'Acknowledge' }).count() === 0, 'no action buttons for read');
     await readPage.screenshot({ path: path.join(artifacts, 'dashboard-phone-readonly.png'), fullPage: true });
+    // Silences: the list, no form, no Expire buttons.
+    await readPage.goto(base + '/#/silences');
+    await readPage.locator(`section[data-silence-state="active"] tr[data-silence-id="${silence.body.id}"]`).waitFor({ timeout: 10000 });
+    check(await readPage.locator('#read-only').count() === 1, 'the read-only note is shown');
+    check(await readPage.locator('#silence-form').count() === 0, 'no create form for read');
+    check(await readPage.locator('button[data-expire]').count() === 0, 'no Expire buttons for read');
+    await readPage.screenshot({ path: path.join(artifacts, 'dashboard-phone-silences-readonly.png'), fullPage: true });
 
     // Signing out clears the cookie and ends the session on the server: a copy of the cookie
     // gets 401.
