@@ -222,6 +222,36 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
   Send("DELETE", "/api/v1/schedules/{name}", "/api/v1/schedules/old", 200);
   Send("POST", "/api/v1/users", "/api/v1/users", 201, R"({"name":"cy"})");
   Send("DELETE", "/api/v1/users/{name}", "/api/v1/users/cy", 200);
+  // Escalation policies and routes; an incident given one shows its escalation state.
+  const std::string policy =
+      R"({"name":"default","steps":[{"after":"0m","notify":[{"schedule":"primary"}]},)"
+      R"({"after":"15m","notify":[{"user":"bo"},{"chat":"-100123"}]}],"repeat":1})";
+  Send("POST", "/api/v1/escalation-policies", "/api/v1/escalation-policies", 201, policy);
+  Send("POST", "/api/v1/escalation-policies", "/api/v1/escalation-policies", 200, policy);
+  Send("PUT", "/api/v1/escalation-policies/{name}", "/api/v1/escalation-policies/db", 201,
+       R"({"steps":[{"after":"5m","notify":[{"user":"ana"}]}]})");
+  Send("GET", "/api/v1/escalation-policies", "/api/v1/escalation-policies", 200);
+  Send("GET", "/api/v1/escalation-policies/{name}", "/api/v1/escalation-policies/db", 200);
+  Send("PUT", "/api/v1/escalation-routes", "/api/v1/escalation-routes", 200,
+       R"({"routes":[{"matchers":[{"name":"service","op":"=~","value":"db.*"}],"policy":"db"}],)"
+       R"("default":"default"})");
+  Send("GET", "/api/v1/escalation-routes", "/api/v1/escalation-routes", 200);
+  Send("DELETE", "/api/v1/escalation-policies/{name}", "/api/v1/escalation-policies/db", 409);
+  Send("POST", "/api/v1/escalation-policies", "/api/v1/escalation-policies", 400,
+       R"({"name":"x","steps":[{"after":"5m","notify":[{"user":"nobody"}]}]})");
+  Send("PUT", "/api/v1/escalation-routes", "/api/v1/escalation-routes", 200,
+       R"({"routes":[],"default":"default"})");
+  Send("DELETE", "/api/v1/escalation-policies/{name}", "/api/v1/escalation-policies/db", 200);
+  json::value paged = Send("POST", "/api/v1/alerts", "/api/v1/alerts", 202,
+                           R"({"service":"escalated","error":"x"})");
+  ASSERT_TRUE(paged.is_object());
+  const std::string paged_path = "/api/v1/incidents/" + std::to_string(paged.at("incident_id").as_int64());
+  json::value with_state;
+  for (int i = 0; i < 100 && !(with_state.is_object() && with_state.at("escalation").is_object()); ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    with_state = Send("GET", "/api/v1/incidents/{id}", paged_path, 200);
+  }
+  ASSERT_TRUE(with_state.at("escalation").is_object()) << "the escalation job chose no policy";
   Send("GET", "/api/v1/me", "/api/v1/me", 200);
   Send("GET", "/healthz", "/healthz", 200);
   Send("GET", "/readyz", "/readyz", 200);

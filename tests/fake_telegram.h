@@ -56,7 +56,13 @@ class FakeTelegram {
         std::lock_guard lock(mu_);
         index = calls_.size();
         calls_.push_back(call);
-        auto& queue = script_[method];
+        // A reply scripted for this method and chat goes first (ScriptForChat).
+        auto* chosen = &script_[method];
+        if (const auto* chat = call.body.if_contains("chat_id"); chat && chat->is_int64()) {
+          auto& for_chat = script_[method + ":" + std::to_string(chat->as_int64())];
+          if (!for_chat.empty()) chosen = &for_chat;
+        }
+        auto& queue = *chosen;
         if (!queue.empty()) {
           reply = queue.front();
           queue.pop_front();
@@ -98,6 +104,10 @@ class FakeTelegram {
     std::lock_guard lock(mu_);
     script_[method].push_back(std::move(reply));
   }
+  // A reply for the next call of `method` to chat `chat_id` only (a 403 to a direct message).
+  void ScriptForChat(const std::string& method, int64_t chat_id, FakeReply reply) {
+    Script(method + ":" + std::to_string(chat_id), std::move(reply));
+  }
   // Answers the requests held by a FakeReply with `hold`.
   void ReleaseHeld() {
     {
@@ -112,7 +122,8 @@ class FakeTelegram {
     auto it = script_.find(method);
     return it == script_.end() ? 0 : it->second.size();
   }
-  // A press of a button, delivered to the next getUpdates.
+  // A press of a button, delivered to the next getUpdates. In a direct message, chat_id is
+  // the user's id.
   void PushCallback(int64_t update_id, int64_t user_id, int64_t chat_id, int64_t message_id,
                     const std::string& data) {
     boost::json::object update{

@@ -216,8 +216,9 @@ std::function<std::vector<http::ReadinessDetail>()> LlmReadinessDetails(
   };
 }
 
-// Runs the analyst for "analyze" jobs, escalates for "escalate" jobs and sweeps the silences for
-// the "silences" job. (Notification jobs: RegisterNotifiers.)
+// Runs the analyst for "analyze" jobs, escalates for "escalate" jobs, takes the steps of escalation
+// policies for "escalation" jobs and sweeps the silences for the "silences" job. (Notification
+// jobs: RegisterNotifiers and RegisterPager.)
 void RegisterEngineJobs(jobs::JobRunner& runner, engine::Engine& engine,
                         analysis::Analyst& analyst, const engine::EvidenceSources& sources) {
   // A job whose incident is gone failed for good: InvalidArgument parks it (JobRunner).
@@ -228,6 +229,10 @@ void RegisterEngineJobs(jobs::JobRunner& runner, engine::Engine& engine,
   runner.Register("escalate", [&engine, outcome](const model::Job& job) -> jobs::JobOutcome {
     auto escalated = engine.Escalate(job.incident_id);
     return outcome(escalated ? Status::Ok() : escalated.error());
+  });
+  runner.Register("escalation", [&engine, outcome](const model::Job& job) -> jobs::JobOutcome {
+    auto stepped = engine.RunEscalation(job.incident_id);
+    return outcome(stepped ? Status::Ok() : stepped.error());
   });
   runner.Register("silences", [&engine](const model::Job&) -> jobs::JobOutcome {
     auto wait = engine.SweepSilences();
@@ -318,6 +323,7 @@ Result<std::unique_ptr<store::Store>> OpenDataDir(const config::Config& config) 
 Status App::StartNotifications(const config::Config& config, const Clock& clock, Parts& p) {
   QUELL_RETURN_IF_ERROR(CheckNotifyConfig(config));
   std::vector<notify::Notifier*> notifiers;
+  notify::TelegramNotifier* telegram = nullptr;  // pages escalation steps
   if (TelegramConfigured(config) || !config.webhook_url.empty())
     p.notify_http = net::NewCurlHttpClient();
   if (TelegramConfigured(config)) {
@@ -329,6 +335,7 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
     p.notifiers.push_back(std::make_unique<notify::TelegramNotifier>(*p.telegram_api, *p.store,
                                                                      *p.pacer, clock, options));
     notify::Notifier& telegram_notifier = *p.notifiers.back();
+    telegram = static_cast<notify::TelegramNotifier*>(p.notifiers.back().get());
     notify::TelegramAccess access{
         {config.telegram_chat_ids.begin(), config.telegram_chat_ids.end()},
         {config.telegram_allowed_user_ids.begin(), config.telegram_allowed_user_ids.end()}};
@@ -369,6 +376,7 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
   notify::RegisterNotifiers(*p.jobs, *p.store, clock, std::move(notifiers), DashboardUrl(config),
                             NotificationCounter(*p.metrics, p.notifiers),
                             [&engine](int64_t id) { return engine.ReconcileSilence(id); });
+  notify::RegisterPager(*p.jobs, *p.store, clock, telegram, DashboardUrl(config));
   return Status::Ok();
 }
 

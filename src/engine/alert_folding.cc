@@ -123,7 +123,7 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
       if (!open) {
         MarkReopened(incident);
         result.outcome = IngestOutcome::kReopened;
-        QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kEscalateJob, incident.id, now));
+        QUELL_RETURN_IF_ERROR(EnqueueEscalationOnce(tx, incident.id, now));
         if (!(flapping_now || incident.flapping)) {
           QUELL_RETURN_IF_ERROR(AppendIncidentEvent(tx, incident.id, EventKind::kReopened,
                                                     kSystemActor, alert.fingerprint,
@@ -156,7 +156,7 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
     incident = std::move(*candidate);
     MarkReopened(incident);
     result.outcome = IngestOutcome::kReopened;
-    QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kEscalateJob, incident.id, now));
+    QUELL_RETURN_IF_ERROR(EnqueueEscalationOnce(tx, incident.id, now));
     QUELL_RETURN_IF_ERROR(AppendIncidentEvent(tx, incident.id, EventKind::kReopened, kSystemActor,
                                               alert.fingerprint, "related alert fired", now));
   } else {
@@ -171,9 +171,9 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
   incident.firing_count += 1;
   incident.updated_at = now;
   incident.last_alert_at = now;
-  if (incident.id == 0) {
+  const bool opened = incident.id == 0;
+  if (opened) {
     QUELL_ASSIGN_OR_RETURN(incident.id, tx.InsertIncident(incident));
-    QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kEscalateJob, incident.id, now));
   } else {
     QUELL_RETURN_IF_ERROR(tx.UpdateIncident(incident));
   }
@@ -192,6 +192,8 @@ Result<IngestResult> Engine::ApplyFiring(store::StoreTx& tx, const model::Normal
   const bool update = result.outcome == IngestOutcome::kJoined;
   QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kNotifyJob, incident.id,
                                     update ? now + options_.notify_update_delay_ms : now));
+  // After the notification: of the jobs due now, the card goes first.
+  if (opened) QUELL_RETURN_IF_ERROR(EnqueueEscalationOnce(tx, incident.id, now));
   return result;
 }
 

@@ -38,7 +38,12 @@ std::optional<Action> ParseAction(std::string_view text) {
 }
 
 Engine::Engine(store::Store& store, const Clock& clock, EngineOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)), silences_(store, clock), oncall_(store, clock) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      silences_(store, clock),
+      oncall_(store, clock),
+      escalation_(store, oncall_) {}
 
 Engine::~Engine() { Shutdown(); }
 
@@ -189,6 +194,18 @@ Status Engine::EnqueueOnce(store::StoreTx& tx, const char* kind, int64_t inciden
   return EnqueueJob(tx, kind, incident_id, run_at);
 }
 
+Status Engine::EnqueueEscalation(store::StoreTx& tx, int64_t incident_id, TimeMs now) {
+  if (options_.escalate_after_ms > 0)
+    QUELL_RETURN_IF_ERROR(
+        EnqueueJob(tx, kEscalateJob, incident_id, now + options_.escalate_after_ms));
+  return EnqueueJob(tx, kEscalationJob, incident_id, now);
+}
+
+Status Engine::EnqueueEscalationOnce(store::StoreTx& tx, int64_t incident_id, TimeMs now) {
+  QUELL_RETURN_IF_ERROR(EnqueueOnce(tx, kEscalateJob, incident_id, now));
+  return EnqueueOnce(tx, kEscalationJob, incident_id, now);
+}
+
 Result<model::Incident> Engine::Act(int64_t incident_id, Action action, const std::string& actor,
                                     const std::string& note, TimeMs silence_ms) {
   QUELL_ASSIGN_OR_RETURN(model::Incident incident, RetryOnConflict([&] {
@@ -258,9 +275,10 @@ Result<model::Incident> Engine::ApplyAction(int64_t incident_id, Action action,
   QUELL_RETURN_IF_ERROR(tx->UpdateIncident(incident));
   QUELL_RETURN_IF_ERROR(AppendIncidentEvent(*tx, incident.id, kind, actor, "", note, now));
   QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident.id, now));
-  if ((action == Action::kUnack || action == Action::kReopen) && options_.escalate_after_ms > 0)
-    QUELL_RETURN_IF_ERROR(
-        EnqueueJob(*tx, kEscalateJob, incident.id, now + options_.escalate_after_ms));
+  if (action == Action::kUnack || action == Action::kReopen)
+    QUELL_RETURN_IF_ERROR(EnqueueEscalation(*tx, incident.id, now));
+  else if (action == Action::kUnsilence)  // the policy's steps start over
+    QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kEscalationJob, incident.id, now));
   QUELL_RETURN_IF_ERROR(tx->Commit());
   return incident;
 }
@@ -269,6 +287,9 @@ Result<bool> Engine::Escalate(int64_t incident_id) {
   if (options_.escalate_after_ms <= 0) return false;
   QUELL_ASSIGN_OR_RETURN(bool held_back, ReconcileSilence(incident_id));
   if (held_back) return false;  // the silence's end enqueues a new escalate job
+  // An incident given an escalation policy follows it instead (RunEscalation).
+  QUELL_ASSIGN_OR_RETURN(auto snapshot, EscalationSnapshotOf(incident_id));
+  if (snapshot) return false;
   return RetryOnConflict([&] { return TryEscalate(incident_id); });
 }
 
@@ -281,11 +302,7 @@ Result<bool> Engine::TryEscalate(int64_t incident_id) {
   model::Incident incident = std::move(*found);
   if (incident.status != model::IncidentStatus::kTriggered || incident.escalated_at != 0)
     return false;
-  TimeMs since = incident.opened_at;
-  for (const auto& e : events)
-    if (e.kind == model::EventKind::kReopened || e.kind == model::EventKind::kUnacked ||
-        e.kind == model::EventKind::kSilenceEnded)
-      since = std::max(since, e.at);
+  const TimeMs since = TriggeredSince(incident, events);
   const TimeMs now = clock_.Now();
   const TimeMs due = std::max(since + options_.escalate_after_ms, incident.silenced_until);
   if (now < due) {  // not yet, or silenced meanwhile: come back then

@@ -30,7 +30,9 @@
 #include "model/analysis.h"
 #include "model/deploy.h"
 #include "model/topology.h"
+#include "engine/escalation_policies.h"
 #include "engine/silences.h"
+#include "model/escalation.h"
 #include "oncall/directory.h"
 #include "store/store.h"
 
@@ -162,6 +164,18 @@ class Engine {
   // matchers, it is dropped: the silence's end enqueues a new one. Returns whether it escalated.
   Result<bool> Escalate(int64_t incident_id);
 
+  // Escalation policies (engine/escalation.cc). Runs an "escalation" job: on the first run
+  // after the incident opened, chooses its policy (EscalationPolicies::Choose) and keeps a copy;
+  // then takes the next step if it is due (an escalation_step timeline entry and an
+  // "escalation.page" job naming who to page, resolved now), and enqueues this job again for
+  // the step after, or for when the step is due. Does nothing (and records nothing) while the
+  // incident is acknowledged, resolved or silenced; unack, reopen, unsilence and a silence's end
+  // enqueue it again, and the steps start over from there. No policy for the incident: false,
+  // and escalation.after's single step (Escalate) applies. Returns whether it took a step.
+  Result<bool> RunEscalation(int64_t incident_id);
+  // The incident's policy and how far it has got; nullopt when it was given none.
+  Result<std::optional<model::EscalationState>> EscalationStateOf(int64_t incident_id);
+
   // Silences by matchers (engine/silencing.cc). The ids of the active silences that match every
   // firing alert of the incident (sorted; empty when one is not matched or none fires). Reads
   // the incident's alerts only while some silence is active.
@@ -194,6 +208,8 @@ class Engine {
   Silences& silences() { return silences_; }
   // Users, schedules and overrides: who is on call, how to reach them.
   oncall::Directory& oncall() { return oncall_; }
+  // Escalation policies and the routes that pick one.
+  EscalationPolicies& escalation() { return escalation_; }
   // Quell's clock, which every window and on-call answer uses.
   const Clock& clock() const { return clock_; }
   const EngineOptions& options() const { return options_; }
@@ -216,6 +232,16 @@ class Engine {
   Result<std::vector<std::vector<IngestResult>>> TryGroup(const std::vector<Pending>& group);
   // One attempt at Escalate's transaction.
   Result<bool> TryEscalate(int64_t incident_id);
+  // The copy of its policy the incident was given, if any.
+  Result<std::optional<model::EscalationSnapshot>> EscalationSnapshotOf(int64_t incident_id);
+  // One attempt at RunEscalation's step.
+  Result<bool> TryEscalationStep(int64_t incident_id, const model::EscalationPolicy& policy);
+  // Who the n-th step (over every round) pages now.
+  Result<model::Page> PageFor(const model::EscalationPolicy& policy, size_t n, TimeMs now);
+  // The incident became triggered again (or anew): escalation.after's step, and the policy's
+  // steps from the first. EnqueueEscalationOnce is for the group-commit transaction.
+  Status EnqueueEscalation(store::StoreTx& tx, int64_t incident_id, TimeMs now);
+  Status EnqueueEscalationOnce(store::StoreTx& tx, int64_t incident_id, TimeMs now);
   // One attempt at RecordDeploys' transaction.
   Status TryRecordDeploys(std::vector<model::Deploy>& deploys);
   Result<std::vector<IngestResult>> ApplyBatch(store::StoreTx& tx,
@@ -249,6 +275,7 @@ class Engine {
   EngineCounters counters_;
   Silences silences_;
   oncall::Directory oncall_;
+  EscalationPolicies escalation_;
   std::shared_ptr<const model::Topology> topology_ = std::make_shared<model::Topology>();
   // Jobs already enqueued in the transaction being built (only the leader touches it).
   // Keyed by the kind constants of incident_changes.h, so the views stay valid.

@@ -35,6 +35,7 @@ TEST_F(EngineTest, FirstAlertOpensIncidentAndEnqueuesJobs) {
   std::sort(kinds.begin(), kinds.end());
   EXPECT_EQ(kinds, (std::vector<std::string>{"analyze:" + std::to_string(r.incident_id),
                                              "escalate:" + std::to_string(r.incident_id),
+                                             "escalation:" + std::to_string(r.incident_id),
                                              "notify:" + std::to_string(r.incident_id)}));
   for (const auto& j : *jobs) {
     if (j.kind == "escalate") {

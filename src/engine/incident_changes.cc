@@ -76,6 +76,15 @@ Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::Eve
   return AppendIncidentEvent(tx, incident_id, kind, kSystemActor, fingerprint, note, now);
 }
 
+TimeMs TriggeredSince(const model::Incident& incident, const std::vector<model::Event>& events) {
+  TimeMs since = incident.opened_at;
+  for (const auto& e : events)
+    if (e.kind == model::EventKind::kReopened || e.kind == model::EventKind::kUnacked ||
+        e.kind == model::EventKind::kSilenceEnded)
+      since = std::max(since, e.at);
+  return since;
+}
+
 Status EnqueueJob(store::StoreTx& tx, const char* kind, int64_t incident_id, TimeMs now) {
   model::Job job;
   job.kind = kind;

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -38,10 +39,18 @@ Status AppendIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::Event
 Status CollapseIncidentEvent(store::StoreTx& tx, int64_t incident_id, model::EventKind kind,
                              std::string_view fingerprint, std::string_view note, TimeMs now);
 
+// When the incident last became triggered: opened, reopened, unacknowledged or its silence by
+// matchers ended (escalation counts from here).
+TimeMs TriggeredSince(const model::Incident& incident, const std::vector<model::Event>& events);
+
 // Outbox job kinds.
 inline constexpr const char* kNotifyJob = "notify";
 inline constexpr const char* kAnalyzeJob = "analyze";
-inline constexpr const char* kEscalateJob = "escalate";
+inline constexpr const char* kEscalateJob = "escalate";  // escalation.after's single step
+// Escalation policies: the next step of the incident's policy (Engine::RunEscalation), and the
+// notifications of one step taken (payload: model::Page; handled by notify).
+inline constexpr const char* kEscalationJob = "escalation";
+inline constexpr const char* kEscalationPageJob = "escalation.page";
 // Not about one incident (incident_id 0): Engine::SweepSilences.
 inline constexpr const char* kSilencesJob = "silences";
 

@@ -6,12 +6,13 @@
 
 namespace quell::engine {
 
-Result<SilenceMatcher> SilenceMatcher::Compile(model::Silence silence) {
-  SilenceMatcher compiled;
+Result<CompiledMatchers> CompiledMatchers::Compile(std::vector<model::Matcher> matchers,
+                                                   const std::string& path) {
+  CompiledMatchers compiled;
   RE2::Options options;
   options.set_log_errors(false);
-  for (size_t i = 0; i < silence.matchers.size(); ++i) {
-    const model::Matcher& m = silence.matchers[i];
+  for (size_t i = 0; i < matchers.size(); ++i) {
+    const model::Matcher& m = matchers[i];
     if (m.op != model::MatchOp::kRegex && m.op != model::MatchOp::kNotRegex) {
       compiled.regexes_.push_back(nullptr);
       continue;
@@ -19,18 +20,18 @@ Result<SilenceMatcher> SilenceMatcher::Compile(model::Silence silence) {
     // Anchored at both ends, as Alertmanager does.
     auto re = std::make_shared<const RE2>("^(?:" + m.value + ")$", options);
     if (!re->ok()) {
-      const std::string field = "matchers[" + std::to_string(i) + "].value";
+      const std::string field = path + "[" + std::to_string(i) + "].value";
       return Error(InvalidArgument(field + " is not a valid regex: " + re->error(), field));
     }
     compiled.regexes_.push_back(std::move(re));
   }
-  compiled.silence_ = std::move(silence);
+  compiled.matchers_ = std::move(matchers);
   return compiled;
 }
 
-bool SilenceMatcher::Matches(const model::NormalizedAlert& alert) const {
-  for (size_t i = 0; i < silence_.matchers.size(); ++i) {
-    const model::Matcher& m = silence_.matchers[i];
+bool CompiledMatchers::Matches(const model::NormalizedAlert& alert) const {
+  for (size_t i = 0; i < matchers_.size(); ++i) {
+    const model::Matcher& m = matchers_[i];
     const std::string value = MatcherFieldValue(alert, m.name);
     bool ok = false;
     switch (m.op) {
@@ -50,6 +51,11 @@ bool SilenceMatcher::Matches(const model::NormalizedAlert& alert) const {
     if (!ok) return false;
   }
   return true;
+}
+
+Result<SilenceMatcher> SilenceMatcher::Compile(model::Silence silence) {
+  QUELL_ASSIGN_OR_RETURN(CompiledMatchers matchers, CompiledMatchers::Compile(silence.matchers));
+  return SilenceMatcher(std::move(silence), std::move(matchers));
 }
 
 std::string MatcherFieldValue(const model::NormalizedAlert& alert, std::string_view name) {

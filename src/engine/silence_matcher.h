@@ -1,7 +1,8 @@
-// A Silence with its regexes compiled, and whether it matches an alert. Alertmanager semantics:
+// Matchers with their regexes compiled, and whether they match an alert. Alertmanager semantics:
 // every matcher must match; a field or label the alert lacks is the empty string (so `!=` and
 // `!~` match it); regexes are RE2, anchored at both ends (`check.*` matches "checkout", not
-// "xcheck"). Immutable after Compile, so safe to share between threads.
+// "xcheck"). Silences and escalation routes both match with CompiledMatchers. Immutable after
+// Compile, so safe to share between threads.
 #pragma once
 
 #include <memory>
@@ -19,19 +20,34 @@ class RE2;
 
 namespace quell::engine {
 
+class CompiledMatchers {
+ public:
+  // InvalidArgument naming "<path>[i].value" when a regex does not compile.
+  static Result<CompiledMatchers> Compile(std::vector<model::Matcher> matchers,
+                                          const std::string& path = "matchers");
+  bool Matches(const model::NormalizedAlert& alert) const;
+
+ private:
+  CompiledMatchers() = default;
+  std::vector<model::Matcher> matchers_;
+  // One per matcher; null for = and !=.
+  std::vector<std::shared_ptr<const re2::RE2>> regexes_;
+};
+
+// A silence with its matchers compiled.
 class SilenceMatcher {
  public:
   // InvalidArgument naming "matchers[i].value" when a regex does not compile.
   static Result<SilenceMatcher> Compile(model::Silence silence);
 
-  bool Matches(const model::NormalizedAlert& alert) const;
+  bool Matches(const model::NormalizedAlert& alert) const { return matchers_.Matches(alert); }
   const model::Silence& silence() const { return silence_; }
 
  private:
-  SilenceMatcher() = default;
+  SilenceMatcher(model::Silence silence, CompiledMatchers matchers)
+      : silence_(std::move(silence)), matchers_(std::move(matchers)) {}
   model::Silence silence_;
-  // One per matcher; null for = and !=.
-  std::vector<std::shared_ptr<const re2::RE2>> regexes_;
+  CompiledMatchers matchers_;
 };
 
 // The value a matcher named `name` sees: service, environment, name, source, severity (its

@@ -48,9 +48,7 @@ Result<bool> Engine::ReconcileSilence(int64_t incident_id) {
       incident.updated_at = now;
       QUELL_RETURN_IF_ERROR(tx->UpdateIncident(incident));
       QUELL_RETURN_IF_ERROR(EnqueueJob(*tx, kNotifyJob, incident.id, now));
-      if (options_.escalate_after_ms > 0)
-        QUELL_RETURN_IF_ERROR(
-            EnqueueJob(*tx, kEscalateJob, incident.id, now + options_.escalate_after_ms));
+      QUELL_RETURN_IF_ERROR(EnqueueEscalation(*tx, incident.id, now));
     }
     QUELL_RETURN_IF_ERROR(tx->Commit());
     return false;

@@ -83,6 +83,7 @@ Api::Api(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {
   AddDeployRoutes(impl_->router, impl_->deps);
   AddSilenceRoutes(impl_->router, impl_->deps);
   AddOnCallRoutes(impl_->router, impl_->deps);
+  AddEscalationRoutes(impl_->router, impl_->deps);
   AddTopologyRoutes(impl_->router, impl_->deps);
   AddLogRoutes(impl_->router, impl_->deps);
   AddTelegramRoutes(impl_->router, impl_->deps, impl_->background);

@@ -21,6 +21,7 @@
 #include "common/time_format.h"
 #include "engine/evidence_builder.h"
 #include "ingest/json_body.h"
+#include "model/escalation_json.h"
 #include "model/json_codec.h"
 
 namespace quell::http {
@@ -133,6 +134,10 @@ void GetIncident(store::Store& store, engine::Engine& engine, HttpRequest& reque
   body["alerts"] = std::move(page->alerts);
   body["alerts_next_cursor"] = std::move(page->next_cursor);
   body["timeline"] = std::move(event_items);
+  // Its escalation policy and how far it has got (null: none, escalation.after applies).
+  auto escalation = engine.EscalationStateOf(incident->id);
+  if (!escalation) return respond(ErrorResponse(escalation.error()));
+  body["escalation"] = *escalation ? model::EscalationStateToJson(**escalation) : json::value();
   respond(JsonResponse(200, body));
 }
 

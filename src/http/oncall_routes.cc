@@ -6,36 +6,13 @@
 // instead of 201). The rules are in src/oncall/.
 #include <boost/json.hpp>
 
-#include "http/json_response.h"
-#include "http/routes.h"
-#include "ingest/json_body.h"
+#include "http/stored_object.h"
 #include "model/oncall_json.h"
 
 namespace quell::http {
 namespace {
 
 namespace json = boost::json;
-
-// The request's JSON body read by `from_json`, or the answer to give instead.
-template <typename FromJson>
-auto ReadBody(const HttpRequest& request, FromJson from_json)
-    -> decltype(from_json(std::declval<const json::value&>())) {
-  if (Status s = RequireJson(request); !s.ok()) return Error(s);
-  QUELL_ASSIGN_OR_RETURN(json::value root, ingest::ParseJsonBody(request.body));
-  return from_json(root);
-}
-
-// 415 for a body that is not JSON, else the status's own.
-HttpResponse BodyError(const Status& status) {
-  return status.field() == "content-type" ? ErrorResponse(415, status) : ErrorResponse(status);
-}
-
-// 201 with Location for a new object, 200 for a replaced one.
-HttpResponse Stored(bool created, const json::value& body, const std::string& location) {
-  HttpResponse response = JsonResponse(created ? 201 : 200, body);
-  if (created) response.headers.emplace_back("Location", location);
-  return response;
-}
 
 void PutUser(const ApiDeps& deps, const HttpRequest& request, Responder respond) {
   auto user = ReadBody(request, [](const json::value& v) { return model::UserFromJson(v); });

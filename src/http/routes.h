@@ -57,6 +57,10 @@ void AddSilenceRoutes(Router& router, const ApiDeps& deps);
 // /api/v1/oncall).
 void AddOnCallRoutes(Router& router, const ApiDeps& deps);
 
+// Escalation policies (/api/v1/escalation-policies) and the routes that pick one
+// (/api/v1/escalation-routes).
+void AddEscalationRoutes(Router& router, const ApiDeps& deps);
+
 // POST/GET /api/v1/deploys.
 void AddDeployRoutes(Router& router, const ApiDeps& deps);
 

@@ -62,6 +62,7 @@ enum class EventKind {
   kSeverityChanged,  // the analysis changed the incident's severity
   kSilenceMatched,   // silences by matchers now hold its notifications back (note: their ids)
   kSilenceEnded,     // they no longer do
+  kEscalationStep,   // a step of its escalation policy was taken (note: the step and who)
   kComment,          // last: the store parses kinds up to this one
 };
 const char* EventKindName(EventKind kind);

@@ -105,6 +105,7 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kSeverityChanged: return "severity_changed";
     case EventKind::kSilenceMatched: return "silence_matched";
     case EventKind::kSilenceEnded: return "silence_ended";
+    case EventKind::kEscalationStep: return "escalation_step";
     case EventKind::kComment: return "comment";
   }
   return "comment";

@@ -50,12 +50,8 @@ Result<TimeMs> ReadEnd(const json::object& object, TimeMs starts_at) {
 }
 
 json::object SilenceObject(const Silence& silence) {
-  json::array matchers;
-  for (const Matcher& m : silence.matchers)
-    matchers.push_back(
-        json::object{{"name", m.name}, {"op", MatchOpName(m.op)}, {"value", m.value}});
   return json::object{{"id", silence.id},
-                      {"matchers", std::move(matchers)},
+                      {"matchers", MatchersToJson(silence.matchers)},
                       {"starts_at", TimeToJson(silence.starts_at)},
                       {"ends_at", TimeToJson(silence.ends_at)},
                       {"comment", silence.comment},
@@ -65,22 +61,36 @@ json::object SilenceObject(const Silence& silence) {
 
 }  // namespace
 
+Result<std::vector<Matcher>> MatchersFromJson(const json::value* matchers,
+                                              const std::string& path) {
+  if (!matchers || !matchers->is_array())
+    return Error(InvalidArgument(path + " must be an array", path));
+  if (matchers->as_array().empty())
+    return Error(InvalidArgument(path + " must not be empty", path));
+  if (matchers->as_array().size() > kMaxMatchers)
+    return Error(InvalidArgument("at most 64 matchers", path));
+  std::vector<Matcher> out;
+  for (size_t i = 0; i < matchers->as_array().size(); ++i) {
+    QUELL_ASSIGN_OR_RETURN(Matcher m, MatcherFromJson(matchers->as_array()[i],
+                                                      path + "[" + std::to_string(i) + "]"));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+json::value MatchersToJson(const std::vector<Matcher>& matchers) {
+  json::array out;
+  for (const Matcher& m : matchers)
+    out.push_back(json::object{{"name", m.name}, {"op", MatchOpName(m.op)}, {"value", m.value}});
+  return out;
+}
+
 Result<Silence> SilenceFromJson(const json::value& root, TimeMs now) {
   if (!root.is_object()) return Error(InvalidArgument("body must be a JSON object", "body"));
   const json::object& object = root.as_object();
   Silence silence;
-  const json::value* matchers = object.if_contains("matchers");
-  if (!matchers || !matchers->is_array())
-    return Error(InvalidArgument("matchers must be an array", "matchers"));
-  if (matchers->as_array().empty())
-    return Error(InvalidArgument("matchers must not be empty", "matchers"));
-  if (matchers->as_array().size() > kMaxMatchers)
-    return Error(InvalidArgument("at most 64 matchers", "matchers"));
-  for (size_t i = 0; i < matchers->as_array().size(); ++i) {
-    QUELL_ASSIGN_OR_RETURN(
-        Matcher m, MatcherFromJson(matchers->as_array()[i], "matchers[" + std::to_string(i) + "]"));
-    silence.matchers.push_back(std::move(m));
-  }
+  QUELL_ASSIGN_OR_RETURN(silence.matchers,
+                         MatchersFromJson(object.if_contains("matchers"), "matchers"));
   QUELL_ASSIGN_OR_RETURN(auto starts_at, OptionalTime(object, "starts_at", "starts_at"));
   silence.starts_at = starts_at.value_or(now);
   QUELL_ASSIGN_OR_RETURN(silence.ends_at, ReadEnd(object, silence.starts_at));

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "model/silence.h"
@@ -21,6 +22,12 @@ namespace quell::model {
 // here (engine/silence_matcher.h compiles them).
 Result<Silence> SilenceFromJson(const boost::json::value& json, TimeMs now);
 Result<Silence> SilenceFromJsonText(std::string_view text, TimeMs now);
+
+// A matcher list {"name","op","value"}... as silences and escalation routes hold it: a non-empty
+// array of at most 64. Errors name `path` ("matchers", "routes[1].matchers[0].op").
+Result<std::vector<Matcher>> MatchersFromJson(const boost::json::value* matchers,
+                                              const std::string& path);
+boost::json::value MatchersToJson(const std::vector<Matcher>& matchers);
 
 // {"id","matchers","starts_at","ends_at","comment","created_by","created_at","state"}, the state
 // at `now`.

@@ -2,61 +2,20 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/hash.h"
+#include <algorithm>
+
+#include "notify/telegram_card_store.h"
 
 namespace quell::notify {
-namespace {
 
-std::string CardKey(int64_t incident_id, int64_t chat_id) {
-  return "telegram.card:" + std::to_string(incident_id) + ":" + std::to_string(chat_id);
+bool TelegramNotifier::Configured(int64_t chat_id) const {
+  return std::find(options_.chat_ids.begin(), options_.chat_ids.end(), chat_id) !=
+         options_.chat_ids.end();
 }
 
-// What the chat shows, to skip edits that would change nothing.
-std::string CardHash(const Card& card) {
-  std::string all = card.html;
-  for (const auto& row : card.keyboard)
-    for (const auto& b : row) all += "\n" + b.text + "\t" + b.data;
-  return Hex16(Xxh3(all));
+std::optional<int64_t> TelegramNotifier::ThreadFor(int64_t chat_id) const {
+  return Configured(chat_id) ? options_.thread_id : std::nullopt;
 }
-
-struct StoredCard {
-  int64_t message_id = 0;
-  std::string hash;
-};
-
-std::optional<StoredCard> ParseStored(const std::optional<std::string>& text) {
-  if (!text || text->empty()) return std::nullopt;
-  StoredCard card;
-  size_t space = text->find(' ');
-  try {
-    card.message_id = std::stoll(text->substr(0, space));
-  } catch (...) {
-    return std::nullopt;
-  }
-  if (space != std::string::npos) card.hash = text->substr(space + 1);
-  return card;
-}
-
-std::string Describe(std::string_view method, const TelegramReply& reply) {
-  return "Telegram " + std::string(method) + ": " + std::to_string(reply.error_code) + " " +
-         reply.description;
-}
-
-Status RecordEvent(store::Store& store, int64_t incident_id, model::EventKind kind, TimeMs now,
-                   std::string note) {
-  QUELL_ASSIGN_OR_RETURN(auto tx, store.Begin());
-  model::Event event;
-  event.incident_id = incident_id;
-  event.at = event.last_at = now;
-  event.kind = kind;
-  event.actor = "telegram";
-  event.note = std::move(note);
-  QUELL_ASSIGN_OR_RETURN(int64_t id, tx->AppendEvent(event));
-  (void)id;
-  return tx->Commit();
-}
-
-}  // namespace
 
 TelegramNotifier::TelegramNotifier(TelegramApi& api, store::Store& store, Pacer& pacer,
                                    const Clock& clock, TelegramNotifierOptions options)
@@ -69,11 +28,19 @@ jobs::JobOutcome TelegramNotifier::Deliver(const IncidentSnapshot& snapshot) {
   // another's card. A retryable failure wins over a permanent one: the job must come back.
   std::optional<jobs::JobOutcome> retry;
   std::optional<jobs::JobOutcome> permanent;
-  for (int64_t chat : options_.chat_ids) {
+  // The configured chats, then any other chat an escalation step sent the card to (a direct
+  // message): every card of the incident follows its state.
+  std::vector<int64_t> chats = options_.chat_ids;
+  auto others = ChatsWithCard(store_, snapshot.incident.id);
+  if (!others) return others.error();
+  for (int64_t chat : *others)
+    if (std::find(chats.begin(), chats.end(), chat) == chats.end()) chats.push_back(chat);
+  for (int64_t chat : chats) {
     jobs::JobOutcome outcome = DeliverTo(chat, snapshot, card);
     if (outcome.status.ok()) continue;
     if (outcome.status.code() == StatusCode::kInvalidArgument) {
-      if (!permanent) permanent = std::move(outcome);
+      // A direct message the user closed (on the timeline already) fails no delivery.
+      if (!permanent && Configured(chat)) permanent = std::move(outcome);
     } else if (!retry || (outcome.retry_in_ms && retry->retry_in_ms &&
                           *outcome.retry_in_ms < *retry->retry_in_ms)) {
       retry = std::move(outcome);
@@ -91,9 +58,11 @@ jobs::JobOutcome TelegramNotifier::DeliverTo(int64_t chat_id, const IncidentSnap
   const std::string hash = CardHash(card);
   auto setting = store_.GetSetting(key);
   if (!setting) return setting.error();
-  std::optional<StoredCard> stored = ParseStored(*setting);
+  std::optional<StoredCard> stored = ParseStoredCard(*setting);
+  // escalation.after's ping goes to the configured chats only.
   const bool escalated = snapshot.incident.escalated_at > 0 &&
-                         snapshot.incident.status == model::IncidentStatus::kTriggered;
+                         snapshot.incident.status == model::IncidentStatus::kTriggered &&
+                         Configured(chat_id);
   if (stored && stored->hash == hash)  // the chat already shows this
     return escalated ? PingEscalation(chat_id, snapshot.incident, stored->message_id)
                      : jobs::JobOutcome(Status::Ok());
@@ -115,14 +84,14 @@ jobs::JobOutcome TelegramNotifier::DeliverTo(int64_t chat_id, const IncidentSnap
                  incident_id, chat_id);
   }
 
-  auto reply = api_.SendMessage(chat_id, card, options_.thread_id);
+  auto reply = api_.SendMessage(chat_id, card, ThreadFor(chat_id));
   if (!reply) return reply.error();
   if (Classify(*reply) != TelegramFailure::kNone) return Failure("sendMessage", *reply, chat_id, incident_id);
   auto message_id = SentMessageId(*reply);
   if (!message_id) return message_id.error();
   // Remembered at once: from here on this incident's card in this chat is only edited.
   QUELL_RETURN_IF_ERROR(store_.PutSetting(key, std::to_string(*message_id) + " " + hash));
-  QUELL_RETURN_IF_ERROR(RecordEvent(store_, incident_id, model::EventKind::kNotified, clock_.Now(),
+  QUELL_RETURN_IF_ERROR(RecordTelegramEvent(store_, incident_id, model::EventKind::kNotified, clock_.Now(),
                                     "card sent to Telegram chat " + std::to_string(chat_id)));
   return escalated ? PingEscalation(chat_id, snapshot.incident, *message_id)
                    : jobs::JobOutcome(Status::Ok());
@@ -134,14 +103,14 @@ jobs::JobOutcome TelegramNotifier::Failure(std::string_view method, const Telegr
     case TelegramFailure::kRetryAfter: {
       TimeMs wait = std::max(1, reply.retry_after_s) * kSecondMs;
       pacer_.Block(chat_id, clock_.Now() + wait);
-      return jobs::JobOutcome::RetryIn(wait, Describe(method, reply));
+      return jobs::JobOutcome::RetryIn(wait, DescribeReply(method, reply));
     }
     case TelegramFailure::kTransient:
-      return Unavailable(Describe(method, reply));
+      return Unavailable(DescribeReply(method, reply));
     default: {
-      std::string why = Describe(method, reply) + " (chat " + std::to_string(chat_id) + ")";
+      std::string why = DescribeReply(method, reply) + " (chat " + std::to_string(chat_id) + ")";
       spdlog::error("telegram: card for incident {} not delivered: {}", incident_id, why);
-      (void)RecordEvent(store_, incident_id, model::EventKind::kNotifyFailed, clock_.Now(), why);
+      (void)RecordTelegramEvent(store_, incident_id, model::EventKind::kNotifyFailed, clock_.Now(), why);
       return InvalidArgument(why);
     }
   }
@@ -165,7 +134,7 @@ jobs::JobOutcome TelegramNotifier::PingEscalation(int64_t chat_id, const model::
   if (Classify(*reply) != TelegramFailure::kNone)
     return Failure("sendMessage", *reply, chat_id, incident.id);
   QUELL_RETURN_IF_ERROR(store_.PutSetting(key, done));
-  return RecordEvent(store_, incident.id, model::EventKind::kNotified, clock_.Now(),
+  return RecordTelegramEvent(store_, incident.id, model::EventKind::kNotified, clock_.Now(),
                      "escalation sent to Telegram chat " + std::to_string(chat_id));
 }
 

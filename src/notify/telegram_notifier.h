@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "model/escalation.h"
 #include "notify/notifier.h"
 #include "notify/pacer.h"
 #include "notify/telegram_api.h"
@@ -27,11 +28,36 @@ class TelegramNotifier final : public Notifier {
   std::string channel() const override { return "telegram"; }
   jobs::JobOutcome Deliver(const IncidentSnapshot& snapshot) override;
 
+  // One escalation step's notifications (telegram_pager.cc): a person gets the card by direct
+  // message (chat id = their Telegram user id; later steps reply to it, so it rings again); a
+  // chat target gets the card, or a reply to its card if it is a configured chat. A person who
+  // cannot be reached (never started the bot: 403; no telegram_user_id; nobody on call) is
+  // named on the timeline and in a reply to the card in each configured chat. Nothing is sent
+  // once the incident is no longer triggered. Idempotent per recipient: a retried job pages
+  // nobody twice.
+  jobs::JobOutcome Page(const IncidentSnapshot& snapshot, const model::Page& page);
+
  private:
   // Sends or edits the card in one chat, then pings the chat once per escalation.
   jobs::JobOutcome DeliverTo(int64_t chat_id, const IncidentSnapshot& snapshot, const Card& card);
   jobs::JobOutcome PingEscalation(int64_t chat_id, const model::Incident& incident,
                                   int64_t card_message_id);
+  // One recipient of a page, from `progress` (the value at progress_key; empty at first).
+  jobs::JobOutcome PageOne(const IncidentSnapshot& snapshot, const Card& card,
+                           const model::Page& page, const model::PageRecipient& recipient,
+                           const std::string& progress_key, const std::string& progress);
+  // The card by direct message, or a reply to the one sent before; a permanent refusal is
+  // returned as kPermanent in `refused` (with Telegram's words) instead of as a failure.
+  jobs::JobOutcome DirectMessage(const IncidentSnapshot& snapshot, const Card& card,
+                                 const model::PageRecipient& recipient, std::string& refused);
+  // A reply to the incident's card in each configured chat.
+  jobs::JobOutcome TellChats(int64_t incident_id, const std::string& html);
+  // Sends `html` as a reply to the incident's card in `chat_id` (or alone if it has none).
+  jobs::JobOutcome ReplyToCard(int64_t chat_id, int64_t incident_id, const std::string& html,
+                               std::string* refused = nullptr);
+  bool Configured(int64_t chat_id) const;
+  // The forum topic for a configured chat; none elsewhere (a direct message has none).
+  std::optional<int64_t> ThreadFor(int64_t chat_id) const;
   // What a failed reply means for the job (and the timeline, when it is final).
   jobs::JobOutcome Failure(std::string_view method, const TelegramReply& reply, int64_t chat_id,
                            int64_t incident_id);
@@ -42,5 +68,11 @@ class TelegramNotifier final : public Notifier {
   const Clock& clock_;
   const TelegramNotifierOptions options_;
 };
+
+// Registers the "escalation.page" job handler (the engine enqueues one per escalation step
+// taken, engine/escalation.cc): `telegram->Page` of the incident as it is now; with no Telegram
+// (null), the step is recorded as having reached nobody.
+void RegisterPager(jobs::JobRunner& runner, store::Store& store, const Clock& clock,
+                   TelegramNotifier* telegram, std::string dashboard_url);
 
 }  // namespace quell::notify

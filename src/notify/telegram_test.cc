@@ -543,7 +543,8 @@ TEST_F(NotifyJobsTest, NotifyJobsFanOutPerChannelAndDeliver) {
   auto jobs = store_->ListJobs();
   ASSERT_TRUE(jobs);
   for (const auto& job : *jobs)
-    EXPECT_TRUE(job.kind == "analyze" || job.kind == "escalate") << job.kind << ": notify jobs are done";
+    EXPECT_TRUE(job.kind == "analyze" || job.kind == "escalate" || job.kind == "escalation")
+        << job.kind << ": notify jobs are done";
 }
 
 TEST_F(NotifyJobsTest, AnIncidentSilencedByMatchersNotifiesNobodyUntilTheSilenceEnds) {

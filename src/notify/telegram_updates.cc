@@ -40,14 +40,27 @@ TelegramUpdates::TelegramUpdates(TelegramApi& api, engine::Engine& engine, Teleg
 std::string TelegramUpdates::Act(const CallbackQuery& q) {
   const bool chat_ok = access_.chat_ids.count(q.chat_id) > 0;
   const bool user_ok = access_.allowed_user_ids.empty() || access_.allowed_user_ids.count(q.from_id) > 0;
-  if (!chat_ok || !user_ok) {
+  // A direct message (its chat id is the user's id) where an escalation step paged a user of
+  // the directory: that user may act there, whatever the chats' rules.
+  std::optional<model::User> paged;
+  if (!chat_ok && q.chat_id == q.from_id) {
+    auto user = engine_.oncall().FindUserByTelegramId(q.from_id);
+    if (!user) {
+      spdlog::warn("telegram: press in a direct message: {}", user.error().ToString());
+      return "Could not act now; try again";
+    }
+    paged = std::move(*user);
+  }
+  if (!paged && (!chat_ok || !user_ok)) {
     spdlog::warn("telegram: press by user {} in chat {} refused: {}", q.from_id, q.chat_id,
                  chat_ok ? "user not in telegram.allowed_user_ids" : "chat not in telegram.chat_ids");
     return "⛔ You are not allowed to act on incidents";
   }
   auto data = ParseCallbackData(q.data);
   if (!data) return "Unknown button";
-  std::string actor = "telegram:" + (q.from_name.empty() ? std::to_string(q.from_id) : q.from_name);
+  std::string actor =
+      "telegram:" + (paged ? paged->name
+                           : (q.from_name.empty() ? std::to_string(q.from_id) : q.from_name));
   if (data->verb.starts_with("sl")) return SilenceLikeThis(q, *data, actor);
   const Verb* verb = nullptr;
   for (const auto& v : kVerbs)

@@ -6,7 +6,9 @@
 // handled, kept in the store across restarts) or by webhook (HandleWebhook).
 //
 // Who may press: only presses on messages in the configured chats count; with allowed_user_ids
-// set, only those users may act; with it empty, every member of a configured chat may.
+// set, only those users may act; with it empty, every member of a configured chat may. In a
+// direct message (where an escalation step pages a person), a user of the directory
+// (oncall::Directory, by telegram_user_id) may act; the actor is then "telegram:<their name>".
 #pragma once
 
 #include <atomic>

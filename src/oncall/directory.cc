@@ -62,6 +62,14 @@ Result<std::optional<model::User>> Directory::FindUser(const std::string& name) 
   return std::optional(std::move(user));
 }
 
+Result<std::optional<model::User>> Directory::FindUserByTelegramId(int64_t telegram_user_id) {
+  if (telegram_user_id == 0) return std::optional<model::User>();
+  QUELL_ASSIGN_OR_RETURN(auto users, ListUsers());
+  for (model::User& user : users)
+    if (user.telegram_user_id == telegram_user_id) return std::optional(std::move(user));
+  return std::optional<model::User>();
+}
+
 Status Directory::DeleteUser(const std::string& name) {
   QUELL_ASSIGN_OR_RETURN(auto user, FindUser(name));
   if (!user) return NotFound("no user " + name);

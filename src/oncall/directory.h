@@ -29,6 +29,8 @@ class Directory {
   // By name.
   Result<std::vector<model::User>> ListUsers();
   Result<std::optional<model::User>> FindUser(const std::string& name);
+  // The user with this Telegram user id (a press in a direct message), if any.
+  Result<std::optional<model::User>> FindUserByTelegramId(int64_t telegram_user_id);
   // NotFound for an unknown name; Conflict naming the schedule while a schedule's layer or an
   // override that has not ended names the user.
   Status DeleteUser(const std::string& name);
