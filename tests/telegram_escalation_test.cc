@@ -106,7 +106,8 @@ TEST_F(TelegramEscalation, TheOnCallUserIsPagedByDirectMessageAndAcksThere) {
   EXPECT_FALSE(dm.body.contains("message_thread_id"));
   ASSERT_TRUE(Eventually([&] { return !To(telegram_, "sendMessage", kChat).empty(); }));
   EXPECT_TRUE(TimelineHas(id, "escalation_step", "ana (schedule primary)"));
-  EXPECT_TRUE(TimelineHas(id, "notified", "paged ana by Telegram direct message"));
+  EXPECT_TRUE(Eventually(
+      [&] { return TimelineHas(id, "notified", "paged ana by Telegram direct message"); }));
 
   json::object incident = Incident(id);
   ASSERT_TRUE(incident.at("escalation").is_object()) << json::serialize(incident);
@@ -147,7 +148,7 @@ TEST_F(TelegramEscalation, ADirectMessageRefusedWith403FallsBackToTheChat) {
     return false;
   })) << server_.log();
   EXPECT_TRUE(TimelineHas(id, "notify_failed", "could not page ana"));
-  EXPECT_TRUE(TimelineHas(id, "notify_failed", "403"));
+  EXPECT_TRUE(TimelineHas(id, "notify_failed", "403 Forbidden: bot can't initiate"));
   EXPECT_EQ(To(telegram_, "sendMessage", kAna).size(), 1u) << "one try, no retry of a 403";
 }
 
