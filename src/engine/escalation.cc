@@ -4,7 +4,6 @@
 // (escalation_step entries since the incident last became triggered), so a step and the jobs it
 // enqueues commit together and a restart loses nothing.
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "engine/conflict_retry.h"
 #include "engine/engine.h"
