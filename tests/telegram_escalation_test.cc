@@ -3,6 +3,8 @@
 // Acknowledge in the direct message acknowledges the incident and the chat's card is edited to
 // follow; a press in a direct message by someone who is not a user is refused; a 403 to the
 // direct message (the user never started the bot) is said on the timeline and in the chat.
+// On PostgreSQL, a second node reads the policies, routes and an incident's escalation state
+// the first one wrote.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -13,6 +15,7 @@
 
 #include "fake_telegram.h"
 #include "server_process.h"
+#include "support/private_postgres.h"
 
 namespace quell::testing {
 namespace {
@@ -150,6 +153,52 @@ TEST_F(TelegramEscalation, ADirectMessageRefusedWith403FallsBackToTheChat) {
   EXPECT_TRUE(TimelineHas(id, "notify_failed", "could not page ana"));
   EXPECT_TRUE(TimelineHas(id, "notify_failed", "403 Forbidden: bot can't initiate"));
   EXPECT_EQ(To(telegram_, "sendMessage", kAna).size(), 1u) << "one try, no retry of a 403";
+}
+
+TEST(EscalationPostgres, ASecondNodeSeesThePoliciesAndTheIncidentsEscalation) {
+  auto database = CreateTestDatabase();
+  ASSERT_TRUE(database) << database.error().ToString();
+  ServerProcess server;
+  ASSERT_TRUE(server.Start({"--db", *database})) << server.log();
+  const std::string token = server.admin_token();
+  ASSERT_EQ(server.Post("/api/v1/users", R"({"name":"ana","telegram_user_id":5})", token).status,
+            201);
+  ASSERT_EQ(server
+                .Post("/api/v1/escalation-policies",
+                      R"({"name":"dba","steps":[{"after":"0m","notify":[{"user":"ana"}]},)"
+                      R"({"after":"30m","notify":[{"chat":-100}]}]})",
+                      token)
+                .status,
+            201);
+  auto client = server.NewClient();
+  auto put = client->Put(
+      "/api/v1/escalation-routes", {{"Authorization", "Bearer " + token}},
+      R"({"routes":[{"matchers":[{"name":"service","op":"=~","value":"db.*"}],"policy":"dba"}]})",
+      "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  HttpResult sent = server.Post("/api/v1/alerts", R"({"service":"db-main","error":"down"})", token);
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  const std::string path =
+      "/api/v1/incidents/" + std::to_string(json::parse(sent.body).at("incident_id").as_int64());
+
+  ServerProcess other;
+  ASSERT_TRUE(other.Start({"--db", *database})) << other.log();
+  HttpResult policies = other.Get("/api/v1/escalation-policies/dba", token);
+  ASSERT_EQ(policies.status, 200) << policies.body;
+  EXPECT_EQ(json::parse(other.Get("/api/v1/escalation-routes", token).body)
+                .at("routes").as_array().size(), 1u);
+  json::value incident;
+  ASSERT_TRUE(Eventually([&] {
+    HttpResult got = other.Get(path, token);
+    if (got.status != 200) return false;
+    incident = json::parse(got.body);
+    return incident.at("escalation").is_object() &&
+           incident.at("escalation").at("steps_taken").as_int64() == 1;
+  })) << server.log();
+  EXPECT_EQ(incident.at("escalation").at("policy").as_string(), "dba");
+  EXPECT_EQ(incident.at("escalation").at("route").as_string(), "routes[0]");
+  EXPECT_EQ(incident.at("escalation").at("next_step").at("step").as_int64(), 2);
 }
 
 }  // namespace
