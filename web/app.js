@@ -305,15 +305,27 @@ function actionsBar(incident, reload) {
     act('Reopen', 'reopen', s !== 'resolved'), act('Re-analyse', 'analyze', false));
 }
 
-// Where the incident's escalation stands: the one escalation step's time (escalated_at) or why
-// it has not happened.
+// An incident given an escalation policy: the policy, the steps taken and the next one (or why
+// none is pending), from the detail's `escalation`.
+function policyState(e) {
+  const next = e.next_step
+    ? ['; next: step ', String(e.next_step.step), e.next_step.round > 1 ? ' of round ' + e.next_step.round : '',
+      ' at ', when(e.next_step.at)]
+    : [e.stopped ? '; stopped: ' + e.stopped : ''];
+  return ['policy ', h('strong', {}, e.policy), ', ' + e.steps_taken + ' of ' + e.total_steps + ' steps taken', ...next];
+}
+
+// Where the incident's escalation stands: its policy's progress, or the one escalation step's
+// time (escalated_at) or why it has not happened.
 function escalationState(incident) {
   const silenced = (incident.silenced_by || []).length || Date.parse(incident.silenced_until) > Date.now();
-  const text = incident.escalated_at ? ['escalated ', when(incident.escalated_at), ' (nobody acknowledged in time)']
+  const text = incident.escalation ? policyState(incident.escalation)
+    : incident.escalated_at ? ['escalated ', when(incident.escalated_at), ' (nobody acknowledged in time)']
     : incident.status !== 'triggered' ? ['not escalated (' + incident.status + ')']
       : silenced ? ['not escalated: silenced (it waits for the silence to end)']
         : ['not escalated yet (it escalates if nobody acknowledges in time)'];
-  return h('p', { class: 'escalation muted', 'data-escalated': incident.escalated_at ? 'yes' : 'no' },
+  return h('p', { class: 'escalation muted',
+    'data-escalated': incident.escalation ? 'policy' : incident.escalated_at ? 'yes' : 'no' },
     h('strong', {}, 'Escalation: '), text);
 }
 
