@@ -217,6 +217,21 @@ async function main() {
     check(await page.locator('nav.views a[aria-current="page"]').innerText() === 'On call', 'the nav marks the page');
     await page.screenshot({ path: path.join(artifacts, 'dashboard-oncall.png'), fullPage: true });
 
+    // An escalation policy: a new incident is given it, and its page shows the policy's progress
+    // as the API does (step 1 taken at once, step 2 due in 15 minutes).
+    const policy = await call(base, token, 'POST', '/api/v1/escalation-policies', { name: 'default',
+      steps: [{ after: '0m', notify: [{ schedule: 'primary' }] }, { after: '15m', notify: [{ user: 'bo' }] }] });
+    check(policy.status === 201, 'policy created: ' + JSON.stringify(policy.body));
+    const paged = await call(base, token, 'POST', '/api/v1/alerts', { service: 'search', error: 'index stale' });
+    check(paged.status === 202, 'alert for the policy: ' + JSON.stringify(paged.body));
+    await page.goto(base + '/#/incidents/' + paged.body.incident_id);
+    const line = page.locator('.escalation[data-escalated="policy"]', { hasText: '1 of 2 steps taken' });
+    await line.waitFor({ timeout: 15000 });
+    const lineText = await line.innerText();
+    check(/policy default/.test(lineText) && /next: step 2 at/.test(lineText), 'the policy line: ' + lineText);
+    const shown = (await call(base, token, 'GET', '/api/v1/incidents/' + paged.body.incident_id)).body.escalation;
+    check(shown.policy === 'default' && shown.steps_taken === 1 && shown.next_step.step === 2, 'API: ' + JSON.stringify(shown));
+
     // A read-only token sees the incident but cannot act.
     const reader = execFileSync(bin, ['token', 'create', '--data-dir', dataDir, '--name', 'viewer', '--scope', 'read'])
       .toString().trim();
