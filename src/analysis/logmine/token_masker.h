@@ -117,6 +117,11 @@ class MaskedTokens {
 // Splits `message` on ASCII whitespace and masks variables into `out` (cleared first).
 void MaskTokens(std::string_view message, MaskedTokens* out, const MaskOptions& options = {});
 
+// MaskTokens without the fast paths for common token shapes (the general path alone). It gives
+// the same tokens; tests compare the two.
+void MaskTokensGeneral(std::string_view message, MaskedTokens* out,
+                       const MaskOptions& options = {});
+
 // Masks one whitespace-free token, appending the result to `out`. Exposed for tests.
 void MaskOneToken(std::string_view token, std::string* out, const MaskOptions& options = {});
 

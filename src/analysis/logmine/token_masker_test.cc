@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace quell::analysis::logmine {
 namespace {
 
@@ -75,6 +79,81 @@ TEST(TokenMaskerTest, CollapsesSpelledDates) {
 
 TEST(TokenMaskerTest, MasksDotRunValues) {
   EXPECT_EQ(Masked("illegal instruction......0"), "illegal instruction......<*>");
+}
+
+// The fast paths (numbers with their punctuation and key, words before ':') must give exactly
+// what the general path gives, for every option set.
+std::vector<MaskOptions> OptionSets() {
+  std::vector<MaskOptions> sets(3);
+  sets[1].mask_booleans = false;
+  sets[2].join_size_units = false;
+  sets[2].keep_word_prefix = false;
+  return sets;
+}
+
+void ExpectSameAsGeneral(std::string_view message) {
+  for (const MaskOptions& options : OptionSets()) {
+    MaskedTokens fast, general;
+    MaskTokens(message, &fast, options);
+    MaskTokensGeneral(message, &general, options);
+    ASSERT_EQ(fast.Joined(), general.Joined()) << "message: '" << message << "'";
+    ASSERT_EQ(fast.size(), general.size()) << "message: '" << message << "'";
+  }
+}
+
+TEST(TokenMaskerTest, FastPathsGiveWhatTheGeneralPathGivesOnEveryShape) {
+  // Each shape the fast paths take, its near misses that they must leave to the general path,
+  // and the same tokens after a number (size units) and with a key.
+  const char* tokens[] = {
+      // numbers with punctuation
+      "0", "42", "007", "42,", "42.", "42:", "42;", "42)", "42).", "42...", "42..", "42.:!?",
+      "(42)", "[7]:", "((42))", "<42>", "{42},", "\"42\"", "'42'", "@42", "#42", "|42|",
+      "42=", "42=5", "=42", "(=42)", "42..5", "42:5", "42-", "-42", "+42", "42ms", "42KB",
+      "0x1f", "42a", "a42", "4.2", "42.0,", ".42", "..42", ":42", "42/", "/42",
+      "2005.06.03", "10.0.0.1:80", "10.0.0.1:80,", "(10.0.0.1:80)", "15:16:01", "15:16:01,747",
+      "1.5.", "1.5..", "1..5", "1.5:", "1:5:", "1.:5", "1.a", "1.5a", "1:5=2", "[1.5]:", "1.5.6.",
+      "x=1.5", "x=1:5,", "1.5:80:", "1/5", "1-5", "1_5", "1.5e3", "1::5", "1.-5",
+      // keys with numbers
+      "uid=0", "euid=12,", "(uid=0)", "(uid=099)", "rate=438,", "r24=0", "a-b=5", "a_b=5;",
+      "12=5", "-17=5", "key=", "key==5", "key=5=", "key=5=6", "key=-5", "key=5a", "key=0x5",
+      "key=5.5", "k.ey=5", "a..b=5", "key=5..", "key=5)", "[key=5]", "key=ffffffff",
+      "key=true", "key=null,", "=5", "=", "==",
+      // words with trailing punctuation
+      "error:", "Old:", "New:", "done.", "what?!", "a.b:", "a.b", "a..", "a..:", "a..b:",
+      "a.!.", "true:", "false.", "null:", "True:", "trueish:", "nulls.", "a/b:", "/a:",
+      "a:b", "a:b:", ":", "::", "...", ".:", "a-b_c:", "-:", "_:", "ssh2:", "ok:5", "x.y.z.",
+      "..a:", "a..b", "a.b..c:",
+  };
+  for (const char* t : tokens) {
+    ExpectSameAsGeneral(t);
+    ExpectSameAsGeneral(std::string("took 5 ") + t + " then " + t + " KB, x");
+    ExpectSameAsGeneral(std::string("5.2 ") + t);
+  }
+}
+
+TEST(TokenMaskerTest, FastPathsGiveWhatTheGeneralPathGivesOnRandomTokens) {
+  // Tokens drawn from the characters the shapes depend on; short enough that every arrangement
+  // of a few of them comes up.
+  const std::string alphabet = "0123456789abefx_-=.,:;!?()[]<>\"'/@#tlnruTK";
+  std::mt19937 rng(18);
+  std::string message;
+  for (int round = 0; round < 20000; ++round) {
+    message.clear();
+    const int tokens = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < tokens; ++k) {
+      if (k > 0) message.push_back(' ');
+      const size_t length = 1 + rng() % 9;
+      for (size_t i = 0; i < length; ++i) message.push_back(alphabet[rng() % alphabet.size()]);
+    }
+    ExpectSameAsGeneral(message);
+  }
+}
+
+TEST(TokenMaskerTest, FastPathsMaskTheirShapes) {
+  EXPECT_EQ(Masked("(uid=099) rate=438, [7]: 42... error: done."),
+            "(uid=<*>) rate=<*>, [<*>]: <*>... error: done.");
+  EXPECT_EQ(Masked("key=5=6 42=5 true: a..b"), "key=5=<*> 42=<*> <*>: a..b");
+  EXPECT_EQ(Masked("at 10.0.0.1:80, (15:16:01) 1.5."), "at <*>, (<*>) <*>.");
 }
 
 }  // namespace
