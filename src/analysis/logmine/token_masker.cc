@@ -399,7 +399,7 @@ enum ShapeChar : uint8_t {
   kShapeDigit = 1,
   kShapeKey = 2,    // may stand in a key before '=': letters, digits, '_', '-'
   kShapeWord = 4,   // may stand in a word without digits: letters, '_', '-', '.'
-  kShapeOuter = 8,  // around a number: hard separators but '=' (each makes an empty or literal piece)
+  kShapeOuter = 8,  // around a number: hard separators but '=' (empty or literal pieces)
   kShapeTail = 16,  // trailing sentence punctuation: '.', ':', '!', '?'
 };
 
