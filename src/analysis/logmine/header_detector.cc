@@ -488,11 +488,12 @@ constexpr std::array<uint64_t, 256> MakeCharCounts() {
 constexpr std::array<uint64_t, 256> kCharCounts = MakeCharCounts();
 
 // CutNext's tally of a token in one 64-bit sum, one table look-up and one addition per
-// character: digits (bits 0-15), letters (16-31), and the characters of four classes (8 bits
-// each from bit 32: quotes, not-tag characters, '=', '['). A blank sets bit 63, which ends the
-// token and is never added. Exact for tokens shorter than kMaxTallied; longer ones are counted
-// again by StatsOf.
+// character: digits (bits 0-7), letters (8-15), ']' (16-23), and the characters of four classes
+// (8 bits each from bit 32: quotes, not-tag characters, '=', '['; the '[' field has 7 bits). A
+// blank sets bit 63, which ends the token and is never added. Exact for tokens shorter than
+// kMaxTallied (no field reaches its next); longer ones are counted again by StatsOf.
 constexpr size_t kMaxTallied = 128;
+constexpr int kTallyLetters = 8, kTallyCloseSquare = 16;
 constexpr int kTallyQuote = 32, kTallyNotTag = 40, kTallyEquals = 48, kTallyOpenSquare = 56;
 constexpr uint64_t kTallyBlank = uint64_t{1} << 63;
 
@@ -500,8 +501,9 @@ constexpr std::array<uint64_t, 256> MakeCharTally() {
   std::array<uint64_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
     const uint8_t f = kCharClasses[static_cast<size_t>(c)];
-    uint64_t v = kCharCounts[static_cast<size_t>(c)] & 0xffff;
-    v |= (kCharCounts[static_cast<size_t>(c)] >> 32) << 16;
+    uint64_t v = kCharCounts[static_cast<size_t>(c)] & 0xff;
+    v |= (kCharCounts[static_cast<size_t>(c)] >> 32) << kTallyLetters;
+    if (c == ']') v |= uint64_t{1} << kTallyCloseSquare;
     if (f & kQuoteChar) v |= uint64_t{1} << kTallyQuote;
     if (f & kNotTagChar) v |= uint64_t{1} << kTallyNotTag;
     if (f & kEqualsChar) v |= uint64_t{1} << kTallyEquals;
@@ -529,7 +531,7 @@ constexpr uint32_t kHasOpenSquare = 0x7fu << (kTallyOpenSquare - 32);
 
 // From CutNext's tally of a token shorter than kMaxTallied.
 TokenStats StatsFromTally(uint64_t tally) {
-  return {static_cast<size_t>(tally & 0xffff), static_cast<size_t>((tally >> 16) & 0xffff),
+  return {static_cast<size_t>(tally & 0xff), static_cast<size_t>((tally >> kTallyLetters) & 0xff),
           static_cast<uint32_t>(tally >> 32)};
 }
 
@@ -539,8 +541,8 @@ TokenStats StatsOf(std::string_view t) {
   for (char c : t) {
     const uint64_t v = kCharTally[static_cast<unsigned char>(c)];
     if (v & kTallyBlank) continue;  // only inside a joined bracket group
-    stats.digits += v & 0xffff;
-    stats.letters += (v >> 16) & 0xffff;
+    stats.digits += v & 0xff;
+    stats.letters += (v >> kTallyLetters) & 0xff;
     stats.classes |= static_cast<uint32_t>(v >> 32);
   }
   return stats;
@@ -625,8 +627,15 @@ class LazyHeaderTokens {
                   [](uint64_t sum, uint64_t v) { return sum + v; });
     // A bracket left open joins the following tokens (NextHeaderToken, the general path); most
     // bracketed tokens close within themselves ("[main]", "[QuorumPeer[myid=1]/...]").
-    if (const char close = CloserOf(line_[begin]);
-        close != 0 && Balance(line_.substr(begin, i - begin), line_[begin], close) > 0) {
+    // A '[' token's balance is in its tally; other brackets are rare enough to count.
+    const char open = line_[begin];
+    auto left_open = [&](char close) {
+      if (open == '[' && i - begin < kMaxTallied) {
+        return ((tally >> kTallyOpenSquare) & 0x7f) > ((tally >> kTallyCloseSquare) & 0xff);
+      }
+      return Balance(line_.substr(begin, i - begin), open, close) > 0;
+    };
+    if (const char close = CloserOf(open); close != 0 && left_open(close)) {
       Span s;
       NextHeaderToken(line_, &pos_, &s);
       begin_[k] = s.begin;
