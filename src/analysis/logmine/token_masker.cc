@@ -628,7 +628,9 @@ void MaskTokensImpl(std::string_view message, MaskedTokens* out, const MaskOptio
         continue;
       }
     }
-    if (options.mask_spelled_dates && token.size() == 3 && (IsMonth(token) || IsWeekday(token))) {
+    // Month and day names are capitalised: most three-letter words are not, and skip the lists.
+    if (options.mask_spelled_dates && token.size() == 3 && token[0] >= 'A' && token[0] <= 'Z' &&
+        (IsMonth(token) || IsWeekday(token))) {
       if (size_t end = SpelledDateEnd(message, begin); end > 0) {
         out->AddToken(kWildcard);
         i = end;
