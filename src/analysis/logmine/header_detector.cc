@@ -488,12 +488,13 @@ constexpr std::array<uint64_t, 256> MakeCharCounts() {
 constexpr std::array<uint64_t, 256> kCharCounts = MakeCharCounts();
 
 // CutNext's tally of a token in one 64-bit sum, one table look-up and one addition per
-// character: digits (bits 0-7), letters (8-15), ']' (16-23), and the characters of four classes
+// character: digits (bits 0-7), letters (8-15), ']' (16-23), the punctuation of times and dates
+// (kTimePunct, 24-31), and the characters of four classes
 // (8 bits each from bit 32: quotes, not-tag characters, '=', '['; the '[' field has 7 bits). A
 // blank sets bit 63, which ends the token and is never added. Exact for tokens shorter than
 // kMaxTallied (no field reaches its next); longer ones are counted again by StatsOf.
 constexpr size_t kMaxTallied = 128;
-constexpr int kTallyLetters = 8, kTallyCloseSquare = 16;
+constexpr int kTallyLetters = 8, kTallyCloseSquare = 16, kTallyTimePunct = 24;
 constexpr int kTallyQuote = 32, kTallyNotTag = 40, kTallyEquals = 48, kTallyOpenSquare = 56;
 constexpr uint64_t kTallyBlank = uint64_t{1} << 63;
 
@@ -504,6 +505,7 @@ constexpr std::array<uint64_t, 256> MakeCharTally() {
     uint64_t v = kCharCounts[static_cast<size_t>(c)] & 0xff;
     v |= (kCharCounts[static_cast<size_t>(c)] >> 32) << kTallyLetters;
     if (c == ']') v |= uint64_t{1} << kTallyCloseSquare;
+    if (kTimeChars[static_cast<size_t>(c)] == kTimePunct) v |= uint64_t{1} << kTallyTimePunct;
     if (f & kQuoteChar) v |= uint64_t{1} << kTallyQuote;
     if (f & kNotTagChar) v |= uint64_t{1} << kTallyNotTag;
     if (f & kEqualsChar) v |= uint64_t{1} << kTallyEquals;
@@ -520,6 +522,7 @@ constexpr std::array<uint64_t, 256> kCharTally = MakeCharTally();
 struct TokenStats {
   size_t digits;
   size_t letters;
+  size_t time_punct;  // characters of kTimePunct: : . , - / + _
   // The tally's class fields (bits 32-63 of kCharTally, shifted down): a field is non-zero when
   // the token holds a character of its class.
   uint32_t classes;
@@ -532,6 +535,7 @@ constexpr uint32_t kHasOpenSquare = 0x7fu << (kTallyOpenSquare - 32);
 // From CutNext's tally of a token shorter than kMaxTallied.
 TokenStats StatsFromTally(uint64_t tally) {
   return {static_cast<size_t>(tally & 0xff), static_cast<size_t>((tally >> kTallyLetters) & 0xff),
+          static_cast<size_t>((tally >> kTallyTimePunct) & 0xff),
           static_cast<uint32_t>(tally >> 32)};
 }
 
@@ -543,9 +547,22 @@ TokenStats StatsOf(std::string_view t) {
     if (v & kTallyBlank) continue;  // only inside a joined bracket group
     stats.digits += v & 0xff;
     stats.letters += (v >> kTallyLetters) & 0xff;
+    stats.time_punct += (v >> kTallyTimePunct) & 0xff;
     stats.classes |= static_cast<uint32_t>(v >> 32);
   }
   return stats;
+}
+
+// IsTimeLike for a token without letters, from its counts: digits and time punctuation only,
+// and a punctuation character between two digits (two groups), that is, inside the token once
+// its leading and trailing punctuation is set aside.
+bool IsTimeLikeCounted(std::string_view t, const TokenStats& stats) {
+  if (stats.digits + stats.time_punct != t.size() || stats.digits == 0) return false;
+  auto is_punct = [](char c) { return kTimeChars[static_cast<uint8_t>(c)] == kTimePunct; };
+  size_t outer = 0;
+  for (size_t i = 0; i < t.size() && is_punct(t[i]); ++i) ++outer;
+  for (size_t i = t.size(); i > 0 && is_punct(t[i - 1]); --i) ++outer;
+  return stats.time_punct > outer;
 }
 
 // ClassifyHeaderToken for a non-empty token whose characters have been counted.
@@ -576,7 +593,7 @@ TokenStats StatsOf(std::string_view t) {
     if (letters == 0 && digits + 1 == t.size() && (t[0] == '-' || t[0] == '+')) {
       return after_time && digits == 4 ? HeaderKind::kZone : HeaderKind::kNumber;
     }
-    if (IsTimeLike(t)) return HeaderKind::kTime;
+    if (letters == 0 ? IsTimeLikeCounted(t, stats) : IsTimeLike(t)) return HeaderKind::kTime;
   }
   if (classes & kHasQuote) return HeaderKind::kOther;
   // "component:" and "prog[pid]:" tags, and "file.cc:12]" (glog) close a header.

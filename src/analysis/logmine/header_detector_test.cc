@@ -435,5 +435,19 @@ TEST(HeaderKindTest, ClassifiesTokenShapes) {
   EXPECT_EQ(ClassifyHeaderToken("server.cc:42]", K::kOther), K::kTag);
 }
 
+TEST(HeaderKindTest, TimesAreDigitGroupsJoinedByPunctuation) {
+  // Without letters a time is told from its counts: two digit groups need punctuation inside,
+  // not only before or after the digits.
+  for (const char* t :
+       {"1-2", "12:30", "1.2.3", "--1--2", "1_2", "1+2/3", "2015-10-18,", ":1:2:"}) {
+    EXPECT_EQ(ClassifyHeaderToken(t, K::kOther), K::kTime) << t;
+  }
+  for (const char* t : {"1-", "-1-", "12:", "1--", "..12..", ":1"}) {
+    EXPECT_EQ(ClassifyHeaderToken(t, K::kOther), K::kId) << t;
+  }
+  EXPECT_EQ(ClassifyHeaderToken("1*2", K::kOther), K::kId);    // not time punctuation
+  EXPECT_EQ(ClassifyHeaderToken("1-2T3", K::kOther), K::kTime);  // ISO 'T': the general scan
+}
+
 }  // namespace
 }  // namespace quell::analysis::logmine
