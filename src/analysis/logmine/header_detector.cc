@@ -294,7 +294,16 @@ bool IsCalendarName(std::string_view t) {
       "january", "february",  "march",    "april",    "june",     "july",
       "august",  "september", "october",  "november", "december", "monday",
       "tuesday", "wednesday", "thursday", "friday",   "saturday", "sunday"};
-  if (t.size() < 3 || !CapitalisedOrUpper(t)) return false;
+  // Most words are rejected by their first letter (a d f j m n o s t w start the names).
+  constexpr auto kInitials = [] {
+    uint32_t bits = 0;
+    for (char c : std::string_view("adfjmnostw")) bits |= uint32_t{1} << (c - 'a');
+    return bits;
+  }();
+  if (t.size() < 3) return false;
+  const char initial = Lower(t[0]);
+  if (initial < 'a' || initial > 'z' || ((kInitials >> (initial - 'a')) & 1) == 0) return false;
+  if (!CapitalisedOrUpper(t)) return false;
   if (t.size() == 3) {
     const uint32_t key = PackLower3(t);
     bool found = false;

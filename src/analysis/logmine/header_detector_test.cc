@@ -449,5 +449,16 @@ TEST(HeaderKindTest, TimesAreDigitGroupsJoinedByPunctuation) {
   EXPECT_EQ(ClassifyHeaderToken("1-2T3", K::kOther), K::kTime);  // ISO 'T': the general scan
 }
 
+TEST(HeaderKindTest, CalendarNamesOfEveryInitial) {
+  for (const char* t : {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                        "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "JUNE",
+                        "September", "Wednesday", "OCTOBER", "Sunday"}) {
+    EXPECT_EQ(ClassifyHeaderToken(t, K::kOther), K::kCalendar) << t;
+  }
+  for (const char* t : {"Jun.", "jun", "Bar", "Zed", "Octo", "Mondays", "JuN", "Ja"}) {
+    EXPECT_NE(ClassifyHeaderToken(t, K::kOther), K::kCalendar) << t;
+  }
+}
+
 }  // namespace
 }  // namespace quell::analysis::logmine
