@@ -270,19 +270,27 @@ void MaskPiece(std::string_view p, bool is_key, bool after_equals, const MaskOpt
 }
 
 // Character classes for the single scanning pass over a message.
-enum CharClass : uint8_t {
+enum CharClass : uint16_t {
   kSpaceChar = 1,
   kValueChar = 2,    // digit, '=' or ':': the token may hold a value
   kDotChar = 4,      // '.': "......0" separators
   kSlashChar = 8,    // '/': paths
-  kBoolStart = 16,   // 't', 'f', 'n': may start true/false/null
   kHardSepChar = 32,  // IsHardSeparator: the token has several pieces
-  kBoolLetter = 64,   // 'u', 'l': true, false and null each hold one
   kEqualsChar = 128,  // '=' (also a kValueChar and a kHardSepChar)
+  // The letters of true, false and null: a token that holds one of them holds all its letters.
+  kLetterT = 1 << 8,
+  kLetterF = 1 << 9,
+  kLetterN = 1 << 10,
+  kLetterU = 1 << 11,
+  kLetterL = 1 << 12,
+  kLetterE = 1 << 13,
 };
+constexpr uint16_t kTrueLetters = kLetterT | kLetterU | kLetterE;
+constexpr uint16_t kFalseLetters = kLetterF | kLetterL | kLetterE;
+constexpr uint16_t kNullLetters = kLetterN | kLetterU | kLetterL;
 
 struct CharTable {
-  uint8_t classes[256] = {};
+  uint16_t classes[256] = {};
   constexpr CharTable() {
     for (char c : {' ', '\t', '\n', '\r', '\v', '\f'}) classes[static_cast<uint8_t>(c)] = kSpaceChar;
     for (char c = '0'; c <= '9'; ++c) classes[static_cast<uint8_t>(c)] = kValueChar;
@@ -290,11 +298,12 @@ struct CharTable {
     classes[static_cast<uint8_t>(':')] = kValueChar;
     classes[static_cast<uint8_t>('.')] = kDotChar;
     classes[static_cast<uint8_t>('/')] = kSlashChar;
-    classes[static_cast<uint8_t>('t')] = kBoolStart;
-    classes[static_cast<uint8_t>('f')] = kBoolStart;
-    classes[static_cast<uint8_t>('n')] = kBoolStart;
-    classes[static_cast<uint8_t>('u')] = kBoolLetter;
-    classes[static_cast<uint8_t>('l')] = kBoolLetter;
+    classes[static_cast<uint8_t>('t')] = kLetterT;
+    classes[static_cast<uint8_t>('f')] = kLetterF;
+    classes[static_cast<uint8_t>('n')] = kLetterN;
+    classes[static_cast<uint8_t>('u')] = kLetterU;
+    classes[static_cast<uint8_t>('l')] = kLetterL;
+    classes[static_cast<uint8_t>('e')] = kLetterE;
     for (int c = 0; c < 256; ++c) {
       if (IsHardSeparator(static_cast<char>(c))) classes[c] |= kHardSepChar;
     }
@@ -302,7 +311,7 @@ struct CharTable {
 };
 constexpr CharTable kChars;
 
-uint8_t ClassOf(char c) { return kChars.classes[static_cast<uint8_t>(c)]; }
+uint16_t ClassOf(char c) { return kChars.classes[static_cast<uint8_t>(c)]; }
 
 bool HasWordAt(std::string_view t, size_t i, std::string_view word) {
   if (i + word.size() > t.size()) return false;
@@ -314,7 +323,7 @@ bool HasWordAt(std::string_view t, size_t i, std::string_view word) {
 
 // Decides from the classes seen in a token (OR-ed) whether it needs masking at all: plain
 // words (no digit, no key/value separator, no path, no dot run, no true/false/null) are copied.
-bool NeedsMasking(std::string_view t, uint8_t classes, const MaskOptions& o) {
+bool NeedsMasking(std::string_view t, uint16_t classes, const MaskOptions& o) {
   if (classes & kValueChar) return true;
   if ((classes & kSlashChar) && t.size() >= 2) {
     if (t[0] == '/') return true;
@@ -331,8 +340,10 @@ bool NeedsMasking(std::string_view t, uint8_t classes, const MaskOptions& o) {
       if (t[i] == '.' && t[i + 1] == '.') return true;
     }
   }
-  // Most words hold a 't', 'f' or 'n'; far fewer also a 'u' or an 'l'.
-  if (o.mask_booleans && (classes & kBoolStart) && (classes & kBoolLetter) && t.size() >= 4) {
+  // Most words lack one of the letters of each of the three.
+  auto holds = [&](uint16_t letters) { return (classes & letters) == letters; };
+  if (o.mask_booleans && t.size() >= 4 &&
+      (holds(kTrueLetters) || holds(kFalseLetters) || holds(kNullLetters))) {
     for (size_t i = 0; i + 4 <= t.size(); ++i) {
       const char c = t[i];  // most positions fail here, before any word is compared
       if ((c == 't' && HasWordAt(t, i, "true")) || (c == 'f' && HasWordAt(t, i, "false")) ||
@@ -352,7 +363,7 @@ bool HasDotRun(std::string_view t) {
 }
 
 // MaskOneToken for a token that needs masking; `classes` are its characters' classes OR-ed.
-void MaskVariableToken(std::string_view token, uint8_t classes, MaskedTokens* out,
+void MaskVariableToken(std::string_view token, uint16_t classes, MaskedTokens* out,
                        const MaskOptions& options) {
   // One piece (no separator inside), as most numbers, addresses and paths are.
   if ((classes & kHardSepChar) == 0 && ((classes & kDotChar) == 0 || !HasDotRun(token))) {
@@ -368,7 +379,7 @@ void MaskVariableToken(std::string_view token, uint8_t classes, MaskedTokens* ou
     size_t sep_len = 0;
     if (!at_end) {
       // One table look-up per character (a switch over the separators mispredicted here).
-      const uint8_t cls = ClassOf(token[i]);
+      const uint16_t cls = ClassOf(token[i]);
       if (cls & kHardSepChar) {
         sep_len = 1;
       } else if ((cls & kDotChar) && i + 1 < token.size() && token[i + 1] == '.') {
@@ -474,15 +485,15 @@ bool MaskWordShape(std::string_view t, const MaskOptions& o, MaskedTokens* out) 
 }
 
 // MaskVariableToken, by a fast path when the token has one of their shapes.
-void MaskVariableTokenFast(std::string_view token, uint8_t classes, MaskedTokens* out,
+void MaskVariableTokenFast(std::string_view token, uint16_t classes, MaskedTokens* out,
                            const MaskOptions& options) {
   if (MaskNumberShape(token, (classes & kEqualsChar) != 0, out)) return;
   if ((classes & (kHardSepChar | kSlashChar)) == 0 && MaskWordShape(token, options, out)) return;
   MaskVariableToken(token, classes, out, options);
 }
 
-uint8_t ClassesOf(std::string_view t) {
-  uint8_t classes = 0;
+uint16_t ClassesOf(std::string_view t) {
+  uint16_t classes = 0;
   for (char c : t) classes |= ClassOf(c);
   return classes;
 }
@@ -493,7 +504,7 @@ void MaskOneToken(std::string_view token, std::string* out, const MaskOptions& o
   if (token.empty()) return;
   MaskedTokens masked;
   masked.BeginToken();
-  const uint8_t classes = ClassesOf(token);
+  const uint16_t classes = ClassesOf(token);
   if (NeedsMasking(token, classes, options)) {
     MaskVariableToken(token, classes, &masked, options);
   } else {
@@ -608,9 +619,9 @@ void MaskTokensImpl(std::string_view message, MaskedTokens* out, const MaskOptio
     while (i < n && (ClassOf(message[i]) & kSpaceChar)) ++i;
     if (i >= n) break;
     size_t begin = i;
-    uint8_t classes = 0;
-    i = ScanToken(message, i, kChars.classes, uint8_t{kSpaceChar}, &classes,
-                  [](uint8_t all, uint8_t c) { return static_cast<uint8_t>(all | c); });
+    uint16_t classes = 0;
+    i = ScanToken(message, i, kChars.classes, uint16_t{kSpaceChar}, &classes,
+                  [](uint16_t all, uint16_t c) { return static_cast<uint16_t>(all | c); });
     std::string_view token = message.substr(begin, i - begin);
     const size_t last_token_begin = previous_begin, last_token_size = previous_size;
     previous_begin = begin;

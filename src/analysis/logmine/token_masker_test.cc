@@ -65,6 +65,12 @@ TEST(TokenMaskerTest, MasksKeyValueValuesButKeepsKeys) {
   EXPECT_EQ(Masked("lr:00004ed0 overlap:false"), "lr:<*> overlap:<*>");
 }
 
+TEST(TokenMaskerTest, MasksBooleansAloneOrInPunctuationButNotInsideWords) {
+  // A token is looked at for true/false/null only when it holds all the letters of one.
+  EXPECT_EQ(Masked("flag true (false) 'null', [TRUE] nullable untrue fuel tune"),
+            "flag <*> (<*>) '<*>', [TRUE] nullable untrue fuel tune");
+}
+
 TEST(TokenMaskerTest, KeepsNamesThatContainDigits) {
   EXPECT_EQ(Masked("via interface eth1 port 22 ssh2"), "via interface eth1 port <*> ssh2");
   EXPECT_EQ(Masked("Slf4jLogger started"), "Slf4jLogger started");
