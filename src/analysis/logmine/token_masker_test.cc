@@ -87,6 +87,17 @@ TEST(TokenMaskerTest, MasksDotRunValues) {
   EXPECT_EQ(Masked("illegal instruction......0"), "illegal instruction......<*>");
 }
 
+TEST(TokenMaskerTest, SplitsTokensAtSeparatorsAndDotRunsOnly) {
+  // Single dots stay inside a piece; runs of dots and hard separators cut it, and a '=' makes
+  // the piece before it a key. (Outputs of the character-by-character split this one replaced.)
+  EXPECT_EQ(Masked("9..4#/=b=#4"), "<*>..<*>#/=b=#<*>");
+  EXPECT_EQ(Masked("1=..}=>:>7"), "1=..}=>:><*>");
+  EXPECT_EQ(Masked("3\"=6-{-].x("), "<*>\"=<*>{-].x(");
+  EXPECT_EQ(Masked("93x...7|6]"), "<*>...<*>|<*>]");
+  EXPECT_EQ(Masked("}...]#'#b|9"), "}...]#'#b|<*>");
+  EXPECT_EQ(Masked("(a.b.c=1.5..x)"), "(a.b.c=<*>..x)");
+}
+
 // The fast paths (numbers with their punctuation and key, words before ':') must give exactly
 // what the general path gives, for every option set.
 std::vector<MaskOptions> OptionSets() {
