@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +14,7 @@
 
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/llm_analyst.h"
+#include "app/first_admin_token.h"
 #include "app/llm_wiring.h"
 #include "app/options_from.h"
 #include "net/http_client.h"
@@ -31,30 +33,13 @@
 #include "notify/telegram_notifier.h"
 #include "notify/telegram_updates.h"
 #include "notify/webhook_notifier.h"
+#include "store/job_watch.h"
 #include "store/singleton_lease.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tokens.h"
 
 namespace quell::app {
 namespace {
-
-// The first start creates an admin token and leaves it, readable by the owner only, in
-// DIR/admin.token. Later starts leave tokens alone.
-Status EnsureAdminToken(store::Store& store, const std::string& data_dir, const Clock& clock) {
-  QUELL_ASSIGN_OR_RETURN(auto tokens, store.ListTokens());
-  if (!tokens.empty()) return Status::Ok();
-  QUELL_ASSIGN_OR_RETURN(std::string secret, store::CreateToken(store, "admin", "admin", clock.Now()));
-  std::string path = data_dir + "/admin.token";
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Internal("cannot write " + path + ": " + std::strerror(errno));
-  ::fchmod(fd, 0600);
-  std::string line = secret + "\n";
-  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  ok = ::fsync(fd) == 0 && ok;
-  ::close(fd);
-  if (!ok) return Internal("cannot write " + path);
-  return Status::Ok();
-}
 
 void RegisterServerCounters(metrics::Registry& registry,
                             std::shared_ptr<http::ServerCounters> counters) {
@@ -289,10 +274,12 @@ struct App::Parts {
   model::Topology configured_topology;
   std::unique_ptr<engine::LogMining> logs;
   std::unique_ptr<jobs::JobRunner> jobs;
+  std::unique_ptr<store::JobWatch> job_watch;  // wakes `jobs`: destroyed first
   // Notifications.
   std::unique_ptr<net::HttpClient> notify_http;
   std::unique_ptr<notify::Pacer> pacer;
   std::unique_ptr<notify::TelegramApi> telegram_api;
+  std::unique_ptr<notify::CardLedger> telegram_cards;
   std::vector<std::unique_ptr<notify::Notifier>> notifiers;
   std::unique_ptr<notify::TelegramUpdates> telegram_updates;
   std::unique_ptr<store::SingletonLease> telegram_lease;  // outlives the poller
@@ -332,8 +319,10 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
         *p.notify_http, notify::TelegramApiOptions{config.telegram_api_url, config.telegram_bot_token});
     notify::TelegramNotifierOptions options{config.telegram_chat_ids, std::nullopt};
     if (config.telegram_thread_id > 0) options.thread_id = config.telegram_thread_id;
-    p.notifiers.push_back(std::make_unique<notify::TelegramNotifier>(*p.telegram_api, *p.store,
-                                                                     *p.pacer, clock, options));
+    // A send claimed longer ago than a job's lease is dead (its node died or hung).
+    p.telegram_cards = std::make_unique<notify::CardLedger>(*p.store, config.job_lease_ms);
+    p.notifiers.push_back(std::make_unique<notify::TelegramNotifier>(
+        *p.telegram_api, *p.store, *p.telegram_cards, *p.pacer, clock, options));
     notify::Notifier& telegram_notifier = *p.notifiers.back();
     telegram = static_cast<notify::TelegramNotifier*>(p.notifiers.back().get());
     notify::TelegramAccess access{
@@ -341,7 +330,8 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
         {config.telegram_allowed_user_ids.begin(), config.telegram_allowed_user_ids.end()}};
     p.telegram_updates = std::make_unique<notify::TelegramUpdates>(
         *p.telegram_api, *p.engine, access,
-        notify::RedrawCard(telegram_notifier, *p.store, *p.engine, DashboardUrl(config)));
+        notify::RedrawCard(telegram_notifier, *p.store, *p.engine, DashboardUrl(config)),
+        p.telegram_cards.get());
     if (config.telegram_mode == "poll") {
       // One poller among the nodes on one PostgreSQL: Telegram allows one getUpdates at a time.
       p.telegram_lease =
@@ -383,6 +373,10 @@ Status App::StartNotifications(const config::Config& config, const Clock& clock,
 Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Clock& clock) {
   std::unique_ptr<App> app(new App());
   Parts& p = *app->parts_;
+  if (config.job_workers == 0 && config.store_url.empty())
+    return Error(InvalidArgument("store.job_workers = 0 needs store.url: with SQLite this node is "
+                                 "the only one to run background jobs",
+                                 "store.job_workers"));
   QUELL_ASSIGN_OR_RETURN(p.store, OpenDataDir(config));
   QUELL_RETURN_IF_ERROR(EnsureAdminToken(*p.store, config.data_dir, clock));
   p.metrics = std::make_unique<metrics::Registry>();
@@ -415,7 +409,11 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   if (p.llm) p.llm_recheck = std::make_unique<LlmRecheck>(*p.llm, config.llm_recheck_interval_ms);
   jobs::JobRunnerOptions job_options;
   job_options.lease_ms = config.job_lease_ms;
+  job_options.workers = static_cast<int>(config.job_workers);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock, job_options);
+  // On PostgreSQL a job committed by any node wakes this one's idle workers at once.
+  if (!config.store_url.empty() && job_options.workers > 0)
+    p.job_watch = store::NewPgJobWatch(config.store_url, [jobs = p.jobs.get()] { jobs->Wake(); });
   RegisterJobMetrics(*p.metrics, *p.jobs, *p.store, clock);
   RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
@@ -449,6 +447,7 @@ void App::Stop() {
   if (p.server) p.server->Stop();   // in-flight requests finish; their commits still run
   if (p.api) p.api->Stop();         // queued Telegram presses are handled; re-analyses end
   if (p.telegram_poller) p.telegram_poller->Stop();  // ends the long poll
+  p.job_watch.reset();
   if (p.jobs) p.jobs->Stop();         // jobs in progress finish
   if (p.logs) p.logs->Shutdown();     // mines the queued lines, stops the worker
   if (p.logs) (void)p.logs->SaveState();

@@ -60,6 +60,10 @@ std::vector<Option> BuildOptions() {
       "how long a node holds a background job it claimed; a job whose node died is run again "
       "by another once this ends",
       Duration(&Config::job_lease_ms, 100));
+  add("store.job_workers", "2",
+      "background job threads on this node (analysis, notifications, escalation); 0: none, for "
+      "a node that only answers requests while other nodes on the same PostgreSQL run the jobs",
+      Integer(&Config::job_workers, 0, 64));
   add("storage.synchronous_full", "false",
       "fsync the SQLite WAL on every commit (survives power loss; slower). Process crashes "
       "never lose a commit either way",

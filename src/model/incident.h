@@ -52,6 +52,7 @@ enum class EventKind {
   kAnalysis,
   kNotified,
   kNotifyFailed,
+  kNotifyOutcomeUnknown,  // a card's send got no answer (or its node died): sent again
   kAcked,
   kUnacked,
   kResolved,

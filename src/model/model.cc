@@ -95,6 +95,7 @@ const char* EventKindName(EventKind kind) {
     case EventKind::kAnalysis: return "analysis";
     case EventKind::kNotified: return "notified";
     case EventKind::kNotifyFailed: return "notify_failed";
+    case EventKind::kNotifyOutcomeUnknown: return "notify_outcome_unknown";
     case EventKind::kAcked: return "acked";
     case EventKind::kUnacked: return "unacked";
     case EventKind::kResolved: return "resolved";

@@ -12,6 +12,7 @@ namespace quell::notify {
 namespace {
 
 constexpr std::string_view kEllipsis = "…";
+constexpr const char* kSentAgainLine = "Sent again: an earlier send was not confirmed";
 
 // Decodes one code point at `i` (advancing it); invalid sequences yield U+FFFD for one byte.
 char32_t NextCodePoint(std::string_view s, size_t& i) {
@@ -137,6 +138,7 @@ std::vector<Piece> Pieces(const CardInput& in) {
   p.push_back({std::string(SeverityIcon(i)) + " <b>[" + severity + "] ",
                i.title.empty() ? "Incident #" + std::to_string(i.id) : i.title, "</b>\n", 300});
   p.push_back({"<b>Status:</b> ", StatusLine(i), "\n", 200});
+  if (in.sent_again) p.push_back({"↪️ ", kSentAgainLine, "\n", 100});
   if (i.silenced_until > in.now && i.status != model::IncidentStatus::kResolved)
     p.push_back({"🔕 ", "Silenced until " + FormatTime(i.silenced_until), "\n", 100});
   if (!in.silenced_by.empty() && i.status != model::IncidentStatus::kResolved)
@@ -262,6 +264,15 @@ Card RenderCard(const CardInput& in, size_t limit) {
                 severity == model::Severity::kUnknown || in.incident.silenced_until > in.now ||
                 !in.silenced_by.empty();
   return card;
+}
+
+Card SupersededCard(int64_t incident_id) {
+  const std::string tag = "#incident" + std::to_string(incident_id);
+  return Card{"↪️ <b>Superseded</b> · " + tag +
+                  "\nQuell could not confirm this card and sent it again: the current card of " +
+                  tag + " is the one that says \"" + kSentAgainLine + "\".",
+              {},
+              true};
 }
 
 std::string FormatCallbackData(const CallbackData& data) {

@@ -29,6 +29,9 @@ struct CardInput {
   TimeMs now = 0;
   // The silences by matchers that silence it (Engine::SilencedBy), when the caller knows.
   std::vector<std::string> silenced_by;
+  // Sent again because an earlier send of this card was not confirmed (CardLedger): the card
+  // says so, since the chat may show the earlier copy too.
+  bool sent_again = false;
 };
 
 struct Button {
@@ -43,6 +46,9 @@ struct Card {
 };
 
 Card RenderCard(const CardInput& input, size_t limit = kTelegramTextLimit);
+// What an orphan copy of an incident's card becomes (a copy whose send was not confirmed, so
+// the card was sent again): a short pointer to the current card, without buttons.
+Card SupersededCard(int64_t incident_id);
 
 // Escapes for Telegram HTML (text and attribute values); invalid UTF-8 becomes U+FFFD.
 std::string EscapeHtml(std::string_view text);

@@ -15,19 +15,6 @@ std::string CardHash(const Card& card) {
   return Hex16(Xxh3(all));
 }
 
-std::optional<StoredCard> ParseStoredCard(const std::optional<std::string>& text) {
-  if (!text || text->empty()) return std::nullopt;
-  StoredCard card;
-  size_t space = text->find(' ');
-  try {
-    card.message_id = std::stoll(text->substr(0, space));
-  } catch (...) {
-    return std::nullopt;
-  }
-  if (space != std::string::npos) card.hash = text->substr(space + 1);
-  return card;
-}
-
 Result<std::vector<int64_t>> ChatsWithCard(store::Store& store, int64_t incident_id) {
   const std::string prefix = "telegram.card:" + std::to_string(incident_id) + ":";
   QUELL_ASSIGN_OR_RETURN(auto settings, store.ListSettings(prefix));
@@ -47,16 +34,22 @@ std::string DescribeReply(std::string_view method, const TelegramReply& reply) {
 }
 
 Status RecordTelegramEvent(store::Store& store, int64_t incident_id, model::EventKind kind,
-                           TimeMs now, std::string note) {
+                           TimeMs now, std::string note, bool collapse) {
   QUELL_ASSIGN_OR_RETURN(auto tx, store.Begin());
-  model::Event event;
-  event.incident_id = incident_id;
-  event.at = event.last_at = now;
-  event.kind = kind;
-  event.actor = "telegram";
-  event.note = std::move(note);
-  QUELL_ASSIGN_OR_RETURN(int64_t id, tx->AppendEvent(event));
-  (void)id;
+  bool bumped = false;
+  if (collapse) {
+    QUELL_ASSIGN_OR_RETURN(bumped, tx->BumpRecentEvent(incident_id, kind, now - kHourMs, now, 1));
+  }
+  if (!bumped) {
+    model::Event event;
+    event.incident_id = incident_id;
+    event.at = event.last_at = now;
+    event.kind = kind;
+    event.actor = "telegram";
+    event.note = std::move(note);
+    QUELL_ASSIGN_OR_RETURN(int64_t id, tx->AppendEvent(event));
+    (void)id;
+  }
   return tx->Commit();
 }
 

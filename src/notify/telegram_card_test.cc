@@ -56,6 +56,29 @@ void ExpectGolden(const std::string& name, const std::string& html) {
   EXPECT_EQ(html, ReadFile(path)) << path;
 }
 
+TEST(TelegramCard, ACardSentAgainSaysSoUnderItsStatusAndKeepsItsButtons) {
+  const Card plain = RenderCard({Incident(), std::nullopt, "", kT0, {}});
+  const Card again = RenderCard({Incident(), std::nullopt, "", kT0, {}, /*sent_again=*/true});
+  EXPECT_EQ(plain.html.find("Sent again"), std::string::npos);
+  const size_t status = again.html.find("<b>Status:</b>");
+  const size_t line = again.html.find("↪️ Sent again: an earlier send was not confirmed\n");
+  ASSERT_NE(line, std::string::npos) << again.html;
+  EXPECT_LT(status, line);
+  EXPECT_LT(line, again.html.find("<b>Services:</b>"));
+  EXPECT_EQ(again.keyboard.size(), plain.keyboard.size());
+  EXPECT_EQ(again.keyboard[0][0].data, "ack:42");
+}
+
+TEST(TelegramCard, ASupersededCopyHasNoButtonsAndPointsToTheCurrentCard) {
+  const Card stub = SupersededCard(42);
+  EXPECT_TRUE(stub.keyboard.empty());
+  EXPECT_TRUE(stub.silent);
+  EXPECT_NE(stub.html.find("Superseded"), std::string::npos);
+  EXPECT_NE(stub.html.find("#incident42"), std::string::npos);
+  EXPECT_NE(stub.html.find("Sent again: an earlier send was not confirmed"), std::string::npos);
+  EXPECT_LE(Utf16Length(stub.html), kTelegramTextLimit);
+}
+
 TEST(TelegramCard, TriggeredWithAnalysisMatchesGolden) {
   Card card = RenderCard({Incident(), Analysis(), "http://127.0.0.1:8080/incidents/42", kT0, {}});
   ExpectGolden("triggered_with_analysis", card.html);

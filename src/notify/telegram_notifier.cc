@@ -7,6 +7,16 @@
 #include "notify/telegram_card_store.h"
 
 namespace quell::notify {
+namespace {
+
+// How soon a worker that found another's live claim looks again: a send takes a round trip.
+constexpr TimeMs kClaimRecheckMs = kSecondMs;
+
+Card Render(const IncidentSnapshot& s, bool sent_again) {
+  return RenderCard({s.incident, s.analysis, s.incident_url, s.now, s.silenced_by, sent_again});
+}
+
+}  // namespace
 
 bool TelegramNotifier::Configured(int64_t chat_id) const {
   return std::find(options_.chat_ids.begin(), options_.chat_ids.end(), chat_id) !=
@@ -17,13 +27,18 @@ std::optional<int64_t> TelegramNotifier::ThreadFor(int64_t chat_id) const {
   return Configured(chat_id) ? options_.thread_id : std::nullopt;
 }
 
-TelegramNotifier::TelegramNotifier(TelegramApi& api, store::Store& store, Pacer& pacer,
-                                   const Clock& clock, TelegramNotifierOptions options)
-    : api_(api), store_(store), pacer_(pacer), clock_(clock), options_(std::move(options)) {}
+TelegramNotifier::TelegramNotifier(TelegramApi& api, store::Store& store, CardLedger& cards,
+                                   Pacer& pacer, const Clock& clock,
+                                   TelegramNotifierOptions options)
+    : api_(api),
+      store_(store),
+      cards_(cards),
+      pacer_(pacer),
+      clock_(clock),
+      options_(std::move(options)) {}
 
 jobs::JobOutcome TelegramNotifier::Deliver(const IncidentSnapshot& snapshot) {
-  Card card = RenderCard({snapshot.incident, snapshot.analysis, snapshot.incident_url, snapshot.now,
-                          snapshot.silenced_by});
+  Card card = Render(snapshot, /*sent_again=*/false);
   // Chats already up to date are skipped on a retry, so one chat's trouble never repeats
   // another's card. A retryable failure wins over a permanent one: the job must come back.
   std::optional<jobs::JobOutcome> retry;
@@ -52,49 +67,111 @@ jobs::JobOutcome TelegramNotifier::Deliver(const IncidentSnapshot& snapshot) {
 }
 
 jobs::JobOutcome TelegramNotifier::DeliverTo(int64_t chat_id, const IncidentSnapshot& snapshot,
-                                             const Card& card) {
+                                             const Card& plain) {
   const int64_t incident_id = snapshot.incident.id;
-  const std::string key = CardKey(incident_id, chat_id);
-  const std::string hash = CardHash(card);
-  auto setting = store_.GetSetting(key);
-  if (!setting) return setting.error();
-  std::optional<StoredCard> stored = ParseStoredCard(*setting);
-  // escalation.after's ping goes to the configured chats only.
-  const bool escalated = snapshot.incident.escalated_at > 0 &&
-                         snapshot.incident.status == model::IncidentStatus::kTriggered &&
-                         Configured(chat_id);
-  if (stored && stored->hash == hash)  // the chat already shows this
-    return escalated ? PingEscalation(chat_id, snapshot.incident, stored->message_id)
-                     : jobs::JobOutcome(Status::Ok());
+  QUELL_ASSIGN_OR_RETURN(CardState state, cards_.Read(incident_id, chat_id));
+  if (!state.card) return SendCard(chat_id, snapshot, plain, state, /*paced=*/false);
 
+  const CardRecord& stored = *state.card;
+  const Card card = stored.again ? Render(snapshot, true) : plain;
+  const std::string hash = CardHash(card);
+  if (stored.hash == hash)  // the chat already shows this
+    return Escalated(snapshot, chat_id) ? PingEscalation(chat_id, snapshot.incident, stored.message_id)
+                                        : jobs::JobOutcome(Status::Ok());
   if (TimeMs wait = pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
     return jobs::JobOutcome::RetryIn(wait, "paced: chat " + std::to_string(chat_id));
-
-  if (stored) {
-    auto reply = api_.EditMessageText(chat_id, stored->message_id, card);
-    if (!reply) return reply.error();
-    TelegramFailure f = Classify(*reply);
-    if (f == TelegramFailure::kNone || f == TelegramFailure::kNotModified) {
-      QUELL_RETURN_IF_ERROR(store_.PutSetting(key, std::to_string(stored->message_id) + " " + hash));
-      return escalated ? PingEscalation(chat_id, snapshot.incident, stored->message_id)
-                       : jobs::JobOutcome(Status::Ok());
-    }
-    if (f != TelegramFailure::kGone) return Failure("editMessageText", *reply, chat_id, incident_id);
+  auto reply = api_.EditMessageText(chat_id, stored.message_id, card);
+  if (!reply) return reply.error();
+  TelegramFailure f = Classify(*reply);
+  if (f == TelegramFailure::kGone) {
     spdlog::info("telegram: card of incident {} in chat {} is gone; sending a new one",
                  incident_id, chat_id);
+    return SendCard(chat_id, snapshot, plain, state, /*paced=*/true);
   }
+  if (f != TelegramFailure::kNone && f != TelegramFailure::kNotModified)
+    return Failure("editMessageText", *reply, chat_id, incident_id);
+  QUELL_ASSIGN_OR_RETURN(bool updated,
+                         cards_.Update(incident_id, chat_id, state,
+                                       {stored.message_id, hash, stored.again}));
+  if (!updated)  // another worker changed the card meanwhile: look again
+    return jobs::JobOutcome::RetryIn(kClaimRecheckMs, "the card changed meanwhile");
+  return Escalated(snapshot, chat_id) ? PingEscalation(chat_id, snapshot.incident, stored.message_id)
+                                      : jobs::JobOutcome(Status::Ok());
+}
 
+jobs::JobOutcome TelegramNotifier::SendCard(int64_t chat_id, const IncidentSnapshot& snapshot,
+                                            const Card& plain, const CardState& state,
+                                            bool paced) {
+  const int64_t incident_id = snapshot.incident.id;
+  const std::string chat = std::to_string(chat_id);
+  // Another worker (here or on another node) is sending this card: it stores the message id,
+  // and this job, back in a moment, edits that card.
+  if (TimeMs live = cards_.LiveFor(state, clock_.Now()); live > 0)
+    return jobs::JobOutcome::RetryIn(std::min(live, kClaimRecheckMs),
+                                     "another worker is sending this card to chat " + chat);
+  if (TimeMs wait = paced ? 0 : pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
+    return jobs::JobOutcome::RetryIn(wait, "paced: chat " + chat);
+  QUELL_ASSIGN_OR_RETURN(auto claim, cards_.Claim(incident_id, chat_id, state, clock_.Now()));
+  if (!claim) return jobs::JobOutcome::RetryIn(kClaimRecheckMs, "the card changed meanwhile");
+  if (claim->again && (state.sending || state.unconfirmed)) {
+    spdlog::warn("telegram: an earlier send of incident {}'s card to chat {} was not confirmed "
+                 "(started {} ms ago); sending it again, marked so",
+                 incident_id, chat_id, clock_.Now() - state.started_at);
+    QUELL_RETURN_IF_ERROR(RecordTelegramEvent(
+        store_, incident_id, model::EventKind::kNotifyOutcomeUnknown, clock_.Now(),
+        "an earlier send of the card to Telegram chat " + chat +
+            " was not confirmed (no answer, or its node stopped); sent again, marked so",
+        /*collapse=*/true));
+  }
+  const Card card = claim->again ? Render(snapshot, true) : plain;
   auto reply = api_.SendMessage(chat_id, card, ThreadFor(chat_id));
-  if (!reply) return reply.error();
-  if (Classify(*reply) != TelegramFailure::kNone) return Failure("sendMessage", *reply, chat_id, incident_id);
+  QUELL_ASSIGN_OR_RETURN(Settled sent, Settle(*claim, reply, CardHash(card)));
+  if (sent.what == Settled::kRefused) return Failure("sendMessage", *reply, chat_id, incident_id);
+  if (sent.what == Settled::kSuperseded) return Status::Ok();  // the other worker's card is it
+  QUELL_RETURN_IF_ERROR(RecordTelegramEvent(store_, incident_id, model::EventKind::kNotified,
+                                            clock_.Now(), "card sent to Telegram chat " + chat));
+  return Escalated(snapshot, chat_id)
+             ? PingEscalation(chat_id, snapshot.incident, sent.message_id)
+             : jobs::JobOutcome(Status::Ok());
+}
+
+Result<TelegramNotifier::Settled> TelegramNotifier::Settle(const SendClaim& claim,
+                                                           const Result<TelegramReply>& reply,
+                                                           const std::string& hash) {
+  const int64_t chat_id = claim.chat_id, incident_id = claim.incident_id;
+  if (!reply) {  // no answer: Telegram may have posted it
+    if (Status marked = cards_.Unconfirmed(claim); !marked.ok())
+      spdlog::warn("telegram: card {} in chat {}: {}", incident_id, chat_id, marked.ToString());
+    return Error(reply.error());
+  }
+  if (Classify(*reply) != TelegramFailure::kNone) {  // refused: nothing was posted
+    if (Status put_back = cards_.Unsent(claim); !put_back.ok())
+      spdlog::warn("telegram: card {} in chat {}: {}", incident_id, chat_id, put_back.ToString());
+    return Settled{Settled::kRefused, 0};
+  }
   auto message_id = SentMessageId(*reply);
-  if (!message_id) return message_id.error();
+  if (!message_id) {
+    (void)cards_.Unconfirmed(claim);  // posted, but which message is it?
+    return Error(message_id.error());
+  }
   // Remembered at once: from here on this incident's card in this chat is only edited.
-  QUELL_RETURN_IF_ERROR(store_.PutSetting(key, std::to_string(*message_id) + " " + hash));
-  QUELL_RETURN_IF_ERROR(RecordTelegramEvent(store_, incident_id, model::EventKind::kNotified, clock_.Now(),
-                                    "card sent to Telegram chat " + std::to_string(chat_id)));
-  return escalated ? PingEscalation(chat_id, snapshot.incident, *message_id)
-                   : jobs::JobOutcome(Status::Ok());
+  QUELL_ASSIGN_OR_RETURN(bool kept, cards_.Sent(claim, {*message_id, hash, claim.again}));
+  if (kept) return Settled{Settled::kSent, *message_id};
+  // This send outlived its claim and another worker sent the card again: this copy is the
+  // orphan. Say so on it; the other worker's card is the incident's.
+  spdlog::warn("telegram: card {} in chat {} was sent after another worker took over; "
+               "marking message {} superseded",
+               incident_id, chat_id, *message_id);
+  auto stub = api_.EditMessageText(chat_id, *message_id, SupersededCard(incident_id));
+  if (!stub || !stub->ok)
+    spdlog::warn("telegram: message {} in chat {} not marked superseded", *message_id, chat_id);
+  return Settled{Settled::kSuperseded, *message_id};
+}
+
+bool TelegramNotifier::Escalated(const IncidentSnapshot& snapshot, int64_t chat_id) const {
+  // escalation.after's ping goes to the configured chats only.
+  return snapshot.incident.escalated_at > 0 &&
+         snapshot.incident.status == model::IncidentStatus::kTriggered && Configured(chat_id);
 }
 
 jobs::JobOutcome TelegramNotifier::Failure(std::string_view method, const TelegramReply& reply,

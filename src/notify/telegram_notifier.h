@@ -1,8 +1,11 @@
 // TelegramNotifier: one card per incident and chat, sent once and then edited in place. The
-// message id of each card is kept in the store (settings "telegram.card:<incident>:<chat>"
-// with a hash of what it shows), so a restart edits the same card and an unchanged card costs
-// no call. Sends are paced (Pacer); 429 waits retry_after; 5xx and network errors retry with
-// backoff; 400/401/403 park the job with Telegram's description for the operator.
+// message id of each card is kept in the store (CardLedger, with a hash of what it shows), so a
+// restart edits the same card and an unchanged card costs no call. A worker claims the send
+// first (CardLedger::Claim): a worker that finds another's live claim waits and then edits the
+// card that one sent; one that finds a dead or unconfirmed claim records notify_outcome_unknown
+// and sends the card again, marked as sent again. Sends are paced (Pacer); 429 waits
+// retry_after; 5xx and network errors retry with backoff; 400/401/403 park the job with
+// Telegram's description for the operator.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "model/escalation.h"
+#include "notify/card_ledger.h"
 #include "notify/notifier.h"
 #include "notify/pacer.h"
 #include "notify/telegram_api.h"
@@ -23,8 +27,8 @@ struct TelegramNotifierOptions {
 
 class TelegramNotifier final : public Notifier {
  public:
-  TelegramNotifier(TelegramApi& api, store::Store& store, Pacer& pacer, const Clock& clock,
-                   TelegramNotifierOptions options);
+  TelegramNotifier(TelegramApi& api, store::Store& store, CardLedger& cards, Pacer& pacer,
+                   const Clock& clock, TelegramNotifierOptions options);
   std::string channel() const override { return "telegram"; }
   jobs::JobOutcome Deliver(const IncidentSnapshot& snapshot) override;
 
@@ -40,6 +44,22 @@ class TelegramNotifier final : public Notifier {
  private:
   // Sends or edits the card in one chat, then pings the chat once per escalation.
   jobs::JobOutcome DeliverTo(int64_t chat_id, const IncidentSnapshot& snapshot, const Card& card);
+  // Sends the card (none was sent, the sent one is gone, or a send's outcome is unknown) under
+  // a claim taken from `state`; `paced`: the pacer already let this chat's call through.
+  jobs::JobOutcome SendCard(int64_t chat_id, const IncidentSnapshot& snapshot, const Card& card,
+                            const CardState& state, bool paced);
+  // What became of a claimed send (Telegram's reply, or no reply): the card's message id is
+  // stored (kSent), the claim put back (kRefused: nothing posted; the reply says why), or the
+  // claim was lost meanwhile and this message made a stub (kSuperseded). No reply, or one
+  // without a message id, leaves the claim unconfirmed and is an error.
+  struct Settled {
+    enum What { kSent, kRefused, kSuperseded } what;
+    int64_t message_id;
+  };
+  Result<Settled> Settle(const SendClaim& claim, const Result<TelegramReply>& reply,
+                         const std::string& hash);
+  // Whether escalation.after's ping is due in this chat (a configured one).
+  bool Escalated(const IncidentSnapshot& snapshot, int64_t chat_id) const;
   jobs::JobOutcome PingEscalation(int64_t chat_id, const model::Incident& incident,
                                   int64_t card_message_id);
   // One recipient of a page, from `progress` (the value at progress_key; empty at first).
@@ -64,6 +84,7 @@ class TelegramNotifier final : public Notifier {
 
   TelegramApi& api_;
   store::Store& store_;
+  CardLedger& cards_;
   Pacer& pacer_;
   const Clock& clock_;
   const TelegramNotifierOptions options_;

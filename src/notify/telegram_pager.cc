@@ -98,27 +98,28 @@ jobs::JobOutcome TelegramNotifier::DirectMessage(const IncidentSnapshot& snapsho
                                                  std::string& refused) {
   const int64_t chat_id = recipient.telegram_user_id;
   const int64_t incident_id = snapshot.incident.id;
-  auto setting = store_.GetSetting(CardKey(incident_id, chat_id));
-  if (!setting) return setting.error();
-  if (ParseStoredCard(*setting)) {  // paged before: a reply to that card rings again
+  QUELL_ASSIGN_OR_RETURN(CardState state, cards_.Read(incident_id, chat_id));
+  if (state.card) {  // paged before: a reply to that card rings again
     return ReplyToCard(chat_id, incident_id,
                        "⏫ <b>You are paged again</b>: " + Headline(snapshot.incident), &refused);
   }
+  // The first card in this chat goes out under a claim, as Deliver's do (CardLedger).
+  if (TimeMs live = cards_.LiveFor(state, clock_.Now()); live > 0)
+    return jobs::JobOutcome::RetryIn(std::min<TimeMs>(live, kSecondMs),
+                                     "another worker is sending this card");
   if (TimeMs wait = pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
     return jobs::JobOutcome::RetryIn(wait, "paced: chat " + std::to_string(chat_id));
+  QUELL_ASSIGN_OR_RETURN(auto claim, cards_.Claim(incident_id, chat_id, state, clock_.Now()));
+  if (!claim) return jobs::JobOutcome::RetryIn(kSecondMs, "the card changed meanwhile");
   auto reply = api_.SendMessage(chat_id, card, std::nullopt);
-  if (!reply) return reply.error();
+  // Remembered: Deliver edits this card with the incident's state from now on.
+  QUELL_ASSIGN_OR_RETURN(Settled sent, Settle(*claim, reply, CardHash(card)));
+  if (sent.what != Settled::kRefused) return Status::Ok();
   if (Classify(*reply) == TelegramFailure::kPermanent) {
     refused = DescribeReply("sendMessage", *reply);
     return Status::Ok();
   }
-  if (Classify(*reply) != TelegramFailure::kNone)
-    return Failure("sendMessage", *reply, chat_id, incident_id);
-  auto message_id = SentMessageId(*reply);
-  if (!message_id) return message_id.error();
-  // Remembered: Deliver edits this card with the incident's state from now on.
-  return store_.PutSetting(CardKey(incident_id, chat_id),
-                           std::to_string(*message_id) + " " + CardHash(card));
+  return Failure("sendMessage", *reply, chat_id, incident_id);
 }
 
 jobs::JobOutcome TelegramNotifier::TellChats(int64_t incident_id, const std::string& html) {
@@ -131,9 +132,8 @@ jobs::JobOutcome TelegramNotifier::TellChats(int64_t incident_id, const std::str
 
 jobs::JobOutcome TelegramNotifier::ReplyToCard(int64_t chat_id, int64_t incident_id,
                                                const std::string& html, std::string* refused) {
-  auto setting = store_.GetSetting(CardKey(incident_id, chat_id));
-  if (!setting) return setting.error();
-  const std::optional<StoredCard> card = ParseStoredCard(*setting);
+  QUELL_ASSIGN_OR_RETURN(CardState state, cards_.Read(incident_id, chat_id));
+  const std::optional<CardRecord>& card = state.card;
   if (TimeMs wait = pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
     return jobs::JobOutcome::RetryIn(wait, "paced: chat " + std::to_string(chat_id));
   auto reply = api_.SendReply(chat_id, html, card ? card->message_id : 0, ThreadFor(chat_id));

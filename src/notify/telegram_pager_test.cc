@@ -32,7 +32,8 @@ class TelegramPagerTest : public ::testing::Test {
     http_ = net::NewCurlHttpClient();
     api_ = std::make_unique<TelegramApi>(
         *http_, TelegramApiOptions{fake_.url(), FakeTelegram::kToken, /*timeout_ms=*/3000});
-    notifier_ = std::make_unique<TelegramNotifier>(*api_, *store_, pacer_, clock_,
+    cards_ = std::make_unique<CardLedger>(*store_, 5 * kMinuteMs, "test-node");
+    notifier_ = std::make_unique<TelegramNotifier>(*api_, *store_, *cards_, pacer_, clock_,
                                                    TelegramNotifierOptions{{kChat}, 7});
     ASSERT_TRUE(engine_->oncall().PutUser({"ana", kAna}));
     model::NormalizedAlert a;
@@ -82,6 +83,7 @@ class TelegramPagerTest : public ::testing::Test {
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<net::HttpClient> http_;
   std::unique_ptr<TelegramApi> api_;
+  std::unique_ptr<CardLedger> cards_;
   std::unique_ptr<TelegramNotifier> notifier_;
   int64_t id_ = 0;
   int64_t step_event_ = 0;

@@ -26,6 +26,7 @@ using testing::FakeTelegram;
 
 constexpr int64_t kChat = -1001234;
 constexpr int64_t kAlice = 777;
+constexpr TimeMs kLeaseMs = 5 * kMinuteMs;  // a send claimed longer ago is dead
 
 class TelegramTest : public ::testing::Test {
  protected:
@@ -37,7 +38,8 @@ class TelegramTest : public ::testing::Test {
     http_ = net::NewCurlHttpClient();
     api_ = std::make_unique<TelegramApi>(
         *http_, TelegramApiOptions{fake_.url(), FakeTelegram::kToken, /*timeout_ms=*/3000});
-    notifier_ = std::make_unique<TelegramNotifier>(*api_, *store_, pacer_, clock_,
+    cards_ = std::make_unique<CardLedger>(*store_, kLeaseMs, "test-node");
+    notifier_ = std::make_unique<TelegramNotifier>(*api_, *store_, *cards_, pacer_, clock_,
                                                    TelegramNotifierOptions{{kChat}, std::nullopt});
     updates_ = std::make_unique<TelegramUpdates>(*api_, *engine_,
                                                  TelegramAccess{{kChat}, {kAlice}});
@@ -81,6 +83,11 @@ class TelegramTest : public ::testing::Test {
   // A second passes: lets the pacer allow the next message to the chat.
   void NextSecond() { clock_.Advance(1100); }
 
+  static std::string Text(const testing::FakeCall& call) {
+    return std::string(call.body.at("text").as_string());
+  }
+  static constexpr const char* kSentAgain = "Sent again: an earlier send was not confirmed";
+
   FakeTelegram fake_;
   ManualClock clock_;
   Pacer pacer_;
@@ -89,6 +96,7 @@ class TelegramTest : public ::testing::Test {
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<net::HttpClient> http_;
   std::unique_ptr<TelegramApi> api_;
+  std::unique_ptr<CardLedger> cards_;
   std::unique_ptr<TelegramNotifier> notifier_;
   std::unique_ptr<TelegramUpdates> updates_;
   int alerts_ = 0;
@@ -229,6 +237,121 @@ TEST_F(TelegramTest, ServerErrorsAndSlowAnswersRetryWithBackoff) {
   outcome = Deliver(id);  // the client gives up after 3 s
   EXPECT_EQ(outcome.status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(outcome.status.message().find(FakeTelegram::kToken), std::string::npos);
+  EXPECT_TRUE(Events(id, model::EventKind::kNotifyOutcomeUnknown).empty());
+
+  // Telegram may have posted the card it never answered for: the retry sends it marked so.
+  NextSecond();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  auto sends = fake_.Calls("sendMessage");
+  ASSERT_EQ(sends.size(), 3u);
+  EXPECT_EQ(Text(sends[0]).find(kSentAgain), std::string::npos) << "a 502 posts nothing";
+  EXPECT_EQ(Text(sends[1]).find(kSentAgain), std::string::npos);
+  EXPECT_NE(Text(sends[2]).find(kSentAgain), std::string::npos) << Text(sends[2]);
+  EXPECT_EQ(Events(id, model::EventKind::kNotifyOutcomeUnknown).size(), 1u);
+  EXPECT_EQ(Events(id, model::EventKind::kNotified).size(), 1u);
+}
+
+// Two workers (here or on two nodes) run card jobs of one incident at once: the second finds
+// the first one's send in flight, sends nothing and, once the first stored its message id,
+// edits that card.
+TEST_F(TelegramTest, ASecondWorkerWaitsForTheSendInFlightAndEditsThatCard) {
+  const int64_t id = OpenIncident();
+  FakeReply held{200, R"({"ok":true,"result":{"message_id":7,"chat":{"id":-1001234}}})"};
+  held.hold = true;
+  fake_.Script("sendMessage", held);
+  const IncidentSnapshot first = Snapshot(id);
+  std::thread a([&] { EXPECT_TRUE(notifier_->Deliver(first).status.ok()); });
+  ASSERT_TRUE(fake_.WaitForCalls("sendMessage", 1));
+  ASSERT_TRUE(engine_->Act(id, engine::Action::kAck, "alice", ""));
+  NextSecond();
+  auto b = Deliver(id);
+  EXPECT_EQ(b.status.code(), StatusCode::kUnavailable);
+  ASSERT_TRUE(b.retry_in_ms) << b.status.ToString();
+  EXPECT_LE(*b.retry_in_ms, 1000);
+  EXPECT_NE(b.status.message().find("another worker is sending"), std::string::npos);
+  fake_.ReleaseHeld();
+  a.join();
+  NextSecond();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  ASSERT_EQ(fake_.Calls("sendMessage").size(), 1u) << "never a second card";
+  auto edits = fake_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].body.at("message_id").as_int64(), 7);
+  EXPECT_NE(Text(edits[0]).find("Acknowledged by alice"), std::string::npos);
+  EXPECT_TRUE(Events(id, model::EventKind::kNotifyOutcomeUnknown).empty());
+}
+
+// A claim whose worker died (older than the job lease) leaves the card's fate unknown: the next
+// worker says so on the timeline and sends the card again, marked as sent again, and the mark
+// stays on its later edits. A press on the orphan acts and turns it into a stub.
+TEST_F(TelegramTest, ADeadSendIsSentAgainMarkedAndAPressOnTheOrphanIsReconciled) {
+  const int64_t id = OpenIncident();
+  CardLedger dead_node(*store_, kLeaseMs, "dead-node");
+  auto state = dead_node.Read(id, kChat);
+  ASSERT_TRUE(state);
+  auto claim = dead_node.Claim(id, kChat, *state, clock_.Now());
+  ASSERT_TRUE(claim && *claim);  // ...and its node died inside sendMessage
+
+  auto waiting = Deliver(id);
+  ASSERT_TRUE(waiting.retry_in_ms) << "a live claim: nobody else sends";
+  EXPECT_TRUE(fake_.Calls("sendMessage").empty());
+  clock_.Advance(kLeaseMs);
+  ASSERT_TRUE(Deliver(id).status.ok());
+  auto sends = fake_.Calls("sendMessage");
+  ASSERT_EQ(sends.size(), 1u);
+  EXPECT_NE(Text(sends[0]).find(kSentAgain), std::string::npos) << Text(sends[0]);
+  auto unknown = Events(id, model::EventKind::kNotifyOutcomeUnknown);
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_NE(unknown[0].note.find("not confirmed"), std::string::npos) << unknown[0].note;
+  EXPECT_EQ(Events(id, model::EventKind::kNotified).size(), 1u);
+
+  // The dead node's copy is message 7 (Telegram posted it); Alice presses Acknowledge there.
+  TelegramUpdates updates(*api_, *engine_, TelegramAccess{{kChat}, {kAlice}}, {}, cards_.get());
+  std::string toast = updates.Act({"cb1", kAlice, "@alice", kChat, 7, "ack:" + std::to_string(id)});
+  EXPECT_NE(toast.find("Acknowledged"), std::string::npos) << toast;
+  EXPECT_EQ((*store_->GetIncident(id))->status, model::IncidentStatus::kAcknowledged);
+  auto stubs = fake_.Calls("editMessageText");
+  ASSERT_EQ(stubs.size(), 1u);
+  EXPECT_EQ(stubs[0].body.at("message_id").as_int64(), 7);
+  EXPECT_NE(Text(stubs[0]).find("Superseded"), std::string::npos) << Text(stubs[0]);
+  EXPECT_TRUE(stubs[0].body.at("reply_markup").at("inline_keyboard").as_array().empty());
+
+  // The current card is edited to show the ack, still marked; a press on it is no orphan.
+  NextSecond();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  auto edits = fake_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 2u);
+  EXPECT_EQ(edits[1].body.at("message_id").as_int64(), 101);
+  EXPECT_NE(Text(edits[1]).find("Acknowledged by telegram:@alice"), std::string::npos);
+  EXPECT_NE(Text(edits[1]).find(kSentAgain), std::string::npos);
+  updates.Act({"cb2", kAlice, "@alice", kChat, 101, "res:" + std::to_string(id)});
+  EXPECT_EQ(fake_.Calls("editMessageText").size(), 2u);
+  EXPECT_EQ(fake_.Calls("sendMessage").size(), 1u) << "never a third card";
+}
+
+// A send that outlives its claim (its worker hung past the lease while another sent the card
+// again) finds the claim gone when it is answered: its message is the orphan, made a stub.
+TEST_F(TelegramTest, ASendThatOutlivedItsClaimMakesItsOwnCardTheStub) {
+  const int64_t id = OpenIncident();
+  FakeReply held{200, R"({"ok":true,"result":{"message_id":7,"chat":{"id":-1001234}}})"};
+  held.hold = true;
+  fake_.Script("sendMessage", held);
+  const IncidentSnapshot first = Snapshot(id);
+  std::thread slow([&] { EXPECT_TRUE(notifier_->Deliver(first).status.ok()); });
+  ASSERT_TRUE(fake_.WaitForCalls("sendMessage", 1));
+  clock_.Advance(kLeaseMs);
+  ASSERT_TRUE(Deliver(id).status.ok());  // takes the dead claim over: message 101
+  fake_.ReleaseHeld();
+  slow.join();
+  auto edits = fake_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].body.at("message_id").as_int64(), 7);
+  EXPECT_NE(Text(edits[0]).find("Superseded"), std::string::npos);
+  auto state = cards_->Read(id, kChat);
+  ASSERT_TRUE(state && state->card);
+  EXPECT_EQ(state->card->message_id, 101);
+  EXPECT_TRUE(state->card->again);
+  EXPECT_EQ(Events(id, model::EventKind::kNotified).size(), 1u);
 }
 
 TEST_F(TelegramTest, AGoneCardIsSentAgain) {

@@ -28,14 +28,64 @@ constexpr Verb kVerbs[] = {
     {"unsil", engine::Action::kUnsilence, "Notifications back on"},
 };
 
+// What a press on an action button does: the Engine acts, the toast says how it went.
+std::string ActOn(engine::Engine& engine, const CallbackQuery& q, const CallbackData& data,
+                  const Verb& verb, const std::string& actor) {
+  TimeMs silence_ms = kHourMs;
+  if (verb.action == engine::Action::kSilence && !data.arg.empty()) {
+    try {
+      silence_ms = std::clamp<TimeMs>(std::stoll(data.arg), 60, 7 * 24 * 3600) * kSecondMs;
+    } catch (...) {
+      return "Unknown button";
+    }
+  }
+  auto incident = engine.Act(data.incident_id, verb.action, actor,
+                              "via Telegram (user " + std::to_string(q.from_id) + ")", silence_ms);
+  if (!incident) {
+    spdlog::info("telegram: {} on incident {} by {}: {}", data.verb, data.incident_id, actor,
+                 incident.error().message());
+    if (incident.error().code() == StatusCode::kNotFound) return "Incident not found";
+    if (incident.error().code() == StatusCode::kConflict) return "Not now: " + incident.error().message();
+    return "Could not act now; try again";
+  }
+  spdlog::info("telegram: incident {} {} by {}", data.incident_id, verb.name, actor);
+  std::string toast(verb.done);
+  if (verb.action == engine::Action::kSilence)
+    toast += " for " + std::to_string(silence_ms / kMinuteMs) + " min";
+  return toast + " ✓";
+}
+
 }  // namespace
 
 TelegramUpdates::TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access,
-                                 CardRefresher refresh_card)
+                                 CardRefresher refresh_card, CardLedger* cards)
     : api_(api),
       engine_(engine),
       access_(std::move(access)),
-      refresh_card_(std::move(refresh_card)) {}
+      refresh_card_(std::move(refresh_card)),
+      cards_(cards) {}
+
+bool TelegramUpdates::IsOrphan(const CallbackQuery& q, int64_t incident_id) {
+  if (!cards_) return false;
+  auto state = cards_->Read(incident_id, q.chat_id);
+  if (!state) {
+    spdlog::warn("telegram: card of incident {}: {}", incident_id, state.error().message());
+    return false;
+  }
+  return state->card && state->card->message_id != q.message_id;
+}
+
+void TelegramUpdates::Supersede(const CallbackQuery& q, int64_t incident_id) {
+  spdlog::info("telegram: press on message {} in chat {}, an orphan copy of incident {}'s card: "
+               "marking it superseded",
+               q.message_id, q.chat_id, incident_id);
+  auto reply = api_.EditMessageText(q.chat_id, q.message_id, SupersededCard(incident_id));
+  if (!reply)
+    spdlog::warn("telegram: orphan card not marked superseded: {}", reply.error().message());
+  else if (!reply->ok && Classify(*reply) != TelegramFailure::kNotModified)
+    spdlog::warn("telegram: orphan card not marked superseded: {} {}", reply->error_code,
+                 reply->description);
+}
 
 std::string TelegramUpdates::Act(const CallbackQuery& q) {
   const bool chat_ok = access_.chat_ids.count(q.chat_id) > 0;
@@ -61,33 +111,19 @@ std::string TelegramUpdates::Act(const CallbackQuery& q) {
   std::string actor =
       "telegram:" + (paged ? paged->name
                            : (q.from_name.empty() ? std::to_string(q.from_id) : q.from_name));
+  const bool orphan = IsOrphan(q, data->incident_id);
+  if (orphan && data->verb.starts_with("sl")) {  // its menu would act on this copy
+    Supersede(q, data->incident_id);
+    return "This copy is superseded: use the incident's current card";
+  }
   if (data->verb.starts_with("sl")) return SilenceLikeThis(q, *data, actor);
   const Verb* verb = nullptr;
   for (const auto& v : kVerbs)
     if (v.name == data->verb) verb = &v;
   if (!verb) return "Unknown button";
-  TimeMs silence_ms = kHourMs;
-  if (verb->action == engine::Action::kSilence && !data->arg.empty()) {
-    try {
-      silence_ms = std::clamp<TimeMs>(std::stoll(data->arg), 60, 7 * 24 * 3600) * kSecondMs;
-    } catch (...) {
-      return "Unknown button";
-    }
-  }
-  auto incident = engine_.Act(data->incident_id, verb->action, actor,
-                              "via Telegram (user " + std::to_string(q.from_id) + ")", silence_ms);
-  if (!incident) {
-    spdlog::info("telegram: {} on incident {} by {}: {}", data->verb, data->incident_id, actor,
-                 incident.error().message());
-    if (incident.error().code() == StatusCode::kNotFound) return "Incident not found";
-    if (incident.error().code() == StatusCode::kConflict) return "Not now: " + incident.error().message();
-    return "Could not act now; try again";
-  }
-  spdlog::info("telegram: incident {} {} by {}", data->incident_id, verb->name, actor);
-  std::string toast(verb->done);
-  if (verb->action == engine::Action::kSilence)
-    toast += " for " + std::to_string(silence_ms / kMinuteMs) + " min";
-  return toast + " ✓";
+  std::string toast = ActOn(engine_, q, *data, *verb, actor);
+  if (orphan) Supersede(q, data->incident_id);  // after acting: the current card shows the act
+  return toast;
 }
 
 std::optional<std::string> TelegramUpdates::Reply(const TextMessage& message) {

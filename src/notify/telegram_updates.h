@@ -9,6 +9,13 @@
 // set, only those users may act; with it empty, every member of a configured chat may. In a
 // direct message (where an escalation step pages a person), a user of the directory
 // (oncall::Directory, by telegram_user_id) may act; the actor is then "telegram:<their name>".
+//
+// A press on an orphan card (a copy whose send was not confirmed, so the card was sent again:
+// its message id is not the one CardLedger holds for the incident and chat) acts like a press
+// on the current card, and then the orphan is edited into a stub without buttons that points
+// to the current card (SupersededCard). Edited rather than deleted: deleteMessage fails on
+// messages older than 48 hours, and a message that vanishes leaves readers wondering where the
+// incident went.
 #pragma once
 
 #include <atomic>
@@ -21,6 +28,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "notify/card_ledger.h"
 #include "notify/notifier.h"
 #include "notify/telegram_api.h"
 #include "notify/telegram_card.h"
@@ -46,8 +54,9 @@ CardRefresher RedrawCard(Notifier& notifier, store::Store& store, engine::Engine
 
 class TelegramUpdates {
  public:
+  // `cards` (may be null: no orphan is reconciled) must outlive this.
   TelegramUpdates(TelegramApi& api, engine::Engine& engine, TelegramAccess access,
-                  CardRefresher refresh_card = {});
+                  CardRefresher refresh_card = {}, CardLedger* cards = nullptr);
   // Acts on a callback query and answers it; replies to a command; ignores other updates.
   void Handle(const TelegramUpdate& update);
   // What a press does, without answering it: the toast text. For tests and Handle.
@@ -60,11 +69,17 @@ class TelegramUpdates {
   // "Silence like this…" (slm, sll, slx; telegram_silence_like.cc): the toast.
   std::string SilenceLikeThis(const CallbackQuery& query, const CallbackData& data,
                               const std::string& actor);
+  // Whether the pressed message is an orphan copy of the incident's card (a different card is
+  // recorded for the incident and chat).
+  bool IsOrphan(const CallbackQuery& query, int64_t incident_id);
+  // Edits an orphan into its stub.
+  void Supersede(const CallbackQuery& query, int64_t incident_id);
 
   TelegramApi& api_;
   engine::Engine& engine_;
   const TelegramAccess access_;
   CardRefresher refresh_card_;
+  CardLedger* cards_;
 };
 
 struct TelegramPollerOptions {

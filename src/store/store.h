@@ -205,6 +205,13 @@ class Store {
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
   // Removes the setting; whether there was one.
   virtual Result<bool> DeleteSetting(const std::string& key) = 0;
+  // Compare-and-set, atomic against every writer of the database (other nodes on PostgreSQL
+  // too): sets `key` to `desired` (nullopt: removes it) only if its value is `expected` now
+  // (nullopt: absent), and says whether it did. Claims that two nodes must never both take are
+  // made with it: the Telegram card's send in progress, the first admin token.
+  virtual Result<bool> SwapSetting(const std::string& key,
+                                   const std::optional<std::string>& expected,
+                                   const std::optional<std::string>& desired) = 0;
   // Settings whose key starts with `prefix`, as (key, value).
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
       const std::string& prefix) = 0;

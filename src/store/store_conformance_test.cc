@@ -759,6 +759,28 @@ TEST_P(StoreConformance, DeploysSettingsAndOpenIncidentsByService) {
   EXPECT_TRUE(*store_->GetSetting("topologyx"));
 }
 
+TEST_P(StoreConformance, SwapSettingSetsOnlyWhatItExpects) {
+  const std::optional<std::string> absent;
+  EXPECT_EQ(store_->SwapSetting("claim", absent, absent), true);  // absent, as expected
+  EXPECT_EQ(store_->SwapSetting("claim", std::string("x"), std::string("a")), false);
+  EXPECT_FALSE(*store_->GetSetting("claim"));
+  EXPECT_EQ(store_->SwapSetting("claim", absent, std::string("a")), true);
+  EXPECT_EQ(store_->SwapSetting("claim", absent, std::string("b")), false);  // taken
+  EXPECT_EQ(store_->SwapSetting("claim", absent, absent), false);
+  EXPECT_EQ(**store_->GetSetting("claim"), "a");
+  EXPECT_EQ(store_->SwapSetting("claim", std::string("b"), std::string("c")), false);
+  EXPECT_EQ(store_->SwapSetting("claim", std::string("a"), std::string("c")), true);
+  EXPECT_EQ(**store_->GetSetting("claim"), "c");
+  EXPECT_EQ(store_->SwapSetting("claim", std::string("a"), absent), false);
+  EXPECT_EQ(**store_->GetSetting("claim"), "c");
+  EXPECT_EQ(store_->SwapSetting("claim", std::string("c"), absent), true);
+  EXPECT_FALSE(*store_->GetSetting("claim"));
+  Reopen();
+  EXPECT_EQ(store_->SwapSetting("claim", absent, std::string("d")), true);
+  Reopen();
+  EXPECT_EQ(**store_->GetSetting("claim"), "d");  // durable
+}
+
 Result<std::string> SqliteIn(const std::string& dir) { return dir + "/quell.db"; }
 
 Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path) {

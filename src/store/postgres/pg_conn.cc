@@ -2,6 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
+#include <cerrno>
 #include <charconv>
 
 #include "common/text.h"
@@ -148,6 +151,29 @@ Result<PgResult> PgConn::Query(const char* sql, const PgParams& params) {
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     return Error(PgError(conn_, result.result_.get(), "PostgreSQL statement failed"));
   return result;
+}
+
+Result<bool> PgConn::AwaitNotification(int timeout_ms) {
+  auto take_all = [this] {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  };
+  if (take_all()) return true;
+  pollfd socket{PQsocket(conn_), POLLIN, 0};
+  if (socket.fd < 0) return Error(Unavailable("the PostgreSQL connection is closed"));
+  const int ready = ::poll(&socket, 1, timeout_ms);
+  if (ready < 0) {
+    if (errno == EINTR) return false;
+    return Error(Unavailable("poll failed"));
+  }
+  if (ready == 0) return false;
+  if (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK)
+    return Error(PgError(conn_, nullptr, "the PostgreSQL connection was lost"));
+  return take_all();
 }
 
 Status PgConn::Commit() {

@@ -87,6 +87,9 @@ class PgConn {
   Status Commit();
   // False once the connection is lost: the pool opens a new one instead of reusing it.
   bool ok() const;
+  // On a connection that LISTENs: waits up to `timeout_ms` for a notification and takes all
+  // that arrived. Whether any did; Unavailable when the connection is lost.
+  Result<bool> AwaitNotification(int timeout_ms);
 
  private:
   explicit PgConn(pg_conn* conn) : conn_(conn) {}

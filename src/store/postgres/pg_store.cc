@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/hash.h"
+#include "store/job_watch.h"
 #include "store/postgres/pg_auth_tables.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_pool.h"
@@ -273,6 +274,13 @@ class PgTx final : public StoreTx {
   }
 
   Status EnqueueJob(const Job& job) override {
+    if (!notified_) {
+      // Delivered at COMMIT (and dropped with a rollback): idle workers on every node wake
+      // (NewPgJobWatch). Once per transaction, however many jobs it enqueues.
+      QUELL_RETURN_IF_ERROR(Done(conn_->Query("SELECT pg_notify($1, '')",
+                                              PgParams().Bind(1, kPgJobsChannel))));
+      notified_ = true;
+    }
     return Done(conn_->Query("INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) "
                              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedup_key) WHERE dedup_key "
                              "<> '' AND leased_until = 0 DO UPDATE SET run_at = excluded.run_at "
@@ -297,6 +305,7 @@ class PgTx final : public StoreTx {
   PgPool::Lease conn_;
   std::unique_lock<std::mutex> lock_;
   bool done_ = false;
+  bool notified_ = false;  // NOTIFY quell_jobs is queued for COMMIT
 };
 
 // ---- The store. ----
@@ -433,6 +442,32 @@ class PgStore final : public Store {
   Result<bool> DeleteSetting(const std::string& key) override {
     QUELL_ASSIGN_OR_RETURN(auto result,
                            Query("DELETE FROM settings WHERE key = $1", PgParams().Bind(1, key)));
+    return result.changed() > 0;
+  }
+
+  Result<bool> SwapSetting(const std::string& key, const std::optional<std::string>& expected,
+                           const std::optional<std::string>& desired) override {
+    // One statement each, in autocommit: the row lock (or the key's unique index) makes a
+    // second node's statement wait and then see the first one's value (READ COMMITTED re-checks
+    // the WHERE on the row it waited for).
+    if (!expected && !desired) {
+      QUELL_ASSIGN_OR_RETURN(auto value, GetSetting(key));
+      return !value;
+    }
+    PgParams params;
+    params.Bind(1, key);
+    const char* sql = nullptr;
+    if (!expected) {
+      sql = "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+      params.Bind(2, *desired);
+    } else if (!desired) {
+      sql = "DELETE FROM settings WHERE key = $1 AND value = $2";
+      params.Bind(2, *expected);
+    } else {
+      sql = "UPDATE settings SET value = $3 WHERE key = $1 AND value = $2";
+      params.Bind(2, *expected).Bind(3, *desired);
+    }
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(sql, params));
     return result.changed() > 0;
   }
 

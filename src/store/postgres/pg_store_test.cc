@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -16,6 +19,7 @@
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_schema.h"
 #include "store/postgres/pg_store.h"
+#include "store/job_watch.h"
 #include "store/singleton_lease.h"
 #include "support/private_postgres.h"
 
@@ -248,6 +252,39 @@ TEST_F(PgStoreTest, NodesClaimEachJobOnce) {
             static_cast<size_t>(kJobs));
 }
 
+// Two nodes (stores), four threads each, race to take one claim (absent -> theirs), to move it
+// on from one value (-> theirs), and to drop it: each step is taken by exactly one of them.
+TEST_F(PgStoreTest, SwapSettingIsTakenByOneNodeOnly) {
+  auto a = Open(), b = Open();
+  ASSERT_TRUE(a && b);
+  auto race = [&](const std::string& key, std::optional<std::string> expected, bool drop) {
+    std::atomic<int> won{0};
+    std::vector<std::thread> racers;
+    for (int i = 0; i < 8; ++i) {
+      racers.emplace_back([&, i] {
+        Store& store = i % 2 ? *a : *b;
+        std::optional<std::string> mine;
+        if (!drop) mine = "racer " + std::to_string(i);
+        auto swapped = store.SwapSetting(key, expected, mine);
+        ASSERT_TRUE(swapped) << swapped.error().ToString();
+        won += *swapped;
+      });
+    }
+    for (auto& t : racers) t.join();
+    return won.load();
+  };
+  for (int round = 0; round < 10; ++round) {
+    const std::string key = "claim:" + std::to_string(round);
+    EXPECT_EQ(race(key, std::nullopt, false), 1);
+    ASSERT_TRUE(a->PutSetting(key, "base").ok());
+    EXPECT_EQ(race(key, "base", false), 1);
+    auto value = b->GetSetting(key);
+    ASSERT_TRUE(value && *value);
+    EXPECT_EQ(race(key, **value, true), 1);
+    EXPECT_FALSE(*a->GetSetting(key));
+  }
+}
+
 // PostgreSQL's TEXT takes neither; SQLite stores them as sent.
 TEST_F(PgStoreTest, NulAndInvalidUtf8AreStoredAsReplacementCharacters) {
   auto store = Open();
@@ -340,6 +377,87 @@ TEST_F(PgStoreTest, SingletonLeaseKilledHolderConnectionLetsTheOtherTakeIt) {
   // The old holder finds its connection gone and does not think itself the holder.
   EXPECT_FALSE(a->Held());
   EXPECT_TRUE(b->Held());
+}
+
+// Counts the watch's wake-ups.
+struct Wakes {
+  std::mutex mu;
+  std::condition_variable cv;
+  int count = 0;
+  void Add() {
+    {
+      std::lock_guard lock(mu);
+      ++count;
+    }
+    cv.notify_all();
+  }
+  // Waits until more than `seen` wake-ups were counted.
+  bool After(int seen, std::chrono::milliseconds limit) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, limit, [&] { return count > seen; });
+  }
+  int Now() {
+    std::lock_guard lock(mu);
+    return count;
+  }
+};
+
+Status EnqueueOne(StoreTx& tx) {
+  model::Job job;
+  job.kind = "notify";
+  job.run_at = 1;
+  return tx.EnqueueJob(job);
+}
+
+// A job committed by any node wakes the watch at COMMIT (not before, not for a rollback), and a
+// watch whose connection is killed listens again by itself.
+TEST_F(PgStoreTest, JobWatchWakesAtCommitOfAJobOnAnyNode) {
+  auto a = Open(), b = Open();
+  ASSERT_TRUE(a && b);
+  Wakes wakes;
+  auto watch = NewPgJobWatch(url_, [&] { wakes.Add(); });
+  ASSERT_TRUE(wakes.After(0, std::chrono::seconds(5))) << "no wake-up once listening";
+  int seen = wakes.Now();
+  {
+    auto tx = b->Begin();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(EnqueueOne(**tx).ok());
+    ASSERT_TRUE(EnqueueOne(**tx).ok());
+    EXPECT_FALSE(wakes.After(seen, std::chrono::milliseconds(300))) << "woken before COMMIT";
+    const auto committed = std::chrono::steady_clock::now();
+    ASSERT_TRUE((*tx)->Commit().ok());
+    ASSERT_TRUE(wakes.After(seen, std::chrono::seconds(2)));
+    std::printf("job watch woken %lld us after COMMIT\n",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::steady_clock::now() - committed)
+                                           .count()));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  seen = wakes.Now();
+  {
+    auto tx = a->Begin();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(EnqueueOne(**tx).ok());
+  }  // rolled back
+  EXPECT_FALSE(wakes.After(seen, std::chrono::milliseconds(300))) << "woken by a rollback";
+
+  auto admin = PgConn::Open(url_);
+  ASSERT_TRUE(admin);
+  auto killed = (*admin)->Query(
+      "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE query LIKE "
+      "'LISTEN%' AND datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_TRUE(killed) << killed.error().ToString();
+  ASSERT_EQ(killed->Int(0, 0), 1);
+  ASSERT_TRUE(wakes.After(seen, std::chrono::seconds(5))) << "not listening again";
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  seen = wakes.Now();
+  {
+    auto tx = a->Begin();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(EnqueueOne(**tx).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  EXPECT_TRUE(wakes.After(seen, std::chrono::seconds(2)));
 }
 
 }  // namespace

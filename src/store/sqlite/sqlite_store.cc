@@ -782,6 +782,33 @@ class SqliteStore final : public Store {
     return writer_->Changes() > 0;
   }
 
+  Result<bool> SwapSetting(const std::string& key, const std::optional<std::string>& expected,
+                           const std::optional<std::string>& desired) override {
+    QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());  // the one writer: nobody writes between
+    SqliteStatement* s = nullptr;
+    if (!expected && !desired) {
+      QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare("SELECT 1 FROM settings WHERE key = ?1"));
+      s->Bind(1, key);
+      QUELL_ASSIGN_OR_RETURN(auto found, QueryOne(*s, [](const SqliteStatement&) { return 1; }));
+      return !found;
+    }
+    if (!expected) {
+      QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare("INSERT INTO settings (key, value) VALUES (?1, "
+                                                 "?2) ON CONFLICT (key) DO NOTHING"));
+      s->Bind(1, key).Bind(2, *desired);
+    } else if (!desired) {
+      QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare("DELETE FROM settings WHERE key = ?1 AND value "
+                                                 "= ?2"));
+      s->Bind(1, key).Bind(2, *expected);
+    } else {
+      QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare("UPDATE settings SET value = ?3 WHERE key = ?1 "
+                                                 "AND value = ?2"));
+      s->Bind(1, key).Bind(2, *expected).Bind(3, *desired);
+    }
+    QUELL_RETURN_IF_ERROR(s->Run());
+    return writer_->Changes() > 0;
+  }
+
   Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
       const std::string& prefix) override {
     Reader r(*this, Sees::kCommitted);
