@@ -192,7 +192,11 @@ TEST_F(ApiConformanceTest, EveryAnswerMatchesTheDocument) {
                              R"({"matchers":[{"name":"service","op":"=~","value":"pay.*"}],)"
                              R"("duration":"1h","comment":"maintenance"})");
   ASSERT_TRUE(silence.is_object());
+  Send("POST", "/api/v1/silences", "/api/v1/silences", 201,
+       R"({"matchers":[{"name":"service","op":"=","value":"db"}],"schedule":{"time_zone":)"
+       R"("Europe/Berlin","weekly":[{"day":"sun","start":"02:00","duration":"2h"}]}})");
   Send("GET", "/api/v1/silences", "/api/v1/silences", 200);
+  Send("GET", "/api/v1/maintenance", "/api/v1/maintenance", 200);
   Send("DELETE", "/api/v1/silences/{id}",
        "/api/v1/silences/" + std::string(silence.at("id").as_string()), 200);
   // People and schedules: created, replaced, listed; an override; who is on call.

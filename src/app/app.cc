@@ -14,6 +14,7 @@
 
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/llm_analyst.h"
+#include "app/config_objects.h"
 #include "app/first_admin_token.h"
 #include "app/llm_wiring.h"
 #include "app/options_from.h"
@@ -377,10 +378,13 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
     return Error(InvalidArgument("store.job_workers = 0 needs store.url: with SQLite this node is "
                                  "the only one to run background jobs",
                                  "store.job_workers"));
+  // A bad [[oncall.*]] or [[maintenance]] entry stops the start before anything is opened.
+  QUELL_ASSIGN_OR_RETURN(ConfigObjects config_objects, ReadConfigObjects(config, clock.Now()));
   QUELL_ASSIGN_OR_RETURN(p.store, OpenDataDir(config));
   QUELL_RETURN_IF_ERROR(EnsureAdminToken(*p.store, config.data_dir, clock));
   p.metrics = std::make_unique<metrics::Registry>();
   p.engine = std::make_unique<engine::Engine>(*p.store, clock, EngineOptionsFrom(config));
+  QUELL_RETURN_IF_ERROR(ApplyConfigObjects(config_objects, *p.engine, *p.store));
   p.configured_topology = model::Topology(config.topology);
   QUELL_ASSIGN_OR_RETURN(auto stored_topology, LoadStoredTopology(*p.store));
   p.engine->SetTopology(model::Topology::Merge(p.configured_topology, stored_topology));

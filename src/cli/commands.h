@@ -24,6 +24,10 @@ int RunRepair(const std::string& data_dir);
 // `quell config show`: every option's effective value from `sources` and where it came from,
 // secrets masked; a bad source is an error naming it (exit 2), as for `quell serve`.
 int RunConfigShow(const config::ConfigSources& sources);
+// `quell config check`: loads the config and reads its users, schedules and maintenance
+// windows as `quell serve` would (app/config_objects.h), without opening the store. Prints what
+// it found (exit 0) or the first problem, naming file, table and field (exit 2).
+int RunConfigCheck(const config::ConfigSources& sources);
 // `quell config docs`: the Markdown table of every option (docs/operations.md holds it).
 int RunConfigDocs();
 

@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
 
     // config show | docs
     auto* config_cmd = app.add_subcommand(
-        "config", "show: the options serve would run with, and where each came from; docs: the "
-                  "table of every option.");
+        "config", "show: the options serve would run with, and where each came from; check: "
+                  "whether serve would accept the config; docs: the table of every option.");
     config_cmd->require_subcommand(1);
     auto* config_show = config_cmd->add_subcommand(
         "show",
@@ -104,6 +104,12 @@ int main(int argc, char** argv) {
     add_config_sources(config_show, serve_data_dir);
     auto* config_docs = config_cmd->add_subcommand(
         "docs", "Print the Markdown table of every option (docs/operations.md holds it).");
+    auto* config_check = config_cmd->add_subcommand(
+        "check",
+        "Check the config as `quell serve` would, with its users, schedules and maintenance "
+        "windows, without starting; exit 2 naming the file, table and field of the first "
+        "problem. Takes serve's --config and --set.");
+    add_config_sources(config_check, serve_data_dir);
 
     // demo: serve with the demo scenario, in its own data dir unless told otherwise.
     auto* demo = app.add_subcommand(
@@ -204,7 +210,7 @@ int main(int argc, char** argv) {
 
     if (config_docs->parsed()) return quell::cli::RunConfigDocs();
     if (demo->parsed() && data_dir.empty()) data_dir = kDemoDataDir;
-    if (serve->parsed() || demo->parsed() || config_show->parsed()) {
+    if (serve->parsed() || demo->parsed() || config_show->parsed() || config_check->parsed()) {
       auto overrides = ServeOverrides(sets, listen, data_dir, db);
       if (!overrides) {
         std::fprintf(stderr, "quell: %s\n", overrides.error().message().c_str());
@@ -212,6 +218,8 @@ int main(int argc, char** argv) {
       }
       if (config_show->parsed())
         return quell::cli::RunConfigShow(SourcesFromCommandLine(config_file, *overrides));
+      if (config_check->parsed())
+        return quell::cli::RunConfigCheck(SourcesFromCommandLine(config_file, *overrides));
       auto config = LoadFromCommandLine(config_file, *overrides);
       if (!config) {
         std::fprintf(stderr, "quell: %s\n", config.error().message().c_str());

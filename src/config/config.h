@@ -19,6 +19,21 @@
 
 namespace quell::config {
 
+// An entry of one of the file's object tables (ObjectTables(): [[oncall.users]], ...): a
+// config-defined object, read into the model, checked and applied to the store by
+// app/config_objects.h. Only the file defines them (no environment variable, no --set).
+struct DefinedObject {
+  std::string table;  // "oncall.users"
+  size_t index = 0;   // its place among the table's entries, from 0
+  std::string where;  // "quell.toml:12", the line of its [[oncall.users]]
+  std::string json;   // the entry as JSON (TOML dates and times as RFC 3339 strings)
+  bool operator==(const DefinedObject&) const = default;
+};
+
+// The tables of the file that hold arrays of objects rather than options: "oncall.users",
+// "oncall.schedules", "maintenance". A new kind of object adds its table here.
+const std::vector<std::string>& ObjectTables();
+
 // One field per option. It has no defaults of its own: Config() applies every option's
 // default text from the table (options.cc), so `Config{}` is the default configuration. (The
 // scalars' `{}` only keeps them defined before that; it is no default.)
@@ -92,6 +107,9 @@ struct Config {
   // `api-gateway = ["redis", "postgres"]` (or `[topology.api-gateway] depends_on = [...]`);
   // environment QUELL_TOPOLOGY="api-gateway:redis,postgres;checkout:api-gateway".
   std::map<std::string, std::set<std::string>> topology;
+  // Config-defined objects, by table, each table's entries in the file's order (not options:
+  // no table line, no default).
+  std::vector<DefinedObject> defined_objects;
 };
 
 struct ConfigKey {

@@ -172,5 +172,54 @@ TEST(Config, LlmSettings) {
   EXPECT_FALSE(LoadConfig(sources));
 }
 
+TEST(Config, ObjectTablesAreKeptAsJsonWithTheirLines) {
+  std::string file = WriteTemp(R"(listen = "127.0.0.1:9000"
+
+[[oncall.users]]
+name = "alice"
+telegram_user_id = 1001
+
+[[oncall.users]]
+name = "bob"
+
+[[oncall.schedules]]
+name = "primary"
+time_zone = "Europe/Berlin"
+layers = [{ users = ["alice", "bob"], rotation = "168h", handoff = 2026-01-05T09:00:00+01:00 }]
+
+[[maintenance]]
+name = "sunday-db"
+matchers = [{ name = "service", op = "=", value = "db" }]
+schedule = { time_zone = "Europe/Berlin", weekly = [{ day = "sun", start = "02:00", duration = "2h" }] }
+)");
+  auto config = LoadConfig({file, {}, {}});
+  std::remove(file.c_str());
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->listen, "127.0.0.1:9000");
+  ASSERT_EQ(config->defined_objects.size(), 4u);
+  auto entry = [&](const std::string& table, size_t index) -> const DefinedObject& {
+    for (const auto& o : config->defined_objects)
+      if (o.table == table && o.index == index) return o;
+    ADD_FAILURE() << "no " << table << "[" << index << "]";
+    return config->defined_objects.front();
+  };
+  EXPECT_EQ(entry("oncall.users", 1).where, file + ":7");
+  EXPECT_NE(entry("oncall.users", 1).json.find(R"("bob")"), std::string::npos);
+  EXPECT_NE(entry("oncall.schedules", 0).json.find(R"("2026-01-05T09:00:00+01:00")"),
+            std::string::npos)
+      << "a TOML date-time is an RFC 3339 string: " << entry("oncall.schedules", 0).json;
+  EXPECT_EQ(entry("maintenance", 0).where, file + ":15");
+}
+
+TEST(Config, AnObjectTableThatIsNotAnArrayOfTablesNamesIt) {
+  std::string file = WriteTemp("maintenance = \"sunday\"\n");
+  auto config = LoadConfig({file, {}, {}});
+  std::remove(file.c_str());
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message().find(file + ":1: maintenance must be an array of tables"),
+            std::string::npos)
+      << config.error().message();
+}
+
 }  // namespace
 }  // namespace quell::config

@@ -2,7 +2,9 @@
 // the option table (option_table.h), recording where each came from.
 #include "config/config.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <sstream>
 
 #include <toml++/toml.h>
 
@@ -76,12 +78,34 @@ Status ApplyTopologyTable(ResolvedConfig& out, const toml::table& table, const s
   return Status::Ok();
 }
 
+// [[oncall.users]] and the other object tables: each entry kept as JSON, with its line.
+Status ApplyObjectTable(ResolvedConfig& out, const std::string& name, const toml::node& node,
+                        const std::string& file) {
+  const auto* array = node.as_array();
+  if (!array || !array->is_array_of_tables())
+    return InvalidArgument(InFile(file, node).where + ": " + name +
+                               " must be an array of tables ([[" + name + "]] entries)",
+                           name);
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::node& item = *array->get(i);
+    std::ostringstream json;
+    json << toml::json_formatter{*item.as_table()};
+    out.config.defined_objects.push_back({name, i, InFile(file, item).where, json.str()});
+  }
+  return Status::Ok();
+}
+
 Status ApplyTable(ResolvedConfig& out, const toml::table& table, const std::string& prefix,
                   const std::string& file) {
   for (const auto& [key, node] : table) {
     std::string name =
         prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     ValueOrigin origin = InFile(file, node);
+    const auto& objects = ObjectTables();
+    if (std::find(objects.begin(), objects.end(), name) != objects.end()) {
+      QUELL_RETURN_IF_ERROR(ApplyObjectTable(out, name, node, file));
+      continue;
+    }
     if (name == "topology" && node.is_table()) {
       QUELL_RETURN_IF_ERROR(ApplyTopologyTable(out, *node.as_table(), file));
       continue;
@@ -99,6 +123,12 @@ Status ApplyTable(ResolvedConfig& out, const toml::table& table, const std::stri
 }
 
 }  // namespace
+
+const std::vector<std::string>& ObjectTables() {
+  static const std::vector<std::string> tables = {"oncall.users", "oncall.schedules",
+                                                  "maintenance"};
+  return tables;
+}
 
 const char* ValueSourceName(ValueSource source) {
   switch (source) {

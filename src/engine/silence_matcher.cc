@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include "engine/group_key.h"
+#include "engine/silence_window.h"
 
 namespace quell::engine {
 
@@ -55,7 +56,12 @@ bool CompiledMatchers::Matches(const model::NormalizedAlert& alert) const {
 
 Result<SilenceMatcher> SilenceMatcher::Compile(model::Silence silence) {
   QUELL_ASSIGN_OR_RETURN(CompiledMatchers matchers, CompiledMatchers::Compile(silence.matchers));
-  return SilenceMatcher(std::move(silence), std::move(matchers));
+  QUELL_ASSIGN_OR_RETURN(auto zone, ScheduleZone(silence));
+  return SilenceMatcher(std::move(silence), std::move(matchers), std::move(zone));
+}
+
+model::SilenceActivity SilenceMatcher::ActivityAt(TimeMs now) const {
+  return engine::ActivityAt(silence_, zone_ ? &*zone_ : nullptr, now);
 }
 
 std::string MatcherFieldValue(const model::NormalizedAlert& alert, std::string_view name) {

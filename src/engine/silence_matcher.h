@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "common/status.h"
 #include "model/alert.h"
 #include "model/silence.h"
+#include "oncall/time_zone.h"
 
 namespace re2 {
 class RE2;
@@ -37,17 +39,22 @@ class CompiledMatchers {
 // A silence with its matchers compiled.
 class SilenceMatcher {
  public:
-  // InvalidArgument naming "matchers[i].value" when a regex does not compile.
+  // InvalidArgument naming "matchers[i].value" when a regex does not compile,
+  // "schedule.time_zone" for a time zone the system does not know.
   static Result<SilenceMatcher> Compile(model::Silence silence);
 
   bool Matches(const model::NormalizedAlert& alert) const { return matchers_.Matches(alert); }
+  // Its state and window at `now` (engine/silence_window.h), with the zone looked up once.
+  model::SilenceActivity ActivityAt(TimeMs now) const;
   const model::Silence& silence() const { return silence_; }
 
  private:
-  SilenceMatcher(model::Silence silence, CompiledMatchers matchers)
-      : silence_(std::move(silence)), matchers_(std::move(matchers)) {}
+  SilenceMatcher(model::Silence silence, CompiledMatchers matchers,
+                 std::optional<oncall::TimeZone> zone)
+      : silence_(std::move(silence)), matchers_(std::move(matchers)), zone_(std::move(zone)) {}
   model::Silence silence_;
   CompiledMatchers matchers_;
+  std::optional<oncall::TimeZone> zone_;  // the schedule's, when it has one
 };
 
 // The value a matcher named `name` sees: service, environment, name, source, severity (its

@@ -6,6 +6,7 @@
 
 #include "common/hash.h"
 #include "engine/incident_changes.h"
+#include "engine/silence_window.h"
 #include "model/silence_json.h"
 
 namespace quell::engine {
@@ -21,10 +22,7 @@ Result<model::Silence> Silences::Create(model::Silence silence) {
   QUELL_ASSIGN_OR_RETURN(SilenceMatcher matcher, SilenceMatcher::Compile(silence));
   QUELL_RETURN_IF_ERROR(
       store_.PutSetting(kSilenceSettingPrefix + silence.id, model::SilenceToJsonText(silence)));
-  {
-    std::lock_guard lock(mu_);
-    live_.push_back(std::move(matcher));
-  }
+  Replace(silence.id, std::move(matcher));
   ScheduleSweep();
   return silence;
 }
@@ -35,16 +33,45 @@ Result<model::Silence> Silences::Expire(const std::string& id) {
   if (!text) return Error(NotFound("no silence " + id));
   const TimeMs now = clock_.Now();
   QUELL_ASSIGN_OR_RETURN(model::Silence silence, model::SilenceFromJsonText(*text, now));
-  if (model::SilenceStateAt(silence, now) == model::SilenceState::kExpired) return silence;
+  QUELL_ASSIGN_OR_RETURN(model::SilenceActivity activity, ActivityAt(silence, now));
+  if (activity.state == model::SilenceState::kExpired) return silence;
   silence.ends_at = now;
   silence.starts_at = std::min(silence.starts_at, now);
   QUELL_RETURN_IF_ERROR(store_.PutSetting(key, model::SilenceToJsonText(silence)));
-  {
-    std::lock_guard lock(mu_);
-    std::erase_if(live_, [&id](const SilenceMatcher& m) { return m.silence().id == id; });
-  }
+  Replace(id, std::nullopt);
   ScheduleSweep();
   return silence;
+}
+
+Result<bool> Silences::Define(model::Silence silence) {
+  const std::string key = kSilenceSettingPrefix + silence.id;
+  QUELL_ASSIGN_OR_RETURN(auto text, store_.GetSetting(key));
+  silence.created_at = clock_.Now();
+  if (text) {
+    if (auto stored = model::SilenceFromJsonText(*text, silence.created_at)) {
+      silence.created_at = stored->created_at;
+      if (*stored == silence) return false;
+    }
+  }
+  QUELL_ASSIGN_OR_RETURN(SilenceMatcher matcher, SilenceMatcher::Compile(silence));
+  QUELL_RETURN_IF_ERROR(store_.PutSetting(key, model::SilenceToJsonText(silence)));
+  Replace(silence.id, std::move(matcher));
+  ScheduleSweep();
+  return true;
+}
+
+Status Silences::Delete(const std::string& id) {
+  QUELL_ASSIGN_OR_RETURN(bool deleted, store_.DeleteSetting(kSilenceSettingPrefix + id));
+  if (!deleted) return NotFound("no silence " + id);
+  Replace(id, std::nullopt);
+  ScheduleSweep();
+  return Status::Ok();
+}
+
+void Silences::Replace(const std::string& id, std::optional<SilenceMatcher> matcher) {
+  std::lock_guard lock(mu_);
+  std::erase_if(live_, [&id](const SilenceMatcher& m) { return m.silence().id == id; });
+  if (matcher) live_.push_back(std::move(*matcher));
 }
 
 void Silences::ScheduleSweep() {
@@ -81,9 +108,9 @@ Status Silences::Refresh() {
   QUELL_ASSIGN_OR_RETURN(auto silences, List());
   std::vector<SilenceMatcher> live;
   for (auto& silence : silences) {
-    if (model::SilenceStateAt(silence, now) == model::SilenceState::kExpired) continue;
     auto matcher = SilenceMatcher::Compile(std::move(silence));
-    if (matcher) live.push_back(std::move(*matcher));
+    if (matcher && matcher->ActivityAt(now).state != model::SilenceState::kExpired)
+      live.push_back(std::move(*matcher));
   }
   std::lock_guard lock(mu_);
   live_ = std::move(live);
@@ -105,7 +132,8 @@ std::vector<std::string> Silences::SilencedBy(const model::NormalizedAlert& aler
   std::vector<std::string> ids;
   std::lock_guard lock(mu_);
   for (const SilenceMatcher& m : live_) {
-    if (model::SilenceStateAt(m.silence(), now) == model::SilenceState::kActive && m.Matches(alert))
+    // Matching first: a maintenance window's activity costs time-zone look-ups.
+    if (m.Matches(alert) && m.ActivityAt(now).state == model::SilenceState::kActive)
       ids.push_back(m.silence().id);
   }
   return ids;
@@ -114,7 +142,7 @@ std::vector<std::string> Silences::SilencedBy(const model::NormalizedAlert& aler
 bool Silences::AnyActive(TimeMs now) const {
   std::lock_guard lock(mu_);
   return std::any_of(live_.begin(), live_.end(), [now](const SilenceMatcher& m) {
-    return model::SilenceStateAt(m.silence(), now) == model::SilenceState::kActive;
+    return m.ActivityAt(now).state == model::SilenceState::kActive;
   });
 }
 
@@ -125,8 +153,9 @@ TimeMs Silences::NextChange(TimeMs now) const {
   };
   std::lock_guard lock(mu_);
   for (const SilenceMatcher& m : live_) {
-    consider(m.silence().starts_at);
-    consider(m.silence().ends_at);
+    const model::SilenceActivity activity = m.ActivityAt(now);
+    consider(activity.window_starts_at);
+    consider(activity.window_ends_at);
   }
   return next;
 }

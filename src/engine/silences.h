@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,12 +36,20 @@ class Silences {
   // Every stored silence, newest first.
   Result<std::vector<model::Silence>> List();
 
+  // Stores `silence` under its own id (a config-defined maintenance window: its name), replacing
+  // the one stored there, and enqueues the "silences" job. Keeps the stored created_at and writes
+  // nothing when only that differs. Returns whether anything changed. Errors as Create's.
+  Result<bool> Define(model::Silence silence);
+  // Removes the silence altogether (a config-defined one taken out of the file) and enqueues the
+  // "silences" job; NotFound for an unknown id.
+  Status Delete(const std::string& id);
+
   // The ids of the silences active at `now` that match `alert`, from the in-memory copy.
   std::vector<std::string> SilencedBy(const model::NormalizedAlert& alert, TimeMs now) const;
   // Whether any silence of the copy is active at `now` (none: nothing to match, nothing to read).
   bool AnyActive(TimeMs now) const;
-  // The first start or end of a silence of the copy after `now` (0: none), when the "silences"
-  // job must run again.
+  // The first start or end of a silence's window (a maintenance window's next one) after `now`
+  // (0: none), when the "silences" job must run again.
   TimeMs NextChange(TimeMs now) const;
   // Reloads the copy if it is older than refresh_ms. Reads the Store: never call it inside a
   // transaction of the engine.
@@ -52,6 +61,9 @@ class Silences {
   void ScheduleSweep();
 
  private:
+  // Puts `matcher` in the in-memory copy in place of the silence `id` (nullopt: takes it out).
+  // No reload: once stored, a failed read must not turn the answer into an error.
+  void Replace(const std::string& id, std::optional<SilenceMatcher> matcher);
 
   store::Store& store_;
   const Clock& clock_;

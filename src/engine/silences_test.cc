@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "../tests/test_store.h"
+#include "common/time_format.h"
+#include "engine/silence_window.h"
 
 namespace quell::engine {
 namespace {
@@ -73,7 +75,7 @@ TEST_F(SilencesTest, ExpireEndsItNowAndListShowsIt) {
   auto listed = silences_->List();
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 1u);
-  EXPECT_EQ(model::SilenceStateAt(listed->front(), clock_.Now()), SilenceState::kExpired);
+  EXPECT_EQ(ActivityAt(listed->front(), clock_.Now())->state, SilenceState::kExpired);
   EXPECT_EQ(silences_->Expire("nope").error().code(), StatusCode::kNotFound);
 }
 
@@ -96,6 +98,40 @@ TEST_F(SilencesTest, SilencesWrittenByAnotherNodeAreSeenAfterRefreshInterval) {
   clock_.Advance(5 * kSecondMs);
   ASSERT_TRUE(silences_->RefreshIfStale().ok());
   EXPECT_EQ(silences_->SilencedBy(AlertFor("checkout"), clock_.Now()).size(), 1u);
+}
+
+// A config-defined maintenance window: stored under its own id, rewritten only when it changed
+// (its created_at kept), removed altogether by Delete.
+TEST_F(SilencesTest, DefineReplacesByIdAndDeleteRemoves) {
+  model::Silence window = CheckSilence(0, kMaxTimeMs);
+  window.id = "weekly-db";
+  window.schedule = model::SilenceSchedule{"UTC", {{6, 120, 2 * kHourMs}}};
+  auto defined = silences_->Define(window);
+  ASSERT_TRUE(defined) << defined.error().ToString();
+  EXPECT_TRUE(*defined);
+  const TimeMs created_at = silences_->List()->front().created_at;
+  clock_.Advance(kHourMs);
+  EXPECT_FALSE(*silences_->Define(window)) << "unchanged: nothing written";
+  window.comment = "patching";
+  EXPECT_TRUE(*silences_->Define(window));
+  auto listed = silences_->List();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, "weekly-db");
+  EXPECT_EQ(listed->front().comment, "patching");
+  EXPECT_EQ(listed->front().created_at, created_at);
+  window.schedule->time_zone = "Mars/Olympus";
+  EXPECT_EQ(silences_->Define(window).error().field(), "schedule.time_zone");
+
+  // Sunday 2001-09-09 02:30 UTC (the fixture's clock is 2001-09-09T01:46:40Z, a Sunday).
+  clock_.Set(*ParseRfc3339("2001-09-09T02:30:00Z"));
+  EXPECT_EQ(silences_->SilencedBy(AlertFor("checkout"), clock_.Now()),
+            std::vector<std::string>{"weekly-db"});
+  EXPECT_EQ(silences_->NextChange(clock_.Now()), *ParseRfc3339("2001-09-09T04:00:00Z"));
+  ASSERT_TRUE(silences_->Delete("weekly-db").ok());
+  EXPECT_TRUE(silences_->SilencedBy(AlertFor("checkout"), clock_.Now()).empty());
+  EXPECT_TRUE(silences_->List()->empty());
+  EXPECT_EQ(silences_->Delete("weekly-db").code(), StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/time_format.h"
 #include "engine/engine_test_fixture.h"
 #include "engine/incident_silence.h"
 
@@ -171,6 +172,40 @@ TEST_F(SilencingTest, TheSweepFollowsSilencesStartingAndEnding) {
   ASSERT_EQ(Events(incident, EventKind::kSilenceEnded).size(), 1u);
   EXPECT_EQ(Events(incident, EventKind::kSilenceEnded)[0].at, start + kHourMs);
   EXPECT_EQ(JobDue("notify", incident), clock_.Now());
+}
+
+// A weekly maintenance window (Sundays 02:00-04:00 Europe/Berlin) on the day summer time
+// begins: the sweep runs at the window's start and end and then next Sunday, an hour earlier
+// in UTC.
+TEST_F(SilencingTest, TheSweepFollowsAMaintenanceWindowAcrossTheChangeToSummerTime) {
+  clock_.Set(*ParseRfc3339("2026-03-29T00:30:00Z"));
+  const int64_t incident = Send(Alert("db", "replication lag")).incident_id;
+  DropJobs();
+  model::Silence maintenance;
+  maintenance.matchers = {{"service", MatchOp::kEqual, "db"}};
+  maintenance.ends_at = kMaxTimeMs;
+  maintenance.schedule = model::SilenceSchedule{"Europe/Berlin", {{6, 120, 2 * kHourMs}}};
+  auto created = engine_->silences().Create(maintenance);
+  ASSERT_TRUE(created) << created.error().ToString();
+
+  auto wait = engine_->SweepSilences();
+  ASSERT_TRUE(wait) << wait.error().ToString();
+  EXPECT_EQ(*wait, 30 * kMinuteMs) << "02:00 is skipped: the window opens at 03:00 CEST, 01:00Z";
+  EXPECT_TRUE(Events(incident, EventKind::kSilenceMatched).empty());
+
+  clock_.Advance(30 * kMinuteMs);
+  wait = engine_->SweepSilences();
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait, 2 * kHourMs) << "two real hours";
+  ASSERT_EQ(Events(incident, EventKind::kSilenceMatched).size(), 1u);
+  EXPECT_EQ(Events(incident, EventKind::kSilenceMatched)[0].note, created->id);
+
+  clock_.Advance(2 * kHourMs);
+  wait = engine_->SweepSilences();
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait, 165 * kHourMs) << "next Sunday 02:00 CEST is 00:00Z";
+  ASSERT_EQ(Events(incident, EventKind::kSilenceEnded).size(), 1u);
+  EXPECT_EQ(JobDue("notify", incident), clock_.Now()) << "notified when maintenance ends";
 }
 
 TEST_F(SilencingTest, AnUnsilencedAlertJoiningEndsTheSilenceOfItsIncident) {

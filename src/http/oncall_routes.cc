@@ -3,11 +3,14 @@
 // (POST /api/v1/schedules/{name}/overrides, DELETE .../overrides/{id}) and who is on call
 // (GET /api/v1/oncall, now or ?at= another instant). Writes need admin, as silences and
 // incident actions do; reads need read. A POST of an existing user or schedule replaces it (200
-// instead of 201). The rules are in src/oncall/.
+// instead of 201). The rules are in src/oncall/. Users and schedules written in the config file
+// show "source":"config" (others "api") and cannot be replaced or deleted here (409); overrides
+// of a config-defined schedule can (swapping a shift is operations, not configuration).
 #include <boost/json.hpp>
 
 #include "http/stored_object.h"
 #include "model/oncall_json.h"
+#include "store/config_defined.h"
 
 namespace quell::http {
 namespace {
@@ -17,42 +20,60 @@ namespace json = boost::json;
 void PutUser(const ApiDeps& deps, const HttpRequest& request, Responder respond) {
   auto user = ReadBody(request, [](const json::value& v) { return model::UserFromJson(v); });
   if (!user) return respond(BodyError(user.error()));
+  if (Status s = store::RefuseConfigDefined(deps.store, store::kConfigUser, user->name); !s.ok())
+    return respond(ErrorResponse(s));
   auto created = deps.engine.oncall().PutUser(*user);
   if (!created) return respond(ErrorResponse(created.error()));
-  respond(Stored(*created, model::UserToJson(*user), "/api/v1/users/" + user->name));
+  respond(Stored(*created, WithSource(model::UserToJson(*user)),
+                 "/api/v1/users/" + user->name));
 }
 
 void ListUsers(const ApiDeps& deps, Responder respond) {
   auto users = deps.engine.oncall().ListUsers();
   if (!users) return respond(ErrorResponse(users.error()));
+  auto config_defined = store::ConfigDefinedNames(deps.store, store::kConfigUser);
+  if (!config_defined) return respond(ErrorResponse(config_defined.error()));
   json::array items;
-  for (const auto& user : *users) items.push_back(model::UserToJson(user));
+  for (const auto& user : *users) {
+    items.push_back(WithSource(model::UserToJson(user), config_defined->contains(user.name)));
+  }
   respond(JsonResponse(200, json::object{{"users", std::move(items)}}));
 }
 
 void DeleteUser(const ApiDeps& deps, const std::string& name, Responder respond) {
+  if (Status s = store::RefuseConfigDefined(deps.store, store::kConfigUser, name); !s.ok())
+    return respond(ErrorResponse(s));
   auto user = deps.engine.oncall().FindUser(name);
   if (!user) return respond(ErrorResponse(user.error()));
   if (!*user) return respond(ErrorResponse(NotFound("no user " + name)));
   if (Status s = deps.engine.oncall().DeleteUser(name); !s.ok()) return respond(ErrorResponse(s));
-  respond(JsonResponse(200, model::UserToJson(**user)));
+  respond(JsonResponse(200, WithSource(model::UserToJson(**user))));
 }
 
 void PutSchedule(const ApiDeps& deps, const HttpRequest& request, Responder respond) {
   auto schedule =
       ReadBody(request, [](const json::value& v) { return model::ScheduleFromJson(v); });
   if (!schedule) return respond(BodyError(schedule.error()));
+  if (Status s = store::RefuseConfigDefined(deps.store, store::kConfigSchedule, schedule->name);
+      !s.ok())
+    return respond(ErrorResponse(s));
   auto created = deps.engine.oncall().PutSchedule(*schedule);
   if (!created) return respond(ErrorResponse(created.error()));
-  respond(
-      Stored(*created, model::ScheduleToJson(*schedule), "/api/v1/schedules/" + schedule->name));
+  respond(Stored(*created,
+                 WithSource(model::ScheduleToJson(*schedule)),
+                 "/api/v1/schedules/" + schedule->name));
 }
 
 void ListSchedules(const ApiDeps& deps, Responder respond) {
   auto schedules = deps.engine.oncall().ListSchedules();
   if (!schedules) return respond(ErrorResponse(schedules.error()));
+  auto config_defined = store::ConfigDefinedNames(deps.store, store::kConfigSchedule);
+  if (!config_defined) return respond(ErrorResponse(config_defined.error()));
   json::array items;
-  for (const auto& schedule : *schedules) items.push_back(model::ScheduleToJson(schedule));
+  for (const auto& schedule : *schedules) {
+    items.push_back(
+        WithSource(model::ScheduleToJson(schedule), config_defined->contains(schedule.name)));
+  }
   respond(JsonResponse(200, json::object{{"schedules", std::move(items)}}));
 }
 
@@ -66,7 +87,9 @@ void GetSchedule(const ApiDeps& deps, const std::string& name, Responder respond
   if (!overrides) return respond(ErrorResponse(overrides.error()));
   auto on_call = directory.WhoIsOnCall(name, now);
   if (!on_call) return respond(ErrorResponse(on_call.error()));
-  json::value body = model::ScheduleToJson(*schedule);
+  auto config_defined = store::ConfigDefinedNames(deps.store, store::kConfigSchedule);
+  if (!config_defined) return respond(ErrorResponse(config_defined.error()));
+  json::value body = WithSource(model::ScheduleToJson(*schedule), config_defined->contains(name));
   json::array items;
   for (const auto& o : *overrides) items.push_back(model::OverrideToJson(o));
   body.as_object()["overrides"] = std::move(items);
@@ -75,9 +98,12 @@ void GetSchedule(const ApiDeps& deps, const std::string& name, Responder respond
 }
 
 void DeleteSchedule(const ApiDeps& deps, const std::string& name, Responder respond) {
+  if (Status s = store::RefuseConfigDefined(deps.store, store::kConfigSchedule, name); !s.ok())
+    return respond(ErrorResponse(s));
   auto deleted = deps.engine.oncall().DeleteSchedule(name);
   if (!deleted) return respond(ErrorResponse(deleted.error()));
-  respond(JsonResponse(200, model::ScheduleToJson(*deleted)));
+  respond(JsonResponse(
+      200, WithSource(model::ScheduleToJson(*deleted))));
 }
 
 void DeleteOverride(const ApiDeps& deps, const PathParams& params, Responder respond) {

@@ -11,6 +11,7 @@
 #include "http/json_response.h"
 #include "http/routes.h"
 #include "ingest/json_body.h"
+#include "store/config_defined.h"
 
 namespace quell::http {
 
@@ -26,6 +27,14 @@ auto ReadBody(const HttpRequest& request, FromJson from_json)
 // 415 for a body that is not JSON, else the status's own.
 inline HttpResponse BodyError(const Status& status) {
   return status.field() == "content-type" ? ErrorResponse(415, status) : ErrorResponse(status);
+}
+
+// The object's JSON with its "source": "config" for one of the config file
+// (store/config_defined.h), else "api". What the API writes or deletes is never config-defined:
+// it refuses those (store::RefuseConfigDefined).
+inline boost::json::value WithSource(boost::json::value body, bool config_defined = false) {
+  body.as_object()["source"] = store::SourceName(config_defined);
+  return body;
 }
 
 // 201 with Location for a new object, 200 for a replaced one.

@@ -1,5 +1,8 @@
 #include "model/silence.h"
 
+#include <cctype>
+#include <string>
+
 namespace quell::model {
 
 const char* MatchOpName(MatchOp op) {
@@ -34,9 +37,24 @@ const char* SilenceStateName(SilenceState state) {
   return "expired";
 }
 
-SilenceState SilenceStateAt(const Silence& silence, TimeMs now) {
-  if (now < silence.starts_at) return SilenceState::kPending;
-  return now < silence.ends_at ? SilenceState::kActive : SilenceState::kExpired;
+namespace {
+constexpr const char* kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                     "friday", "saturday", "sunday"};
+}  // namespace
+
+const char* WeekdayName(int weekday) {
+  static constexpr const char* kShort[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  return weekday >= 0 && weekday < 7 ? kShort[weekday] : "?";
+}
+
+std::optional<int> ParseWeekday(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (int d = 0; d < 7; ++d) {
+    const std::string_view full = kWeekdays[d];
+    if (lower == full || lower == full.substr(0, 3)) return d;
+  }
+  return std::nullopt;
 }
 
 }  // namespace quell::model
