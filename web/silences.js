@@ -1,6 +1,7 @@
-// The Silences page ("#/silences"): every silence by state (active, pending, expired) with its
-// matchers, creator, comment, window and time left; a form to create one and an Expire button
-// per silence that has not ended, for tokens that may act. Uses app.js's helpers (api, h, poll,
+// The Silences page ("#/silences"): what is in maintenance now (GET /api/v1/maintenance); every
+// silence by state (active, pending, expired) with its matchers, weekly windows, creator,
+// comment, span and time left; a form to create one and an Expire button per silence that has
+// not ended (and is not the config file's), for tokens that may act. Uses app.js's helpers (api, h, poll,
 // show, when, ago, span, toast); loaded before it.
 'use strict';
 
@@ -90,12 +91,30 @@ function silenceForm(reload) {
   return form;
 }
 
-// Time left for an active silence, time to start for a pending one.
+// Time left for an active silence, time to start for a pending one: of its window (the one in
+// force, else the next) for a maintenance window, whose own end may be null (for ever).
 function silenceLeft(s) {
-  const now = Date.now();
-  if (s.state === 'active') return span(Date.parse(s.ends_at) - now) + ' left';
-  if (s.state === 'pending') return 'starts in ' + span(Date.parse(s.starts_at) - now);
-  return 'ended ' + ago(s.ends_at);
+  const w = s.window || s;
+  if (s.state === 'active') return w.ends_at ? span(Date.parse(w.ends_at) - Date.now()) + ' left' : 'no end';
+  if (s.state === 'pending') return w.starts_at ? 'starts ' + ago(w.starts_at) : '';
+  return s.ends_at ? 'ended ' + ago(s.ends_at) : 'ended';
+}
+
+// A maintenance window's weekly windows: "weekly, Europe/Berlin: sun 02:00 for 2h".
+const weeklyText = (schedule) => 'weekly, ' + schedule.time_zone + ': ' +
+  schedule.weekly.map((w) => w.day + ' ' + w.start + ' for ' + w.duration).join('; ');
+
+// What is in maintenance now (every silence in force counts), else what comes next.
+function maintenanceCard(m) {
+  const item = (s, at) => h('li', { 'data-silence-id': s.id }, matcherChips(s.matchers), s.comment ? ' ' + s.comment + ' · ' : ' ', at);
+  const upcoming = m.upcoming.slice(0, 3);
+  return h('section', { class: 'card maintenance' + (m.in_maintenance ? ' now' : ''), 'aria-labelledby': 'mnt-h',
+    'data-in-maintenance': m.in_maintenance ? 'yes' : 'no' },
+  h('h2', { id: 'mnt-h' }, m.in_maintenance ? 'In maintenance now' : 'Not in maintenance'),
+  m.active.length ? h('ul', { class: 'plain' }, m.active.map((s) => item(s,
+    s.window && s.window.ends_at ? ['until ', when(s.window.ends_at)] : 'no end'))) : null,
+  upcoming.length ? [h('p', { class: 'muted' }, 'Next:'), h('ul', { class: 'plain' }, upcoming.map((s) => item(s,
+    s.window ? ['from ', when(s.window.starts_at)] : '')))] : null);
 }
 
 function silenceTable(silences, reload) {
@@ -111,8 +130,12 @@ function silenceTable(silences, reload) {
     } }, 'Expire');
   const heads = ['Matchers', 'Created by', 'Comment', 'Starts', 'Ends', 'Time left', ...(canExpire ? [''] : [])];
   // data-label: the column's name, shown beside each cell where a phone stacks the cells.
-  const cells = (s) => [[matcherChips(s.matchers), h('div', { class: 'muted' }, s.id)], s.created_by, s.comment,
-    when(s.starts_at), when(s.ends_at), silenceLeft(s), ...(canExpire ? [s.state === 'expired' ? '' : expire(s)] : [])];
+  const canExpireThis = (s) => (s.source === 'config' ? h('span', { class: 'muted' }, 'config file')
+    : s.state === 'expired' ? '' : expire(s));
+  const cells = (s) => [[matcherChips(s.matchers), s.schedule ? h('div', { class: 'weekly' }, weeklyText(s.schedule)) : null,
+    h('div', { class: 'muted' }, s.id)], s.created_by, s.comment,
+  s.starts_at ? when(s.starts_at) : 'any time', s.ends_at ? when(s.ends_at) : 'no end', silenceLeft(s),
+  ...(canExpire ? [canExpireThis(s)] : [])];
   return h('table', { class: 'silences' }, h('thead', {}, h('tr', {}, heads.map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, silences.map((s) => h('tr', { 'data-silence-id': s.id, 'data-state': s.state },
       cells(s).map((c, i) => h('td', { 'data-label': heads[i] }, c))))));
@@ -121,12 +144,14 @@ function silenceTable(silences, reload) {
 function renderSilences() {
   state.chart = null;
   const lists = h('div', {});
-  show(h('h1', {}, 'Silences'),
+  const maintenance = h('div', {});
+  show(h('h1', {}, 'Silences'), maintenance,
     h('section', { class: 'card', 'aria-labelledby': 'new-silence-h' }, h('h2', { id: 'new-silence-h' }, 'New silence'),
       state.me.can_act ? silenceForm(load) : readOnlyNote('creating and expiring silences are')),
     lists);
   async function load() {
-    const { silences } = await api('/api/v1/silences');
+    const [{ silences }, inMaintenance] = await Promise.all([api('/api/v1/silences'), api('/api/v1/maintenance')]);
+    maintenance.replaceChildren(maintenanceCard(inMaintenance));
     lists.replaceChildren(...SILENCE_STATES.map(([st, title]) => {
       const these = silences.filter((s) => s.state === st);
       return h('section', { class: 'card', 'aria-labelledby': 'sil-' + st, 'data-silence-state': st },

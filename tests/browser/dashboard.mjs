@@ -3,7 +3,7 @@
 // alerts over HTTP, signs in with a one-time link from `quell login-link` (which works once),
 // finds the incident in the list, opens it, acknowledges it in the browser and checks the state
 // through the API; a read-only token (signed in by /login?token=, as scripts do) sees the
-// incident but no actions; the Silences page creates a silence (an API error shown on the field
+// incident but no actions; the Silences page says what is in maintenance now, creates a silence (an API error shown on the field
 // first) and expires it, and a read-only token sees the list without the form; the On call page
 // shows who the API says is on call now and next; signing out ends the session on the server;
 // the API reference (/api/docs) renders every route without signing in. Saves screenshots into
@@ -151,9 +151,20 @@ async function main() {
     const later = await call(base, token, 'POST', '/api/v1/silences', { matchers: [{ name: 'environment', op: '=', value: 'prod' }],
       starts_at: new Date(Date.now() + 3600e3).toISOString(), duration: '30m', comment: 'db upgrade' });
     check(later.status === 201, 'pending silence created: ' + JSON.stringify(later.body));
+    // A weekly maintenance window (UTC) open since an hour ago: in maintenance now.
+    const hourAgo = new Date(Date.now() - 3600e3);
+    const weekly = await call(base, token, 'POST', '/api/v1/silences', { matchers: [{ name: 'service', op: '=', value: 'postgres' }],
+      comment: 'weekly patching', schedule: { time_zone: 'UTC', weekly: [{ day: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][hourAgo.getUTCDay()],
+        start: hourAgo.toISOString().slice(11, 16), duration: '2h' }] } });
+    check(weekly.status === 201 && weekly.body.state === 'active', 'maintenance window created, active: ' + JSON.stringify(weekly.body));
     await page.locator('nav.views a', { hasText: 'Silences' }).click();
     await page.locator(`section[data-silence-state="active"] tr[data-silence-id="${silence.body.id}"]`).waitFor({ timeout: 10000 });
     await page.locator(`section[data-silence-state="pending"] tr[data-silence-id="${later.body.id}"]`, { hasText: 'starts in' }).waitFor();
+    const maintenance = page.locator('section.maintenance[data-in-maintenance="yes"]');
+    check((await maintenance.innerText()).includes('In maintenance now'), 'in maintenance now');
+    await maintenance.locator(`li[data-silence-id="${weekly.body.id}"]`, { hasText: 'weekly patching' }).waitFor();
+    check((await page.locator(`tr[data-silence-id="${weekly.body.id}"]`).innerText()).includes('weekly, UTC: '),
+      'the window is described in its row');
     // A regex that does not compile: the API's 400 is shown beside the form on the field it
     // names, and nothing typed is lost.
     const form = page.locator('#silence-form');
@@ -165,7 +176,7 @@ async function main() {
     await page.locator('#silence-error', { hasText: 'matchers[0].value' }).waitFor({ timeout: 10000 });
     check(await form.locator('.m-value').getAttribute('aria-invalid') === 'true', 'the bad field is marked');
     check(await form.getByLabel('Comment').inputValue() === 'browser silence', 'the comment survives the error');
-    check((await call(base, token, 'GET', '/api/v1/silences')).body.silences.length === 2, 'nothing created by the bad request');
+    check((await call(base, token, 'GET', '/api/v1/silences')).body.silences.length === 3, 'nothing created by the bad request');
     await page.screenshot({ path: path.join(artifacts, 'dashboard-silence-error.png'), fullPage: true });
     // Fixed, with a second matcher: created, as the API shows.
     await form.locator('.m-value').fill('check.*');
