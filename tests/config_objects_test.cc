@@ -1,4 +1,5 @@
-// Users, schedules and maintenance windows written in the config file, through the real server:
+// Users, schedules, escalation policies and routes, and maintenance windows written in the
+// config file, through the real server:
 // they appear with source "config", the API refuses to change or delete them (409) while
 // API-created objects stay writable, a restart with an edited file replaces them and removes
 // the ones taken out, API-created ones stay; a bad file stops `quell serve` and
@@ -32,6 +33,27 @@ users = ["alice", "carol"]
 rotation = "168h"
 handoff = 2026-01-05T09:00:00+01:00
 
+[[escalation.policies]]
+name = "pager"
+repeat = 1
+[[escalation.policies.steps]]
+after = "0m"
+notify = [{ schedule = "primary" }]
+[[escalation.policies.steps]]
+after = "15m"
+notify = [{ user = "carol" }, { chat = -1001234 }]
+
+[[escalation.policies]]
+name = "dba"
+steps = [{ after = "0m", notify = [{ user = "alice" }] }]
+
+[[escalation.routes]]
+matchers = [{ name = "service", op = "=~", value = "db.*" }]
+policy = "dba"
+
+[[escalation.routes]]
+policy = "pager"
+
 [[maintenance]]
 name = "sunday-db"
 comment = "weekly database patching"
@@ -39,7 +61,8 @@ matchers = [{ name = "service", op = "=", value = "db" }]
 schedule = { time_zone = "Europe/Berlin", weekly = [{ day = "sun", start = "02:00", duration = "2h" }] }
 )";
 
-// Alice's id changed, carol and the maintenance window gone, the schedule with alice alone.
+// Alice's id changed, carol, the maintenance window, policy dba and the routes gone, the
+// schedule with alice alone, policy pager with one step.
 constexpr const char* kEdited = R"(
 [[oncall.users]]
 name = "alice"
@@ -49,6 +72,12 @@ telegram_user_id = 2002
 name = "primary"
 time_zone = "Europe/Berlin"
 layers = [{ users = ["alice"], rotation = "24h", handoff = "2026-01-05T08:00:00Z" }]
+
+[escalation]
+after = "20m"
+[[escalation.policies]]
+name = "pager"
+steps = [{ after = "5m", notify = [{ schedule = "primary" }] }]
 )";
 
 class ConfigObjectsTest : public ::testing::Test {
@@ -66,6 +95,12 @@ class ConfigObjectsTest : public ::testing::Test {
     for (const auto& item : parsed.at(list).as_array())
       if (item.at(key) == name.c_str()) return item;
     return nullptr;
+  }
+
+  int Put(const std::string& path, const std::string& body) {
+    auto answer = server_.NewClient()->Put(
+        path, {{"Authorization", "Bearer " + server_.admin_token()}}, body, "application/json");
+    return answer ? answer->status : 0;
   }
 
   int Delete(const std::string& path, std::string* body = nullptr) {
@@ -100,6 +135,17 @@ TEST_F(ConfigObjectsTest, ConfigDefinedObjectsAreReadOnlyAndFollowTheFileAcrossR
   EXPECT_EQ(maintenance.at("created_by"), "config");
   EXPECT_EQ(maintenance.at("schedule").at("time_zone"), "Europe/Berlin");
   EXPECT_NE(maintenance.at("state"), "expired");
+  json::value pager = Find("/api/v1/escalation-policies", "policies", "name", "pager");
+  ASSERT_FALSE(pager.is_null());
+  EXPECT_EQ(pager.at("source"), "config");
+  EXPECT_EQ(pager.at("repeat"), 1);
+  EXPECT_EQ(pager.at("steps").at(1).at("notify"),
+            json::parse(R"([{"user":"carol"},{"chat":-1001234}])"));
+  HttpResult routes = server_.Get("/api/v1/escalation-routes", token);
+  ASSERT_EQ(routes.status, 200) << routes.body;
+  EXPECT_EQ(json::parse(routes.body),
+            json::parse(R"({"routes":[{"matchers":[{"name":"service","op":"=~","value":"db.*"}],)"
+                        R"("policy":"dba"}],"default":"pager","source":"config"})"));
 
   // API-created objects next to them, and one that uses a config-defined user.
   ASSERT_EQ(server_.Post("/api/v1/users", R"({"name":"bob"})", token).status, 201);
@@ -115,6 +161,12 @@ TEST_F(ConfigObjectsTest, ConfigDefinedObjectsAreReadOnlyAndFollowTheFileAcrossR
   ASSERT_EQ(api_silence.status, 201);
   const std::string api_silence_id(json::parse(api_silence.body).at("id").as_string());
   EXPECT_EQ(Find("/api/v1/users", "users", "name", "bob").at("source"), "api");
+  ASSERT_EQ(server_.Post("/api/v1/escalation-policies",
+                         R"({"name":"web","steps":[{"after":"0m","notify":[{"user":"bob"}]}]})",
+                         token)
+                .status,
+            201);
+  EXPECT_EQ(Find("/api/v1/escalation-policies", "policies", "name", "web").at("source"), "api");
 
   // The API refuses to change or delete what the file defines.
   HttpResult replaced = server_.Post("/api/v1/users", R"({"name":"alice","telegram_user_id":7})", token);
@@ -132,6 +184,21 @@ TEST_F(ConfigObjectsTest, ConfigDefinedObjectsAreReadOnlyAndFollowTheFileAcrossR
   EXPECT_EQ(Delete("/api/v1/schedules/primary"), 409);
   EXPECT_EQ(Delete("/api/v1/silences/sunday-db", &body), 409) << body;
   EXPECT_NE(body.find("maintenance window sunday-db"), std::string::npos) << body;
+  const std::string other_policy = R"({"steps":[{"after":"0m","notify":[{"user":"bob"}]}]})";
+  EXPECT_EQ(server_.Post("/api/v1/escalation-policies",
+                         R"({"name":"pager","steps":[{"after":"0m","notify":[{"user":"bob"}]}]})",
+                         token)
+                .status,
+            409);
+  EXPECT_EQ(Put("/api/v1/escalation-policies/dba", other_policy), 409);
+  EXPECT_EQ(Delete("/api/v1/escalation-policies/dba", &body), 409) << body;
+  EXPECT_NE(body.find("escalation policy dba is defined in the config file"), std::string::npos)
+      << body;
+  EXPECT_EQ(Put("/api/v1/escalation-routes", R"({"routes":[],"default":"web"})"), 409);
+  EXPECT_EQ(Find("/api/v1/escalation-policies", "policies", "name", "dba").at("steps"),
+            json::parse(R"([{"after":"0s","notify":[{"user":"alice"}]}])"));
+  EXPECT_EQ(json::parse(server_.Get("/api/v1/escalation-routes", token).body).at("default"),
+            "pager");
   EXPECT_EQ(Find("/api/v1/users", "users", "name", "alice").at("telegram_user_id"), 1001);
   // An override of a config-defined schedule is operations: allowed.
   EXPECT_EQ(server_.Post("/api/v1/schedules/primary/overrides",
@@ -156,8 +223,20 @@ TEST_F(ConfigObjectsTest, ConfigDefinedObjectsAreReadOnlyAndFollowTheFileAcrossR
   EXPECT_EQ(Find("/api/v1/users", "users", "name", "bob").at("source"), "api");
   EXPECT_EQ(Find("/api/v1/schedules", "schedules", "name", "secondary").at("source"), "api");
   EXPECT_EQ(Find("/api/v1/silences", "silences", "id", api_silence_id).at("source"), "api");
-  // API objects stay writable.
+  pager = Find("/api/v1/escalation-policies", "policies", "name", "pager");
+  EXPECT_EQ(pager.at("source"), "config");
+  EXPECT_EQ(pager.at("steps"), json::parse(R"([{"after":"5m","notify":[{"schedule":"primary"}]}])"));
+  EXPECT_TRUE(Find("/api/v1/escalation-policies", "policies", "name", "dba").is_null())
+      << "removed after the routes that named it";
+  EXPECT_EQ(Find("/api/v1/escalation-policies", "policies", "name", "web").at("source"), "api");
+  routes = server_.Get("/api/v1/escalation-routes", token);
+  EXPECT_EQ(json::parse(routes.body),
+            json::parse(R"({"routes":[],"default":null,"source":"api"})"))
+      << "routes taken out of the file: none stored";
+  // API objects stay writable, and the routes are the API's again.
   EXPECT_EQ(Delete("/api/v1/schedules/secondary"), 200);
+  EXPECT_EQ(Put("/api/v1/escalation-routes", R"({"routes":[],"default":"web"})"), 200);
+  EXPECT_EQ(Put("/api/v1/escalation-policies/web", other_policy), 200);
 }
 
 struct BadConfig {
@@ -179,6 +258,25 @@ TEST_F(ConfigObjectsTest, ABadFileStopsServeAndConfigCheckNamingFileTableAndFiel
                      "\"=\", value = \"db\" }]\nschedule = { time_zone = \"UTC\", weekly = [{ day "
                      "= \"sun\", start = \"02:00\", duration = \"forever\" }] }\n",
                      "2: maintenance[0].schedule.weekly[0].duration must be"},
+           BadConfig{"[[escalation.policies]]\nname = \"p\"\nsteps = [{ after = \"0m\", notify = "
+                     "[{ schedule = \"primary\" }] }]\n",
+                     "1: escalation.policies[0].steps[0].notify[0].schedule: no schedule primary "
+                     "in [[oncall.schedules]]"},
+           BadConfig{"[[oncall.users]]\nname = \"alice\"\n[[escalation.policies]]\nname = \"p\"\n"
+                     "steps = [{ after = \"0m\", notify = [{ user = \"alice\" }] }]\n"
+                     "[[escalation.routes]]\nmatchers = [{ name = \"service\", op = \"=\", value = "
+                     "\"db\" }]\npolicy = \"p\"\n[[escalation.routes]]\nmatchers = [{ name = "
+                     "\"service\", op = \"=\", value = \"web\" }]\npolicy = \"q\"\n",
+                     "9: escalation.routes[1].policy: no escalation policy q in "
+                     "[[escalation.policies]]"},
+           BadConfig{"[[oncall.users]]\nname = \"alice\"\n[[escalation.policies]]\nname = \"p\"\n"
+                     "steps = [{ after = \"0m\", notify = [{ user = \"alice\" }] }]\n"
+                     "[[escalation.routes]]\npolicy = \"nope\"\n",
+                     "6: escalation.routes[0].policy: no escalation policy nope in "
+                     "[[escalation.policies]]"},
+           BadConfig{"[[escalation.routes]]\nmatchers = [{ name = \"service\", op = \"=~\", "
+                     "value = \"(\" }]\npolicy = \"p\"\n",
+                     "1: escalation.routes[0].matchers[0].value"},
        }) {
     WriteConfig(bad.toml);
     int code = 0;
@@ -195,7 +293,9 @@ TEST_F(ConfigObjectsTest, ABadFileStopsServeAndConfigCheckNamingFileTableAndFiel
   int code = 0;
   const std::string out = RunQuell("config check --config " + file_, &code);
   EXPECT_EQ(code, 0) << out;
-  EXPECT_NE(out.find("2 user(s), 1 schedule(s), 1 maintenance window(s)"), std::string::npos)
+  EXPECT_NE(out.find("2 user(s), 1 schedule(s), 2 escalation policy(ies), 1 escalation "
+                     "route(s) and a default, 1 maintenance window(s)"),
+            std::string::npos)
       << out;
 }
 

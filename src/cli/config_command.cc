@@ -30,9 +30,14 @@ int RunConfigCheck(const config::ConfigSources& sources) {
     std::fprintf(stderr, "quell: %s\n", objects.error().message().c_str());
     return 2;
   }
-  std::printf("ok: %s: %zu user(s), %zu schedule(s), %zu maintenance window(s)\n",
+  const auto& routes = objects->routes;
+  std::printf("ok: %s: %zu user(s), %zu schedule(s), %zu escalation policy(ies), %zu escalation "
+              "route(s)%s, %zu maintenance window(s)\n",
               sources.file.empty() ? "(no config file)" : sources.file.c_str(),
-              objects->users.size(), objects->schedules.size(), objects->maintenance.size());
+              objects->users.size(), objects->schedules.size(), objects->policies.size(),
+              routes ? routes->routes.size() : 0,
+              routes && !routes->default_policy.empty() ? " and a default" : "",
+              objects->maintenance.size());
   return 0;
 }
 

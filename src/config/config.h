@@ -31,7 +31,8 @@ struct DefinedObject {
 };
 
 // The tables of the file that hold arrays of objects rather than options: "oncall.users",
-// "oncall.schedules", "maintenance". A new kind of object adds its table here.
+// "oncall.schedules", "escalation.policies", "escalation.routes", "maintenance". A new kind
+// of object adds its table here.
 const std::vector<std::string>& ObjectTables();
 
 // One field per option. It has no defaults of its own: Config() applies every option's

@@ -211,6 +211,35 @@ schedule = { time_zone = "Europe/Berlin", weekly = [{ day = "sun", start = "02:0
   EXPECT_EQ(entry("maintenance", 0).where, file + ":15");
 }
 
+TEST(Config, EscalationTablesSitNextToTheEscalationOptions) {
+  std::string file = WriteTemp(R"([escalation]
+after = "20m"
+
+[[escalation.policies]]
+name = "pager"
+steps = [{ after = "0m", notify = [{ schedule = "primary" }] }]
+
+[[escalation.routes]]
+matchers = [{ name = "service", op = "=", value = "db" }]
+policy = "pager"
+
+[[escalation.routes]]
+policy = "pager"
+)");
+  auto config = LoadConfig({file, {}, {}});
+  std::remove(file.c_str());
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->escalate_after_ms, 20 * kMinuteMs);
+  ASSERT_EQ(config->defined_objects.size(), 3u);
+  EXPECT_EQ(config->defined_objects[0].table, "escalation.policies");
+  EXPECT_EQ(config->defined_objects[0].where, file + ":4");
+  EXPECT_EQ(config->defined_objects[2].table, "escalation.routes");
+  EXPECT_EQ(config->defined_objects[2].index, 1u);
+  EXPECT_EQ(config->defined_objects[2].where, file + ":12");
+  EXPECT_EQ(config->defined_objects[2].json.find("matchers"), std::string::npos)
+      << config->defined_objects[2].json;
+}
+
 TEST(Config, AnObjectTableThatIsNotAnArrayOfTablesNamesIt) {
   std::string file = WriteTemp("maintenance = \"sunday\"\n");
   auto config = LoadConfig({file, {}, {}});

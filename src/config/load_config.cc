@@ -125,8 +125,9 @@ Status ApplyTable(ResolvedConfig& out, const toml::table& table, const std::stri
 }  // namespace
 
 const std::vector<std::string>& ObjectTables() {
-  static const std::vector<std::string> tables = {"oncall.users", "oncall.schedules",
-                                                  "maintenance"};
+  static const std::vector<std::string> tables = {
+      "oncall.users", "oncall.schedules", "escalation.policies", "escalation.routes",
+      "maintenance"};
   return tables;
 }
 

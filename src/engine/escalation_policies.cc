@@ -106,6 +106,11 @@ Status EscalationPolicies::PutRoutes(const model::EscalationRoutes& routes) {
   return store_.PutSetting(kRoutesKey, model::EscalationRoutesToJsonText(routes));
 }
 
+Status EscalationPolicies::DeleteRoutes() {
+  auto deleted = store_.DeleteSetting(kRoutesKey);
+  return deleted ? Status::Ok() : deleted.error();
+}
+
 Result<model::EscalationRoutes> EscalationPolicies::GetRoutes() {
   QUELL_ASSIGN_OR_RETURN(auto stored, store_.GetSetting(kRoutesKey));
   if (stored) return model::EscalationRoutesFromJsonText(*stored);

@@ -38,6 +38,8 @@ class EscalationPolicies {
   // Replaces the routes. InvalidArgument naming the field for a regex that does not compile
   // ("routes[1].matchers[0].value") or an unknown policy ("routes[0].policy", "default").
   Status PutRoutes(const model::EscalationRoutes& routes);
+  // Removes the stored routes (back to none stored, see GetRoutes).
+  Status DeleteRoutes();
   // The stored routes; none stored: no routes, and the default is a policy named "default" if
   // there is one.
   Result<model::EscalationRoutes> GetRoutes();

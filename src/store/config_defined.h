@@ -1,5 +1,5 @@
-// Which objects of each kind the config file defines (users, schedules, maintenance windows;
-// escalation policies and routes can join the same way): the names, kept as one settings row
+// Which objects of each kind the config file defines (users, schedules, maintenance windows,
+// escalation policies and routes): the names, kept as one settings row
 // per kind ("config-defined/<kind>", one name a line), written when Quell starts and applies
 // the file (app/config_objects.h). The API reads it to show each object's "source" and to
 // refuse to change or delete a config-defined one; the next start reads it to remove the ones
@@ -19,6 +19,10 @@ namespace quell::store {
 inline constexpr std::string_view kConfigUser = "user";
 inline constexpr std::string_view kConfigSchedule = "schedule";
 inline constexpr std::string_view kConfigMaintenance = "maintenance window";
+inline constexpr std::string_view kConfigPolicy = "escalation policy";
+// The routes are one object: its one name, so errors say "escalation routes is defined ...".
+inline constexpr std::string_view kConfigRoutes = "escalation";
+inline constexpr std::string_view kConfigRoutesName = "routes";
 
 Result<std::set<std::string>> ConfigDefinedNames(Store& store, std::string_view kind);
 // Replaces the set of config-defined names of `kind` (empty: deletes the row).
