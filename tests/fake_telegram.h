@@ -100,6 +100,18 @@ class FakeTelegram {
   }
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // The `quell serve` flags that send chat `chat`'s cards to this fake.
+  std::vector<std::string> ServeFlags(int64_t chat) const {
+    return {"--set", std::string("telegram.bot_token=") + kToken, "--set",
+            "telegram.chat_ids=" + std::to_string(chat), "--set", "telegram.api_url=" + url()};
+  }
+  // Every sendMessage is left in flight (answered at ReleaseHeld) as message `message_id`.
+  void HoldSends(int64_t message_id, int64_t chat) {
+    FakeReply held{200, R"({"ok":true,"result":{"message_id":)" + std::to_string(message_id) +
+                            R"(,"chat":{"id":)" + std::to_string(chat) + "}}}"};
+    held.hold = true;
+    Script("sendMessage", held);
+  }
   void Script(const std::string& method, FakeReply reply) {
     std::lock_guard lock(mu_);
     script_[method].push_back(std::move(reply));

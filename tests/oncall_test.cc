@@ -142,8 +142,9 @@ TEST_F(OnCallApiTest, AtAsksWhoIsOnCallAtAnotherInstant) {
   for (const char* bad : {"/api/v1/oncall?schedule=primary&at=tomorrow", "/api/v1/oncall?at=x"}) {
     HttpResult answer = server_.Get(bad, server_.admin_token());
     EXPECT_EQ(answer.status, 400) << bad << " " << answer.body;
-    if (answer.status == 400)
+    if (answer.status == 400) {
       EXPECT_EQ(json::parse(answer.body).at("error").at("field").as_string(), "at");
+    }
   }
 }
 

@@ -19,7 +19,6 @@ namespace quell::testing {
 namespace {
 
 namespace json = boost::json;
-using notify::testing::FakeReply;
 using notify::testing::FakeTelegram;
 
 // quell_notifications_total{channel="telegram",outcome="deferred"} on `node`.
@@ -34,13 +33,9 @@ TEST(PostgresCards, ACardJobBesideTheLeasedOneNeverSendsASecondCard) {
   auto database = CreateTestDatabase();
   ASSERT_TRUE(database) << database.error().ToString();
   FakeTelegram telegram;
-  const std::vector<std::string> args{
-      "--db", *database, "--set", "analysis.delay=1h", "--set",
-      std::string("telegram.bot_token=") + FakeTelegram::kToken, "--set",
-      "telegram.chat_ids=-1009001", "--set", "telegram.api_url=" + telegram.url()};
-  FakeReply held{200, R"({"ok":true,"result":{"message_id":7,"chat":{"id":-1009001}}})"};
-  held.hold = true;
-  telegram.Script("sendMessage", held);
+  std::vector<std::string> args{"--db", *database, "--set", "analysis.delay=1h"};
+  for (auto& flag : telegram.ServeFlags(-1009001)) args.push_back(flag);
+  telegram.HoldSends(7, -1009001);
 
   ServerProcess a, b;
   ASSERT_TRUE(a.Start(args)) << a.log();

@@ -283,10 +283,9 @@ TEST(PostgresSingleton, OneNodePollsTelegramAndAnotherTakesOverWhenItDies) {
   ASSERT_TRUE(database) << database.error().ToString();
   notify::testing::FakeTelegram telegram_a, telegram_b;
   auto args = [&](const notify::testing::FakeTelegram& telegram) {
-    return std::vector<std::string>{
-        "--db", *database, "--set",
-        std::string("telegram.bot_token=") + notify::testing::FakeTelegram::kToken, "--set",
-        "telegram.chat_ids=-1009001", "--set", "telegram.api_url=" + telegram.url()};
+    std::vector<std::string> flags{"--db", *database};
+    for (auto& flag : telegram.ServeFlags(-1009001)) flags.push_back(flag);
+    return flags;
   };
   ServerProcess a, b;
   ASSERT_TRUE(a.Start(args(telegram_a))) << a.log();

@@ -6,10 +6,7 @@
 // it is refused.
 #include <gtest/gtest.h>
 
-#include "../tests/fake_telegram.h"
-#include "../tests/test_store.h"
-#include "engine/engine.h"
-#include "notify/telegram_notifier.h"
+#include "notify/telegram_test_rig.h"
 #include "notify/telegram_updates.h"
 
 namespace quell::notify {
@@ -22,19 +19,11 @@ using testing::FakeTelegram;
 constexpr int64_t kChat = -1004321;
 constexpr int64_t kAna = 4242;
 
-class TelegramPagerTest : public ::testing::Test {
+class TelegramPagerTest : public testing::TelegramRig {
  protected:
   void SetUp() override {
-    auto store = quell::testing::OpenTestStore(dir_);
-    ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
-    engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::EngineOptions{});
-    http_ = net::NewCurlHttpClient();
-    api_ = std::make_unique<TelegramApi>(
-        *http_, TelegramApiOptions{fake_.url(), FakeTelegram::kToken, /*timeout_ms=*/3000});
-    cards_ = std::make_unique<CardLedger>(*store_, 5 * kMinuteMs, "test-node");
-    notifier_ = std::make_unique<TelegramNotifier>(*api_, *store_, *cards_, pacer_, clock_,
-                                                   TelegramNotifierOptions{{kChat}, 7});
+    Build(kChat, 7);
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(engine_->oncall().PutUser({"ana", kAna}));
     model::NormalizedAlert a;
     a.service = "api";
@@ -43,10 +32,6 @@ class TelegramPagerTest : public ::testing::Test {
     auto r = engine_->Ingest({a});
     ASSERT_TRUE(r);
     id_ = r->front().incident_id;
-  }
-  void TearDown() override {
-    engine_.reset();
-    store_.reset();
   }
 
   IncidentSnapshot Snapshot() {
@@ -66,25 +51,8 @@ class TelegramPagerTest : public ::testing::Test {
     return out;
   }
 
-  std::vector<model::Event> Events(model::EventKind kind) {
-    std::vector<model::Event> out;
-    auto events = store_->ListEvents(id_);
-    EXPECT_TRUE(events);
-    for (auto& e : *events)
-      if (e.kind == kind) out.push_back(e);
-    return out;
-  }
+  std::vector<model::Event> Events(model::EventKind kind) { return TelegramRig::Events(id_, kind); }
 
-  quell::testing::TestDir dir_{"pager"};
-  FakeTelegram fake_;
-  ManualClock clock_;
-  Pacer pacer_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::Engine> engine_;
-  std::unique_ptr<net::HttpClient> http_;
-  std::unique_ptr<TelegramApi> api_;
-  std::unique_ptr<CardLedger> cards_;
-  std::unique_ptr<TelegramNotifier> notifier_;
   int64_t id_ = 0;
   int64_t step_event_ = 0;
 };

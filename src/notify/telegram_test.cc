@@ -8,12 +8,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "../tests/fake_telegram.h"
-#include "../tests/test_store.h"
-#include "engine/engine.h"
 #include "notify/notifier.h"
 #include "notify/pacer.h"
 #include "notify/telegram_notifier.h"
+#include "notify/telegram_test_rig.h"
 #include "notify/telegram_updates.h"
 #include "notify/webhook_notifier.h"
 #include "store/sqlite/sqlite_store.h"
@@ -28,26 +26,17 @@ constexpr int64_t kChat = -1001234;
 constexpr int64_t kAlice = 777;
 constexpr TimeMs kLeaseMs = 5 * kMinuteMs;  // a send claimed longer ago is dead
 
-class TelegramTest : public ::testing::Test {
+class TelegramTest : public testing::TelegramRig {
  protected:
   void SetUp() override {
-    auto store = quell::testing::OpenTestStore(dir_);
-    ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
-    engine_ = std::make_unique<engine::Engine>(*store_, clock_, engine::EngineOptions{});
-    http_ = net::NewCurlHttpClient();
-    api_ = std::make_unique<TelegramApi>(
-        *http_, TelegramApiOptions{fake_.url(), FakeTelegram::kToken, /*timeout_ms=*/3000});
-    cards_ = std::make_unique<CardLedger>(*store_, kLeaseMs, "test-node");
-    notifier_ = std::make_unique<TelegramNotifier>(*api_, *store_, *cards_, pacer_, clock_,
-                                                   TelegramNotifierOptions{{kChat}, std::nullopt});
+    Build(kChat, std::nullopt, kLeaseMs);
+    if (HasFatalFailure()) return;
     updates_ = std::make_unique<TelegramUpdates>(*api_, *engine_,
                                                  TelegramAccess{{kChat}, {kAlice}});
   }
   void TearDown() override {
     updates_.reset();
-    engine_.reset();
-    store_.reset();
+    TelegramRig::TearDown();
   }
 
   int64_t OpenIncident(model::Severity severity = model::Severity::kHigh) {
@@ -71,14 +60,6 @@ class TelegramTest : public ::testing::Test {
 
   jobs::JobOutcome Deliver(int64_t id) { return notifier_->Deliver(Snapshot(id)); }
 
-  std::vector<model::Event> Events(int64_t id, model::EventKind kind) {
-    std::vector<model::Event> out;
-    auto events = store_->ListEvents(id);  // kept alive: the loop must not outlive it
-    EXPECT_TRUE(events);
-    for (auto& e : *events)
-      if (e.kind == kind) out.push_back(e);
-    return out;
-  }
 
   // A second passes: lets the pacer allow the next message to the chat.
   void NextSecond() { clock_.Advance(1100); }
@@ -88,16 +69,6 @@ class TelegramTest : public ::testing::Test {
   }
   static constexpr const char* kSentAgain = "Sent again: an earlier send was not confirmed";
 
-  FakeTelegram fake_;
-  ManualClock clock_;
-  Pacer pacer_;
-  quell::testing::TestDir dir_{"telegram_test"};
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::Engine> engine_;
-  std::unique_ptr<net::HttpClient> http_;
-  std::unique_ptr<TelegramApi> api_;
-  std::unique_ptr<CardLedger> cards_;
-  std::unique_ptr<TelegramNotifier> notifier_;
   std::unique_ptr<TelegramUpdates> updates_;
   int alerts_ = 0;
 };
