@@ -1,8 +1,9 @@
 // The Silences page ("#/silences"): what is in maintenance now (GET /api/v1/maintenance); every
 // silence by state (active, pending, expired) with its matchers, weekly windows, creator,
-// comment, span and time left; a form to create one and an Expire button per silence that has
-// not ended (and is not the config file's), for tokens that may act. Uses app.js's helpers (api, h, poll,
-// show, when, ago, span, toast); loaded before it.
+// comment, span and time left; a form to create one (one-off, or weekly windows in a time zone:
+// a maintenance window) and an Expire button per silence that has not ended (and is not the
+// config file's), for tokens that may act. Uses app.js's helpers (api, h, poll, show, when, ago,
+// span, toast); loaded before it.
 'use strict';
 
 const MATCH_OPS = ['=', '!=', '=~', '!~'];
@@ -15,33 +16,63 @@ const matcherChips = (matchers) => h('div', { class: 'chips' },
 // A datetime-local input's value as RFC 3339 (its wall time read in the browser's zone).
 const localToIso = (value) => (value ? new Date(value).toISOString() : undefined);
 
-// One editable matcher row; its inputs carry data-field="matchers[i].…" so an API error that
-// names a field can be shown on it (renumbered when a row goes).
-function matcherRow(onRemove) {
-  const name = h('input', { 'aria-label': 'Label name', list: 'matcher-names', required: true,
-    placeholder: 'service', class: 'm-name' });
-  const op = h('select', { 'aria-label': 'Operator', class: 'm-op' }, MATCH_OPS.map((o) => h('option', { value: o }, o)));
-  const value = h('input', { 'aria-label': 'Value', placeholder: 'checkout or check.* for =~', class: 'm-value' });
-  const row = h('div', { class: 'matcher' }, name, op, value,
-    h('button', { type: 'button', class: 'secondary', 'aria-label': 'Remove this matcher',
-      onclick: () => onRemove(row) }, '×'));
-  return row;
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+// Rows that can be added and removed (one always stays); each part's input (class CLS-PART)
+// carries data-field="PREFIX[i].PART" so an API error naming a field lands on it (renumbered
+// when a row goes).
+function rowList(makeRow, prefix, cls, parts) {
+  const rows = h('div', { class: 'rows' });
+  const renumber = () => [...rows.children].forEach((row, i) => {
+    for (const part of parts) row.querySelector('.' + cls + '-' + part).dataset.field = prefix + '[' + i + '].' + part;
+  });
+  const remove = (row) => { if (rows.children.length > 1) { row.remove(); renumber(); } };
+  const add = () => { rows.append(makeRow(remove)); renumber(); };
+  add();
+  const values = () => [...rows.children].map((row) =>
+    Object.fromEntries(parts.map((p) => [p, row.querySelector('.' + cls + '-' + p).value])));
+  return { rows, add, values };
 }
 
+const removeButton = (label, onRemove) => h('button', { type: 'button', class: 'secondary', 'aria-label': label,
+  onclick: (e) => onRemove(e.target.closest('.row')) }, '×');
+
+// One editable matcher row.
+const matcherRow = (onRemove) => h('div', { class: 'matcher row' },
+  h('input', { 'aria-label': 'Label name', list: 'matcher-names', required: true, placeholder: 'service', class: 'm-name' }),
+  h('select', { 'aria-label': 'Operator', class: 'm-op' }, MATCH_OPS.map((o) => h('option', { value: o }, o))),
+  h('input', { 'aria-label': 'Value', placeholder: 'checkout or check.* for =~', class: 'm-value' }),
+  removeButton('Remove this matcher', onRemove));
+
+// One weekly window: a day, a start on the zone's wall clock (HH:MM, checked by the API) and a duration.
+const weeklyRow = (onRemove) => h('div', { class: 'weekly-row row' },
+  h('select', { 'aria-label': 'Day', class: 'w-day' }, DAYS.map((d) => h('option', { value: d }, d))),
+  h('input', { 'aria-label': 'Start (HH:MM)', placeholder: '02:00', size: 6, class: 'w-start', value: '02:00' }),
+  h('input', { 'aria-label': 'Window duration', placeholder: '2h', size: 6, class: 'w-duration', value: '2h' }),
+  removeButton('Remove this window', onRemove));
+
 function silenceForm(reload) {
-  const rows = h('div', { class: 'matchers' });
-  const renumber = () => [...rows.children].forEach((row, i) => {
-    for (const part of ['name', 'op', 'value']) row.querySelector('.m-' + part).dataset.field = 'matchers[' + i + '].' + part;
-  });
-  const addRow = () => {
-    rows.append(matcherRow((row) => { if (rows.children.length > 1) { row.remove(); renumber(); } }));
-    renumber();
-  };
-  addRow();
-  const ends = h('select', { id: 's-ends', onchange: () => {
+  const matchers = rowList(matcherRow, 'matchers', 'm', ['name', 'op', 'value']);
+  const windows = rowList(weeklyRow, 'schedule.weekly', 'w', ['day', 'start', 'duration']);
+  const timeZone = h('input', { id: 's-tz', 'data-field': 'schedule.time_zone', size: 20,
+    value: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  const weekly = h('fieldset', { id: 's-weekly', 'data-field': 'schedule.weekly', hidden: true },
+    h('legend', {}, 'Weekly windows'), windows.rows,
+    h('button', { type: 'button', class: 'secondary', onclick: windows.add }, 'Add window'),
+    h('div', {}, h('label', { for: 's-tz' }, 'Time zone'), timeZone));
+  // A weekly window lasts for ever unless given an end; a one-off silence needs one.
+  const repeats = h('select', { id: 's-repeats', onchange: () => {
+    weekly.hidden = repeats.value !== 'weekly';
+    never.hidden = repeats.value !== 'weekly';
+    ends.value = repeats.value === 'weekly' ? 'never' : 'duration';
+    ends.onchange();
+  } }, h('option', { value: 'once' }, 'once'), h('option', { value: 'weekly' }, 'weekly'));
+  const never = h('option', { value: 'never', hidden: true }, 'never');
+  const ends = h('select', { id: 's-ends' }, h('option', { value: 'duration' }, 'after'), h('option', { value: 'at' }, 'at'), never);
+  ends.onchange = () => {
     duration.hidden = ends.value !== 'duration';
     endsAt.hidden = ends.value !== 'at';
-  } }, h('option', { value: 'duration' }, 'after'), h('option', { value: 'at' }, 'at'));
+  };
   const duration = h('input', { id: 's-duration', value: '2h', size: 8, 'aria-label': 'Duration',
     placeholder: '30m, 4h, 7d', 'data-field': 'duration' });
   const endsAt = h('input', { id: 's-ends-at', type: 'datetime-local', hidden: true, 'aria-label': 'End',
@@ -58,13 +89,14 @@ function silenceForm(reload) {
       error.textContent = '';
       for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
       const body = {
-        matchers: [...rows.children].map((row) => ({ name: row.querySelector('.m-name').value.trim(),
-          op: row.querySelector('.m-op').value, value: row.querySelector('.m-value').value })),
+        matchers: matchers.values().map((m) => ({ ...m, name: m.name.trim() })),
         starts_at: localToIso(startsAt.value),
         comment: comment.value,
       };
       if (ends.value === 'duration') body.duration = duration.value.trim();
-      else body.ends_at = localToIso(endsAt.value);
+      else if (ends.value === 'at') body.ends_at = localToIso(endsAt.value);
+      if (repeats.value === 'weekly') body.schedule = { time_zone: timeZone.value.trim(), weekly: windows.values()
+        .map((w) => ({ day: w.day, start: w.start.trim(), duration: w.duration.trim() })) };
       submit.disabled = true;
       try {
         const created = await api('/api/v1/silences', { method: 'POST', body });
@@ -78,10 +110,11 @@ function silenceForm(reload) {
         if (named) { named.setAttribute('aria-invalid', 'true'); if (named.focus) named.focus(); }
       } finally { submit.disabled = false; }
     } },
-  h('fieldset', { 'data-field': 'matchers' }, h('legend', {}, 'Alerts matching all of'), rows,
-    h('button', { type: 'button', class: 'secondary', onclick: addRow }, 'Add matcher'),
+  h('fieldset', { 'data-field': 'matchers' }, h('legend', {}, 'Alerts matching all of'), matchers.rows,
+    h('button', { type: 'button', class: 'secondary', onclick: matchers.add }, 'Add matcher'),
     h('datalist', { id: 'matcher-names' }, ['service', 'environment', 'name', 'severity', 'source']
       .map((n) => h('option', { value: n })))),
+  h('div', {}, h('label', { for: 's-repeats' }, 'Repeats'), repeats), weekly,
   h('div', { class: 'when-row' },
     h('div', {}, h('label', { for: 's-starts' }, 'Starts (empty: now)'), startsAt),
     h('div', {}, h('label', { for: 's-ends' }, 'Ends'), h('div', { class: 'inline' }, ends, duration, endsAt))),

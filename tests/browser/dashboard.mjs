@@ -4,7 +4,8 @@
 // finds the incident in the list, opens it, acknowledges it in the browser and checks the state
 // through the API; a read-only token (signed in by /login?token=, as scripts do) sees the
 // incident but no actions; the Silences page says what is in maintenance now, creates a silence (an API error shown on the field
-// first) and expires it, and a read-only token sees the list without the form; the On call page
+// first) and expires it, creates a weekly maintenance window (a bad start time shown on its field
+// first) and checks its schedule through the API, and a read-only token sees the list without the form; the On call page
 // shows who the API says is on call now and next; signing out ends the session on the server;
 // the API reference (/api/docs) renders every route without signing in. Saves screenshots into
 // --artifacts. Fails loudly, never skips.
@@ -96,11 +97,12 @@ async function main() {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    // The browser logs every 4xx answer; the one 400 the silence form is meant to get is not an error.
+    // The browser logs every 4xx answer; the two 400s the silence form is meant to get (a bad
+    // matcher, a bad weekly start) are not errors.
     let refusedSilences = 0;
     page.on('console', (m) => {
       if (m.type() !== 'error') return;
-      if (m.location().url === base + '/api/v1/silences' && m.text().includes('400') && ++refusedSilences === 1) return;
+      if (m.location().url === base + '/api/v1/silences' && m.text().includes('400') && ++refusedSilences <= 2) return;
       errors.push(m.text() + ' (' + m.location().url + ')');
     });
 
@@ -205,6 +207,43 @@ async function main() {
     await page.locator(`section[data-silence-state="expired"] tr[data-silence-id="${made.id}"]`).waitFor({ timeout: 10000 });
     const expired = (await call(base, token, 'GET', '/api/v1/silences')).body.silences.find((x) => x.id === made.id);
     check(expired.state === 'expired', 'API says expired, got ' + expired.state);
+
+    // A weekly maintenance window from the same form, in the browser's zone (the default): a bad
+    // start time is refused and shown on its input; fixed, the API holds the schedule entered.
+    await form.getByLabel('Repeats').selectOption('weekly');
+    check(await form.getByLabel('Time zone').inputValue() === 'Europe/Berlin', 'the zone defaults to the browser\'s');
+    check(await page.locator('#s-ends').inputValue() === 'never', 'a weekly window ends never by default');
+    await form.getByLabel('Comment').fill('browser window');
+    await form.locator('.w-day').selectOption('sat');
+    await form.locator('.w-start').fill('25:00');
+    await form.locator('.w-duration').fill('3h');
+    await form.getByRole('button', { name: 'Add window' }).click();
+    await form.locator('.w-day').nth(1).selectOption('wed');
+    await form.locator('.w-start').nth(1).fill('22:30');
+    await form.locator('.w-duration').nth(1).fill('1h');
+    await form.getByRole('button', { name: 'Create silence' }).click();
+    await page.locator('#silence-error', { hasText: 'schedule.weekly[0].start' }).waitFor({ timeout: 10000 });
+    check(await form.locator('.w-start').first().getAttribute('aria-invalid') === 'true', 'the bad start is marked');
+    check(!(await call(base, token, 'GET', '/api/v1/silences')).body.silences.some((x) => x.comment === 'browser window'),
+      'nothing created by the bad start');
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-maintenance-error.png'), fullPage: true });
+    await form.locator('.w-start').first().fill('01:30');
+    await form.getByRole('button', { name: 'Create silence' }).click();
+    let mw = null;
+    for (let i = 0; i < 100 && !mw; i++) {
+      mw = (await call(base, token, 'GET', '/api/v1/silences')).body.silences.find((x) => x.comment === 'browser window');
+      if (!mw) await new Promise((r) => setTimeout(r, 100));
+    }
+    check(mw, 'the maintenance window made in the browser is in the API');
+    check(JSON.stringify(mw.schedule) === JSON.stringify({ time_zone: 'Europe/Berlin', weekly: [
+      { day: 'sat', start: '01:30', duration: '3h' }, { day: 'wed', start: '22:30', duration: '1h' }] }),
+    'its schedule: ' + JSON.stringify(mw.schedule));
+    check(mw.ends_at === null, 'no end: ' + JSON.stringify(mw));
+    const windowRow = page.locator(`tr[data-silence-id="${mw.id}"]`);
+    await windowRow.waitFor({ timeout: 10000 });
+    check((await windowRow.innerText()).includes('weekly, Europe/Berlin: sat 01:30 for 3h; wed 22:30 for 1h'),
+      'its row shows the windows: ' + await windowRow.innerText());
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-maintenance-form.png'), fullPage: true });
 
     // The On call page: a daily rotation of ana then bo in New York whose first shift began an
     // hour ago. The page shows whom the API names now, until when, and next.
