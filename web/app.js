@@ -8,7 +8,7 @@
 const POLL_MS = 5000;
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4, unknown: 5 };
 const STATUS_RANK = { triggered: 0, acknowledged: 1, resolved: 2 };
-const state = { me: null, timer: null, chart: null, filters: { status: '', service: '', severity: '', q: '' } };
+const state = { me: null, timer: null, polling: null, chart: null, filters: { status: '', service: '', severity: '', q: '' } };
 
 // ---- Small helpers ----
 
@@ -106,12 +106,15 @@ function show(...nodes) {
   main.replaceChildren(...nodes);
 }
 
-// Runs fn now and every `every` ms while its view is shown (a new view's poll replaces it).
+// Runs fn now and every `every` ms while its view is shown (a new view's poll replaces it). A
+// call of fn in flight when the view is left does not schedule another: the new view's timer
+// would be overwritten, and both views polled from then on.
 function poll(fn, every = POLL_MS) {
   clearTimeout(state.timer);
+  const polling = state.polling = {};
   const tick = async () => {
     try { await fn(); } catch (e) { if (e.status !== 401) toast(e.message); }
-    state.timer = setTimeout(tick, every);
+    if (state.polling === polling) state.timer = setTimeout(tick, every);
   };
   tick();
 }

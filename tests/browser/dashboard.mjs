@@ -6,7 +6,7 @@
 // incident but no actions; the Silences page says what is in maintenance now, creates a silence (an API error shown on the field
 // first) and expires it, creates a weekly maintenance window (a bad start time shown on its field
 // first) and checks its schedule through the API, and a read-only token sees the list without the form; the On call page
-// shows who the API says is on call now and next; signing out ends the session on the server;
+// shows who the API says is on call now and next; a page left stops polling; signing out ends the session on the server;
 // the API reference (/api/docs) renders every route without signing in. Saves screenshots into
 // --artifacts. Fails loudly, never skips.
 //
@@ -281,6 +281,22 @@ async function main() {
     check(/policy default/.test(lineText) && /next: step 2 at/.test(lineText), 'the policy line: ' + lineText);
     const shown = (await call(base, token, 'GET', '/api/v1/incidents/' + paged.body.incident_id)).body.escalation;
     check(shown.policy === 'default' && shown.steps_taken === 1 && shown.next_step.step === 2, 'API: ' + JSON.stringify(shown));
+
+    // Leaving a view stops its polling, also when the view's request is still in flight as it is
+    // left: the incident is not asked for again once that request is answered.
+    const incidentUrl = `**/api/v1/incidents/${paged.body.incident_id}`;
+    let incidentRequests = 0;
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(incidentUrl, async (route) => { incidentRequests++; await held; await route.continue(); });
+    for (let i = 0; i < 100 && incidentRequests === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    check(incidentRequests === 1, 'the incident page polls its incident');
+    await page.locator('nav.views a', { hasText: 'Silences' }).click();
+    await page.locator('section[data-silence-state="active"]').waitFor({ timeout: 10000 });
+    release();
+    await page.waitForTimeout(7000);  // longer than a poll (5 s)
+    check(incidentRequests === 1, 'no polling of the incident after leaving its page: ' + incidentRequests + ' requests');
+    await page.unroute(incidentUrl);
 
     // A read-only token sees the incident but cannot act.
     const reader = execFileSync(bin, ['token', 'create', '--data-dir', dataDir, '--name', 'viewer', '--scope', 'read'])
