@@ -127,14 +127,18 @@ Result<TimeMs> ReadEnd(const json::object& object, TimeMs starts_at, bool requir
   return starts_at + *ms;
 }
 
-// kMaxTimeMs (a schedule for ever) as null.
-json::value EndToJson(TimeMs t) { return t == kMaxTimeMs ? json::value(nullptr) : TimeToJson(t); }
+// kMaxTimeMs as null when it is a schedule's "for ever" (its end left out). A silence without
+// a schedule must give its end, so its ends_at stays a time even at kMaxTimeMs: as null it
+// would not read back.
+json::value EndToJson(const Silence& silence, TimeMs t) {
+  return silence.schedule && t == kMaxTimeMs ? json::value(nullptr) : TimeToJson(t);
+}
 
 json::object SilenceObject(const Silence& silence) {
   return json::object{{"id", silence.id},
                       {"matchers", MatchersToJson(silence.matchers)},
                       {"starts_at", TimeToJson(silence.starts_at)},
-                      {"ends_at", EndToJson(silence.ends_at)},
+                      {"ends_at", EndToJson(silence, silence.ends_at)},
                       {"schedule", silence.schedule ? json::value(ScheduleToJson(*silence.schedule))
                                                     : json::value(nullptr)},
                       {"comment", silence.comment},
@@ -199,10 +203,11 @@ Result<Silence> SilenceFromJsonText(std::string_view text, TimeMs now) {
 json::value SilenceToJson(const Silence& silence, const SilenceActivity& activity) {
   json::object object = SilenceObject(silence);
   object["state"] = SilenceStateName(activity.state);
-  object["window"] = activity.state == SilenceState::kExpired
-                         ? json::value(nullptr)
-                         : json::value(json::object{{"starts_at", TimeToJson(activity.window_starts_at)},
-                                                    {"ends_at", EndToJson(activity.window_ends_at)}});
+  object["window"] =
+      activity.state == SilenceState::kExpired
+          ? json::value(nullptr)
+          : json::value(json::object{{"starts_at", TimeToJson(activity.window_starts_at)},
+                                     {"ends_at", EndToJson(silence, activity.window_ends_at)}});
   return object;
 }
 

@@ -38,6 +38,20 @@ TEST(SilenceFromJson, RoundTripsThroughItsStoredForm) {
   EXPECT_EQ(*again, *silence);
 }
 
+// The last instant a time can be is a given end, not "for ever": null would not read back
+// without a schedule, and the stored silence would be skipped.
+TEST(SilenceFromJson, RoundTripsAnEndAtTheLastInstantWithoutSchedule) {
+  auto silence = SilenceFromJsonText(
+      R"({"matchers":[{"name":"env","op":"=","value":"prod"}],
+          "ends_at":"9999-12-31T23:59:59.999Z"})",
+      kNow);
+  ASSERT_TRUE(silence.has_value()) << silence.error().ToString();
+  EXPECT_EQ(silence->ends_at, kMaxTimeMs);
+  auto again = SilenceFromJsonText(SilenceToJsonText(*silence), kNow + 1);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_EQ(*again, *silence);
+}
+
 struct BadCase {
   const char* json;
   const char* field;
