@@ -28,14 +28,20 @@ namespace {
 
 namespace json = boost::json;
 
-// The silence as the API shows it at `now`, with its state, window and source.
+// The silence as the API shows it, with its state and window (`activity`) and source.
+json::value SilenceJson(const model::Silence& silence, const model::SilenceActivity& activity,
+                        const std::set<std::string>& config_defined) {
+  json::value body = model::SilenceToJson(silence, activity);
+  body.as_object()["source"] = store::SourceName(config_defined.contains(silence.id));
+  return body;
+}
+
+// The same at `now`.
 json::value SilenceJson(const model::Silence& silence, TimeMs now,
                         const std::set<std::string>& config_defined) {
   // A stored zone the system no longer knows: shown expired (it silences nothing).
   auto activity = engine::ActivityAt(silence, now);
-  json::value body = model::SilenceToJson(silence, activity ? *activity : model::SilenceActivity{});
-  body.as_object()["source"] = store::SourceName(config_defined.contains(silence.id));
-  return body;
+  return SilenceJson(silence, activity ? *activity : model::SilenceActivity{}, config_defined);
 }
 
 Result<model::Silence> ParseSilenceRequest(const HttpRequest& request, TimeMs now) {
@@ -94,7 +100,7 @@ void ListMaintenance(const ApiDeps& deps, Responder respond) {
                      [key](const auto& a, const auto& b) { return key(a.first) < key(b.first); });
     json::array out;
     for (const auto& [activity, silence] : list)
-      out.push_back(SilenceJson(*silence, now, *config_defined));
+      out.push_back(SilenceJson(*silence, activity, *config_defined));
     return out;
   };
   const bool in_maintenance = !active.empty();
