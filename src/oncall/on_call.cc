@@ -12,9 +12,6 @@ namespace {
 
 constexpr int kMaxLookahead = 1000;
 
-// Floor division (t may be before the handoff).
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 // Where one layer's shifts start: shift k starts at Start(k), k >= 0.
 class LayerClock {
  public:

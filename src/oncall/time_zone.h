@@ -21,6 +21,11 @@ namespace quell::oncall {
 
 inline constexpr TimeMs kDayMs = 24 * kHourMs;
 
+// Floor division (an instant may be before the origin it is counted from).
+inline constexpr int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
 class TimeZone {
  public:
   // The zone named `name` ("Europe/Berlin", "UTC"); InvalidArgument (no field: the caller names

@@ -6,8 +6,6 @@
 namespace quell::oncall {
 namespace {
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 // 1970-01-01 (local day 0) was a Thursday; Monday is 0.
 int WeekdayOfDay(int64_t day) { return static_cast<int>(((day + 3) % 7 + 7) % 7); }
 
