@@ -17,11 +17,6 @@ constexpr size_t kMaxSteps = 20;
 constexpr size_t kMaxTargets = 20;
 constexpr size_t kMaxRoutes = 200;
 
-Result<const json::object*> RootObject(const json::value& root) {
-  if (!root.is_object()) return Error(InvalidArgument("body must be a JSON object", "body"));
-  return &root.as_object();
-}
-
 // A chat id as Telegram writes it: a non-zero integer, as a number or a string ("-100123").
 Result<int64_t> ChatId(const json::value& v, const std::string& path) {
   int64_t id = 0;
@@ -49,13 +44,11 @@ Result<EscalationTarget> TargetFromJson(const json::value& v, const std::string&
   int named = 0;
   if (object.contains("schedule")) {
     ++named;
-    QUELL_ASSIGN_OR_RETURN(target.schedule, OptionalString(object, "schedule", path + ".schedule"));
-    QUELL_RETURN_IF_ERROR(CheckOnCallName(target.schedule, path + ".schedule"));
+    QUELL_ASSIGN_OR_RETURN(target.schedule, RequiredName(object, "schedule", path + ".schedule"));
   }
   if (object.contains("user")) {
     ++named;
-    QUELL_ASSIGN_OR_RETURN(target.user, OptionalString(object, "user", path + ".user"));
-    QUELL_RETURN_IF_ERROR(CheckOnCallName(target.user, path + ".user"));
+    QUELL_ASSIGN_OR_RETURN(target.user, RequiredName(object, "user", path + ".user"));
   }
   if (const json::value* chat = object.if_contains("chat")) {
     ++named;
@@ -111,8 +104,7 @@ json::array StepsToJson(const std::vector<EscalationStep>& steps) {
 Result<EscalationPolicy> EscalationPolicyFromJson(const json::value& root) {
   QUELL_ASSIGN_OR_RETURN(const json::object* object, RootObject(root));
   EscalationPolicy policy;
-  QUELL_ASSIGN_OR_RETURN(policy.name, OptionalString(*object, "name", "name"));
-  QUELL_RETURN_IF_ERROR(CheckOnCallName(policy.name, "name"));
+  QUELL_ASSIGN_OR_RETURN(policy.name, RequiredName(*object, "name", "name"));
   const json::value* steps = object->if_contains("steps");
   if (!steps || !steps->is_array() || steps->as_array().empty())
     return Error(InvalidArgument("steps must be a non-empty array", "steps"));
@@ -174,8 +166,7 @@ Result<EscalationRoutes> EscalationRoutesFromJson(const json::value& root) {
       EscalationRoute route;
       QUELL_ASSIGN_OR_RETURN(route.matchers, MatchersFromJson(v.as_object().if_contains("matchers"),
                                                               path + ".matchers"));
-      QUELL_ASSIGN_OR_RETURN(route.policy, OptionalString(v.as_object(), "policy", path + ".policy"));
-      QUELL_RETURN_IF_ERROR(CheckOnCallName(route.policy, path + ".policy"));
+      QUELL_ASSIGN_OR_RETURN(route.policy, RequiredName(v.as_object(), "policy", path + ".policy"));
       routes.routes.push_back(std::move(route));
     }
   }

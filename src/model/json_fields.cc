@@ -1,6 +1,7 @@
 #include "model/json_fields.h"
 
 #include "common/time_format.h"
+#include "model/oncall.h"
 
 namespace quell::model {
 
@@ -23,6 +24,18 @@ Result<std::optional<TimeMs>> OptionalTime(const json::object& object, const cha
   auto t = ParseRfc3339(text);
   if (!t) return Error(InvalidArgument(path + ": " + t.error().message(), path));
   return std::optional<TimeMs>(*t);
+}
+
+Result<const json::object*> RootObject(const json::value& root) {
+  if (!root.is_object()) return Error(InvalidArgument("body must be a JSON object", "body"));
+  return &root.as_object();
+}
+
+Result<std::string> RequiredName(const json::object& object, const char* key,
+                                 const std::string& path) {
+  QUELL_ASSIGN_OR_RETURN(std::string name, OptionalString(object, key, path));
+  QUELL_RETURN_IF_ERROR(CheckOnCallName(name, path));
+  return name;
 }
 
 Result<json::value> ParseJsonText(std::string_view text, const std::string& what) {

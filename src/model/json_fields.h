@@ -21,6 +21,12 @@ Result<std::string> OptionalString(const boost::json::object& object, const char
 // The RFC 3339 member `key` (nullopt when absent or null); errors name `path`.
 Result<std::optional<TimeMs>> OptionalTime(const boost::json::object& object, const char* key,
                                            const std::string& path);
+// The body's object; InvalidArgument ("body must be a JSON object", field "body") otherwise.
+Result<const boost::json::object*> RootObject(const boost::json::value& root);
+// The name member `key` of a user, schedule or escalation policy: required, and checked by
+// CheckOnCallName (model/oncall.h); errors name `path`.
+Result<std::string> RequiredName(const boost::json::object& object, const char* key,
+                                 const std::string& path);
 // Parses stored text; InvalidArgument ("<what> is not JSON: ...", field "body") otherwise.
 Result<boost::json::value> ParseJsonText(std::string_view text, const std::string& what);
 

@@ -14,19 +14,6 @@ namespace json = boost::json;
 constexpr size_t kMaxLayers = 16;
 constexpr size_t kMaxLayerUsers = 256;
 
-Result<const json::object*> RootObject(const json::value& root) {
-  if (!root.is_object()) return Error(InvalidArgument("body must be a JSON object", "body"));
-  return &root.as_object();
-}
-
-// The required name member `key`, checked by CheckOnCallName.
-Result<std::string> RequiredName(const json::object& object, const char* key,
-                                 const std::string& path) {
-  QUELL_ASSIGN_OR_RETURN(std::string name, OptionalString(object, key, path));
-  QUELL_RETURN_IF_ERROR(CheckOnCallName(name, path));
-  return name;
-}
-
 Result<ScheduleLayer> LayerFromJson(const json::value& v, const std::string& path) {
   if (!v.is_object()) return Error(InvalidArgument(path + " must be an object", path));
   const json::object& object = v.as_object();

@@ -173,8 +173,8 @@ json::value MatchersToJson(const std::vector<Matcher>& matchers) {
 }
 
 Result<Silence> SilenceFromJson(const json::value& root, TimeMs now) {
-  if (!root.is_object()) return Error(InvalidArgument("body must be a JSON object", "body"));
-  const json::object& object = root.as_object();
+  QUELL_ASSIGN_OR_RETURN(const json::object* root_object, RootObject(root));
+  const json::object& object = *root_object;
   Silence silence;
   QUELL_ASSIGN_OR_RETURN(silence.matchers,
                          MatchersFromJson(object.if_contains("matchers"), "matchers"));
