@@ -4,6 +4,9 @@
 // it (200 instead of 201), as PUT does; incidents keep the copy they were given. The rules are
 // in src/engine/escalation_policies.h and escalation.cc. Policies and routes written in the
 // config file show "source":"config" (others "api") and cannot be changed here (409).
+#include <set>
+#include <string>
+
 #include <boost/json.hpp>
 
 #include "http/stored_object.h"
@@ -15,10 +18,9 @@ namespace {
 
 namespace json = boost::json;
 
-// The policy as the API shows it, with its source.
-Result<json::value> PolicyAnswer(const ApiDeps& deps, const model::EscalationPolicy& policy) {
-  QUELL_ASSIGN_OR_RETURN(auto config_defined,
-                         store::ConfigDefinedNames(deps.store, store::kConfigPolicy));
+// The policy as the API shows it, with its source (`config_defined`: the kConfigPolicy names).
+json::value PolicyAnswer(const std::set<std::string>& config_defined,
+                         const model::EscalationPolicy& policy) {
   return WithSource(model::EscalationPolicyToJson(policy), config_defined.contains(policy.name));
 }
 
@@ -55,21 +57,20 @@ void PutPolicy(const ApiDeps& deps, const HttpRequest& request, const std::strin
 void ListPolicies(const ApiDeps& deps, Responder respond) {
   auto policies = deps.engine.escalation().List();
   if (!policies) return respond(ErrorResponse(policies.error()));
+  // Read once for the whole list, not once per policy.
+  auto config_defined = store::ConfigDefinedNames(deps.store, store::kConfigPolicy);
+  if (!config_defined) return respond(ErrorResponse(config_defined.error()));
   json::array items;
-  for (const auto& policy : *policies) {
-    auto item = PolicyAnswer(deps, policy);
-    if (!item) return respond(ErrorResponse(item.error()));
-    items.push_back(std::move(*item));
-  }
+  for (const auto& policy : *policies) items.push_back(PolicyAnswer(*config_defined, policy));
   respond(JsonResponse(200, json::object{{"policies", std::move(items)}}));
 }
 
 void GetPolicy(const ApiDeps& deps, const std::string& name, Responder respond) {
   auto policy = deps.engine.escalation().Get(name);
   if (!policy) return respond(ErrorResponse(policy.error()));
-  auto answer = PolicyAnswer(deps, *policy);
-  if (!answer) return respond(ErrorResponse(answer.error()));
-  respond(JsonResponse(200, *answer));
+  auto config_defined = store::ConfigDefinedNames(deps.store, store::kConfigPolicy);
+  if (!config_defined) return respond(ErrorResponse(config_defined.error()));
+  respond(JsonResponse(200, PolicyAnswer(*config_defined, *policy)));
 }
 
 void DeletePolicy(const ApiDeps& deps, const std::string& name, Responder respond) {
