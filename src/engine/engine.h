@@ -175,6 +175,9 @@ class Engine {
   Result<bool> RunEscalation(int64_t incident_id);
   // The incident's policy and how far it has got; nullopt when it was given none.
   Result<std::optional<model::EscalationState>> EscalationStateOf(int64_t incident_id);
+  // The same from the incident and its timeline the caller has read already.
+  Result<std::optional<model::EscalationState>> EscalationStateOf(
+      const model::Incident& incident, const std::vector<model::Event>& events);
 
   // Silences by matchers (engine/silencing.cc). The ids of the active silences that match every
   // firing alert of the incident (sorted; empty when one is not matched or none fires). Reads

@@ -62,22 +62,27 @@ Result<std::optional<model::EscalationSnapshot>> Engine::EscalationSnapshotOf(in
 }
 
 Result<std::optional<model::EscalationState>> Engine::EscalationStateOf(int64_t incident_id) {
-  QUELL_ASSIGN_OR_RETURN(auto snapshot, EscalationSnapshotOf(incident_id));
-  if (!snapshot) return std::optional<model::EscalationState>();
   QUELL_ASSIGN_OR_RETURN(auto incident, store_.GetIncident(incident_id));
   if (!incident) return Error(NotFound("no incident " + std::to_string(incident_id)));
   QUELL_ASSIGN_OR_RETURN(auto events, store_.ListEvents(incident_id));
+  return EscalationStateOf(*incident, events);
+}
+
+Result<std::optional<model::EscalationState>> Engine::EscalationStateOf(
+    const model::Incident& incident, const std::vector<model::Event>& events) {
+  QUELL_ASSIGN_OR_RETURN(auto snapshot, EscalationSnapshotOf(incident.id));
+  if (!snapshot) return std::optional<model::EscalationState>();
   const TimeMs now = clock_.Now();
   model::EscalationState state;
   state.snapshot = std::move(*snapshot);
-  state.since = PolicySince(*incident, events, now);
+  state.since = PolicySince(incident, events, now);
   state.steps_taken = StepsTakenSince(events, state.since);
   const model::EscalationPolicy& policy = state.snapshot.policy;
-  if (incident->status == model::IncidentStatus::kResolved) {
+  if (incident.status == model::IncidentStatus::kResolved) {
     state.stopped = "resolved";
-  } else if (incident->status == model::IncidentStatus::kAcknowledged) {
+  } else if (incident.status == model::IncidentStatus::kAcknowledged) {
     state.stopped = "acknowledged";
-  } else if (incident->silenced_until > now || !RecordedSilencedBy(events).empty()) {
+  } else if (incident.silenced_until > now || !RecordedSilencedBy(events).empty()) {
     state.stopped = "silenced";
   } else if (state.steps_taken >= policy.TotalSteps()) {
     state.stopped = "completed";

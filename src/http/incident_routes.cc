@@ -135,7 +135,7 @@ void GetIncident(store::Store& store, engine::Engine& engine, HttpRequest& reque
   body["alerts_next_cursor"] = std::move(page->next_cursor);
   body["timeline"] = std::move(event_items);
   // Its escalation policy and how far it has got (null: none, escalation.after applies).
-  auto escalation = engine.EscalationStateOf(incident->id);
+  auto escalation = engine.EscalationStateOf(*incident, *events);
   if (!escalation) return respond(ErrorResponse(escalation.error()));
   body["escalation"] = *escalation ? model::EscalationStateToJson(**escalation) : json::value();
   respond(JsonResponse(200, body));
