@@ -7,6 +7,15 @@
 namespace quell::net {
 namespace {
 
+// Starts the message of a failure before any of the request was sent (NotSent).
+constexpr std::string_view kNotSent = "HTTP request not sent: ";
+
+// Failures that happen before a connection exists: the server cannot have seen the request.
+bool BeforeConnecting(CURLcode rc) {
+  return rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_COULDNT_RESOLVE_HOST ||
+         rc == CURLE_COULDNT_CONNECT;
+}
+
 struct CallState {
   const HttpClientRequest* request;
   std::string body;
@@ -66,13 +75,18 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_cleanup(curl);
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && state.aborted)) {
       // curl_easy_strerror names the failure without the URL.
-      return Error(Unavailable(std::string("HTTP request failed: ") + curl_easy_strerror(rc)));
+      return Error(Unavailable(std::string(BeforeConnecting(rc) ? kNotSent : "HTTP request failed: ") +
+                               curl_easy_strerror(rc)));
     }
     return HttpClientResponse{static_cast<int>(status), std::move(state.body)};
   }
 };
 
 }  // namespace
+
+bool NotSent(const Status& status) {
+  return status.code() == StatusCode::kUnavailable && status.message().starts_with(kNotSent);
+}
 
 void InitHttpClients() {
   static std::once_flag once;

@@ -2,6 +2,9 @@
 // (libcurl lives only in net/); tests use fake servers on loopback. Errors as values: a failed
 // connection or a timeout is Unavailable; any HTTP answer, even 500, is a response. Messages
 // never contain the URL (it may carry a token). Thread-safe (one curl handle per call).
+// A failure before the request could have reached the server (no such host, connection
+// refused) is one NotSent tells apart: a caller whose call is not idempotent knows the server
+// did nothing, where a timeout or a dropped connection leaves the outcome unknown.
 #pragma once
 
 #include <atomic>
@@ -41,6 +44,9 @@ class HttpClient {
   virtual ~HttpClient() = default;
   virtual Result<HttpClientResponse> Send(const HttpClientRequest& request) = 0;
 };
+
+// Whether `status` (from Send) is a failure before any of the request was sent.
+bool NotSent(const Status& status);
 
 // Call once in main before threads start (curl_global_init); harmless to call again.
 void InitHttpClients();

@@ -139,9 +139,12 @@ Result<TelegramNotifier::Settled> TelegramNotifier::Settle(const SendClaim& clai
                                                            const Result<TelegramReply>& reply,
                                                            const std::string& hash) {
   const int64_t chat_id = claim.chat_id, incident_id = claim.incident_id;
-  if (!reply) {  // no answer: Telegram may have posted it
-    if (Status marked = cards_.Unconfirmed(claim); !marked.ok())
-      spdlog::warn("telegram: card {} in chat {}: {}", incident_id, chat_id, marked.ToString());
+  if (!reply) {
+    // Telegram never got the call (connection refused, no such host): nothing was posted.
+    // Otherwise there was no answer, and Telegram may have posted it.
+    Status settled = net::NotSent(reply.error()) ? cards_.Unsent(claim) : cards_.Unconfirmed(claim);
+    if (!settled.ok())
+      spdlog::warn("telegram: card {} in chat {}: {}", incident_id, chat_id, settled.ToString());
     return Error(reply.error());
   }
   if (Classify(*reply) != TelegramFailure::kNone) {  // refused: nothing was posted

@@ -51,7 +51,8 @@ class TelegramNotifier final : public Notifier {
   // What became of a claimed send (Telegram's reply, or no reply): the card's message id is
   // stored (kSent), the claim put back (kRefused: nothing posted; the reply says why), or the
   // claim was lost meanwhile and this message made a stub (kSuperseded). No reply, or one
-  // without a message id, leaves the claim unconfirmed and is an error.
+  // without a message id, leaves the claim unconfirmed and is an error; a call that never
+  // reached Telegram (net::NotSent) puts the claim back and is an error.
   struct Settled {
     enum What { kSent, kRefused, kSuperseded } what;
     int64_t message_id;

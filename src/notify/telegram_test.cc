@@ -222,6 +222,27 @@ TEST_F(TelegramTest, ServerErrorsAndSlowAnswersRetryWithBackoff) {
   EXPECT_EQ(Events(id, model::EventKind::kNotified).size(), 1u);
 }
 
+// A send that never reached Telegram (connection refused) posted nothing: the claim is put
+// back, and the retry sends the card plainly, not marked as sent again.
+TEST_F(TelegramTest, ASendThatNeverReachedTelegramIsNotSentAgainMarked) {
+  const int64_t id = OpenIncident();
+  TelegramApi dead(*http_, {"http://127.0.0.1:1", FakeTelegram::kToken, 1000});
+  TelegramNotifier unreachable(dead, *store_, *cards_, pacer_, clock_, {{kChat}, std::nullopt});
+  auto outcome = unreachable.Deliver(Snapshot(id));
+  EXPECT_EQ(outcome.status.code(), StatusCode::kUnavailable) << outcome.status.ToString();
+  auto state = cards_->Read(id, kChat);
+  ASSERT_TRUE(state);
+  EXPECT_FALSE(state->raw) << *state->raw;
+
+  NextSecond();
+  ASSERT_TRUE(Deliver(id).status.ok());
+  auto sends = fake_.Calls("sendMessage");
+  ASSERT_EQ(sends.size(), 1u);
+  EXPECT_EQ(Text(sends[0]).find(kSentAgain), std::string::npos) << Text(sends[0]);
+  EXPECT_TRUE(Events(id, model::EventKind::kNotifyOutcomeUnknown).empty());
+  EXPECT_EQ(Events(id, model::EventKind::kNotified).size(), 1u);
+}
+
 // Two workers (here or on two nodes) run card jobs of one incident at once: the second finds
 // the first one's send in flight, sends nothing and, once the first stored its message id,
 // edits that card.
