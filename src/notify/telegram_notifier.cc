@@ -12,11 +12,11 @@ namespace {
 // How soon a worker that found another's live claim looks again: a send takes a round trip.
 constexpr TimeMs kClaimRecheckMs = kSecondMs;
 
-Card Render(const IncidentSnapshot& s, bool sent_again) {
+}  // namespace
+
+Card TelegramNotifier::Render(const IncidentSnapshot& s, bool sent_again) {
   return RenderCard({s.incident, s.analysis, s.incident_url, s.now, s.silenced_by, sent_again});
 }
-
-}  // namespace
 
 bool TelegramNotifier::Configured(int64_t chat_id) const {
   return std::find(options_.chat_ids.begin(), options_.chat_ids.end(), chat_id) !=
@@ -103,6 +103,25 @@ jobs::JobOutcome TelegramNotifier::SendCard(int64_t chat_id, const IncidentSnaps
                                             const Card& plain, const CardState& state,
                                             bool paced) {
   const int64_t incident_id = snapshot.incident.id;
+  std::optional<SendClaim> claim;
+  if (jobs::JobOutcome wait = ClaimSend(chat_id, incident_id, state, paced, claim); !claim)
+    return wait;
+  const Card card = claim->again ? Render(snapshot, true) : plain;
+  auto reply = api_.SendMessage(chat_id, card, ThreadFor(chat_id));
+  QUELL_ASSIGN_OR_RETURN(Settled sent, Settle(*claim, reply, CardHash(card)));
+  if (sent.what == Settled::kRefused) return Failure("sendMessage", *reply, chat_id, incident_id);
+  if (sent.what == Settled::kSuperseded) return Status::Ok();  // the other worker's card is it
+  QUELL_RETURN_IF_ERROR(RecordTelegramEvent(store_, incident_id, model::EventKind::kNotified,
+                                            clock_.Now(),
+                                            "card sent to Telegram chat " + std::to_string(chat_id)));
+  return Escalated(snapshot, chat_id)
+             ? PingEscalation(chat_id, snapshot.incident, sent.message_id)
+             : jobs::JobOutcome(Status::Ok());
+}
+
+jobs::JobOutcome TelegramNotifier::ClaimSend(int64_t chat_id, int64_t incident_id,
+                                             const CardState& state, bool paced,
+                                             std::optional<SendClaim>& claim) {
   const std::string chat = std::to_string(chat_id);
   // Another worker (here or on another node) is sending this card: it stores the message id,
   // and this job, back in a moment, edits that card.
@@ -111,28 +130,24 @@ jobs::JobOutcome TelegramNotifier::SendCard(int64_t chat_id, const IncidentSnaps
                                      "another worker is sending this card to chat " + chat);
   if (TimeMs wait = paced ? 0 : pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
     return jobs::JobOutcome::RetryIn(wait, "paced: chat " + chat);
-  QUELL_ASSIGN_OR_RETURN(auto claim, cards_.Claim(incident_id, chat_id, state, clock_.Now()));
+  QUELL_ASSIGN_OR_RETURN(claim, cards_.Claim(incident_id, chat_id, state, clock_.Now()));
   if (!claim) return jobs::JobOutcome::RetryIn(kClaimRecheckMs, "the card changed meanwhile");
   if (claim->again && (state.sending || state.unconfirmed)) {
     spdlog::warn("telegram: an earlier send of incident {}'s card to chat {} was not confirmed "
                  "(started {} ms ago); sending it again, marked so",
                  incident_id, chat_id, clock_.Now() - state.started_at);
-    QUELL_RETURN_IF_ERROR(RecordTelegramEvent(
+    Status recorded = RecordTelegramEvent(
         store_, incident_id, model::EventKind::kNotifyOutcomeUnknown, clock_.Now(),
         "an earlier send of the card to Telegram chat " + chat +
             " was not confirmed (no answer, or its node stopped); sent again, marked so",
-        /*collapse=*/true));
+        /*collapse=*/true);
+    if (!recorded.ok()) {  // nothing sent: the claim goes back rather than wait out the lease
+      (void)cards_.Unsent(*claim);
+      claim.reset();
+      return recorded;
+    }
   }
-  const Card card = claim->again ? Render(snapshot, true) : plain;
-  auto reply = api_.SendMessage(chat_id, card, ThreadFor(chat_id));
-  QUELL_ASSIGN_OR_RETURN(Settled sent, Settle(*claim, reply, CardHash(card)));
-  if (sent.what == Settled::kRefused) return Failure("sendMessage", *reply, chat_id, incident_id);
-  if (sent.what == Settled::kSuperseded) return Status::Ok();  // the other worker's card is it
-  QUELL_RETURN_IF_ERROR(RecordTelegramEvent(store_, incident_id, model::EventKind::kNotified,
-                                            clock_.Now(), "card sent to Telegram chat " + chat));
-  return Escalated(snapshot, chat_id)
-             ? PingEscalation(chat_id, snapshot.incident, sent.message_id)
-             : jobs::JobOutcome(Status::Ok());
+  return Status::Ok();
 }
 
 Result<TelegramNotifier::Settled> TelegramNotifier::Settle(const SendClaim& claim,

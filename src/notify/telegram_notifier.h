@@ -48,6 +48,15 @@ class TelegramNotifier final : public Notifier {
   // a claim taken from `state`; `paced`: the pacer already let this chat's call through.
   jobs::JobOutcome SendCard(int64_t chat_id, const IncidentSnapshot& snapshot, const Card& card,
                             const CardState& state, bool paced);
+  // Takes the claim to send the incident's first card to `chat_id` from `state`
+  // (CardLedger::Claim) into `claim`. Left empty when this worker must wait (another's live
+  // claim, the pacer unless `paced`, a setting changed meanwhile) or on an error: the outcome
+  // says so. Taking over a dead or unconfirmed send is recorded (notify_outcome_unknown); the
+  // card then goes out marked as sent again (Render).
+  jobs::JobOutcome ClaimSend(int64_t chat_id, int64_t incident_id, const CardState& state,
+                             bool paced, std::optional<SendClaim>& claim);
+  // The incident's card; `sent_again`: it replaces a send whose outcome is unknown.
+  static Card Render(const IncidentSnapshot& snapshot, bool sent_again);
   // What became of a claimed send (Telegram's reply, or no reply): the card's message id is
   // stored (kSent), the claim put back (kRefused: nothing posted; the reply says why), or the
   // claim was lost meanwhile and this message made a stub (kSuperseded). No reply, or one

@@ -29,8 +29,7 @@ jobs::JobOutcome TelegramNotifier::Page(const IncidentSnapshot& snapshot, const 
   if (snapshot.incident.status != model::IncidentStatus::kTriggered ||
       snapshot.incident.silenced_until > snapshot.now)
     return Status::Ok();
-  Card card = RenderCard({snapshot.incident, snapshot.analysis, snapshot.incident_url, snapshot.now,
-                          snapshot.silenced_by});
+  Card card = Render(snapshot, /*sent_again=*/false);
   card.silent = false;  // a page rings
   for (size_t i = 0; i < page.recipients.size(); ++i) {
     const std::string done_key =
@@ -104,16 +103,18 @@ jobs::JobOutcome TelegramNotifier::DirectMessage(const IncidentSnapshot& snapsho
                        "⏫ <b>You are paged again</b>: " + Headline(snapshot.incident), &refused);
   }
   // The first card in this chat goes out under a claim, as Deliver's do (CardLedger).
-  if (TimeMs live = cards_.LiveFor(state, clock_.Now()); live > 0)
-    return jobs::JobOutcome::RetryIn(std::min<TimeMs>(live, kSecondMs),
-                                     "another worker is sending this card");
-  if (TimeMs wait = pacer_.Reserve(chat_id, clock_.Now()); wait > 0)
-    return jobs::JobOutcome::RetryIn(wait, "paced: chat " + std::to_string(chat_id));
-  QUELL_ASSIGN_OR_RETURN(auto claim, cards_.Claim(incident_id, chat_id, state, clock_.Now()));
-  if (!claim) return jobs::JobOutcome::RetryIn(kSecondMs, "the card changed meanwhile");
-  auto reply = api_.SendMessage(chat_id, card, std::nullopt);
+  std::optional<SendClaim> claim;
+  if (jobs::JobOutcome wait = ClaimSend(chat_id, incident_id, state, /*paced=*/false, claim);
+      !claim)
+    return wait;
+  Card first = card;
+  if (claim->again) {  // an earlier send's outcome is unknown: this one says so, as Deliver's do
+    first = Render(snapshot, /*sent_again=*/true);
+    first.silent = card.silent;
+  }
+  auto reply = api_.SendMessage(chat_id, first, std::nullopt);
   // Remembered: Deliver edits this card with the incident's state from now on.
-  QUELL_ASSIGN_OR_RETURN(Settled sent, Settle(*claim, reply, CardHash(card)));
+  QUELL_ASSIGN_OR_RETURN(Settled sent, Settle(*claim, reply, CardHash(first)));
   if (sent.what != Settled::kRefused) return Status::Ok();
   if (Classify(*reply) == TelegramFailure::kPermanent) {
     refused = DescribeReply("sendMessage", *reply);

@@ -87,6 +87,28 @@ TEST_F(TelegramPagerTest, APersonGetsTheCardByDirectMessageThenARepliedPing) {
   EXPECT_TRUE(edited);
 }
 
+// A direct message that got no answer may have been posted: the retried page sends the card
+// again marked so, rings, and the timeline says the earlier send's outcome is unknown, as for a
+// configured chat's card.
+TEST_F(TelegramPagerTest, ADirectMessageWithNoAnswerIsSentAgainMarked) {
+  fake_.ScriptForChat("sendMessage", kAna,
+                      {200, R"({"ok":true,"result":{"message_id":9}})", /*delay_ms=*/4000});
+  const model::Page page = PageOf({kAnaPaged});
+  EXPECT_FALSE(notifier_->Page(Snapshot(), page).status.ok()) << "the client gives up after 3 s";
+  EXPECT_TRUE(Events(model::EventKind::kNotifyOutcomeUnknown).empty());
+  clock_.Advance(2 * kSecondMs);
+  ASSERT_TRUE(notifier_->Page(Snapshot(), page).status.ok());
+  auto dms = To(kAna);
+  ASSERT_EQ(dms.size(), 2u);
+  EXPECT_NE(std::string(dms[1].body.at("text").as_string())
+                .find("Sent again: an earlier send was not confirmed"),
+            std::string::npos)
+      << dms[1].body.at("text").as_string();
+  EXPECT_FALSE(dms[1].body.at("disable_notification").as_bool()) << "a page rings";
+  EXPECT_EQ(Events(model::EventKind::kNotifyOutcomeUnknown).size(), 1u);
+  EXPECT_EQ(Events(model::EventKind::kNotified).size(), 1u);
+}
+
 TEST_F(TelegramPagerTest, A403IsOnTheTimelineAndTheChatIsToldOnceEvenWhenPaced) {
   fake_.ScriptForChat("sendMessage", kAna,
                       {403, R"({"ok":false,"error_code":403,"description":"Forbidden: bot can't initiate conversation with a user"})"});
