@@ -11,6 +11,7 @@
 #include "model/alert.h"
 #include "model/deploy.h"
 #include "model/incident.h"
+#include "model/log_entry.h"
 #include "store/row_codec.h"
 #include "store/store.h"
 
@@ -238,6 +239,25 @@ Job ReadJob(const Row& s) {
   j.attempts = static_cast<int>(s.Int(5));
   j.payload = s.Text(6);
   return j;
+}
+
+#define LOG_ENTRY_COLUMNS "id, service, ts, level, message, template_id"
+
+template <typename Row>
+model::LogEntry ReadLogEntry(const Row& s) {
+  return model::LogEntry{s.Int(0),  s.Text(1), s.Int(2),
+                         s.Text(3), s.Text(4), static_cast<uint64_t>(s.Int(5))};
+}
+
+// Binds a log line as ?1..?6: service, ts, level, message, template_id, received_at (its ts).
+template <typename Statement>
+void BindLogEntry(Statement& s, const model::LogEntry& e) {
+  s.Bind(1, e.service)
+      .Bind(2, e.ts)
+      .Bind(3, e.level)
+      .Bind(4, e.message)
+      .Bind(5, static_cast<int64_t>(e.template_id))
+      .Bind(6, e.ts);
 }
 
 #define TOKEN_COLUMNS "id, name, scope, hash, created_at, expires_at, last_used_at"

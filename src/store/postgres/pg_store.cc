@@ -488,16 +488,12 @@ class PgStore final : public Store {
     std::vector<int64_t> ids;
     Status status = Status::Ok();
     for (const auto& e : entries) {
+      PgParams params;
+      BindLogEntry(params, e);
       auto result = conn->Query("INSERT INTO log_entries (service, ts, level, message, "
                                 "template_id, received_at) VALUES ($1, $2, $3, $4, $5, $6) "
                                 "RETURNING id",
-                                PgParams()
-                                    .Bind(1, e.service)
-                                    .Bind(2, e.ts)
-                                    .Bind(3, e.level)
-                                    .Bind(4, e.message)
-                                    .Bind(5, static_cast<int64_t>(e.template_id))
-                                    .Bind(6, e.ts));
+                                params);
       if (!result) {
         status = result.error();
         break;
@@ -515,18 +511,15 @@ class PgStore final : public Store {
 
   Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& q) override {
     QUELL_ASSIGN_OR_RETURN(auto result,
-                           Query("SELECT id, service, ts, level, message, template_id FROM "
-                                 "log_entries WHERE service = $1 AND ts BETWEEN $2 AND $3 ORDER "
+                           Query("SELECT " LOG_ENTRY_COLUMNS " FROM log_entries WHERE "
+                                 "service = $1 AND ts BETWEEN $2 AND $3 ORDER "
                                  "BY ts, id LIMIT $4",
                                  PgParams()
                                      .Bind(1, q.service)
                                      .Bind(2, q.since)
                                      .Bind(3, q.until > 0 ? q.until : INT64_MAX)
                                      .Bind(4, int64_t{std::max(1, q.limit)})));
-    return Rows(result, [](const PgRow& row) {
-      return model::LogEntry{row.Int(0),  row.Text(1), row.Int(2),
-                             row.Text(3), row.Text(4), static_cast<uint64_t>(row.Int(5))};
-    });
+    return Rows(result, [](const PgRow& row) { return ReadLogEntry(row); });
   }
 
   Status PruneLogs(TimeMs older_than, int64_t max_rows) override {

@@ -1,17 +1,12 @@
 #include "store/sqlite/auth_tables.h"
 
 #include "store/row_mapping.h"
+#include "store/sqlite/sqlite_query.h"
 
 namespace quell::store::auth_tables {
 namespace {
 
-Result<std::optional<Token>> FirstToken(SqliteStatement& s) {
-  QUELL_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return std::nullopt;
-  Token token = ReadToken(s);
-  s.Reset();
-  return token;
-}
+constexpr auto kToken = [](const SqliteStatement& row) { return ReadToken(row); };
 
 }  // namespace
 
@@ -31,18 +26,12 @@ Result<std::optional<Token>> FindTokenByHash(SqliteDb& db, const std::string& ha
   QUELL_ASSIGN_OR_RETURN(auto* s,
                          db.Prepare("SELECT " TOKEN_COLUMNS " FROM tokens WHERE hash = ?1"));
   s->Bind(1, hash);
-  return FirstToken(*s);
+  return QueryOne(*s, kToken);
 }
 
 Result<std::vector<Token>> ListTokens(SqliteDb& db) {
   QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("SELECT " TOKEN_COLUMNS " FROM tokens ORDER BY id"));
-  std::vector<Token> out;
-  for (;;) {
-    QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(ReadToken(*s));
-  }
-  return out;
+  return CollectRows(*s, kToken);
 }
 
 Result<int64_t> DeleteTokens(SqliteDb& db, const std::string& name) {
@@ -127,7 +116,7 @@ Result<std::optional<Token>> TakeLoginCode(SqliteDb& db, const std::string& code
   if (expires_at <= now) return std::nullopt;
   QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("SELECT " TOKEN_COLUMNS " FROM tokens WHERE id = ?1"));
   s->Bind(1, token_id);
-  return FirstToken(*s);
+  return QueryOne(*s, kToken);
 }
 
 }  // namespace quell::store::auth_tables

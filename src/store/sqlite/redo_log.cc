@@ -12,6 +12,7 @@
 #include <ctime>
 
 #include "common/hash.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace quell::store {
 namespace {

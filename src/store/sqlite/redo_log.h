@@ -20,9 +20,12 @@
 #include <vector>
 
 #include "common/status.h"
-#include "store/sqlite/sqlite_db.h"
 
 namespace quell::store {
+
+// sqlite_db.h (and sqlite3.h) stay out of this header: sqlite_store.h, which many files include,
+// includes it for RedoRepair.
+class SqliteStatement;
 
 class RedoOp {
  public:

@@ -1,5 +1,10 @@
 #include "store/sqlite/schema.h"
 
+#include <string>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_query.h"
+
 namespace quell::store {
 namespace {
 
@@ -358,6 +363,23 @@ END;
 )sql",
   };
   return migrations;
+}
+
+Status MigrateSqlite(SqliteDb& db) {
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("PRAGMA user_version"));
+  QUELL_ASSIGN_OR_RETURN(int64_t version, QueryCount(*s));
+  const auto& migrations = SqliteMigrations();
+  for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
+    QUELL_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status status = db.Exec(migrations[v]);
+    if (status.ok()) status = db.Exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+    if (!status.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return Internal("migration " + std::to_string(v + 1) + " failed: " + status.message());
+    }
+    QUELL_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  }
+  return Status::Ok();
 }
 
 }  // namespace quell::store
