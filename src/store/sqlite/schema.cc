@@ -290,7 +290,7 @@ ALTER TABLE incidents ADD COLUMN escalated_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX incidents_by_opened ON incidents(opened_at);
 CREATE INDEX events_by_kind_time ON events(kind, at);
 )sql",
-      // 8: the last redo log record the database holds (sqlite_store.cc, the batch).
+      // 8: the last redo log record the database holds (batch.cc).
       R"sql(
 CREATE TABLE redo_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),

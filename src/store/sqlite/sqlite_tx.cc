@@ -10,7 +10,6 @@
 
 namespace quell::store {
 
-// `batch` is null when the store writes directly (another process holds the redo log).
 SqliteTx::SqliteTx(SqliteDb& db, std::unique_lock<std::mutex> lock, Batch* batch,
                    std::atomic<std::thread::id>& owner)
     : db_(db), lock_(std::move(lock)), batch_(batch), owner_(owner) {
@@ -34,8 +33,6 @@ SqliteTx::~SqliteTx() {
   owner_ = std::thread::id();
 }
 
-// The rows kept across transactions, when they can be trusted: inside the batch's open
-// SQLite transaction (HotRows).
 HotRows* SqliteTx::Hot() { return batch_ && batch_->open ? &batch_->hot : nullptr; }
 
 Result<int64_t> SqliteTx::Write(RedoOp& op, int id_param) {
@@ -46,8 +43,6 @@ Result<int64_t> SqliteTx::Write(RedoOp& op, int id_param) {
   return result;
 }
 
-// The bump statements: ?3 picks the entry (its fingerprint, or the time it must be newer
-// than). True when an entry was bumped.
 template <typename Match>
 Result<bool> SqliteTx::Bump(WriteStatement statement, int64_t incident_id, model::EventKind kind,
                             Match match, TimeMs at, int64_t times) {
@@ -61,13 +56,11 @@ Result<bool> SqliteTx::Bump(WriteStatement statement, int64_t incident_id, model
   return changed > 0;
 }
 
-// A write whose row count does not matter.
 Status SqliteTx::Apply(RedoOp& op) {
   auto written = Write(op, 0);
   return written ? Status::Ok() : written.error();
 }
 
-// One writer per database (the redo log's lock): nobody to wait for.
 Status SqliteTx::LockKeys(const std::vector<std::string>&) { return Status::Ok(); }
 
 Result<std::optional<Alert>> SqliteTx::FindLatestAlert(const std::string& fingerprint) {
@@ -269,8 +262,6 @@ Status SqliteTx::EnqueueJob(const Job& job) {
   return Status::Ok();
 }
 
-// The outbox's own writes (SqliteStore's job methods), recorded in the log like the rest, so
-// a replay changes the jobs table exactly as the original run did.
 Result<std::optional<Job>> SqliteTx::LeaseDueJob(TimeMs now, TimeMs lease_ms) {
   QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT " JOB_COLUMNS " FROM jobs WHERE run_at "
                                               "<= ?1 AND leased_until < ?1 ORDER BY run_at, "
