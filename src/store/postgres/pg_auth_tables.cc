@@ -1,6 +1,7 @@
 #include "store/postgres/pg_auth_tables.h"
 
 #include "store/row_mapping.h"
+#include "store/shared_sql.h"
 
 namespace quell::store::pg_auth_tables {
 namespace {
@@ -26,15 +27,12 @@ Result<int64_t> InsertToken(PgConn& conn, const Token& token) {
 }
 
 Result<std::optional<Token>> FindTokenByHash(PgConn& conn, const std::string& hash) {
-  QUELL_ASSIGN_OR_RETURN(auto result,
-                         conn.Query("SELECT " TOKEN_COLUMNS " FROM tokens WHERE hash = $1",
-                                    PgParams().Bind(1, hash)));
+  QUELL_ASSIGN_OR_RETURN(auto result, conn.Query(kSqlFindTokenByHash, PgParams().Bind(1, hash)));
   return FirstToken(result);
 }
 
 Result<std::vector<Token>> ListTokens(PgConn& conn) {
-  QUELL_ASSIGN_OR_RETURN(auto result,
-                         conn.Query("SELECT " TOKEN_COLUMNS " FROM tokens ORDER BY id"));
+  QUELL_ASSIGN_OR_RETURN(auto result, conn.Query(kSqlListTokens));
   std::vector<Token> out;
   for (int row = 0; row < result.rows(); ++row) out.push_back(ReadToken(PgRow(result, row)));
   return out;
@@ -42,8 +40,7 @@ Result<std::vector<Token>> ListTokens(PgConn& conn) {
 
 Result<int64_t> DeleteTokens(PgConn& conn, const std::string& name) {
   // One statement: the trigger (pg_schema.cc) ends the sessions and codes with it.
-  QUELL_ASSIGN_OR_RETURN(auto result, conn.Query("DELETE FROM tokens WHERE name = $1",
-                                                 PgParams().Bind(1, name)));
+  QUELL_ASSIGN_OR_RETURN(auto result, conn.Query(kSqlDeleteTokens, PgParams().Bind(1, name)));
   return result.changed();
 }
 
@@ -55,26 +52,19 @@ Status TouchToken(PgConn& conn, int64_t id, TimeMs at) {
 }
 
 Status InsertSession(PgConn& conn, const Session& session) {
-  QUELL_ASSIGN_OR_RETURN(auto expired, conn.Query("DELETE FROM sessions WHERE expires_at <= $1",
-                                                  PgParams().Bind(1, session.created_at)));
-  auto result = conn.Query("INSERT INTO sessions (id_hash, token_id, csrf, created_at, "
-                           "expires_at) VALUES ($1, $2, $3, $4, $5)",
-                           PgParams()
-                               .Bind(1, session.id_hash)
-                               .Bind(2, session.token_id)
-                               .Bind(3, session.csrf)
-                               .Bind(4, session.created_at)
-                               .Bind(5, session.expires_at));
+  QUELL_ASSIGN_OR_RETURN(
+      auto expired, conn.Query(kSqlDeleteExpiredSessions, PgParams().Bind(1, session.created_at)));
+  auto result = conn.Query(kSqlInsertSession, PgParams()
+                                                  .Bind(1, session.id_hash)
+                                                  .Bind(2, session.token_id)
+                                                  .Bind(3, session.csrf)
+                                                  .Bind(4, session.created_at)
+                                                  .Bind(5, session.expires_at));
   return result ? Status::Ok() : result.error();
 }
 
 Result<std::optional<SignedIn>> FindSession(PgConn& conn, const std::string& id_hash) {
-  QUELL_ASSIGN_OR_RETURN(
-      auto result,
-      conn.Query("SELECT t.id, t.name, t.scope, t.hash, t.created_at, t.expires_at, "
-                 "t.last_used_at, s.csrf, s.created_at, s.expires_at FROM sessions AS s JOIN "
-                 "tokens AS t ON t.id = s.token_id WHERE s.id_hash = $1",
-                 PgParams().Bind(1, id_hash)));
+  QUELL_ASSIGN_OR_RETURN(auto result, conn.Query(kSqlFindSession, PgParams().Bind(1, id_hash)));
   if (result.rows() == 0) return std::nullopt;
   const PgRow row(result, 0);
   SignedIn found;
@@ -88,23 +78,17 @@ Result<std::optional<SignedIn>> FindSession(PgConn& conn, const std::string& id_
 }
 
 Status DeleteSession(PgConn& conn, const std::string& id_hash) {
-  auto result =
-      conn.Query("DELETE FROM sessions WHERE id_hash = $1", PgParams().Bind(1, id_hash));
+  auto result = conn.Query(kSqlDeleteSession, PgParams().Bind(1, id_hash));
   return result ? Status::Ok() : result.error();
 }
 
 Status InsertLoginCode(PgConn& conn, const std::string& code_hash, int64_t token_id,
                        TimeMs created_at, TimeMs expires_at) {
   QUELL_ASSIGN_OR_RETURN(auto expired,
-                         conn.Query("DELETE FROM login_codes WHERE expires_at <= $1",
-                                    PgParams().Bind(1, created_at)));
-  auto result = conn.Query("INSERT INTO login_codes (code_hash, token_id, created_at, "
-                           "expires_at) VALUES ($1, $2, $3, $4)",
-                           PgParams()
-                               .Bind(1, code_hash)
-                               .Bind(2, token_id)
-                               .Bind(3, created_at)
-                               .Bind(4, expires_at));
+                         conn.Query(kSqlDeleteExpiredLoginCodes, PgParams().Bind(1, created_at)));
+  auto result = conn.Query(
+      kSqlInsertLoginCode,
+      PgParams().Bind(1, code_hash).Bind(2, token_id).Bind(3, created_at).Bind(4, expires_at));
   return result ? Status::Ok() : result.error();
 }
 
@@ -112,13 +96,10 @@ Result<std::optional<Token>> TakeLoginCode(PgConn& conn, const std::string& code
                                            TimeMs now) {
   // Deleting is what makes the code single-use: of two requests (or nodes) racing with the
   // same code, one statement deletes the row and the other finds none.
-  QUELL_ASSIGN_OR_RETURN(auto taken, conn.Query("DELETE FROM login_codes WHERE code_hash = $1 "
-                                                "RETURNING token_id, expires_at",
-                                                PgParams().Bind(1, code_hash)));
+  QUELL_ASSIGN_OR_RETURN(auto taken, conn.Query(kSqlTakeLoginCode, PgParams().Bind(1, code_hash)));
   if (taken.rows() == 0 || taken.Int(0, 1) <= now) return std::nullopt;
   QUELL_ASSIGN_OR_RETURN(auto result,
-                         conn.Query("SELECT " TOKEN_COLUMNS " FROM tokens WHERE id = $1",
-                                    PgParams().Bind(1, taken.Int(0, 0))));
+                         conn.Query(kSqlFindTokenById, PgParams().Bind(1, taken.Int(0, 0))));
   return FirstToken(result);
 }
 

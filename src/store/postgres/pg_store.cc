@@ -14,6 +14,7 @@
 #include "store/postgres/pg_pool.h"
 #include "store/postgres/pg_schema.h"
 #include "store/row_mapping.h"
+#include "store/shared_sql.h"
 #include "store/stat_window.h"
 
 namespace quell::store {
@@ -111,22 +112,14 @@ class PgTx final : public StoreTx {
     BindAlert(params, alert);
     params.Bind(22, alert.id);
     // A row's identity (incident_id $1, fingerprint $2) is fixed at insert, as on SQLite.
-    QUELL_ASSIGN_OR_RETURN(
-        auto result,
-        conn_->Query("UPDATE alerts SET source = $3, status = $4, service = $5, environment = $6, "
-                     "name = $7, message = $8, severity = $9, labels = $10, annotations = $11, "
-                     "metrics = $12, deploy = $13, starts_at = $14, ends_at = $15, raw = $16, "
-                     "first_seen = $17, last_seen = $18, count = $19, flips = $20, "
-                     "flip_window_start = $21 WHERE id = $22",
-                     params));
+    QUELL_ASSIGN_OR_RETURN(auto result, conn_->Query(kSqlUpdateAlert, params));
     if (result.changed() == 0) return NotFound("no alert " + std::to_string(alert.id));
     return Status::Ok();
   }
 
   Result<int64_t> CountFiringAlerts(int64_t incident_id) override {
-    QUELL_ASSIGN_OR_RETURN(auto result, conn_->Query("SELECT count(*) FROM alerts WHERE "
-                                                     "incident_id = $1 AND status = 'firing'",
-                                                     PgParams().Bind(1, incident_id)));
+    QUELL_ASSIGN_OR_RETURN(auto result,
+                           conn_->Query(kSqlCountFiringAlerts, PgParams().Bind(1, incident_id)));
     return result.Int(0, 0);
   }
 
@@ -191,21 +184,17 @@ class PgTx final : public StoreTx {
 
   Status SetAnalysis(int64_t incident_id, const std::string& analysis_json,
                      TimeMs updated_at) override {
-    QUELL_ASSIGN_OR_RETURN(auto touched,
-                           conn_->Query("UPDATE incidents SET updated_at = $2 WHERE id = $1",
-                                        PgParams().Bind(1, incident_id).Bind(2, updated_at)));
+    QUELL_ASSIGN_OR_RETURN(
+        auto touched,
+        conn_->Query(kSqlTouchIncident, PgParams().Bind(1, incident_id).Bind(2, updated_at)));
     if (touched.changed() == 0) return NotFound("no incident " + std::to_string(incident_id));
-    return Done(conn_->Query("INSERT INTO incident_analyses (incident_id, analysis) VALUES ($1, "
-                             "$2) ON CONFLICT (incident_id) DO UPDATE SET analysis = "
-                             "excluded.analysis",
-                             PgParams().Bind(1, incident_id).Bind(2, analysis_json)));
+    return Done(
+        conn_->Query(kSqlSetAnalysis, PgParams().Bind(1, incident_id).Bind(2, analysis_json)));
   }
 
   Result<std::optional<std::string>> FindAnalysis(int64_t incident_id) override {
     QUELL_ASSIGN_OR_RETURN(auto result,
-                           conn_->Query("SELECT analysis FROM incident_analyses WHERE "
-                                        "incident_id = $1",
-                                        PgParams().Bind(1, incident_id)));
+                           conn_->Query(kSqlFindAnalysis, PgParams().Bind(1, incident_id)));
     return FirstRow(result, kText);
   }
 
@@ -326,9 +315,7 @@ class PgStore final : public Store {
   }
 
   Result<std::optional<Incident>> GetIncident(int64_t id) override {
-    QUELL_ASSIGN_OR_RETURN(auto result, Query("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE "
-                                              "id = $1",
-                                              PgParams().Bind(1, id)));
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlGetIncident, PgParams().Bind(1, id)));
     return FirstRow(result, kIncident);
   }
 
@@ -338,18 +325,11 @@ class PgStore final : public Store {
         .Bind(2, std::string_view(q.status ? model::IncidentStatusName(*q.status) : ""))
         .Bind(3, int64_t{std::max(1, q.limit)});
     if (q.service.empty()) {
-      QUELL_ASSIGN_OR_RETURN(auto result,
-                             Query("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id < $1 AND "
-                                   "($2 = '' OR status = $2) ORDER BY id DESC LIMIT $3",
-                                   params));
+      QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlListIncidents, params));
       return Rows(result, kIncident);
     }
     params.Bind(4, q.service);
-    QUELL_ASSIGN_OR_RETURN(auto result,
-                           Query("SELECT " INCIDENT_COLUMNS " FROM incidents WHERE id IN (SELECT "
-                                 "incident_id FROM incident_services WHERE service = $4) AND id "
-                                 "< $1 AND ($2 = '' OR status = $2) ORDER BY id DESC LIMIT $3",
-                                 params));
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlListIncidentsOfService, params));
     return Rows(result, kIncident);
   }
 
@@ -367,9 +347,7 @@ class PgStore final : public Store {
   }
 
   Result<std::vector<Event>> ListEvents(int64_t incident_id) override {
-    QUELL_ASSIGN_OR_RETURN(auto result, Query("SELECT " EVENT_COLUMNS " FROM events WHERE "
-                                              "incident_id = $1 ORDER BY id",
-                                              PgParams().Bind(1, incident_id)));
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlListEvents, PgParams().Bind(1, incident_id)));
     return Rows(result, kEvent);
   }
 
@@ -377,9 +355,9 @@ class PgStore final : public Store {
   Result<int64_t> CountIncidents(std::optional<model::IncidentStatus> status, bool) override {
     QUELL_ASSIGN_OR_RETURN(
         auto result,
-        Query("SELECT count(*) FROM incidents WHERE $1 = '' OR status = $1",
-              PgParams().Bind(1, std::string_view(status ? model::IncidentStatusName(*status)
-                                                         : ""))));
+        Query(kSqlCountIncidents,
+              PgParams().Bind(1,
+                              std::string_view(status ? model::IncidentStatusName(*status) : ""))));
     return result.Int(0, 0);
   }
 
@@ -389,7 +367,7 @@ class PgStore final : public Store {
   }
 
   Result<int64_t> CountAlerts() override {
-    QUELL_ASSIGN_OR_RETURN(auto result, Query("SELECT count(*) FROM alerts"));
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlCountAlerts));
     return result.Int(0, 0);
   }
 
@@ -428,20 +406,16 @@ class PgStore final : public Store {
   }
 
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
-    QUELL_ASSIGN_OR_RETURN(auto result, Query("SELECT value FROM settings WHERE key = $1",
-                                              PgParams().Bind(1, key)));
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlGetSetting, PgParams().Bind(1, key)));
     return FirstRow(result, kText);
   }
 
   Status PutSetting(const std::string& key, const std::string& value) override {
-    return Done(Query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO "
-                      "UPDATE SET value = excluded.value",
-                      PgParams().Bind(1, key).Bind(2, value)));
+    return Done(Query(kSqlPutSetting, PgParams().Bind(1, key).Bind(2, value)));
   }
 
   Result<bool> DeleteSetting(const std::string& key) override {
-    QUELL_ASSIGN_OR_RETURN(auto result,
-                           Query("DELETE FROM settings WHERE key = $1", PgParams().Bind(1, key)));
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlDeleteSetting, PgParams().Bind(1, key)));
     return result.changed() > 0;
   }
 
@@ -458,13 +432,13 @@ class PgStore final : public Store {
     params.Bind(1, key);
     const char* sql = nullptr;
     if (!expected) {
-      sql = "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+      sql = kSqlInsertSettingIfAbsent;
       params.Bind(2, *desired);
     } else if (!desired) {
-      sql = "DELETE FROM settings WHERE key = $1 AND value = $2";
+      sql = kSqlDeleteSettingIfValue;
       params.Bind(2, *expected);
     } else {
-      sql = "UPDATE settings SET value = $3 WHERE key = $1 AND value = $2";
+      sql = kSqlUpdateSettingIfValue;
       params.Bind(2, *expected).Bind(3, *desired);
     }
     QUELL_ASSIGN_OR_RETURN(auto result, Query(sql, params));
@@ -511,22 +485,17 @@ class PgStore final : public Store {
 
   Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& q) override {
     QUELL_ASSIGN_OR_RETURN(auto result,
-                           Query("SELECT " LOG_ENTRY_COLUMNS " FROM log_entries WHERE "
-                                 "service = $1 AND ts BETWEEN $2 AND $3 ORDER "
-                                 "BY ts, id LIMIT $4",
-                                 PgParams()
-                                     .Bind(1, q.service)
-                                     .Bind(2, q.since)
-                                     .Bind(3, q.until > 0 ? q.until : INT64_MAX)
-                                     .Bind(4, int64_t{std::max(1, q.limit)})));
+                           Query(kSqlListLogs, PgParams()
+                                                   .Bind(1, q.service)
+                                                   .Bind(2, q.since)
+                                                   .Bind(3, q.until > 0 ? q.until : INT64_MAX)
+                                                   .Bind(4, int64_t{std::max(1, q.limit)})));
     return Rows(result, [](const PgRow& row) { return ReadLogEntry(row); });
   }
 
   Status PruneLogs(TimeMs older_than, int64_t max_rows) override {
-    QUELL_RETURN_IF_ERROR(Done(Query("DELETE FROM log_entries WHERE ts < $1",
-                                     PgParams().Bind(1, older_than))));
-    return Done(Query("DELETE FROM log_entries WHERE id <= (SELECT max(id) FROM log_entries) - $1",
-                      PgParams().Bind(1, max_rows)));
+    QUELL_RETURN_IF_ERROR(Done(Query(kSqlPruneOldLogs, PgParams().Bind(1, older_than))));
+    return Done(Query(kSqlPruneExcessLogs, PgParams().Bind(1, max_rows)));
   }
 
   // Tokens, sessions and sign-in codes: store/postgres/pg_auth_tables.cc.
@@ -585,7 +554,7 @@ class PgStore final : public Store {
   }
 
   Status CompleteJob(int64_t job_id) override {
-    return Done(Query("DELETE FROM jobs WHERE id = $1", PgParams().Bind(1, job_id)));
+    return Done(Query(kSqlDeleteJob, PgParams().Bind(1, job_id)));
   }
 
   Status RetryJob(int64_t job_id, TimeMs run_at, const std::string& error,
@@ -599,14 +568,12 @@ class PgStore final : public Store {
   }
 
   Result<std::vector<Job>> ListJobs() override {
-    QUELL_ASSIGN_OR_RETURN(auto result, Query("SELECT " JOB_COLUMNS " FROM jobs ORDER BY id"));
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlListJobs));
     return Rows(result, kJob);
   }
 
   Result<int64_t> CountDueJobs(TimeMs now) override {
-    QUELL_ASSIGN_OR_RETURN(auto result, Query("SELECT count(*) FROM jobs WHERE run_at <= $1 AND "
-                                              "leased_until < $1",
-                                              PgParams().Bind(1, now)));
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlCountDueJobs, PgParams().Bind(1, now)));
     return result.Int(0, 0);
   }
 
@@ -627,8 +594,7 @@ class PgStore final : public Store {
                    "leased_until = 0 AND dedup_key <> '' AND dedup_key = (SELECT dedup_key FROM "
                    "jobs WHERE id = $1)",
                    PgParams().Bind(1, job_id).Bind(2, run_at).Bind(3, error)));
-    if (merged.changed() > 0)
-      return Done(conn.Query("DELETE FROM jobs WHERE id = $1", PgParams().Bind(1, job_id)));
+    if (merged.changed() > 0) return Done(conn.Query(kSqlDeleteJob, PgParams().Bind(1, job_id)));
     return Done(conn.Query("UPDATE jobs SET leased_until = 0, run_at = $2, last_error = $3, "
                            "attempts = greatest(0, attempts - $4) WHERE id = $1",
                            PgParams()

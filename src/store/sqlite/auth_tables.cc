@@ -1,6 +1,7 @@
 #include "store/sqlite/auth_tables.h"
 
 #include "store/row_mapping.h"
+#include "store/shared_sql.h"
 #include "store/sqlite/sqlite_query.h"
 
 namespace quell::store::auth_tables {
@@ -23,20 +24,19 @@ Result<int64_t> InsertToken(SqliteDb& db, const Token& token) {
 }
 
 Result<std::optional<Token>> FindTokenByHash(SqliteDb& db, const std::string& hash) {
-  QUELL_ASSIGN_OR_RETURN(auto* s,
-                         db.Prepare("SELECT " TOKEN_COLUMNS " FROM tokens WHERE hash = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(SqliteSql<kSqlFindTokenByHash>));
   s->Bind(1, hash);
   return QueryOne(*s, kToken);
 }
 
 Result<std::vector<Token>> ListTokens(SqliteDb& db) {
-  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("SELECT " TOKEN_COLUMNS " FROM tokens ORDER BY id"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(SqliteSql<kSqlListTokens>));
   return CollectRows(*s, kToken);
 }
 
 Result<int64_t> DeleteTokens(SqliteDb& db, const std::string& name) {
   // One statement: the trigger (schema.cc, 13) ends the sessions and codes with it.
-  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("DELETE FROM tokens WHERE name = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(SqliteSql<kSqlDeleteTokens>));
   s->Bind(1, name);
   QUELL_RETURN_IF_ERROR(s->Run());
   return int64_t{db.Changes()};
@@ -50,12 +50,10 @@ Status TouchToken(SqliteDb& db, int64_t id, TimeMs at) {
 }
 
 Status InsertSession(SqliteDb& db, const Session& session) {
-  QUELL_ASSIGN_OR_RETURN(auto* expired, db.Prepare("DELETE FROM sessions WHERE expires_at <= ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* expired, db.Prepare(SqliteSql<kSqlDeleteExpiredSessions>));
   expired->Bind(1, session.created_at);
   QUELL_RETURN_IF_ERROR(expired->Run());
-  QUELL_ASSIGN_OR_RETURN(
-      auto* s, db.Prepare("INSERT INTO sessions (id_hash, token_id, csrf, created_at, "
-                          "expires_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(SqliteSql<kSqlInsertSession>));
   s->Bind(1, session.id_hash)
       .Bind(2, session.token_id)
       .Bind(3, session.csrf)
@@ -65,10 +63,7 @@ Status InsertSession(SqliteDb& db, const Session& session) {
 }
 
 Result<std::optional<SignedIn>> FindSession(SqliteDb& db, const std::string& id_hash) {
-  QUELL_ASSIGN_OR_RETURN(
-      auto* s, db.Prepare("SELECT t.id, t.name, t.scope, t.hash, t.created_at, t.expires_at, "
-                          "t.last_used_at, s.csrf, s.created_at, s.expires_at FROM sessions AS s "
-                          "JOIN tokens AS t ON t.id = s.token_id WHERE s.id_hash = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(SqliteSql<kSqlFindSession>));
   s->Bind(1, id_hash);
   QUELL_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::nullopt;
@@ -84,19 +79,17 @@ Result<std::optional<SignedIn>> FindSession(SqliteDb& db, const std::string& id_
 }
 
 Status DeleteSession(SqliteDb& db, const std::string& id_hash) {
-  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("DELETE FROM sessions WHERE id_hash = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(SqliteSql<kSqlDeleteSession>));
   s->Bind(1, id_hash);
   return s->Run();
 }
 
 Status InsertLoginCode(SqliteDb& db, const std::string& code_hash, int64_t token_id,
                        TimeMs created_at, TimeMs expires_at) {
-  QUELL_ASSIGN_OR_RETURN(auto* expired,
-                         db.Prepare("DELETE FROM login_codes WHERE expires_at <= ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* expired, db.Prepare(SqliteSql<kSqlDeleteExpiredLoginCodes>));
   expired->Bind(1, created_at);
   QUELL_RETURN_IF_ERROR(expired->Run());
-  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("INSERT INTO login_codes (code_hash, token_id, "
-                                             "created_at, expires_at) VALUES (?1, ?2, ?3, ?4)"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(SqliteSql<kSqlInsertLoginCode>));
   s->Bind(1, code_hash).Bind(2, token_id).Bind(3, created_at).Bind(4, expires_at);
   return s->Run();
 }
@@ -105,8 +98,7 @@ Result<std::optional<Token>> TakeLoginCode(SqliteDb& db, const std::string& code
                                            TimeMs now) {
   // Deleting is what makes the code single-use: of two requests (or nodes) racing with the
   // same code, one statement deletes the row and the other finds none.
-  QUELL_ASSIGN_OR_RETURN(auto* take, db.Prepare("DELETE FROM login_codes WHERE code_hash = ?1 "
-                                                "RETURNING token_id, expires_at"));
+  QUELL_ASSIGN_OR_RETURN(auto* take, db.Prepare(SqliteSql<kSqlTakeLoginCode>));
   take->Bind(1, code_hash);
   QUELL_ASSIGN_OR_RETURN(bool row, take->Step());
   if (!row) return std::nullopt;
@@ -114,7 +106,7 @@ Result<std::optional<Token>> TakeLoginCode(SqliteDb& db, const std::string& code
   const TimeMs expires_at = take->Int(1);
   QUELL_RETURN_IF_ERROR(take->Run());  // RETURNING rows: step to the end so the delete finishes
   if (expires_at <= now) return std::nullopt;
-  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare("SELECT " TOKEN_COLUMNS " FROM tokens WHERE id = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db.Prepare(SqliteSql<kSqlFindTokenById>));
   s->Bind(1, token_id);
   return QueryOne(*s, kToken);
 }

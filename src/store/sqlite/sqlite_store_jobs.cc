@@ -1,4 +1,5 @@
 #include "store/row_mapping.h"
+#include "store/shared_sql.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_query.h"
 #include "store/sqlite/sqlite_store_impl.h"
@@ -28,14 +29,13 @@ Status SqliteStore::RetryJob(int64_t job_id, TimeMs run_at, const std::string& e
 
 Result<std::vector<Job>> SqliteStore::ListJobs() {
   ReaderPool::Lease r(Readers(Sees::kBatch));
-  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " JOB_COLUMNS " FROM jobs ORDER BY id"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(SqliteSql<kSqlListJobs>));
   return CollectRows(*s, [](const SqliteStatement& row) { return ReadJob(row); });
 }
 
 Result<int64_t> SqliteStore::CountDueJobs(TimeMs now) {
   ReaderPool::Lease r(Readers(Sees::kCommitted));
-  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM jobs WHERE run_at <= ?1 "
-                                                 "AND leased_until < ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(SqliteSql<kSqlCountDueJobs>));
   s->Bind(1, now);
   return QueryCount(*s);
 }

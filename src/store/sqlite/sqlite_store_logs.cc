@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "store/row_mapping.h"
+#include "store/shared_sql.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_query.h"
 #include "store/sqlite/sqlite_store_impl.h"
@@ -25,10 +26,7 @@ Status SqliteStore::AppendLogs(std::vector<model::LogEntry>& entries) {
 
 Result<std::vector<model::LogEntry>> SqliteStore::ListLogs(const LogQuery& q) {
   ReaderPool::Lease r(Readers(Sees::kCommitted));
-  QUELL_ASSIGN_OR_RETURN(
-      auto* s, r.db().Prepare("SELECT " LOG_ENTRY_COLUMNS " FROM log_entries WHERE service = "
-                              "?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts, id "
-                              "LIMIT ?4"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(SqliteSql<kSqlListLogs>));
   s->Bind(1, q.service)
       .Bind(2, q.since)
       .Bind(3, q.until > 0 ? q.until : INT64_MAX)
@@ -38,12 +36,10 @@ Result<std::vector<model::LogEntry>> SqliteStore::ListLogs(const LogQuery& q) {
 
 Status SqliteStore::PruneLogs(TimeMs older_than, int64_t max_rows) {
   QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
-  QUELL_ASSIGN_OR_RETURN(auto* old, writer_->Prepare("DELETE FROM log_entries WHERE ts < ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* old, writer_->Prepare(SqliteSql<kSqlPruneOldLogs>));
   old->Bind(1, older_than);
   QUELL_RETURN_IF_ERROR(old->Run());
-  QUELL_ASSIGN_OR_RETURN(
-      auto* excess, writer_->Prepare("DELETE FROM log_entries WHERE id <= (SELECT max(id) FROM "
-                                     "log_entries) - ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* excess, writer_->Prepare(SqliteSql<kSqlPruneExcessLogs>));
   excess->Bind(1, max_rows);
   return excess->Run();
 }

@@ -1,4 +1,5 @@
 #include "store/row_mapping.h"
+#include "store/shared_sql.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_query.h"
 #include "store/sqlite/sqlite_store_impl.h"
@@ -8,8 +9,7 @@ namespace quell::store {
 
 Result<std::optional<Incident>> SqliteStore::GetIncident(int64_t id) {
   ReaderPool::Lease r(Readers(Sees::kBatch));
-  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " INCIDENT_COLUMNS " FROM incidents "
-                                                 "WHERE id = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(SqliteSql<kSqlGetIncident>));
   s->Bind(1, id);
   return QueryOne(*s, ReadIncident<SqliteStatement>);
 }
@@ -20,15 +20,9 @@ Result<std::vector<Incident>> SqliteStore::ListIncidents(const IncidentQuery& q)
   const std::string status = q.status ? model::IncidentStatusName(*q.status) : "";
   SqliteStatement* s = nullptr;
   if (q.service.empty()) {
-    QUELL_ASSIGN_OR_RETURN(s, r.db().Prepare("SELECT " INCIDENT_COLUMNS
-                                             " FROM incidents WHERE id < ?1 AND (?2 = '' OR "
-                                             "status = ?2) ORDER BY id DESC LIMIT ?3"));
+    QUELL_ASSIGN_OR_RETURN(s, r.db().Prepare(SqliteSql<kSqlListIncidents>));
   } else {
-    QUELL_ASSIGN_OR_RETURN(
-        s, r.db().Prepare("SELECT " INCIDENT_COLUMNS
-                          " FROM incidents WHERE id IN (SELECT incident_id FROM "
-                          "incident_services WHERE service = ?4) AND id < ?1 AND (?2 = '' OR "
-                          "status = ?2) ORDER BY id DESC LIMIT ?3"));
+    QUELL_ASSIGN_OR_RETURN(s, r.db().Prepare(SqliteSql<kSqlListIncidentsOfService>));
     s->Bind(4, q.service);
   }
   s->Bind(1, before).Bind(2, status).Bind(3, int64_t{std::max(1, q.limit)});
@@ -49,9 +43,7 @@ Result<std::vector<Alert>> SqliteStore::ListAlerts(int64_t incident_id, size_t l
 
 Result<std::vector<Event>> SqliteStore::ListEvents(int64_t incident_id) {
   ReaderPool::Lease r(Readers(Sees::kBatch));
-  QUELL_ASSIGN_OR_RETURN(
-      auto* s,
-      r.db().Prepare("SELECT " EVENT_COLUMNS " FROM events WHERE incident_id = ?1 ORDER BY id"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(SqliteSql<kSqlListEvents>));
   s->Bind(1, incident_id);
   return CollectRows(*s, [](const SqliteStatement& row) { return ReadEvent(row); });
 }
@@ -59,8 +51,7 @@ Result<std::vector<Event>> SqliteStore::ListEvents(int64_t incident_id) {
 Result<int64_t> SqliteStore::CountIncidents(std::optional<model::IncidentStatus> status,
                                             bool latest) {
   ReaderPool::Lease r(Readers(latest ? Sees::kBatch : Sees::kCommitted));
-  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM incidents WHERE ?1 = '' "
-                                                 "OR status = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(SqliteSql<kSqlCountIncidents>));
   s->Bind(1, std::string_view(status ? model::IncidentStatusName(*status) : ""));
   return QueryCount(*s);
 }
@@ -73,7 +64,7 @@ Status SqliteStore::Ping() {
 
 Result<int64_t> SqliteStore::CountAlerts() {
   ReaderPool::Lease r(Readers(Sees::kBatch));
-  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM alerts"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(SqliteSql<kSqlCountAlerts>));
   return QueryCount(*s);
 }
 

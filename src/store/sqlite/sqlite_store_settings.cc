@@ -1,3 +1,4 @@
+#include "store/shared_sql.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_query.h"
 #include "store/sqlite/sqlite_store_impl.h"
@@ -6,23 +7,21 @@ namespace quell::store {
 
 Result<std::optional<std::string>> SqliteStore::GetSetting(const std::string& key) {
   ReaderPool::Lease r(Readers(Sees::kCommitted));
-  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT value FROM settings WHERE key = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare(SqliteSql<kSqlGetSetting>));
   s->Bind(1, key);
   return QueryOne(*s, [](const SqliteStatement& row) { return row.Text(0); });
 }
 
 Status SqliteStore::PutSetting(const std::string& key, const std::string& value) {
   QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
-  QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("INSERT INTO settings (key, value) VALUES "
-                                                   "(?1, ?2) ON CONFLICT (key) DO UPDATE SET "
-                                                   "value = excluded.value"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare(SqliteSql<kSqlPutSetting>));
   s->Bind(1, key).Bind(2, value);
   return s->Run();
 }
 
 Result<bool> SqliteStore::DeleteSetting(const std::string& key) {
   QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
-  QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare("DELETE FROM settings WHERE key = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare(SqliteSql<kSqlDeleteSetting>));
   s->Bind(1, key);
   QUELL_RETURN_IF_ERROR(s->Run());
   return writer_->Changes() > 0;
@@ -40,16 +39,13 @@ Result<bool> SqliteStore::SwapSetting(const std::string& key,
     return !found;
   }
   if (!expected) {
-    QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare("INSERT INTO settings (key, value) VALUES (?1, "
-                                               "?2) ON CONFLICT (key) DO NOTHING"));
+    QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare(SqliteSql<kSqlInsertSettingIfAbsent>));
     s->Bind(1, key).Bind(2, *desired);
   } else if (!desired) {
-    QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare("DELETE FROM settings WHERE key = ?1 AND value "
-                                               "= ?2"));
+    QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare(SqliteSql<kSqlDeleteSettingIfValue>));
     s->Bind(1, key).Bind(2, *expected);
   } else {
-    QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare("UPDATE settings SET value = ?3 WHERE key = ?1 "
-                                               "AND value = ?2"));
+    QUELL_ASSIGN_OR_RETURN(s, writer_->Prepare(SqliteSql<kSqlUpdateSettingIfValue>));
     s->Bind(1, key).Bind(2, *expected).Bind(3, *desired);
   }
   QUELL_RETURN_IF_ERROR(s->Run());

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "store/row_mapping.h"
+#include "store/shared_sql.h"
 #include "store/sqlite/batch.h"
 #include "store/sqlite/redo_log.h"
 #include "store/sqlite/sqlite_db.h"
@@ -108,8 +109,7 @@ Status SqliteTx::UpdateAlert(const Alert& alert) {
 }
 
 Result<int64_t> SqliteTx::CountFiringAlerts(int64_t incident_id) {
-  QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare("SELECT count(*) FROM alerts WHERE incident_id = "
-                                              "?1 AND status = 'firing'"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare(SqliteSql<kSqlCountFiringAlerts>));
   s->Bind(1, incident_id);
   return QueryCount(*s);
 }
@@ -205,8 +205,7 @@ Status SqliteTx::SetAnalysis(int64_t incident_id, const std::string& analysis_js
 }
 
 Result<std::optional<std::string>> SqliteTx::FindAnalysis(int64_t incident_id) {
-  QUELL_ASSIGN_OR_RETURN(
-      auto* s, db_.Prepare("SELECT analysis FROM incident_analyses WHERE incident_id = ?1"));
+  QUELL_ASSIGN_OR_RETURN(auto* s, db_.Prepare(SqliteSql<kSqlFindAnalysis>));
   s->Bind(1, incident_id);
   return QueryOne(*s, [](const SqliteStatement& row) { return row.Text(0); });
 }

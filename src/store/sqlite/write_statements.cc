@@ -1,7 +1,9 @@
 #include "store/sqlite/write_statements.h"
 
+#include "store/shared_sql.h"
 #include "store/sqlite/redo_log.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_query.h"
 
 namespace quell::store {
 namespace {
@@ -17,10 +19,7 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     // kUpdateAlert. A row's identity (incident_id, fingerprint) is fixed at insert: leaving
     // those columns out of SET spares SQLite rewriting both alert indexes on every repeat. ?1
     // and ?2 are bound by BindAlert but not referenced here, which SQLite allows.
-    "UPDATE alerts SET source = ?3, status = ?4, service = ?5, environment = ?6, name = ?7, "
-    "message = ?8, severity = ?9, labels = ?10, annotations = ?11, metrics = ?12, deploy = ?13, "
-    "starts_at = ?14, ends_at = ?15, raw = ?16, first_seen = ?17, last_seen = ?18, count = ?19, "
-    "flips = ?20, flip_window_start = ?21 WHERE id = ?22",
+    SqliteSql<kSqlUpdateAlert>,
     // kInsertIncident (triggers keep incident_services in step: schema.cc, 4)
     "INSERT INTO incidents (group_key, title, status, severity, services, environment, "
     "opened_at, updated_at, last_alert_at, acked_at, acked_by, resolved_at, resolved_by, "
@@ -51,17 +50,16 @@ const char* const kWriteSql[kWriteStatementEnd] = {
     "?5) ON CONFLICT (dedup_key) WHERE dedup_key != '' AND leased_until = 0 DO UPDATE SET "
     "run_at = excluded.run_at WHERE excluded.run_at < run_at",
     // kTouchIncident
-    "UPDATE incidents SET updated_at = ?2 WHERE id = ?1",
+    SqliteSql<kSqlTouchIncident>,
     // kSetAnalysis. Apart from the incident row, which every alert rewrites: SQLite rewrites a
     // whole row on any update, and the analysis is most of an incident's bytes.
-    "INSERT INTO incident_analyses (incident_id, analysis) VALUES (?1, ?2) ON CONFLICT "
-    "(incident_id) DO UPDATE SET analysis = excluded.analysis",
+    SqliteSql<kSqlSetAnalysis>,
     // kLeaseJob. The condition repeats the claim's: a CLI process writing directly between
     // the claim's read and this write must not make a job run twice.
     "UPDATE jobs SET leased_until = ?2, attempts = attempts + 1 WHERE id = ?1 AND "
     "run_at <= ?3 AND leased_until < ?3",
     // kDeleteJob
-    "DELETE FROM jobs WHERE id = ?1",
+    SqliteSql<kSqlDeleteJob>,
     // kMergeRetriedJob: newer work for the job's key is pending: it takes the retry's run_at.
     "UPDATE jobs SET run_at = min(run_at, ?2), last_error = ?3 WHERE leased_until = 0 AND "
     "dedup_key != '' AND dedup_key = (SELECT dedup_key FROM jobs WHERE id = ?1)",
