@@ -58,6 +58,8 @@ engine::LogMiningOptions LogMiningOptionsFrom(const config::Config& c) {
   o.retention_ms = c.logs_retention_ms;
   o.max_rows = c.logs_max_rows;
   o.queue_lines = c.logs_mining_queue;
+  // On PostgreSQL every node mines every stored line, whichever node stored it.
+  o.from_store = !c.store_url.empty();
   return o;
 }
 

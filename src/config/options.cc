@@ -120,7 +120,8 @@ std::vector<Option> BuildOptions() {
       Integer(&Config::logs_max_rows, 1000, int64_t{1} << 40));
   add("logs.mining_queue", "100000",
       "log lines waiting to be mined; lines beyond it are stored and counted but not mined "
-      "(0: no online mining)",
+      "(0: no online mining). SQLite only: on PostgreSQL every node reads the stored lines on "
+      "from where it stands, with no queue",
       Integer(&Config::logs_mining_queue, 0, int64_t{1} << 30));
   add("llm.provider", "none",
       "none | ollama | openai: the model server that analyses incidents next to the built-in "

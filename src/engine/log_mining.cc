@@ -3,17 +3,29 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdio>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
 namespace quell::engine {
 namespace {
 
-constexpr const char* kStatePrefix = "logminer:";
+constexpr const char* kStatePrefix = "logminer:";  // queue mode, per service
 // The worker takes miners_mu_ for at most this many lines at a time, so readers (the analyst,
 // the templates API) wait for a chunk, not for a whole batch.
 constexpr size_t kMineChunk = 1000;
 constexpr size_t kNotMinedMinutes = 24 * 60;  // per service, like the miners' buckets
+
+// Store mode: a name for this process's saved unit. Random per start: a restarted node loads
+// the unit furthest on, whichever node saved it, so it needs no name that outlives it.
+std::string NewNodeId() {
+  std::random_device random;
+  const uint64_t id = (uint64_t{random()} << 32) | random();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(id));
+  return text;
+}
 
 }  // namespace
 
@@ -25,7 +37,7 @@ analysis::logmine::ServiceMinerOptions OnlineMinerOptions(size_t max_templates_p
 }
 
 LogMining::LogMining(store::Store& store, const Clock& clock, LogMiningOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+    : store_(store), clock_(clock), options_(std::move(options)), node_id_(NewNodeId()) {}
 
 LogMining::~LogMining() { Shutdown(); }
 
@@ -34,7 +46,8 @@ void LogMining::Start() {
     std::lock_guard lock(intake_mu_);
     if (stopping_) return;
   }
-  if (!worker_.joinable()) worker_ = std::thread([this] { Run(); });
+  if (!worker_.joinable())
+    worker_ = std::thread([this] { options_.from_store ? RunFromStore() : Run(); });
 }
 
 void LogMining::Shutdown() {
@@ -45,7 +58,7 @@ void LogMining::Shutdown() {
   queue_cv_.notify_all();
   if (worker_.joinable()) {
     worker_.join();
-  } else {
+  } else if (!options_.from_store) {
     Run();  // never started: mine what is queued here (returns at once when nothing is)
   }
 }
@@ -59,12 +72,7 @@ void LogMining::Run() {
     queue_.pop_front();
     lock.unlock();
     Mine(batch);
-    const TimeMs now = clock_.Now();
-    if (now - last_save_ > 5 * kMinuteMs) {
-      last_save_ = now;
-      if (Status saved = SaveState(); !saved.ok())
-        spdlog::warn("saving the log miners' state failed: {}", saved.ToString());
-    }
+    SaveNowAndThen();
     lock.lock();
     queued_lines_ -= batch.size();
     mined_lines_ += batch.size();
@@ -72,17 +80,38 @@ void LogMining::Run() {
   }
 }
 
+void LogMining::SaveNowAndThen() {
+  const TimeMs now = clock_.Now();
+  if (now - last_save_ <= 5 * kMinuteMs) return;
+  last_save_ = now;
+  if (Status saved = SaveState(); !saved.ok())
+    spdlog::warn("saving the log miners' state failed: {}", saved.ToString());
+}
+
 void LogMining::Mine(const std::vector<model::LogEntry>& batch) {
   for (size_t start = 0; start < batch.size(); start += kMineChunk) {
     std::lock_guard lock(miners_mu_);
-    const size_t end = std::min(batch.size(), start + kMineChunk);
-    for (size_t i = start; i < end; ++i) {
-      const auto& e = batch[i];
-      const uint64_t id = MinerFor(e.service).Add(e.message, e.ts);
-      auto& level = levels_[{e.service, id}];
-      if (model::LogLevelRank(e.level) > model::LogLevelRank(level)) level = e.level;
-    }
-    CountTemplates();
+    const auto begin = batch.begin() + static_cast<ptrdiff_t>(start);
+    MineLines(begin, begin + static_cast<ptrdiff_t>(std::min(kMineChunk, batch.size() - start)));
+  }
+}
+
+void LogMining::MineLines(std::vector<model::LogEntry>::const_iterator begin,
+                          std::vector<model::LogEntry>::const_iterator end) {
+  for (auto e = begin; e != end; ++e) {
+    const uint64_t id = MinerFor(e->service).Add(e->message, e->ts);
+    auto& level = levels_[{e->service, id}];
+    if (model::LogLevelRank(e->level) > model::LogLevelRank(level)) level = e->level;
+  }
+  CountTemplates();
+}
+
+void LogMining::KeepErrorLines(const std::vector<model::LogEntry>& entries) {
+  for (const auto& e : entries) {
+    if (!model::IsErrorLevel(e.level)) continue;
+    auto& lines = error_lines_[e.service];
+    if (lines.size() >= options_.error_lines_per_service) lines.erase(lines.begin());
+    lines.push_back({e.service, e.ts, e.level, e.message, ""});
   }
 }
 
@@ -118,15 +147,18 @@ Status LogMining::Ingest(std::vector<model::LogEntry> entries) {
     QUELL_RETURN_IF_ERROR(
         store_.PruneLogs(clock_.Now() - options_.retention_ms, options_.max_rows));
   }
+  if (options_.from_store) {  // the worker reads them back with every other node's
+    {
+      std::lock_guard lock(intake_mu_);
+      wake_ = true;
+    }
+    queue_cv_.notify_one();
+    return Status::Ok();
+  }
   std::map<std::string, uint64_t> skipped;  // reported after the lock is released
   {
     std::lock_guard lock(intake_mu_);
-    for (const auto& e : entries) {
-      if (!model::IsErrorLevel(e.level)) continue;
-      auto& lines = error_lines_[e.service];
-      if (lines.size() >= options_.error_lines_per_service) lines.erase(lines.begin());
-      lines.push_back({e.service, e.ts, e.level, e.message, ""});
-    }
+    KeepErrorLines(entries);
     const size_t room =
         stopping_ ? 0 : options_.queue_lines - std::min(options_.queue_lines, queued_lines_);
     const size_t take = std::min(room, entries.size());
@@ -154,6 +186,10 @@ Status LogMining::Ingest(std::vector<model::LogEntry> entries) {
 }
 
 bool LogMining::WaitMined(TimeMs timeout_ms) {
+  if (options_.from_store) {
+    auto caught_up = CatchUp(timeout_ms, /*wait_held_back=*/true);
+    return caught_up && *caught_up;
+  }
   std::unique_lock lock(intake_mu_);
   return idle_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                            [this] { return queued_lines_ == 0; });
@@ -165,6 +201,19 @@ LogMiningStats LogMining::Stats() {
 }
 
 uint64_t LogMining::NotMined(const std::string& service, TimeMs from, TimeMs to) {
+  if (options_.from_store) {
+    store::LogCursor cursor;
+    {
+      std::lock_guard lock(miners_mu_);
+      cursor = cursor_;
+    }
+    auto behind = store_.CountLogsAfter(cursor, service, from, to);
+    if (!behind) {
+      spdlog::warn("counting the log lines not mined yet failed: {}", behind.error().ToString());
+      return 0;
+    }
+    return static_cast<uint64_t>(*behind);
+  }
   std::lock_guard lock(intake_mu_);
   auto it = not_mined_.find(service);
   if (it == not_mined_.end()) return 0;
@@ -178,6 +227,7 @@ uint64_t LogMining::NotMined(const std::string& service, TimeMs from, TimeMs to)
 
 std::vector<analysis::LogTemplateEvidence> LogMining::Templates(
     const std::vector<std::string>& services, TimeMs from, TimeMs cut, TimeMs to) {
+  CatchUpForReader();
   std::lock_guard lock(miners_mu_);
   std::vector<analysis::LogTemplateEvidence> out;
   for (const auto& service : services) {
@@ -218,8 +268,10 @@ std::vector<analysis::LogTemplateEvidence> LogMining::TemplatesWithGaps(
     note.not_mined = true;
     note.count = n;
     note.text = std::to_string(n) + " lines of " + service +
-                " in this window were stored but not mined (the mining queue was full): its "
-                "templates here are incomplete";
+                " in this window were stored but not mined (" +
+                (options_.from_store ? "this node has not read them yet"
+                                     : "the mining queue was full") +
+                "): its templates here are incomplete";
     out.push_back(std::move(note));
   }
   return out;
@@ -227,6 +279,7 @@ std::vector<analysis::LogTemplateEvidence> LogMining::TemplatesWithGaps(
 
 std::vector<analysis::LogLineEvidence> LogMining::ErrorLines(
     const std::vector<std::string>& services, TimeMs from, TimeMs to) {
+  CatchUpForReader();
   std::lock_guard lock(intake_mu_);
   std::vector<analysis::LogLineEvidence> out;
   for (const auto& service : services) {
@@ -239,6 +292,7 @@ std::vector<analysis::LogLineEvidence> LogMining::ErrorLines(
 }
 
 void LogMining::ClassifyStored(std::vector<model::LogEntry>& entries) {
+  CatchUpForReader();
   std::lock_guard lock(miners_mu_);
   for (auto& e : entries) {
     if (e.template_id != 0) continue;
@@ -247,32 +301,38 @@ void LogMining::ClassifyStored(std::vector<model::LogEntry>& entries) {
   }
 }
 
+void LogMining::RestoreMiner(const std::string& service, std::string_view state) {
+  const auto online = OnlineMinerOptions(options_.max_templates_per_service);
+  auto miner = analysis::logmine::ServiceLogMiner::LoadState(state, online);
+  if (!miner) {
+    spdlog::warn("ignoring the saved log miner state of {}: {}", service,
+                 miner.error().ToString());
+    return;
+  }
+  // A state carries the tree options it was built with (depth, similarity, caps); one saved
+  // with other defaults (before depth became 3) would keep them for ever, unlike `quell
+  // logmine`. Its tree cannot be rebuilt with the new depth, so that service starts anew.
+  if (!(miner->miner().options() == online.miner)) {
+    spdlog::warn("the saved log miner state of {} used other miner options; mining it anew "
+                 "with the current defaults",
+                 service);
+    return;
+  }
+  miners_.insert_or_assign(service, std::move(*miner));
+}
+
 Status LogMining::LoadState() {
+  if (options_.from_store) return LoadSnapshot();
   std::lock_guard lock(miners_mu_);
   QUELL_ASSIGN_OR_RETURN(auto states, store_.ListSettings(kStatePrefix));
-  const auto online = OnlineMinerOptions(options_.max_templates_per_service);
-  for (const auto& [key, value] : states) {
-    auto miner = analysis::logmine::ServiceLogMiner::LoadState(value, online);
-    if (!miner) {
-      spdlog::warn("ignoring the saved log miner state of {}: {}", key, miner.error().ToString());
-      continue;
-    }
-    // A state carries the tree options it was built with (depth, similarity, caps); one saved
-    // with other defaults (before depth became 3) would keep them for ever, unlike `quell
-    // logmine`. Its tree cannot be rebuilt with the new depth, so that service starts anew.
-    if (!(miner->miner().options() == online.miner)) {
-      spdlog::warn("the saved log miner state of {} used other miner options; mining it anew "
-                   "with the current defaults",
-                   key);
-      continue;
-    }
-    miners_.insert_or_assign(key.substr(std::string_view(kStatePrefix).size()), std::move(*miner));
-  }
+  for (const auto& [key, value] : states)
+    RestoreMiner(key.substr(std::string_view(kStatePrefix).size()), value);
   CountTemplates();
   return Status::Ok();
 }
 
 Status LogMining::SaveState() {
+  if (options_.from_store) return SaveSnapshot();
   std::vector<std::pair<std::string, std::string>> states;
   {
     std::lock_guard lock(miners_mu_);

@@ -7,6 +7,7 @@
 // previous one ends). Read methods on Store are thread-safe and see committed data only.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -60,6 +61,24 @@ struct LogQuery {
   TimeMs since = 0;
   TimeMs until = 0;     // 0: no bound
   int limit = 1000;
+};
+
+// Where a log miner stands in the stored lines: every row at or before it has been read. Rows are
+// read in (tx, id) order: `tx` is the PostgreSQL transaction (xid8) that inserted the row, 0 on
+// SQLite (one writer: ids commit in order). See ReadLogsAfter.
+struct LogCursor {
+  int64_t tx = 0;
+  int64_t id = 0;
+  friend bool operator==(const LogCursor&, const LogCursor&) = default;
+  friend auto operator<=>(const LogCursor&, const LogCursor&) = default;
+};
+
+struct LogPage {
+  std::vector<model::LogEntry> entries;  // in cursor order
+  LogCursor next;                        // after the last entry (`after` when there is none)
+  // A short page only: committed lines after `next` wait for an older transaction still running
+  // (PostgreSQL); reading again soon returns them.
+  bool held_back = false;
 };
 
 struct DeployQuery {
@@ -221,6 +240,17 @@ class Store {
   virtual Status AppendLogs(std::vector<model::LogEntry>& entries) = 0;
   virtual Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& query) = 0;
   virtual Status PruneLogs(TimeMs older_than, int64_t max_rows) = 0;
+  // Up to `limit` stored lines after `after`, oldest cursor first, such that no line committed
+  // later can sort before the returned cursor: reading on from `next` misses nothing and reads
+  // nothing twice, whichever node stored the lines. On PostgreSQL a BIGSERIAL id is taken at
+  // INSERT but seen at COMMIT, so ids commit out of order; rows are ordered by their
+  // transaction id instead, and only those of transactions older than every transaction still
+  // running are returned (a transaction in flight holds back the lines after it until it ends).
+  virtual Result<LogPage> ReadLogsAfter(const LogCursor& after, int limit) = 0;
+  // How many stored lines of `service` with ts in [since, until] sort after `after` (committed
+  // lines not read yet, including those ReadLogsAfter still holds back).
+  virtual Result<int64_t> CountLogsAfter(const LogCursor& after, const std::string& service,
+                                         TimeMs since, TimeMs until) = 0;
 
   // Tokens.
   virtual Result<int64_t> InsertToken(const Token& token) = 0;

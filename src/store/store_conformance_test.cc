@@ -759,6 +759,49 @@ TEST_P(StoreConformance, DeploysSettingsAndOpenIncidentsByService) {
   EXPECT_TRUE(*store_->GetSetting("topologyx"));
 }
 
+TEST_P(StoreConformance, LogsAreReadOnFromACursorOnceEach) {
+  auto line = [](const std::string& service, TimeMs ts, const std::string& message) {
+    model::LogEntry e;
+    e.service = service;
+    e.ts = ts;
+    e.level = "info";
+    e.message = message;
+    return e;
+  };
+  std::vector<model::LogEntry> first{line("api", 1000, "a1"), line("web", 2000, "w1"),
+                                     line("api", 3000, "a2")};
+  ASSERT_TRUE(store_->AppendLogs(first).ok());
+  auto page = store_->ReadLogsAfter({}, 2);
+  ASSERT_TRUE(page) << page.error().ToString();
+  ASSERT_EQ(page->entries.size(), 2u);
+  EXPECT_EQ(page->entries[0].message, "a1");
+  EXPECT_EQ(page->entries[1].message, "w1");
+  EXPECT_EQ(page->entries[1].service, "web");
+  EXPECT_EQ(page->entries[1].ts, 2000);
+  EXPECT_EQ(page->entries[1].id, first[1].id);
+  const LogCursor after_two = page->next;
+  EXPECT_GT(after_two, LogCursor{});
+  auto api_left = store_->CountLogsAfter(after_two, "api", 0, 10'000);
+  ASSERT_TRUE(api_left) << api_left.error().ToString();
+  EXPECT_EQ(*api_left, 1);
+  EXPECT_EQ(*store_->CountLogsAfter({}, "api", 0, 10'000), 2);
+  EXPECT_EQ(*store_->CountLogsAfter({}, "api", 0, 2000), 1) << "outside the window";
+
+  std::vector<model::LogEntry> second{line("api", 500, "a3")};
+  ASSERT_TRUE(store_->AppendLogs(second).ok());
+  page = store_->ReadLogsAfter(after_two, 10);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->entries.size(), 2u);
+  EXPECT_EQ(page->entries[0].message, "a2");
+  EXPECT_EQ(page->entries[1].message, "a3") << "stored later, read later, whatever its time";
+  auto end = store_->ReadLogsAfter(page->next, 10);
+  ASSERT_TRUE(end);
+  EXPECT_TRUE(end->entries.empty());
+  EXPECT_EQ(end->next, page->next) << "an empty page stays where it was";
+  EXPECT_FALSE(end->held_back);
+  EXPECT_EQ(*store_->CountLogsAfter(page->next, "api", 0, 10'000), 0);
+}
+
 TEST_P(StoreConformance, SwapSettingSetsOnlyWhatItExpects) {
   const std::optional<std::string> absent;
   EXPECT_EQ(store_->SwapSetting("claim", absent, absent), true);  // absent, as expected

@@ -294,6 +294,14 @@ CREATE OR REPLACE FUNCTION stat_add(m BIGINT, af BIGINT, rf BIGINT, al BIGINT, r
 $$;
 )sql";
 
+// Every node mines every stored log line, reading on from a cursor (store.h, ReadLogsAfter):
+// the transaction that inserted a row orders it, since BIGSERIAL ids commit out of order. The
+// rows already stored take this migration's transaction id.
+constexpr const char* kLogCursor = R"sql(
+ALTER TABLE log_entries ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX log_entries_by_tx ON log_entries(tx, id);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& PgMigrations() {
@@ -304,6 +312,8 @@ const std::vector<const char*>& PgMigrations() {
       kStatMinutes,
       // 3: several nodes writing at once.
       kSeveralWriters,
+      // 4: log lines read in commit order by every node's miner.
+      kLogCursor,
   };
   return migrations;
 }

@@ -493,6 +493,51 @@ class PgStore final : public Store {
     return Rows(result, [](const PgRow& row) { return ReadLogEntry(row); });
   }
 
+  // A transaction's xid is below the snapshot's xmin only once it has ended (committed or rolled
+  // back), and every transaction that starts later gets a higher one: the rows of transactions
+  // below xmin are final, and reading them in (tx, id) order never skips a row that commits
+  // later. xid8 never wraps. The cursor's xid travels as text (no bigint -> xid8 cast).
+  Result<LogPage> ReadLogsAfter(const LogCursor& after, int limit) override {
+    QUELL_ASSIGN_OR_RETURN(
+        auto result,
+        Query("SELECT " LOG_ENTRY_COLUMNS ", tx::text::bigint FROM log_entries WHERE (tx, id) > "
+              "($1::xid8, $2) AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx, id "
+              "LIMIT $3",
+              PgParams()
+                  .Bind(1, std::to_string(after.tx))
+                  .Bind(2, after.id)
+                  .Bind(3, int64_t{std::max(1, limit)})));
+    LogPage page;
+    page.entries = Rows(result, [](const PgRow& row) { return ReadLogEntry(row); });
+    page.next = result.rows() == 0
+                    ? after
+                    : LogCursor{result.Int(result.rows() - 1, 6), page.entries.back().id};
+    if (result.rows() < limit) {
+      QUELL_ASSIGN_OR_RETURN(auto later,
+                             Query("SELECT EXISTS (SELECT 1 FROM log_entries WHERE (tx, id) > "
+                                   "($1::xid8, $2))::int",
+                                   PgParams()
+                                       .Bind(1, std::to_string(page.next.tx))
+                                       .Bind(2, page.next.id)));
+      page.held_back = later.Int(0, 0) != 0;
+    }
+    return page;
+  }
+
+  Result<int64_t> CountLogsAfter(const LogCursor& after, const std::string& service, TimeMs since,
+                                 TimeMs until) override {
+    QUELL_ASSIGN_OR_RETURN(auto result,
+                           Query("SELECT count(*) FROM log_entries WHERE service = $1 AND ts "
+                                 "BETWEEN $2 AND $3 AND (tx, id) > ($4::xid8, $5)",
+                                 PgParams()
+                                     .Bind(1, service)
+                                     .Bind(2, since)
+                                     .Bind(3, until)
+                                     .Bind(4, std::to_string(after.tx))
+                                     .Bind(5, after.id)));
+    return result.Int(0, 0);
+  }
+
   Status PruneLogs(TimeMs older_than, int64_t max_rows) override {
     QUELL_RETURN_IF_ERROR(Done(Query(kSqlPruneOldLogs, PgParams().Bind(1, older_than))));
     return Done(Query(kSqlPruneExcessLogs, PgParams().Bind(1, max_rows)));

@@ -58,6 +58,9 @@ class SqliteStore final : public Store {
   Status AppendLogs(std::vector<model::LogEntry>& entries) override;
   Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& q) override;
   Status PruneLogs(TimeMs older_than, int64_t max_rows) override;
+  Result<LogPage> ReadLogsAfter(const LogCursor& after, int limit) override;
+  Result<int64_t> CountLogsAfter(const LogCursor& after, const std::string& service, TimeMs since,
+                                 TimeMs until) override;
 
   // Tokens, sessions and sign-in codes: store/sqlite/auth_tables.cc. Changes are direct
   // writes (rare: sign-ins, revocations, a token's last use once a minute).

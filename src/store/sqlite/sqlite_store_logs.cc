@@ -44,4 +44,32 @@ Status SqliteStore::PruneLogs(TimeMs older_than, int64_t max_rows) {
   return excess->Run();
 }
 
+// One writer commits the lines in id order, so the id alone is the cursor (tx stays 0) and no
+// line is ever held back.
+Result<LogPage> SqliteStore::ReadLogsAfter(const LogCursor& after, int limit) {
+  ReaderPool::Lease r(Readers(Sees::kCommitted));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT " LOG_ENTRY_COLUMNS " FROM log_entries "
+                                                 "WHERE id > ?1 ORDER BY id LIMIT ?2"));
+  s->Bind(1, after.id).Bind(2, int64_t{std::max(1, limit)});
+  LogPage page;
+  QUELL_ASSIGN_OR_RETURN(page.entries, CollectRows(*s, [](const SqliteStatement& row) {
+                           return ReadLogEntry(row);
+                         }));
+  page.next = page.entries.empty() ? after : LogCursor{0, page.entries.back().id};
+  return page;
+}
+
+Result<int64_t> SqliteStore::CountLogsAfter(const LogCursor& after, const std::string& service,
+                                            TimeMs since, TimeMs until) {
+  ReaderPool::Lease r(Readers(Sees::kCommitted));
+  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM log_entries WHERE "
+                                                 "service = ?1 AND ts BETWEEN ?2 AND ?3 AND "
+                                                 "id > ?4"));
+  s->Bind(1, service).Bind(2, since).Bind(3, until).Bind(4, after.id);
+  QUELL_ASSIGN_OR_RETURN(auto counts, CollectRows(*s, [](const SqliteStatement& row) {
+                           return row.Int(0);
+                         }));
+  return counts.empty() ? 0 : counts.front();
+}
+
 }  // namespace quell::store

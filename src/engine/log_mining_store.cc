@@ -1,0 +1,142 @@
+// LogMining's store mode (LogMiningOptions::from_store, PostgreSQL): the worker and the readers
+// read every stored line after the cursor, whichever node stored it, and the cursor is saved
+// with the miners as one unit per node (MinerSnapshot). See log_mining.h.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <thread>
+#include <tuple>
+
+#include "engine/log_mining.h"
+#include "engine/miner_snapshot.h"
+
+namespace quell::engine {
+namespace {
+
+constexpr const char* kSnapshotPrefix = "logminer-node:";
+// Lines read and mined under one hold of miners_mu_: the cursor moves with them, so a saved unit
+// never holds half a page.
+constexpr int kPage = 1000;
+// The worker reads for at most this long before it looks at `stopping_` again.
+constexpr TimeMs kWorkerBudgetMs = 1000;
+// Units saved longer ago than this by other nodes are left over from nodes gone (a live node
+// saves every 5 minutes while it mines); removed at start.
+constexpr TimeMs kStaleSnapshotMs = kHourMs;
+
+}  // namespace
+
+void LogMining::RunFromStore() {
+  std::unique_lock lock(intake_mu_);
+  while (!stopping_) {
+    wake_ = false;
+    lock.unlock();
+    // Lines held back by a transaction in flight come with a later poll: no waiting here.
+    auto caught_up = CatchUp(kWorkerBudgetMs, /*wait_held_back=*/false);
+    SaveNowAndThen();
+    lock.lock();
+    if (caught_up && !*caught_up) continue;  // more to read
+    // Idle (or the store failed): lines stored here wake the worker; other nodes' are polled.
+    queue_cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                       [this] { return stopping_ || wake_; });
+  }
+}
+
+Result<bool> LogMining::CatchUp(TimeMs budget_ms, bool wait_held_back) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
+  auto pause = std::chrono::milliseconds(1);  // between reads while lines are held back
+  std::lock_guard tail(tail_mu_);
+  for (;;) {
+    store::LogCursor cursor;
+    {
+      std::lock_guard lock(miners_mu_);
+      cursor = cursor_;
+    }
+    QUELL_ASSIGN_OR_RETURN(store::LogPage page, store_.ReadLogsAfter(cursor, kPage));
+    if (!page.entries.empty()) {
+      {
+        std::lock_guard lock(miners_mu_);
+        MineLines(page.entries.begin(), page.entries.end());
+        cursor_ = page.next;
+      }
+      {
+        std::lock_guard lock(intake_mu_);
+        KeepErrorLines(page.entries);
+        mined_lines_ += page.entries.size();
+      }
+      idle_cv_.notify_all();
+    }
+    const bool at_end = page.entries.size() < static_cast<size_t>(kPage);
+    if (at_end && !(page.held_back && wait_held_back)) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (at_end) {
+      // Held back behind a transaction that began before theirs and still runs: usually
+      // milliseconds.
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
+  }
+}
+
+void LogMining::CatchUpForReader() {
+  if (!options_.from_store) return;
+  auto caught_up = CatchUp(options_.catch_up_ms, /*wait_held_back=*/true);
+  if (caught_up) return;
+  std::lock_guard tail(tail_mu_);
+  if (const TimeMs now = clock_.Now(); now - last_catch_up_warning_ >= kMinuteMs) {
+    last_catch_up_warning_ = now;
+    spdlog::warn("reading the stored log lines to mine failed: {}",
+                 caught_up.error().ToString());
+  }
+}
+
+Status LogMining::LoadSnapshot() {
+  QUELL_ASSIGN_OR_RETURN(auto saved, store_.ListSettings(kSnapshotPrefix));
+  // The unit furthest on holds every line before its cursor, whichever node saved it.
+  std::optional<MinerSnapshot> best;
+  std::string best_key;
+  std::vector<std::pair<std::string, TimeMs>> others;
+  for (const auto& [key, value] : saved) {
+    auto snapshot = DecodeMinerSnapshot(value);
+    if (!snapshot) {
+      spdlog::warn("ignoring the saved log miner unit {}: {}", key, snapshot.error().ToString());
+      continue;
+    }
+    if (!best || std::tie(snapshot->cursor, snapshot->saved_at) >
+                     std::tie(best->cursor, best->saved_at)) {
+      if (best) others.emplace_back(best_key, best->saved_at);
+      best = std::move(*snapshot);
+      best_key = key;
+    } else {
+      others.emplace_back(key, snapshot->saved_at);
+    }
+  }
+  const TimeMs now = clock_.Now();
+  for (const auto& [key, saved_at] : others) {
+    if (now - saved_at <= kStaleSnapshotMs) continue;
+    if (auto deleted = store_.DeleteSetting(key); !deleted) return deleted.error();
+  }
+  std::lock_guard lock(miners_mu_);
+  if (best) {
+    for (const auto& [service, state] : best->services) RestoreMiner(service, state);
+    cursor_ = best->cursor;
+    spdlog::info("log mining reads on from the state {} saved ({} services)", best_key,
+                 best->services.size());
+  }
+  CountTemplates();
+  return Status::Ok();
+}
+
+Status LogMining::SaveSnapshot() {
+  MinerSnapshot snapshot;
+  {
+    std::lock_guard lock(miners_mu_);
+    snapshot.cursor = cursor_;
+    for (const auto& [service, miner] : miners_) snapshot.services[service] = miner.SaveState();
+  }
+  snapshot.saved_at = clock_.Now();
+  return store_.PutSetting(kSnapshotPrefix + node_id_, EncodeMinerSnapshot(snapshot));
+}
+
+}  // namespace quell::engine

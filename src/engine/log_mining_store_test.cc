@@ -1,0 +1,153 @@
+// LogMining in store mode (several nodes on one database): every node mines every stored line,
+// whichever node stored it; the cursor and the miners are saved as one unit per node, and a node
+// starting reads on from the unit furthest on, so restarts neither lose nor double-count lines.
+// Two LogMining on one SQLite store stand for two nodes (the PostgreSQL cursor itself, with
+// transactions committing out of order, is tested in store/postgres/pg_store_test.cc, and real
+// nodes in tests/postgres_logs_test.cc).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "engine/log_mining_test_fixture.h"
+#include "engine/miner_snapshot.h"
+
+namespace quell::engine {
+namespace {
+
+class LogMiningStoreTest : public LogMiningTest {
+ protected:
+  static LogMiningOptions StoreMode() {
+    LogMiningOptions o;
+    o.from_store = true;
+    o.poll_ms = 10;
+    return o;
+  }
+  static uint64_t Total(const std::map<std::string, uint64_t>& counts) {
+    uint64_t n = 0;
+    for (const auto& [text, c] : counts) n += c;
+    return n;
+  }
+  std::map<std::string, uint64_t> ApiCounts(LogMining& node) {
+    return Counts(node.Templates({"api"}, kT, kT, kT + 2 * kHourMs));
+  }
+};
+
+TEST_F(LogMiningStoreTest, EveryNodeMinesTheLinesAnyNodeStored) {
+  LogMining a(*store_, clock_, StoreMode());
+  LogMining b(*store_, clock_, StoreMode());
+  b.Start();  // one node with its worker, one whose readers catch up
+  ASSERT_TRUE(a.Ingest(Lines("api", 1500)).ok());
+  ASSERT_TRUE(b.Ingest(Lines("api", 1500, 1500)).ok());
+  ASSERT_TRUE(b.Ingest(Lines("web", 10)).ok());
+  EXPECT_EQ(a.NotMined("api", kT, kT + kHourMs), 3000u) << "stored, not read yet";
+
+  for (LogMining* node : {&a, &b}) {
+    auto counts = ApiCounts(*node);
+    EXPECT_EQ(counts["cache miss for key <*>"], 1500u);
+    EXPECT_EQ(counts["user <*> logged in from <*>"], 1500u);
+    EXPECT_EQ(counts.size(), 2u);
+    EXPECT_EQ(Total(Counts(node->Templates({"web"}, kT, kT, kT + kHourMs))), 10u);
+    EXPECT_EQ(node->NotMined("api", kT, kT + kHourMs), 0u);
+    // The error lines of both nodes' lines (the last 200 of each service).
+    auto errors = node->ErrorLines({"api"}, kT, kT + 2 * kHourMs);
+    ASSERT_EQ(errors.size(), 200u);
+    EXPECT_EQ(errors.back().ts, kT + 2998 * kSecondMs) << "the last error line, stored by b";
+    EXPECT_EQ(node->Stats().mined_lines, 3010u);
+    EXPECT_EQ(node->Stats().not_mined_lines, 0u);
+  }
+  EXPECT_TRUE(a.TemplatesWithGaps({"api"}, kT, kT, kT + kHourMs).size() == 2u)
+      << "no note of lines not mined";
+
+  // Listing classifies rows with this node's own template ids.
+  store::LogQuery q;
+  q.service = "api";
+  q.limit = 2;
+  auto rows = store_->ListLogs(q);
+  ASSERT_TRUE(rows);
+  a.ClassifyStored(*rows);
+  EXPECT_NE((*rows)[0].template_id, 0u);
+  EXPECT_NE((*rows)[0].template_id, (*rows)[1].template_id);
+  b.Shutdown();
+}
+
+TEST_F(LogMiningStoreTest, AWorkerMinesWhatOtherNodesStoreWithoutBeingAsked) {
+  LogMining a(*store_, clock_, StoreMode());
+  LogMining b(*store_, clock_, StoreMode());
+  a.Start();
+  ASSERT_TRUE(b.Ingest(Lines("api", 100)).ok());  // b's worker never runs
+  for (int i = 0; i < 500 && a.Stats().mined_lines < 100; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(a.Stats().mined_lines, 100u) << "a's worker polls the store";
+  EXPECT_EQ(b.Stats().mined_lines, 0u);
+  a.Shutdown();
+}
+
+TEST_F(LogMiningStoreTest, RestartsNeitherLoseNorDoubleCountLines) {
+  {
+    LogMining a(*store_, clock_, StoreMode());
+    ASSERT_TRUE(a.LoadState().ok());
+    ASSERT_TRUE(a.Ingest(Lines("api", 1000)).ok());
+    ASSERT_TRUE(a.WaitMined(30'000));
+    ASSERT_TRUE(a.SaveState().ok());  // cursor after line 1000, with the miners as they were
+    // Stored after the save, by another node: the saved unit does not hold them.
+    LogMining b(*store_, clock_, StoreMode());
+    ASSERT_TRUE(b.Ingest(Lines("api", 500, 1000)).ok());
+    EXPECT_EQ(Total(ApiCounts(a)), 1500u);
+  }  // a stops with lines mined after its last save: the next start reads them again, once
+  {
+    LogMining again(*store_, clock_, StoreMode());
+    ASSERT_TRUE(again.LoadState().ok());
+    EXPECT_EQ(again.NotMined("api", kT, kT + kHourMs), 500u);
+    EXPECT_EQ(Total(ApiCounts(again)), 1500u) << "1000 from the saved unit, 500 read on";
+    EXPECT_EQ(again.Stats().mined_lines, 500u);
+    ASSERT_TRUE(again.SaveState().ok());
+  }
+  auto saved = store_->ListSettings("logminer-node:");
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->size(), 2u) << "one unit per node: nobody overwrote the other";
+  // A node starting loads the unit furthest on, whichever node saved it.
+  LogMining fresh(*store_, clock_, StoreMode());
+  ASSERT_TRUE(fresh.LoadState().ok());
+  EXPECT_EQ(Total(ApiCounts(fresh)), 1500u);
+  EXPECT_EQ(fresh.Stats().mined_lines, 0u) << "nothing was left to read";
+  EXPECT_TRUE(store_->ListSettings("logminer:")->empty()) << "no per-service rows in store mode";
+
+  // Units of nodes gone for over an hour are removed when a node starts; the furthest stays.
+  clock_.Advance(2 * kHourMs);
+  LogMining later(*store_, clock_, StoreMode());
+  ASSERT_TRUE(later.LoadState().ok());
+  saved = store_->ListSettings("logminer-node:");
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->size(), 1u);
+  auto kept = DecodeMinerSnapshot(saved->front().second);
+  ASSERT_TRUE(kept) << kept.error().ToString();
+  EXPECT_EQ(kept->cursor.id, 1500);
+  EXPECT_EQ(Total(ApiCounts(later)), 1500u);
+}
+
+TEST_F(LogMiningStoreTest, ASnapshotRoundTripsAndABrokenOneIsAnError) {
+  MinerSnapshot s;
+  s.cursor = {7, 42};
+  s.saved_at = kT;
+  s.services["api"] = "{\"state\":1}";
+  s.services["we\"b"] = std::string("bytes \xff\x01", 8);
+  auto back = DecodeMinerSnapshot(EncodeMinerSnapshot(s));
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(back->cursor, s.cursor);
+  EXPECT_EQ(back->saved_at, kT);
+  EXPECT_EQ(back->services, s.services);
+  for (const char* broken : {"", "[]", "{\"version\":1}", "{\"version\":2,\"cursor\":[1,2]}",
+                             "{\"version\":1,\"cursor\":[1],\"saved_at\":0,\"services\":{}}"}) {
+    auto decoded = DecodeMinerSnapshot(broken);
+    ASSERT_FALSE(decoded) << broken;
+    EXPECT_EQ(decoded.error().code(), StatusCode::kInvalidArgument) << broken;
+  }
+  // A broken unit in the store is skipped; the others still load.
+  ASSERT_TRUE(store_->PutSetting("logminer-node:broken", "{").ok());
+  LogMining node(*store_, clock_, StoreMode());
+  EXPECT_TRUE(node.LoadState().ok());
+}
+
+}  // namespace
+}  // namespace quell::engine

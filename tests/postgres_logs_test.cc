@@ -1,0 +1,148 @@
+// Log mining with two `quell serve --db` nodes on one private PostgreSQL, as behind a load
+// balancer: lines POSTed half to one node and half to the other are mined by both, so either
+// node's templates endpoint and incident analysis see all of them (counts, error lines); a node
+// stopped, or killed, and started again neither loses nor counts twice a line.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <string>
+
+#include "server_process.h"
+#include "support/private_postgres.h"
+
+namespace quell::testing {
+namespace {
+
+namespace json = boost::json;
+
+class PostgresLogs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto database = CreateTestDatabase();
+    ASSERT_TRUE(database) << database.error().ToString();
+    url_ = *database;
+    ASSERT_TRUE(a_.Start(Args())) << a_.log();
+    token_ = a_.admin_token();
+    ASSERT_FALSE(token_.empty()) << a_.log();
+    ASSERT_TRUE(b_.Start(Args())) << b_.log();
+  }
+
+  std::vector<std::string> Args() const {
+    return {"--db", url_, "--set", "analysis.delay=0s"};
+  }
+
+  // `requests` requests of 50 lines each, sent to a and b in turn: info lines "user N logged in
+  // from HOST" and error lines "payment N failed: card declined", one of each per pair. Lines
+  // are numbered from `first`.
+  void PostLines(int requests, int first, std::vector<ServerProcess*> nodes) {
+    for (int r = 0; r < requests; ++r) {
+      json::array entries;
+      for (int i = 0; i < 50; ++i) {
+        const int n = first + r * 50 + i;
+        entries.push_back(
+            i % 2 ? json::object{{"level", "info"},
+                                 {"message", "user " + std::to_string(n) + " logged in from 10.0.0." +
+                                                 std::to_string(n % 200)}}
+                  : json::object{{"level", "error"},
+                                 {"message", "payment " + std::to_string(n) +
+                                                 " failed: card declined"}});
+      }
+      const std::string body =
+          json::serialize(json::object{{"service", "shop"}, {"entries", std::move(entries)}});
+      auto answer = nodes[static_cast<size_t>(r) % nodes.size()]->Post("/api/v1/logs", body, token_);
+      ASSERT_EQ(answer.status, 202) << answer.body;
+    }
+  }
+
+  // Template text -> count, and not_mined, from `node`'s templates endpoint.
+  std::pair<std::map<std::string, int64_t>, int64_t> Templates(const ServerProcess& node) {
+    auto answer = node.Get("/api/v1/logs/templates?service=shop", token_);
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    std::map<std::string, int64_t> counts;
+    if (answer.status != 200) return {counts, -1};
+    const auto body = json::parse(answer.body);
+    for (const auto& t : body.at("templates").as_array())
+      counts[std::string(t.at("template").as_string())] += t.at("count").as_int64();
+    return {counts, body.at("not_mined").as_int64()};
+  }
+
+  // Every line is mined exactly once on both nodes: `pairs` lines of each of the two templates,
+  // and `others` lines of other templates.
+  void ExpectAllMinedOnBoth(int64_t pairs, int64_t others, const std::string& when) {
+    for (const ServerProcess* node : {&a_, &b_}) {
+      auto [counts, not_mined] = Templates(*node);
+      const std::string which = (node == &a_ ? "node a, " : "node b, ") + when;
+      EXPECT_EQ(counts["payment <*> failed: card declined"], pairs) << which;
+      EXPECT_EQ(counts["user <*> logged in from <*>"], pairs) << which;
+      int64_t total = 0;
+      for (const auto& [text, n] : counts) total += n;
+      EXPECT_EQ(total, 2 * pairs + others) << which;
+      EXPECT_EQ(not_mined, 0) << which;
+    }
+  }
+
+  std::string url_;
+  std::string token_;
+  ServerProcess a_;
+  ServerProcess b_;
+};
+
+TEST_F(PostgresLogs, EveryNodeMinesTheLinesPostedToAnyNode) {
+  PostLines(20, 0, {&a_, &b_});  // 1000 lines: 500 to each node
+  // A node reads on to the lines stored before the request, whichever node stored them.
+  ExpectAllMinedOnBoth(500, 0, "after the first lines");
+
+  // An incident of the service, analysed on each node: the same templates and counts, and the
+  // trace b received after the incident opened (error lines count from its first symptom).
+  auto alert = json::parse(
+      a_.Post("/api/v1/alerts", R"({"service":"shop","error":"HTTP 500 on /pay"})", token_).body);
+  const std::string analyze =
+      "/api/v1/incidents/" + std::to_string(alert.at("incident_id").as_int64()) + "/analyze";
+  // The error lines of a stack trace (one entry), posted to b only.
+  auto trace = b_.Post("/api/v1/logs", R"x({"service":"shop","lines":[
+      "ERROR Request failed",
+      "java.lang.IllegalStateException: pool exhausted",
+      "\tat com.acme.Pool.get(Pool.java:42)"]})x", token_);
+  ASSERT_EQ(trace.status, 202) << trace.body;
+
+  for (const ServerProcess* node : {&a_, &b_}) {
+    auto answer = node->Post(analyze, "", token_);
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    const auto analysis = json::parse(answer.body);
+    std::map<std::string, std::string> templates;  // text -> detail
+    for (const auto& e : analysis.at("evidence").as_array())
+      if (e.at("kind") == "log_template") {
+        const std::string detail(e.at("detail").as_string());
+        templates[detail.substr(detail.find(": ") + 2)] = detail;
+      }
+    const std::string which = node == &a_ ? "node a" : "node b";
+    EXPECT_NE(templates["payment <*> failed: card declined"].find("(x500)"), std::string::npos)
+        << which << ": " << analysis;
+    EXPECT_NE(templates["user <*> logged in from <*>"].find("(x500)"), std::string::npos)
+        << which << ": " << analysis;
+    bool trace = false;
+    for (const auto& e : analysis.at("evidence").as_array())
+      trace |= e.at("kind") == "stack_trace" &&
+               std::string(e.at("detail").as_string()).find("IllegalStateException") !=
+                   std::string::npos;
+    EXPECT_TRUE(trace) << which << " sees the error lines b received: " << analysis;
+  }
+
+  // b saves its state when stopped; a goes on alone; b starts from the state furthest on and
+  // reads on from there.
+  EXPECT_EQ(b_.Stop(), 0) << b_.log();
+  PostLines(10, 1000, {&a_});  // 500 more while b is down
+  ASSERT_TRUE(b_.Start(Args())) << b_.log();
+  ExpectAllMinedOnBoth(750, 1, "after b restarted");
+
+  // A node killed loses the state it had not saved; it starts from the unit furthest on (b's)
+  // and reads on from its cursor: still every line once.
+  a_.Kill();
+  PostLines(6, 1500, {&b_});
+  ASSERT_TRUE(a_.Start(Args())) << a_.log();
+  ExpectAllMinedOnBoth(900, 1, "after a was killed and started again");
+}
+
+}  // namespace
+}  // namespace quell::testing
