@@ -1,7 +1,6 @@
 #include <curl/curl.h>
 
-#include <mutex>
-
+#include "net/curl_api.h"
 #include "net/http_client.h"
 
 namespace quell::net {
@@ -44,39 +43,44 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 class CurlHttpClient final : public HttpClient {
  public:
   Result<HttpClientResponse> Send(const HttpClientRequest& request) override {
-    CURL* curl = curl_easy_init();
+    const Result<CurlApi>& loaded = LoadCurl();
+    // Without libcurl nothing was sent: NotSent, so that a caller may put its claim back.
+    if (!loaded) return Error(Unavailable(std::string(kNotSent) + loaded.error().message()));
+    const CurlApi& api = *loaded;
+    CURL* curl = api.easy_init();
     if (!curl) return Error(Internal("curl_easy_init failed"));
     CallState state{&request, {}, false};
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers)
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      headers = api.slist_append(headers, (name + ": " + value).c_str());
+    api.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    api.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "POST" || !request.body.empty()) {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(request.body.size()));
+      api.easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+      api.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                      static_cast<curl_off_t>(request.body.size()));
     }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request.timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnWrite);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+    api.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    api.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
+    api.easy_setopt(curl, CURLOPT_TIMEOUT_MS, request.timeout_ms);
+    api.easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnWrite);
+    api.easy_setopt(curl, CURLOPT_WRITEDATA, &state);
     if (request.cancel) {
-      curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
-      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(request.cancel));
+      api.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+      api.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+      api.easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(request.cancel));
     }
-    CURLcode rc = curl_easy_perform(curl);
+    CURLcode rc = api.easy_perform(curl);
     long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    api.slist_free_all(headers);
+    api.easy_cleanup(curl);
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && state.aborted)) {
       // curl_easy_strerror names the failure without the URL.
-      return Error(Unavailable(std::string(BeforeConnecting(rc) ? kNotSent : "HTTP request failed: ") +
-                               curl_easy_strerror(rc)));
+      return Error(
+          Unavailable(std::string(BeforeConnecting(rc) ? kNotSent : "HTTP request failed: ") +
+                      api.easy_strerror(rc)));
     }
     return HttpClientResponse{static_cast<int>(status), std::move(state.body)};
   }
@@ -89,8 +93,7 @@ bool NotSent(const Status& status) {
 }
 
 void InitHttpClients() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  (void)LoadCurl();  // a failure is reported by each Send
 }
 
 std::unique_ptr<HttpClient> NewCurlHttpClient() {

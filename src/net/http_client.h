@@ -48,7 +48,8 @@ class HttpClient {
 // Whether `status` (from Send) is a failure before any of the request was sent.
 bool NotSent(const Status& status);
 
-// Call once in main before threads start (curl_global_init); harmless to call again.
+// Loads libcurl and runs curl_global_init: call before threads start; harmless to call again.
+// A failure to load is reported by every Send (NotSent).
 void InitHttpClients();
 std::unique_ptr<HttpClient> NewCurlHttpClient();
 

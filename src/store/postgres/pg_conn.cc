@@ -1,19 +1,21 @@
 #include "store/postgres/pg_conn.h"
 
-#include <libpq-fe.h>
-
 #include <poll.h>
 
 #include <cerrno>
 #include <charconv>
 
 #include "common/text.h"
+#include "store/postgres/pq_api.h"
 
 namespace quell::store {
 namespace {
 
 constexpr uint32_t kInt8Oid = 20;
 constexpr uint32_t kTextOid = 25;
+
+// libpq's functions. Only called on a connection or a result, so after PgConn::Open loaded them.
+const PqApi& Pq() { return *LoadPq(); }
 
 // Unique indexes that two nodes race for, each inserting the row it did not find: the loser's
 // transaction runs again and finds the winner's row (pg_schema.cc).
@@ -26,21 +28,21 @@ bool IsRaceForRow(std::string_view constraint) {
 // (run the transaction again); another unique violation is AlreadyExists.
 Status PgError(PGconn* conn, const PGresult* result, std::string_view what) {
   std::string message(what);
-  const char* detail = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+  const char* detail = result ? Pq().result_error_message(result) : Pq().error_message(conn);
   if (detail && *detail) {
     message += ": ";
     message += detail;
     while (!message.empty() && message.back() == '\n') message.pop_back();
   }
-  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* state = result ? Pq().result_error_field(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string_view sqlstate = state ? state : "";
   if (sqlstate == "40001" || sqlstate == "40P01") return Aborted(message);
   if (sqlstate == "23505") {
-    const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+    const char* constraint = Pq().result_error_field(result, PG_DIAG_CONSTRAINT_NAME);
     if (constraint && IsRaceForRow(constraint)) return Aborted(message);
     return {StatusCode::kAlreadyExists, message};
   }
-  if (PQstatus(conn) != CONNECTION_OK || sqlstate.substr(0, 2) == "08" ||
+  if (Pq().status(conn) != CONNECTION_OK || sqlstate.substr(0, 2) == "08" ||
       sqlstate.substr(0, 3) == "57P")
     return Unavailable(message);
   return Internal(message);
@@ -82,47 +84,49 @@ PgParams& PgParams::BindNull(int index) {
   return *this;
 }
 
-void PgResult::Clear::operator()(pg_result* result) const { PQclear(result); }
+void PgResult::Clear::operator()(pg_result* result) const { Pq().clear(result); }
 
-int PgResult::rows() const { return PQntuples(result_.get()); }
+int PgResult::rows() const { return Pq().ntuples(result_.get()); }
 
 int64_t PgResult::changed() const {
-  const char* tuples = PQcmdTuples(result_.get());
+  const char* tuples = Pq().cmd_tuples(result_.get());
   int64_t n = 0;
   std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), n);
   return n;
 }
 
 int64_t PgResult::Int(int row, int column) const {
-  const char* text = PQgetvalue(result_.get(), row, column);
+  const char* text = Pq().getvalue(result_.get(), row, column);
   int64_t n = 0;
-  std::from_chars(text, text + PQgetlength(result_.get(), row, column), n);
+  std::from_chars(text, text + Pq().getlength(result_.get(), row, column), n);
   return n;
 }
 
 std::string PgResult::Text(int row, int column) const {
-  return std::string(PQgetvalue(result_.get(), row, column),
-                     static_cast<size_t>(PQgetlength(result_.get(), row, column)));
+  return std::string(Pq().getvalue(result_.get(), row, column),
+                     static_cast<size_t>(Pq().getlength(result_.get(), row, column)));
 }
 
 Result<std::unique_ptr<PgConn>> PgConn::Open(const std::string& url) {
-  PGconn* conn = PQconnectdb(url.c_str());
+  if (const Result<PqApi>& loaded = LoadPq(); !loaded) return Error(loaded.error());
+  PGconn* conn = Pq().connectdb(url.c_str());
   if (!conn) return Error(Unavailable("cannot allocate a PostgreSQL connection"));
   std::unique_ptr<PgConn> owned(new PgConn(conn));
-  if (PQstatus(conn) != CONNECTION_OK)
+  if (Pq().status(conn) != CONNECTION_OK)
     return Error(Unavailable(PgError(conn, nullptr, "cannot connect to PostgreSQL").message()));
   // Notices (e.g. "relation already exists, skipping") are not errors: keep them off stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  Pq().set_notice_processor(
+      conn, [](void*, const char*) {}, nullptr);
   return owned;
 }
 
-PgConn::~PgConn() { PQfinish(conn_); }
+PgConn::~PgConn() { Pq().finish(conn_); }
 
-bool PgConn::ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool PgConn::ok() const { return Pq().status(conn_) == CONNECTION_OK; }
 
 Status PgConn::Exec(const std::string& sql) {
-  PgResult result(PQexec(conn_, sql.c_str()));
-  const ExecStatusType status = PQresultStatus(result.result_.get());
+  PgResult result(Pq().exec(conn_, sql.c_str()));
+  const ExecStatusType status = Pq().result_status(result.result_.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     return PgError(conn_, result.result_.get(), "PostgreSQL statement failed");
   return Status::Ok();
@@ -135,9 +139,9 @@ Result<PgResult> PgConn::Query(const char* sql, const PgParams& params) {
     entry->second = "q" + std::to_string(prepared_.size());
     std::vector<Oid> types;
     for (const auto& p : list) types.push_back(p.type);
-    PgResult prepared(PQprepare(conn_, entry->second.c_str(), sql, static_cast<int>(types.size()),
-                                types.data()));
-    if (PQresultStatus(prepared.result_.get()) != PGRES_COMMAND_OK) {
+    PgResult prepared(Pq().prepare(conn_, entry->second.c_str(), sql,
+                                   static_cast<int>(types.size()), types.data()));
+    if (Pq().result_status(prepared.result_.get()) != PGRES_COMMAND_OK) {
       Status error = PgError(conn_, prepared.result_.get(), "cannot prepare a statement");
       prepared_.erase(entry);
       return Error(error);
@@ -145,9 +149,9 @@ Result<PgResult> PgConn::Query(const char* sql, const PgParams& params) {
   }
   std::vector<const char*> values;
   for (const auto& p : list) values.push_back(p.null ? nullptr : p.text.c_str());
-  PgResult result(PQexecPrepared(conn_, entry->second.c_str(), static_cast<int>(values.size()),
-                                 values.data(), nullptr, nullptr, 0));
-  const ExecStatusType status = PQresultStatus(result.result_.get());
+  PgResult result(Pq().exec_prepared(conn_, entry->second.c_str(), static_cast<int>(values.size()),
+                                     values.data(), nullptr, nullptr, 0));
+  const ExecStatusType status = Pq().result_status(result.result_.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     return Error(PgError(conn_, result.result_.get(), "PostgreSQL statement failed"));
   return result;
@@ -156,14 +160,14 @@ Result<PgResult> PgConn::Query(const char* sql, const PgParams& params) {
 Result<bool> PgConn::AwaitNotification(int timeout_ms) {
   auto take_all = [this] {
     bool any = false;
-    while (PGnotify* n = PQnotifies(conn_)) {
+    while (PGnotify* n = Pq().notifies(conn_)) {
       any = true;
-      PQfreemem(n);
+      Pq().freemem(n);
     }
     return any;
   };
   if (take_all()) return true;
-  pollfd socket{PQsocket(conn_), POLLIN, 0};
+  pollfd socket{Pq().socket(conn_), POLLIN, 0};
   if (socket.fd < 0) return Error(Unavailable("the PostgreSQL connection is closed"));
   const int ready = ::poll(&socket, 1, timeout_ms);
   if (ready < 0) {
@@ -171,16 +175,16 @@ Result<bool> PgConn::AwaitNotification(int timeout_ms) {
     return Error(Unavailable("poll failed"));
   }
   if (ready == 0) return false;
-  if (!PQconsumeInput(conn_) || PQstatus(conn_) != CONNECTION_OK)
+  if (!Pq().consume_input(conn_) || Pq().status(conn_) != CONNECTION_OK)
     return Error(PgError(conn_, nullptr, "the PostgreSQL connection was lost"));
   return take_all();
 }
 
 Status PgConn::Commit() {
-  PgResult result(PQexec(conn_, "COMMIT"));
-  if (PQresultStatus(result.result_.get()) != PGRES_COMMAND_OK)
+  PgResult result(Pq().exec(conn_, "COMMIT"));
+  if (Pq().result_status(result.result_.get()) != PGRES_COMMAND_OK)
     return PgError(conn_, result.result_.get(), "COMMIT failed");
-  if (std::string_view(PQcmdStatus(result.result_.get())) != "COMMIT")
+  if (std::string_view(Pq().cmd_status(result.result_.get())) != "COMMIT")
     return Internal("the transaction was rolled back (a statement in it had failed)");
   return Status::Ok();
 }
