@@ -1,24 +1,20 @@
 #include "cli/line_stream.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace quell::cli {
-namespace {
-
-constexpr size_t kBlock = 1 << 20;
-
-}  // namespace
 
 void LineStream::Closer::operator()(std::FILE* f) const {
   if (f != stdin) std::fclose(f);
 }
 
-LineStream::LineStream(std::FILE* f) : file_(f), buffer_(kBlock, '\0') {}
+LineStream::LineStream(std::FILE* f, size_t block) : file_(f), buffer_(block, '\0') {}
 
-Result<LineStream> LineStream::Open(const std::string& path) {
+Result<LineStream> LineStream::Open(const std::string& path, size_t block) {
   std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (f == nullptr) return Error(NotFound("cannot open " + path));
-  return LineStream(f);
+  return LineStream(f, std::max<size_t>(block, 1));
 }
 
 bool LineStream::Refill() {
