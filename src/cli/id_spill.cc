@@ -9,7 +9,7 @@ Result<IdSpill> IdSpill::Create() {
 }
 
 void IdSpill::Flush() {
-  if (std::fwrite(block_.data(), sizeof(uint64_t), block_.size(), file_.get()) != block_.size()) {
+  if (std::fwrite(block_.data(), sizeof(uint32_t), block_.size(), file_.get()) != block_.size()) {
     write_failed_ = true;
   }
   block_.clear();
@@ -17,6 +17,7 @@ void IdSpill::Flush() {
 
 Status IdSpill::StartReading() {
   Flush();
+  if (too_large_) return Internal("a line id does not fit in the temporary file (over 2^32)");
   if (write_failed_ || std::fflush(file_.get()) != 0) {
     return Internal("cannot write the temporary file of line ids");
   }
@@ -28,7 +29,7 @@ Status IdSpill::StartReading() {
 bool IdSpill::Next(uint64_t* id) {
   if (read_at_ == block_.size()) {
     block_.resize(kBlock);
-    block_.resize(std::fread(block_.data(), sizeof(uint64_t), kBlock, file_.get()));
+    block_.resize(std::fread(block_.data(), sizeof(uint32_t), kBlock, file_.get()));
     read_at_ = 0;
     if (block_.empty()) return false;
   }
