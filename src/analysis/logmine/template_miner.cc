@@ -325,11 +325,12 @@ TemplateMiner::ClusterSlot* TemplateMiner::MergeSiblings(Node* leaf, ClusterSlot
   std::vector<size_t> diff_at;
   // Candidates: the clusters of the leaf, or of every leaf of the same token count (a word
   // variable among the leading tokens sends its lines down different branches of the tree).
-  std::vector<ClusterSlot*> candidates;
+  std::vector<ClusterSlot*>& candidates = scratch_candidates_;
+  candidates.clear();
   if (options_.merge_across_tree) {
     CollectClusters(root_->Child(fresh->cluster.path[0]), &candidates);
   } else {
-    candidates = leaf->clusters;
+    candidates.assign(leaf->clusters.begin(), leaf->clusters.end());
   }
   // As in BestMatch: the scan waits on cache misses, so the loads are asked for ahead.
   for (const ClusterSlot* c : candidates) __builtin_prefetch(c);

@@ -178,6 +178,9 @@ class TemplateMiner {
   uint64_t evicted_ = 0;
   PreparedMessage scratch_;  // reused by Add(message)
   std::vector<uint64_t> scratch_digests_;  // reused by BestMatch: each token's PositionDigest
+  // Reused by MergeSiblings: a new vector per call (thousands of clusters across the tree) had
+  // the allocator hand back and fault in fresh pages again and again.
+  std::vector<ClusterSlot*> scratch_candidates_;
 };
 
 }  // namespace quell::analysis::logmine
