@@ -30,7 +30,7 @@ class IdSpill {
   bool Next(uint64_t* id);
 
  private:
-  static constexpr size_t kBlock = 1 << 16;
+  static constexpr size_t kBlock = 1 << 14;  // ids: 64 KB of buffer
   struct Closer {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };

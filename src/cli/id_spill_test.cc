@@ -16,7 +16,7 @@ std::vector<uint64_t> ReadBack(IdSpill& spill) {
   return ids;
 }
 
-// More ids than one block (65,536), so that they cross block edges both ways.
+// More ids than several blocks (16,384 each), so that they cross block edges both ways.
 TEST(IdSpillTest, GivesBackEveryIdInOrder) {
   auto spill = IdSpill::Create();
   ASSERT_TRUE(spill) << spill.error().ToString();

@@ -15,7 +15,9 @@ namespace quell::cli {
 
 class LineStream {
  public:
-  static constexpr size_t kBlock = 1 << 20;
+  // 256 KB: as fast to read as 1 MB, and a quarter of the pages to fault in (about 13 us each on
+  // this project's VMs).
+  static constexpr size_t kBlock = 256 << 10;
 
   // "-" reads stdin. `block`, the bytes read at a time, is for tests.
   static Result<LineStream> Open(const std::string& path, size_t block = kBlock);
