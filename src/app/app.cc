@@ -9,11 +9,11 @@
 #include <fstream>
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "analysis/builtin_analyst.h"
 #include "analysis/llm/llm_analyst.h"
+#include "app/change_watch.h"
 #include "app/config_objects.h"
 #include "app/first_admin_token.h"
 #include "app/llm_wiring.h"
@@ -26,7 +26,6 @@
 #include "jobs/job_runner.h"
 #include "http/api.h"
 #include "http/routes.h"
-#include "ingest/topology_json.h"
 #include "http/server.h"
 #include "metrics/registry.h"
 #include "notify/notifier.h"
@@ -34,7 +33,6 @@
 #include "notify/telegram_notifier.h"
 #include "notify/telegram_updates.h"
 #include "notify/webhook_notifier.h"
-#include "store/job_watch.h"
 #include "store/singleton_lease.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tokens.h"
@@ -153,16 +151,6 @@ Result<analysis::rules::FailureRules> LoadRules(const config::Config& config) {
   return rules;
 }
 
-// The topology set through PUT /api/v1/topology, kept in the database.
-Result<model::Topology> LoadStoredTopology(store::Store& store) {
-  QUELL_ASSIGN_OR_RETURN(auto text, store.GetSetting(http::kTopologySetting));
-  if (!text) return model::Topology();
-  boost::system::error_code ec;
-  auto value = boost::json::parse(*text, ec);
-  if (ec) return Error(Internal("stored topology is not JSON"));
-  return ingest::ParseTopologyJson(value);
-}
-
 // Where the analyst's evidence beyond alerts comes from: the deploys table and the mined logs.
 engine::EvidenceSources EvidenceSourcesFrom(store::Store& store, engine::LogMining& logs) {
   engine::EvidenceSources sources;
@@ -275,7 +263,9 @@ struct App::Parts {
   model::Topology configured_topology;
   std::unique_ptr<engine::LogMining> logs;
   std::unique_ptr<jobs::JobRunner> jobs;
-  std::unique_ptr<store::JobWatch> job_watch;  // wakes `jobs`: destroyed first
+  // Keeps the engine's topology and silences current and wakes `jobs` (PostgreSQL): stopped
+  // before them.
+  std::unique_ptr<store::ChangeWatch> change_watch;
   // Notifications.
   std::unique_ptr<net::HttpClient> notify_http;
   std::unique_ptr<notify::Pacer> pacer;
@@ -386,8 +376,7 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   p.engine = std::make_unique<engine::Engine>(*p.store, clock, EngineOptionsFrom(config));
   QUELL_RETURN_IF_ERROR(ApplyConfigObjects(config_objects, *p.engine, *p.store));
   p.configured_topology = model::Topology(config.topology);
-  QUELL_ASSIGN_OR_RETURN(auto stored_topology, LoadStoredTopology(*p.store));
-  p.engine->SetTopology(model::Topology::Merge(p.configured_topology, stored_topology));
+  QUELL_RETURN_IF_ERROR(http::ReloadTopology(*p.engine, *p.store, p.configured_topology));
   RegisterGauges(*p.metrics, *p.store, *p.engine);
   QUELL_ASSIGN_OR_RETURN(auto rules, LoadRules(config));
   p.rules = std::make_unique<analysis::rules::FailureRules>(std::move(rules));
@@ -415,9 +404,11 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
   job_options.lease_ms = config.job_lease_ms;
   job_options.workers = static_cast<int>(config.job_workers);
   p.jobs = std::make_unique<jobs::JobRunner>(*p.store, clock, job_options);
-  // On PostgreSQL a job committed by any node wakes this one's idle workers at once.
-  if (!config.store_url.empty() && job_options.workers > 0)
-    p.job_watch = store::NewPgJobWatch(config.store_url, [jobs = p.jobs.get()] { jobs->Wake(); });
+  // On PostgreSQL what any node changes reaches this one at once: a job due now wakes its idle
+  // workers, a topology or silence changed is read again.
+  if (!config.store_url.empty())
+    p.change_watch = WatchChanges(config.store_url, *p.engine, *p.store, p.configured_topology,
+                                  job_options.workers > 0 ? p.jobs.get() : nullptr);
   RegisterJobMetrics(*p.metrics, *p.jobs, *p.store, clock);
   RegisterEngineJobs(*p.jobs, *p.engine, *p.analyst, p.evidence);
   QUELL_RETURN_IF_ERROR(StartNotifications(config, clock, p));
@@ -451,7 +442,7 @@ void App::Stop() {
   if (p.server) p.server->Stop();   // in-flight requests finish; their commits still run
   if (p.api) p.api->Stop();         // queued Telegram presses are handled; re-analyses end
   if (p.telegram_poller) p.telegram_poller->Stop();  // ends the long poll
-  p.job_watch.reset();
+  p.change_watch.reset();
   if (p.jobs) p.jobs->Stop();         // jobs in progress finish
   if (p.logs) p.logs->Shutdown();     // mines the queued lines, stops the worker
   if (p.logs) (void)p.logs->SaveState();

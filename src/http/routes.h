@@ -45,6 +45,12 @@ void AddLogRoutes(Router& router, const ApiDeps& deps);
 void AddTopologyRoutes(Router& router, const ApiDeps& deps);
 // The setting key the API-managed topology is stored under.
 inline constexpr const char* kTopologySetting = "topology";
+// Makes the engine group and analyse with `configured` merged with the topology stored under
+// kTopologySetting, read now: at start, after PUT /api/v1/topology, and when a node announces a
+// change of the setting (store/change_watch.h). Calls are serialised, so the one that reads last
+// sets last and every node ends on what the database holds.
+Status ReloadTopology(engine::Engine& engine, store::Store& store,
+                      const model::Topology& configured);
 
 // POST /telegram/webhook (Telegram's secret header instead of a bearer token); the presses are
 // handled on background.telegram after the webhook is answered.

@@ -157,27 +157,28 @@ Result<PgResult> PgConn::Query(const char* sql, const PgParams& params) {
   return result;
 }
 
-Result<bool> PgConn::AwaitNotification(int timeout_ms) {
-  auto take_all = [this] {
-    bool any = false;
+Result<std::vector<PgNotification>> PgConn::AwaitNotifications(int timeout_ms) {
+  std::vector<PgNotification> taken;
+  auto take_all = [this, &taken] {
     while (PGnotify* n = Pq().notifies(conn_)) {
-      any = true;
+      taken.push_back({n->relname, n->extra ? n->extra : ""});
       Pq().freemem(n);
     }
-    return any;
+    return !taken.empty();
   };
-  if (take_all()) return true;
+  if (take_all()) return taken;
   pollfd socket{Pq().socket(conn_), POLLIN, 0};
   if (socket.fd < 0) return Error(Unavailable("the PostgreSQL connection is closed"));
   const int ready = ::poll(&socket, 1, timeout_ms);
   if (ready < 0) {
-    if (errno == EINTR) return false;
+    if (errno == EINTR) return taken;
     return Error(Unavailable("poll failed"));
   }
-  if (ready == 0) return false;
+  if (ready == 0) return taken;
   if (!Pq().consume_input(conn_) || Pq().status(conn_) != CONNECTION_OK)
     return Error(PgError(conn_, nullptr, "the PostgreSQL connection was lost"));
-  return take_all();
+  take_all();
+  return taken;
 }
 
 Status PgConn::Commit() {

@@ -68,6 +68,12 @@ class PgRow {
   int row_;
 };
 
+// A NOTIFY received on a LISTENing connection.
+struct PgNotification {
+  std::string channel;
+  std::string payload;
+};
+
 class PgConn {
  public:
   // Connects to `url` (postgres://user:pass@host:port/db or any libpq connection string). The
@@ -88,8 +94,9 @@ class PgConn {
   // False once the connection is lost: the pool opens a new one instead of reusing it.
   bool ok() const;
   // On a connection that LISTENs: waits up to `timeout_ms` for a notification and takes all
-  // that arrived. Whether any did; Unavailable when the connection is lost.
-  Result<bool> AwaitNotification(int timeout_ms);
+  // that arrived, in the order PostgreSQL sent them (commit order); none after the timeout.
+  // Unavailable when the connection is lost.
+  Result<std::vector<PgNotification>> AwaitNotifications(int timeout_ms);
 
  private:
   explicit PgConn(pg_conn* conn) : conn_(conn) {}

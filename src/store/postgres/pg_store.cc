@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "common/hash.h"
-#include "store/job_watch.h"
+#include "store/change_watch.h"
+#include "store/postgres/pg_announcer.h"
 #include "store/postgres/pg_auth_tables.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_pool.h"
@@ -63,8 +64,9 @@ constexpr uint64_t kKeyStripes = 256;
 class PgTx final : public StoreTx {
  public:
   // `lock` is the store's write lock: one write transaction at a time per process (store.h).
-  PgTx(PgPool::Lease conn, std::unique_lock<std::mutex> lock)
-      : conn_(std::move(conn)), lock_(std::move(lock)) {}
+  // `jobs` is rung after a COMMIT that enqueued a job due now.
+  PgTx(PgPool::Lease conn, std::unique_lock<std::mutex> lock, PgAnnouncer& jobs)
+      : conn_(std::move(conn)), lock_(std::move(lock)), jobs_(jobs) {}
   ~PgTx() override {
     if (!done_) (void)conn_->Exec("ROLLBACK");
   }
@@ -263,13 +265,9 @@ class PgTx final : public StoreTx {
   }
 
   Status EnqueueJob(const Job& job) override {
-    if (!notified_) {
-      // Delivered at COMMIT (and dropped with a rollback): idle workers on every node wake
-      // (NewPgJobWatch). Once per transaction, however many jobs it enqueues.
-      QUELL_RETURN_IF_ERROR(Done(conn_->Query("SELECT pg_notify($1, '')",
-                                              PgParams().Bind(1, kPgJobsChannel))));
-      notified_ = true;
-    }
+    // A job due later wakes nobody: an idle worker would find nothing due yet, and each node's
+    // poll finds it when it is due.
+    if (job.run_at <= SystemClock().Now()) due_job_ = true;
     return Done(conn_->Query("INSERT INTO jobs (kind, incident_id, dedup_key, run_at, payload) "
                              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedup_key) WHERE dedup_key "
                              "<> '' AND leased_until = 0 DO UPDATE SET run_at = excluded.run_at "
@@ -287,31 +285,52 @@ class PgTx final : public StoreTx {
     QUELL_RETURN_IF_ERROR(conn_->Commit());  // on failure still open: the destructor rolls back
     done_ = true;
     lock_.unlock();
+    // After COMMIT, not in it: NOTIFY in the transaction would make every enqueueing commit of
+    // every node wait for the previous one (pg_announcer.h).
+    if (due_job_) jobs_.Ring();
     return Status::Ok();
   }
 
  private:
   PgPool::Lease conn_;
   std::unique_lock<std::mutex> lock_;
+  PgAnnouncer& jobs_;
   bool done_ = false;
-  bool notified_ = false;  // NOTIFY quell_jobs is queued for COMMIT
+  bool due_job_ = false;  // a job due now was enqueued: idle workers of every node may take it
 };
 
 // ---- The store. ----
+
+// Every write of a setting NOTIFYs kPgSettingsChannel with its key, in the statement that
+// writes (the shared statement inside a WITH): a committed change is always announced, and only
+// a change is. Nodes keep some settings in memory (change_watch.h). Each string lives as long
+// as the process, so its address keys the connections' statement caches.
+std::string Announced(const char* write) {
+  return std::string("WITH changed AS (") + write + " RETURNING key) SELECT pg_notify('" +
+         kPgSettingsChannel + "', key) FROM changed";
+}
+const std::string kPgPutSetting = Announced(kSqlPutSetting);
+const std::string kPgDeleteSetting = Announced(kSqlDeleteSetting);
+const std::string kPgInsertSettingIfAbsent = Announced(kSqlInsertSettingIfAbsent);
+const std::string kPgDeleteSettingIfValue = Announced(kSqlDeleteSettingIfValue);
+const std::string kPgUpdateSettingIfValue = Announced(kSqlUpdateSettingIfValue);
 
 class PgStore final : public Store {
  public:
   Status Open(const PgOptions& options) {
     pool_ = std::make_unique<PgPool>(options.url, options.pool_size);
     QUELL_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
-    return MigratePg(*conn);
+    QUELL_RETURN_IF_ERROR(MigratePg(*conn));
+    jobs_announcer_ = std::make_unique<PgAnnouncer>(options.url, kPgJobsChannel);
+    return Status::Ok();
   }
 
   Result<std::unique_ptr<StoreTx>> Begin() override {
     std::unique_lock lock(write_mu_);
     QUELL_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     QUELL_RETURN_IF_ERROR(conn->Exec("BEGIN"));
-    return std::unique_ptr<StoreTx>(std::make_unique<PgTx>(std::move(conn), std::move(lock)));
+    return std::unique_ptr<StoreTx>(
+        std::make_unique<PgTx>(std::move(conn), std::move(lock), *jobs_announcer_));
   }
 
   Result<std::optional<Incident>> GetIncident(int64_t id) override {
@@ -411,12 +430,12 @@ class PgStore final : public Store {
   }
 
   Status PutSetting(const std::string& key, const std::string& value) override {
-    return Done(Query(kSqlPutSetting, PgParams().Bind(1, key).Bind(2, value)));
+    return Done(Query(kPgPutSetting.c_str(), PgParams().Bind(1, key).Bind(2, value)));
   }
 
   Result<bool> DeleteSetting(const std::string& key) override {
-    QUELL_ASSIGN_OR_RETURN(auto result, Query(kSqlDeleteSetting, PgParams().Bind(1, key)));
-    return result.changed() > 0;
+    QUELL_ASSIGN_OR_RETURN(auto result, Query(kPgDeleteSetting.c_str(), PgParams().Bind(1, key)));
+    return result.rows() > 0;
   }
 
   Result<bool> SwapSetting(const std::string& key, const std::optional<std::string>& expected,
@@ -432,17 +451,17 @@ class PgStore final : public Store {
     params.Bind(1, key);
     const char* sql = nullptr;
     if (!expected) {
-      sql = kSqlInsertSettingIfAbsent;
+      sql = kPgInsertSettingIfAbsent.c_str();
       params.Bind(2, *desired);
     } else if (!desired) {
-      sql = kSqlDeleteSettingIfValue;
+      sql = kPgDeleteSettingIfValue.c_str();
       params.Bind(2, *expected);
     } else {
-      sql = kSqlUpdateSettingIfValue;
+      sql = kPgUpdateSettingIfValue.c_str();
       params.Bind(2, *expected).Bind(3, *desired);
     }
     QUELL_ASSIGN_OR_RETURN(auto result, Query(sql, params));
-    return result.changed() > 0;
+    return result.rows() > 0;
   }
 
   Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
@@ -650,6 +669,7 @@ class PgStore final : public Store {
   }
 
   std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<PgAnnouncer> jobs_announcer_;  // NOTIFYs kPgJobsChannel after commits
   std::mutex write_mu_;  // one write transaction at a time in this process (store.h)
 };
 

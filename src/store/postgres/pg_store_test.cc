@@ -3,7 +3,8 @@
 // group key and one alert row per fingerprint and incident, rows read in one node's transaction
 // locked until it ends, LockKeys, the counters by minute summed over writers, and jobs claimed
 // once by several stores (nodes) at a time; the singleton lease moving to another holder; log
-// lines whose ids commit out of order read once each, none skipped.
+// lines whose ids commit out of order read once each, none skipped; what the change watch hears
+// (jobs due, settings changed) and the announcer's coalescing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,7 +21,8 @@
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_schema.h"
 #include "store/postgres/pg_store.h"
-#include "store/job_watch.h"
+#include "store/change_watch.h"
+#include "store/postgres/pg_announcer.h"
 #include "store/singleton_lease.h"
 #include "support/private_postgres.h"
 
@@ -435,67 +437,90 @@ TEST_F(PgStoreTest, SingletonLeaseKilledHolderConnectionLetsTheOtherTakeIt) {
   EXPECT_TRUE(b->Held());
 }
 
-// Counts the watch's wake-ups.
-struct Wakes {
+// What a change watch heard: job wake-ups, setting keys, (re)connections.
+struct Heard {
   std::mutex mu;
   std::condition_variable cv;
-  int count = 0;
-  void Add() {
-    {
-      std::lock_guard lock(mu);
-      ++count;
-    }
-    cv.notify_all();
+  int jobs = 0;
+  int connections = 0;
+  std::vector<std::string> keys;
+  ChangeHandlers Handlers() {
+    return {[this](const std::vector<std::pair<std::string, std::string>>& changes) {
+              std::lock_guard lock(mu);
+              for (const auto& [channel, payload] : changes) {
+                if (channel == kPgJobsChannel) ++jobs;
+                if (channel == kPgSettingsChannel) keys.push_back(payload);
+              }
+              cv.notify_all();
+            },
+            [this] {
+              std::lock_guard lock(mu);
+              ++connections;
+              cv.notify_all();
+            }};
   }
-  // Waits until more than `seen` wake-ups were counted.
-  bool After(int seen, std::chrono::milliseconds limit) {
+  // Waits until `done` holds (under the lock), at most `limit`.
+  template <typename Done>
+  bool Until(Done done, std::chrono::milliseconds limit) {
     std::unique_lock lock(mu);
-    return cv.wait_for(lock, limit, [&] { return count > seen; });
+    return cv.wait_for(lock, limit, [&] { return done(); });
   }
-  int Now() {
+  int Jobs() {
     std::lock_guard lock(mu);
-    return count;
+    return jobs;
   }
 };
 
-Status EnqueueOne(StoreTx& tx) {
+Status EnqueueOne(StoreTx& tx, TimeMs run_at = 1) {
   model::Job job;
   job.kind = "notify";
-  job.run_at = 1;
+  job.run_at = run_at;
   return tx.EnqueueJob(job);
 }
 
-// A job committed by any node wakes the watch at COMMIT (not before, not for a rollback), and a
-// watch whose connection is killed listens again by itself.
-TEST_F(PgStoreTest, JobWatchWakesAtCommitOfAJobOnAnyNode) {
+// A job due now committed by any node is announced after COMMIT (not before, not for a
+// rollback, not for a job due later), and a watch whose connection is killed listens again by
+// itself and says so.
+TEST_F(PgStoreTest, ChangeWatchHearsDueJobsOnceCommittedOnAnyNode) {
   auto a = Open(), b = Open();
   ASSERT_TRUE(a && b);
-  Wakes wakes;
-  auto watch = NewPgJobWatch(url_, [&] { wakes.Add(); });
-  ASSERT_TRUE(wakes.After(0, std::chrono::seconds(5))) << "no wake-up once listening";
-  int seen = wakes.Now();
+  Heard heard;
+  auto watch = NewPgChangeWatch(url_, {kPgJobsChannel, kPgSettingsChannel}, heard.Handlers());
+  ASSERT_TRUE(heard.Until([&] { return heard.connections == 1; }, std::chrono::seconds(5)))
+      << "not listening";
+  int seen = heard.Jobs();
   {
     auto tx = b->Begin();
     ASSERT_TRUE(tx);
     ASSERT_TRUE(EnqueueOne(**tx).ok());
     ASSERT_TRUE(EnqueueOne(**tx).ok());
-    EXPECT_FALSE(wakes.After(seen, std::chrono::milliseconds(300))) << "woken before COMMIT";
+    EXPECT_FALSE(heard.Until([&] { return heard.jobs > seen; }, std::chrono::milliseconds(300)))
+        << "woken before COMMIT";
     const auto committed = std::chrono::steady_clock::now();
     ASSERT_TRUE((*tx)->Commit().ok());
-    ASSERT_TRUE(wakes.After(seen, std::chrono::seconds(2)));
-    std::printf("job watch woken %lld us after COMMIT\n",
+    ASSERT_TRUE(heard.Until([&] { return heard.jobs > seen; }, std::chrono::seconds(2)));
+    std::printf("job announced to the watch %lld us after COMMIT\n",
                 static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(
                                            std::chrono::steady_clock::now() - committed)
                                            .count()));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  seen = wakes.Now();
+  seen = heard.Jobs();
   {
     auto tx = a->Begin();
     ASSERT_TRUE(tx);
     ASSERT_TRUE(EnqueueOne(**tx).ok());
   }  // rolled back
-  EXPECT_FALSE(wakes.After(seen, std::chrono::milliseconds(300))) << "woken by a rollback";
+  EXPECT_FALSE(heard.Until([&] { return heard.jobs > seen; }, std::chrono::milliseconds(300)))
+      << "woken by a rollback";
+  {
+    auto tx = a->Begin();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(EnqueueOne(**tx, SystemClock().Now() + kHourMs).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  EXPECT_FALSE(heard.Until([&] { return heard.jobs > seen; }, std::chrono::milliseconds(300)))
+      << "woken by a job due in an hour";
 
   auto admin = PgConn::Open(url_);
   ASSERT_TRUE(admin);
@@ -504,16 +529,69 @@ TEST_F(PgStoreTest, JobWatchWakesAtCommitOfAJobOnAnyNode) {
       "'LISTEN%' AND datname = current_database() AND pid <> pg_backend_pid()");
   ASSERT_TRUE(killed) << killed.error().ToString();
   ASSERT_EQ(killed->Int(0, 0), 1);
-  ASSERT_TRUE(wakes.After(seen, std::chrono::seconds(5))) << "not listening again";
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  seen = wakes.Now();
+  ASSERT_TRUE(heard.Until([&] { return heard.connections == 2; }, std::chrono::seconds(5)))
+      << "not listening again";
+  seen = heard.Jobs();
   {
     auto tx = a->Begin();
     ASSERT_TRUE(tx);
     ASSERT_TRUE(EnqueueOne(**tx).ok());
     ASSERT_TRUE((*tx)->Commit().ok());
   }
-  EXPECT_TRUE(wakes.After(seen, std::chrono::seconds(2)));
+  EXPECT_TRUE(heard.Until([&] { return heard.jobs > seen; }, std::chrono::seconds(2)));
+}
+
+// Every committed change of a setting, by any node, is heard with its key; a write that
+// changes nothing (a compare-and-set that lost) is not.
+TEST_F(PgStoreTest, ChangeWatchHearsEverySettingChangeWithItsKey) {
+  auto a = Open(), b = Open();
+  ASSERT_TRUE(a && b);
+  Heard heard;
+  auto watch = NewPgChangeWatch(url_, {kPgSettingsChannel}, heard.Handlers());
+  ASSERT_TRUE(heard.Until([&] { return heard.connections == 1; }, std::chrono::seconds(5)));
+  ASSERT_TRUE(a->PutSetting("topology", "{}").ok());
+  auto swapped = b->SwapSetting("claim/1", std::nullopt, "node-b");
+  ASSERT_TRUE(swapped && *swapped);
+  auto lost = a->SwapSetting("claim/1", std::nullopt, "node-a");  // taken: nothing changes
+  ASSERT_TRUE(lost && !*lost);
+  swapped = b->SwapSetting("claim/1", "node-b", "node-b2");
+  ASSERT_TRUE(swapped && *swapped);
+  auto deleted = b->DeleteSetting("silence/x");  // none: nothing changes
+  ASSERT_TRUE(deleted && !*deleted);
+  ASSERT_TRUE(a->PutSetting("silence/x", "{}").ok());
+  deleted = b->DeleteSetting("silence/x");
+  ASSERT_TRUE(deleted && *deleted);
+  swapped = a->SwapSetting("claim/1", "node-b2", std::nullopt);
+  ASSERT_TRUE(swapped && *swapped);
+  const std::vector<std::string> expected{"topology", "claim/1",   "claim/1",
+                                          "silence/x", "silence/x", "claim/1"};
+  ASSERT_TRUE(heard.Until([&] { return heard.keys.size() >= expected.size(); },
+                          std::chrono::seconds(2)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // nothing more comes
+  std::lock_guard lock(heard.mu);
+  EXPECT_EQ(heard.keys, expected);
+}
+
+// Rings that come while a NOTIFY is on its way are answered by one more, not one each; one
+// ring after a quiet moment is one NOTIFY.
+TEST_F(PgStoreTest, AnnouncerCoalescesRings) {
+  Heard heard;
+  auto watch = NewPgChangeWatch(url_, {kPgJobsChannel}, heard.Handlers());
+  ASSERT_TRUE(heard.Until([&] { return heard.connections == 1; }, std::chrono::seconds(5)));
+  PgAnnouncer announcer(url_, kPgJobsChannel);
+  constexpr int kRings = 2000;
+  for (int i = 0; i < kRings; ++i) announcer.Ring();
+  ASSERT_TRUE(heard.Until([&] { return heard.jobs >= 1; }, std::chrono::seconds(2)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const uint64_t burst = announcer.sent();
+  std::printf("%d rings in a burst: %llu NOTIFY\n", kRings, static_cast<unsigned long long>(burst));
+  EXPECT_GE(burst, 1u);
+  EXPECT_LT(burst, 50u);
+  EXPECT_EQ(heard.Jobs(), static_cast<int>(burst));
+  announcer.Ring();
+  ASSERT_TRUE(heard.Until([&] { return heard.jobs > static_cast<int>(burst); },
+                          std::chrono::seconds(2)));
+  EXPECT_EQ(announcer.sent(), burst + 1);
 }
 
 }  // namespace
