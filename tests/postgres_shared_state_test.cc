@@ -29,7 +29,11 @@ class PostgresSharedState : public ::testing::Test {
     ASSERT_TRUE(a_.Start({"--db", *database, "--set", "analysis.delay=1h"})) << a_.log();
     token_ = a_.admin_token();
     ASSERT_FALSE(token_.empty()) << a_.log();
-    ASSERT_TRUE(b_.Start({"--db", *database, "--set", "analysis.delay=1h"})) << b_.log();
+    // B runs no jobs: what it learns, it learns from A's announcements (the silences job,
+    // which re-reads them, runs on A).
+    ASSERT_TRUE(b_.Start({"--db", *database, "--set", "analysis.delay=1h", "--set",
+                          "store.job_workers=0"}))
+        << b_.log();
   }
 
   json::value GetJson(const ServerProcess& node, const std::string& path) {
