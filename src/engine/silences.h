@@ -1,8 +1,9 @@
 // Silences: the silences of every node, kept in the Store as settings ("silence/<id>", the
 // JSON of model/silence_json.h) so every backend holds them without a schema change, and a copy
 // of the ones not yet expired in memory for matching alerts. Create and Expire update the copy
-// in place; the silences other nodes write are read when it is older than `refresh_ms`
-// (RefreshIfStale; callers outside a transaction call it). Creating or expiring one enqueues the
+// in place; the silences other nodes write are read again when a node announces one (on
+// PostgreSQL, app/change_watch.h calls Refresh) and, as a fallback, when the copy is older than
+// `refresh_ms` (RefreshIfStale; callers outside a transaction call it). Creating or expiring one enqueues the
 // "silences" job (Engine::SweepSilences), which brings every open incident up to date. Thread-safe.
 #pragma once
 
