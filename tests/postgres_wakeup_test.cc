@@ -1,5 +1,6 @@
 // A job committed on one node is run by another, idle node as soon as it is committed: the
-// enqueueing transaction NOTIFYs and the idle node's job runner LISTENs (store/job_watch.h).
+// enqueueing node NOTIFYs after its COMMIT and the idle node's job runner LISTENs
+// (store/change_watch.h).
 // Node A runs no jobs (store.job_workers=0) and takes the alerts; node B runs the notify jobs
 // they queue, which POST to a webhook here. The test prints the pickup latency (A's 202 to the
 // webhook's arrival; the poll alone would take up to 250 ms) and asserts that B ran every job.

@@ -38,13 +38,13 @@ class PgChangeWatch final : public ChangeWatch {
           Sleep(kReconnectMs);
           continue;
         }
-        handlers_.on_connected();  // changes may have come while nobody listened
+        if (handlers_.on_connected) handlers_.on_connected();  // changes may have come meanwhile
       }
       auto arrived = conn->AwaitNotifications(kWaitMs);
       if (!arrived) {
         spdlog::warn("change watch: {}; listening again", arrived.error().message());
         conn.reset();
-      } else if (!arrived->empty()) {
+      } else if (!arrived->empty() && handlers_.on_changes) {
         changes.clear();
         for (auto& n : *arrived) changes.emplace_back(std::move(n.channel), std::move(n.payload));
         handlers_.on_changes(changes);
