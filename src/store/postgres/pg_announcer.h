@@ -4,7 +4,8 @@
 // held until its commit is done, so every enqueueing commit of every node waited for the one
 // before it (single-alert ingest on two nodes was measured 20-25% slower with it). Instead the
 // commit rings this announcer, whose thread sends the NOTIFY on a connection of its own
-// (synchronous_commit off: a lost notification costs a poll interval, nothing else): the
+// (synchronous_commit off: nothing it commits needs to outlive a crash, so it does not wait for
+// a WAL flush; a notification lost anyhow costs the listeners a poll interval): the
 // writers never wait for the lock, and rings that come while a NOTIFY is on its way are
 // answered by the next one. Listeners learn of the commit one round trip later. Thread-safe.
 #pragma once
