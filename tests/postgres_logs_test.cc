@@ -121,12 +121,12 @@ TEST_F(PostgresLogs, EveryNodeMinesTheLinesPostedToAnyNode) {
         << which << ": " << analysis;
     EXPECT_NE(templates["user <*> logged in from <*>"].find("(x500)"), std::string::npos)
         << which << ": " << analysis;
-    bool trace = false;
+    bool saw_trace = false;
     for (const auto& e : analysis.at("evidence").as_array())
-      trace |= e.at("kind") == "stack_trace" &&
+      saw_trace |= e.at("kind") == "stack_trace" &&
                std::string(e.at("detail").as_string()).find("IllegalStateException") !=
                    std::string::npos;
-    EXPECT_TRUE(trace) << which << " sees the error lines b received: " << analysis;
+    EXPECT_TRUE(saw_trace) << which << " sees the error lines b received: " << analysis;
   }
 
   // b saves its state when stopped; a goes on alone; b starts from the state furthest on and
