@@ -25,6 +25,7 @@
 #include "store/postgres/pg_announcer.h"
 #include "store/singleton_lease.h"
 #include "support/private_postgres.h"
+#include "support/settled_logs.h"
 
 namespace quell::store {
 namespace {
@@ -286,14 +287,14 @@ TEST_F(PgStoreTest, ALogLineCommittedAfterAHigherIdIsStillReadOnce) {
   EXPECT_EQ(*store->CountLogsAfter({}, "api", 0, 10), 2) << "committed, not read yet";
 
   ASSERT_TRUE((*slow)->Exec("COMMIT").ok());
-  page = store->ReadLogsAfter({}, 100);
+  page = testing::ReadLogsSettled(*store, {}, 100);
   ASSERT_TRUE(page);
   ASSERT_EQ(page->entries.size(), 3u);
   EXPECT_EQ(page->entries[0].message, "slow") << "its transaction began first";
   EXPECT_EQ(page->entries[1].id, fast[0].id);
   EXPECT_EQ(page->entries[2].id, fast[1].id);
   EXPECT_FALSE(page->held_back);
-  auto rest = store->ReadLogsAfter(page->next, 100);
+  auto rest = testing::ReadLogsSettled(*store, page->next, 100);
   ASSERT_TRUE(rest);
   EXPECT_TRUE(rest->entries.empty()) << "nothing read twice";
   EXPECT_FALSE(rest->held_back);
@@ -306,7 +307,7 @@ TEST_F(PgStoreTest, ALogLineCommittedAfterAHigherIdIsStillReadOnce) {
   ASSERT_TRUE(store->AppendLogs(after).ok());
   EXPECT_TRUE(store->ReadLogsAfter(page->next, 100)->entries.empty());
   ASSERT_TRUE((*slow)->Exec("ROLLBACK").ok());
-  rest = store->ReadLogsAfter(page->next, 100);
+  rest = testing::ReadLogsSettled(*store, page->next, 100);
   ASSERT_TRUE(rest);
   ASSERT_EQ(rest->entries.size(), 1u);
   EXPECT_EQ(rest->entries[0].id, after[0].id);
