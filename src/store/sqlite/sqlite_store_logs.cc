@@ -66,10 +66,7 @@ Result<int64_t> SqliteStore::CountLogsAfter(const LogCursor& after, const std::s
                                                  "service = ?1 AND ts BETWEEN ?2 AND ?3 AND "
                                                  "id > ?4"));
   s->Bind(1, service).Bind(2, since).Bind(3, until).Bind(4, after.id);
-  QUELL_ASSIGN_OR_RETURN(auto counts, CollectRows(*s, [](const SqliteStatement& row) {
-                           return row.Int(0);
-                         }));
-  return counts.empty() ? 0 : counts.front();
+  return QueryCount(*s);
 }
 
 }  // namespace quell::store
