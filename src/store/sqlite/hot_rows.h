@@ -59,13 +59,14 @@ struct HotRows {
   void KeepIncident(const model::Incident& incident) {
     incidents.Keep(incident.id, incident).analysis_json.clear();
   }
+  static bool Keepable(const model::Alert& alert) {
+    return alert.data.raw_json.size() + alert.data.message.size() <= kMaxKeptAlertBytes;
+  }
   // Keeps `alert` as its fingerprint's newest row, or forgets the fingerprint's kept row when
-  // `alert` is too large to keep.
-  void KeepAlert(model::Alert alert) {
-    if (alert.data.raw_json.size() + alert.data.message.size() > kMaxKeptAlertBytes)
-      return latest_alert.Erase(alert.data.fingerprint);
-    std::string fingerprint = alert.data.fingerprint;
-    latest_alert.Keep(fingerprint, std::move(alert));
+  // `alert` is too large to keep (then it is not copied at all).
+  void KeepAlert(const model::Alert& alert) {
+    if (!Keepable(alert)) return latest_alert.Erase(alert.data.fingerprint);
+    latest_alert.Keep(alert.data.fingerprint, alert);
   }
 };
 

@@ -100,9 +100,15 @@ Status SqliteTx::UpdateAlert(const Alert& alert) {
     // (kUpdateAlert), so they stay as stored.
     Alert* kept = hot->latest_alert.Find(alert.data.fingerprint);
     if (kept && kept->id == alert.id) {
-      Alert row = alert;
-      row.incident_id = kept->incident_id;
-      hot->KeepAlert(std::move(row));
+      if (!HotRows::Keepable(alert)) {
+        hot->latest_alert.Erase(alert.data.fingerprint);
+      } else {
+        // Assigned in place: the kept row's buffers take the new values (every repeat of an
+        // alert comes here, and a fresh copy would allocate each of its strings again).
+        const int64_t incident_id = kept->incident_id;
+        *kept = alert;
+        kept->incident_id = incident_id;
+      }
     }
   }
   return Status::Ok();
