@@ -138,7 +138,9 @@ TEST_F(LogMiningStoreTest, ASnapshotRoundTripsAndABrokenOneIsAnError) {
   EXPECT_EQ(back->saved_at, kT);
   EXPECT_EQ(back->services, s.services);
   for (const char* broken : {"", "[]", "{\"version\":1}", "{\"version\":2,\"cursor\":[1,2]}",
-                             "{\"version\":1,\"cursor\":[1],\"saved_at\":0,\"services\":{}}"}) {
+                             "{\"version\":1,\"cursor\":[1],\"saved_at\":0,\"services\":{}}",
+                             "{\"version\":1,\"cursor\":[-1,2],\"saved_at\":0,\"services\":{}}",
+                             "{\"version\":1,\"cursor\":[1,-2],\"saved_at\":0,\"services\":{}}"}) {
     auto decoded = DecodeMinerSnapshot(broken);
     ASSERT_FALSE(decoded) << broken;
     EXPECT_EQ(decoded.error().code(), StatusCode::kInvalidArgument) << broken;

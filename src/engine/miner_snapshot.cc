@@ -34,6 +34,10 @@ Result<MinerSnapshot> DecodeMinerSnapshot(std::string_view text) {
     MinerSnapshot out;
     const json::array& cursor = root.at("cursor").as_array();
     out.cursor = {json::value_to<int64_t>(cursor.at(0)), json::value_to<int64_t>(cursor.at(1))};
+    // Cursors are never negative (ids and xid8s count up from 1); a unit with one is broken, not
+    // a place to read on from.
+    if (out.cursor.tx < 0 || out.cursor.id < 0)
+      return Error(InvalidArgument("malformed log miner snapshot: negative cursor"));
     out.saved_at = json::value_to<TimeMs>(root.at("saved_at"));
     for (const auto& [service, state] : root.at("services").as_object())
       out.services.emplace(std::string(service), std::string(state.as_string()));
