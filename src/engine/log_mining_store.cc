@@ -115,7 +115,10 @@ Status LogMining::LoadSnapshot() {
   const TimeMs now = clock_.Now();
   for (const auto& [key, saved_at] : others) {
     if (now - saved_at <= kStaleSnapshotMs) continue;
-    if (auto deleted = store_.DeleteSetting(key); !deleted) return deleted.error();
+    // Housekeeping: a failure leaves the unit for the next start, it does not stop this one.
+    if (auto deleted = store_.DeleteSetting(key); !deleted)
+      spdlog::warn("removing the stale log miner unit {} failed: {}", key,
+                   deleted.error().ToString());
   }
   std::lock_guard lock(miners_mu_);
   if (best) {
