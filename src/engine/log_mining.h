@@ -101,7 +101,8 @@ class LogMining {
 
   // Stores the entries in one transaction (their ids are set), then queues them for mining as
   // far as the queue has room; the rest are counted as not mined. Never waits for the miner.
-  // Store mode: stores them and wakes the worker. Prunes by retention every so often.
+  // Store mode: stores them and wakes the worker. Prunes by retention every so often
+  // (a failed prune is logged: the lines are stored, so Ingest still succeeds).
   Status Ingest(std::vector<model::LogEntry> entries);
 
   // Waits until every queued line is mined (store mode: every line the store lets this node
