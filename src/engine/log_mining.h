@@ -160,6 +160,8 @@ class LogMining {
   // Store mode: CatchUp before a reader answers (a failure is logged; the reader answers from
   // what is mined).
   void CatchUpForReader();
+  // Store mode: logs a failed CatchUp (worker or reader), at most once a minute.
+  void WarnCatchUpFailed(const Status& error);
   // Restores one service's miner from its saved state, unless it is unusable; miners_mu_ held.
   void RestoreMiner(const std::string& service, std::string_view state);
   Status LoadSnapshot();  // store mode: LoadState

@@ -34,6 +34,7 @@ void LogMining::RunFromStore() {
     lock.unlock();
     // Lines held back by a transaction in flight come with a later poll: no waiting here.
     auto caught_up = CatchUp(kWorkerBudgetMs, /*wait_held_back=*/false);
+    if (!caught_up) WarnCatchUpFailed(caught_up.error());
     SaveNowAndThen();
     lock.lock();
     if (caught_up && !*caught_up) continue;  // more to read
@@ -82,12 +83,14 @@ Result<bool> LogMining::CatchUp(TimeMs budget_ms, bool wait_held_back) {
 void LogMining::CatchUpForReader() {
   if (!options_.from_store) return;
   auto caught_up = CatchUp(options_.catch_up_ms, /*wait_held_back=*/true);
-  if (caught_up) return;
+  if (!caught_up) WarnCatchUpFailed(caught_up.error());
+}
+
+void LogMining::WarnCatchUpFailed(const Status& error) {
   std::lock_guard tail(tail_mu_);
   if (const TimeMs now = clock_.Now(); now - last_catch_up_warning_ >= kMinuteMs) {
     last_catch_up_warning_ = now;
-    spdlog::warn("reading the stored log lines to mine failed: {}",
-                 caught_up.error().ToString());
+    spdlog::warn("reading the stored log lines to mine failed: {}", error.ToString());
   }
 }
 
