@@ -10,9 +10,10 @@
 namespace quell::app {
 namespace {
 
-// Logged, not returned: the node goes on with what it has until the next change or reconnection.
-void Warn(const char* what, const Status& status) {
+// Logged; false makes the watch read everything again a second later (store::ChangeHandlers).
+bool Warn(const char* what, const Status& status) {
   if (!status.ok()) spdlog::warn("{} not reloaded: {}", what, status.ToString());
+  return status.ok();
 }
 
 }  // namespace
@@ -22,9 +23,9 @@ std::unique_ptr<store::ChangeWatch> WatchChanges(const std::string& url, engine:
                                                  const model::Topology& configured_topology,
                                                  jobs::JobRunner* jobs) {
   auto reload_topology = [&engine, &store, &configured_topology] {
-    Warn("topology", http::ReloadTopology(engine, store, configured_topology));
+    return Warn("topology", http::ReloadTopology(engine, store, configured_topology));
   };
-  auto reload_silences = [&engine] { Warn("silences", engine.silences().Refresh()); };
+  auto reload_silences = [&engine] { return Warn("silences", engine.silences().Refresh()); };
   std::vector<std::string> channels{store::kPgSettingsChannel};
   if (jobs) channels.push_back(store::kPgJobsChannel);
   store::ChangeHandlers handlers;
@@ -37,14 +38,16 @@ std::unique_ptr<store::ChangeWatch> WatchChanges(const std::string& url, engine:
       if (key.rfind(engine::kSilenceSettingPrefix, 0) == 0) silences = true;
     }
     // The settings first: the workers woken here then see them.
-    if (topology) reload_topology();
-    if (silences) reload_silences();
+    bool read = !topology || reload_topology();
+    read = (!silences || reload_silences()) && read;
     if (job) jobs->Wake();
+    return read;
   };
   handlers.on_connected = [=] {
-    reload_topology();
-    reload_silences();
+    bool read = reload_topology();
+    read = reload_silences() && read;
     if (jobs) jobs->Wake();
+    return read;
   };
   return store::NewPgChangeWatch(url, std::move(channels), std::move(handlers));
 }

@@ -26,11 +26,14 @@ class ChangeWatch {
   virtual ~ChangeWatch() = default;  // stops watching (joins its thread)
 };
 
+// Each returns false when the node could not read again what it keeps (the database answered
+// with an error): the watch then listens again after a second and calls `on_connected`, as after
+// a lost connection, so a failed read is retried rather than kept until the next change.
 struct ChangeHandlers {
   // The notifications that arrived together, in commit order (channel, payload).
-  std::function<void(const std::vector<std::pair<std::string, std::string>>&)> on_changes;
+  std::function<bool(const std::vector<std::pair<std::string, std::string>>&)> on_changes;
   // After each (re)connection: what was sent meanwhile is lost.
-  std::function<void()> on_connected;
+  std::function<bool()> on_connected;
 };
 
 // LISTENs on `channels` of PostgreSQL `url` on a thread of its own, calling the handlers from

@@ -34,11 +34,12 @@ class PgChangeWatch final : public ChangeWatch {
     while (!stopping_) {
       if (!conn) {
         conn = Listen();
+        // Changes may have come meanwhile; a failed read is retried as after a lost connection.
+        if (conn && handlers_.on_connected && !handlers_.on_connected()) conn.reset();
         if (!conn) {
           Sleep(kReconnectMs);
           continue;
         }
-        if (handlers_.on_connected) handlers_.on_connected();  // changes may have come meanwhile
       }
       auto arrived = conn->AwaitNotifications(kWaitMs);
       if (!arrived) {
@@ -47,7 +48,10 @@ class PgChangeWatch final : public ChangeWatch {
       } else if (!arrived->empty() && handlers_.on_changes) {
         changes.clear();
         for (auto& n : *arrived) changes.emplace_back(std::move(n.channel), std::move(n.payload));
-        handlers_.on_changes(changes);
+        if (!handlers_.on_changes(changes)) {
+          conn.reset();
+          Sleep(kReconnectMs);
+        }
       }
     }
   }

@@ -445,6 +445,8 @@ struct Heard {
   int jobs = 0;
   int connections = 0;
   std::vector<std::string> keys;
+  int fail_connections = 0;   // the first ones say the node could not read what it keeps
+  bool fail_changes = false;  // every on_changes says so
   ChangeHandlers Handlers() {
     return {[this](const std::vector<std::pair<std::string, std::string>>& changes) {
               std::lock_guard lock(mu);
@@ -453,11 +455,13 @@ struct Heard {
                 if (channel == kPgSettingsChannel) keys.push_back(payload);
               }
               cv.notify_all();
+              return !fail_changes;
             },
             [this] {
               std::lock_guard lock(mu);
               ++connections;
               cv.notify_all();
+              return connections > fail_connections;
             }};
   }
   // Waits until `done` holds (under the lock), at most `limit`.
@@ -571,6 +575,34 @@ TEST_F(PgStoreTest, ChangeWatchHearsEverySettingChangeWithItsKey) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // nothing more comes
   std::lock_guard lock(heard.mu);
   EXPECT_EQ(heard.keys, expected);
+}
+
+// A node that could not read again what it keeps (on connecting or on a change) is called again
+// by itself, as after a lost connection, instead of keeping stale state until the next change.
+TEST_F(PgStoreTest, ChangeWatchRetriesAFailedRead) {
+  auto a = Open();
+  ASSERT_TRUE(a);
+  Heard heard;
+  heard.fail_connections = 1;
+  auto watch = NewPgChangeWatch(url_, {kPgSettingsChannel}, heard.Handlers());
+  ASSERT_TRUE(heard.Until([&] { return heard.connections == 2; }, std::chrono::seconds(5)))
+      << "a failed read on connecting was not retried";
+  {
+    std::lock_guard lock(heard.mu);
+    heard.fail_changes = true;
+  }
+  ASSERT_TRUE(a->PutSetting("topology", "{}").ok());
+  ASSERT_TRUE(heard.Until([&] { return heard.connections == 3; }, std::chrono::seconds(5)))
+      << "a failed read on a change was not retried";
+  {
+    std::lock_guard lock(heard.mu);
+    heard.fail_changes = false;
+  }
+  ASSERT_TRUE(a->PutSetting("topology", "{\"services\":{}}").ok());
+  ASSERT_TRUE(heard.Until([&] { return heard.keys.size() == 2; }, std::chrono::seconds(2)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // and no more reconnections
+  std::lock_guard lock(heard.mu);
+  EXPECT_EQ(heard.connections, 3);
 }
 
 // Rings that come while a NOTIFY is on its way are answered by one more, not one each; one
