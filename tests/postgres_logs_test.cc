@@ -82,6 +82,17 @@ class PostgresLogs : public ::testing::Test {
     }
   }
 
+  // The evidence of `node`'s analysis of incident `id` (serialized, in order).
+  std::vector<std::string> Evidence(const ServerProcess& node, int64_t id) {
+    auto answer = node.Post("/api/v1/incidents/" + std::to_string(id) + "/analyze", "", token_);
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    std::vector<std::string> out;
+    if (answer.status != 200) return out;
+    const json::value analysis = json::parse(answer.body);
+    for (const auto& e : analysis.at("evidence").as_array()) out.push_back(json::serialize(e));
+    return out;
+  }
+
   std::string url_;
   std::string token_;
   ServerProcess a_;
@@ -142,6 +153,43 @@ TEST_F(PostgresLogs, EveryNodeMinesTheLinesPostedToAnyNode) {
   PostLines(6, 1500, {&b_});
   ASSERT_TRUE(a_.Start(Args())) << a_.log();
   ExpectAllMinedOnBoth(900, 1, "after a was killed and started again");
+}
+
+// A restarted node loads the unit furthest on: with its cursor come the miners, the level of each
+// template and the newest error lines, so its analysis of an incident is the one a node that
+// never stopped makes (error templates counted as errors, the stack trace in the error lines).
+TEST_F(PostgresLogs, ARestartedNodeAnalysesAsANodeThatNeverStopped) {
+  PostLines(10, 0, {&a_, &b_});  // 500 lines: 250 errors
+  auto alert = json::parse(
+      a_.Post("/api/v1/alerts", R"({"service":"shop","error":"HTTP 500 on /pay"})", token_).body);
+  const int64_t id = alert.at("incident_id").as_int64();
+  // Error lines after the incident's first symptom: a stack trace (one entry).
+  auto trace = a_.Post("/api/v1/logs", R"x({"service":"shop","lines":[
+      "ERROR Request failed",
+      "java.lang.IllegalStateException: pool exhausted",
+      "\tat com.acme.Pool.get(Pool.java:42)"]})x", token_);
+  ASSERT_EQ(trace.status, 202) << trace.body;
+  ExpectAllMinedOnBoth(250, 1, "before any restart");
+  const auto expected = Evidence(a_, id);
+  auto has = [&expected](const std::string& text) {
+    for (const auto& e : expected)
+      if (e.find(text) != std::string::npos) return true;
+    return false;
+  };
+  ASSERT_TRUE(has(R"("kind":"stack_trace")")) << "the error lines are evidence";
+  ASSERT_TRUE(has("error template")) << "the levels are evidence";
+  ASSERT_EQ(Evidence(b_, id), expected) << "two nodes that never stopped agree";
+
+  // b stopped (it saves its unit) and started: it reads nothing again, all comes from its unit.
+  EXPECT_EQ(b_.Stop(), 0) << b_.log();
+  ASSERT_TRUE(b_.Start(Args())) << b_.log();
+  EXPECT_EQ(Evidence(b_, id), expected) << "b, stopped and started";
+
+  // a killed: it starts from the unit furthest on (b's).
+  a_.Kill();
+  ASSERT_TRUE(a_.Start(Args())) << a_.log();
+  EXPECT_EQ(Evidence(a_, id), expected) << "a, killed and started";
+  ExpectAllMinedOnBoth(250, 1, "after the restarts");
 }
 
 }  // namespace

@@ -15,10 +15,11 @@
 //   whichever node stored it, its own lines too) and mines it, so every node's miner sees all
 //   the lines. Readers first catch up (at most `catch_up_ms`, waiting for lines held back behind
 //   a transaction still running), so a line stored on any node before the request is in the
-//   answer. The cursor and the miners are saved together as one
-//   unit per node (MinerSnapshot, setting "logminer-node:<node id>"); a node starting loads the
-//   saved unit furthest on, whichever node saved it, and reads on from its cursor: nothing lost
-//   or counted twice across restarts. Lines are never dropped, a node behind reads on; "not
+//   answer. The cursor, the miners, the level per template and the newest error lines are saved
+//   together as one unit per node (MinerSnapshot, setting "logminer-node:<node id>"); a node
+//   starting loads the saved unit furthest on, whichever node saved it, and reads on from its
+//   cursor: nothing lost or counted twice across restarts, and its analyses are those of a node
+//   that never stopped. Lines are never dropped, a node behind reads on; "not
 //   mined" is what is stored after the cursor (CountLogsAfter).
 // Stored rows carry template_id 0; ClassifyStored() fills it in when listed. Template ids are
 // each node's own (every node numbers the templates it learns).

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -24,6 +25,19 @@ constexpr TimeMs kWorkerBudgetMs = 1000;
 // Units saved longer ago than this by other nodes are left over from nodes gone (a live node
 // saves every 5 minutes while it mines); removed at start.
 constexpr TimeMs kStaleSnapshotMs = kHourMs;
+// A unit keeps a service's newest error lines up to this many bytes of messages (all
+// error_lines_per_service of them unless lines are long: a line may be 1 MiB).
+constexpr size_t kSavedErrorLineBytes = 256 * 1024;
+
+// The newest of `lines` (oldest first) whose messages fit in kSavedErrorLineBytes, oldest first.
+std::vector<analysis::LogLineEvidence> NewestWithinBudget(
+    const std::vector<analysis::LogLineEvidence>& lines) {
+  size_t bytes = 0;
+  auto first = lines.end();
+  while (first != lines.begin() && bytes + std::prev(first)->message.size() <= kSavedErrorLineBytes)
+    bytes += (--first)->message.size();
+  return {first, lines.end()};
+}
 
 }  // namespace
 
@@ -123,23 +137,46 @@ Status LogMining::LoadSnapshot() {
       spdlog::warn("removing the stale log miner unit {} failed: {}", key,
                    deleted.error().ToString());
   }
-  std::lock_guard lock(miners_mu_);
-  if (best) {
-    for (const auto& [service, state] : best->services) RestoreMiner(service, state);
-    cursor_ = best->cursor;
-    spdlog::info("log mining reads on from the state {} saved ({} services)", best_key,
-                 best->services.size());
+  {
+    std::lock_guard lock(miners_mu_);
+    if (best) {
+      for (const auto& [service, state] : best->services) RestoreMiner(service, state);
+      // Levels of services whose miner was not restored (unusable state) would name templates
+      // the new miner numbers anew.
+      for (auto& [service, by_template] : best->levels)
+        if (miners_.contains(service))
+          for (auto& [id, level] : by_template) levels_[{service, id}] = std::move(level);
+      cursor_ = best->cursor;
+      spdlog::info("log mining reads on from the state {} saved ({} services)", best_key,
+                   best->services.size());
+    }
+    CountTemplates();
   }
-  CountTemplates();
+  if (best) {
+    std::lock_guard lock(intake_mu_);
+    error_lines_ = std::move(best->error_lines);
+  }
   return Status::Ok();
 }
 
 Status LogMining::SaveSnapshot() {
   MinerSnapshot snapshot;
   {
-    std::lock_guard lock(miners_mu_);
-    snapshot.cursor = cursor_;
-    for (const auto& [service, miner] : miners_) snapshot.services[service] = miner.SaveState();
+    // No CatchUp in between: the error lines are those of the lines before the cursor.
+    std::lock_guard tail(tail_mu_);
+    {
+      std::lock_guard lock(miners_mu_);
+      snapshot.cursor = cursor_;
+      for (const auto& [service, miner] : miners_) {
+        snapshot.services[service] = miner.SaveState();
+        for (const auto* cluster : miner.miner().Clusters())
+          if (auto level = levels_.find({service, cluster->id}); level != levels_.end())
+            snapshot.levels[service][cluster->id] = level->second;
+      }
+    }
+    std::lock_guard lock(intake_mu_);
+    for (const auto& [service, lines] : error_lines_)
+      snapshot.error_lines[service] = NewestWithinBudget(lines);
   }
   snapshot.saved_at = clock_.Now();
   return store_.PutSetting(kSnapshotPrefix + node_id_, EncodeMinerSnapshot(snapshot));

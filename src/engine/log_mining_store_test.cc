@@ -126,6 +126,57 @@ TEST_F(LogMiningStoreTest, RestartsNeitherLoseNorDoubleCountLines) {
   EXPECT_EQ(Total(ApiCounts(later)), 1500u);
 }
 
+// What the analyst gets besides the templates' counts, the levels of the templates and the error
+// lines, are in the unit too: a node restarted from it answers as the node that saved it.
+TEST_F(LogMiningStoreTest, ARestartedNodeHasTheLevelsAndErrorLinesOfTheLinesBeforeItsCursor) {
+  LogMining a(*store_, clock_, StoreMode());
+  ASSERT_TRUE(a.Ingest(Lines("api", 600)).ok());
+  ASSERT_TRUE(a.Ingest(Lines("web", 10)).ok());
+  ASSERT_TRUE(a.WaitMined(30'000));
+  ASSERT_TRUE(a.SaveState().ok());
+
+  LogMining again(*store_, clock_, StoreMode());
+  ASSERT_TRUE(again.LoadState().ok());
+  EXPECT_EQ(again.Stats().mined_lines, 0u) << "everything came from the unit";
+  for (const std::string service : {"api", "web"}) {
+    auto before = a.ErrorLines({service}, kT, kT + 2 * kHourMs);
+    auto after = again.ErrorLines({service}, kT, kT + 2 * kHourMs);
+    ASSERT_EQ(after.size(), before.size()) << service;
+    ASSERT_FALSE(after.empty()) << service;
+    for (size_t i = 0; i < after.size(); ++i) {
+      EXPECT_EQ(after[i].service, before[i].service);
+      EXPECT_EQ(after[i].ts, before[i].ts);
+      EXPECT_EQ(after[i].level, before[i].level);
+      EXPECT_EQ(after[i].message, before[i].message);
+    }
+    auto templates = again.Templates({service}, kT, kT, kT + 2 * kHourMs);
+    auto expected = a.Templates({service}, kT, kT, kT + 2 * kHourMs);
+    ASSERT_EQ(templates.size(), expected.size()) << service;
+    for (size_t i = 0; i < templates.size(); ++i) {
+      EXPECT_EQ(templates[i].text, expected[i].text);
+      EXPECT_EQ(templates[i].level, expected[i].level) << templates[i].text;
+      EXPECT_FALSE(templates[i].level.empty()) << templates[i].text;
+    }
+  }
+
+  // Long error lines: the unit keeps the newest that fit in 256 KiB per service.
+  std::vector<model::LogEntry> long_lines = Lines("api", 3, 600);
+  for (auto& e : long_lines) {
+    e.level = "error";
+    e.message = std::string(100 * 1024, 'x') + " " + std::to_string(e.ts);
+  }
+  ASSERT_TRUE(a.Ingest(long_lines).ok());
+  ASSERT_TRUE(a.WaitMined(30'000));
+  ASSERT_TRUE(a.SaveState().ok());
+  LogMining third(*store_, clock_, StoreMode());
+  ASSERT_TRUE(third.LoadState().ok());
+  auto kept = third.ErrorLines({"api"}, kT, kT + 2 * kHourMs);
+  ASSERT_EQ(kept.size(), 2u) << "the last two of the three long lines, nothing older";
+  EXPECT_EQ(kept[0].ts, long_lines[1].ts);
+  EXPECT_EQ(kept[1].ts, long_lines[2].ts);
+  EXPECT_EQ(a.ErrorLines({"api"}, kT, kT + 2 * kHourMs).size(), 200u) << "in memory: all";
+}
+
 TEST_F(LogMiningStoreTest, ASnapshotRoundTripsAndABrokenOneIsAnError) {
   MinerSnapshot s;
   s.cursor = {7, 42};
@@ -137,10 +188,33 @@ TEST_F(LogMiningStoreTest, ASnapshotRoundTripsAndABrokenOneIsAnError) {
   EXPECT_EQ(back->cursor, s.cursor);
   EXPECT_EQ(back->saved_at, kT);
   EXPECT_EQ(back->services, s.services);
+  EXPECT_TRUE(back->levels.empty());
+  EXPECT_TRUE(back->error_lines.empty());
+  s.levels["api"][3] = "error";
+  s.levels["api"][12] = "warn";
+  s.error_lines["api"] = {{"api", kT, "error", std::string("boom \xfe", 6), ""},
+                          {"api", kT + 1, "fatal", "down", ""}};
+  back = DecodeMinerSnapshot(EncodeMinerSnapshot(s));
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(back->levels, s.levels);
+  ASSERT_EQ(back->error_lines["api"].size(), 2u);
+  EXPECT_EQ(back->error_lines["api"][0].message, s.error_lines["api"][0].message);
+  EXPECT_EQ(back->error_lines["api"][1].ts, kT + 1);
+  EXPECT_EQ(back->error_lines["api"][1].level, "fatal");
+  EXPECT_EQ(back->error_lines["api"][1].service, "api");
+  // A unit saved before levels and error lines were kept still loads.
+  auto old_unit = DecodeMinerSnapshot(
+      "{\"version\":1,\"cursor\":[1,2],\"saved_at\":0,\"services\":{\"api\":\"x\"}}");
+  ASSERT_TRUE(old_unit) << old_unit.error().ToString();
+  EXPECT_TRUE(old_unit->levels.empty());
   for (const char* broken : {"", "[]", "{\"version\":1}", "{\"version\":2,\"cursor\":[1,2]}",
                              "{\"version\":1,\"cursor\":[1],\"saved_at\":0,\"services\":{}}",
                              "{\"version\":1,\"cursor\":[-1,2],\"saved_at\":0,\"services\":{}}",
-                             "{\"version\":1,\"cursor\":[1,-2],\"saved_at\":0,\"services\":{}}"}) {
+                             "{\"version\":1,\"cursor\":[1,-2],\"saved_at\":0,\"services\":{}}",
+                             "{\"version\":1,\"cursor\":[1,2],\"saved_at\":0,\"services\":{},"
+                             "\"levels\":{\"api\":{\"x\":\"error\"}}}",
+                             "{\"version\":1,\"cursor\":[1,2],\"saved_at\":0,\"services\":{},"
+                             "\"error_lines\":{\"api\":[[1,\"error\"]]}}"}) {
     auto decoded = DecodeMinerSnapshot(broken);
     ASSERT_FALSE(decoded) << broken;
     EXPECT_EQ(decoded.error().code(), StatusCode::kInvalidArgument) << broken;

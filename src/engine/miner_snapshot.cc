@@ -1,7 +1,11 @@
-// {"version":1,"cursor":[tx,id],"saved_at":T,"services":{"api":"<ServiceLogMiner state>",...}}
+// {"version":1,"cursor":[tx,id],"saved_at":T,"services":{"api":"<ServiceLogMiner state>",...},
+//  "levels":{"api":{"<template id>":"error",...}},"error_lines":{"api":[[ts,"error","msg"],...]}}
+// "levels" and "error_lines" are optional (units saved before them have neither, and a binary
+// that predates them ignores them): still version 1, so nodes of both binaries read each other's.
 #include "engine/miner_snapshot.h"
 
 #include <exception>
+#include <string>
 
 #include <boost/json.hpp>
 
@@ -15,11 +19,25 @@ constexpr int64_t kSnapshotVersion = 1;
 std::string EncodeMinerSnapshot(const MinerSnapshot& snapshot) {
   json::object services;
   for (const auto& [service, state] : snapshot.services) services[service] = state;
+  json::object levels;
+  for (const auto& [service, by_template] : snapshot.levels) {
+    json::object of_service;
+    for (const auto& [id, level] : by_template) of_service[std::to_string(id)] = level;
+    levels[service] = std::move(of_service);
+  }
+  json::object error_lines;
+  for (const auto& [service, lines] : snapshot.error_lines) {
+    json::array of_service;
+    for (const auto& l : lines) of_service.push_back(json::array{l.ts, l.level, l.message});
+    error_lines[service] = std::move(of_service);
+  }
   return json::serialize(json::object{
       {"version", kSnapshotVersion},
       {"cursor", json::array{snapshot.cursor.tx, snapshot.cursor.id}},
       {"saved_at", snapshot.saved_at},
-      {"services", std::move(services)}});
+      {"services", std::move(services)},
+      {"levels", std::move(levels)},
+      {"error_lines", std::move(error_lines)}});
 }
 
 Result<MinerSnapshot> DecodeMinerSnapshot(std::string_view text) {
@@ -41,9 +59,23 @@ Result<MinerSnapshot> DecodeMinerSnapshot(std::string_view text) {
     out.saved_at = json::value_to<TimeMs>(root.at("saved_at"));
     for (const auto& [service, state] : root.at("services").as_object())
       out.services.emplace(std::string(service), std::string(state.as_string()));
+    if (const json::value* levels = root.if_contains("levels"))
+      for (const auto& [service, by_template] : levels->as_object())
+        for (const auto& [id, level] : by_template.as_object())
+          out.levels[std::string(service)][std::stoull(std::string(id))] =
+              std::string(level.as_string());
+    if (const json::value* lines = root.if_contains("error_lines"))
+      for (const auto& [service, of_service] : lines->as_object())
+        for (const auto& line : of_service.as_array()) {
+          const json::array& l = line.as_array();
+          out.error_lines[std::string(service)].push_back(
+              {std::string(service), json::value_to<TimeMs>(l.at(0)),
+               std::string(l.at(1).as_string()), std::string(l.at(2).as_string()), ""});
+        }
     return out;
   } catch (const std::exception& e) {
-    // Not JSON, or wrong types or missing keys (Boost.JSON throws on parse, as_*, at, value_to).
+    // Not JSON, or wrong types or missing keys (Boost.JSON throws on parse, as_*, at, value_to;
+    // std::stoull on a template id that is not a number).
     return Error(InvalidArgument(std::string("malformed log miner snapshot: ") + e.what()));
   }
 }
