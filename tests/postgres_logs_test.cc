@@ -3,13 +3,18 @@
 // node's templates endpoint and incident analysis see all of them (counts, error lines); a node
 // stopped, or killed, and started again neither loses nor counts twice a line.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "server_process.h"
 #include "support/private_postgres.h"
+#include "support/process.h"
 
 namespace quell::testing {
 namespace {
@@ -93,6 +98,29 @@ class PostgresLogs : public ::testing::Test {
     return out;
   }
 
+  // `node`'s quell_log_mining_queue_lines, or -1.
+  double Backlog(const ServerProcess& node) {
+    auto answer = node.Get("/metrics", token_);
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    return MetricSample(answer.body, "quell_log_mining_queue_lines").value_or(-1);
+  }
+
+  // Runs psql on the test database with `sql` to completion; its output.
+  std::string Psql(const std::string& sql) {
+    auto server = TestPostgres();
+    EXPECT_TRUE(server) << server.error().ToString();
+    if (!server) return "";
+    const std::string out = ::testing::TempDir() + "quell_psql_logs_" + std::to_string(::getpid());
+    std::filesystem::remove(out);
+    const int exit = RunProcess({(*server)->bin_dir() + "/psql", "-X", "-A", "-t", "-q", url_,
+                                 "-c", sql},
+                                out);
+    const std::string text = ReadTextFile(out);
+    std::filesystem::remove(out);
+    EXPECT_EQ(exit, 0) << text;
+    return text;
+  }
+
   std::string url_;
   std::string token_;
   ServerProcess a_;
@@ -153,6 +181,41 @@ TEST_F(PostgresLogs, EveryNodeMinesTheLinesPostedToAnyNode) {
   PostLines(6, 1500, {&b_});
   ASSERT_TRUE(a_.Start(Args())) << a_.log();
   ExpectAllMinedOnBoth(900, 1, "after a was killed and started again");
+}
+
+// On PostgreSQL the log mining gauge is the node's backlog: lines stored (by any node) after its
+// cursor. A writing transaction left open holds back the mining of the lines stored after it
+// began (store.h, ReadLogsAfter): both nodes count them until it ends, then mine them.
+TEST_F(PostgresLogs, TheQueueGaugeIsWhatTheNodeHasNotMinedYet) {
+  PostLines(2, 0, {&a_, &b_});
+  ExpectAllMinedOnBoth(50, 0, "before");
+  EXPECT_EQ(Backlog(a_), 0);
+  EXPECT_EQ(Backlog(b_), 0);
+
+  // Short (other tests on this server wait for it too): within a reader's 2 s catch-up.
+  constexpr const char* kMarker = "quell_logs_test_holds_back";
+  std::thread holder([this, kMarker] {
+    Psql(std::string("BEGIN; SELECT pg_current_xact_id(); SELECT pg_sleep(1.5) /* ") + kMarker +
+         " */; COMMIT;");
+  });
+  const bool open = WaitUntil(
+      [&] {
+        return Psql(std::string("SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT "
+                                "NULL AND query LIKE '%") + kMarker + " */%'")
+                   .rfind("1", 0) == 0;
+      },
+      std::chrono::seconds(10));
+  if (open) {
+    PostLines(2, 100, {&a_, &b_});  // 100 lines, stored after the open transaction began
+    EXPECT_EQ(Backlog(a_), 100);
+    EXPECT_EQ(Backlog(b_), 100);
+  }
+  holder.join();
+  ASSERT_TRUE(open) << "the holding transaction never showed";
+  for (const ServerProcess* node : {&a_, &b_})
+    EXPECT_TRUE(WaitUntil([&] { return Backlog(*node) == 0; }, std::chrono::seconds(10)))
+        << "mined once the transaction ended";
+  ExpectAllMinedOnBoth(100, 0, "after");
 }
 
 // A restarted node loads the unit furthest on: with its cursor come the miners, the level of each

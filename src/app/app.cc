@@ -74,8 +74,10 @@ void RegisterGauges(metrics::Registry& registry, store::Store& store, engine::En
 // The online log miner's queue and throughput (lines not mined are counted per service by
 // LogMiningOptions::on_not_mined).
 void RegisterLogMiningMetrics(metrics::Registry& registry, engine::LogMining& logs) {
-  registry.GaugeFn("quell_log_mining_queue_lines", "Log lines waiting to be mined.",
-                   [&logs] { return static_cast<double>(logs.Stats().queued_lines); });
+  registry.GaugeFn("quell_log_mining_queue_lines",
+                   "Log lines waiting to be mined (PostgreSQL: stored, any node, and not yet "
+                   "mined by this node).",
+                   [&logs] { return static_cast<double>(logs.Backlog()); });
   registry.CounterFn("quell_log_lines_mined_total", "Log lines mined into templates.",
                      [&logs] { return static_cast<double>(logs.Stats().mined_lines); });
   registry.GaugeFn("quell_log_templates", "Log templates known, all services together.",

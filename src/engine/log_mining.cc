@@ -203,20 +203,14 @@ LogMiningStats LogMining::Stats() {
   return {mined_lines_, not_mined_lines_, queued_lines_, templates_.load()};
 }
 
+uint64_t LogMining::Backlog() {
+  if (options_.from_store)
+    return CountBehind("", std::numeric_limits<TimeMs>::min(), std::numeric_limits<TimeMs>::max());
+  return Stats().queued_lines;
+}
+
 uint64_t LogMining::NotMined(const std::string& service, TimeMs from, TimeMs to) {
-  if (options_.from_store) {
-    store::LogCursor cursor;
-    {
-      std::lock_guard lock(miners_mu_);
-      cursor = cursor_;
-    }
-    auto behind = store_.CountLogsAfter(cursor, service, from, to);
-    if (!behind) {
-      spdlog::warn("counting the log lines not mined yet failed: {}", behind.error().ToString());
-      return 0;
-    }
-    return static_cast<uint64_t>(*behind);
-  }
+  if (options_.from_store) return CountBehind(service, from, to);
   std::lock_guard lock(intake_mu_);
   auto it = not_mined_.find(service);
   if (it == not_mined_.end()) return 0;

@@ -83,7 +83,7 @@ analysis::logmine::ServiceMinerOptions OnlineMinerOptions(size_t max_templates_p
 struct LogMiningStats {
   uint64_t mined_lines = 0;
   uint64_t not_mined_lines = 0;  // stored but not mined (queue full or shut down; queue mode)
-  uint64_t queued_lines = 0;     // waiting to be mined (or being mined; queue mode)
+  uint64_t queued_lines = 0;     // waiting to be mined (or being mined; queue mode: Backlog())
   uint64_t templates = 0;        // known, all services together
 };
 
@@ -127,6 +127,10 @@ class LogMining {
   void ClassifyStored(std::vector<model::LogEntry>& entries);
 
   LogMiningStats Stats();
+  // Lines waiting to be mined: queue mode, those queued (Stats().queued_lines); store mode, the
+  // lines stored after the cursor, whichever node stored them (one count in the store; 0 when it
+  // fails, with a warning).
+  uint64_t Backlog();
 
   // Loads saved miner states; SaveState writes them back. Store mode: LoadState takes the
   // saved unit furthest on and removes units left over an hour ago by other nodes.
@@ -161,6 +165,9 @@ class LogMining {
   // Store mode: CatchUp before a reader answers (a failure is logged; the reader answers from
   // what is mined).
   void CatchUpForReader();
+  // Store mode: the lines of `service` ("" every service) with times in [from, to] stored after
+  // the cursor (0 when the count fails, with a warning).
+  uint64_t CountBehind(const std::string& service, TimeMs from, TimeMs to);
   // Store mode: logs a failed CatchUp (worker or reader), at most once a minute.
   void WarnCatchUpFailed(const Status& error);
   // Restores one service's miner from its saved state, unless it is unusable; miners_mu_ held.

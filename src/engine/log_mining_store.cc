@@ -100,6 +100,20 @@ void LogMining::CatchUpForReader() {
   if (!caught_up) WarnCatchUpFailed(caught_up.error());
 }
 
+uint64_t LogMining::CountBehind(const std::string& service, TimeMs from, TimeMs to) {
+  store::LogCursor cursor;
+  {
+    std::lock_guard lock(miners_mu_);
+    cursor = cursor_;
+  }
+  auto behind = store_.CountLogsAfter(cursor, service, from, to);
+  if (!behind) {
+    spdlog::warn("counting the log lines not mined yet failed: {}", behind.error().ToString());
+    return 0;
+  }
+  return static_cast<uint64_t>(*behind);
+}
+
 void LogMining::WarnCatchUpFailed(const Status& error) {
   std::lock_guard tail(tail_mu_);
   if (const TimeMs now = clock_.Now(); now - last_catch_up_warning_ >= kMinuteMs) {

@@ -41,6 +41,7 @@ TEST_F(LogMiningStoreTest, EveryNodeMinesTheLinesAnyNodeStored) {
   ASSERT_TRUE(b.Ingest(Lines("api", 1500, 1500)).ok());
   ASSERT_TRUE(b.Ingest(Lines("web", 10)).ok());
   EXPECT_EQ(a.NotMined("api", kT, kT + kHourMs), 3000u) << "stored, not read yet";
+  EXPECT_EQ(a.Backlog(), 3010u) << "every service's lines after a's cursor";
 
   for (LogMining* node : {&a, &b}) {
     auto counts = ApiCounts(*node);
@@ -56,6 +57,7 @@ TEST_F(LogMiningStoreTest, EveryNodeMinesTheLinesAnyNodeStored) {
     EXPECT_EQ(node->Stats().mined_lines, 3010u);
     EXPECT_EQ(node->Stats().not_mined_lines, 0u);
   }
+  EXPECT_EQ(a.Backlog(), 0u);
   EXPECT_TRUE(a.TemplatesWithGaps({"api"}, kT, kT, kT + kHourMs).size() == 2u)
       << "no note of lines not mined";
 

@@ -247,8 +247,8 @@ class Store {
   // transaction id instead, and only those of transactions older than every transaction still
   // running are returned (a transaction in flight holds back the lines after it until it ends).
   virtual Result<LogPage> ReadLogsAfter(const LogCursor& after, int limit) = 0;
-  // How many stored lines of `service` with ts in [since, until] sort after `after` (committed
-  // lines not read yet, including those ReadLogsAfter still holds back).
+  // How many stored lines of `service` (empty: of every service) with ts in [since, until] sort
+  // after `after` (committed lines not read yet, including those ReadLogsAfter still holds back).
   virtual Result<int64_t> CountLogsAfter(const LogCursor& after, const std::string& service,
                                          TimeMs since, TimeMs until) = 0;
 

@@ -787,6 +787,8 @@ TEST_P(StoreConformance, LogsAreReadOnFromACursorOnceEach) {
   EXPECT_EQ(*api_left, 1);
   EXPECT_EQ(*store_->CountLogsAfter({}, "api", 0, 10'000), 2);
   EXPECT_EQ(*store_->CountLogsAfter({}, "api", 0, 2000), 1) << "outside the window";
+  EXPECT_EQ(*store_->CountLogsAfter(after_two, "", 0, 10'000), 1) << "every service";
+  EXPECT_EQ(*store_->CountLogsAfter({}, "", 0, 10'000), 3) << "every service";
 
   std::vector<model::LogEntry> second{line("api", 500, "a3")};
   ASSERT_TRUE(store_->AppendLogs(second).ok());

@@ -45,6 +45,8 @@ class PrivatePostgres {
   Status Resume();
 
   uint16_t port() const { return port_; }
+  // The directory of the server's programs (psql, pg_ctl, ...).
+  const std::string& bin_dir() const { return bin_dir_; }
   pid_t pid() const { return pid_; }
   // postgresql://quell@127.0.0.1:PORT/DATABASE
   std::string Url(const std::string& database) const;

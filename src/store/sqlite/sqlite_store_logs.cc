@@ -62,9 +62,12 @@ Result<LogPage> SqliteStore::ReadLogsAfter(const LogCursor& after, int limit) {
 Result<int64_t> SqliteStore::CountLogsAfter(const LogCursor& after, const std::string& service,
                                             TimeMs since, TimeMs until) {
   ReaderPool::Lease r(Readers(Sees::kCommitted));
-  QUELL_ASSIGN_OR_RETURN(auto* s, r.db().Prepare("SELECT count(*) FROM log_entries WHERE "
-                                                 "service = ?1 AND ts BETWEEN ?2 AND ?3 AND "
-                                                 "id > ?4"));
+  QUELL_ASSIGN_OR_RETURN(
+      auto* s, r.db().Prepare(service.empty()
+                                  ? "SELECT count(*) FROM log_entries WHERE ?1 = '' AND ts "
+                                    "BETWEEN ?2 AND ?3 AND id > ?4"
+                                  : "SELECT count(*) FROM log_entries WHERE service = ?1 AND ts "
+                                    "BETWEEN ?2 AND ?3 AND id > ?4"));
   s->Bind(1, service).Bind(2, since).Bind(3, until).Bind(4, after.id);
   return QueryCount(*s);
 }
