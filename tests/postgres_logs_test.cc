@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -253,6 +254,57 @@ TEST_F(PostgresLogs, ARestartedNodeAnalysesAsANodeThatNeverStopped) {
   ASSERT_TRUE(a_.Start(Args())) << a_.log();
   EXPECT_EQ(Evidence(a_, id), expected) << "a, killed and started";
   ExpectAllMinedOnBoth(250, 1, "after the restarts");
+}
+
+// A node's id is kept in its data dir (node-id): stopped or killed and started again, it saves
+// its log miners as one unit under it, leaving none behind. A node started on a copy of a live
+// node's data dir finds that id's lock held and saves under a random id, never over the other's.
+TEST_F(PostgresLogs, ANodeKeepsItsIdAcrossRestartsAndNoTwoLiveNodesShareOne) {
+  PostLines(2, 0, {&a_, &b_});
+  ExpectAllMinedOnBoth(50, 0, "before");
+  auto id_of = [](const ServerProcess& node) {
+    std::string id = ReadTextFile(node.data_dir() + "/data/node-id");
+    if (!id.empty() && id.back() == '\n') id.pop_back();
+    return id;
+  };
+  const std::string a_id = id_of(a_), b_id = id_of(b_);
+  ASSERT_EQ(b_id.size(), 16u) << "made at the first start";
+  ASSERT_NE(a_id, b_id);
+  auto units = [this] {
+    return Psql("SELECT key FROM settings WHERE key LIKE 'logminer-node:%' ORDER BY key");
+  };
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(b_.Stop(), 0) << b_.log();  // saves
+    ASSERT_TRUE(b_.Start(Args())) << b_.log();
+  }
+  a_.Kill();  // saves nothing
+  ASSERT_TRUE(a_.Start(Args())) << a_.log();
+  EXPECT_EQ(a_.Stop(), 0) << a_.log();
+  ASSERT_TRUE(a_.Start(Args())) << a_.log();
+  EXPECT_EQ(id_of(a_), a_id);
+  EXPECT_EQ(id_of(b_), b_id);
+  const std::string expected = a_id < b_id
+                                   ? "logminer-node:" + a_id + "\nlogminer-node:" + b_id + "\n"
+                                   : "logminer-node:" + b_id + "\nlogminer-node:" + a_id + "\n";
+  EXPECT_EQ(units(), expected) << "one unit per node, under its own id";
+
+  // c: a copy of b's data dir, started while b runs.
+  ServerProcess c;
+  std::filesystem::create_directories(c.data_dir() + "/data");
+  std::filesystem::copy_file(b_.data_dir() + "/data/node-id", c.data_dir() + "/data/node-id");
+  ASSERT_TRUE(c.Start(Args())) << c.log();
+  PostLines(2, 100, {&c});
+  EXPECT_EQ(c.Stop(), 0) << c.log();
+  EXPECT_NE(c.log().find("node id " + b_id + " is in use by another live node"), std::string::npos)
+      << c.log();
+  const std::string after = units();
+  EXPECT_EQ(std::count(after.begin(), after.end(), '\n'), 3) << after;
+  EXPECT_NE(after.find("logminer-node:" + b_id), std::string::npos);
+  // b's unit is b's: b stopped and started reads on from the unit furthest on (c's), and both
+  // nodes have every line once.
+  EXPECT_EQ(b_.Stop(), 0) << b_.log();
+  ASSERT_TRUE(b_.Start(Args())) << b_.log();
+  ExpectAllMinedOnBoth(100, 0, "after c");
 }
 
 }  // namespace

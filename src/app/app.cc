@@ -17,6 +17,7 @@
 #include "app/config_objects.h"
 #include "app/first_admin_token.h"
 #include "app/llm_wiring.h"
+#include "app/node_id.h"
 #include "app/options_from.h"
 #include "net/http_client.h"
 #include "analysis/rules/failure_rules.h"
@@ -263,6 +264,8 @@ struct App::Parts {
   std::unique_ptr<analysis::Analyst> analyst;
   engine::EvidenceSources evidence;
   model::Topology configured_topology;
+  // PostgreSQL: held while this node uses its node id (node_id.h); outlives `logs`.
+  std::unique_ptr<store::SingletonLease> node_id_lease;
   std::unique_ptr<engine::LogMining> logs;
   std::unique_ptr<jobs::JobRunner> jobs;
   // Keeps the engine's topology and silences current and wakes `jobs` (PostgreSQL): stopped
@@ -392,6 +395,12 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
                   {{"service", service}})
         .Inc(lines);
   };
+  if (log_options.from_store) {
+    QUELL_ASSIGN_OR_RETURN(log_options.node_id, ReadOrCreateNodeId(config.data_dir));
+    p.node_id_lease =
+        store::NewPgSingletonLease(config.store_url, NodeIdLockKey(log_options.node_id));
+    log_options.node_id_held = [lease = p.node_id_lease.get()] { return lease->Held(); };
+  }
   p.logs = std::make_unique<engine::LogMining>(*p.store, clock, log_options);
   QUELL_RETURN_IF_ERROR(p.logs->LoadState());
   p.logs->Start();
@@ -454,6 +463,7 @@ void App::Stop() {
   p.jobs.reset();
   p.llm_recheck.reset();
   p.logs.reset();
+  p.node_id_lease.reset();  // after the last save under its id
   p.engine.reset();
   p.store.reset();  // closes the database
 }

@@ -17,8 +17,9 @@ constexpr const char* kStatePrefix = "logminer:";  // queue mode, per service
 constexpr size_t kMineChunk = 1000;
 constexpr size_t kNotMinedMinutes = 24 * 60;  // per service, like the miners' buckets
 
-// Store mode: a name for this process's saved unit. Random per start: a restarted node loads
-// the unit furthest on, whichever node saved it, so it needs no name that outlives it.
+// Store mode: a name for this process's saved unit when it has none of its own (or another live
+// node has it). A restarted node loads the unit furthest on, whichever node saved it, so a name
+// only spares the units left behind (removed after an hour).
 std::string NewNodeId() {
   std::random_device random;
   const uint64_t id = (uint64_t{random()} << 32) | random();
@@ -37,9 +38,24 @@ analysis::logmine::ServiceMinerOptions OnlineMinerOptions(size_t max_templates_p
 }
 
 LogMining::LogMining(store::Store& store, const Clock& clock, LogMiningOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)), node_id_(NewNodeId()) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      node_id_(options_.node_id.empty() ? NewNodeId() : options_.node_id),
+      node_id_settled_(options_.node_id.empty() || !options_.node_id_held) {}
 
 LogMining::~LogMining() { Shutdown(); }
+
+void LogMining::CheckNodeId() {
+  if (node_id_settled_ || options_.node_id_held()) return;
+  const std::string taken = node_id_;
+  node_id_ = NewNodeId();
+  node_id_settled_ = true;
+  spdlog::warn("node id {} is in use by another live node (or its lock could not be checked): "
+               "this node saves its log miners as {} (a data dir copied to another node? give "
+               "each node its own)",
+               taken, node_id_);
+}
 
 void LogMining::Start() {
   {

@@ -74,6 +74,11 @@ struct LogMiningOptions {
   // reader (templates, evidence) may spend catching up before it answers.
   TimeMs poll_ms = 250;
   TimeMs catch_up_ms = 2000;
+  // Store mode: this node's name for its saved unit, stable across its restarts (app/node_id.h;
+  // empty: a random one per start), and whether no other live node uses it, asked at LoadState
+  // and before each save (false: this node takes a random name from then on and says so).
+  std::string node_id;
+  std::function<bool()> node_id_held;
 };
 
 // The online miner's options: MinerOptions{} (the defaults of `quell logmine`, one source) with
@@ -137,7 +142,8 @@ class LogMining {
   Status LoadState();
   Status SaveState();
 
-  // Store mode: this node's name in its saved unit (random per start).
+  // Store mode: this node's name in its saved unit (LogMiningOptions::node_id, or random).
+  // Changes only in LoadState and SaveState.
   const std::string& node_id() const { return node_id_; }
 
  private:
@@ -172,6 +178,9 @@ class LogMining {
   void WarnCatchUpFailed(const Status& error);
   // Restores one service's miner from its saved state, unless it is unusable; miners_mu_ held.
   void RestoreMiner(const std::string& service, std::string_view state);
+  // Store mode: takes a random node id when options_.node_id_held says another live node uses
+  // this one (LoadState, SaveState).
+  void CheckNodeId();
   Status LoadSnapshot();  // store mode: LoadState
   Status SaveSnapshot();  // store mode: SaveState
   analysis::logmine::ServiceLogMiner& MinerFor(const std::string& service);  // miners_mu_ held
@@ -203,7 +212,8 @@ class LogMining {
   std::map<std::string, analysis::logmine::ServiceLogMiner> miners_;
   std::map<std::pair<std::string, uint64_t>, std::string> levels_;  // most severe level seen
   store::LogCursor cursor_;  // store mode: what the miners hold; changed under tail_mu_ too
-  const std::string node_id_;
+  std::string node_id_;
+  bool node_id_settled_;  // never checked again: random, or nothing to check it with
 
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> templates_{0};  // of miners_, for Stats() without miners_mu_

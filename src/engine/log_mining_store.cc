@@ -123,6 +123,7 @@ void LogMining::WarnCatchUpFailed(const Status& error) {
 }
 
 Status LogMining::LoadSnapshot() {
+  CheckNodeId();
   QUELL_ASSIGN_OR_RETURN(auto saved, store_.ListSettings(kSnapshotPrefix));
   // The unit furthest on holds every line before its cursor, whichever node saved it.
   std::optional<MinerSnapshot> best;
@@ -174,6 +175,7 @@ Status LogMining::LoadSnapshot() {
 }
 
 Status LogMining::SaveSnapshot() {
+  CheckNodeId();
   MinerSnapshot snapshot;
   {
     // No CatchUp in between: the error lines are those of the lines before the cursor.

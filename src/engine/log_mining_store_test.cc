@@ -179,6 +179,47 @@ TEST_F(LogMiningStoreTest, ARestartedNodeHasTheLevelsAndErrorLinesOfTheLinesBefo
   EXPECT_EQ(a.ErrorLines({"api"}, kT, kT + 2 * kHourMs).size(), 200u) << "in memory: all";
 }
 
+// A node with an id of its own (app/node_id.h) saves under it at every start: no unit left
+// behind. One whose id another live node holds saves under a random one, never over the other's.
+TEST_F(LogMiningStoreTest, ANodeSavesUnderItsOwnIdUnlessAnotherLiveNodeHasIt) {
+  bool held = true;
+  LogMiningOptions o = StoreMode();
+  o.node_id = "web-1";
+  o.node_id_held = [&held] { return held; };
+  for (int start = 0; start < 3; ++start) {
+    LogMining node(*store_, clock_, o);
+    ASSERT_TRUE(node.LoadState().ok());
+    ASSERT_TRUE(node.Ingest(Lines("api", 10, start * 10)).ok());
+    ASSERT_TRUE(node.WaitMined(30'000));
+    ASSERT_TRUE(node.SaveState().ok());
+    EXPECT_EQ(node.node_id(), "web-1");
+  }
+  auto saved = store_->ListSettings("logminer-node:");
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->size(), 1u) << "three starts, one unit";
+  EXPECT_EQ(saved->front().first, "logminer-node:web-1");
+  const std::string web1 = saved->front().second;
+
+  held = false;  // a second live node with the same id (a copied data dir)
+  LogMining twin(*store_, clock_, o);
+  ASSERT_TRUE(twin.LoadState().ok());
+  EXPECT_NE(twin.node_id(), "web-1");
+  EXPECT_EQ(Total(ApiCounts(twin)), 30u) << "it still reads on from the unit furthest on";
+  held = true;  // asked again before the save: once renamed, it keeps its new name
+  ASSERT_TRUE(twin.SaveState().ok());
+  EXPECT_NE(twin.node_id(), "web-1");
+  saved = store_->ListSettings("logminer-node:");
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->size(), 2u);
+  EXPECT_EQ(*store_->GetSetting("logminer-node:web-1"), web1) << "not overwritten by the twin";
+
+  // Without an id of its own, a random one per start (as before node ids).
+  LogMining anonymous(*store_, clock_, StoreMode());
+  LogMining other(*store_, clock_, StoreMode());
+  EXPECT_NE(anonymous.node_id(), other.node_id());
+  EXPECT_EQ(anonymous.node_id().size(), 16u);
+}
+
 TEST_F(LogMiningStoreTest, ASnapshotRoundTripsAndABrokenOneIsAnError) {
   MinerSnapshot s;
   s.cursor = {7, 42};
