@@ -275,7 +275,9 @@ enum CharClass : uint16_t {
   kValueChar = 2,    // digit, '=' or ':': the token may hold a value
   kDotChar = 4,      // '.': "......0" separators
   kSlashChar = 8,    // '/': paths
+  kNotNameChar = 16,  // not a letter, digit, '_', '-' or '.' (MaskNameShape's characters)
   kHardSepChar = 32,  // IsHardSeparator: the token has several pieces
+  kNotHexLetter = 64,  // a name character no hex value holds: g-z, G-Z, '_'
   kEqualsChar = 128,  // '=' (also a kValueChar and a kHardSepChar)
   // The letters of true, false and null: a token that holds one of them holds all its letters.
   kLetterT = 1 << 8,
@@ -305,7 +307,12 @@ struct CharTable {
     classes[static_cast<uint8_t>('l')] = kLetterL;
     classes[static_cast<uint8_t>('e')] = kLetterE;
     for (int c = 0; c < 256; ++c) {
-      if (IsHardSeparator(static_cast<char>(c))) classes[c] |= kHardSepChar;
+      const char ch = static_cast<char>(c);
+      if (IsHardSeparator(ch)) classes[c] |= kHardSepChar;
+      if (!IsAlpha(ch) && !IsDigit(ch) && ch != '_' && ch != '-' && ch != '.') {
+        classes[c] |= kNotNameChar;
+      }
+      if ((IsAlpha(ch) && !IsHex(ch)) || ch == '_') classes[c] |= kNotHexLetter;
     }
   }
 };
@@ -487,10 +494,58 @@ bool MaskWordShape(std::string_view t, const MaskOptions& o, MaskedTokens* out) 
   return true;
 }
 
+// A name or id with digits, of letters, digits, '_', '-' and '.' only, starting with a letter
+// or a digit: "eth1", "user42", "blk_-1608", "node-129", "core.2275", "d8f7a9b0c2", "12ab".
+// The general path takes it as one piece (no separator, no dot run) and strips its trailing
+// dots; the piece is whole (masked) when it starts with a digit (then it is a number or falls
+// through to "<*>" anyway) or is hex of 8 or more; else a name with digits stays, and anything
+// else keeps its "word-" / "word." prefix before "<*>". `classes` tell all but those tests.
+bool MaskNameShape(std::string_view t, uint16_t classes, const MaskOptions& o,
+                   MaskedTokens* out) {
+  // A digit (kValueChar, whose '=' and ':' are not name characters) and nothing else.
+  if ((classes & (kNotNameChar | kValueChar)) != kValueChar) return false;
+  if ((classes & kDotChar) && HasDotRun(t)) return false;
+  size_t end = t.size();
+  while (end > 0 && t[end - 1] == '.') --end;
+  const std::string_view core = t.substr(0, end), tail = t.substr(end);
+  if (IsDigit(core[0])) {  // core holds the digit, so it is not empty
+    out->Append(kWildcard);
+  } else if (!IsAlpha(core[0])) {
+    return false;
+  } else if (core.size() >= 8 && (classes & kNotHexLetter) == 0 &&
+             (IsHexGroups(core) || IsLongHex(core))) {
+    out->Append(kWildcard);
+  } else if (o.keep_names_with_digits && IsNameWithDigits(core)) {
+    out->Append(core);
+  } else {
+    if (const size_t prefix = o.keep_word_prefix ? WordDashPrefix(core) : 0; prefix > 0) {
+      out->Append(core.substr(0, prefix));
+    }
+    out->Append(kWildcard);
+  }
+  out->Append(tail);
+  return true;
+}
+
+// An absolute path without separators, "/var/log/app.log", "/10.0.0.1:50010": the general path
+// takes it as one piece, whole (a path) once its trailing punctuation is set aside.
+bool MaskPathShape(std::string_view t, uint16_t classes, MaskedTokens* out) {
+  if (t[0] != '/' || (classes & kHardSepChar) != 0) return false;
+  if ((classes & kDotChar) && HasDotRun(t)) return false;
+  size_t end = t.size();
+  while (end > 0 && Is(t[end - 1], kShapeTail)) --end;
+  if (end < 2) return false;
+  out->Append(kWildcard);
+  out->Append(t.substr(end));
+  return true;
+}
+
 // MaskVariableToken, by a fast path when the token has one of their shapes.
 void MaskVariableTokenFast(std::string_view token, uint16_t classes, MaskedTokens* out,
                            const MaskOptions& options) {
   if (MaskNumberShape(token, (classes & kEqualsChar) != 0, out)) return;
+  if (MaskNameShape(token, classes, options, out)) return;
+  if ((classes & kSlashChar) && MaskPathShape(token, classes, out)) return;
   if ((classes & (kHardSepChar | kSlashChar)) == 0 && MaskWordShape(token, options, out)) return;
   MaskVariableToken(token, classes, out, options);
 }

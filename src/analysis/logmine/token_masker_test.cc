@@ -101,10 +101,11 @@ TEST(TokenMaskerTest, SplitsTokensAtSeparatorsAndDotRunsOnly) {
 // The fast paths (numbers with their punctuation and key, words before ':') must give exactly
 // what the general path gives, for every option set.
 std::vector<MaskOptions> OptionSets() {
-  std::vector<MaskOptions> sets(3);
+  std::vector<MaskOptions> sets(4);
   sets[1].mask_booleans = false;
   sets[2].join_size_units = false;
   sets[2].keep_word_prefix = false;
+  sets[3].keep_names_with_digits = false;
   return sets;
 }
 
@@ -140,6 +141,15 @@ TEST(TokenMaskerTest, FastPathsGiveWhatTheGeneralPathGivesOnEveryShape) {
       "a.!.", "true:", "false.", "null:", "True:", "trueish:", "nulls.", "a/b:", "/a:",
       "a:b", "a:b:", ":", "::", "...", ".:", "a-b_c:", "-:", "_:", "ssh2:", "ok:5", "x.y.z.",
       "..a:", "a..b", "a.b..c:",
+      // names and ids with digits (letters, digits, '_', '-', '.')
+      "eth1", "ssh2", "user42", "a1b2", "Slf4jLogger", "blk_123", "blk_-1608", "a_1_2_b_3",
+      "node-129", "node-12-3", "jetty-6.1.26", "core.2275", "core.22a", "a.b.1", "eth1.",
+      "user42...", "1abc", "12xyz", "10ms", "12.", "1_a", "d8f7a9b0c2", "D8F7A9B0", "d8f7a9b",
+      "abcdef12", "abcdefg1", "ab-12-cd-34", "ab-12-cd", "ff-ee-dd-1", "a1-b2-c3-d4", "_a1",
+      "-a1", ".a1", "a1..", "a1..b", "a.1.", "x1_", "a-1", "a-", "a-1-", "Ab.12", "a1:",
+      // absolute paths
+      "/", "/.", "/a", "/a.", "/var/log/app.log", "/var/log/app.log.", "/10.0.0.1:50010",
+      "/10.0.0.1:", "/a:b:", "/a/../b", "/a..", "/a/b!?", "/a=b", "/a,b", "/a(1)", "//",
   };
   for (const char* t : tokens) {
     ExpectSameAsGeneral(t);
@@ -166,11 +176,30 @@ TEST(TokenMaskerTest, FastPathsGiveWhatTheGeneralPathGivesOnRandomTokens) {
   }
 }
 
+TEST(TokenMaskerTest, FastPathsGiveWhatTheGeneralPathGivesOnRandomNamesAndPaths) {
+  // Names with digits and paths, long enough for hex ids (8 characters and more).
+  const std::string alphabet = "0123456789abcdefgxzABFGZ_-./:.";
+  std::mt19937 rng(7);
+  std::string message;
+  for (int round = 0; round < 20000; ++round) {
+    message.clear();
+    const int tokens = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < tokens; ++k) {
+      if (k > 0) message.push_back(' ');
+      const size_t length = 1 + rng() % 14;
+      for (size_t i = 0; i < length; ++i) message.push_back(alphabet[rng() % alphabet.size()]);
+    }
+    ExpectSameAsGeneral(message);
+  }
+}
+
 TEST(TokenMaskerTest, FastPathsMaskTheirShapes) {
   EXPECT_EQ(Masked("(uid=099) rate=438, [7]: 42... error: done."),
             "(uid=<*>) rate=<*>, [<*>]: <*>... error: done.");
   EXPECT_EQ(Masked("key=5=6 42=5 true: a..b"), "key=5=<*> 42=<*> <*>: a..b");
   EXPECT_EQ(Masked("at 10.0.0.1:80, (15:16:01) 1.5."), "at <*>, (<*>) <*>.");
+  EXPECT_EQ(Masked("eth1 user42. blk_-1608 node-129 d8f7a9b0c2 /var/log/x.log: /a"),
+            "eth1 <*>. <*> node-<*> <*> <*>: <*>");
 }
 
 }  // namespace
