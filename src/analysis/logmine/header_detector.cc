@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <unordered_map>
 
 #include "analysis/logmine/token_scan.h"
 
@@ -639,6 +640,26 @@ class LazyHeaderTokens {
   HeaderKind Kind(int k, HeaderKind previous) const {
     return Classify(Text(k), previous, stats_[static_cast<size_t>(k)]);
   }
+  int cut() const { return cut_; }
+  // Cuts the next token when it has one of `shapes` (HeaderProfile's plan) and sets *kind to
+  // that shape's kind; false (nothing cut) when it has none of them.
+  template <typename Shape>
+  bool CutByShape(std::span<const Shape> shapes, bool after_time, HeaderKind* kind) {
+    size_t i = pos_;
+    while (i < line_.size() && IsSpace(line_[i])) ++i;
+    pos_ = i;
+    for (const Shape& s : shapes) {
+      if (s.after_time != after_time || !s.shape.MatchesAt(line_, i)) continue;
+      const size_t k = static_cast<size_t>(cut_);
+      begin_[k] = i;
+      end_[k] = i + s.shape.length();
+      pos_ = end_[k];
+      ++cut_;
+      *kind = s.kind;
+      return true;
+    }
+    return false;
+  }
 
  private:
   bool CutNext() {
@@ -936,6 +957,7 @@ HeaderProfile HeaderProfile::Learn(std::span<const std::string_view> sample,
         std::max(profile.max_tokens_, node.start + static_cast<int>(node.columns.size()) + 1);
   }
   profile.max_tokens_ = std::min(profile.max_tokens_, kMaxHeaderColumns);
+  profile.LearnPlan(sample.first(n));
   // Examples (the first sample line that fits each layout) and the share of lines that fit.
   for (size_t i = 0; i < n; ++i) {
     std::string_view line = sample[i];
@@ -1004,12 +1026,30 @@ HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* mes
     }
     return kinds[static_cast<size_t>(k)];
   };
+  // The plan: the next token taken by a shape the sample showed at this step, when it has one.
+  auto by_plan = [&](const Node& node, int k) {
+    const auto slot = static_cast<size_t>(k - node.start);
+    if (slot >= node.shapes.size() || k != classified || k != spans.cut() || k >= max_tokens_) {
+      return;
+    }
+    const auto [first, last] = node.shapes[slot];
+    if (first == last) return;
+    const HeaderKind previous = k == 0 ? HeaderKind::kOther : kinds[static_cast<size_t>(k - 1)];
+    const bool after_time = previous == HeaderKind::kTime || previous == HeaderKind::kNumber;
+    HeaderKind kind;
+    if (spans.CutByShape(std::span<const PlannedShape>(plan_.data() + first, last - first),
+                         after_time, &kind)) {
+      kinds[static_cast<size_t>(k)] = kind;
+      ++classified;
+    }
+  };
   int at = 0;
   for (;;) {
     const Node& node = nodes_[static_cast<size_t>(at)];
     const int fitted = node.start + static_cast<int>(node.columns.size());
     for (int k = node.start; k < fitted; ++k) {
       const HeaderColumn& column = node.columns[static_cast<size_t>(k - node.start)];
+      by_plan(node, k);
       if (!spans.Has(k, max_tokens_)) return Match::kNo;
       const HeaderKind kind = kind_at(k);
       const Span s = spans[k];
@@ -1038,6 +1078,7 @@ HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* mes
       return Match::kPartial;
     }
     if (node.split < 0) break;
+    by_plan(node, node.split);
     if (!spans.Has(node.split, max_tokens_)) return Match::kNo;
     const int child = node.child[static_cast<size_t>(kind_at(node.split))];
     if (child < 0) return Match::kNo;
@@ -1050,6 +1091,134 @@ HeaderProfile::Match HeaderProfile::MatchLine(std::string_view line, size_t* mes
   *message_start = i;
   if (leaf != nullptr) *leaf = at;
   return Match::kFits;
+}
+
+// Shapes kept per token of a node, and how many sample lines a shape needs: a token the plan
+// does not know costs a look at each shape (mostly one byte: the one after it), so a shape that
+// shows once in the sample does not pay.
+constexpr size_t kMaxShapesPerToken = 8;
+constexpr size_t kMinShapeLines = 2;
+
+// Walks the sample lines through the layout tree as MatchLine does and counts the shape of
+// each token where it is cut.
+class HeaderProfile::PlanLearner {
+ public:
+  explicit PlanLearner(const HeaderProfile& profile) : profile_(profile) {
+    seen_.resize(profile.nodes_.size());
+    for (size_t i = 0; i < seen_.size(); ++i) {
+      const Node& node = profile.nodes_[i];
+      seen_[i].resize(node.columns.size() + (node.split >= 0 ? 1 : 0));
+    }
+  }
+
+  void Walk(std::string_view line) {
+    std::array<Span, kMaxHeaderColumns> spans;
+    const int count = HeaderTokens(line, spans.data(), profile_.max_tokens_);
+    std::array<HeaderKind, kMaxHeaderColumns> kinds;
+    auto text = [&](int k) {
+      const Span s = spans[static_cast<size_t>(k)];
+      return line.substr(s.begin, s.end - s.begin);
+    };
+    for (int k = 0; k < count; ++k) {
+      kinds[static_cast<size_t>(k)] =
+          ClassifyHeaderToken(text(k), k == 0 ? HeaderKind::kOther : kinds[static_cast<size_t>(k - 1)]);
+    }
+    auto see = [&](int node, int k) {
+      const std::string_view token = text(k);
+      // Tokens joined over blanks are left out (a shape is cut at the first blank).
+      if (token.size() > TokenShape::kMaxLength || token.find_first_of(" \t") != std::string_view::npos) {
+        return;
+      }
+      const HeaderKind previous = k == 0 ? HeaderKind::kOther : kinds[static_cast<size_t>(k - 1)];
+      const bool after_time = previous == HeaderKind::kTime || previous == HeaderKind::kNumber;
+      const Node& at = profile_.nodes_[static_cast<size_t>(node)];
+      auto& by_key = seen_[static_cast<size_t>(node)][static_cast<size_t>(k - at.start)];
+      key_ = TokenShape::Key(token);
+      key_.push_back(after_time ? '1' : '0');
+      auto it = by_key.find(key_);
+      if (it == by_key.end()) {
+        it = by_key.emplace(key_, Seen{0, order_++, std::string(token),
+                                       kinds[static_cast<size_t>(k)], after_time})
+                 .first;
+      }
+      ++it->second.lines;
+    };
+    int at = 0;
+    for (;;) {
+      const Node& node = profile_.nodes_[static_cast<size_t>(at)];
+      const int fitted = node.start + static_cast<int>(node.columns.size());
+      for (int k = node.start; k < fitted; ++k) {
+        if (k >= count) return;
+        if (at == 0 || k > node.start) see(at, k);  // a child's first token is cut above it
+        const HeaderColumn& column = node.columns[static_cast<size_t>(k - node.start)];
+        const HeaderKind kind = kinds[static_cast<size_t>(k)];
+        if ((column.accepted & Bit(kind)) == 0 ||
+            (kind == HeaderKind::kKeyValue && KeyOf(text(k)) != column.key)) {
+          return;  // MatchLine stops here (the rest, a tag with spaces, is cut in full)
+        }
+      }
+      if (node.split < 0 || node.split >= count) return;
+      see(at, node.split);
+      const int child = node.child[static_cast<size_t>(kinds[static_cast<size_t>(node.split)])];
+      if (child < 0) return;
+      at = child;
+    }
+  }
+
+  // The most frequent shapes of each token, into the profile's plan.
+  void Finish(HeaderProfile* profile) {
+    for (size_t node = 0; node < seen_.size(); ++node) {
+      auto& ranges = profile->nodes_[node].shapes;
+      ranges.clear();
+      for (const auto& by_key : seen_[node]) {
+        std::vector<const Seen*> kept;
+        for (const auto& [key, seen] : by_key) {
+          if (seen.lines >= kMinShapeLines) kept.push_back(&seen);
+        }
+        std::sort(kept.begin(), kept.end(), [](const Seen* a, const Seen* b) {
+          return a->lines != b->lines ? a->lines > b->lines : a->order < b->order;
+        });
+        kept.resize(std::min(kept.size(), kMaxShapesPerToken));
+        const auto first = static_cast<uint32_t>(profile->plan_.size());
+        for (const Seen* seen : kept) {
+          profile->plan_.push_back({TokenShape(seen->token), seen->kind, seen->after_time});
+        }
+        ranges.emplace_back(first, static_cast<uint32_t>(profile->plan_.size()));
+      }
+    }
+  }
+
+ private:
+  struct Seen {
+    size_t lines = 0;
+    size_t order = 0;    // first seen: ties keep the sample's order
+    std::string token;   // the first token of the shape
+    HeaderKind kind = HeaderKind::kOther;
+    bool after_time = false;
+  };
+  const HeaderProfile& profile_;
+  // [node][token of the node][shape key]
+  std::vector<std::vector<std::unordered_map<std::string, Seen>>> seen_;
+  size_t order_ = 0;
+  std::string key_;
+};
+
+void HeaderProfile::LearnPlan(std::span<const std::string_view> sample) {
+  plan_.clear();
+  if (nodes_.empty()) return;
+  PlanLearner learner(*this);
+  for (std::string_view line : sample) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    learner.Walk(line);
+  }
+  learner.Finish(this);
+}
+
+HeaderProfile HeaderProfile::WithoutPlan() const {
+  HeaderProfile copy = *this;
+  copy.plan_.clear();
+  for (Node& node : copy.nodes_) node.shapes.clear();
+  return copy;
 }
 
 bool HeaderProfile::Fits(std::string_view line, size_t* message_start) const {

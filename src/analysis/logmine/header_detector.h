@@ -14,6 +14,10 @@
 //    header stops at the last timestamp/level/bracketed/key=value/tag column and always leaves
 //    a message on min_share of the lines. Nothing depends on the words of a particular system:
 //    only on token shapes and their statistics per column.
+//  * The plan: the shapes (token_shape.h) of the tokens the sample lines showed at each step of
+//    the layout tree, the most frequent first. A line's token that has one of them there is
+//    taken with the shape's kind, without being scanned and classified; any other token is cut
+//    and classified as before. Exact: the kind of a token depends on its shape alone.
 //  * DetectHeaderLength is the per-line fallback for files without one common header (several
 //    programs interleaved) and for the lines that do not fit the learned profile.
 // Pure functions and immutable objects; thread-safe.
@@ -26,6 +30,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "analysis/logmine/token_shape.h"
 
 namespace quell::analysis::logmine {
 
@@ -118,6 +124,11 @@ class HeaderProfile {
   size_t sample_size() const { return sample_size_; }
   size_t sample_fitting() const { return sample_fitting_; }  // sample lines that fit
 
+  // Token shapes in the plan, and this profile without them (every token cut and classified:
+  // the general path alone, which tests compare with the plan).
+  size_t plan_shapes() const { return plan_.size(); }
+  HeaderProfile WithoutPlan() const;
+
  private:
   enum class Match { kNo, kPartial, kFits };
   // A node of the layout tree: columns from `start` that must fit; then either the header ends
@@ -132,11 +143,24 @@ class HeaderProfile {
     size_t lines = 0;                   // sample lines that reached this node
     size_t fitting = 0;                 // sample lines whose header ends here
     std::vector<std::string> examples;  // header tokens of the first of them
+    // Per token the node cuts (its columns from `start`, then `split`): the plan's shapes for
+    // it, [first, second) in plan_. A child's first column is its parent's split token.
+    std::vector<std::pair<uint32_t, uint32_t>> shapes;
+  };
+  // A token shape of the plan and the kind of its tokens (after a time or a number, or not:
+  // the one thing besides the token that ClassifyHeaderToken looks at).
+  struct PlannedShape {
+    TokenShape shape;
+    HeaderKind kind = HeaderKind::kOther;
+    bool after_time = false;
   };
   struct Learner;
+  class PlanLearner;
   Match MatchLine(std::string_view line, size_t* message_start, int* leaf) const;
+  void LearnPlan(std::span<const std::string_view> sample);
 
   std::vector<Node> nodes_;  // [0] is the root
+  std::vector<PlannedShape> plan_;
   std::vector<HeaderColumn> main_columns_;
   int max_tokens_ = 0;  // tokens to cut a line into before matching
   size_t sample_size_ = 0;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -64,11 +65,42 @@ std::string Split(const HeaderProfile& p, std::string_view line) {
   return std::string(line.substr(p.MessageStart(line)));
 }
 
+// The plan (the token shapes of the sample) splits every line as the general path does: the
+// log's own lines, the same lines with other digits (their tokens have the sample's shapes),
+// with one byte changed (mostly a shape the plan does not know, or another cut) and cut short.
+void ExpectPlanAsGeneral(const HeaderProfile& p, const std::vector<std::string>& lines) {
+  const HeaderProfile general = p.WithoutPlan();
+  ASSERT_EQ(general.plan_shapes(), 0u);
+  if (p.found()) {
+    ASSERT_GT(p.plan_shapes(), 0u);
+  }
+  std::mt19937 rng(static_cast<uint32_t>(lines.size()));
+  const std::string bytes = "0123456789aZ:[]()<>-_=.,\" \t/";
+  auto expect_same = [&](const std::string& line) {
+    size_t planned = 0, cut = 0;
+    ASSERT_EQ(p.MessageStart(line), general.MessageStart(line)) << "line: " << line;
+    ASSERT_EQ(p.Fits(line, &planned), general.Fits(line, &cut)) << "line: " << line;
+    ASSERT_EQ(planned, cut) << "line: " << line;
+  };
+  for (const std::string& line : lines) {
+    expect_same(line);
+    std::string redrawn = line;
+    for (char& c : redrawn) c = c >= '0' && c <= '9' ? static_cast<char>('0' + rng() % 10) : c;
+    expect_same(redrawn);
+    if (line.empty()) continue;
+    std::string changed = line;
+    changed[rng() % line.size()] = bytes[rng() % bytes.size()];
+    expect_same(changed);
+    expect_same(line.substr(0, rng() % line.size()));
+  }
+}
+
 // Every line of the log splits into its generated header and message.
 void ExpectEveryMessage(const HeaderProfile& p, const std::vector<std::string>& lines) {
   for (size_t i = 0; i < lines.size(); ++i) {
     ASSERT_EQ(Split(p, lines[i]), Message(static_cast<int>(i))) << "line: " << lines[i];
   }
+  ExpectPlanAsGeneral(p, lines);
 }
 
 const char* Level(int i) {
@@ -329,6 +361,76 @@ TEST(HeaderProfileTest, ARareShapeFollowsTheBranchThatAcceptsIt) {
   ExpectEveryMessage(p, lines);
 }
 
+TEST(HeaderProfileTest, ThePlanTakesKnownShapesAndFallsBackOnOthers) {
+  auto lines = MakeLog([](int i) {
+    return Format("2024-05-01 12:00:%02d,%03d %s [worker-%d] org.acme.App:", i % 60,
+                  100 + i % 900, Level(i), i % 4);
+  });
+  HeaderProfile p = Learn(lines);
+  ASSERT_EQ(Kinds(p), (std::vector<K>{K::kTime, K::kTime, K::kLevel, K::kBracketed, K::kTag}));
+  ASSERT_GT(p.plan_shapes(), 0u);
+  // Shapes of the sample with other digits: taken by the plan.
+  const std::vector<std::string> known = {
+      "2031-12-31 23:59:59,999 ERROR [worker-9] org.acme.App: disk full",
+      "1999-01-01 00:00:00,000 DEBUG [worker-0] org.acme.App: x",
+  };
+  EXPECT_EQ(Split(p, known[0]), "disk full");
+  EXPECT_EQ(Split(p, known[1]), "x");
+  // Shapes it does not know, and tokens that only start like a known shape: cut and classified
+  // in full, with the general path's result.
+  const std::vector<std::string> unknown = {
+      "2024-05-01 12:00:01,0001 INFO [worker-1] org.acme.App: longer millis",
+      "2024-05-01 12:00:01.001 INFO [worker-1] org.acme.App: a dot for the comma",
+      "2024-05-01 12:00:01,001 TRACE [worker-1] org.acme.App: a level not in the sample",
+      "2024-05-01 12:00:01,001 INFO [worker 1] org.acme.App: a thread name with a space",
+      "2024-05-01 12:00:01,001 INFO [worker-1 org.acme.App: a bracket left open",
+      "2024-05-01 12:00:01,001 INFO [worker-12] org.acme.Other: another component",
+      "2024-05-01\t12:00:01,001\tINFO [worker-1] org.acme.App: tabs",
+      "2024-05-01 12:00:01,001 INFOS [worker-1] org.acme.App: a longer word",
+      "2024-05-01 12:00:01,001 UTC [worker-1] org.acme.App: a zone after the time",
+      "2024-05-01 12:00:01,001 INFO",
+      "2024-05-01",
+      "x 2024-05-01 12:00:01,001 INFO [worker-1] org.acme.App: shifted",
+  };
+  EXPECT_EQ(Split(p, unknown[0]), "longer millis");  // still a time, of another shape
+  EXPECT_EQ(Split(p, unknown[3]), "a thread name with a space");
+  EXPECT_EQ(Split(p, unknown[6]), "tabs");
+  std::vector<std::string> all = known;
+  all.insert(all.end(), unknown.begin(), unknown.end());
+  ExpectPlanAsGeneral(p, all);
+
+  // A zone is a zone only after a time: the plan's "PDT" (seen after times) does not take a
+  // "PDT" after a "-" placeholder, which is a word there and does not fit.
+  auto zoned = MakeLog([](int i) { return Format("2024-05-01 12:00:%02d PDT %s", i % 60, Level(i)); });
+  HeaderProfile z = Learn(zoned);
+  ASSERT_EQ(Kinds(z), (std::vector<K>{K::kTime, K::kTime, K::kZone, K::kLevel}));
+  const std::string placeholder = "2024-05-01 - PDT INFO message";
+  size_t start = 0;
+  EXPECT_FALSE(z.Fits(placeholder, &start));
+  ExpectPlanAsGeneral(z, {placeholder, "2024-05-01 12:00:07 PDT INFO message"});
+}
+
+TEST(HeaderProfileTest, ThePlanSplitsInterleavedLayoutsAsTheGeneralPath) {
+  // Each branch of the layout tree has its own shapes; a line's tokens are taken by the shapes
+  // of the branch it reaches.
+  auto lines = MakeLog([](int i) {
+    switch (i % 4) {
+      case 0:
+        return Format("2024-05-01 12:00:%02d,%03d %s [main] org.acme.App:", i % 60, i, Level(i));
+      case 1:
+        return Format("Jun %2d 15:16:%02d host-%d app[%d]:", 1 + i % 28, i % 60, i % 4, 100 + i);
+      case 2:
+        return Format("- %d R%02d-M1-N%d RAS KERNEL %s", 1117838570 + i, i % 64, i % 8, Level(i));
+      default:
+        return Format("03-17 16:13:%02d.%03d  %d  %d %c Comp%c:", i % 60, i % 1000, 1700 + i % 3,
+                      2000 + i % 50, "DIWE"[i % 4], 'A' + i % 5);
+    }
+  }, 800);
+  HeaderProfile p = Learn(lines);
+  ASSERT_EQ(p.Layouts().size(), 4u);
+  ExpectEveryMessage(p, lines);
+}
+
 TEST(HeaderProfileTest, HeaderlessLogsStayWhole) {
   auto lines = MakeLog([](int i) { return std::string(i % 2 ? "a" : "the"); });
   HeaderProfile p = Learn(lines);
@@ -355,6 +457,7 @@ void ExpectUniformSplit(const std::vector<UniformCase>& cases, std::vector<K> ki
     const std::string header = c.header.empty() ? "" : c.header + " ";
     ASSERT_EQ(c.line.substr(0, start), header) << "line: " << c.line;
   }
+  ExpectPlanAsGeneral(p, lines);
 }
 
 TEST(HeaderProfileTest, OneStatementWithTimestampAndLevelKeepsItsMessage) {
