@@ -150,6 +150,10 @@ TEST(TokenMaskerTest, FastPathsGiveWhatTheGeneralPathGivesOnEveryShape) {
       // absolute paths
       "/", "/.", "/a", "/a.", "/var/log/app.log", "/var/log/app.log.", "/10.0.0.1:50010",
       "/10.0.0.1:", "/a:b:", "/a/../b", "/a..", "/a/b!?", "/a=b", "/a,b", "/a(1)", "//",
+      // keys with word values
+      "=", "key=", "a=b", "a_b-c=word", "r24=", "k=true", "k=null", "k=false", "k=TRUE",
+      "k=ffffffff", "k=fffffff", "k=abcdefgh", "k=ABCDEF12", "k=ab.c", "k=a1", "k.x=abc",
+      "k==a", "k=a=b", "=a", "k=a:", "k=a,", "(k=a)", "k=a)", "k..=a", "k:=a", "k/x=a",
   };
   for (const char* t : tokens) {
     ExpectSameAsGeneral(t);
@@ -177,8 +181,9 @@ TEST(TokenMaskerTest, FastPathsGiveWhatTheGeneralPathGivesOnRandomTokens) {
 }
 
 TEST(TokenMaskerTest, FastPathsGiveWhatTheGeneralPathGivesOnRandomNamesAndPaths) {
-  // Names with digits and paths, long enough for hex ids (8 characters and more).
-  const std::string alphabet = "0123456789abcdefgxzABFGZ_-./:.";
+  // Names with digits, paths and keys with words, long enough for hex ids (8 characters and
+  // more).
+  const std::string alphabet = "0123456789abcdefgxzABFGZ_-./:.=tru";
   std::mt19937 rng(7);
   std::string message;
   for (int round = 0; round < 20000; ++round) {
