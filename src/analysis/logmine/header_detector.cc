@@ -645,14 +645,12 @@ class LazyHeaderTokens {
   // that shape's kind; false (nothing cut) when it has none of them.
   template <typename Shape>
   bool CutByShape(std::span<const Shape> shapes, bool after_time, HeaderKind* kind) {
-    size_t i = pos_;
-    while (i < line_.size() && IsSpace(line_[i])) ++i;
-    pos_ = i;
+    const size_t at = pos_;  // a shape starts with the blanks before its token
     for (const Shape& s : shapes) {
-      if (s.after_time != after_time || !s.shape.MatchesAt(line_, i)) continue;
+      if (s.after_time != after_time || !s.shape.MatchesAt(line_, at)) continue;
       const size_t k = static_cast<size_t>(cut_);
-      begin_[k] = i;
-      end_[k] = i + s.shape.length();
+      begin_[k] = at + s.blanks;
+      end_[k] = at + s.shape.length();
       pos_ = end_[k];
       ++cut_;
       *kind = s.kind;
@@ -1124,9 +1122,13 @@ class HeaderProfile::PlanLearner {
           ClassifyHeaderToken(text(k), k == 0 ? HeaderKind::kOther : kinds[static_cast<size_t>(k - 1)]);
     }
     auto see = [&](int node, int k) {
-      const std::string_view token = text(k);
-      // Tokens joined over blanks are left out (a shape is cut at the first blank).
-      if (token.size() > TokenShape::kMaxLength || token.find_first_of(" \t") != std::string_view::npos) {
+      // The token with the blanks before it (MatchLine compares from the previous token's end).
+      const size_t from = k == 0 ? 0 : spans[static_cast<size_t>(k - 1)].end;
+      const size_t blanks = spans[static_cast<size_t>(k)].begin - from;
+      const std::string_view token = line.substr(from, spans[static_cast<size_t>(k)].end - from);
+      // Tokens joined over blanks are left out (a shape is cut at the first blank after it).
+      if (token.size() > TokenShape::kMaxLength ||
+          token.find_first_of(" \t", blanks) != std::string_view::npos) {
         return;
       }
       const HeaderKind previous = k == 0 ? HeaderKind::kOther : kinds[static_cast<size_t>(k - 1)];
@@ -1137,7 +1139,7 @@ class HeaderProfile::PlanLearner {
       key_.push_back(after_time ? '1' : '0');
       auto it = by_key.find(key_);
       if (it == by_key.end()) {
-        it = by_key.emplace(key_, Seen{0, order_++, std::string(token),
+        it = by_key.emplace(key_, Seen{0, order_++, std::string(token), blanks,
                                        kinds[static_cast<size_t>(k)], after_time})
                  .first;
       }
@@ -1181,7 +1183,8 @@ class HeaderProfile::PlanLearner {
         kept.resize(std::min(kept.size(), kMaxShapesPerToken));
         const auto first = static_cast<uint32_t>(profile->plan_.size());
         for (const Seen* seen : kept) {
-          profile->plan_.push_back({TokenShape(seen->token), seen->kind, seen->after_time});
+          profile->plan_.push_back({TokenShape(seen->token), static_cast<uint8_t>(seen->blanks),
+                                    seen->kind, seen->after_time});
         }
         ranges.emplace_back(first, static_cast<uint32_t>(profile->plan_.size()));
       }
@@ -1192,7 +1195,8 @@ class HeaderProfile::PlanLearner {
   struct Seen {
     size_t lines = 0;
     size_t order = 0;    // first seen: ties keep the sample's order
-    std::string token;   // the first token of the shape
+    std::string token;   // the first token of the shape, with the blanks before it
+    size_t blanks = 0;
     HeaderKind kind = HeaderKind::kOther;
     bool after_time = false;
   };

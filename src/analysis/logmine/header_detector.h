@@ -147,10 +147,12 @@ class HeaderProfile {
     // it, [first, second) in plan_. A child's first column is its parent's split token.
     std::vector<std::pair<uint32_t, uint32_t>> shapes;
   };
-  // A token shape of the plan and the kind of its tokens (after a time or a number, or not:
-  // the one thing besides the token that ClassifyHeaderToken looks at).
+  // A token shape of the plan, from the end of the token before (its first `blanks` bytes are
+  // the blanks between them), and the kind of its tokens (after a time or a number, or not: the
+  // one thing besides the token that ClassifyHeaderToken looks at).
   struct PlannedShape {
     TokenShape shape;
+    uint8_t blanks = 0;
     HeaderKind kind = HeaderKind::kOther;
     bool after_time = false;
   };

@@ -1,4 +1,5 @@
-// The shape of a header token: its bytes, with every digit standing for any digit. Two tokens of
+// The shape of a header token (with the blanks before it, when the caller includes them): its
+// bytes, with every digit standing for any digit. Two tokens of
 // one shape (the same length, digits at the same places, the same other bytes) are cut and
 // classified alike by the header split (ClassifyHeaderToken looks at where digits are, never at
 // their values), so HeaderProfile's plan (header_detector.h) recognises a token of a shape seen
@@ -20,7 +21,7 @@ class TokenShape {
   static constexpr size_t kMaxLength = 64;
 
   TokenShape() = default;
-  // The shape of `token`: 1 to kMaxLength bytes, no blank (' ', '\t').
+  // The shape of `token`: 1 to kMaxLength bytes, the last of them not a blank (' ', '\t').
   explicit TokenShape(std::string_view token);
 
   size_t length() const { return length_; }
