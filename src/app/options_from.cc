@@ -50,6 +50,7 @@ store::SqliteOptions SqliteOptionsFrom(const config::Config& c) {
 store::PgOptions PgOptionsFrom(const config::Config& c) {
   store::PgOptions o;
   o.url = c.store_url;
+  o.commit_outcome_wait_ms = c.commit_outcome_wait_ms;
   return o;
 }
 

@@ -57,6 +57,7 @@ struct Config {
   // Storage.
   std::string store_url;  // postgres://...: PostgreSQL instead of SQLite in data_dir (a secret)
   TimeMs job_lease_ms{};   // a claimed job is another node's to run once this ends
+  TimeMs commit_outcome_wait_ms{};  // a COMMIT whose answer was lost is looked up this long
   int job_workers{};       // job runner threads; 0 only on PostgreSQL (other nodes run them)
   bool sqlite_synchronous_full{};
   int64_t wal_limit_mb{};  // the SQLite WAL is checkpointed back under this (0: no limit)

@@ -60,6 +60,10 @@ std::vector<Option> BuildOptions() {
       "how long a node holds a background job it claimed; a job whose node died is run again "
       "by another once this ends",
       Duration(&Config::job_lease_ms, 100));
+  add("store.commit_outcome_wait", "10s",
+      "PostgreSQL: how long a write whose COMMIT answer was lost (the connection broke) waits, "
+      "reconnecting, to learn whether it committed before it is answered 503",
+      Duration(&Config::commit_outcome_wait_ms));
   add("store.job_workers", "2",
       "background job threads on this node (analysis, notifications, escalation); 0: none, for "
       "a node that only answers requests while other nodes on the same PostgreSQL run the jobs",

@@ -152,9 +152,12 @@ void Engine::CommitGroup(std::vector<Pending>& group) {
   }
 
   const Status& failure = committed.error();
-  if (group.size() == 1) {
+  // Unavailable: the database is away, or the COMMIT's fate could not be learned. Every
+  // request of the group gets that one answer: alone each would fail the same way, or (a COMMIT
+  // that did go through unseen) be applied a second time.
+  if (group.size() == 1 || failure.code() == StatusCode::kUnavailable) {
     spdlog::error("ingest transaction failed: {}", failure.ToString());
-    group[0].done(Error(failure));
+    for (auto& pending : group) pending.done(Error(failure));
     return;
   }
   // Slow path: isolate the batch that failed.

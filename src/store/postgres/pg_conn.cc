@@ -124,12 +124,26 @@ PgConn::~PgConn() { Pq().finish(conn_); }
 
 bool PgConn::ok() const { return Pq().status(conn_) == CONNECTION_OK; }
 
-Status PgConn::Exec(const std::string& sql) {
-  PgResult result(Pq().exec(conn_, sql.c_str()));
+Result<PgResult> PgConn::Run(const char* sql) {
+  PgResult result(Pq().exec(conn_, sql));
   const ExecStatusType status = Pq().result_status(result.result_.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    return PgError(conn_, result.result_.get(), "PostgreSQL statement failed");
-  return Status::Ok();
+    return Error(PgError(conn_, result.result_.get(), "PostgreSQL statement failed"));
+  return result;
+}
+
+Status PgConn::Exec(const std::string& sql) {
+  auto result = Run(sql.c_str());
+  return result ? Status::Ok() : result.error();
+}
+
+Result<PgTxIdentity> PgConn::Begin() {
+  // The id is taken now rather than at the first write: one round trip fewer than asking at
+  // COMMIT, and a write transaction gets one anyway.
+  QUELL_ASSIGN_OR_RETURN(
+      auto result, Run("BEGIN; SELECT pg_current_xact_id()::text::bigint, pg_backend_pid()"));
+  if (result.rows() != 1) return Error(Internal("BEGIN did not say which transaction it began"));
+  return PgTxIdentity{result.Int(0, 0), result.Int(0, 1)};
 }
 
 Result<PgResult> PgConn::Query(const char* sql, const PgParams& params) {

@@ -68,6 +68,13 @@ class PgRow {
   int row_;
 };
 
+// What names a transaction on the server: its id (xid8, as a number) and the backend (pid)
+// running it. What a COMMIT whose answer was lost is looked up by (pg_lost_commit.h).
+struct PgTxIdentity {
+  int64_t xid = 0;
+  int64_t backend_pid = 0;
+};
+
 // A NOTIFY received on a LISTENing connection.
 struct PgNotification {
   std::string channel;
@@ -85,11 +92,14 @@ class PgConn {
 
   // Runs one or more statements without parameters (BEGIN, migrations).
   Status Exec(const std::string& sql);
+  // BEGIN, with the new transaction's id and backend, in the same round trip.
+  Result<PgTxIdentity> Begin();
   // Runs `sql` (a string literal: its address is the key of the prepared statement) with
   // `params`.
   Result<PgResult> Query(const char* sql, const PgParams& params = {});
   // COMMIT, failing unless the transaction did commit (a failed statement earlier makes
-  // PostgreSQL answer COMMIT with a rollback).
+  // PostgreSQL answer COMMIT with a rollback). Failing with the connection lost (`ok()` false
+  // after) says nothing of the transaction: the COMMIT may have been carried out.
   Status Commit();
   // False once the connection is lost: the pool opens a new one instead of reusing it.
   bool ok() const;
@@ -100,6 +110,8 @@ class PgConn {
 
  private:
   explicit PgConn(pg_conn* conn) : conn_(conn) {}
+  // Runs `sql` (one or more statements, no parameters): the last one's result.
+  Result<PgResult> Run(const char* sql);
   pg_conn* conn_;
   std::unordered_map<const char*, std::string> prepared_;  // SQL -> statement name
 };

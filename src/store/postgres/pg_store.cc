@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "store/postgres/pg_announcer.h"
 #include "store/postgres/pg_auth_tables.h"
 #include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_lost_commit.h"
 #include "store/postgres/pg_pool.h"
 #include "store/postgres/pg_schema.h"
 #include "store/row_mapping.h"
@@ -64,9 +66,15 @@ constexpr uint64_t kKeyStripes = 256;
 class PgTx final : public StoreTx {
  public:
   // `lock` is the store's write lock: one write transaction at a time per process (store.h).
-  // `jobs` is rung after a COMMIT that enqueued a job due now.
-  PgTx(PgPool::Lease conn, std::unique_lock<std::mutex> lock, PgAnnouncer& jobs)
-      : conn_(std::move(conn)), lock_(std::move(lock)), jobs_(jobs) {}
+  // `jobs` is rung after a COMMIT that enqueued a job due now. `identity` is the transaction's
+  // on the server, `options` the store's: a COMMIT whose answer is lost is looked up by them.
+  PgTx(PgPool::Lease conn, PgTxIdentity identity, std::unique_lock<std::mutex> lock,
+       PgAnnouncer& jobs, const PgOptions& options)
+      : conn_(std::move(conn)),
+        identity_(identity),
+        lock_(std::move(lock)),
+        jobs_(jobs),
+        options_(options) {}
   ~PgTx() override {
     if (!done_) (void)conn_->Exec("ROLLBACK");
   }
@@ -280,9 +288,18 @@ class PgTx final : public StoreTx {
                                  .Bind(5, job.payload)));
   }
 
+  // Every request of an engine's group commit gets this one outcome. With the connection lost
+  // at COMMIT the transaction's fate is looked up (pg_lost_commit.h) before answering, under
+  // the write lock: a retryable failure only when it did not commit, success when it did (a
+  // failure there would make the sender's repeat count its alerts twice).
   Status Commit() override {
     if (done_) return Internal("transaction already finished");
-    QUELL_RETURN_IF_ERROR(conn_->Commit());  // on failure still open: the destructor rolls back
+    Status committed = conn_->Commit();
+    if (!committed.ok() && !conn_->ok()) {
+      committed = ResolveLostCommit(options_.url, identity_,
+                                    std::chrono::milliseconds(options_.commit_outcome_wait_ms));
+    }
+    QUELL_RETURN_IF_ERROR(committed);  // on failure still open: the destructor rolls back
     done_ = true;
     lock_.unlock();
     // After COMMIT, not in it: NOTIFY in the transaction would make every enqueueing commit of
@@ -293,8 +310,10 @@ class PgTx final : public StoreTx {
 
  private:
   PgPool::Lease conn_;
+  const PgTxIdentity identity_;
   std::unique_lock<std::mutex> lock_;
   PgAnnouncer& jobs_;
+  const PgOptions& options_;
   bool done_ = false;
   bool due_job_ = false;  // a job due now was enqueued: idle workers of every node may take it
 };
@@ -318,6 +337,7 @@ const std::string kPgUpdateSettingIfValue = Announced(kSqlUpdateSettingIfValue);
 class PgStore final : public Store {
  public:
   Status Open(const PgOptions& options) {
+    options_ = options;
     pool_ = std::make_unique<PgPool>(options.url, options.pool_size);
     QUELL_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     QUELL_RETURN_IF_ERROR(MigratePg(*conn));
@@ -328,9 +348,10 @@ class PgStore final : public Store {
   Result<std::unique_ptr<StoreTx>> Begin() override {
     std::unique_lock lock(write_mu_);
     QUELL_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
-    QUELL_RETURN_IF_ERROR(conn->Exec("BEGIN"));
-    return std::unique_ptr<StoreTx>(
-        std::make_unique<PgTx>(std::move(conn), std::move(lock), *jobs_announcer_));
+    QUELL_ASSIGN_OR_RETURN(PgTxIdentity identity, conn->Begin());
+    return std::unique_ptr<StoreTx>(std::make_unique<PgTx>(std::move(conn), identity,
+                                                           std::move(lock), *jobs_announcer_,
+                                                           options_));
   }
 
   Result<std::optional<Incident>> GetIncident(int64_t id) override {
@@ -672,6 +693,7 @@ class PgStore final : public Store {
                                .Bind(4, int64_t{count_attempt ? 0 : 1})));
   }
 
+  PgOptions options_;  // the URL may hold a password: never logged
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<PgAnnouncer> jobs_announcer_;  // NOTIFYs kPgJobsChannel after commits
   std::mutex write_mu_;  // one write transaction at a time in this process (store.h)

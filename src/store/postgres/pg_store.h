@@ -8,6 +8,7 @@
 // apply at open, exactly once even when several processes open the store together. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,10 @@ struct PgOptions {
   std::string url;
   // Connections at most: one for the write transaction, the rest for reads and the job queue.
   int pool_size = 8;
+  // How long a write whose COMMIT answer was lost (the connection broke) waits to learn whether
+  // it committed, reconnecting while PostgreSQL comes back (pg_lost_commit.h); past it the
+  // request fails as unavailable although it may have committed.
+  int64_t commit_outcome_wait_ms = 10000;
 };
 
 // Connects, applies the migrations the database lacks and returns the store. Unavailable when
