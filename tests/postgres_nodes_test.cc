@@ -324,7 +324,9 @@ TEST(PostgresRestart, RequestsAnswer503WhileAwayAndTheNodeReconnects) {
   std::atomic<bool> stop{false};
   std::thread sender([&] {
     auto client = node.NewClient();
-    client->set_read_timeout(10, 0);  // a hang shows as no answer
+    // A hang shows as no answer. A request whose COMMIT the stop cut waits for PostgreSQL to
+    // learn what became of it, up to store.commit_outcome_wait (10 s): not a hang.
+    client->set_read_timeout(20, 0);
     const httplib::Headers headers{{"Authorization", "Bearer " + token}};
     while (!stop) {
       auto answer = client->Post("/api/v1/alerts", headers, AlertBody(0, 0), "application/json");
