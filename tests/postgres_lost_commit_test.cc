@@ -127,5 +127,27 @@ TEST_F(PostgresLostCommit, ACommitThatNeverArrivedIsAnswered503AndTheRepeatCount
   EXPECT_EQ(stored.count, 1);
 }
 
+// Several senders at once, so that the engine may commit their requests in one transaction
+// (group commit): the cut COMMIT's outcome is every request's, and each alert is counted once.
+TEST_F(PostgresLostCommit, ConcurrentSendersAroundALostCommitAreEachCountedOnce) {
+  constexpr int kSenders = 6;
+  proxy_->Arm("fp-group-0", Cut::kAfterCommitSent);
+  std::vector<std::vector<int>> statuses(kSenders);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < kSenders; ++i) {
+    senders.emplace_back(
+        [&, i] { statuses[i] = SendUntilAccepted(Alert("fp-group-" + std::to_string(i))); });
+  }
+  for (auto& sender : senders) sender.join();
+  ASSERT_EQ(proxy_->cuts(), 1);
+  for (int i = 0; i < kSenders; ++i) {
+    const std::string fingerprint = "fp-group-" + std::to_string(i);
+    EXPECT_EQ(statuses[i], std::vector<int>{202}) << fingerprint;
+    const Stored stored = ReadBack(fingerprint);
+    EXPECT_EQ(stored.rows, 1) << fingerprint;
+    EXPECT_EQ(stored.count, 1) << fingerprint;
+  }
+}
+
 }  // namespace
 }  // namespace quell::testing

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace quell::testing {
@@ -74,7 +75,7 @@ std::string PgCutProxy::Url(const std::string& url) const {
   const std::string host = "@127.0.0.1:";
   const size_t at = url.find(host);
   if (at == std::string::npos) return url;
-  const size_t port_end = url.find('/', at + host.size());
+  const size_t port_end = std::min(url.find('/', at + host.size()), url.size());
   return url.substr(0, at + host.size()) + std::to_string(port_) + url.substr(port_end);
 }
 

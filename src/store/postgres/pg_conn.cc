@@ -140,10 +140,12 @@ Status PgConn::Exec(const std::string& sql) {
 Result<PgTxIdentity> PgConn::Begin() {
   // The id is taken now rather than at the first write: one round trip fewer than asking at
   // COMMIT, and a write transaction gets one anyway.
-  QUELL_ASSIGN_OR_RETURN(
-      auto result, Run("BEGIN; SELECT pg_current_xact_id()::text::bigint, pg_backend_pid()"));
-  if (result.rows() != 1) return Error(Internal("BEGIN did not say which transaction it began"));
-  return PgTxIdentity{result.Int(0, 0), result.Int(0, 1)};
+  auto result = Run("BEGIN; SELECT pg_current_xact_id()::text::bigint, pg_backend_pid()");
+  if (result && result->rows() == 1) return PgTxIdentity{result->Int(0, 0), result->Int(0, 1)};
+  // The connection goes back to the pool: not inside a transaction.
+  if (ok()) (void)Run("ROLLBACK");
+  if (!result) return Error(result.error());
+  return Error(Internal("BEGIN did not say which transaction it began"));
 }
 
 Result<PgResult> PgConn::Query(const char* sql, const PgParams& params) {
