@@ -14,7 +14,6 @@
 #include "store/store.h"
 #include "store/write_back_tx.h"
 #include "support/private_postgres.h"
-#include "support/settled_logs.h"
 
 namespace quell::store {
 namespace {
@@ -772,7 +771,7 @@ TEST_P(StoreConformance, LogsAreReadOnFromACursorOnceEach) {
   std::vector<model::LogEntry> first{line("api", 1000, "a1"), line("web", 2000, "w1"),
                                      line("api", 3000, "a2")};
   ASSERT_TRUE(store_->AppendLogs(first).ok());
-  auto page = testing::ReadLogsSettled(*store_, {}, 2);
+  auto page = store_->ReadLogsAfter({}, 2);
   ASSERT_TRUE(page) << page.error().ToString();
   ASSERT_EQ(page->entries.size(), 2u);
   EXPECT_EQ(page->entries[0].message, "a1");
@@ -792,12 +791,12 @@ TEST_P(StoreConformance, LogsAreReadOnFromACursorOnceEach) {
 
   std::vector<model::LogEntry> second{line("api", 500, "a3")};
   ASSERT_TRUE(store_->AppendLogs(second).ok());
-  page = testing::ReadLogsSettled(*store_, after_two, 10);
+  page = store_->ReadLogsAfter(after_two, 10);
   ASSERT_TRUE(page);
   ASSERT_EQ(page->entries.size(), 2u);
   EXPECT_EQ(page->entries[0].message, "a2");
   EXPECT_EQ(page->entries[1].message, "a3") << "stored later, read later, whatever its time";
-  auto end = testing::ReadLogsSettled(*store_, page->next, 10);
+  auto end = store_->ReadLogsAfter(page->next, 10);
   ASSERT_TRUE(end);
   EXPECT_TRUE(end->entries.empty());
   EXPECT_EQ(end->next, page->next) << "an empty page stays where it was";

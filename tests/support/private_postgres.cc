@@ -153,6 +153,16 @@ Status PrivatePostgres::Resume() {
   return Status::Ok();
 }
 
+Status PrivatePostgres::SetXidEpoch(uint32_t epoch) {
+  QUELL_RETURN_IF_ERROR(Pause());
+  const fs::path log = fs::path(dir_) / "pg_resetwal.log";
+  if (RunProcess({bin_dir_ + "/pg_resetwal", "-e", std::to_string(epoch), "-D",
+                  (fs::path(dir_) / "data").string()},
+                 log.string(), SpawnOptions{.drop_root = true}) != 0)
+    return Internal("pg_resetwal failed: " + Tail(log));
+  return Resume();
+}
+
 Result<std::unique_ptr<PrivatePostgres>> PrivatePostgres::Attach(const std::string& dir) {
   QUELL_ASSIGN_OR_RETURN(std::string bin, FindBinDir());
   std::istringstream state(ReadText(fs::path(dir) / "server"));

@@ -43,6 +43,9 @@ class PrivatePostgres {
   // port: PostgreSQL restarting under its clients.
   Status Pause();
   Status Resume();
+  // Pause, pg_resetwal -e `epoch`, Resume: the server's xids (xid8) go on in that epoch, as on a
+  // server that has used 2^32 xids `epoch` times.
+  Status SetXidEpoch(uint32_t epoch);
 
   uint16_t port() const { return port_; }
   // The directory of the server's programs (psql, pg_ctl, ...).

@@ -13,6 +13,7 @@
 #include "store/postgres/pg_announcer.h"
 #include "store/postgres/pg_auth_tables.h"
 #include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_log_cursor.h"
 #include "store/postgres/pg_lost_commit.h"
 #include "store/postgres/pg_pool.h"
 #include "store/postgres/pg_schema.h"
@@ -498,7 +499,7 @@ class PgStore final : public Store {
   Status AppendLogs(std::vector<model::LogEntry>& entries) override {
     if (entries.empty()) return Status::Ok();
     QUELL_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
-    QUELL_RETURN_IF_ERROR(conn->Exec("BEGIN"));
+    QUELL_RETURN_IF_ERROR(BeginLogAppend(*conn));  // readers wait for this transaction only
     std::vector<int64_t> ids;
     Status status = Status::Ok();
     for (const auto& e : entries) {
@@ -533,35 +534,10 @@ class PgStore final : public Store {
     return Rows(result, [](const PgRow& row) { return ReadLogEntry(row); });
   }
 
-  // A transaction's xid is below the snapshot's xmin only once it has ended (committed or rolled
-  // back), and every transaction that starts later gets a higher one: the rows of transactions
-  // below xmin are final, and reading them in (tx, id) order never skips a row that commits
-  // later. xid8 never wraps. The cursor's xid travels as text (no bigint -> xid8 cast).
+  // Up to the horizon of the log-appending transactions only (pg_log_cursor.h).
   Result<LogPage> ReadLogsAfter(const LogCursor& after, int limit) override {
-    QUELL_ASSIGN_OR_RETURN(
-        auto result,
-        Query("SELECT " LOG_ENTRY_COLUMNS ", tx::text::bigint FROM log_entries WHERE (tx, id) > "
-              "($1::xid8, $2) AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx, id "
-              "LIMIT $3",
-              PgParams()
-                  .Bind(1, std::to_string(after.tx))
-                  .Bind(2, after.id)
-                  .Bind(3, int64_t{std::max(1, limit)})));
-    LogPage page;
-    page.entries = Rows(result, [](const PgRow& row) { return ReadLogEntry(row); });
-    page.next = result.rows() == 0
-                    ? after
-                    : LogCursor{result.Int(result.rows() - 1, 6), page.entries.back().id};
-    if (result.rows() < limit) {
-      QUELL_ASSIGN_OR_RETURN(auto later,
-                             Query("SELECT EXISTS (SELECT 1 FROM log_entries WHERE (tx, id) > "
-                                   "($1::xid8, $2))::int",
-                                   PgParams()
-                                       .Bind(1, std::to_string(page.next.tx))
-                                       .Bind(2, page.next.id)));
-      page.held_back = later.Int(0, 0) != 0;
-    }
-    return page;
+    QUELL_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    return ReadLogPage(*conn, after, limit);
   }
 
   Result<int64_t> CountLogsAfter(const LogCursor& after, const std::string& service, TimeMs since,

@@ -2,9 +2,9 @@
 // it): migrations applied once when several processes start together, one open incident per
 // group key and one alert row per fingerprint and incident, rows read in one node's transaction
 // locked until it ends, LockKeys, the counters by minute summed over writers, and jobs claimed
-// once by several stores (nodes) at a time; the singleton lease moving to another holder; log
-// lines whose ids commit out of order read once each, none skipped; what the change watch hears
-// (jobs due, settings changed) and the announcer's coalescing.
+// once by several stores (nodes) at a time; the singleton lease moving to another holder; what
+// the change watch hears (jobs due, settings changed) and the announcer's coalescing. The log
+// cursor: pg_log_cursor_test.cc.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -25,7 +25,6 @@
 #include "store/postgres/pg_announcer.h"
 #include "store/singleton_lease.h"
 #include "support/private_postgres.h"
-#include "support/settled_logs.h"
 
 namespace quell::store {
 namespace {
@@ -258,61 +257,6 @@ TEST_F(PgStoreTest, NodesClaimEachJobOnce) {
 
 // Two nodes (stores), four threads each, race to take one claim (absent -> theirs), to move it
 // on from one value (-> theirs), and to drop it: each step is taken by exactly one of them.
-// A BIGSERIAL id is taken at INSERT and seen at COMMIT: a transaction that inserted a log line
-// first and commits last must not be skipped by a reader that has read on past the later ids.
-TEST_F(PgStoreTest, ALogLineCommittedAfterAHigherIdIsStillReadOnce) {
-  auto store = Open();
-  ASSERT_TRUE(store);
-  auto slow = PgConn::Open(url_);
-  ASSERT_TRUE(slow);
-  ASSERT_TRUE((*slow)->Exec("BEGIN").ok());
-  auto early = (*slow)->Query("INSERT INTO log_entries (service, ts, level, message, received_at) "
-                             "VALUES ('api', 1, 'info', 'slow', 1) RETURNING id");
-  ASSERT_TRUE(early) << early.error().ToString();
-  std::vector<model::LogEntry> fast(2);
-  for (auto& e : fast) {
-    e.service = "api";
-    e.ts = 2;
-    e.level = "info";
-    e.message = "fast";
-  }
-  ASSERT_TRUE(store->AppendLogs(fast).ok());
-  ASSERT_GT(fast[0].id, early->Int(0, 0)) << "the later transaction took higher ids";
-
-  // The fast lines are committed but wait behind the transaction still open below them.
-  auto page = store->ReadLogsAfter({}, 100);
-  ASSERT_TRUE(page) << page.error().ToString();
-  EXPECT_TRUE(page->entries.empty());
-  EXPECT_TRUE(page->held_back) << "the reader learns that committed lines wait";
-  EXPECT_EQ(*store->CountLogsAfter({}, "api", 0, 10), 2) << "committed, not read yet";
-
-  ASSERT_TRUE((*slow)->Exec("COMMIT").ok());
-  page = testing::ReadLogsSettled(*store, {}, 100);
-  ASSERT_TRUE(page);
-  ASSERT_EQ(page->entries.size(), 3u);
-  EXPECT_EQ(page->entries[0].message, "slow") << "its transaction began first";
-  EXPECT_EQ(page->entries[1].id, fast[0].id);
-  EXPECT_EQ(page->entries[2].id, fast[1].id);
-  EXPECT_FALSE(page->held_back);
-  auto rest = testing::ReadLogsSettled(*store, page->next, 100);
-  ASSERT_TRUE(rest);
-  EXPECT_TRUE(rest->entries.empty()) << "nothing read twice";
-  EXPECT_FALSE(rest->held_back);
-
-  // A rolled-back transaction holds nothing back once it has ended.
-  ASSERT_TRUE((*slow)->Exec("BEGIN").ok());
-  ASSERT_TRUE((*slow)->Query("INSERT INTO log_entries (service, ts, level, message, received_at) "
-                             "VALUES ('api', 3, 'info', 'gone', 3) RETURNING id"));
-  std::vector<model::LogEntry> after(1, fast[0]);
-  ASSERT_TRUE(store->AppendLogs(after).ok());
-  EXPECT_TRUE(store->ReadLogsAfter(page->next, 100)->entries.empty());
-  ASSERT_TRUE((*slow)->Exec("ROLLBACK").ok());
-  rest = testing::ReadLogsSettled(*store, page->next, 100);
-  ASSERT_TRUE(rest);
-  ASSERT_EQ(rest->entries.size(), 1u);
-  EXPECT_EQ(rest->entries[0].id, after[0].id);
-}
-
 TEST_F(PgStoreTest, SwapSettingIsTakenByOneNodeOnly) {
   auto a = Open(), b = Open();
   ASSERT_TRUE(a && b);
