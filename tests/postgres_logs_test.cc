@@ -1,7 +1,8 @@
 // Log mining with two `quell serve --db` nodes on one private PostgreSQL, as behind a load
 // balancer: lines POSTed half to one node and half to the other are mined by both, so either
 // node's templates endpoint and incident analysis see all of them (counts, error lines); a node
-// stopped, or killed, and started again neither loses nor counts twice a line.
+// stopped, or killed, and started again neither loses nor counts twice a line. All the while a
+// write transaction stays open in another database of the server, which holds nothing back.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "server_process.h"
+#include "store/postgres/pg_conn.h"
 #include "support/private_postgres.h"
 #include "support/process.h"
 
@@ -28,6 +30,14 @@ class PostgresLogs : public ::testing::Test {
     auto database = CreateTestDatabase();
     ASSERT_TRUE(database) << database.error().ToString();
     url_ = *database;
+    // A long batch job of another application on the same server: it does not hold back the
+    // nodes' mining (their requests would wait 2 s and count the lines in not_mined).
+    auto elsewhere = CreateTestDatabase();
+    ASSERT_TRUE(elsewhere) << elsewhere.error().ToString();
+    auto conn = store::PgConn::Open(*elsewhere);
+    ASSERT_TRUE(conn) << conn.error().ToString();
+    busy_ = std::move(*conn);
+    ASSERT_TRUE(busy_->Exec("BEGIN; CREATE TABLE batch (x int); INSERT INTO batch VALUES (1)").ok());
     ASSERT_TRUE(a_.Start(Args())) << a_.log();
     token_ = a_.admin_token();
     ASSERT_FALSE(token_.empty()) << a_.log();
@@ -123,6 +133,7 @@ class PostgresLogs : public ::testing::Test {
   }
 
   std::string url_;
+  std::unique_ptr<store::PgConn> busy_;  // in a write transaction for the whole test
   std::string token_;
   ServerProcess a_;
   ServerProcess b_;

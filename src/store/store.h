@@ -76,7 +76,7 @@ struct LogCursor {
 struct LogPage {
   std::vector<model::LogEntry> entries;  // in cursor order
   LogCursor next;                        // after the last entry (`after` when there is none)
-  // A short page only: committed lines after `next` wait for an older transaction still running
+  // A short page only: committed lines after `next` wait for an older log append still running
   // (PostgreSQL); reading again soon returns them.
   bool held_back = false;
 };
