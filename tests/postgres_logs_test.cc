@@ -37,7 +37,8 @@ class PostgresLogs : public ::testing::Test {
     auto conn = store::PgConn::Open(*elsewhere);
     ASSERT_TRUE(conn) << conn.error().ToString();
     busy_ = std::move(*conn);
-    ASSERT_TRUE(busy_->Exec("BEGIN; CREATE TABLE batch (x int); INSERT INTO batch VALUES (1)").ok());
+    ASSERT_TRUE(
+        busy_->Exec("BEGIN; CREATE TABLE batch (x int); INSERT INTO batch VALUES (1)").ok());
     ASSERT_TRUE(a_.Start(Args())) << a_.log();
     token_ = a_.admin_token();
     ASSERT_FALSE(token_.empty()) << a_.log();

@@ -69,17 +69,17 @@ Result<LogPage> ReadLogPage(PgConn& conn, const LogCursor& after, int limit) {
                      .Bind(4, int64_t{std::max(1, limit)})));
   LogPage page;
   page.entries.reserve(static_cast<size_t>(result.rows()));
-  for (int row = 0; row < result.rows(); ++row) page.entries.push_back(ReadLogEntry(PgRow(result, row)));
+  for (int row = 0; row < result.rows(); ++row)
+    page.entries.push_back(ReadLogEntry(PgRow(result, row)));
   page.next = result.rows() == 0
                   ? after
                   : LogCursor{result.Int(result.rows() - 1, 6), page.entries.back().id};
   if (result.rows() < limit) {
-    QUELL_ASSIGN_OR_RETURN(auto later,
-                           conn.Query("SELECT EXISTS (SELECT 1 FROM log_entries WHERE (tx, id) > "
-                                      "($1::xid8, $2))::int",
-                                      PgParams()
-                                          .Bind(1, std::to_string(page.next.tx))
-                                          .Bind(2, page.next.id)));
+    QUELL_ASSIGN_OR_RETURN(
+        auto later,
+        conn.Query("SELECT EXISTS (SELECT 1 FROM log_entries WHERE (tx, id) > "
+                   "($1::xid8, $2))::int",
+                   PgParams().Bind(1, std::to_string(page.next.tx)).Bind(2, page.next.id)));
     page.held_back = later.Int(0, 0) != 0;
   }
   return page;

@@ -128,7 +128,8 @@ TEST_F(PgLogCursorTest, AWriteTransactionElsewhereHoldsNothingBack) {
   ASSERT_TRUE(other_database) << other_database.error().ToString();
   auto elsewhere = PgConn::Open(*other_database);
   ASSERT_TRUE(elsewhere) << elsewhere.error().ToString();
-  ASSERT_TRUE((*elsewhere)->Exec("BEGIN; CREATE TABLE busy (x int); INSERT INTO busy VALUES (1)").ok());
+  ASSERT_TRUE(
+      (*elsewhere)->Exec("BEGIN; CREATE TABLE busy (x int); INSERT INTO busy VALUES (1)").ok());
   // Another Quell appending logs in its own database does not hold this one back either.
   auto other_quell = PgConn::Open(*other_database);
   ASSERT_TRUE(other_quell);
