@@ -2,7 +2,7 @@
 // whichever node stored it; the cursor and the miners are saved as one unit per node, and a node
 // starting reads on from the unit furthest on, so restarts neither lose nor double-count lines.
 // Two LogMining on one SQLite store stand for two nodes (the PostgreSQL cursor itself, with
-// transactions committing out of order, is tested in store/postgres/pg_store_test.cc, and real
+// transactions committing out of order, is tested in store/postgres/pg_log_cursor_test.cc, and real
 // nodes in tests/postgres_logs_test.cc).
 #include <gtest/gtest.h>
 
