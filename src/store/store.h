@@ -244,8 +244,9 @@ class Store {
   // later can sort before the returned cursor: reading on from `next` misses nothing and reads
   // nothing twice, whichever node stored the lines. On PostgreSQL a BIGSERIAL id is taken at
   // INSERT but seen at COMMIT, so ids commit out of order; rows are ordered by their
-  // transaction id instead, and only those of transactions older than every transaction still
-  // running are returned (a transaction in flight holds back the lines after it until it ends).
+  // transaction id instead, and only those of transactions older than every log append still
+  // running are returned (an append in flight holds back the lines after it until it ends;
+  // store/postgres/pg_log_cursor.h).
   virtual Result<LogPage> ReadLogsAfter(const LogCursor& after, int limit) = 0;
   // How many stored lines of `service` (empty: of every service) with ts in [since, until] sort
   // after `after` (committed lines not read yet, including those ReadLogsAfter still holds back).
