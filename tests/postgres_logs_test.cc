@@ -4,10 +4,12 @@
 // stopped, or killed, and started again neither loses nor counts twice a line. All the while a
 // write transaction stays open in another database of the server, which holds nothing back.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -15,6 +17,7 @@
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_log_cursor.h"
 #include "support/private_postgres.h"
+#include "support/process.h"
 
 namespace quell::testing {
 namespace {
@@ -112,6 +115,22 @@ class PostgresLogs : public ::testing::Test {
     auto answer = node.Get("/metrics", token_);
     EXPECT_EQ(answer.status, 200) << answer.body;
     return MetricSample(answer.body, "quell_log_mining_queue_lines").value_or(-1);
+  }
+
+  // Runs psql on the test database with `sql` to completion; its output.
+  std::string Psql(const std::string& sql) {
+    auto server = TestPostgres();
+    EXPECT_TRUE(server) << server.error().ToString();
+    if (!server) return "";
+    const std::string out = ::testing::TempDir() + "quell_psql_logs_" + std::to_string(::getpid());
+    std::filesystem::remove(out);
+    const int exit = RunProcess({(*server)->bin_dir() + "/psql", "-X", "-A", "-t", "-q", url_,
+                                 "-c", sql},
+                                out);
+    const std::string text = ReadTextFile(out);
+    std::filesystem::remove(out);
+    EXPECT_EQ(exit, 0) << text;
+    return text;
   }
 
   std::string url_;
