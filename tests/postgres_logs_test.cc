@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -117,6 +118,18 @@ class PostgresLogs : public ::testing::Test {
     return MetricSample(answer.body, "quell_log_mining_queue_lines").value_or(-1);
   }
 
+  // Runs `during` while a log append is left open (BeginLogAppend with an xid, as another node's
+  // slow POST /api/v1/logs): the lines stored after it began are held back from every miner
+  // (store.h, ReadLogsAfter) until it commits.
+  void WhileLinesAreHeldBack(const std::function<void()>& during) {
+    auto holder = store::PgConn::Open(url_);
+    ASSERT_TRUE(holder) << holder.error().ToString();
+    ASSERT_TRUE(store::BeginLogAppend(**holder).ok());
+    ASSERT_TRUE((*holder)->Exec("SELECT pg_current_xact_id()").ok());  // an xid, as its INSERT
+    during();
+    ASSERT_TRUE((*holder)->Exec("COMMIT").ok());
+  }
+
   // Runs psql on the test database with `sql` to completion; its output.
   std::string Psql(const std::string& sql) {
     auto server = TestPostgres();
@@ -206,18 +219,48 @@ TEST_F(PostgresLogs, TheQueueGaugeIsWhatTheNodeHasNotMinedYet) {
   EXPECT_EQ(Backlog(a_), 0);
   EXPECT_EQ(Backlog(b_), 0);
 
-  auto holder = store::PgConn::Open(url_);
-  ASSERT_TRUE(holder) << holder.error().ToString();
-  ASSERT_TRUE(store::BeginLogAppend(**holder).ok());
-  ASSERT_TRUE((*holder)->Exec("SELECT pg_current_xact_id()").ok());  // an xid, as its INSERT
-  PostLines(2, 100, {&a_, &b_});  // 100 lines, stored after the open append began
-  EXPECT_EQ(Backlog(a_), 100);
-  EXPECT_EQ(Backlog(b_), 100);
-  ASSERT_TRUE((*holder)->Exec("COMMIT").ok());
+  WhileLinesAreHeldBack([&] {
+    PostLines(2, 100, {&a_, &b_});  // 100 lines, stored after the open append began
+    EXPECT_EQ(Backlog(a_), 100);
+    EXPECT_EQ(Backlog(b_), 100);
+  });
   for (const ServerProcess* node : {&a_, &b_})
     EXPECT_TRUE(WaitUntil([&] { return Backlog(*node) == 0; }, std::chrono::seconds(10)))
         << "mined once the transaction ended";
   ExpectAllMinedOnBoth(100, 0, "after");
+}
+
+// Lines pruned (logs.max_rows) before a node read them are never mined: each node counts them as
+// not mined when it reads on past them, in the templates' `not_mined` and in /metrics.
+TEST_F(PostgresLogs, LinesPrunedBeforeANodeReadThemAreCountedAsNotMined) {
+  for (ServerProcess* node : {&a_, &b_}) {
+    EXPECT_EQ(node->Stop(), 0) << node->log();
+    std::vector<std::string> args = Args();
+    args.insert(args.end(), {"--set", "logs.max_rows=1000"});
+    ASSERT_TRUE(node->Start(args)) << node->log();
+  }
+  // 1300 lines in a's first batch, which prunes: the 300 oldest go before any node read them.
+  json::array lines;
+  for (int i = 0; i < 1300; ++i)
+    lines.push_back(json::string("user " + std::to_string(i) + " logged in from 10.0.0." +
+                                 std::to_string(i % 200)));
+  const std::string body =
+      json::serialize(json::object{{"service", "shop"}, {"lines", std::move(lines)}});
+  WhileLinesAreHeldBack([&] {
+    auto answer = a_.Post("/api/v1/logs", body, token_);
+    EXPECT_EQ(answer.status, 202) << answer.body;
+  });
+
+  for (const ServerProcess* node : {&a_, &b_}) {
+    const std::string which = node == &a_ ? "node a" : "node b";
+    auto [counts, not_mined] = Templates(*node);
+    EXPECT_EQ(counts["user <*> logged in from <*>"], 1000) << which;
+    EXPECT_EQ(not_mined, 300) << which;
+    auto metrics = node->Get("/metrics", token_);
+    EXPECT_EQ(MetricSample(metrics.body, R"(quell_log_lines_not_mined_total{service="shop"})"), 300)
+        << which << ": " << metrics.body.substr(0, 2000);
+    EXPECT_EQ(Backlog(*node), 0) << which;
+  }
 }
 
 // A restarted node loads the unit furthest on: with its cursor come the miners, the level of each

@@ -391,7 +391,8 @@ Result<std::unique_ptr<App>> App::Start(const config::Config& config, const Cloc
                                                           uint64_t lines) {
     registry
         ->Counter("quell_log_lines_not_mined_total",
-                  "Log lines stored but not mined (the mining queue was full), by service.",
+                  "Log lines stored but not mined (the mining queue was full; PostgreSQL: "
+                  "pruned before this node read them), by service.",
                   {{"service", service}})
         .Inc(lines);
   };

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <optional>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -148,13 +149,15 @@ analysis::logmine::ServiceLogMiner& LogMining::MinerFor(const std::string& servi
 
 void LogMining::CountNotMined(std::vector<model::LogEntry>::const_iterator begin,
                               std::vector<model::LogEntry>::const_iterator end) {
-  for (auto it = begin; it != end; ++it) {
-    auto& counts = not_mined_[it->service];
-    ++counts.total;
-    ++counts.minutes[it->ts - it->ts % kMinuteMs];
-    if (counts.minutes.size() > kNotMinedMinutes) counts.minutes.erase(counts.minutes.begin());
-  }
-  not_mined_lines_ += static_cast<uint64_t>(end - begin);
+  for (auto it = begin; it != end; ++it) CountNotMined(it->service, it->ts - it->ts % kMinuteMs, 1);
+}
+
+void LogMining::CountNotMined(const std::string& service, TimeMs minute, uint64_t lines) {
+  auto& counts = not_mined_[service];
+  counts.total += lines;
+  counts.minutes[minute] += lines;
+  if (counts.minutes.size() > kNotMinedMinutes) counts.minutes.erase(counts.minutes.begin());
+  not_mined_lines_ += lines;
 }
 
 Status LogMining::Ingest(std::vector<model::LogEntry> entries) {
@@ -162,8 +165,7 @@ Status LogMining::Ingest(std::vector<model::LogEntry> entries) {
   // The lines are stored: a failed prune is retried with a later batch, and must not turn their
   // 202 into a 5xx (the client would send them again) nor keep them from the miner.
   if (batches_.fetch_add(1) % 100 == 0) {
-    if (Status pruned = store_.PruneLogs(clock_.Now() - options_.retention_ms, options_.max_rows);
-        !pruned.ok())
+    if (Status pruned = Prune(); !pruned.ok())
       spdlog::warn("pruning the stored log lines failed: {}", pruned.ToString());
   }
   if (options_.from_store) {  // the worker reads them back with every other node's
@@ -204,6 +206,14 @@ Status LogMining::Ingest(std::vector<model::LogEntry> entries) {
   return Status::Ok();
 }
 
+Status LogMining::Prune() {
+  std::optional<store::LogCursor> remember_after;
+  if (options_.from_store) {
+    QUELL_ASSIGN_OR_RETURN(remember_after, PruneFloor());
+  }
+  return store_.PruneLogs(clock_.Now() - options_.retention_ms, options_.max_rows, remember_after);
+}
+
 bool LogMining::WaitMined(TimeMs timeout_ms) {
   if (options_.from_store) {
     auto caught_up = CatchUp(timeout_ms, /*wait_held_back=*/true);
@@ -226,7 +236,12 @@ uint64_t LogMining::Backlog() {
 }
 
 uint64_t LogMining::NotMined(const std::string& service, TimeMs from, TimeMs to) {
-  if (options_.from_store) return CountBehind(service, from, to);
+  // Store mode: what the node has not read yet, and what was pruned before it read it.
+  const uint64_t behind = options_.from_store ? CountBehind(service, from, to) : 0;
+  return behind + Counted(service, from, to);
+}
+
+uint64_t LogMining::Counted(const std::string& service, TimeMs from, TimeMs to) {
   std::lock_guard lock(intake_mu_);
   auto it = not_mined_.find(service);
   if (it == not_mined_.end()) return 0;
@@ -282,8 +297,9 @@ std::vector<analysis::LogTemplateEvidence> LogMining::TemplatesWithGaps(
     note.count = n;
     note.text = std::to_string(n) + " lines of " + service +
                 " in this window were stored but not mined (" +
-                (options_.from_store ? "this node has not read them yet"
-                                     : "the mining queue was full") +
+                (options_.from_store
+                     ? "this node has not read them yet, or they were pruned before it did"
+                     : "the mining queue was full") +
                 "): its templates here are incomplete";
     out.push_back(std::move(note));
   }

@@ -19,8 +19,11 @@
 //   together as one unit per node (MinerSnapshot, setting "logminer-node:<node id>"); a node
 //   starting loads the saved unit furthest on, whichever node saved it, and reads on from its
 //   cursor: nothing lost or counted twice across restarts, and its analyses are those of a node
-//   that never stopped. Lines are never dropped, a node behind reads on; "not
-//   mined" is what is stored after the cursor (CountLogsAfter).
+//   that never stopped. A node behind reads on; "not mined" is what is stored after the cursor
+//   (CountLogsAfter) and what was pruned (retention, max_rows) before the node read it: every
+//   prune remembers the lines it removes after the lowest cursor of the live nodes (each saves
+//   its cursor as "logminer-cursor:<node id>" with its unit, and at start), and a node reading
+//   on past them counts them per service and minute (Store::CountPrunedBetween), in its unit too.
 // Stored rows carry template_id 0; ClassifyStored() fills it in when listed. Template ids are
 // each node's own (every node numbers the templates it learns).
 //
@@ -65,7 +68,8 @@ struct LogMiningOptions {
   // Lines waiting to be mined (config logs.mining_queue). Lines beyond it are stored and
   // counted as not mined; 0 mines nothing.
   size_t queue_lines = 100'000;
-  // Called on the ingesting thread with a service and how many of its lines were not mined.
+  // Called with a service and how many of its lines were not mined: on the ingesting thread
+  // (queue mode), on the thread that reads on past lines pruned before it read them (store mode).
   std::function<void(const std::string& service, uint64_t lines)> on_not_mined;
   // Mine every line the store holds, read on from a cursor, instead of the lines this process
   // ingests through the queue (set on PostgreSQL: several nodes). See the header comment.
@@ -187,6 +191,18 @@ class LogMining {
   void CountTemplates();                                                       // miners_mu_ held
   void CountNotMined(std::vector<model::LogEntry>::const_iterator begin,
                      std::vector<model::LogEntry>::const_iterator end);  // intake_mu_ held
+  void CountNotMined(const std::string& service, TimeMs minute, uint64_t lines);  // intake_mu_
+  // Lines of `service` in [from, to] counted as not mined (queue full; store mode: pruned before
+  // they were read).
+  uint64_t Counted(const std::string& service, TimeMs from, TimeMs to);
+  // PruneLogs by retention and count; store mode: remembering the lines a live node has not read
+  // (after PruneFloor).
+  Status Prune();
+  // Store mode: the lowest cursor of the live nodes (their settings "logminer-cursor:<node id>",
+  // saved with their units, and this node's own).
+  Result<store::LogCursor> PruneFloor();
+  // Store mode: saves this node's cursor for the others' PruneFloor.
+  Status PublishCursor(const store::LogCursor& cursor, TimeMs now);
 
   store::Store& store_;
   const Clock& clock_;

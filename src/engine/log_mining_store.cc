@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <iterator>
 #include <optional>
 #include <thread>
@@ -17,6 +18,9 @@ namespace quell::engine {
 namespace {
 
 constexpr const char* kSnapshotPrefix = "logminer-node:";
+// "<tx> <id> <saved at>": a node's cursor as of its last save, small enough for every prune to
+// read all of them (PruneFloor); saved beside its unit.
+constexpr const char* kCursorPrefix = "logminer-cursor:";
 // Lines read and mined under one hold of miners_mu_: the cursor moves with them, so a saved unit
 // never holds half a page.
 constexpr int kPage = 1000;
@@ -28,6 +32,16 @@ constexpr TimeMs kStaleSnapshotMs = kHourMs;
 // A unit keeps a service's newest error lines up to this many bytes of messages (all
 // error_lines_per_service of them unless lines are long: a line may be 1 MiB).
 constexpr size_t kSavedErrorLineBytes = 256 * 1024;
+
+// A published cursor and when it was saved; nullopt when malformed.
+std::optional<std::pair<store::LogCursor, TimeMs>> ParsePublishedCursor(const std::string& text) {
+  long long tx = 0, id = 0, saved_at = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%lld %lld %lld%c", &tx, &id, &saved_at, &extra) != 3 || tx < 0 ||
+      id < 0)
+    return std::nullopt;
+  return std::make_pair(store::LogCursor{tx, id}, static_cast<TimeMs>(saved_at));
+}
 
 // The newest of `lines` (oldest first) whose messages fit in kSavedErrorLineBytes, oldest first.
 std::vector<analysis::LogLineEvidence> NewestWithinBudget(
@@ -70,6 +84,12 @@ Result<bool> LogMining::CatchUp(TimeMs budget_ms, bool wait_held_back) {
     }
     QUELL_ASSIGN_OR_RETURN(store::LogPage page, store_.ReadLogsAfter(cursor, kPage));
     if (!page.entries.empty()) {
+      // Lines of the stretch this page covers that are not in it were pruned before this node
+      // read them (store.h, PruneLogs): not mined, ever.
+      std::vector<int64_t> read;
+      read.reserve(page.entries.size());
+      for (const auto& e : page.entries) read.push_back(e.id);
+      QUELL_ASSIGN_OR_RETURN(auto pruned, store_.CountPrunedBetween(cursor, page.next, read));
       {
         std::lock_guard lock(miners_mu_);
         MineLines(page.entries.begin(), page.entries.end());
@@ -79,7 +99,12 @@ Result<bool> LogMining::CatchUp(TimeMs budget_ms, bool wait_held_back) {
         std::lock_guard lock(intake_mu_);
         KeepErrorLines(page.entries);
         mined_lines_ += page.entries.size();
+        for (const auto& p : pruned)
+          CountNotMined(p.service, p.minute, static_cast<uint64_t>(p.lines));
       }
+      if (options_.on_not_mined)
+        for (const auto& p : pruned)
+          options_.on_not_mined(p.service, static_cast<uint64_t>(p.lines));
       idle_cv_.notify_all();
     }
     const bool at_end = page.entries.size() < static_cast<size_t>(kPage);
@@ -145,6 +170,12 @@ Status LogMining::LoadSnapshot() {
     }
   }
   const TimeMs now = clock_.Now();
+  auto cursors = store_.ListSettings(kCursorPrefix);
+  if (cursors)
+    for (const auto& [key, value] : *cursors)
+      if (auto published = ParsePublishedCursor(value);
+          !published || now - published->second > kStaleSnapshotMs)
+        others.emplace_back(key, published ? published->second : 0);
   for (const auto& [key, saved_at] : others) {
     if (now - saved_at <= kStaleSnapshotMs) continue;
     // Housekeeping: a failure leaves the unit for the next start, it does not stop this one.
@@ -170,8 +201,38 @@ Status LogMining::LoadSnapshot() {
   if (best) {
     std::lock_guard lock(intake_mu_);
     error_lines_ = std::move(best->error_lines);
+    for (auto& [service, minutes] : best->not_mined) {
+      auto& counts = not_mined_[service];
+      for (const auto& [minute, lines] : minutes) counts.total += lines;
+      counts.minutes = std::move(minutes);
+    }
   }
+  // At once, so no prune forgets pruned lines this node has not passed yet.
+  if (Status published = PublishCursor(best ? best->cursor : store::LogCursor{}, now);
+      !published.ok())
+    spdlog::warn("saving the log miner's cursor failed: {}", published.ToString());
   return Status::Ok();
+}
+
+Status LogMining::PublishCursor(const store::LogCursor& cursor, TimeMs now) {
+  return store_.PutSetting(
+      kCursorPrefix + node_id_,
+      std::to_string(cursor.tx) + " " + std::to_string(cursor.id) + " " + std::to_string(now));
+}
+
+Result<store::LogCursor> LogMining::PruneFloor() {
+  QUELL_ASSIGN_OR_RETURN(auto cursors, store_.ListSettings(kCursorPrefix));
+  store::LogCursor floor;
+  {
+    std::lock_guard lock(miners_mu_);
+    floor = cursor_;
+  }
+  const TimeMs now = clock_.Now();
+  for (const auto& [key, value] : cursors)
+    if (auto published = ParsePublishedCursor(value);
+        published && now - published->second <= kStaleSnapshotMs)
+      floor = std::min(floor, published->first);
+  return floor;
 }
 
 Status LogMining::SaveSnapshot() {
@@ -193,9 +254,12 @@ Status LogMining::SaveSnapshot() {
     std::lock_guard lock(intake_mu_);
     for (const auto& [service, lines] : error_lines_)
       snapshot.error_lines[service] = NewestWithinBudget(lines);
+    for (const auto& [service, counts] : not_mined_) snapshot.not_mined[service] = counts.minutes;
   }
   snapshot.saved_at = clock_.Now();
-  return store_.PutSetting(kSnapshotPrefix + node_id_, EncodeMinerSnapshot(snapshot));
+  QUELL_RETURN_IF_ERROR(
+      store_.PutSetting(kSnapshotPrefix + node_id_, EncodeMinerSnapshot(snapshot)));
+  return PublishCursor(snapshot.cursor, snapshot.saved_at);
 }
 
 }  // namespace quell::engine

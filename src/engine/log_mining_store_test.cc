@@ -128,6 +128,48 @@ TEST_F(LogMiningStoreTest, RestartsNeitherLoseNorDoubleCountLines) {
   EXPECT_EQ(Total(ApiCounts(later)), 1500u);
 }
 
+// A node far behind whose lines another node pruned counts them as not mined when it reads on
+// past them, once each: in its templates' gaps, its stats and the not-mined callback.
+TEST_F(LogMiningStoreTest, LinesPrunedBeforeANodeReadThemAreCountedAsNotMined) {
+  LogMiningOptions o = StoreMode();
+  o.max_rows = 100;
+  std::map<std::string, uint64_t> reported;
+  o.on_not_mined = [&reported](const std::string& service, uint64_t n) { reported[service] += n; };
+  LogMining a(*store_, clock_, o);
+  LogMining b(*store_, clock_, o);
+  ASSERT_TRUE(a.LoadState().ok());
+  ASSERT_TRUE(b.LoadState().ok());  // b's place (the start) is known to a's prunes
+  ASSERT_TRUE(a.Ingest(Lines("api", 50)).ok());  // batch 0 prunes (nothing yet)
+  for (int i = 0; i < 99; ++i) ASSERT_TRUE(a.Ingest(Lines("api", 1, 50 + i)).ok());
+  ASSERT_TRUE(a.WaitMined(30'000));  // a reads all 149
+  ASSERT_TRUE(a.Ingest(Lines("api", 60, 149)).ok());  // batch 100 prunes to 100 rows
+  EXPECT_EQ(StoredRows("api"), 100u) << "109 pruned";
+  ASSERT_TRUE(a.WaitMined(30'000));
+  EXPECT_EQ(a.NotMined("api", kT, kT + kHourMs), 0u) << "a had read what was pruned";
+  EXPECT_EQ(Total(ApiCounts(a)), 209u);
+
+  // b reads on: 100 lines stored, 109 pruned before it read them.
+  EXPECT_EQ(Total(ApiCounts(b)), 100u);
+  EXPECT_EQ(b.NotMined("api", kT, kT + kHourMs), 109u);
+  EXPECT_EQ(b.NotMined("api", kT + kMinuteMs, kT + kMinuteMs), 49u)
+      << "by minute: the pruned lines 60..108 of the second minute";
+  EXPECT_EQ(b.Stats().not_mined_lines, 109u);
+  EXPECT_EQ(b.Stats().mined_lines, 100u);
+  EXPECT_EQ(reported["api"], 109u);
+  EXPECT_EQ(b.NotMined("api", kT, kT + kHourMs), 109u) << "counted once";
+  auto notes = b.TemplatesWithGaps({"api"}, kT, kT, kT + kHourMs);
+  ASSERT_FALSE(notes.empty());
+  EXPECT_TRUE(notes.back().not_mined);
+  EXPECT_EQ(notes.back().count, 109u);
+
+  // Saved with b's unit: a node started from it counts them too.
+  ASSERT_TRUE(b.SaveState().ok());
+  LogMining c(*store_, clock_, o);
+  ASSERT_TRUE(c.LoadState().ok());
+  EXPECT_EQ(c.NotMined("api", kT, kT + kHourMs), 109u);
+  EXPECT_EQ(c.NotMined("api", kT + kMinuteMs, kT + kMinuteMs), 49u);
+}
+
 // What the analyst gets besides the templates' counts, the levels of the templates and the error
 // lines, are in the unit too: a node restarted from it answers as the node that saved it.
 TEST_F(LogMiningStoreTest, ARestartedNodeHasTheLevelsAndErrorLinesOfTheLinesBeforeItsCursor) {
@@ -245,6 +287,10 @@ TEST_F(LogMiningStoreTest, ASnapshotRoundTripsAndABrokenOneIsAnError) {
   EXPECT_EQ(back->error_lines["api"][1].ts, kT + 1);
   EXPECT_EQ(back->error_lines["api"][1].level, "fatal");
   EXPECT_EQ(back->error_lines["api"][1].service, "api");
+  s.not_mined["api"][kT] = 7;
+  back = DecodeMinerSnapshot(EncodeMinerSnapshot(s));
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(back->not_mined, s.not_mined);
   // A unit saved before levels and error lines were kept still loads.
   auto old_unit = DecodeMinerSnapshot(
       "{\"version\":1,\"cursor\":[1,2],\"saved_at\":0,\"services\":{\"api\":\"x\"}}");

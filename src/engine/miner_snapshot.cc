@@ -1,7 +1,9 @@
 // {"version":1,"cursor":[tx,id],"saved_at":T,"services":{"api":"<ServiceLogMiner state>",...},
-//  "levels":{"api":{"<template id>":"error",...}},"error_lines":{"api":[[ts,"error","msg"],...]}}
-// "levels" and "error_lines" are optional (units saved before them have neither, and a binary
-// that predates them ignores them): still version 1, so nodes of both binaries read each other's.
+//  "levels":{"api":{"<template id>":"error",...}},"error_lines":{"api":[[ts,"error","msg"],...]},
+//  "not_mined":{"api":[[minute,lines],...]}}
+// "levels", "error_lines" and "not_mined" are optional (units saved before them have none, and a
+// binary that predates them ignores them): still version 1, so nodes of both binaries read each
+// other's.
 #include "engine/miner_snapshot.h"
 
 #include <exception>
@@ -31,13 +33,20 @@ std::string EncodeMinerSnapshot(const MinerSnapshot& snapshot) {
     for (const auto& l : lines) of_service.push_back(json::array{l.ts, l.level, l.message});
     error_lines[service] = std::move(of_service);
   }
+  json::object not_mined;
+  for (const auto& [service, minutes] : snapshot.not_mined) {
+    json::array of_service;
+    for (const auto& [minute, lines] : minutes) of_service.push_back(json::array{minute, lines});
+    not_mined[service] = std::move(of_service);
+  }
   return json::serialize(json::object{
       {"version", kSnapshotVersion},
       {"cursor", json::array{snapshot.cursor.tx, snapshot.cursor.id}},
       {"saved_at", snapshot.saved_at},
       {"services", std::move(services)},
       {"levels", std::move(levels)},
-      {"error_lines", std::move(error_lines)}});
+      {"error_lines", std::move(error_lines)},
+      {"not_mined", std::move(not_mined)}});
 }
 
 Result<MinerSnapshot> DecodeMinerSnapshot(std::string_view text) {
@@ -72,6 +81,11 @@ Result<MinerSnapshot> DecodeMinerSnapshot(std::string_view text) {
               {std::string(service), json::value_to<TimeMs>(l.at(0)),
                std::string(l.at(1).as_string()), std::string(l.at(2).as_string()), ""});
         }
+    if (const json::value* counts = root.if_contains("not_mined"))
+      for (const auto& [service, of_service] : counts->as_object())
+        for (const auto& minute : of_service.as_array())
+          out.not_mined[std::string(service)][json::value_to<TimeMs>(minute.as_array().at(0))] =
+              json::value_to<uint64_t>(minute.as_array().at(1));
     return out;
   } catch (const std::exception& e) {
     // Not JSON, or wrong types or missing keys (Boost.JSON throws on parse, as_*, at, value_to;

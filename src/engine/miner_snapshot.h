@@ -27,10 +27,13 @@ struct MinerSnapshot {
   std::map<std::string, std::map<uint64_t, std::string>> levels;
   // service -> its newest error-level lines, oldest first (LogMining bounds them in size).
   std::map<std::string, std::vector<analysis::LogLineEvidence>> error_lines;
+  // service -> minute -> lines pruned before this node read them (counted as not mined).
+  std::map<std::string, std::map<TimeMs, uint64_t>> not_mined;
 };
 
 std::string EncodeMinerSnapshot(const MinerSnapshot& snapshot);
-// A unit saved before levels and error lines were kept (same version) loads without them.
+// A unit saved before levels, error lines and not-mined counts were kept (same version) loads
+// without them.
 Result<MinerSnapshot> DecodeMinerSnapshot(std::string_view text);
 
 }  // namespace quell::engine

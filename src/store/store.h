@@ -81,6 +81,14 @@ struct LogPage {
   bool held_back = false;
 };
 
+// Lines pruned before some node's log miner read them (PruneLogs with `remember_after`), counted
+// by service and minute.
+struct PrunedLines {
+  std::string service;
+  TimeMs minute = 0;  // start of the minute of their ts
+  int64_t lines = 0;
+};
+
 struct DeployQuery {
   std::vector<std::string> services;  // empty: any
   TimeMs since = 0;                   // effective time >= since (0: no bound)
@@ -236,10 +244,19 @@ class Store {
       const std::string& prefix) = 0;
 
   // Logs: appended in one transaction (ids are set), listed oldest first, pruned by age and
-  // then by count (oldest first).
+  // then by count (oldest first). With `remember_after` (the lowest cursor of the live log
+  // miners), the place, service and time of every pruned line that sorts after it is kept
+  // (`log_pruned`), so a miner that had not read it can count it as not mined
+  // (CountPrunedBetween); those kept at or before it are forgotten (every miner is past them).
   virtual Status AppendLogs(std::vector<model::LogEntry>& entries) = 0;
   virtual Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& query) = 0;
-  virtual Status PruneLogs(TimeMs older_than, int64_t max_rows) = 0;
+  virtual Status PruneLogs(TimeMs older_than, int64_t max_rows,
+                           const std::optional<LogCursor>& remember_after) = 0;
+  // The lines PruneLogs remembered that sort in (after, upto], but for those whose id is in
+  // `read` (a reader that got them just before they were pruned), by service and minute.
+  virtual Result<std::vector<PrunedLines>> CountPrunedBetween(const LogCursor& after,
+                                                              const LogCursor& upto,
+                                                              const std::vector<int64_t>& read) = 0;
   // Up to `limit` stored lines after `after`, oldest cursor first, such that no line committed
   // later can sort before the returned cursor: reading on from `next` misses nothing and reads
   // nothing twice, whichever node stored the lines. On PostgreSQL a BIGSERIAL id is taken at

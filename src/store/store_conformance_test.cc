@@ -804,6 +804,69 @@ TEST_P(StoreConformance, LogsAreReadOnFromACursorOnceEach) {
   EXPECT_EQ(*store_->CountLogsAfter(page->next, "api", 0, 10'000), 0);
 }
 
+// Pruning for miners that read the stored lines: what is pruned after the lowest miner's cursor is
+// remembered, so a miner behind counts it as not mined instead of never knowing of it.
+TEST_P(StoreConformance, LinesPrunedBeforeAMinerReadThemAreCounted) {
+  std::vector<model::LogEntry> lines;
+  for (int i = 1; i <= 6; ++i) {
+    model::LogEntry e;
+    e.service = i == 4 ? "web" : "api";
+    e.ts = i == 5 ? 70'000 : i * 1000;  // one in the second minute
+    e.level = "info";
+    e.message = "line " + std::to_string(i);
+    lines.push_back(e);
+  }
+  ASSERT_TRUE(store_->AppendLogs(lines).ok());
+  auto two = store_->ReadLogsAfter({}, 2);
+  ASSERT_TRUE(two) << two.error().ToString();
+  auto all = store_->ReadLogsAfter({}, 10);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->entries.size(), 6u);
+  const LogCursor end = all->next;
+
+  // The 5 oldest go; of them, lines 3, 4 and 5 are after the lowest miner's cursor.
+  ASSERT_TRUE(store_->PruneLogs(0, 1, two->next).ok());
+  auto left = store_->ReadLogsAfter({}, 10);
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->entries.size(), 1u);
+  EXPECT_EQ(left->entries[0].message, "line 6");
+  auto pruned = store_->CountPrunedBetween({}, end, {});
+  ASSERT_TRUE(pruned) << pruned.error().ToString();
+  ASSERT_EQ(pruned->size(), 3u);
+  EXPECT_EQ((*pruned)[0].service, "api");
+  EXPECT_EQ((*pruned)[0].minute, 0);
+  EXPECT_EQ((*pruned)[0].lines, 1) << "line 3";
+  EXPECT_EQ((*pruned)[1].service, "api");
+  EXPECT_EQ((*pruned)[1].minute, 60'000);
+  EXPECT_EQ((*pruned)[1].lines, 1) << "line 5";
+  EXPECT_EQ((*pruned)[2].service, "web");
+  EXPECT_EQ((*pruned)[2].lines, 1) << "line 4";
+  // A reader that got line 3 before it was pruned does not count it; nor what is outside.
+  pruned = store_->CountPrunedBetween(two->next, end, {lines[2].id});
+  ASSERT_TRUE(pruned);
+  int64_t total = 0;
+  for (const auto& p : *pruned) total += p.lines;
+  EXPECT_EQ(total, 2);
+  pruned = store_->CountPrunedBetween(end, end, {});
+  ASSERT_TRUE(pruned);
+  EXPECT_TRUE(pruned->empty());
+
+  // Once every miner is past them they are forgotten; without a cursor nothing is remembered.
+  ASSERT_TRUE(store_->PruneLogs(0, 1, end).ok());
+  pruned = store_->CountPrunedBetween({}, end, {});
+  ASSERT_TRUE(pruned);
+  EXPECT_TRUE(pruned->empty());
+  std::vector<model::LogEntry> more(lines.begin(), lines.begin() + 2);
+  ASSERT_TRUE(store_->AppendLogs(more).ok());
+  ASSERT_TRUE(store_->PruneLogs(0, 0, std::nullopt).ok());
+  auto after = store_->ReadLogsAfter({}, 10);
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(after->entries.empty());
+  pruned = store_->CountPrunedBetween({}, LogCursor{INT64_MAX, INT64_MAX}, {});
+  ASSERT_TRUE(pruned);
+  EXPECT_TRUE(pruned->empty());
+}
+
 TEST_P(StoreConformance, SwapSettingSetsOnlyWhatItExpects) {
   const std::optional<std::string> absent;
   EXPECT_EQ(store_->SwapSetting("claim", absent, absent), true);  // absent, as expected

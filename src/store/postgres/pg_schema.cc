@@ -302,6 +302,18 @@ ALTER TABLE log_entries ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id()
 CREATE INDEX log_entries_by_tx ON log_entries(tx, id);
 )sql";
 
+// Log lines pruned before some node's miner read them, kept (place, service, time) until every
+// live miner is past them, so that those miners count them as not mined (store.h, PruneLogs).
+constexpr const char* kLogPruned = R"sql(
+CREATE TABLE log_pruned (
+  tx xid8 NOT NULL,
+  id BIGINT NOT NULL,
+  service TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  PRIMARY KEY (tx, id)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& PgMigrations() {
@@ -314,6 +326,8 @@ const std::vector<const char*>& PgMigrations() {
       kSeveralWriters,
       // 4: log lines read in commit order by every node's miner.
       kLogCursor,
+      // 5: log lines pruned before a miner read them.
+      kLogPruned,
   };
   return migrations;
 }

@@ -558,9 +558,48 @@ class PgStore final : public Store {
     return result.Int(0, 0);
   }
 
-  Status PruneLogs(TimeMs older_than, int64_t max_rows) override {
-    QUELL_RETURN_IF_ERROR(Done(Query(kSqlPruneOldLogs, PgParams().Bind(1, older_than))));
-    return Done(Query(kSqlPruneExcessLogs, PgParams().Bind(1, max_rows)));
+  Status PruneLogs(TimeMs older_than, int64_t max_rows,
+                   const std::optional<LogCursor>& remember_after) override {
+    if (!remember_after) {
+      QUELL_RETURN_IF_ERROR(Done(Query(kSqlPruneOldLogs, PgParams().Bind(1, older_than))));
+      return Done(Query(kSqlPruneExcessLogs, PgParams().Bind(1, max_rows)));
+    }
+    // Each DELETE and the rows it remembers are one statement: a line is either still there
+    // for a reader or remembered.
+    const std::string tx = std::to_string(remember_after->tx);
+    QUELL_RETURN_IF_ERROR(Done(Query(
+        "WITH gone AS (DELETE FROM log_entries WHERE ts < $1 RETURNING tx, id, service, ts) "
+        "INSERT INTO log_pruned (tx, id, service, ts) SELECT tx, id, service, ts FROM gone "
+        "WHERE (tx, id) > ($2::xid8, $3)",
+        PgParams().Bind(1, older_than).Bind(2, tx).Bind(3, remember_after->id))));
+    QUELL_RETURN_IF_ERROR(Done(Query(
+        "WITH gone AS (DELETE FROM log_entries WHERE id <= (SELECT max(id) FROM log_entries) - $1 "
+        "RETURNING tx, id, service, ts) INSERT INTO log_pruned (tx, id, service, ts) SELECT tx, "
+        "id, service, ts FROM gone WHERE (tx, id) > ($2::xid8, $3)",
+        PgParams().Bind(1, max_rows).Bind(2, tx).Bind(3, remember_after->id))));
+    return Done(Query("DELETE FROM log_pruned WHERE (tx, id) <= ($1::xid8, $2)",
+                      PgParams().Bind(1, tx).Bind(2, remember_after->id)));
+  }
+
+  Result<std::vector<PrunedLines>> CountPrunedBetween(const LogCursor& after, const LogCursor& upto,
+                                                      const std::vector<int64_t>& read) override {
+    std::string ids = "{";
+    for (int64_t id : read) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    ids += "}";
+    QUELL_ASSIGN_OR_RETURN(
+        auto result,
+        Query("SELECT service, ts - ts % 60000, count(*) FROM log_pruned WHERE (tx, id) > "
+              "($1::xid8, $2) AND (tx, id) <= ($3::xid8, $4) AND id <> ALL($5::bigint[]) "
+              "GROUP BY 1, 2 ORDER BY 1, 2",
+              PgParams()
+                  .Bind(1, std::to_string(after.tx))
+                  .Bind(2, after.id)
+                  .Bind(3, std::to_string(upto.tx))
+                  .Bind(4, upto.id)
+                  .Bind(5, ids)));
+    return Rows(result, [](const PgRow& row) {
+      return PrunedLines{row.Text(0), row.Int(1), row.Int(2)};
+    });
   }
 
   // Tokens, sessions and sign-in codes: store/postgres/pg_auth_tables.cc.

@@ -361,6 +361,17 @@ CREATE TRIGGER tokens_delete AFTER DELETE ON tokens BEGIN
   DELETE FROM login_codes WHERE token_id = old.id;
 END;
 )sql",
+      // 15: log lines pruned before a miner reading the stored lines read them (store.h,
+      // PruneLogs; used by store-mode mining, PostgreSQL's, and kept alike).
+      R"sql(
+CREATE TABLE log_pruned (
+  tx INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  PRIMARY KEY (tx, id)
+) STRICT, WITHOUT ROWID;
+)sql",
   };
   return migrations;
 }

@@ -57,7 +57,10 @@ class SqliteStore final : public Store {
 
   Status AppendLogs(std::vector<model::LogEntry>& entries) override;
   Result<std::vector<model::LogEntry>> ListLogs(const LogQuery& q) override;
-  Status PruneLogs(TimeMs older_than, int64_t max_rows) override;
+  Status PruneLogs(TimeMs older_than, int64_t max_rows,
+                   const std::optional<LogCursor>& remember_after) override;
+  Result<std::vector<PrunedLines>> CountPrunedBetween(const LogCursor& after, const LogCursor& upto,
+                                                      const std::vector<int64_t>& read) override;
   Result<LogPage> ReadLogsAfter(const LogCursor& after, int limit) override;
   Result<int64_t> CountLogsAfter(const LogCursor& after, const std::string& service, TimeMs since,
                                  TimeMs until) override;

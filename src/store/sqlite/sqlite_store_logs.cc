@@ -34,14 +34,41 @@ Result<std::vector<model::LogEntry>> SqliteStore::ListLogs(const LogQuery& q) {
   return CollectRows(*s, [](const SqliteStatement& row) { return ReadLogEntry(row); });
 }
 
-Status SqliteStore::PruneLogs(TimeMs older_than, int64_t max_rows) {
-  QUELL_ASSIGN_OR_RETURN(auto lock, LockDirect());
+// One writer: the lines remembered before each DELETE are the ones it removes (the id is the
+// cursor), and one transaction holds both, so a line is either still stored or remembered.
+Status SqliteStore::PruneLogs(TimeMs older_than, int64_t max_rows,
+                              const std::optional<LogCursor>& remember_after) {
+  std::unique_ptr<SqliteTx> tx;
+  std::unique_lock<std::mutex> lock;
+  if (remember_after) {
+    QUELL_ASSIGN_OR_RETURN(tx, BeginDirect());
+  } else {
+    QUELL_ASSIGN_OR_RETURN(lock, LockDirect());
+  }
+  auto remember = [&](const char* sql, int64_t bound) -> Status {
+    if (!remember_after) return Status::Ok();
+    QUELL_ASSIGN_OR_RETURN(auto* s, writer_->Prepare(sql));
+    s->Bind(1, remember_after->id).Bind(2, bound);
+    return s->Run();
+  };
+  QUELL_RETURN_IF_ERROR(remember("INSERT OR IGNORE INTO log_pruned (tx, id, service, ts) SELECT "
+                                 "0, id, service, ts FROM log_entries WHERE id > ?1 AND ts < ?2",
+                                 older_than));
   QUELL_ASSIGN_OR_RETURN(auto* old, writer_->Prepare(SqliteSql<kSqlPruneOldLogs>));
   old->Bind(1, older_than);
   QUELL_RETURN_IF_ERROR(old->Run());
+  QUELL_RETURN_IF_ERROR(remember("INSERT OR IGNORE INTO log_pruned (tx, id, service, ts) SELECT "
+                                 "0, id, service, ts FROM log_entries WHERE id > ?1 AND id <= "
+                                 "(SELECT max(id) FROM log_entries) - ?2",
+                                 max_rows));
   QUELL_ASSIGN_OR_RETURN(auto* excess, writer_->Prepare(SqliteSql<kSqlPruneExcessLogs>));
   excess->Bind(1, max_rows);
-  return excess->Run();
+  QUELL_RETURN_IF_ERROR(excess->Run());
+  if (!tx) return Status::Ok();
+  QUELL_ASSIGN_OR_RETURN(auto* forget, writer_->Prepare("DELETE FROM log_pruned WHERE id <= ?1"));
+  forget->Bind(1, remember_after->id);
+  QUELL_RETURN_IF_ERROR(forget->Run());
+  return tx->Commit();
 }
 
 // One writer commits the lines in id order, so the id alone is the cursor (tx stays 0) and no
@@ -57,6 +84,23 @@ Result<LogPage> SqliteStore::ReadLogsAfter(const LogCursor& after, int limit) {
                          }));
   page.next = page.entries.empty() ? after : LogCursor{0, page.entries.back().id};
   return page;
+}
+
+Result<std::vector<PrunedLines>> SqliteStore::CountPrunedBetween(const LogCursor& after,
+                                                               const LogCursor& upto,
+                                                               const std::vector<int64_t>& read) {
+  std::string ids = "[";
+  for (int64_t id : read) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+  ids += "]";
+  ReaderPool::Lease r(Readers(Sees::kCommitted));
+  QUELL_ASSIGN_OR_RETURN(
+      auto* s, r.db().Prepare("SELECT service, ts - ts % 60000, count(*) FROM log_pruned WHERE "
+                              "id > ?1 AND id <= ?2 AND id NOT IN (SELECT value FROM "
+                              "json_each(?3)) GROUP BY 1, 2 ORDER BY 1, 2"));
+  s->Bind(1, after.id).Bind(2, upto.id).Bind(3, ids);
+  return CollectRows(*s, [](const SqliteStatement& row) {
+    return PrunedLines{row.Text(0), row.Int(1), row.Int(2)};
+  });
 }
 
 Result<int64_t> SqliteStore::CountLogsAfter(const LogCursor& after, const std::string& service,
