@@ -13,6 +13,8 @@ namespace {
 
 constexpr uint32_t kInt8Oid = 20;
 constexpr uint32_t kTextOid = 25;
+// Seconds libpq may take to connect when the URL does not say (connect_timeout).
+constexpr const char* kDefaultConnectTimeoutSeconds = "5";
 
 // libpq's functions. Only called on a connection or a result, so after PgConn::Open loaded them.
 const PqApi& Pq() { return *LoadPq(); }
@@ -109,7 +111,12 @@ std::string PgResult::Text(int row, int column) const {
 
 Result<std::unique_ptr<PgConn>> PgConn::Open(const std::string& url) {
   if (const Result<PqApi>& loaded = LoadPq(); !loaded) return Error(loaded.error());
-  PGconn* conn = Pq().connectdb(url.c_str());
+  // libpq waits for ever on a server that takes the TCP connection but never answers (a hung
+  // host, a full backlog), which would stall start-up, shutdown and the lost-COMMIT lookup.
+  // The URL's own connect_timeout, when it has one, comes later and wins.
+  const char* const keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* const values[] = {kDefaultConnectTimeoutSeconds, url.c_str(), nullptr};
+  PGconn* conn = Pq().connectdb_params(keys, values, /*expand_dbname=*/1);
   if (!conn) return Error(Unavailable("cannot allocate a PostgreSQL connection"));
   std::unique_ptr<PgConn> owned(new PgConn(conn));
   if (Pq().status(conn) != CONNECTION_OK)

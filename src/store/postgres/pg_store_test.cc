@@ -7,6 +7,11 @@
 // cursor: pg_log_cursor_test.cc.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -16,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "store/postgres/pg_conn.h"
@@ -317,6 +323,34 @@ TEST_F(PgStoreTest, AnUnreachableServerIsUnavailableAndTheUrlStaysSecret) {
   EXPECT_EQ(store.error().code(), StatusCode::kUnavailable);
   EXPECT_EQ(store.error().ToString().find("s3cret-pw"), std::string::npos)
       << store.error().ToString();
+}
+
+// A server that takes the TCP connection and never answers (a hung host): connecting gives up
+// after the default connect_timeout (5 s) instead of waiting for ever; a URL's own timeout wins.
+TEST(PgConnTest, AServerThatNeverAnswersTimesOut) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);  // never accepted: the kernel completes the handshake
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string base =
+      "postgres://quell:s3cret-pw@127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/quell";
+  for (const auto& [url, at_least, at_most] :
+       {std::tuple{base, 4, 15}, std::tuple{base + "?connect_timeout=2", 1, 4}}) {
+    const auto start = std::chrono::steady_clock::now();
+    auto conn = PgConn::Open(url);
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(conn) << url;
+    EXPECT_EQ(conn.error().code(), StatusCode::kUnavailable);
+    EXPECT_EQ(conn.error().ToString().find("s3cret-pw"), std::string::npos);
+    EXPECT_GE(took, std::chrono::seconds(at_least)) << url;
+    EXPECT_LE(took, std::chrono::seconds(at_most)) << url;
+  }
+  ::close(listener);
 }
 
 // Singleton leases (NewPgSingletonLease): of two holders one holds the lease; when its holder

@@ -11,7 +11,7 @@ constexpr const char* kLibpq = "libpq.so.5";
 Result<PqApi> Load() {
   QUELL_ASSIGN_OR_RETURN(const SharedLibrary lib, SharedLibrary::Open(kLibpq));
   PqApi api{};
-  for (const Status& s : {lib.Bind("PQconnectdb", &api.connectdb),
+  for (const Status& s : {lib.Bind("PQconnectdbParams", &api.connectdb_params),
                           lib.Bind("PQfinish", &api.finish),
                           lib.Bind("PQstatus", &api.status),
                           lib.Bind("PQerrorMessage", &api.error_message),

@@ -10,7 +10,7 @@
 namespace quell::store {
 
 struct PqApi {
-  decltype(&::PQconnectdb) connectdb;
+  decltype(&::PQconnectdbParams) connectdb_params;
   decltype(&::PQfinish) finish;
   decltype(&::PQstatus) status;
   decltype(&::PQerrorMessage) error_message;
