@@ -602,7 +602,10 @@ TEST_F(PgStoreTest, AnnouncerCoalescesRings) {
   announcer.Ring();
   ASSERT_TRUE(heard.Until([&] { return heard.jobs > static_cast<int>(burst); },
                           std::chrono::seconds(2)));
+  // The listener can hear the NOTIFY before the announcer's thread has counted it as sent.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(announcer.sent(), burst + 1);
+  EXPECT_EQ(heard.Jobs(), static_cast<int>(burst + 1));
 }
 
 }  // namespace
