@@ -51,7 +51,11 @@ Status BeginLogAppend(PgConn& conn) {
   static const std::string sql = "BEGIN; SELECT pg_advisory_xact_lock_shared(" +
                                  std::to_string(kLogLockSpace) + ", " +
                                  std::to_string(kLogLockKey) + ")";
-  return conn.Exec(sql);
+  Status begun = conn.Exec(sql);
+  // As PgConn::Begin: the connection goes back to the pool not inside a transaction (an aborted
+  // one would fail every later statement on it, a live one would give a reader one snapshot).
+  if (!begun.ok() && conn.ok()) (void)conn.Exec("ROLLBACK");
+  return begun;
 }
 
 Result<LogPage> ReadLogPage(PgConn& conn, const LogCursor& after, int limit) {

@@ -39,7 +39,8 @@ namespace quell::store {
 class PgConn;
 
 // BEGIN and the shared log-append lock, in one round trip: what every transaction that inserts
-// into log_entries starts with (not PgConn::Begin, which takes an xid before any lock).
+// into log_entries starts with (not PgConn::Begin, which takes an xid before any lock). On
+// failure no transaction is left open.
 Status BeginLogAppend(PgConn& conn);
 
 // Up to `limit` rows after `after` below the horizon (see above), as Store::ReadLogsAfter.

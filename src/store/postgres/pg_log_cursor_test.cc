@@ -123,6 +123,24 @@ TEST_F(PgLogCursorTest, AnOpenLogAppendHoldsBackLaterLinesUntilItEnds) {
 
 // The limit of reading up to the server's xmin: a migration, a batch job or another
 // application's transaction held back every node's mining for as long as it lasted.
+// A log append whose lock is not granted (lock_timeout here) leaves its connection outside any
+// transaction: back in the pool, an aborted one would fail every later append and read on it.
+TEST_F(PgLogCursorTest, AFailedBeginLeavesNoTransactionOpen) {
+  auto blocker = PgConn::Open(url_);
+  ASSERT_TRUE(blocker);
+  // The exclusive form of the log-append lock ("QLOG", 0): nothing in Quell takes it.
+  ASSERT_TRUE((*blocker)->Exec("BEGIN; SELECT pg_advisory_xact_lock(1363955527, 0)").ok());
+  auto conn = PgConn::Open(url_);
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE((*conn)->Exec("SET lock_timeout = '50ms'").ok());
+  EXPECT_FALSE(BeginLogAppend(**conn).ok()) << "the exclusive lock is held";
+  EXPECT_TRUE((*conn)->Exec("SELECT 1").ok()) << "no aborted transaction left";
+  EXPECT_FALSE((*conn)->Exec("SAVEPOINT s").ok()) << "only in a transaction block: none open";
+  ASSERT_TRUE((*blocker)->Exec("ROLLBACK").ok());
+  EXPECT_TRUE(BeginLogAppend(**conn).ok());
+  EXPECT_TRUE((*conn)->Exec("ROLLBACK").ok());
+}
+
 TEST_F(PgLogCursorTest, AWriteTransactionElsewhereHoldsNothingBack) {
   auto other_database = testing::CreateTestDatabase();
   ASSERT_TRUE(other_database) << other_database.error().ToString();
