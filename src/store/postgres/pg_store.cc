@@ -1,5 +1,7 @@
 #include "store/postgres/pg_store.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -297,8 +299,16 @@ class PgTx final : public StoreTx {
     if (done_) return Internal("transaction already finished");
     Status committed = conn_->Commit();
     if (!committed.ok() && !conn_->ok()) {
+      const Status lost = std::move(committed);
       committed = ResolveLostCommit(options_.url, identity_,
                                     std::chrono::milliseconds(options_.commit_outcome_wait_ms));
+      // Why the connection broke is only said here; a COMMIT found committed is said nowhere
+      // else.
+      spdlog::warn("{} (transaction {}; {})",
+                   committed.ok() ? std::string("the connection to PostgreSQL was lost at COMMIT; "
+                                                "the transaction committed")
+                                  : committed.message(),
+                   identity_.xid, lost.message());
     }
     QUELL_RETURN_IF_ERROR(committed);  // on failure still open: the destructor rolls back
     done_ = true;
