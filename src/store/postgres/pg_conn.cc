@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 
 #include "common/text.h"
 #include "store/postgres/pq_api.h"
@@ -113,9 +114,13 @@ Result<std::unique_ptr<PgConn>> PgConn::Open(const std::string& url) {
   if (const Result<PqApi>& loaded = LoadPq(); !loaded) return Error(loaded.error());
   // libpq waits for ever on a server that takes the TCP connection but never answers (a hung
   // host, a full backlog), which would stall start-up, shutdown and the lost-COMMIT lookup.
-  // The URL's own connect_timeout, when it has one, comes later and wins.
+  // The URL's own connect_timeout, when it has one, comes later and wins. A value given here
+  // hides libpq's PGCONNECT_TIMEOUT: that one, when set, is the default instead.
+  const char* env_timeout = std::getenv("PGCONNECT_TIMEOUT");
   const char* const keys[] = {"connect_timeout", "dbname", nullptr};
-  const char* const values[] = {kDefaultConnectTimeoutSeconds, url.c_str(), nullptr};
+  const char* const values[] = {
+      env_timeout && *env_timeout ? env_timeout : kDefaultConnectTimeoutSeconds, url.c_str(),
+      nullptr};
   PGconn* conn = Pq().connectdb_params(keys, values, /*expand_dbname=*/1);
   if (!conn) return Error(Unavailable("cannot allocate a PostgreSQL connection"));
   std::unique_ptr<PgConn> owned(new PgConn(conn));

@@ -325,20 +325,30 @@ TEST_F(PgStoreTest, AnUnreachableServerIsUnavailableAndTheUrlStaysSecret) {
       << store.error().ToString();
 }
 
-// A server that takes the TCP connection and never answers (a hung host): connecting gives up
-// after the default connect_timeout (5 s) instead of waiting for ever; a URL's own timeout wins.
-TEST(PgConnTest, AServerThatNeverAnswersTimesOut) {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
+// A loopback listener that never accepts (the kernel completes the handshake): a server that
+// takes the TCP connection and never answers. Its port, or 0.
+uint16_t ListenWithoutAccepting(int& listener) {
+  listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (listener < 0) return 0;
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(listener, 8), 0);  // never accepted: the kernel completes the handshake
   socklen_t length = sizeof address;
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  if (::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener, 8) != 0 ||
+      ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    return 0;
+  return ntohs(address.sin_port);
+}
+
+// A server that takes the TCP connection and never answers (a hung host): connecting gives up
+// after the default connect_timeout (5 s) instead of waiting for ever; a URL's own timeout wins.
+TEST(PgConnTest, AServerThatNeverAnswersTimesOut) {
+  int listener = -1;
+  const uint16_t port = ListenWithoutAccepting(listener);
+  ASSERT_NE(port, 0);
   const std::string base =
-      "postgres://quell:s3cret-pw@127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/quell";
+      "postgres://quell:s3cret-pw@127.0.0.1:" + std::to_string(port) + "/quell";
   for (const auto& [url, at_least, at_most] :
        {std::tuple{base, 4, 15}, std::tuple{base + "?connect_timeout=2", 1, 4}}) {
     const auto start = std::chrono::steady_clock::now();
@@ -351,6 +361,23 @@ TEST(PgConnTest, AServerThatNeverAnswersTimesOut) {
     EXPECT_LE(took, std::chrono::seconds(at_most)) << url;
   }
   ::close(listener);
+}
+
+// libpq's PGCONNECT_TIMEOUT, when set, is the default in place of the 5 s.
+TEST(PgConnTest, PgConnectTimeoutIsTheDefaultWhenSet) {
+  int listener = -1;
+  const uint16_t port = ListenWithoutAccepting(listener);
+  ASSERT_NE(port, 0);
+  ASSERT_EQ(::setenv("PGCONNECT_TIMEOUT", "2", 1), 0);
+  const auto start = std::chrono::steady_clock::now();
+  auto conn = PgConn::Open("postgres://quell@127.0.0.1:" + std::to_string(port) + "/quell");
+  const auto took = std::chrono::steady_clock::now() - start;
+  ::unsetenv("PGCONNECT_TIMEOUT");
+  ::close(listener);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code(), StatusCode::kUnavailable);
+  EXPECT_GE(took, std::chrono::seconds(1));
+  EXPECT_LT(took, std::chrono::seconds(4)) << "the 5 s default was used";
 }
 
 // Singleton leases (NewPgSingletonLease): of two holders one holds the lease; when its holder
