@@ -13,7 +13,8 @@ model::SilenceActivity ActivityAt(const model::Silence& silence, const oncall::T
     // The first window that is not over at `now` and not before the schedule's start.
     const TimeMs from = std::max(now, silence.starts_at);
     if (from >= silence.ends_at || zone == nullptr) return {};
-    auto found = oncall::WeeklyWindowAt(silence.schedule->weekly, *zone, from);
+    auto found = oncall::WeeklyWindowAt(silence.schedule->weekly, *zone, from,
+                                         oncall::Interval{silence.starts_at, silence.ends_at});
     if (!found || found->starts_at >= silence.ends_at) return {};
     window = {std::max(found->starts_at, silence.starts_at),
               std::min(found->ends_at, silence.ends_at)};

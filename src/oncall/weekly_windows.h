@@ -22,8 +22,11 @@ struct Interval {
 };
 
 // The window holding `t`, else the next one to start after t; nullopt when `weekly` is empty.
-// Windows chained end to end for more than a week are cut about a week after t.
+// Windows chained end to end for more than a week are followed to where the chain breaks, but
+// not past `reach` (a silence's own start and end): without it they are cut about a week
+// before and after t, so the window would differ with the instant it is seen from.
 std::optional<Interval> WeeklyWindowAt(std::span<const model::WeeklyWindow> weekly,
-                                       const TimeZone& zone, TimeMs t);
+                                       const TimeZone& zone, TimeMs t,
+                                       std::optional<Interval> reach = std::nullopt);
 
 }  // namespace quell::oncall

@@ -117,5 +117,35 @@ TEST_F(WeeklyWindowsTest, AWeekLongWindowAndNoWindows) {
   EXPECT_EQ(At({}, "UTC", "2026-12-10T00:00:00Z"), std::nullopt);
 }
 
+// Windows that chain for weeks (a 7-day window each Sunday, with a Saturday window bridging the
+// hour the fall-back change opens) are one window up to the reach given, the same seen from any
+// instant inside it; found by the maintenance fuzzer, where the window was cut a week after the
+// instant it was seen from.
+TEST_F(WeeklyWindowsTest, AChainOfWeeksIsFollowedUpToTheReach) {
+  const std::vector weekly = {W(kSat, 23, 0, 3 * kHourMs), W(kSun, 1, 30, 7 * kDayMs)};
+  auto tz = TimeZone::Find("America/New_York");
+  ASSERT_TRUE(tz.has_value());
+  const Interval reach = I("2026-10-30T00:00:00Z", "2026-11-20T00:00:00Z");
+  for (const char* seen_from : {"2026-10-30T00:00:00Z", "2026-11-01T05:45:00Z",
+                                "2026-11-10T12:00:00Z", "2026-11-19T23:59:59Z"}) {
+    auto window = WeeklyWindowAt(weekly, *tz, T(seen_from), reach);
+    ASSERT_TRUE(window.has_value()) << seen_from;
+    EXPECT_LE(window->starts_at, reach.starts_at) << seen_from;
+    EXPECT_GE(window->ends_at, reach.ends_at) << seen_from;
+  }
+  // Without a reach, as before: cut about a week after the instant.
+  auto cut = WeeklyWindowAt(weekly, *tz, T("2026-10-30T00:00:00Z"));
+  ASSERT_TRUE(cut.has_value());
+  EXPECT_LT(cut->ends_at, reach.ends_at);
+  // A chain that breaks before the reach ends there, seen from either side of the break.
+  const std::vector once = {W(kSun, 1, 30, 2 * kDayMs), W(kMon, 23, 0, 2 * kHourMs)};
+  const Interval wide = I("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+  auto early = WeeklyWindowAt(once, *tz, T("2026-11-08T07:00:00Z"), wide);
+  auto late = WeeklyWindowAt(once, *tz, T("2026-11-10T05:00:00Z"), wide);
+  ASSERT_TRUE(early.has_value() && late.has_value());
+  EXPECT_EQ(*early, *late);
+  EXPECT_EQ(*early, I("2026-11-08T06:30:00Z", "2026-11-10T06:30:00Z"));
+}
+
 }  // namespace
 }  // namespace quell::oncall
